@@ -1,0 +1,57 @@
+// The `promflux` command line: one binary, subcommands registered explicitly below.
+// Each subcommand lives in src/cli/commands/<name>.ts and exports `register(program, io)`.
+//
+// Exit codes (documented in --help and the README):
+//   0 success; 1 a query, scrape, test or run failed; 2 bad usage or a syntax error.
+import { Command, CommanderError } from 'commander';
+import { PROMFLUX_VERSION } from '../version.js';
+import type { CliIO } from './io.js';
+import { nodeIO } from './io.js';
+import { registerVersion } from './commands/version.js';
+
+type Register = (program: Command, io: CliIO) => void;
+
+/** Every subcommand, in the order `--help` lists them. */
+const commands: readonly Register[] = [
+  registerVersion,
+];
+
+export function buildProgram(io: CliIO): Command {
+  const program = new Command('promflux');
+  program
+    .description('A Flux runtime for scraping Prometheus metrics: run scripts, schedule tasks, query in a REPL.')
+    .version(PROMFLUX_VERSION, '-V, --version', 'print the promflux version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => io.stdout(s),
+      writeErr: (s) => io.stderr(s),
+    })
+    .addHelpText(
+      'after',
+      `
+Exit codes:
+  0  success
+  1  a query, scrape, test or run failed
+  2  bad usage or a syntax error
+
+Run 'promflux <command> --help' for a command's options and an example.`,
+    )
+    .exitOverride();
+  for (const register of commands) register(program, io);
+  return program;
+}
+
+/** Run the CLI; resolves to the process exit code. */
+export async function main(argv: readonly string[], io: CliIO = nodeIO()): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return io.exitCode();
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    throw e;
+  }
+}

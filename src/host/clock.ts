@@ -1,0 +1,49 @@
+// Clock: the only source of "now" and of timers in promflux. Production code receives a
+// Clock; tests pass a FakeClock (test/support) and advance it by hand, never sleeping.
+
+export interface TimerHandle {
+  cancel(): void;
+}
+
+export interface Clock {
+  /** Wall-clock time in nanoseconds since the Unix epoch. */
+  nowNanos(): bigint;
+  /** Monotonic milliseconds, for measuring durations. */
+  monotonicMs(): number;
+  /** Run `fn` once after `ms` milliseconds (of this clock's time). */
+  setTimer(ms: number, fn: () => void): TimerHandle;
+  /** Resolve after `ms` milliseconds of this clock's time; rejects with the signal's reason when aborted. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** The real clock. */
+export const systemClock: Clock = {
+  nowNanos(): bigint {
+    // Date.now() has millisecond resolution; add the sub-millisecond part from hrtime so
+    // successive readings within one millisecond stay distinct and ordered.
+    const ms = Date.now();
+    const sub = process.hrtime.bigint() % 1_000_000n;
+    return BigInt(ms) * 1_000_000n + sub;
+  },
+  monotonicMs(): number {
+    return performance.now();
+  },
+  setTimer(ms: number, fn: () => void): TimerHandle {
+    const t = setTimeout(fn, Math.max(0, ms));
+    return { cancel: () => clearTimeout(t) };
+  },
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const t = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, Math.max(0, ms));
+      const onAbort = () => {
+        clearTimeout(t);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  },
+};
