@@ -42,12 +42,17 @@ export interface NativeContext {
 }
 
 /**
- * Process-wide services, created by the composition root (src/index.ts) and handed to the
- * runtime. Each is typed `unknown` here and narrowed by the package that owns it, so that
- * the runtime layer does not import scrape/sink/store.
+ * Process-wide services (the HTTP client, the write pipeline, the store), shared by every
+ * run of one Runtime. A package creates its service lazily on first use, so the runtime
+ * layer never imports scrape/sink/store:
+ *
+ *     const writer = ctx.services.get('sink.writer', () => new Writer(ctx.dataDir, ctx.logger));
+ *
+ * `Runtime.close()` closes every service that has a `close(): Promise<void>` method, in
+ * reverse order of creation (this is where pending writes are flushed on shutdown).
  */
 export interface Services {
-  readonly [name: string]: unknown;
+  get<T>(key: string, create: () => T): T;
 }
 
 /** A native implementation: named arguments in, a value (or a promise of one) out. */
