@@ -164,3 +164,22 @@ export function toFluxError(e: unknown): FluxError {
   const message = e instanceof Error ? e.message : String(e);
   return new FluxError('internal', 'internal', message, { cause: e });
 }
+
+/**
+ * Several errors reported at once (all syntax or semantic diagnostics of a program).
+ * Its code, id, span and message are those of the first error.
+ */
+export class FluxErrors extends FluxError {
+  readonly errors: readonly FluxError[];
+  constructor(errors: readonly FluxError[]) {
+    assert(errors.length > 0, 'FluxErrors needs at least one error');
+    const first = errors[0]!;
+    super(first.code, first.id, first.message, { span: first.span, source: first.source });
+    this.errors = errors;
+  }
+}
+
+/** The individual errors of a FluxError (itself, or each of a FluxErrors). */
+export function errorList(e: FluxError): readonly FluxError[] {
+  return e instanceof FluxErrors ? e.errors : [e];
+}
