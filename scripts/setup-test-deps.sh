@@ -4,7 +4,8 @@
 # 127.0.0.1 port with a temporary data directory, and stops it when done.
 #
 # Packages: victoria-metrics (to() over the v2 write API), influxdb (InfluxDB 1.x /write),
-# prometheus-node-exporter (a real scrape target), tmux (driving the REPL in a terminal).
+# prometheus-node-exporter (a real scrape target), tmux (driving the REPL in a terminal),
+# dnsmasq-base (a real DNS server for DNS service discovery), openssl (test TLS certificates).
 set -euo pipefail
 
 need=()
@@ -12,6 +13,8 @@ command -v victoria-metrics >/dev/null 2>&1 || [ -x /usr/bin/victoria-metrics ] 
 command -v influxd >/dev/null 2>&1 || need+=(influxdb)
 [ -x /usr/bin/prometheus-node-exporter ] || need+=(prometheus-node-exporter)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
+[ -x /usr/sbin/dnsmasq ] || need+=(dnsmasq-base)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "test servers: all present"

@@ -1,0 +1,134 @@
+// Design: discoverers turn a configuration into target groups. Each is a small stateful
+// object kept for the life of the process (the runtime's services registry holds them), so
+// that what it learned survives between task runs:
+//   - file_sd re-reads its files only when their size or modification time changed, and
+//     keeps the last good content of a file that became unreadable or invalid;
+//   - http_sd keeps the last good list when the endpoint fails (as Prometheus does);
+//   - DNS answers are not cached here (the resolver's own TTL handling applies).
+// Every failure is reported through `warnings` of the result, never thrown, except when
+// there is no good list at all yet.
+
+import { parse as parseYaml } from 'yaml';
+import { FluxError } from '../errors/index.js';
+import type { FileSystem } from '../host/fs.js';
+import type { DnsResolver } from '../host/dns.js';
+import { parseTargetGroups, type TargetGroup } from './targets.js';
+
+export interface DiscoveryResult {
+  readonly groups: TargetGroup[];
+  /** Problems that did not stop discovery (a file kept at its last good version, ...). */
+  readonly warnings: FluxError[];
+}
+
+export interface Discoverer {
+  discover(signal?: AbortSignal): Promise<DiscoveryResult>;
+}
+
+/** Static targets with shared labels. */
+export function staticDiscoverer(targets: readonly string[], labels: Readonly<Record<string, string>> = {}): Discoverer {
+  const groups: TargetGroup[] = [{ targets: [...targets], labels: { ...labels }, source: 'static' }];
+  return { discover: async () => ({ groups, warnings: [] }) };
+}
+
+/** Prometheus file_sd: JSON or YAML files (by extension: .json, .yml, .yaml). */
+export function fileDiscoverer(fs: FileSystem, files: readonly string[]): Discoverer {
+  const cache = new Map<string, { size: number; mtimeMs: number; groups: TargetGroup[] }>();
+  return {
+    async discover() {
+      const groups: TargetGroup[] = [];
+      const warnings: FluxError[] = [];
+      for (const file of files) {
+        const st = await fs.stat(file).catch(() => undefined);
+        const cached = cache.get(file);
+        if (st === undefined) {
+          warnings.push(new FluxError('notFound', 'discovery.fileMissing', `file_sd: ${file} does not exist${cached ? '; using its last good content' : ''}`));
+          if (cached) groups.push(...cached.groups);
+          continue;
+        }
+        if (cached && cached.size === st.size && cached.mtimeMs === st.mtimeMs) {
+          groups.push(...cached.groups);
+          continue;
+        }
+        try {
+          const text = new TextDecoder().decode(await fs.readFile(file));
+          const doc = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+          const parsed = parseTargetGroups(doc ?? [], file, { __meta_filepath: file });
+          cache.set(file, { size: st.size, mtimeMs: st.mtimeMs, groups: parsed });
+          groups.push(...parsed);
+        } catch (e) {
+          const why = e instanceof FluxError ? e.message : `${file}: ${(e as Error).message}`;
+          warnings.push(new FluxError('invalid', 'discovery.badFile', `file_sd: ${why}${cached ? '; using its last good content' : ''}`));
+          if (cached) groups.push(...cached.groups);
+        }
+      }
+      return { groups, warnings };
+    },
+  };
+}
+
+/** A GET returning a JSON body, as src/host's HTTP client provides it. */
+export type JsonGetter = (url: string, options: { signal?: AbortSignal; timeoutMs: number }) => Promise<unknown>;
+
+/** Prometheus http_sd: GET a JSON list of target groups; keep the last good list on failure. */
+export function httpDiscoverer(get: JsonGetter, url: string, options: { timeoutMs?: number } = {}): Discoverer {
+  let lastGood: TargetGroup[] | undefined;
+  return {
+    async discover(signal) {
+      try {
+        const doc = await get(url, { signal, timeoutMs: options.timeoutMs ?? 10_000 });
+        lastGood = parseTargetGroups(doc, url, { __meta_url: url });
+        return { groups: lastGood, warnings: [] };
+      } catch (e) {
+        const why = e instanceof Error ? e.message : String(e);
+        const err = new FluxError('unavailable', 'discovery.httpFailed', `http_sd ${url}: ${why}${lastGood ? '; using the last good list' : ''}`, { cause: e });
+        if (lastGood === undefined) throw err;
+        return { groups: lastGood, warnings: [err] };
+      }
+    },
+  };
+}
+
+export interface DnsConfig {
+  readonly names: readonly string[];
+  /** SRV (host and port from the record), A or AAAA (with `port`). */
+  readonly type: 'SRV' | 'A' | 'AAAA';
+  readonly port?: number;
+}
+
+/** DNS-based discovery. Labels: `__meta_dns_name` (the queried name), and for SRV `__meta_dns_srv_record_target` / `_port`. */
+export function dnsDiscoverer(resolver: DnsResolver, config: DnsConfig): Discoverer {
+  if (config.type !== 'SRV' && (config.port === undefined || !Number.isInteger(config.port) || config.port <= 0 || config.port > 65535)) {
+    throw new FluxError('invalid', 'discovery.dnsPort', `DNS ${config.type} discovery needs a port between 1 and 65535`);
+  }
+  return {
+    async discover() {
+      const groups: TargetGroup[] = [];
+      const warnings: FluxError[] = [];
+      for (const name of config.names) {
+        try {
+          if (config.type === 'SRV') {
+            const records = await resolver.resolveSrv(name);
+            for (const r of records) {
+              const host = r.name.replace(/\.$/, '');
+              groups.push({
+                targets: [`${host}:${r.port}`],
+                labels: { __meta_dns_name: name, __meta_dns_srv_record_target: host, __meta_dns_srv_record_port: String(r.port) },
+                source: `dns ${name}`,
+              });
+            }
+          } else {
+            const addrs = config.type === 'A' ? await resolver.resolveA(name) : await resolver.resolveAAAA(name);
+            groups.push({
+              targets: addrs.map((a) => (config.type === 'AAAA' ? `[${a}]:${config.port}` : `${a}:${config.port}`)),
+              labels: { __meta_dns_name: name },
+              source: `dns ${name}`,
+            });
+          }
+        } catch (e) {
+          warnings.push(new FluxError('unavailable', 'discovery.dnsFailed', `DNS ${config.type} lookup of ${name} failed: ${(e as Error).message}`, { cause: e }));
+        }
+      }
+      return { groups, warnings };
+    },
+  };
+}

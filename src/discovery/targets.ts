@@ -1,0 +1,159 @@
+// From discovered targets to scrape targets, as Prometheus does it (scrape.PopulateLabels):
+//
+// 1. start from the target's labels, then its group's labels (the target's win);
+// 2. set the defaults that are not already there: `job` (the job name), `__scheme__`,
+//    `__metrics_path__`, `__scrape_interval__`, `__scrape_timeout__`, and `__param_<name>`
+//    for each URL parameter of the job;
+// 3. apply the relabel rules; a dropped set is no target;
+// 4. a target without `__address__` is an error (reported, not scraped);
+// 5. `instance` defaults to `__address__`;
+// 6. the URL is `__scheme__://__address____metrics_path__?__param_*`;
+// 7. every label starting with `__` (meta, address, params, ...) is removed from the
+//    labels the samples will carry.
+
+import { FluxError } from '../errors/index.js';
+import { relabel, type RelabelRule } from './relabel.js';
+
+/** A discovered target group, as file_sd / http_sd / static configs describe it. */
+export interface TargetGroup {
+  readonly targets: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
+  /** Where the group came from (a file path, an URL, `static`), for messages. */
+  readonly source: string;
+}
+
+/** One discovered target before relabeling: its full label set (with `__address__` and `__meta_*`). */
+export interface DiscoveredTarget {
+  readonly labels: ReadonlyMap<string, string>;
+}
+
+export interface JobSettings {
+  readonly jobName: string;
+  readonly scheme?: string;
+  readonly metricsPath?: string;
+  readonly params?: Readonly<Record<string, string>>;
+  readonly scrapeInterval?: string;
+  readonly scrapeTimeout?: string;
+}
+
+/** A target ready to scrape. */
+export interface ScrapeTarget {
+  readonly url: string;
+  /** The labels the target's samples carry (no `__` labels). */
+  readonly labels: ReadonlyMap<string, string>;
+  /** The labels before relabeling, for debugging and `up` reporting. */
+  readonly discovered: ReadonlyMap<string, string>;
+}
+
+/** Expand groups into one discovered target per address (target labels, then group labels, then `__address__`). */
+export function expandGroups(groups: readonly TargetGroup[]): DiscoveredTarget[] {
+  const out: DiscoveredTarget[] = [];
+  for (const g of groups) {
+    for (const address of g.targets) {
+      const labels = new Map<string, string>(Object.entries(g.labels));
+      labels.set('__address__', address);
+      out.push({ labels });
+    }
+  }
+  return out;
+}
+
+export interface PopulateResult {
+  readonly targets: ScrapeTarget[];
+  /** Targets relabeling dropped (their discovered labels), for the run log. */
+  readonly dropped: number;
+  /** Targets that could not be turned into a URL, with why. */
+  readonly errors: { readonly discovered: ReadonlyMap<string, string>; readonly error: FluxError }[];
+}
+
+export function populateTargets(discovered: readonly DiscoveredTarget[], job: JobSettings, rules: readonly RelabelRule[]): PopulateResult {
+  const targets: ScrapeTarget[] = [];
+  const errors: { discovered: ReadonlyMap<string, string>; error: FluxError }[] = [];
+  let dropped = 0;
+  const seen = new Set<string>();
+  for (const d of discovered) {
+    const lb = new Map(d.labels);
+    const setDefault = (k: string, v: string | undefined) => {
+      if (v !== undefined && !lb.has(k)) lb.set(k, v);
+    };
+    setDefault('job', job.jobName);
+    setDefault('__scheme__', job.scheme ?? 'http');
+    setDefault('__metrics_path__', job.metricsPath ?? '/metrics');
+    setDefault('__scrape_interval__', job.scrapeInterval);
+    setDefault('__scrape_timeout__', job.scrapeTimeout);
+    for (const [k, v] of Object.entries(job.params ?? {})) setDefault(`__param_${k}`, v);
+
+    const after = relabel(lb, rules);
+    if (after === null) {
+      dropped++;
+      continue;
+    }
+    const address = after.get('__address__');
+    if (!address) {
+      errors.push({ discovered: d.labels, error: new FluxError('invalid', 'discovery.noAddress', 'target has no __address__ label after relabeling') });
+      continue;
+    }
+    if (!after.has('instance')) after.set('instance', address);
+    const scheme = after.get('__scheme__') ?? 'http';
+    if (scheme !== 'http' && scheme !== 'https') {
+      errors.push({ discovered: d.labels, error: new FluxError('invalid', 'discovery.badScheme', `target ${address} has scheme "${scheme}"; only http and https are scraped`) });
+      continue;
+    }
+    let path = after.get('__metrics_path__') ?? '/metrics';
+    if (!path.startsWith('/')) path = '/' + path;
+    const params = new URLSearchParams();
+    for (const [k, v] of [...after].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (k.startsWith('__param_')) params.append(k.slice('__param_'.length), v);
+    }
+    let url: string;
+    try {
+      const u = new URL(`${scheme}://${address}${path}`);
+      const q = params.toString();
+      if (q) u.search = q;
+      url = u.toString();
+    } catch {
+      errors.push({ discovered: d.labels, error: new FluxError('invalid', 'discovery.badAddress', `target address "${address}" does not form a valid URL`) });
+      continue;
+    }
+    const labels = new Map<string, string>();
+    for (const [k, v] of [...after].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (!k.startsWith('__') && v !== '') labels.set(k, v);
+    }
+    // Two discovered targets that end up identical are scraped once (Prometheus dedups by labels and URL).
+    const id = url + '\u0000' + [...labels].map(([k, v]) => `${k}=${v}`).join('\u0000');
+    if (seen.has(id)) continue;
+    seen.add(id);
+    targets.push({ url, labels, discovered: d.labels });
+  }
+  return { targets, dropped, errors };
+}
+
+/**
+ * Parse a file_sd / http_sd document: a JSON (or, for files, YAML) list of
+ * `{targets: [string], labels: {string: string}}`. Throws a FluxError naming `source`.
+ */
+export function parseTargetGroups(doc: unknown, source: string, extraLabels: Readonly<Record<string, string>> = {}): TargetGroup[] {
+  if (!Array.isArray(doc)) {
+    throw new FluxError('invalid', 'discovery.badDocument', `${source}: expected a list of target groups ({targets: [...], labels: {...}})`);
+  }
+  return doc.map((g: unknown, i: number) => {
+    if (g === null || typeof g !== 'object' || Array.isArray(g)) {
+      throw new FluxError('invalid', 'discovery.badDocument', `${source}: group ${i} is not an object`);
+    }
+    const { targets, labels } = g as { targets?: unknown; labels?: unknown };
+    if (!Array.isArray(targets) || !targets.every((t) => typeof t === 'string')) {
+      throw new FluxError('invalid', 'discovery.badDocument', `${source}: group ${i}: "targets" must be a list of strings`);
+    }
+    const lab: Record<string, string> = { ...extraLabels };
+    if (labels !== undefined && labels !== null) {
+      if (typeof labels !== 'object' || Array.isArray(labels)) {
+        throw new FluxError('invalid', 'discovery.badDocument', `${source}: group ${i}: "labels" must be a map of strings`);
+      }
+      for (const [k, v] of Object.entries(labels as Record<string, unknown>)) {
+        if (typeof v !== 'string') throw new FluxError('invalid', 'discovery.badDocument', `${source}: group ${i}: label "${k}" must be a string`);
+        lab[k] = v;
+      }
+    }
+    return { targets: targets as string[], labels: lab, source };
+  });
+}

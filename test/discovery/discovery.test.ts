@@ -1,0 +1,165 @@
+// Target population and discovery against real files and a real DNS server (dnsmasq on a
+// loopback port started by the test).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync, utimesSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { compileRule } from '../../src/discovery/relabel.js';
+import { expandGroups, populateTargets } from '../../src/discovery/targets.js';
+import { dnsDiscoverer, fileDiscoverer, httpDiscoverer, staticDiscoverer } from '../../src/discovery/sources.js';
+import { nodeFileSystem } from '../../src/host/fs.js';
+import { createDnsResolver } from '../../src/host/dns.js';
+import { requireExternal } from '../support/env.js';
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'promflux-sd-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('populateTargets: defaults, instance, params, __ labels removed, empty labels removed', async () => {
+  const { groups } = await staticDiscoverer(['a.example:9100', 'b.example:9100'], { env: 'prod', __meta_rack: 'r1', empty: '' }).discover();
+  const res = populateTargets(expandGroups(groups), { jobName: 'node', params: { module: 'http_2xx' } }, []);
+  assert.equal(res.targets.length, 2);
+  const t = res.targets[0]!;
+  assert.equal(t.url, 'http://a.example:9100/metrics?module=http_2xx');
+  assert.deepEqual(Object.fromEntries(t.labels), { env: 'prod', instance: 'a.example:9100', job: 'node' });
+});
+
+test('populateTargets: relabeling rewrites scheme, path and address, and drops targets', async () => {
+  const { groups } = await staticDiscoverer(['keep:1', 'skip:2', 'keep2:3'], {}).discover();
+  const rules = [
+    compileRule({ sourceLabels: ['__address__'], regex: 'skip:.*', action: 'drop' }),
+    compileRule({ targetLabel: '__scheme__', replacement: 'https' }),
+    compileRule({ targetLabel: '__metrics_path__', replacement: '/probe' }),
+    compileRule({ sourceLabels: ['__address__'], regex: '(.*):(\\d+)', targetLabel: 'port', replacement: '$2' }),
+  ];
+  const res = populateTargets(expandGroups(groups), { jobName: 'j' }, rules);
+  assert.equal(res.dropped, 1);
+  assert.deepEqual(
+    res.targets.map((t) => [t.url, t.labels.get('port')]),
+    [
+      ['https://keep:1/probe', '1'],
+      ['https://keep2:3/probe', '3'],
+    ],
+  );
+});
+
+test('populateTargets: no address and a bad scheme are per-target errors', () => {
+  const res = populateTargets(
+    [{ labels: new Map([['x', '1']]) }, { labels: new Map([['__address__', 'h:1'], ['__scheme__', 'ftp']]) }],
+    { jobName: 'j' },
+    [],
+  );
+  assert.equal(res.targets.length, 0);
+  assert.deepEqual(res.errors.map((e) => e.error.id), ['discovery.noAddress', 'discovery.badScheme']);
+});
+
+test('file_sd: JSON and YAML files, __meta_filepath, re-read on change, last good kept on a bad edit', async () => {
+  const json = join(dir, 'targets.json');
+  const yml = join(dir, 'more.yml');
+  writeFileSync(json, JSON.stringify([{ targets: ['h1:1', 'h2:2'], labels: { team: 'a' } }]));
+  writeFileSync(yml, '- targets: ["h3:3"]\n  labels:\n    team: b\n');
+  const d = fileDiscoverer(nodeFileSystem, [json, yml]);
+  let r = await d.discover();
+  assert.deepEqual(r.warnings, []);
+  assert.deepEqual(r.groups.flatMap((g) => g.targets), ['h1:1', 'h2:2', 'h3:3']);
+  assert.equal(r.groups[0]!.labels.__meta_filepath, json);
+
+  writeFileSync(json, JSON.stringify([{ targets: ['h9:9'] }]));
+  utimesSync(json, new Date(), new Date(Date.now() + 5000));
+  r = await d.discover();
+  assert.deepEqual(r.groups.flatMap((g) => g.targets), ['h9:9', 'h3:3']);
+
+  writeFileSync(json, '[{"targets": ');
+  utimesSync(json, new Date(), new Date(Date.now() + 10000));
+  r = await d.discover();
+  assert.deepEqual(r.groups.flatMap((g) => g.targets), ['h9:9', 'h3:3']);
+  assert.deepEqual(r.warnings.map((w) => w.id), ['discovery.badFile']);
+});
+
+test('http_sd: keeps the last good list when the endpoint fails, fails when it never worked', async () => {
+  let answer: unknown = [{ targets: ['x:1'], labels: { a: 'b' } }];
+  let fail = false;
+  const get = async () => {
+    if (fail) throw new Error('connection refused');
+    return answer;
+  };
+  const d = httpDiscoverer(get, 'http://sd.example/targets');
+  assert.deepEqual((await d.discover()).groups.flatMap((g) => g.targets), ['x:1']);
+  fail = true;
+  const r = await d.discover();
+  assert.deepEqual(r.groups.flatMap((g) => g.targets), ['x:1']);
+  assert.equal(r.warnings[0]!.id, 'discovery.httpFailed');
+  const never = httpDiscoverer(get, 'http://sd.example/other');
+  await assert.rejects(never.discover(), (e: unknown) => (e as { id?: string }).id === 'discovery.httpFailed');
+  answer = { not: 'a list' };
+  fail = false;
+  const r2 = await d.discover();
+  assert.deepEqual(r2.groups.flatMap((g) => g.targets), ['x:1'], 'an invalid document keeps the last good list');
+});
+
+async function freeUdpPort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+const dnsmasq = '/usr/sbin/dnsmasq';
+test('DNS discovery: SRV and A records from a real dnsmasq', { skip: requireExternal('dnsmasq', existsSync(dnsmasq)) }, async () => {
+  const port = await freeUdpPort();
+  const proc: ChildProcess = spawn(
+    dnsmasq,
+    [
+      '--keep-in-foreground',
+      '--no-resolv',
+      '--no-hosts',
+      '--no-daemon',
+      '--conf-file=/dev/null',
+      `--port=${port}`,
+      '--listen-address=127.0.0.1',
+      '--bind-interfaces',
+      '--user=root',
+      '--pid-file=',
+      '--host-record=node1.test.lan,127.0.0.11',
+      '--host-record=node2.test.lan,127.0.0.12',
+      '--srv-host=_metrics._tcp.test.lan,node1.test.lan,9100',
+      '--srv-host=_metrics._tcp.test.lan,node2.test.lan,9200',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  proc.stderr!.on('data', (d) => (stderr += d));
+  try {
+    const resolver = createDnsResolver({ servers: [`127.0.0.1:${port}`], timeoutMs: 1000 });
+    // dnsmasq needs a moment to bind; poll until it answers.
+    const deadline = Date.now() + 10000;
+    let srv: Awaited<ReturnType<typeof resolver.resolveSrv>> = [];
+    while (Date.now() < deadline) {
+      try {
+        srv = await resolver.resolveSrv('_metrics._tcp.test.lan');
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    assert.ok(srv.length > 0, `dnsmasq answered (${stderr})`);
+    const d = dnsDiscoverer(resolver, { names: ['_metrics._tcp.test.lan'], type: 'SRV' });
+    const r = await d.discover();
+    assert.deepEqual(r.groups.flatMap((g) => g.targets).sort(), ['node1.test.lan:9100', 'node2.test.lan:9200']);
+    const a = await dnsDiscoverer(resolver, { names: ['node1.test.lan', 'missing.test.lan'], type: 'A', port: 9100 }).discover();
+    assert.deepEqual(a.groups.flatMap((g) => g.targets), ['127.0.0.11:9100']);
+    assert.deepEqual(a.warnings.map((w) => w.id), ['discovery.dnsFailed']);
+  } finally {
+    proc.kill('SIGTERM');
+  }
+});
+
+test('DNS A discovery needs a port', () => {
+  assert.throws(() => dnsDiscoverer(createDnsResolver(), { names: ['x'], type: 'A' }), (e: unknown) => (e as { id?: string }).id === 'discovery.dnsPort');
+});
