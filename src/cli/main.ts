@@ -8,12 +8,26 @@ import { PROMFLUX_VERSION } from '../version.js';
 import type { CliIO } from './io.js';
 import { nodeIO } from './io.js';
 import { registerVersion } from './commands/version.js';
+import { registerRun } from './commands/run.js';
+import { registerServe } from './commands/serve.js';
+import { registerTask } from './commands/task.js';
+import { registerParse } from './commands/parse.js';
+import { registerTest } from './commands/test.js';
+import { registerBucket } from './commands/bucket.js';
+import { registerScrape } from './commands/scrape.js';
 
 type Register = (program: Command, io: CliIO) => void;
 
 /** Every subcommand, in the order `--help` lists them. */
 const commands: readonly Register[] = [
   registerVersion,
+  registerRun,
+  registerServe,
+  registerTask,
+  registerParse,
+  registerTest,
+  registerBucket,
+  registerScrape,
 ];
 
 export function buildProgram(io: CliIO): Command {

@@ -39,6 +39,11 @@ export interface NativeContext {
   addResult(name: string, value: Value): void;
   /** Services shared by the whole process (the HTTP client, the write pipeline, the store). */
   readonly services: Services;
+  /**
+   * Record per-call statistics for RunResult.stats (optional; table functions may report
+   * rows in/out and time). `name` and `span` default to this call's.
+   */
+  stat?(entry: { name?: string; span?: Span; rowsIn?: number; rowsOut?: number; ms?: number }): void;
 }
 
 /**

@@ -1,0 +1,89 @@
+// A deterministic, realistic exposition (Prometheus text 0.0.4) of exactly `samples`
+// samples: counters, gauges, histograms and summaries with 2-6 labels each, HELP/TYPE
+// lines, a few escaped label values, NaN/+Inf values and some timestamps.
+export function generateExposition(samples: number, seed = 1): string {
+  let s = seed >>> 0;
+  const rnd = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
+  const methods = ['GET', 'POST', 'PUT', 'DELETE'];
+  const codes = ['200', '201', '204', '301', '400', '404', '500', '503'];
+  const handlers = Array.from({ length: 40 }, (_, i) => `/api/v1/resource_${i}`);
+  const instances = Array.from({ length: 25 }, (_, i) => `10.0.${i >> 3}.${i}:9100`);
+  const jobs = ['node', 'api', 'db', 'cache'];
+  const devices = ['sda', 'sdb', 'nvme0n1', 'dm-0'];
+  const zones = ['eu-west-1a', 'eu-west-1b', 'us-east-1c'];
+  const labelPool: [string, readonly string[]][] = [
+    ['job', jobs],
+    ['instance', instances],
+    ['method', methods],
+    ['code', codes],
+    ['handler', handlers],
+    ['device', devices],
+    ['zone', zones],
+  ];
+  const buckets = ['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '+Inf'];
+  const out: string[] = [];
+  let n = 0;
+  let fam = 0;
+  const labelsFor = (k: number, series: number) => {
+    const parts: string[] = [];
+    for (let i = 0; i < k; i++) {
+      const [name, values] = labelPool[i]!;
+      parts.push(`${name}="${values[(series * (i + 7) + i) % values.length]}"`);
+    }
+    if (series % 97 === 0) parts.push('path="C:\\\\tmp\\\\x \\"quoted\\""');
+    return parts;
+  };
+  while (n < samples) {
+    const kind = fam % 10 < 4 ? 'counter' : fam % 10 < 7 ? 'gauge' : fam % 10 < 9 ? 'histogram' : 'summary';
+    const name = `app_${kind}_metric_${fam}${kind === 'counter' ? '_total' : kind === 'histogram' ? '_seconds' : ''}`;
+    const k = 2 + (fam % 5); // 2..6 labels
+    out.push(`# HELP ${name} Generated ${kind} number ${fam}.`);
+    out.push(`# TYPE ${name} ${kind}`);
+    const seriesCount = 20 + Math.floor(rnd() * 60);
+    for (let sIdx = 0; sIdx < seriesCount && n < samples; sIdx++) {
+      const ls = labelsFor(k, sIdx);
+      if (kind === 'counter' || kind === 'gauge') {
+        const v = kind === 'counter' ? Math.floor(rnd() * 1e7) : rnd() < 0.01 ? 'NaN' : (rnd() * 2000 - 1000).toFixed(3);
+        const ts = sIdx % 50 === 0 ? ` ${1700000000000 + sIdx}` : '';
+        out.push(`${name}{${ls.join(',')}} ${v}${ts}`);
+        n++;
+      } else if (kind === 'histogram') {
+        let c = 0;
+        for (const le of buckets) {
+          if (n >= samples) break;
+          c += Math.floor(rnd() * 100);
+          out.push(`${name}_bucket{${[...ls, `le="${le}"`].join(',')}} ${c}`);
+          n++;
+        }
+        if (n < samples) {
+          out.push(`${name}_sum{${ls.join(',')}} ${(rnd() * 1e4).toExponential(6)}`);
+          n++;
+        }
+        if (n < samples) {
+          out.push(`${name}_count{${ls.join(',')}} ${c}`);
+          n++;
+        }
+      } else {
+        for (const q of ['0.5', '0.9', '0.99']) {
+          if (n >= samples) break;
+          out.push(`${name}{${[...ls, `quantile="${q}"`].join(',')}} ${rnd().toFixed(9)}`);
+          n++;
+        }
+        if (n < samples) {
+          out.push(`${name}_sum{${ls.join(',')}} ${(rnd() * 1e4).toFixed(4)}`);
+          n++;
+        }
+        if (n < samples) {
+          out.push(`${name}_count{${ls.join(',')}} ${Math.floor(rnd() * 1e6)}`);
+          n++;
+        }
+      }
+    }
+    fam++;
+  }
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,154 @@
+// Scheduler benchmark: N tasks with `every: 1s`, each scraping a small local target, for S
+// seconds, on the real clock. Reports start lag p50/p99/max, missed runs, CPU and memory.
+//
+//   node --import tsx scripts/bench/task/bench.ts [--tasks 1000] [--seconds 60] [--mode flux|noop]
+//
+// --mode flux (default): every task is a real Flux script run through the Runtime
+//   (prometheus.scrape of a local target, then a filter), as `promflux serve` runs it.
+// --mode noop: the same schedule with an executor that does nothing (the scheduler alone).
+// --mode array: real Flux runs without network (array.from |> filter), the runtime's own cost.
+// The target runs in a child process so it does not share the event loop being measured.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRuntime } from '../../../src/index.js';
+import { parse } from '../../../src/lang/index.js';
+import { systemClock } from '../../../src/host/clock.js';
+import { nodeFileSystem } from '../../../src/host/fs.js';
+import { silentLogger } from '../../../src/host/logger.js';
+import { MetricsRegistry } from '../../../src/host/metrics.js';
+import { TaskService } from '../../../src/task/service.js';
+import type { RunExecutor, RunRecord } from '../../../src/task/scheduler.js';
+
+const arg = (name: string, dflt: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1]! : dflt;
+};
+const N = Number(arg('tasks', '1000'));
+const SECONDS = Number(arg('seconds', '60'));
+const MODE = arg('mode', 'flux');
+
+const TARGET = `
+const http = require('node:http');
+let body = '# HELP demo_requests_total Requests.\\n# TYPE demo_requests_total counter\\n';
+for (let i = 0; i < 10; i++) body += 'demo_requests_total{code="' + (200 + i) + '",path="/api/' + i + '"} ' + (i * 17) + '\\n';
+body += '# HELP demo_temp Temperature.\\n# TYPE demo_temp gauge\\ndemo_temp 21.5\\n';
+const srv = http.createServer((req, res) => { res.writeHead(200, {'content-type': 'text/plain; version=0.0.4'}); res.end(body); });
+srv.keepAliveTimeout = 60000;
+srv.listen(0, '127.0.0.1', () => console.log(srv.address().port));
+`;
+
+async function startTarget(): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, ['-e', TARGET], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
+  return { url: `http://127.0.0.1:${port}/metrics`, stop: () => child.kill('SIGTERM') };
+}
+
+function pct(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main() {
+  const root = mkdtempSync(join(tmpdir(), 'promflux-bench-task-'));
+  const tasksDir = join(root, 'tasks');
+  mkdirSync(tasksDir);
+  const target = await startTarget();
+  for (let i = 0; i < N; i++) {
+    writeFileSync(
+      join(tasksDir, `t${i}.flux`),
+      MODE === 'noop'
+        ? `option task = {name: "t${i}", every: 1s}\nx = 1\n`
+        : MODE === 'array'
+        ? `import "array"\noption task = {name: "t${i}", every: 1s}\narray.from(rows: [{_measurement: "m", _field: "f", _value: 1.0}])\n    |> filter(fn: (r) => r._value > 0.0)\n`
+        : `import "experimental/prometheus"\noption task = {name: "t${i}", every: 1s}\nprometheus.scrape(url: "${target.url}")\n    |> filter(fn: (r) => r._measurement == "demo_requests_total")\n`,
+    );
+  }
+  const runtime = createRuntime({ dataDir: join(root, 'data'), clock: systemClock, logger: silentLogger });
+  const records: RunRecord[] = [];
+  const noop: RunExecutor = async () => ({});
+  const svc = new TaskService({
+    clock: systemClock,
+    fs: nodeFileSystem,
+    runtime,
+    dataDir: join(root, 'data'),
+    paths: [tasksDir],
+    metrics: new MetricsRegistry(),
+    logger: silentLogger,
+    parse: (s, n) => parse(s, n),
+    pollMs: 0,
+    stateFlushMs: Number(arg('flush-ms', '5000')),
+    ...(MODE === 'noop' ? { executor: noop } : {}),
+  });
+  const origFinished = svc.scheduler['events'].runFinished!;
+  (svc.scheduler as unknown as { events: { runFinished: (r: RunRecord) => void } }).events.runFinished = (r) => {
+    records.push(r);
+    origFinished(r);
+  };
+  const loadStart = performance.now();
+  await svc.start();
+  const loadMs = performance.now() - loadStart;
+  if (svc.scheduler.names().length !== N) throw new Error(`loaded ${svc.scheduler.names().length} of ${N} tasks: ${[...svc.fileErrors.values()][0]?.[0]?.message}`);
+  // measure whole seconds: from the next boundary after loading, for SECONDS slots
+  const firstSlot = (systemClock.nowNanos() / 1_000_000_000n + 1n) * 1_000_000_000n;
+  const lastSlot = firstSlot + BigInt(SECONDS - 1) * 1_000_000_000n;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let peakRss = 0;
+  let peakHeap = 0;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  }, 250);
+  await new Promise((r) => setTimeout(r, Number((lastSlot - systemClock.nowNanos()) / 1_000_000n) + 2000));
+  const cpu = process.cpuUsage(cpu0);
+  const wallS = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  await svc.stop(5000);
+  await runtime.close();
+  target.stop();
+  rmSync(root, { recursive: true, force: true });
+
+  const inWindow = records.filter((r) => !r.manual && r.scheduledNs >= firstSlot && r.scheduledNs <= lastSlot);
+  const expected = N * SECONDS;
+  const perSlot = new Map<string, number>();
+  for (const r of inWindow) if (r.outcome !== 'skipped') perSlot.set(`${r.task}@${r.scheduledNs}`, (perSlot.get(`${r.task}@${r.scheduledNs}`) ?? 0) + 1);
+  const duplicates = [...perSlot.values()].filter((c) => c > 1).length;
+  const ran = perSlot.size;
+  const outcomes: Record<string, number> = {};
+  for (const r of inWindow) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
+  const lags = inWindow.filter((r) => r.outcome !== 'skipped').map((r) => r.lagMs).sort((a, b) => a - b);
+  const durs = inWindow.filter((r) => r.outcome !== 'skipped').map((r) => r.durationMs).sort((a, b) => a - b);
+  const rows = inWindow.reduce((a, r) => a + r.rowsScraped, 0);
+  const firstError = inWindow.find((r) => r.error)?.error;
+  const bySlot = new Map<bigint, number[]>();
+  for (const r of inWindow) if (r.outcome !== 'skipped') bySlot.set(r.scheduledNs, [...(bySlot.get(r.scheduledNs) ?? []), r.lagMs]);
+  const slotMaxLagMs = [...bySlot.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, l]) => Math.round(Math.max(...l)));
+  const out = {
+    mode: MODE,
+    tasks: N,
+    seconds: SECONDS,
+    loadMs: Math.round(loadMs),
+    expectedRuns: expected,
+    runs: ran,
+    missedRuns: expected - ran,
+    duplicateRuns: duplicates,
+    outcomes,
+    startLagMs: { p50: +pct(lags, 50).toFixed(2), p99: +pct(lags, 99).toFixed(2), max: +(lags.at(-1) ?? NaN).toFixed(2) },
+    runDurationMs: { p50: +pct(durs, 50).toFixed(2), p99: +pct(durs, 99).toFixed(2) },
+    slotMaxLagMs,
+    rowsScraped: rows,
+    cpuPercentOfOneCore: +(((cpu.user + cpu.system) / 1e6 / wallS) * 100).toFixed(1),
+    peakRssMB: +(peakRss / 2 ** 20).toFixed(1),
+    peakHeapMB: +(peakHeap / 2 ** 20).toFixed(1),
+    ...(firstError ? { firstError } : {}),
+  };
+  console.log(JSON.stringify(out, null, 2));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,189 @@
+// `promflux bucket list|create|delete`: manage the buckets of the embedded store, and show
+// where the store lives and how big it is.
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import type { CliIO } from '../io.js';
+import { defaultDataDir } from '../../index.js';
+import { openStore, DEFAULT_RETENTION_NS } from '../../store/index.js';
+import type { Store } from '../../store/index.js';
+import { nodeFileSystem } from '../../host/fs.js';
+import { systemClock } from '../../host/clock.js';
+import { silentLogger } from '../../host/logger.js';
+import { FluxError } from '../../errors/index.js';
+
+const UNITS: Record<string, bigint> = {
+  ns: 1n,
+  us: 1_000n,
+  µs: 1_000n,
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+  d: 86_400_000_000_000n,
+  w: 604_800_000_000_000n,
+};
+
+/** A retention: a Flux duration of fixed units (`30d`, `1h30m`), or `0` / `inf` for forever. */
+export function parseRetention(text: string): bigint | undefined {
+  const t = text.trim();
+  if (t === '0' || t === 'inf' || t === 'infinite' || t === 'forever') return 0n;
+  const re = /(\d+)(ns|us|µs|ms|s|m|h|d|w)/gy;
+  let total = 0n;
+  let m: RegExpExecArray | null;
+  let at = 0;
+  while ((m = re.exec(t)) !== null) {
+    total += BigInt(m[1]!) * UNITS[m[2]!]!;
+    at = re.lastIndex;
+  }
+  return at === t.length && at > 0 ? total : undefined;
+}
+
+/** `30d`, `1h30m`, `forever`: a retention for people. */
+export function formatRetention(ns: bigint): string {
+  if (ns === 0n) return 'forever';
+  let rest = ns;
+  let out = '';
+  for (const u of ['w', 'd', 'h', 'm', 's', 'ms', 'us', 'ns']) {
+    const size = UNITS[u]!;
+    if (rest >= size) {
+      out += `${rest / size}${u}`;
+      rest %= size;
+    }
+  }
+  return out;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+interface DataOpts {
+  data?: string;
+}
+
+function storeOf(io: CliIO, opts: DataOpts): Store {
+  const dataDir = opts.data ?? defaultDataDir(io.env);
+  return openStore({ dir: join(dataDir, 'store'), fs: nodeFileSystem, clock: systemClock, logger: silentLogger, autoMaintain: false });
+}
+
+async function run(io: CliIO, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    if (e instanceof FluxError) {
+      io.stderr(`error: ${e.message}\n`);
+      io.setExitCode(1);
+      return;
+    }
+    throw e;
+  }
+}
+
+function pad(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+export function registerBucket(program: Command, io: CliIO): void {
+  const bucket = program
+    .command('bucket')
+    .description('list, create and delete buckets of the embedded store (where to() writes when no InfluxDB is configured)')
+    .addHelpText(
+      'after',
+      `
+The store lives in <data>/store; <data> is --data, $PROMFLUX_DATA or ~/.local/share/promflux.
+A bucket is created by the first write with a retention of ${formatRetention(DEFAULT_RETENTION_NS)}; create it
+first to choose another retention.
+
+Examples:
+  promflux bucket list
+  promflux bucket create metrics --retention 7d
+  promflux bucket delete metrics`,
+    );
+
+  bucket
+    .command('list')
+    .description('list buckets with retention, points and size on disk, and the store path and size')
+    .option('--data <dir>', 'data directory (default: $PROMFLUX_DATA or ~/.local/share/promflux)')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  promflux bucket list --data ./data')
+    .action((opts: DataOpts & { json?: boolean }) =>
+      run(io, async () => {
+        const store = storeOf(io, opts);
+        const list = await store.buckets();
+        const size = await store.size();
+        if (opts.json) {
+          io.stdout(
+            JSON.stringify(
+              {
+                path: store.dir,
+                bytes: size,
+                buckets: list.map((b) => ({ name: b.name, retention: formatRetention(b.retentionNs), retentionNs: b.retentionNs.toString(), points: b.points, segments: b.segments, bytes: b.bytes })),
+              },
+              null,
+              2,
+            ) + '\n',
+          );
+          return;
+        }
+        io.stdout(`store: ${store.dir} (${formatBytes(size)})\n`);
+        if (list.length === 0) {
+          io.stdout('no buckets\n');
+          return;
+        }
+        io.stdout(
+          pad([
+            ['NAME', 'RETENTION', 'POINTS', 'FILES', 'SIZE'],
+            ...list.map((b) => [b.name, formatRetention(b.retentionNs), String(b.points), String(b.segments), formatBytes(b.bytes)]),
+          ]),
+        );
+      }),
+    );
+
+  bucket
+    .command('create')
+    .description('create a bucket')
+    .argument('<name>', 'bucket name')
+    .option('--retention <duration>', `how long to keep data: a duration such as 30d or 12h, or "inf" (default ${formatRetention(DEFAULT_RETENTION_NS)})`)
+    .option('--data <dir>', 'data directory (default: $PROMFLUX_DATA or ~/.local/share/promflux)')
+    .addHelpText('after', '\nExample:\n  promflux bucket create metrics --retention 30d')
+    .action((name: string, opts: DataOpts & { retention?: string }) =>
+      run(io, async () => {
+        let retentionNs = DEFAULT_RETENTION_NS;
+        if (opts.retention !== undefined) {
+          const r = parseRetention(opts.retention);
+          if (r === undefined) {
+            io.stderr(`error: invalid --retention ${JSON.stringify(opts.retention)}: use a duration such as 30d, 12h, 1h30m, or "inf"\n`);
+            io.setExitCode(2);
+            return;
+          }
+          retentionNs = r;
+        }
+        const store = storeOf(io, opts);
+        await store.createBucket(name, { retentionNs });
+        io.stdout(`created bucket ${JSON.stringify(name)} (retention ${formatRetention(retentionNs)}) in ${store.dir}\n`);
+      }),
+    );
+
+  bucket
+    .command('delete')
+    .description('delete a bucket and all its data')
+    .argument('<name>', 'bucket name')
+    .option('--data <dir>', 'data directory (default: $PROMFLUX_DATA or ~/.local/share/promflux)')
+    .addHelpText('after', '\nExample:\n  promflux bucket delete metrics')
+    .action((name: string, opts: DataOpts) =>
+      run(io, async () => {
+        const store = storeOf(io, opts);
+        await store.deleteBucket(name);
+        io.stdout(`deleted bucket ${JSON.stringify(name)}\n`);
+      }),
+    );
+}

@@ -1,0 +1,251 @@
+// FileSystem: the only way promflux code outside src/host, src/cli and src/repl touches files.
+// Production code receives a FileSystem (nodeFileSystem below); tests may wrap it to inject
+// faults. Other helpers may ADD methods here; do not change the meaning of existing ones.
+//
+// Durability contract: `writeFileDurable` and `appendDurable` resolve only after the data
+// (and, for a new name, the directory entry) reached stable storage (fsync), so a write
+// acknowledged after them survives `kill -9` and power loss as far as the OS guarantees.
+import * as fsp from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+
+export interface FileStat {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly isDirectory: boolean;
+}
+
+/** An open file for positional reads (pread). */
+export interface ReadHandle {
+  readonly size: number;
+  /** Read exactly `length` bytes at `offset` (fewer only at end of file). */
+  read(offset: number, length: number): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+/** A held exclusive lock (a lock file); `release` removes it. */
+export interface FileLock {
+  release(): Promise<void>;
+}
+
+export interface FileSystem {
+  /** Create a directory and its parents; no error when it exists. */
+  mkdirp(path: string): Promise<void>;
+  /** Names in a directory; [] when the directory does not exist. */
+  readdir(path: string): Promise<string[]>;
+  /** The file's bytes; rejects with an error that `isNotFound` recognises when missing. */
+  readFile(path: string): Promise<Uint8Array>;
+  /** File or directory metadata, or undefined when it does not exist. */
+  stat(path: string): Promise<FileStat | undefined>;
+  openRead(path: string): Promise<ReadHandle>;
+  /**
+   * Atomically replace `path` with `data`: write a temporary file beside it, fsync it,
+   * rename it over `path`, fsync the directory. Readers see the old or the new content,
+   * never a mix; after it resolves the new content survives a crash.
+   */
+  writeFileDurable(path: string, data: Uint8Array): Promise<void>;
+  /**
+   * Create a NEW file (fails when it exists) with `data` and fsync it; the directory entry
+   * is made durable by a later `writeFileDurable` in the same directory (or `syncDir`).
+   */
+  writeNewFile(path: string, data: Uint8Array): Promise<void>;
+  /** fsync a directory (makes created/renamed/removed entries durable). */
+  syncDir(path: string): Promise<void>;
+  /** Append to a file (created when missing) and fsync it before resolving. */
+  appendDurable(path: string, data: Uint8Array): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  /** Remove a file or (recursively) a directory; no error when it does not exist. */
+  remove(path: string): Promise<void>;
+  /**
+   * Take an exclusive lock file (O_EXCL create holding this process's pid). A lock left by a
+   * dead process, or older than `staleMs`, is broken. Retries every few ms until `timeoutMs`,
+   * then rejects.
+   */
+  lock(path: string, options?: { timeoutMs?: number; staleMs?: number }): Promise<FileLock>;
+  /** Total size in bytes of the files under a directory (recursively); 0 when missing. */
+  du(path: string): Promise<number>;
+}
+
+export function isNotFound(e: unknown): boolean {
+  return (e as { code?: unknown } | null)?.code === 'ENOENT';
+}
+
+let tmpCounter = 0;
+
+async function fsyncDir(dir: string): Promise<void> {
+  let h: fsp.FileHandle | undefined;
+  try {
+    h = await fsp.open(dir, fsConstants.O_RDONLY);
+    await h.sync();
+  } catch {
+    // Some file systems do not allow fsync on directories; the rename is still atomic.
+  } finally {
+    await h?.close();
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM';
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The Node implementation. */
+export const nodeFileSystem: FileSystem = {
+  async mkdirp(path) {
+    await fsp.mkdir(path, { recursive: true });
+  },
+  async readdir(path) {
+    try {
+      return await fsp.readdir(path);
+    } catch (e) {
+      if (isNotFound(e)) return [];
+      throw e;
+    }
+  },
+  async readFile(path) {
+    const b = await fsp.readFile(path);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  },
+  async stat(path) {
+    try {
+      const s = await fsp.stat(path);
+      return { size: s.size, mtimeMs: s.mtimeMs, isDirectory: s.isDirectory() };
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  },
+  async openRead(path) {
+    const h = await fsp.open(path, 'r');
+    const size = (await h.stat()).size;
+    return {
+      size,
+      async read(offset, length) {
+        const buf = Buffer.allocUnsafe(length);
+        let got = 0;
+        while (got < length) {
+          const { bytesRead } = await h.read(buf, got, length - got, offset + got);
+          if (bytesRead === 0) break;
+          got += bytesRead;
+        }
+        return new Uint8Array(buf.buffer, buf.byteOffset, got);
+      },
+      close: () => h.close(),
+    };
+  },
+  async writeFileDurable(path, data) {
+    const dir = dirname(path);
+    const tmp = join(dir, `.tmp-${process.pid}-${++tmpCounter}-${basename(path)}`);
+    const h = await fsp.open(tmp, 'w');
+    try {
+      await h.writeFile(data);
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+    try {
+      await fsp.rename(tmp, path);
+    } catch (e) {
+      await fsp.rm(tmp, { force: true });
+      throw e;
+    }
+    await fsyncDir(dir);
+  },
+  async writeNewFile(path, data) {
+    const h = await fsp.open(path, 'wx');
+    try {
+      await h.writeFile(data);
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+  },
+  syncDir: fsyncDir,
+  async appendDurable(path, data) {
+    const h = await fsp.open(path, 'a');
+    try {
+      await h.write(data);
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+  },
+  async rename(from, to) {
+    await fsp.rename(from, to);
+    await fsyncDir(dirname(to));
+  },
+  async remove(path) {
+    await fsp.rm(path, { recursive: true, force: true });
+  },
+  async lock(path, options = {}) {
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    const staleMs = options.staleMs ?? 30_000;
+    const started = performance.now();
+    const token = `${process.pid} ${Date.now()} ${Math.random()}`;
+    for (;;) {
+      try {
+        const h = await fsp.open(path, 'wx');
+        await h.writeFile(token);
+        await h.close();
+        return {
+          async release() {
+            try {
+              if ((await fsp.readFile(path, 'utf8')) === token) await fsp.rm(path, { force: true });
+            } catch (e) {
+              if (!isNotFound(e)) throw e;
+            }
+          },
+        };
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'EEXIST') throw e;
+      }
+      // Held: break it when its owner is dead or it is stale.
+      try {
+        const [text, st] = await Promise.all([fsp.readFile(path, 'utf8'), fsp.stat(path)]);
+        const pid = Number(text.split(' ')[0]);
+        const valid = Number.isInteger(pid) && pid > 0;
+        const age = Date.now() - st.mtimeMs;
+        // A lock whose owner died (or that a killed owner left empty) is broken; re-check the
+        // content right before removing it to narrow the window in which two breakers race.
+        const dead = valid ? pid !== process.pid && !processAlive(pid) : age > 1000;
+        if (dead || age > staleMs) {
+          if ((await fsp.readFile(path, 'utf8')) === text) await fsp.rm(path, { force: true });
+          continue;
+        }
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+        continue;
+      }
+      if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for lock ${path}`);
+      await sleep(2 + Math.random() * 5);
+    }
+  },
+  async du(path) {
+    let total = 0;
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fsp.readdir(path, { withFileTypes: true });
+    } catch (e) {
+      if (isNotFound(e)) return 0;
+      throw e;
+    }
+    for (const ent of entries) {
+      const p = join(path, ent.name);
+      if (ent.isDirectory()) total += await nodeFileSystem.du(p);
+      else {
+        try {
+          total += (await fsp.stat(p)).size;
+        } catch (e) {
+          if (!isNotFound(e)) throw e;
+        }
+      }
+    }
+    return total;
+  },
+};

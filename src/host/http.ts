@@ -1,0 +1,298 @@
+// Design: the HTTP client behind prometheus.scrape (and anything else that GETs a body):
+// undici 7.x `request` over one keep-alive Agent per TLS configuration (created on first
+// use, closed by `close()`), a single deadline per request driven by the injected Clock,
+// a size limit applied to the decompressed body, and gzip/deflate decoding with node's
+// zlib. Failures are `HttpFailure`s with a `kind` the caller maps to its own error ids;
+// their messages never contain the URL (the caller names it, without credentials).
+import { Agent, request, type Dispatcher } from 'undici';
+import { gunzip, inflate } from 'node:zlib';
+import { readFile as nodeReadFile } from 'node:fs/promises';
+import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
+
+export interface HttpTlsOptions {
+  /** PEM file of the CA certificates to trust instead of the system's. */
+  readonly caFile?: string;
+  /** PEM files of a client certificate and its key (mutual TLS). */
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  /** The server name to verify the certificate against (SNI), instead of the URL's host. */
+  readonly serverName?: string;
+  /** Accept any certificate (testing only). */
+  readonly insecureSkipVerify?: boolean;
+}
+
+export interface HttpGetRequest {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Deadline for the whole exchange (connect, headers, body), in milliseconds. */
+  readonly timeoutMs: number;
+  /** Limit on the (decompressed) body size in bytes. */
+  readonly maxBytes: number;
+  readonly tls?: HttpTlsOptions;
+  readonly signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  /** Response headers, lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The decompressed body; for a non-2xx status only its first bytes (up to 1 KiB). */
+  readonly body: Buffer;
+}
+
+export type HttpFailureKind =
+  | 'refused' // connection refused
+  | 'dns' // host name did not resolve
+  | 'timeout' // the deadline passed (see `phase`)
+  | 'tls' // TLS handshake or certificate verification failed
+  | 'tooLarge' // body over maxBytes
+  | 'connection' // reset, closed early, other socket errors
+  | 'decode' // gzip/deflate data was corrupt
+  | 'aborted' // the caller's signal fired
+  | 'file'; // a TLS file could not be read
+
+export class HttpFailure extends Error {
+  constructor(
+    readonly kind: HttpFailureKind,
+    message: string,
+    /** For timeouts: what was going on when the deadline passed. */
+    readonly phase?: 'connect' | 'headers' | 'body',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'HttpFailure';
+  }
+}
+
+export interface HttpClient {
+  get(req: HttpGetRequest): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
+
+export interface HttpClientOptions {
+  readonly clock?: Clock;
+  /** How TLS files are read (defaults to node's fs). */
+  readonly readFile?: (path: string) => Promise<Uint8Array>;
+}
+
+const ERROR_BODY_BYTES = 1024;
+
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'EPROTO',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+
+function errCode(e: unknown): string | undefined {
+  let cur: unknown = e;
+  for (let i = 0; i < 4 && cur; i++) {
+    const c = (cur as { code?: unknown }).code;
+    if (typeof c === 'string' && c !== 'UND_ERR_SOCKET') return c;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return (e as { code?: string } | null)?.code;
+}
+
+function errMessage(e: unknown): string {
+  let cur: unknown = e;
+  let msg = (e as Error)?.message ?? String(e);
+  for (let i = 0; i < 4 && cur; i++) {
+    const m = (cur as Error).message;
+    if (m) msg = m;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return msg;
+}
+
+/** Map a network error from undici/node to an HttpFailure. */
+function classify(e: unknown): HttpFailure {
+  if (e instanceof HttpFailure) return e;
+  const code = errCode(e) ?? '';
+  const msg = errMessage(e);
+  if (code === 'ECONNREFUSED') return new HttpFailure('refused', 'connection refused', undefined, { cause: e });
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_FAIL') {
+    return new HttpFailure('dns', `the host name did not resolve (${code})`, undefined, { cause: e });
+  }
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return new HttpFailure('timeout', 'connecting timed out', 'connect', { cause: e });
+  if (TLS_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || /certificate|SSL|TLS/i.test(msg)) {
+    return new HttpFailure('tls', `TLS handshake failed: ${msg}${code && !msg.includes(code) ? ` (${code})` : ''}`, undefined, { cause: e });
+  }
+  if (code === 'ECONNRESET') return new HttpFailure('connection', 'the connection was reset by the server', undefined, { cause: e });
+  return new HttpFailure('connection', `${msg}${code && !msg.includes(code) ? ` (${code})` : ''}`, undefined, { cause: e });
+}
+
+/** The node/undici implementation of HttpClient. */
+export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
+  const clock = options.clock ?? systemClock;
+  const readFile = options.readFile ?? ((p: string) => nodeReadFile(p));
+  const agents = new Map<string, Promise<Agent>>();
+
+  const agentFor = (tls: HttpTlsOptions | undefined, timeoutMs: number): Promise<Agent> => {
+    const key = JSON.stringify([tls?.caFile, tls?.certFile, tls?.keyFile, tls?.serverName, tls?.insecureSkipVerify === true, timeoutMs]);
+    let a = agents.get(key);
+    if (a === undefined) {
+      a = (async () => {
+        const load = async (what: string, path: string | undefined) => {
+          if (path === undefined) return undefined;
+          try {
+            return Buffer.from(await readFile(path));
+          } catch (e) {
+            throw new HttpFailure('file', `cannot read the TLS ${what} file "${path}": ${(e as Error).message}`, undefined, { cause: e });
+          }
+        };
+        const [ca, cert, key] = await Promise.all([load('CA', tls?.caFile), load('certificate', tls?.certFile), load('key', tls?.keyFile)]);
+        return new Agent({
+          connect: {
+            timeout: timeoutMs,
+            ...(ca ? { ca } : {}),
+            ...(cert ? { cert } : {}),
+            ...(key ? { key } : {}),
+            ...(tls?.serverName ? { servername: tls.serverName } : {}),
+            rejectUnauthorized: tls?.insecureSkipVerify !== true,
+          },
+          headersTimeout: timeoutMs + 1000,
+          bodyTimeout: timeoutMs + 1000,
+          keepAliveTimeout: 30_000,
+        });
+      })();
+      agents.set(key, a);
+      a.catch(() => agents.delete(key));
+    }
+    return a;
+  };
+
+  return {
+    async get(req: HttpGetRequest): Promise<HttpResponse> {
+      const dispatcher = await agentFor(req.tls, req.timeoutMs);
+      const ac = new AbortController();
+      let phase: 'headers' | 'body' = 'headers';
+      let timedOut = false;
+      const timer = clock.setTimer(req.timeoutMs, () => {
+        timedOut = true;
+        ac.abort(new HttpFailure('timeout', 'deadline passed', phase));
+      });
+      const onAbort = () => ac.abort(new HttpFailure('aborted', 'the request was cancelled'));
+      if (req.signal?.aborted) onAbort();
+      req.signal?.addEventListener('abort', onAbort, { once: true });
+      let res: Dispatcher.ResponseData | undefined;
+      try {
+        try {
+          try {
+            res = await request(req.url, { method: 'GET', headers: { ...req.headers }, signal: ac.signal, dispatcher });
+          } catch (e) {
+            // A pooled keep-alive connection the server closed at the same moment: retry the
+            // (idempotent) GET once on a new connection, as Go's HTTP client does.
+            const code = errCode(e);
+            if (ac.signal.aborted || (code !== 'ECONNRESET' && code !== 'UND_ERR_SOCKET' && code !== 'EPIPE')) throw e;
+            res = await request(req.url, { method: 'GET', headers: { ...req.headers }, signal: ac.signal, dispatcher });
+          }
+        } catch (e) {
+          if (timedOut) throw new HttpFailure('timeout', 'no response headers before the deadline (connecting included)', 'headers', { cause: e });
+          if (ac.signal.aborted) throw new HttpFailure('aborted', 'the request was cancelled', undefined, { cause: e });
+          throw classify(e);
+        }
+        phase = 'body';
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(res.headers)) {
+          if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+        }
+        const ok = res.statusCode >= 200 && res.statusCode < 300;
+        const limit = ok ? req.maxBytes : ERROR_BODY_BYTES;
+        const encoding = (headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+        const compressed = encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate';
+        const declared = Number(headers['content-length']);
+        if (ok && !compressed && Number.isFinite(declared) && declared > req.maxBytes) {
+          discard(res.body);
+          throw new HttpFailure('tooLarge', `the body is ${declared} bytes (Content-Length), over the limit of ${req.maxBytes} bytes`);
+        }
+        let raw: Buffer;
+        try {
+          raw = await readBody(res.body, ok ? (compressed ? req.maxBytes : limit) : limit, ok, Number.isFinite(declared) ? declared : -1);
+        } catch (e) {
+          if (timedOut) throw new HttpFailure('timeout', 'the body was not complete before the deadline', 'body', { cause: e });
+          if (ac.signal.aborted) throw new HttpFailure('aborted', 'the request was cancelled', undefined, { cause: e });
+          throw classify(e);
+        }
+        let body = raw;
+        if (compressed && ok) body = await decompress(raw, encoding, req.maxBytes);
+        else if (compressed && !ok) body = await decompress(raw, encoding, ERROR_BODY_BYTES).catch(() => raw);
+        return { status: res.statusCode, headers, body };
+      } finally {
+        timer.cancel();
+        req.signal?.removeEventListener('abort', onAbort);
+      }
+    },
+    async close(): Promise<void> {
+      const all = [...agents.values()];
+      agents.clear();
+      await Promise.all(all.map(async (p) => (await p.catch(() => undefined))?.close()));
+    },
+  };
+}
+
+/**
+ * Read a body up to `limit` bytes. With `strict` more bytes are a `tooLarge` failure;
+ * otherwise (error bodies) the rest is discarded.
+ */
+async function readBody(body: Dispatcher.ResponseData['body'], limit: number, strict: boolean, declared: number): Promise<Buffer> {
+  let out: Buffer | null = declared >= 0 && declared <= limit ? Buffer.allocUnsafe(declared) : null;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of body) {
+    const chunk = c as Buffer;
+    if (size + chunk.length > limit) {
+      if (strict) {
+        discard(body);
+        throw new HttpFailure('tooLarge', `the body is over the limit of ${limit} bytes`);
+      }
+      const take = limit - size;
+      if (take > 0) chunks.push(chunk.subarray(0, take));
+      size = limit;
+      discard(body);
+      break;
+    }
+    if (out !== null && size + chunk.length <= out.length) chunk.copy(out, size);
+    else {
+      if (out !== null) {
+        chunks.push(out.subarray(0, size));
+        out = null;
+      }
+      chunks.push(chunk);
+    }
+    size += chunk.length;
+  }
+  if (out !== null) return size === out.length ? out : out.subarray(0, size);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+/** Stop reading a body (its abort error is expected, not an uncaught exception). */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => {});
+  body.destroy();
+}
+
+function decompress(raw: Buffer, encoding: string, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const done = (err: Error | null, out: Buffer) => {
+      if (err === null) return resolve(out);
+      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+        return reject(new HttpFailure('tooLarge', `the decompressed body is over the limit of ${maxBytes} bytes`));
+      }
+      reject(new HttpFailure('decode', `the ${encoding} body is corrupt: ${err.message}`, undefined, { cause: err }));
+    };
+    const opts = { maxOutputLength: Math.max(1, maxBytes) };
+    if (encoding === 'deflate') inflate(raw, opts, done);
+    else gunzip(raw, opts, done);
+  });
+}

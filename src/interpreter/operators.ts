@@ -1,0 +1,60 @@
+// Binary operators (Flux SPEC "Operators"): arithmetic (values/arith.ts), comparison and
+// regular-expression matching.
+//
+// - `==` / `!=` compare values of one type structurally; mixing types (`1 == 1.0`,
+//   `"1" == 1`) is a `type.mismatch` error, as Flux's type checker rejects it.
+// - `<` `<=` `>` `>=` order int, uint, float, string, time, duration; NaN compares false.
+// - `=~` / `!~` need a string on the left and a regexp on the right.
+// - A null operand makes the result null (`exists` is how Flux tests for null).
+import { FluxError } from '../errors/index.js';
+import type { BinaryOperator } from '../lang/ast.js';
+import { arith } from '../values/arith.js';
+import { compareValues, valuesEqual } from '../values/compare.js';
+import { Regexp, typeOf } from '../values/value.js';
+import type { Value } from '../values/value.js';
+
+function sameKind(a: Value, b: Value): boolean {
+  const ta = typeof a;
+  if (ta !== 'object') return ta === typeof b;
+  return typeOf(a) === typeOf(b);
+}
+
+export function binaryOp(op: BinaryOperator, a: Value, b: Value): Value {
+  switch (op) {
+    case '+':
+    case '-':
+    case '*':
+    case '/':
+    case '%':
+    case '^':
+      return arith(op, a, b);
+    case '==':
+    case '!=': {
+      if (a === null || b === null) return null;
+      if (!sameKind(a, b)) {
+        throw new FluxError('invalid', 'type.mismatch', `cannot compare ${typeOf(a)} with ${typeOf(b)} using ${op}`);
+      }
+      const t = typeof a;
+      const eq = t === 'bigint' || t === 'string' || t === 'number' || t === 'boolean' ? a === b : valuesEqual(a, b);
+      return op === '==' ? eq : !eq;
+    }
+    case '<':
+    case '<=':
+    case '>':
+    case '>=': {
+      if (a === null || b === null) return null;
+      const c = compareValues(a, b);
+      if (Number.isNaN(c)) return false;
+      return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+    }
+    case '=~':
+    case '!~': {
+      if (a === null || b === null) return null;
+      if (typeof a !== 'string' || !(b instanceof Regexp)) {
+        throw new FluxError('invalid', 'type.mismatch', `${op} needs a string on the left and a regexp on the right, got ${typeOf(a)} and ${typeOf(b)}`);
+      }
+      const m = b.re.test(a);
+      return op === '=~' ? m : !m;
+    }
+  }
+}

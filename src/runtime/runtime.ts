@@ -1,0 +1,257 @@
+// Design: the Runtime facade (ARCHITECTURE.md "runtime"). One Runtime holds the parsed
+// standard library (PackageRegistry), the process-wide services and the host interfaces;
+// every run gets its own RunState (interpreter, package scopes, options, results), so runs
+// are independent and may overlap.
+//
+// run(): parse -> check (all diagnostics at once, rejecting with FluxErrors) -> evaluate ->
+// drain side effects -> results. Streams among the results are not consumed here; the
+// caller reads each exactly once.
+import { FluxError, FluxErrors, toFluxError } from '../errors/index.js';
+import type { Clock } from '../host/clock.js';
+import type { Logger } from '../host/logger.js';
+import type * as ast from '../lang/ast.js';
+import { parse } from '../lang/index.js';
+import { Scope } from '../interpreter/index.js';
+import { checkFile } from '../semantic/index.js';
+import type { CheckEnv, FunctionSig, PackageInfo } from '../semantic/index.js';
+import { isFunction, isPromise } from '../values/value.js';
+import type { Time, Value } from '../values/value.js';
+import type { NativePackage, Services } from './builtin-api.js';
+import { PackageRegistry } from './packages.js';
+import type { StdlibSource } from './packages.js';
+import { RunState } from './run-state.js';
+import type { RunStats } from './run-state.js';
+
+export type { RunStats, CallStat } from './run-state.js';
+export type { StdlibSource } from './packages.js';
+
+export interface RunOptions {
+  /** Source name for diagnostics. */
+  name?: string;
+  /** Pins now(). */
+  now?: Time;
+  signal?: AbortSignal;
+  logger?: Logger;
+}
+
+export interface RunResult {
+  /** Yields in program order; a bare stream expression statement is `_result`; a bare scalar has name ''. */
+  results: { name: string; value: Value }[];
+  stats: RunStats;
+}
+
+export interface Session {
+  eval(source: string, opts?: RunOptions): Promise<RunResult>;
+  /** Names defined so far (for completion), including the prelude's. */
+  names(): string[];
+}
+
+export interface RuntimeConfig {
+  readonly stdlib: StdlibSource;
+  readonly natives: readonly NativePackage[];
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly dataDir: string;
+  /** Maximum nesting of Flux function calls (default 400). */
+  readonly maxCallDepth?: number;
+}
+
+class ServiceRegistry implements Services {
+  private readonly items = new Map<string, unknown>();
+  get<T>(key: string, create: () => T): T {
+    if (!this.items.has(key)) this.items.set(key, create());
+    return this.items.get(key) as T;
+  }
+  async close(): Promise<void> {
+    const all = [...this.items.values()].reverse();
+    this.items.clear();
+    let first: unknown;
+    for (const s of all) {
+      const close = (s as { close?: unknown } | null)?.close;
+      if (typeof close === 'function') {
+        try {
+          await (close as () => Promise<void>).call(s);
+        } catch (e) {
+          first ??= e;
+        }
+      }
+    }
+    if (first !== undefined) throw toFluxError(first);
+  }
+}
+
+export class Runtime {
+  readonly registry: PackageRegistry;
+  private readonly services = new ServiceRegistry();
+
+  constructor(private readonly config: RuntimeConfig) {
+    this.registry = new PackageRegistry(config.stdlib, config.natives);
+  }
+
+  private env() {
+    return {
+      registry: this.registry,
+      clock: this.config.clock,
+      logger: this.config.logger,
+      dataDir: this.config.dataDir,
+      services: this.services,
+      maxCallDepth: this.config.maxCallDepth,
+    };
+  }
+
+  /** Parse a source, rejecting with all syntax diagnostics. */
+  private parseOrThrow(source: string, name: string): ast.File {
+    const { file, diagnostics } = parse(source, name);
+    if (diagnostics.length) throw diagnostics.length === 1 ? diagnostics[0]! : new FluxErrors(diagnostics);
+    return file;
+  }
+
+  checkEnv(predefined?: ReadonlyMap<string, FunctionSig | null>): CheckEnv {
+    const universe = this.registry.get('universe');
+    return {
+      prelude: universe?.members ?? new Map(),
+      package: (path: string): PackageInfo | undefined => this.registry.get(path),
+      predefined,
+    };
+  }
+
+  /** Every syntax and semantic diagnostic of a program ([] when it may run). */
+  check(source: string, name = '<input>'): FluxError[] {
+    const { file, diagnostics } = parse(source, name);
+    if (diagnostics.length) return [...diagnostics];
+    return checkFile(file, this.checkEnv());
+  }
+
+  async run(source: string, opts: RunOptions = {}): Promise<RunResult> {
+    const file = this.parseOrThrow(source, opts.name ?? '<input>');
+    return this.runFile(file, opts);
+  }
+
+  async runFile(file: ast.File, opts: RunOptions = {}): Promise<RunResult> {
+    const errors = checkFile(file, this.checkEnv());
+    if (errors.length) throw errors.length === 1 ? errors[0]! : new FluxErrors(errors);
+    try {
+      const state = new RunState(this.env(), opts);
+      const scope = state.programScope(file.name);
+      const r = state.interpreter.runFile(file, scope);
+      if (isPromise(r)) await r;
+      await state.drainSideEffects();
+      return { results: state.results, stats: state.stats };
+    } catch (e) {
+      throw toFluxError(e);
+    }
+  }
+
+  /**
+   * Evaluate only the imports and option statements of a program (and assignments without
+   * calls that they may refer to), for example to read `option task` without running it.
+   * Keys: `name` for program and prelude options, `pkg.name` for package options.
+   */
+  async readOptions(source: string, name = '<input>'): Promise<Map<string, Value>> {
+    const file = this.parseOrThrow(source, name);
+    const body = file.body.filter((st) => st.type === 'OptionStatement' || (st.type === 'VariableAssignment' && !containsCall(st.init)));
+    const options = file.body.filter((st): st is ast.OptionStatement => st.type === 'OptionStatement');
+    const state = new RunState(this.env(), {});
+    const scope = state.programScope(file.name);
+    try {
+      const r = state.interpreter.runFile({ ...file, body }, scope);
+      if (isPromise(r)) await r;
+    } catch (e) {
+      throw toFluxError(e);
+    }
+    const out = new Map<string, Value>();
+    for (const st of options) {
+      const a = st.assignment;
+      if (a.type === 'VariableAssignment') {
+        out.set(a.id.name, state.option(a.id.name) ?? scope.lookup(a.id.name) ?? null);
+      } else if (a.member.object.type === 'Identifier') {
+        const alias = a.member.object.name;
+        const imp = file.imports.find((i) => (i.as?.name ?? i.path.value.split('/').pop()) === alias);
+        const member = a.member.property.type === 'Identifier' ? a.member.property.name : a.member.property.value;
+        if (imp) out.set(`${alias}.${member}`, state.option(member, imp.path.value) ?? null);
+      }
+    }
+    return out;
+  }
+
+  /** A REPL session: one persistent scope; each eval may redefine earlier names. */
+  session(opts: RunOptions = {}): Session {
+    const state = new RunState(this.env(), opts);
+    let scope: Scope = state.programScope(opts.name ?? '<repl>');
+    const imports = new Map<string, string>();
+    const runtime = this;
+    return {
+      async eval(source: string, evalOpts: RunOptions = {}): Promise<RunResult> {
+        const name = evalOpts.name ?? opts.name ?? '<repl>';
+        const file = runtime.parseOrThrow(source, name);
+        const predefined = new Map<string, FunctionSig | null>();
+        for (const n of scope.names()) {
+          if (state.universe.scope.hasOwn(n) && scope.owner(n) === state.universe.scope) continue;
+          const v = scope.lookup(n);
+          predefined.set(n, v !== undefined && isFunction(v) ? { params: v.params } : null);
+        }
+        const errors = checkFile(file, runtime.checkEnv(predefined));
+        if (errors.length) throw errors.length === 1 ? errors[0]! : new FluxErrors(errors);
+        state.reset({ now: evalOpts.now ?? opts.now, signal: evalOpts.signal ?? opts.signal, logger: evalOpts.logger ?? opts.logger });
+        const next = new Scope(scope, name);
+        try {
+          const r = state.interpreter.runFile(file, next, imports);
+          if (isPromise(r)) await r;
+          await state.drainSideEffects();
+        } catch (e) {
+          scope = next; // keep what was defined before the failure
+          throw toFluxError(e);
+        }
+        scope = next;
+        return { results: [...state.results], stats: { calls: [...state.stats.calls] } };
+      },
+      names(): string[] {
+        return scope.names().sort();
+      },
+    };
+  }
+
+  /** A builtin's (or Flux-written member's) signature and doc comment. */
+  builtinDoc(pkg: string, name: string): { signature: string; doc: string } | undefined {
+    const def = this.registry.get(pkg);
+    if (!def) return undefined;
+    const b = def.builtins.get(name);
+    if (b) return { signature: b.signature, doc: b.doc };
+    return def.docs.get(name);
+  }
+
+  packagePaths(): string[] {
+    return this.config.stdlib.packagePaths().sort();
+  }
+
+  packageMembers(path: string): string[] {
+    const def = this.registry.get(path);
+    return def ? [...def.members.keys()].sort() : [];
+  }
+
+  /** Close every service (flushes pending writes). */
+  async close(): Promise<void> {
+    await this.services.close();
+  }
+}
+
+function containsCall(e: ast.Node): boolean {
+  let found = false;
+  const visit = (n: unknown): void => {
+    if (found || n === null || typeof n !== 'object') return;
+    if (Array.isArray(n)) {
+      for (const x of n) visit(x);
+      return;
+    }
+    const node = n as { type?: string };
+    if (node.type === 'CallExpression' || node.type === 'PipeExpression') {
+      found = true;
+      return;
+    }
+    if (node.type === 'FunctionExpression') return; // calls inside a function body do not run
+    for (const [k, v] of Object.entries(n)) if (k !== 'span') visit(v);
+  };
+  visit(e);
+  return found;
+}
+

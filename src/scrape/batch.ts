@@ -1,0 +1,207 @@
+// Design: the columnar sample batch both exposition parsers write into. There is no
+// JavaScript object per sample: a sample is one slot in `values` (Float64Array), `series`
+// (Int32Array, the id of its series) and `tsIndex` (Int32Array, -1 when the sample has no
+// timestamp, else an index into the rare-path `timestamps` bigint list). A series is the
+// field id plus its label pairs (label-name id, label-value id) sorted by label-name id, kept
+// in a flat Int32Array arena and found again through an open-addressing hash table, so a
+// series seen twice (same labels in any order) gets the same id. Field names, label names
+// and label values are interned byte ranges (./interner.ts); their ids are the dictionary
+// codes of the string columns built later (./tables.ts).
+import { ByteInterner } from './interner.js';
+
+/** Returned by `endSeries` when the label set repeats a label name. */
+export const DUPLICATE_LABEL = -2;
+
+export class SampleBatch {
+  /** `_field` values: sample names, with `_bucket` trimmed for histogram buckets. */
+  readonly fields = new ByteInterner(256);
+  readonly labelNames = new ByteInterner(64);
+  /** Label values; id 0 is the empty string. */
+  readonly labelValues = new ByteInterner(1024);
+
+  // Samples.
+  length = 0;
+  values: Float64Array = new Float64Array(1024);
+  series: Int32Array = new Int32Array(1024);
+  tsIndex: Int32Array = new Int32Array(1024);
+  /** Explicit sample timestamps in nanoseconds (only samples that carry one). */
+  readonly timestamps: bigint[] = [];
+
+  // Series.
+  seriesCount = 0;
+  seriesField: Int32Array = new Int32Array(256);
+  seriesStart: Int32Array = new Int32Array(256);
+  seriesPairs: Int32Array = new Int32Array(256);
+  private seriesHash: Int32Array = new Int32Array(256);
+  pairs: Int32Array = new Int32Array(2048);
+  private pairsLen = 0;
+  private slots: Int32Array = new Int32Array(1024);
+  private mask = 1023;
+
+  // The label set of the sample being parsed.
+  scratchNames: Int32Array = new Int32Array(32);
+  scratchValues: Int32Array = new Int32Array(32);
+  scratchCount = 0;
+  /** After DUPLICATE_LABEL: the repeated label-name id. */
+  duplicateName = -1;
+
+  constructor() {
+    this.labelValues.internString('');
+  }
+
+  beginLabels(): void {
+    this.scratchCount = 0;
+  }
+
+  addLabel(nameId: number, valueId: number): void {
+    const n = this.scratchCount;
+    if (n === this.scratchNames.length) {
+      const a = new Int32Array(n * 2);
+      a.set(this.scratchNames);
+      this.scratchNames = a;
+      const b = new Int32Array(n * 2);
+      b.set(this.scratchValues);
+      this.scratchValues = b;
+    }
+    this.scratchNames[n] = nameId;
+    this.scratchValues[n] = valueId;
+    this.scratchCount = n + 1;
+  }
+
+  /**
+   * The series id of `fieldId` with the scratch labels (added when new), or DUPLICATE_LABEL.
+   * Labels with an empty value are dropped: Prometheus treats `l=""` as no label `l`.
+   */
+  endSeries(fieldId: number): number {
+    const names = this.scratchNames;
+    const vals = this.scratchValues;
+    let n = this.scratchCount;
+    // Insertion sort by label-name id (label sets are small).
+    for (let i = 1; i < n; i++) {
+      const kn = names[i]!;
+      const kv = vals[i]!;
+      let j = i - 1;
+      while (j >= 0 && names[j]! > kn) {
+        names[j + 1] = names[j]!;
+        vals[j + 1] = vals[j]!;
+        j--;
+      }
+      names[j + 1] = kn;
+      vals[j + 1] = kv;
+    }
+    for (let i = 1; i < n; i++) {
+      if (names[i] === names[i - 1]) {
+        this.duplicateName = names[i]!;
+        return DUPLICATE_LABEL;
+      }
+    }
+    // Drop empty values.
+    let w = 0;
+    for (let i = 0; i < n; i++) {
+      if (vals[i] !== 0) {
+        names[w] = names[i]!;
+        vals[w] = vals[i]!;
+        w++;
+      }
+    }
+    n = w;
+    let h = Math.imul(fieldId + 1, 0x9e3779b1);
+    for (let i = 0; i < n; i++) {
+      h = Math.imul(h ^ names[i]!, 0x01000193);
+      h = Math.imul(h ^ vals[i]!, 0x01000193);
+    }
+    h ^= h >>> 15;
+    let slot = h & this.mask;
+    const slots = this.slots;
+    for (;;) {
+      const v = slots[slot]!;
+      if (v === 0) break;
+      const id = v - 1;
+      if (this.seriesHash[id] === h && this.seriesField[id] === fieldId && this.seriesPairs[id] === n) {
+        const st = this.seriesStart[id]!;
+        const p = this.pairs;
+        let i = 0;
+        while (i < n && p[st + 2 * i] === names[i] && p[st + 2 * i + 1] === vals[i]) i++;
+        if (i === n) return id;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+    // New series.
+    const id = this.seriesCount;
+    if (id === this.seriesField.length) {
+      const m = id * 2;
+      this.seriesField = growI32(this.seriesField, m);
+      this.seriesStart = growI32(this.seriesStart, m);
+      this.seriesPairs = growI32(this.seriesPairs, m);
+      this.seriesHash = growI32(this.seriesHash, m);
+    }
+    if (this.pairsLen + 2 * n > this.pairs.length) {
+      let m = this.pairs.length * 2;
+      while (m < this.pairsLen + 2 * n) m *= 2;
+      this.pairs = growI32(this.pairs, m);
+    }
+    const st = this.pairsLen;
+    for (let i = 0; i < n; i++) {
+      this.pairs[st + 2 * i] = names[i]!;
+      this.pairs[st + 2 * i + 1] = vals[i]!;
+    }
+    this.pairsLen = st + 2 * n;
+    this.seriesField[id] = fieldId;
+    this.seriesStart[id] = st;
+    this.seriesPairs[id] = n;
+    this.seriesHash[id] = h;
+    this.seriesCount = id + 1;
+    slots[slot] = id + 1;
+    if (this.seriesCount * 2 > slots.length) this.rehash();
+    return id;
+  }
+
+  /** Append a sample of series `seriesId`; `tsNs` undefined means "no timestamp". */
+  addSample(seriesId: number, value: number, tsNs: bigint | undefined): void {
+    const i = this.length;
+    if (i === this.values.length) this.growSamples();
+    this.values[i] = value;
+    this.series[i] = seriesId;
+    if (tsNs === undefined) this.tsIndex[i] = -1;
+    else {
+      this.tsIndex[i] = this.timestamps.length;
+      this.timestamps.push(tsNs);
+    }
+    this.length = i + 1;
+  }
+
+  /** Remove the last sample (OpenMetrics drops a repeated sample with the same timestamp). */
+  popSample(): void {
+    const i = this.length - 1;
+    if (this.tsIndex[i]! >= 0) this.timestamps.pop();
+    this.length = i;
+  }
+
+  private growSamples(): void {
+    const n = this.values.length * 2;
+    const v = new Float64Array(n);
+    v.set(this.values);
+    this.values = v;
+    this.series = growI32(this.series, n);
+    this.tsIndex = growI32(this.tsIndex, n);
+  }
+
+  private rehash(): void {
+    const size = this.slots.length * 2;
+    const slots = new Int32Array(size);
+    const mask = size - 1;
+    for (let id = 0; id < this.seriesCount; id++) {
+      let slot = this.seriesHash[id]! & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = id + 1;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+}
+
+function growI32(a: Int32Array, n: number): Int32Array {
+  const b = new Int32Array(n);
+  b.set(a.subarray(0, Math.min(a.length, n)));
+  return b;
+}

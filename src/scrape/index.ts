@@ -1,0 +1,10 @@
+// The scraper's public API (see ./scrape.ts for the flow and ./errors.ts for the error ids).
+export { scrape, parseExposition, formatOf } from './scrape.js';
+export type { ExpositionFormat, ScrapeEnv, ScrapeResult } from './scrape.js';
+export { ACCEPT_HEADER, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, checkRequest } from './options.js';
+export type { ScrapeOptions } from './options.js';
+export { batchToTables } from './tables.js';
+export type { ScrapeTables } from './tables.js';
+export { SampleBatch } from './batch.js';
+export { displayUrl } from './errors.js';
+export { USER_AGENT, SCRAPER_VERSION } from './user-agent.js';

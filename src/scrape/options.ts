@@ -1,0 +1,87 @@
+// Scrape options (beyond Flux's `url`, which is all Flux's own scrape takes) and their checks.
+import type { HttpTlsOptions } from '../host/http.js';
+import { scrapeError } from './errors.js';
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_BYTES = 100 * 1024 * 1024;
+
+export interface ScrapeOptions {
+  /** Deadline for the whole scrape; sent as X-Prometheus-Scrape-Timeout-Seconds. Default 10s. */
+  readonly timeoutMs?: number;
+  /** Extra request headers. */
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly bearerToken?: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly tls?: HttpTlsOptions;
+  /** Limit on the decompressed body. Default 100 MiB. */
+  readonly maxBytes?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface CheckedRequest {
+  /** The URL to request (userinfo removed). */
+  readonly requestUrl: string;
+  readonly headers: Record<string, string>;
+  readonly timeoutMs: number;
+  readonly maxBytes: number;
+  /** Strings that must never appear in a message. */
+  readonly secrets: string[];
+}
+
+/**
+ * Content negotiation (as Prometheus asks): OpenMetrics 1.0.0 first, then text 0.0.4.
+ * The response's Content-Type picks the parser (see ./scrape.ts `formatOf`).
+ */
+export const ACCEPT_HEADER = 'application/openmetrics-text;version=1.0.0;q=0.75,application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1';
+
+export function checkRequest(url: string, options: ScrapeOptions, userAgent: string): CheckedRequest {
+  const secrets: string[] = [];
+  if (options.bearerToken) secrets.push(options.bearerToken);
+  if (options.password) secrets.push(options.password);
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw scrapeError('invalid', 'scrape.invalidUrl', url, 'not a valid URL', secrets);
+  }
+  if (u.password) secrets.push(decodeURIComponent(u.password), u.password);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    throw scrapeError('invalid', 'scrape.invalidUrl', url, `only http and https URLs can be scraped, not "${u.protocol.replace(/:$/, '')}"`, secrets);
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) throw scrapeError('invalid', 'scrape.invalidOption', url, `timeout must be positive, got ${timeoutMs}ms`, secrets);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (!(maxBytes > 0) || !Number.isSafeInteger(maxBytes)) throw scrapeError('invalid', 'scrape.invalidOption', url, `maxBytes must be a positive integer, got ${maxBytes}`, secrets);
+  if (options.bearerToken !== undefined && (options.username !== undefined || options.password !== undefined)) {
+    throw scrapeError('invalid', 'scrape.invalidOption', url, 'give either bearerToken or username/password, not both', secrets);
+  }
+  if ((options.tls?.certFile === undefined) !== (options.tls?.keyFile === undefined)) {
+    throw scrapeError('invalid', 'scrape.invalidOption', url, 'tlsCert and tlsKey go together', secrets);
+  }
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(options.headers ?? {})) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(k)) throw scrapeError('invalid', 'scrape.invalidOption', url, `invalid header name ${JSON.stringify(k)}`, secrets);
+    if (/[\r\n\0]/.test(v)) throw scrapeError('invalid', 'scrape.invalidOption', url, `invalid value for header ${JSON.stringify(k)}`, secrets);
+    headers[k.toLowerCase()] = v;
+    if (k.toLowerCase() === 'authorization') secrets.push(v);
+  }
+  headers['accept'] ??= ACCEPT_HEADER;
+  headers['accept-encoding'] ??= 'gzip';
+  headers['user-agent'] ??= userAgent;
+  headers['x-prometheus-scrape-timeout-seconds'] = String(timeoutMs / 1000);
+  let username = options.username;
+  let password = options.password;
+  if (username === undefined && password === undefined && (u.username || u.password)) {
+    username = decodeURIComponent(u.username);
+    password = decodeURIComponent(u.password);
+  }
+  u.username = '';
+  u.password = '';
+  if (options.bearerToken !== undefined) headers['authorization'] = `Bearer ${options.bearerToken}`;
+  else if (username !== undefined || password !== undefined) {
+    headers['authorization'] = `Basic ${Buffer.from(`${username ?? ''}:${password ?? ''}`, 'utf8').toString('base64')}`;
+    secrets.push(headers['authorization'].slice(6));
+  }
+  return { requestUrl: u.toString(), headers, timeoutMs, maxBytes, secrets };
+}

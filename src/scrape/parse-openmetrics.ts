@@ -1,0 +1,366 @@
+// The OpenMetrics 1.0 text format (application/openmetrics-text; version=1.0.0), with the
+// validation of the OpenMetrics specification as its reference parser applies it (the
+// conformance suite in ../shared/conformance/openmetrics runs in the test command):
+//
+//   - the exposition ends with `# EOF` (an optional final "\n", nothing after it); no blank
+//     lines; every `#` line is `# HELP|TYPE|UNIT <name> <text>` (no free comments);
+//   - single spaces separate tokens; label sets have no spaces and no trailing comma;
+//   - metadata precedes the family's samples and appears once; TYPE is one of counter,
+//     gauge, histogram, gaugehistogram, summary, info, stateset, unknown; a UNIT must be the
+//     suffix of the family name and is not allowed on info and stateset;
+//   - sample names of a family: counter `_total`/`_created`; histogram `_bucket`/`_count`/
+//     `_sum`/`_created`; gaugehistogram `_bucket`/`_gcount`/`_gsum`; summary `<name>`/
+//     `_count`/`_sum`/`_created`; info `_info`; others `<name>`. A family's names may not
+//     clash with another family's; a sample of another name starts a new (unknown) family;
+//   - a family's label groups (labels without `le`/`quantile`/the stateset label) are
+//     contiguous; within a group timestamps are all present or all absent and never go
+//     backwards; a repeated series with the same timestamp is dropped;
+//   - values: counters, `_count`, `_sum`, `_bucket`, `_gcount` not NaN and not negative
+//     (`_gsum` not NaN); info samples are 1, stateset samples 0 or 1; summary quantiles are
+//     canonical numbers in [0, 1] and their values not negative; buckets need a canonical
+//     `le` ("+Inf", not "+INF"), increasing `le` and non-decreasing counts, a `+Inf` bucket
+//     equal to `_count`; `_sum` needs `_count` and the reverse; no `_sum` with negative
+//     buckets, no negative `_gsum` without them;
+//   - timestamps are seconds (float, exact to the nanosecond here); exemplars
+//     ` # {labels} value [timestamp]` only on counter `_total` and bucket samples, with at
+//     most 128 code points of label names and values. Exemplars are validated and dropped.
+//
+// Samples land in the batch with the names Prometheus stores (`a_total`, `a_created`,
+// `a_info`, `a_gsum`...), except bucket samples, stored as `<family>` with their `le`.
+import { DUPLICATE_LABEL, type SampleBatch } from './batch.js';
+import { ByteInterner } from './interner.js';
+import { ExpositionError, LabelScanner, describeByte, isMetricChar, isMetricStart, DQUOTE, HASH, LBRACE, LF, SP } from './lex.js';
+import { numberError, numberOk, parseFloatBytes, parseSecondsTimestamp } from './numbers.js';
+
+const TYPE_SUFFIXES: Record<string, readonly string[]> = {
+  counter: ['_total', '_created'],
+  summary: ['', '_count', '_sum', '_created'],
+  histogram: ['_count', '_sum', '_bucket', '_created'],
+  gaugehistogram: ['_gcount', '_gsum', '_bucket'],
+  info: ['_info'],
+};
+const OM_TYPES = new Set(['counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset', 'unknown']);
+const NOT_NAN = new Set(['_total', '_sum', '_count', '_bucket', '_gcount', '_gsum']);
+const NOT_NEGATIVE = new Set(['_total', '_sum', '_count', '_bucket', '_gcount']);
+const enc = new TextEncoder();
+
+interface Family {
+  name: string;
+  type: string | undefined;
+  unit: string | undefined;
+  help: boolean;
+  samples: number;
+  allowed: readonly string[];
+  /** Label-name id excluded from the group (le / quantile / the stateset label), per sample name. */
+  seenGroups: Set<string>;
+  group: string | undefined;
+  groupTs: bigint | null | undefined;
+  groupSeries: Set<number>;
+  /** Histogram check entries. */
+  hist: { suffix: string; group: string; ts: bigint | null; le: number; value: number; offset: number }[];
+  startOffset: number;
+}
+
+function newFamily(name: string, offset: number): Family {
+  return {
+    name,
+    type: undefined,
+    unit: undefined,
+    help: false,
+    samples: 0,
+    allowed: [name],
+    seenGroups: new Set(),
+    group: undefined,
+    groupTs: undefined,
+    groupSeries: new Set(),
+    hist: [],
+    startOffset: offset,
+  };
+}
+
+/** Parse OpenMetrics 1.0 text from `buf` into `batch`; throws ExpositionError. */
+export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
+  const seenNames = new Set<string>();
+  const rawNames = new ByteInterner(256);
+  const labels = new LabelScanner();
+  const exemplar = new LabelScanner();
+  const leId = batch.labelNames.internString('le');
+  const quantileId = batch.labelNames.internString('quantile');
+  let fam: Family | null = null;
+  let eof = false;
+  const len = buf.length;
+  let pos = 0;
+
+  const build = (f: Family) => {
+    const typ = f.type ?? 'unknown';
+    const suffixes = new Set([...(TYPE_SUFFIXES[typ] ?? []), '']);
+    for (const s of suffixes) {
+      if (seenNames.has(f.name + s)) throw new ExpositionError(f.startOffset, `metric name "${f.name + s}" clashes with an earlier metric family`);
+      seenNames.add(f.name + s);
+    }
+    if (f.unit && !f.name.endsWith('_' + f.unit)) throw new ExpositionError(f.startOffset, `unit "${f.unit}" is not a suffix of the metric name "${f.name}"`);
+    if (f.unit && (typ === 'info' || typ === 'stateset')) throw new ExpositionError(f.startOffset, `a ${typ} metric cannot have a unit`);
+    if (typ === 'histogram' || typ === 'gaugehistogram') checkHistogram(f);
+  };
+
+  while (pos < len) {
+    let eol = buf.indexOf(LF, pos);
+    if (eol < 0) eol = len;
+    const ls = pos;
+    pos = eol + 1;
+    if (eof) throw new ExpositionError(ls, 'text after "# EOF"');
+    if (eol === ls) throw new ExpositionError(ls, 'blank line (not allowed in OpenMetrics)');
+    if (buf[ls] === HASH) {
+      if (eol - ls === 5 && buf[ls + 1] === SP && buf[ls + 2] === 69 && buf[ls + 3] === 79 && buf[ls + 4] === 70) {
+        eof = true;
+        continue;
+      }
+      // `# KEYWORD name text`
+      if (buf[ls + 1] !== SP) throw new ExpositionError(ls, 'a "#" line must be "# HELP", "# TYPE", "# UNIT" or "# EOF"');
+      let i = ls + 2;
+      const ks = i;
+      while (i < eol && buf[i] !== SP) i++;
+      const kw = String.fromCharCode.apply(null, buf.subarray(ks, i) as unknown as number[]);
+      if (kw !== 'HELP' && kw !== 'TYPE' && kw !== 'UNIT') throw new ExpositionError(ks, `unknown metadata "${kw}" (expected HELP, TYPE, UNIT or EOF)`);
+      if (i >= eol) throw new ExpositionError(i, `${kw} needs a metric name and a value`);
+      i++;
+      const ns = i;
+      while (i < eol && buf[i] !== SP) i++;
+      if (i >= eol) throw new ExpositionError(i, `${kw} needs a metric name and a value separated by a space`);
+      const name = metricName(buf, ns, i);
+      const text = new TextDecoder().decode(buf.subarray(i + 1, eol));
+      if (fam !== null && fam.name === name && fam.samples > 0) throw new ExpositionError(ls, `${kw} for "${name}" after its samples`);
+      if (fam === null || fam.name !== name) {
+        if (fam !== null) build(fam);
+        fam = newFamily(name, ls);
+      }
+      if (kw === 'HELP') {
+        if (fam.help) throw new ExpositionError(ls, `more than one HELP for "${name}"`);
+        fam.help = true;
+      } else if (kw === 'TYPE') {
+        if (fam.type !== undefined) throw new ExpositionError(ls, `more than one TYPE for "${name}"`);
+        if (!OM_TYPES.has(text)) throw new ExpositionError(i + 1, `invalid metric type "${text}"`);
+        fam.type = text;
+        fam.allowed = (TYPE_SUFFIXES[text] ?? ['']).map((s) => name + s);
+      } else {
+        if (fam.unit !== undefined) throw new ExpositionError(ls, `more than one UNIT for "${name}"`);
+        for (let k = i + 1; k < eol; k++) if (!isMetricChar(buf[k]!)) throw new ExpositionError(k, `invalid character in UNIT: ${describeByte(buf, k, eol)}`);
+        fam.unit = text;
+      }
+      continue;
+    }
+    // A sample.
+    let i = ls;
+    let sampleName: string;
+    batch.beginLabels();
+    if (buf[i] === LBRACE) {
+      i = labels.scan(buf, i, eol, true, batch);
+      if (labels.quotedName === null) throw new ExpositionError(ls, 'a sample needs a metric name');
+      sampleName = labels.quotedName;
+    } else {
+      if (!isMetricStart(buf[i]!)) throw new ExpositionError(i, `invalid metric name: unexpected ${describeByte(buf, i, eol)}`);
+      i++;
+      while (i < eol && isMetricChar(buf[i]!)) i++;
+      sampleName = rawNames.strings[rawNames.intern(buf, ls, i)]!;
+      if (i < eol && buf[i] === LBRACE) {
+        i = labels.scan(buf, i, eol, true, batch);
+        if (labels.quotedName !== null) throw new ExpositionError(ls, 'metric name given twice');
+      }
+    }
+    if (i >= eol || buf[i] !== SP) throw new ExpositionError(i, `expected a space and a value, found ${describeByte(buf, i, eol)}`);
+    i++;
+    if (fam === null || !fam.allowed.includes(sampleName)) {
+      if (fam !== null) build(fam);
+      fam = newFamily(sampleName, ls);
+      fam.type = 'unknown';
+    }
+    const f: Family = fam;
+    const typ = f.type ?? 'unknown';
+    const suffix = sampleName.slice(f.name.length);
+    const isBucket = suffix === '_bucket' && (typ === 'histogram' || typ === 'gaugehistogram');
+    // Special labels, read from the scratch label set before it is sorted.
+    let leStr: string | undefined;
+    let qStr: string | undefined;
+    let statesetLabel = false;
+    const famLabelId = typ === 'stateset' ? batch.labelNames.internString(f.name) : -1;
+    for (let k = 0; k < batch.scratchCount; k++) {
+      const n = batch.scratchNames[k]!;
+      if (n === leId) leStr = batch.labelValues.strings[batch.scratchValues[k]!];
+      else if (n === quantileId) qStr = batch.labelValues.strings[batch.scratchValues[k]!];
+      if (n === famLabelId) statesetLabel = true;
+    }
+    const fieldId = batch.fields.internString(isBucket ? f.name : sampleName);
+    const sid = batch.endSeries(fieldId);
+    if (sid === DUPLICATE_LABEL) throw new ExpositionError(ls, `label name "${batch.labelNames.strings[batch.duplicateName]}" is repeated`);
+    if (typ === 'stateset' && !statesetLabel) throw new ExpositionError(ls, `stateset sample needs the label "${f.name}"`);
+    let le = 0;
+    if (isBucket) {
+      if (leStr === undefined) throw new ExpositionError(ls, 'bucket sample needs an "le" label');
+      le = canonicalNumber(leStr);
+      if (Number.isNaN(le)) throw new ExpositionError(ls, `invalid "le" label value "${leStr}"`);
+    }
+    if (typ === 'summary' && suffix === '') {
+      const q = qStr === undefined ? Number.NaN : canonicalNumber(qStr);
+      if (!(q >= 0 && q <= 1)) throw new ExpositionError(ls, `invalid "quantile" label value ${qStr === undefined ? '(missing)' : `"${qStr}"`}`);
+    }
+    // Value, timestamp, exemplar.
+    const vs = i;
+    while (i < eol && buf[i] !== SP) i++;
+    const value = parseFloatBytes(buf, vs, i);
+    if (!numberOk) throw new ExpositionError(vs, `invalid value: ${numberError}`);
+    let ts: bigint | null = null;
+    let hasExemplar = false;
+    if (i < eol) {
+      i++; // the space
+      if (i >= eol) throw new ExpositionError(i, 'trailing space after the value');
+      if (buf[i] !== HASH) {
+        const ts0 = i;
+        while (i < eol && buf[i] !== SP) i++;
+        const t = parseSecondsTimestamp(buf, ts0, i);
+        if (t === undefined) throw new ExpositionError(ts0, `invalid timestamp: ${numberError}`);
+        ts = t;
+        if (i < eol) {
+          i++;
+          if (i >= eol || buf[i] !== HASH) throw new ExpositionError(i, `expected "# " and an exemplar after the timestamp, found ${describeByte(buf, i, eol)}`);
+        }
+      }
+      if (i < eol) {
+        // ` # {labels} value [timestamp]`
+        hasExemplar = true;
+        if (buf[i + 1] !== SP || buf[i + 2] !== LBRACE) throw new ExpositionError(i, 'an exemplar is "# {labels} value [timestamp]"');
+        i = exemplar.scan(buf, i + 2, eol, true, null);
+        if (exemplar.runes > 128) throw new ExpositionError(i, `exemplar labels have ${exemplar.runes} characters (at most 128)`);
+        if (i >= eol || buf[i] !== SP) throw new ExpositionError(i, 'expected a space and the exemplar value');
+        i++;
+        const xs = i;
+        while (i < eol && buf[i] !== SP) i++;
+        parseFloatBytes(buf, xs, i);
+        if (!numberOk) throw new ExpositionError(xs, `invalid exemplar value: ${numberError}`);
+        if (i < eol) {
+          i++;
+          const xt = i;
+          while (i < eol && buf[i] !== SP) i++;
+          if (parseSecondsTimestamp(buf, xt, i) === undefined) throw new ExpositionError(xt, `invalid exemplar timestamp: ${numberError}`);
+          if (i < eol) throw new ExpositionError(i, 'unexpected text after the exemplar');
+        }
+      }
+    }
+    // Groups and timestamps.
+    let group: string;
+    if (typ === 'info') group = '';
+    else {
+      const skip = isBucket ? leId : typ === 'summary' && suffix === '' ? quantileId : typ === 'stateset' ? famLabelId : -1;
+      group = groupKey(batch, sid, skip);
+    }
+    if (f.group !== undefined && group !== f.group && f.seenGroups.has(group)) throw new ExpositionError(ls, 'samples of one label group are not contiguous');
+    if (f.group !== undefined && group === f.group) {
+      if ((ts === null) !== (f.groupTs === null)) throw new ExpositionError(ls, 'some samples of a group have a timestamp and others do not');
+      if (f.groupTs !== null && f.groupTs !== undefined && ts !== null && f.groupTs > ts && typ !== 'info') throw new ExpositionError(ls, 'timestamps go backwards within a group');
+    } else f.groupSeries = new Set();
+    const duplicate = ts === f.groupTs && f.groupSeries.has(sid);
+    f.groupSeries.add(sid);
+    f.group = group;
+    f.groupTs = ts;
+    f.seenGroups.add(group);
+    // Values.
+    if (typ === 'stateset' && value !== 0 && value !== 1) throw new ExpositionError(vs, 'stateset samples must be 0 or 1');
+    if (typ === 'info' && value !== 1) throw new ExpositionError(vs, 'info samples must be 1');
+    if (typ === 'summary' && suffix === '' && value < 0) throw new ExpositionError(vs, 'quantile values cannot be negative');
+    if (NOT_NAN.has(suffix) && Number.isNaN(value)) throw new ExpositionError(vs, `"${suffix}" samples cannot be NaN`);
+    if (NOT_NEGATIVE.has(suffix) && value < 0) throw new ExpositionError(vs, `"${suffix}" samples cannot be negative`);
+    if (hasExemplar && !(((typ === 'histogram' || typ === 'gaugehistogram') && suffix === '_bucket') || (typ === 'counter' && suffix === '_total'))) {
+      throw new ExpositionError(ls, 'only counter _total and bucket samples can have exemplars');
+    }
+    if (typ === 'histogram' || typ === 'gaugehistogram') {
+      const hgroup = isBucket ? group : groupKey(batch, sid, -1);
+      f.hist.push({ suffix, group: hgroup, ts, le, value, offset: ls });
+    }
+    f.samples++;
+    if (!duplicate) batch.addSample(sid, value, ts === null ? undefined : ts);
+  }
+  if (fam !== null) build(fam);
+  if (!eof) throw new ExpositionError(len, 'missing "# EOF" at the end of an OpenMetrics exposition');
+}
+
+/** Canonical number for le/quantile: a float, and infinities spelled exactly "+Inf"/"-Inf". NaN when invalid. */
+function canonicalNumber(s: string): number {
+  const b = enc.encode(s);
+  const v = parseFloatBytes(b, 0, b.length);
+  if (!numberOk || Number.isNaN(v)) return Number.NaN;
+  if (!Number.isFinite(v) && s !== '+Inf' && s !== '-Inf') return Number.NaN;
+  return v;
+}
+
+/** The label group of a series: its sorted label pairs without `skip`. */
+function groupKey(batch: SampleBatch, sid: number, skip: number): string {
+  const st = batch.seriesStart[sid]!;
+  const n = batch.seriesPairs[sid]!;
+  let k = '';
+  for (let i = 0; i < n; i++) {
+    const ln = batch.pairs[st + 2 * i]!;
+    if (ln === skip) continue;
+    k += ln + '=' + batch.pairs[st + 2 * i + 1]! + ',';
+  }
+  return k;
+}
+
+function metricName(buf: Uint8Array, s: number, e: number): string {
+  if (s < e && buf[s] === DQUOTE) {
+    if (e - s < 3 || buf[e - 1] !== DQUOTE) throw new ExpositionError(s, 'invalid quoted metric name');
+    return new TextDecoder().decode(buf.subarray(s + 1, e - 1));
+  }
+  if (s >= e || !isMetricStart(buf[s]!)) throw new ExpositionError(s, `invalid metric name: unexpected ${describeByte(buf, s, e)}`);
+  for (let k = s + 1; k < e; k++) if (!isMetricChar(buf[k]!)) throw new ExpositionError(k, `invalid metric name: unexpected ${describeByte(buf, k, e)}`);
+  return String.fromCharCode.apply(null, buf.subarray(s, e) as unknown as number[]);
+}
+
+/** OpenMetrics histogram rules, per label group and timestamp. */
+function checkHistogram(f: Family): void {
+  let group: string | undefined;
+  let ts: bigint | null | undefined;
+  let count: number | undefined;
+  let bucket: number | undefined;
+  let value = 0;
+  let negBuckets = false;
+  let hasSum = false;
+  let hasGsum = false;
+  let negGsum = false;
+  let at = f.startOffset;
+  const check = () => {
+    if (bucket !== Infinity) throw new ExpositionError(at, `histogram "${f.name}" has no +Inf bucket`);
+    if (count !== undefined && value !== count) throw new ExpositionError(at, `histogram "${f.name}": the count does not match the +Inf bucket`);
+    if (hasSum && count === undefined) throw new ExpositionError(at, `histogram "${f.name}": _count must be present with _sum`);
+    if (hasGsum && count === undefined) throw new ExpositionError(at, `histogram "${f.name}": _gcount must be present with _gsum`);
+    if (!(hasSum || hasGsum) && count !== undefined) throw new ExpositionError(at, `histogram "${f.name}": _sum must be present with _count`);
+    if (negBuckets && hasSum) throw new ExpositionError(at, `histogram "${f.name}": _sum is not allowed with negative buckets`);
+    if (!negBuckets && negGsum) throw new ExpositionError(at, `histogram "${f.name}": negative _gsum without negative buckets`);
+  };
+  for (const s of f.hist) {
+    if (s.group !== group || s.ts !== ts) {
+      if (group !== undefined) check();
+      count = undefined;
+      bucket = undefined;
+      negBuckets = false;
+      hasSum = false;
+      hasGsum = false;
+      negGsum = false;
+      value = 0;
+    }
+    group = s.group;
+    ts = s.ts;
+    at = s.offset;
+    if (s.suffix === '_bucket') {
+      if (s.le < 0) negBuckets = true;
+      if (bucket !== undefined && s.le <= bucket) throw new ExpositionError(s.offset, `histogram "${f.name}": buckets out of order`);
+      if (s.value < value) throw new ExpositionError(s.offset, `histogram "${f.name}": bucket counts decrease`);
+      bucket = s.le;
+      value = s.value;
+    } else if (s.suffix === '_count' || s.suffix === '_gcount') count = s.value;
+    else if (s.suffix === '_sum') hasSum = true;
+    else if (s.suffix === '_gsum') {
+      hasGsum = true;
+      if (s.value < 0) negGsum = true;
+    }
+  }
+  if (group !== undefined) check();
+}

@@ -1,0 +1,145 @@
+// The Prometheus text exposition format 0.0.4, read the way Prometheus's own parser
+// (textparse.PromParser) reads it:
+//
+//   - one sample or comment per line, lines end with "\n" (a last line without "\n" is
+//     accepted); empty lines and leading spaces/tabs are ignored;
+//   - `# HELP name text` and `# TYPE name type` (type: counter, gauge, histogram, summary,
+//     untyped; anything else is an error); any other `#` line is a comment;
+//   - a sample is `name[{labels}] value [timestamp]`, name `[a-zA-Z_:][a-zA-Z0-9_:]*` or a
+//     quoted UTF-8 name inside the braces (`{"my.metric", a="b"}`); labels as ./lex.ts
+//     describes (spaces and a trailing comma allowed, `{}` allowed, duplicates rejected);
+//   - value: Go's ParseFloat syntax without hex or '_' (./numbers.ts): NaN, +Inf, -Inf in
+//     any letter case; timestamp: optional int64 milliseconds since the epoch.
+//
+// Histogram buckets (`<name>_bucket` of a family whose TYPE is histogram) are stored under
+// the field `<name>` with their `le` label; every other sample keeps its own name.
+import { DUPLICATE_LABEL, type SampleBatch } from './batch.js';
+import { ByteInterner } from './interner.js';
+import { ExpositionError, LabelScanner, describeByte, isMetricChar, isMetricStart, HASH, LBRACE, LF, SP, TAB } from './lex.js';
+import { numberError, numberOk, parseFloatBytes, parseMillisTimestamp } from './numbers.js';
+
+const TEXT_TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
+const utf8 = new TextDecoder('utf-8');
+
+/** Parse Prometheus text 0.0.4 from `buf` into `batch`; throws ExpositionError. */
+export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
+  const rawNames = new ByteInterner(256);
+  let fieldOf = new Int32Array(256).fill(-1);
+  const types = new Map<string, string>();
+  const labels = new LabelScanner();
+  const len = buf.length;
+  let pos = 0;
+  while (pos < len) {
+    let eol = buf.indexOf(LF, pos);
+    if (eol < 0) eol = len;
+    let i = pos;
+    const lineStart = pos;
+    pos = eol + 1;
+    while (i < eol && (buf[i] === SP || buf[i] === TAB)) i++;
+    if (i === eol) continue;
+    let b = buf[i]!;
+    if (b === HASH) {
+      parseComment(buf, i, eol, types);
+      continue;
+    }
+    // Metric name.
+    let fieldId: number;
+    batch.beginLabels();
+    if (b === LBRACE) {
+      i = labels.scan(buf, i, eol, false, batch);
+      if (labels.quotedName === null) throw new ExpositionError(lineStart, 'a sample needs a metric name');
+      fieldId = fieldFor(labels.quotedName, batch, types);
+    } else {
+      if (!isMetricStart(b)) throw new ExpositionError(i, `invalid metric name: unexpected ${describeByte(buf, i, eol)}`);
+      const ns = i;
+      i++;
+      while (i < eol && isMetricChar(buf[i]!)) i++;
+      const rid = rawNames.intern(buf, ns, i);
+      if (rid >= fieldOf.length) {
+        const a = new Int32Array(fieldOf.length * 2).fill(-1);
+        a.set(fieldOf);
+        fieldOf = a;
+      }
+      fieldId = fieldOf[rid]!;
+      if (fieldId < 0) {
+        fieldId = fieldFor(rawNames.strings[rid]!, batch, types);
+        fieldOf[rid] = fieldId;
+      }
+      const afterName = i;
+      while (i < eol && (buf[i] === SP || buf[i] === TAB)) i++;
+      if (i < eol && buf[i] === LBRACE) {
+        i = labels.scan(buf, i, eol, false, batch);
+        if (labels.quotedName !== null) throw new ExpositionError(lineStart, 'metric name given twice');
+      } else i = afterName;
+    }
+    const sid = batch.endSeries(fieldId);
+    if (sid === DUPLICATE_LABEL) throw new ExpositionError(lineStart, `label name "${batch.labelNames.strings[batch.duplicateName]}" is repeated`);
+    // Value.
+    const ws = i;
+    while (i < eol && (buf[i] === SP || buf[i] === TAB)) i++;
+    if (i === eol) throw new ExpositionError(i, 'expected a value after the metric');
+    if (i === ws) throw new ExpositionError(i, `expected a space before the value, found ${describeByte(buf, i, eol)}`);
+    const vs = i;
+    while (i < eol && (b = buf[i]!) !== SP && b !== TAB) i++;
+    const value = parseFloatBytes(buf, vs, i);
+    if (!numberOk) throw new ExpositionError(vs, `invalid value: ${numberError}`);
+    while (i < eol && (buf[i] === SP || buf[i] === TAB)) i++;
+    if (i === eol) {
+      batch.addSample(sid, value, undefined);
+      continue;
+    }
+    const ts = i;
+    while (i < eol && (b = buf[i]!) !== SP && b !== TAB) i++;
+    const tsNs = parseMillisTimestamp(buf, ts, i);
+    if (tsNs === undefined) throw new ExpositionError(ts, `invalid timestamp: ${numberError}`);
+    while (i < eol && (buf[i] === SP || buf[i] === TAB)) i++;
+    if (i !== eol) throw new ExpositionError(i, `unexpected ${describeByte(buf, i, eol)} after the timestamp`);
+    batch.addSample(sid, value, tsNs);
+  }
+}
+
+/** The field id of a sample name: `_bucket` trimmed when the family is a histogram. */
+function fieldFor(name: string, batch: SampleBatch, types: Map<string, string>): number {
+  if (name.endsWith('_bucket')) {
+    const family = name.slice(0, -7);
+    if (types.get(family) === 'histogram') return batch.fields.internString(family);
+  }
+  return batch.fields.internString(name);
+}
+
+function parseComment(buf: Uint8Array, i: number, eol: number, types: Map<string, string>): void {
+  // `#` followed by blanks, then HELP or TYPE followed by blanks: metadata; else a comment.
+  let j = i + 1;
+  if (j >= eol || (buf[j] !== SP && buf[j] !== TAB)) return;
+  while (j < eol && (buf[j] === SP || buf[j] === TAB)) j++;
+  const isHelp = buf[j] === 72 && buf[j + 1] === 69 && buf[j + 2] === 76 && buf[j + 3] === 80; // HELP
+  const isType = buf[j] === 84 && buf[j + 1] === 89 && buf[j + 2] === 80 && buf[j + 3] === 69; // TYPE
+  if (!isHelp && !isType) return;
+  j += 4;
+  if (j < eol && buf[j] !== SP && buf[j] !== TAB) return; // e.g. "# HELPER": a comment
+  while (j < eol && (buf[j] === SP || buf[j] === TAB)) j++;
+  const what = isHelp ? 'HELP' : 'TYPE';
+  // Metric name: plain or quoted.
+  let name: string;
+  if (j < eol && buf[j] === 34) {
+    let k = j + 1;
+    while (k < eol && buf[k] !== 34) k += buf[k] === 92 ? 2 : 1;
+    if (k >= eol) throw new ExpositionError(j, `unterminated quoted metric name in ${what}`);
+    name = utf8.decode(buf.subarray(j + 1, k)).replace(/\\(["\\])/g, '$1');
+    j = k + 1;
+  } else {
+    if (j >= eol || !isMetricStart(buf[j]!)) throw new ExpositionError(j, `expected a metric name in ${what}, found ${describeByte(buf, j, eol)}`);
+    const s = j;
+    while (j < eol && isMetricChar(buf[j]!)) j++;
+    name = String.fromCharCode.apply(null, buf.subarray(s, j) as unknown as number[]);
+  }
+  if (j < eol && buf[j] !== SP && buf[j] !== TAB) throw new ExpositionError(j, `invalid metric name in ${what}: unexpected ${describeByte(buf, j, eol)}`);
+  while (j < eol && (buf[j] === SP || buf[j] === TAB)) j++;
+  if (isHelp) return; // HELP text: anything (escapes \\ and \n are not validated by Prometheus)
+  let e = eol;
+  while (e > j && (buf[e - 1] === SP || buf[e - 1] === TAB)) e--;
+  const type = String.fromCharCode.apply(null, buf.subarray(j, e) as unknown as number[]);
+  if (type === '') throw new ExpositionError(j, `TYPE of "${name}" is missing`);
+  if (!TEXT_TYPES.has(type)) throw new ExpositionError(j, `invalid metric type "${type}" (expected counter, gauge, histogram, summary or untyped)`);
+  types.set(name, type);
+}

@@ -1,0 +1,111 @@
+// Design: one scrape = one HTTP GET (src/host/http.ts) + one parse into a SampleBatch +
+// lazy conversion to tables. Stateless: everything it needs (HTTP client, clock) is passed
+// in, so a task's scrape loop and a one-off `promflux scrape` share it.
+//
+// Content negotiation: the request's Accept header prefers OpenMetrics 1.0.0, then text
+// 0.0.4 (./options.ts). The parser is chosen by the response's Content-Type media type:
+//   application/openmetrics-text            -> OpenMetrics 1.0 (./parse-openmetrics.ts)
+//   text/plain                              -> Prometheus text 0.0.4 (./parse-text.ts)
+//   application/vnd.google.protobuf         -> error scrape.unsupportedFormat
+//   missing or anything else                -> Prometheus text 0.0.4 (the fallback rule;
+//                                             what Prometheus 2 did), noted in the result.
+import type { Clock } from '../host/clock.js';
+import { HttpFailure, type HttpClient } from '../host/http.js';
+import type { Logger } from '../host/logger.js';
+import { FluxError } from '../errors/index.js';
+import { SampleBatch } from './batch.js';
+import { displayUrl, fromHttpFailure, malformedError, redact, scrapeError } from './errors.js';
+import { ExpositionError } from './lex.js';
+import { inTimeRange } from './numbers.js';
+import { checkRequest, type ScrapeOptions } from './options.js';
+import { parseOpenMetrics } from './parse-openmetrics.js';
+import { parsePrometheusText } from './parse-text.js';
+import { batchToTables, type ScrapeTables } from './tables.js';
+import { USER_AGENT } from './user-agent.js';
+
+export type ExpositionFormat = 'prometheus-text' | 'openmetrics';
+
+export interface ScrapeEnv {
+  readonly http: HttpClient;
+  readonly clock: Clock;
+  readonly logger?: Logger;
+  /** Overrides the User-Agent (default `promflux/<version>`). */
+  readonly userAgent?: string;
+}
+
+export interface ScrapeResult {
+  /** The URL as it appears in the `url` column and in errors (no userinfo). */
+  readonly url: string;
+  readonly format: ExpositionFormat;
+  /** The response Content-Type ('' when missing). */
+  readonly contentType: string;
+  /** True when the Content-Type was missing or unknown and text 0.0.4 was assumed. */
+  readonly fallback: boolean;
+  /** Size of the (decompressed) body. */
+  readonly bytes: number;
+  /** Scrape start (the default `_time`), nanoseconds since the epoch. */
+  readonly startNs: bigint;
+  readonly samples: number;
+  readonly tables: ScrapeTables;
+}
+
+/** The parser for a Content-Type (see the rule above). */
+export function formatOf(contentType: string | undefined): { format: ExpositionFormat; fallback: boolean } | { unsupported: string } {
+  const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (media === 'application/openmetrics-text') return { format: 'openmetrics', fallback: false };
+  if (media === 'text/plain') return { format: 'prometheus-text', fallback: false };
+  if (media === 'application/vnd.google.protobuf') return { unsupported: media };
+  return { format: 'prometheus-text', fallback: true };
+}
+
+/** Parse an exposition body; a malformed body is a `scrape.malformed` FluxError naming `url`. */
+export function parseExposition(body: Uint8Array, format: ExpositionFormat, url: string, secrets: readonly string[] = []): SampleBatch {
+  const batch = new SampleBatch();
+  try {
+    if (format === 'openmetrics') parseOpenMetrics(body, batch);
+    else parsePrometheusText(body, batch);
+  } catch (e) {
+    if (e instanceof ExpositionError) throw malformedError(url, format === 'openmetrics' ? 'OpenMetrics' : 'Prometheus text', body, e, secrets);
+    throw e;
+  }
+  for (const t of batch.timestamps) {
+    if (!inTimeRange(t)) throw scrapeError('invalid', 'scrape.timestampRange', url, `a sample timestamp (${t} ns) is outside the range of Flux times`, secrets);
+  }
+  return batch;
+}
+
+/** Scrape `url` once. Rejects with a FluxError (ids in ./errors.ts). */
+export async function scrape(url: string, options: ScrapeOptions, env: ScrapeEnv): Promise<ScrapeResult> {
+  const req = checkRequest(url, options, env.userAgent ?? USER_AGENT);
+  const shown = displayUrl(url);
+  const startNs = env.clock.nowNanos();
+  let res;
+  try {
+    res = await env.http.get({
+      url: req.requestUrl,
+      headers: req.headers,
+      timeoutMs: req.timeoutMs,
+      maxBytes: req.maxBytes,
+      ...(options.tls ? { tls: options.tls } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (e) {
+    if (e instanceof HttpFailure) throw fromHttpFailure(e, url, req.timeoutMs, req.secrets);
+    if (e instanceof FluxError) throw e;
+    throw scrapeError('unavailable', 'scrape.connection', url, (e as Error).message ?? String(e), req.secrets, e);
+  }
+  if (res.status < 200 || res.status >= 300) {
+    const text = new TextDecoder('utf-8').decode(res.body).replace(/\s+/g, ' ').trim();
+    const excerpt = text.length > 200 ? text.slice(0, 200) + '...' : text;
+    throw scrapeError('unavailable', 'scrape.status', url, `the server answered HTTP ${res.status}${excerpt ? `: ${JSON.stringify(excerpt)}` : ' with an empty body'}`, req.secrets);
+  }
+  const contentType = res.headers['content-type'] ?? '';
+  const f = formatOf(contentType);
+  if ('unsupported' in f) throw scrapeError('invalid', 'scrape.unsupportedFormat', url, `cannot parse Content-Type "${f.unsupported}" (promflux reads the text formats)`, req.secrets);
+  if (f.fallback) env.logger?.debug('scrape: unknown Content-Type, parsing as Prometheus text 0.0.4', { url: shown, contentType });
+  const batch = parseExposition(res.body, f.format, url, req.secrets);
+  const tables = batchToTables(batch, shown, startNs);
+  return { url: shown, format: f.format, contentType, fallback: f.fallback, bytes: res.body.length, startNs, samples: batch.length, tables };
+}
+
+export { redact };

@@ -1,0 +1,318 @@
+// Samples -> tables, in the shape prometheus.scrape returns:
+//
+//   columns  _time (time), _measurement (string, "prometheus"), _field (string, the sample
+//            name; `_bucket` trimmed for histogram buckets), _value (float), url (string),
+//            then one string column per label, sorted by name;
+//   key      _measurement, _field and the label columns of the series (not url, not _time);
+//   tables   one per series (distinct field + label set), ordered by _field, then by the
+//            series' labels taken in name order (name, then value, compared as strings);
+//   rows     the series' samples in exposition order; a repeated sample with the same
+//            timestamp is dropped (Prometheus keeps the first);
+//   _time    the sample's own timestamp when it has one, else the scrape start time.
+//
+// Labels whose names collide with the fixed columns (`_time`, `_measurement`, `_field`,
+// `_value`, `url`, and Flux's `_start`/`_stop`) are renamed `exported_<name>`, as Prometheus
+// renames target labels that clash (honor_labels: false). NaN and ±Inf stay float values.
+//
+// Design: the batch's interned strings are the dictionaries of the string columns (shared
+// by every table, zero copy); the values and times of all tables live in two typed arrays
+// in table order and each table views its slice. Tables are created lazily, one at a time,
+// as the stream is read, so the whole scrape never holds one object per sample.
+import { ArrowColumn } from '../table/index.js';
+import type { Column, ColumnMeta, GroupKey, Table } from '../table/index.js';
+import { RecordValue, type Value } from '../values/value.js';
+import type { SampleBatch } from './batch.js';
+
+const RESERVED = new Set(['_time', '_measurement', '_field', '_value', 'url', '_start', '_stop']);
+
+export interface ScrapeTables {
+  /** Number of tables (series). */
+  readonly count: number;
+  /** Number of rows over all tables. */
+  readonly rows: number;
+  /** The tables, created lazily in order. */
+  tables(): Iterable<Table>;
+}
+
+function rankOf(strings: readonly string[]): Int32Array {
+  const order = strings.map((_, i) => i);
+  order.sort((a, b) => (strings[a]! < strings[b]! ? -1 : strings[a]! > strings[b]! ? 1 : 0));
+  const rank = new Int32Array(strings.length);
+  for (let r = 0; r < order.length; r++) rank[order[r]!] = r;
+  return rank;
+}
+
+export function batchToTables(batch: SampleBatch, url: string, scrapeTimeNs: bigint): ScrapeTables {
+  const S = batch.seriesCount;
+  const N = batch.length;
+  const fieldRank = rankOf(batch.fields.strings);
+  const columnNames = batch.labelNames.strings.map((n) => (RESERVED.has(n) ? `exported_${n}` : n));
+  const nameRank = rankOf(columnNames);
+  const valueRank = rankOf(batch.labelValues.strings);
+  const pairs = batch.pairs;
+  // Sort each series' pairs by label-name rank (they are sorted by name id).
+  for (let s = 0; s < S; s++) {
+    const st = batch.seriesStart[s]!;
+    const n = batch.seriesPairs[s]!;
+    for (let i = 1; i < n; i++) {
+      const kn = pairs[st + 2 * i]!;
+      const kv = pairs[st + 2 * i + 1]!;
+      let j = i - 1;
+      while (j >= 0 && nameRank[pairs[st + 2 * j]!]! > nameRank[kn]!) {
+        pairs[st + 2 * j + 2] = pairs[st + 2 * j]!;
+        pairs[st + 2 * j + 3] = pairs[st + 2 * j + 1]!;
+        j--;
+      }
+      pairs[st + 2 * j + 2] = kn;
+      pairs[st + 2 * j + 3] = kv;
+    }
+  }
+  const order: number[] = new Array(S);
+  for (let s = 0; s < S; s++) order[s] = s;
+  const sf = batch.seriesField;
+  const ss = batch.seriesStart;
+  const sp = batch.seriesPairs;
+  order.sort((a, b) => {
+    const fa = fieldRank[sf[a]!]!;
+    const fb = fieldRank[sf[b]!]!;
+    if (fa !== fb) return fa - fb;
+    const na = sp[a]!;
+    const nb = sp[b]!;
+    const pa = ss[a]!;
+    const pb = ss[b]!;
+    const n = na < nb ? na : nb;
+    for (let i = 0; i < n; i++) {
+      const la = nameRank[pairs[pa + 2 * i]!]!;
+      const lb = nameRank[pairs[pb + 2 * i]!]!;
+      if (la !== lb) return la - lb;
+      const va = valueRank[pairs[pa + 2 * i + 1]!]!;
+      const vb = valueRank[pairs[pb + 2 * i + 1]!]!;
+      if (va !== vb) return va - vb;
+    }
+    return na - nb;
+  });
+  // Rows per series, then a counting sort of samples into table order.
+  const count = new Int32Array(S);
+  const seriesOf = batch.series;
+  for (let i = 0; i < N; i++) count[seriesOf[i]!]!++;
+  const offset = new Int32Array(S + 1);
+  for (let k = 0; k < S; k++) offset[k + 1] = offset[k]! + count[order[k]!]!;
+  const pos = new Int32Array(S); // series -> write position
+  for (let k = 0; k < S; k++) pos[order[k]!] = offset[k]!;
+  const values = new Float64Array(N);
+  const times = new BigInt64Array(N);
+  const tsIndex = batch.tsIndex;
+  const stamps = batch.timestamps;
+  const src = batch.values;
+  for (let i = 0; i < N; i++) {
+    const p = pos[seriesOf[i]!]!++;
+    values[p] = src[i]!;
+    const t = tsIndex[i]!;
+    times[p] = t < 0 ? scrapeTimeNs : stamps[t]!;
+  }
+  // Drop repeated (series, timestamp) rows, keeping the first.
+  let rows = N;
+  const start = new Int32Array(S);
+  const end = new Int32Array(S);
+  for (let k = 0; k < S; k++) {
+    start[k] = offset[k]!;
+    end[k] = offset[k + 1]!;
+  }
+  for (let k = 0; k < S; k++) {
+    const a = offset[k]!;
+    const b = offset[k + 1]!;
+    if (b - a < 2) continue;
+    const seen = new Set<bigint>();
+    let w = a;
+    for (let r = a; r < b; r++) {
+      if (seen.has(times[r]!)) continue;
+      seen.add(times[r]!);
+      values[w] = values[r]!;
+      times[w] = times[r]!;
+      w++;
+    }
+    rows -= b - w;
+    end[k] = w;
+  }
+
+  const ctx: Ctx = {
+    fieldDict: batch.fields.strings,
+    valueDict: batch.labelValues.strings,
+    pairs,
+    seriesStart: ss,
+    seriesField: sf,
+    values,
+    times,
+    scrapeTimeNs,
+    measurement: new ArrowColumn('string', { strings: { codes: new Int32Array(1), dictionary: ['prometheus'] } }),
+    url,
+    urlCol: new ArrowColumn('string', { strings: { codes: new Int32Array(1), dictionary: [url] } }),
+    scrapeTime: new ArrowColumn('time', { ints: new BigInt64Array([scrapeTimeNs]) }),
+    identity: new Int32Array(Math.max(batch.fields.size, batch.labelValues.size)),
+    fieldCols: [],
+    valueCols: [],
+  };
+  for (let i = 0; i < ctx.identity.length; i++) ctx.identity[i] = i;
+  const shapes = new Map<string, Shape>();
+  const labelMeta = columnNames.map((name): ColumnMeta => ({ name, type: 'string' }));
+
+  function* generate(): Generator<Table> {
+    for (let k = 0; k < S; k++) {
+      const s = order[k]!;
+      const st = ss[s]!;
+      const np = sp[s]!;
+      let shapeKey = '';
+      for (let i = 0; i < np; i++) shapeKey += pairs[st + 2 * i]! + ',';
+      let shape = shapes.get(shapeKey);
+      if (shape === undefined) {
+        const metas = BASE.slice();
+        for (let i = 0; i < np; i++) metas.push(labelMeta[pairs[st + 2 * i]!]!);
+        shape = makeShape(metas);
+        shapes.set(shapeKey, shape);
+      }
+      yield new ScrapeTable(shape, ctx, s, start[k]!, end[k]! - start[k]!);
+    }
+  }
+  return { count: S, rows, tables: generate };
+}
+
+const BASE: readonly ColumnMeta[] = [
+  { name: '_time', type: 'time' },
+  { name: '_measurement', type: 'string' },
+  { name: '_field', type: 'string' },
+  { name: '_value', type: 'float' },
+  { name: 'url', type: 'string' },
+];
+
+/** What the tables of one scrape share. */
+interface Ctx {
+  readonly fieldDict: readonly string[];
+  readonly valueDict: readonly string[];
+  readonly pairs: Int32Array;
+  readonly seriesStart: Int32Array;
+  readonly seriesField: Int32Array;
+  readonly values: Float64Array;
+  readonly times: BigInt64Array;
+  readonly scrapeTimeNs: bigint;
+  readonly measurement: ArrowColumn;
+  readonly url: string;
+  readonly urlCol: ArrowColumn;
+  readonly scrapeTime: ArrowColumn;
+  /** 0, 1, 2, ...: single-row code arrays are views of it. */
+  readonly identity: Int32Array;
+  /** Single-row columns shared by every table: per field code and per label-value code. */
+  readonly fieldCols: (ArrowColumn | undefined)[];
+  readonly valueCols: (ArrowColumn | undefined)[];
+}
+
+/** The columns of tables with one label-name set: metas, name index, group-key layout. */
+interface Shape {
+  readonly metas: readonly ColumnMeta[];
+  readonly index: ReadonlyMap<string, number>;
+  /** Key columns sorted by name (as the table engine orders group keys). */
+  readonly keyColumns: readonly ColumnMeta[];
+  /** For each key column, the table column it comes from. */
+  readonly keySource: Int32Array;
+}
+
+function makeShape(metas: ColumnMeta[]): Shape {
+  const index = new Map<string, number>();
+  metas.forEach((m, i) => index.set(m.name, i));
+  const keyIdx = [1, 2];
+  for (let i = 5; i < metas.length; i++) keyIdx.push(i);
+  keyIdx.sort((a, b) => (metas[a]!.name < metas[b]!.name ? -1 : metas[a]!.name > metas[b]!.name ? 1 : 0));
+  return { metas, index, keyColumns: keyIdx.map((i) => metas[i]!), keySource: Int32Array.from(keyIdx) };
+}
+
+class ScrapeKey implements GroupKey {
+  constructor(
+    readonly columns: readonly ColumnMeta[],
+    readonly values: readonly Value[],
+  ) {}
+}
+
+/**
+ * One series as a table. Construction is O(1); columns and the group key are made on first
+ * access (single-row string columns are shared between tables).
+ */
+class ScrapeTable implements Table {
+  private cols: (Column | undefined)[] | undefined;
+  private keyCache: GroupKey | undefined;
+
+  constructor(
+    private readonly shape: Shape,
+    private readonly ctx: Ctx,
+    private readonly series: number,
+    private readonly start: number,
+    readonly length: number,
+  ) {}
+
+  get columns(): readonly ColumnMeta[] {
+    return this.shape.metas;
+  }
+
+  get key(): GroupKey {
+    if (this.keyCache === undefined) {
+      const src = this.shape.keySource;
+      const values: Value[] = new Array(src.length);
+      for (let i = 0; i < src.length; i++) values[i] = this.constant(src[i]!);
+      this.keyCache = new ScrapeKey(this.shape.keyColumns, values);
+    }
+    return this.keyCache;
+  }
+
+  columnIndex(name: string): number {
+    return this.shape.index.get(name) ?? -1;
+  }
+
+  /** The value of constant column `i` (every column but _time and _value). */
+  private constant(i: number): string {
+    const ctx = this.ctx;
+    if (i === 1) return 'prometheus';
+    if (i === 2) return ctx.fieldDict[ctx.seriesField[this.series]!]!;
+    if (i === 4) return ctx.url;
+    return ctx.valueDict[ctx.pairs[ctx.seriesStart[this.series]! + 2 * (i - 5) + 1]!]!;
+  }
+
+  column(i: number): Column {
+    const cols = (this.cols ??= new Array(this.shape.metas.length));
+    let c = cols[i];
+    if (c !== undefined) return c;
+    const ctx = this.ctx;
+    const n = this.length;
+    const a = this.start;
+    if (i === 0) {
+      let allDefault = true;
+      for (let r = a; r < a + n; r++) if (ctx.times[r] !== ctx.scrapeTimeNs) allDefault = false;
+      c = n === 1 && allDefault ? ctx.scrapeTime : new ArrowColumn('time', { ints: ctx.times.subarray(a, a + n) });
+    } else if (i === 3) {
+      c = new ArrowColumn('float', { floats: ctx.values.subarray(a, a + n) });
+    } else if (i === 1 || i === 4) {
+      c = n === 1 ? (i === 1 ? ctx.measurement : ctx.urlCol) : new ArrowColumn('string', { strings: { codes: new Int32Array(n), dictionary: [i === 1 ? 'prometheus' : ctx.url] } });
+    } else if (i >= 0 && i < this.shape.metas.length) {
+      const dict = i === 2 ? ctx.fieldDict : ctx.valueDict;
+      const code = i === 2 ? ctx.seriesField[this.series]! : ctx.pairs[ctx.seriesStart[this.series]! + 2 * (i - 5) + 1]!;
+      if (n === 1) {
+        const cache = i === 2 ? ctx.fieldCols : ctx.valueCols;
+        c = cache[code];
+        if (c === undefined) {
+          c = new ArrowColumn('string', { strings: { codes: ctx.identity.subarray(code, code + 1), dictionary: dict } });
+          cache[code] = c as ArrowColumn;
+        }
+      } else {
+        c = new ArrowColumn('string', { strings: { codes: new Int32Array(n).fill(code), dictionary: dict } });
+      }
+    } else {
+      throw new RangeError(`no column ${i}`);
+    }
+    cols[i] = c;
+    return c;
+  }
+
+  record(row: number): RecordValue {
+    const m = new Map<string, Value>();
+    const metas = this.shape.metas;
+    for (let i = 0; i < metas.length; i++) m.set(metas[i]!.name, this.column(i).get(row));
+    return new RecordValue(m);
+  }
+}

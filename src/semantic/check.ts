@@ -1,0 +1,302 @@
+// Checks run before a program runs (ARCHITECTURE.md: semantic layer). Every problem is
+// collected with its span and reported at once:
+//   undefined.identifier     a name that is not defined (nor imported, nor in the prelude)
+//   import.unknownPackage    `import "nope"`
+//   package.unknownMember    `strings.nope`
+//   call.unknownArgument     an argument the called function does not declare
+//   call.missingArgument     a required argument left out
+//   call.noPipeParameter     `x |> f()` where f has no pipe parameter
+//   function.duplicateParam  `(a, a) => ...`
+//   assign.redeclared        a name assigned twice in one scope
+//   return.outsideFunction   `return` at the top level
+//   block.noReturn           a function block without `return`
+//   record.missingField      `r.b` where r is bound to a record literal without field b
+//                            (outside `exists`; at run time a missing field reads as null,
+//                            as a missing column does in a row function)
+// Calls are checked only when the callee is known statically (a prelude or package
+// builtin, or a name bound directly to a function literal); everything else is checked when
+// it runs.
+import { FluxError } from '../errors/index.js';
+import type * as ast from '../lang/ast.js';
+import type { FunctionSig } from './signature.js';
+import { signatureOfFunction } from './signature.js';
+
+/** What a package offers: each member, with its signature when it is a function. */
+export interface PackageInfo {
+  readonly members: ReadonlyMap<string, FunctionSig | null>;
+}
+
+export interface CheckEnv {
+  /** The prelude (universe) members. */
+  readonly prelude: ReadonlyMap<string, FunctionSig | null>;
+  /** A package by import path, or undefined when no such package exists. */
+  package(path: string): PackageInfo | undefined;
+  /** Names already defined (a REPL session's earlier statements); they may be redefined. */
+  readonly predefined?: ReadonlyMap<string, FunctionSig | null>;
+}
+
+type Binding = { kind: 'value'; sig: FunctionSig | null; fields?: ReadonlySet<string> } | { kind: 'package'; path: string; info: PackageInfo };
+
+class CheckScope {
+  readonly names = new Map<string, Binding>();
+  constructor(readonly parent: CheckScope | undefined) {}
+  lookup(name: string): Binding | undefined {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    let s: CheckScope | undefined = this;
+    while (s) {
+      const b = s.names.get(name);
+      if (b) return b;
+      s = s.parent;
+    }
+    return undefined;
+  }
+}
+
+export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
+  const errors: FluxError[] = [];
+  const source = file.name;
+  const err = (id: string, message: string, span: ast.BaseNode['span'], code: 'invalid' | 'notFound' = 'invalid') =>
+    errors.push(new FluxError(code, id, message, { span, source }));
+
+  const prelude = new CheckScope(undefined);
+  for (const [k, sig] of env.prelude) prelude.names.set(k, { kind: 'value', sig });
+  const session = new CheckScope(prelude);
+  for (const [k, sig] of env.predefined ?? []) session.names.set(k, { kind: 'value', sig });
+  const top = new CheckScope(session);
+
+  for (const imp of file.imports) {
+    const path = imp.path.value;
+    const alias = imp.as?.name ?? path.split('/').pop()!;
+    const info = env.package(path);
+    if (info === undefined) {
+      err('import.unknownPackage', `unknown package ${JSON.stringify(path)}`, imp.path.span, 'notFound');
+      top.names.set(alias, { kind: 'value', sig: null });
+    } else top.names.set(alias, { kind: 'package', path, info });
+  }
+
+  const sigOf = (e: ast.Expression, scope: CheckScope): FunctionSig | null => {
+    if (e.type === 'Identifier') {
+      const b = scope.lookup(e.name);
+      return b?.kind === 'value' ? b.sig : null;
+    }
+    if (e.type === 'MemberExpression' && e.object.type === 'Identifier') {
+      const b = scope.lookup(e.object.name);
+      if (b?.kind === 'package') {
+        const name = e.property.type === 'Identifier' ? e.property.name : e.property.value;
+        return b.info.members.get(name) ?? null;
+      }
+    }
+    if (e.type === 'FunctionExpression') return signatureOfFunction(e);
+    if (e.type === 'ParenExpression') return sigOf(e.expression, scope);
+    return null;
+  };
+
+  const define = (scope: CheckScope, id: ast.Identifier, sig: FunctionSig | null) => {
+    if (scope.names.has(id.name) && scope !== top) {
+      err('assign.redeclared', `${id.name} is already defined in this scope`, id.span);
+    } else if (scope === top && top.names.has(id.name)) {
+      err('assign.redeclared', `${id.name} is already defined in this scope`, id.span);
+    }
+    scope.names.set(id.name, { kind: 'value', sig });
+  };
+
+  const checkCall = (call: ast.CallExpression, scope: CheckScope, piped: boolean) => {
+    expr(call.callee, scope);
+    const props = call.arguments?.properties ?? [];
+    for (const p of props) {
+      if (p.value) expr(p.value, scope);
+      else if (p.key.type === 'Identifier') expr(p.key, scope);
+    }
+    const sig = sigOf(call.callee, scope);
+    if (!sig) return;
+    const name = calleeName(call.callee);
+    const given = new Set<string>();
+    for (const p of props) {
+      const k = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+      given.add(k);
+      if (!sig.params.some((q) => q.name === k)) {
+        err('call.unknownArgument', `${name} has no parameter ${JSON.stringify(k)} (parameters: ${sig.params.map((q) => q.name).join(', ') || 'none'})`, p.key.span);
+      }
+    }
+    for (const q of sig.params) {
+      if (!q.optional && !q.pipe && !given.has(q.name)) {
+        err('call.missingArgument', `missing required argument ${JSON.stringify(q.name)} in call to ${name}`, call.span);
+      }
+    }
+    if (piped && !sig.params.some((q) => q.pipe)) {
+      err('call.noPipeParameter', `${name} has no pipe parameter, so nothing can be piped into it`, call.span);
+    }
+  };
+
+  const fn = (f: ast.FunctionExpression, scope: CheckScope) => {
+    const inner = new CheckScope(scope);
+    const seen = new Set<string>();
+    for (const p of f.params) {
+      const k = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+      if (seen.has(k)) err('function.duplicateParam', `parameter ${k} is declared twice`, p.key.span);
+      seen.add(k);
+      inner.names.set(k, { kind: 'value', sig: null });
+    }
+    for (const p of f.params) if (p.value && p.value.type !== 'PipeLiteral') expr(p.value, inner);
+    if (f.body.type === 'Block') block(f.body, inner, true);
+    else expr(f.body, inner);
+  };
+
+  const block = (b: ast.Block, scope: CheckScope, isFunction: boolean) => {
+    const inner = new CheckScope(scope);
+    let returned = false;
+    for (const st of b.body) {
+      if (st.type === 'ReturnStatement') {
+        if (!isFunction) err('return.outsideFunction', 'return is only allowed in a function body', st.span);
+        expr(st.argument, inner);
+        returned = true;
+      } else statement(st, inner);
+    }
+    if (isFunction && !returned) err('block.noReturn', 'function body has no return statement', b.span);
+  };
+
+  const statement = (st: ast.Statement, scope: CheckScope) => {
+    switch (st.type) {
+      case 'VariableAssignment':
+        if (st.init.type === 'FunctionExpression') {
+          // Defined before its body is checked, so a function may call itself.
+          define(scope, st.id, signatureOfFunction(st.init));
+          expr(st.init, scope);
+        } else {
+          expr(st.init, scope);
+          define(scope, st.id, sigOf(st.init, scope));
+          const fields = staticFields(st.init);
+          if (fields) scope.names.set(st.id.name, { kind: 'value', sig: null, fields });
+        }
+        return;
+      case 'OptionStatement': {
+        const a = st.assignment;
+        if (a.type === 'VariableAssignment') {
+          if (a.init.type === 'FunctionExpression') scope.names.set(a.id.name, { kind: 'value', sig: signatureOfFunction(a.init) });
+          expr(a.init, scope);
+          if (!scope.lookup(a.id.name)) scope.names.set(a.id.name, { kind: 'value', sig: sigOf(a.init, scope) });
+        } else {
+          expr(a.member, scope);
+          expr(a.init, scope);
+        }
+        return;
+      }
+      case 'ExpressionStatement':
+        expr(st.expression, scope);
+        return;
+      case 'ReturnStatement':
+        err('return.outsideFunction', 'return is only allowed in a function body', st.span);
+        expr(st.argument, scope);
+        return;
+      case 'TestCaseStatement':
+        block(st.block, scope, false);
+        return;
+      case 'BuiltinStatement':
+        scope.names.set(st.id.name, { kind: 'value', sig: null });
+        return;
+      case 'BadStatement':
+        return;
+    }
+  };
+
+  const expr = (e: ast.Expression, scope: CheckScope): void => {
+    switch (e.type) {
+      case 'Identifier':
+        if (!scope.lookup(e.name)) err('undefined.identifier', `undefined identifier ${e.name}`, e.span);
+        return;
+      case 'StringExpression':
+        for (const p of e.parts) if (p.type === 'InterpolatedPart') expr(p.expression, scope);
+        return;
+      case 'ArrayExpression':
+        for (const x of e.elements) expr(x, scope);
+        return;
+      case 'DictExpression':
+        for (const x of e.elements) {
+          expr(x.key, scope);
+          expr(x.value, scope);
+        }
+        return;
+      case 'RecordExpression':
+        if (e.with) expr(e.with, scope);
+        for (const p of e.properties) {
+          if (p.value) expr(p.value, scope);
+          else if (p.key.type === 'Identifier') expr(p.key, scope);
+        }
+        return;
+      case 'FunctionExpression':
+        fn(e, scope);
+        return;
+      case 'CallExpression':
+        checkCall(e, scope, false);
+        return;
+      case 'PipeExpression':
+        expr(e.argument, scope);
+        checkCall(e.call, scope, true);
+        return;
+      case 'MemberExpression': {
+        if (e.object.type === 'Identifier') {
+          const b = scope.lookup(e.object.name);
+          if (b?.kind === 'package') {
+            const name = e.property.type === 'Identifier' ? e.property.name : e.property.value;
+            if (!b.info.members.has(name)) {
+              err('package.unknownMember', `package ${JSON.stringify(b.path)} has no member ${name}`, e.property.span);
+            }
+            return;
+          }
+        }
+        expr(e.object, scope);
+        const fields = e.object.type === 'Identifier' ? (scope.lookup(e.object.name) as { fields?: ReadonlySet<string> } | undefined)?.fields : staticFields(e.object);
+        const name = e.property.type === 'Identifier' ? e.property.name : e.property.value;
+        if (fields && !fields.has(name)) {
+          err('record.missingField', `record has no field ${JSON.stringify(name)} (fields: ${[...fields].join(', ') || 'none'})`, e.property.span);
+        }
+        return;
+      }
+      case 'IndexExpression':
+        expr(e.array, scope);
+        expr(e.index, scope);
+        return;
+      case 'BinaryExpression':
+      case 'LogicalExpression':
+        expr(e.left, scope);
+        expr(e.right, scope);
+        return;
+      case 'UnaryExpression':
+        if (e.operator === 'exists' && e.argument.type === 'MemberExpression') {
+          // `exists r.x` asks whether the field is there: never an error.
+          expr(e.argument.object, scope);
+          return;
+        }
+        expr(e.argument, scope);
+        return;
+      case 'ConditionalExpression':
+        expr(e.test, scope);
+        expr(e.consequent, scope);
+        expr(e.alternate, scope);
+        return;
+      case 'ParenExpression':
+        expr(e.expression, scope);
+        return;
+      default:
+        return;
+    }
+  };
+
+  for (const st of file.body) statement(st, top);
+  return errors;
+}
+
+/** The field names of a record literal without `with`, else undefined. */
+function staticFields(e: ast.Expression): ReadonlySet<string> | undefined {
+  while (e.type === 'ParenExpression') e = e.expression;
+  if (e.type !== 'RecordExpression' || e.with !== null) return undefined;
+  return new Set(e.properties.map((p) => (p.key.type === 'Identifier' ? p.key.name : p.key.value)));
+}
+
+function calleeName(e: ast.Expression): string {
+  if (e.type === 'Identifier') return e.name;
+  if (e.type === 'MemberExpression' && e.object.type === 'Identifier') {
+    return `${e.object.name}.${e.property.type === 'Identifier' ? e.property.name : e.property.value}`;
+  }
+  return 'the function';
+}

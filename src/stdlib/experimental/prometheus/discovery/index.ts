@@ -1,0 +1,61 @@
+// experimental/prometheus/discovery: static, file, http and DNS target discovery, and
+// relabeling of targets. Discoverers are kept in the runtime's services registry, keyed by
+// their configuration, so a file's last good content and an endpoint's last good list
+// survive between task runs.
+import type { NativeContext, NativePackage } from '../../../../runtime/builtin-api.js';
+import type { Value } from '../../../../values/value.js';
+import { nodeFileSystem } from '../../../../host/fs.js';
+import { createDnsResolver } from '../../../../host/dns.js';
+import { getJson } from '../../../../host/http-json.js';
+import { FluxError } from '../../../../errors/index.js';
+import { dnsDiscoverer, fileDiscoverer, httpDiscoverer, staticDiscoverer, type Discoverer } from '../../../../discovery/sources.js';
+import { relabel } from '../../../../discovery/relabel.js';
+import { discoveredTargets, discoveredValue, durationMs, relabelRules, stringArray, stringMap, targetsValue } from './targets-value.js';
+
+async function run(d: Discoverer, ctx: NativeContext, what: string): Promise<Value> {
+  const r = await d.discover(ctx.signal);
+  for (const w of r.warnings) ctx.logger.warn(`${what}: ${w.message}`, { id: w.id });
+  return targetsValue(r.groups);
+}
+
+export const discoveryPackage: NativePackage = {
+  path: 'experimental/prometheus/discovery',
+  builtins: {
+    static: (args, ctx) => run(staticDiscoverer(stringArray(args.get('targets'), 'targets'), stringMap(args.get('labels'), 'labels')), ctx, 'discovery.static'),
+    file: (args, ctx) => {
+      const files = stringArray(args.get('files'), 'files');
+      const d = ctx.services.get(`discovery.file:${JSON.stringify(files)}`, () => fileDiscoverer(nodeFileSystem, files));
+      return run(d, ctx, 'discovery.file');
+    },
+    http: (args, ctx) => {
+      const url = args.get('url');
+      if (typeof url !== 'string' || !/^https?:\/\//.test(url)) {
+        throw new FluxError('invalid', 'discovery.badUrl', 'discovery.http: url must be an http or https URL');
+      }
+      const timeoutMs = durationMs(args.get('timeout'), 10_000, 'timeout');
+      const d = ctx.services.get(`discovery.http:${url}`, () => httpDiscoverer(getJson, url, { timeoutMs }));
+      return run(d, ctx, 'discovery.http');
+    },
+    dns: (args, ctx) => {
+      const names = stringArray(args.get('names'), 'names');
+      const type = (args.get('type') ?? 'SRV') as string;
+      if (type !== 'SRV' && type !== 'A' && type !== 'AAAA') {
+        throw new FluxError('invalid', 'discovery.dnsType', `discovery.dns: type must be "SRV", "A" or "AAAA", got "${type}"`);
+      }
+      const portArg = args.get('port');
+      const port = typeof portArg === 'bigint' ? Number(portArg) : undefined;
+      const servers = args.has('servers') ? stringArray(args.get('servers'), 'servers') : undefined;
+      return run(dnsDiscoverer(createDnsResolver({ servers }), { names, type, port }), ctx, 'discovery.dns');
+    },
+    relabel: (args) => {
+      const targets = discoveredTargets(args.get('targets'));
+      const rules = relabelRules(args.get('rules'), 'rules');
+      const kept = [];
+      for (const t of targets) {
+        const after = relabel(t.labels, rules);
+        if (after) kept.push({ labels: after });
+      }
+      return discoveredValue(kept);
+    },
+  },
+};

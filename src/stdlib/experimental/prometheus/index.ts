@@ -1,0 +1,10 @@
+// experimental/prometheus: scrape and histogramQuantile (declared in
+// stdlib/experimental/prometheus/prometheus.flux).
+import type { NativePackage } from '../../../runtime/builtin-api.js';
+import { histogramQuantile } from './histogram-quantile.js';
+import { scrape } from './scrape.js';
+
+export const prometheusPackage: NativePackage = {
+  path: 'experimental/prometheus',
+  builtins: { scrape, histogramQuantile },
+};

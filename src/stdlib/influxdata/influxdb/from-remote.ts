@@ -1,0 +1,95 @@
+// from(bucket:, host:, org:, token:): query a remote InfluxDB 2.x through the client's query
+// API (POST /api/v2/query, annotated CSV back), decoded with src/table's decodeCsv.
+// Range and filter pushdown work as for the embedded store: the pushed range and predicate
+// become `range(...)` and `filter(...)` in the Flux query sent to the server. The token is
+// never logged or put into an error message.
+import { InfluxDB, HttpError } from '@influxdata/influxdb-client';
+import type { NativeContext } from '../../../runtime/builtin-api.js';
+import { FluxError } from '../../../errors/index.js';
+import type { StorePredicate } from '../../../store/index.js';
+import { decodeCsv, formatTimeNs } from '../../../table/index.js';
+import type { Table } from '../../../table/types.js';
+import { SourceBase } from './source.js';
+
+export interface RemoteParams {
+  readonly host: string;
+  readonly token: string | undefined;
+  readonly org: string | undefined;
+  readonly bucket: string;
+  readonly byID: boolean;
+}
+
+const fluxString = (s: string) => JSON.stringify(s).replace(/\$\{/g, '\\${');
+
+function fluxValue(v: Extract<StorePredicate, { kind: 'value' }>['value']): string {
+  if (typeof v === 'string') return fluxString(v);
+  if (typeof v === 'boolean') return String(v);
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'object') return `uint(v: "${v.uint}")`;
+  if (Number.isInteger(v)) return `${v}.0`;
+  return String(v);
+}
+
+/** A StorePredicate as a Flux expression over `r`. */
+export function predicateToFlux(p: StorePredicate): string {
+  switch (p.kind) {
+    case 'true':
+      return 'true';
+    case 'and':
+    case 'or':
+      return '(' + p.operands.map(predicateToFlux).join(` ${p.kind} `) + ')';
+    case 'not':
+      return `not (${predicateToFlux(p.operand)})`;
+    case 'tag': {
+      const col = `r[${fluxString(p.key)}]`;
+      if (typeof p.value === 'string') return `${col} ${p.op} ${fluxString(p.value)}`;
+      return `${col} ${p.op} /${p.value.source.replace(/\//g, '\\/')}/`;
+    }
+    case 'value':
+      return `r._value ${p.op} ${fluxValue(p.value)}`;
+  }
+}
+
+/** The Flux query a remote source sends. */
+export function remoteQuery(params: RemoteParams, range: { start: bigint; stop: bigint }, predicate: StorePredicate | undefined): string {
+  const bucket = params.byID ? `bucketID: ${fluxString(params.bucket)}` : `bucket: ${fluxString(params.bucket)}`;
+  let q = `from(${bucket}) |> range(start: ${formatTimeNs(range.start)}, stop: ${formatTimeNs(range.stop)})`;
+  if (predicate) q += ` |> filter(fn: (r) => ${predicateToFlux(predicate)})`;
+  return q;
+}
+
+class RemoteSource extends SourceBase {
+  constructor(
+    ctx: NativeContext,
+    private readonly params: RemoteParams,
+    range: { start: bigint; stop: bigint } | undefined,
+    predicate: StorePredicate | undefined,
+  ) {
+    super(ctx, params.bucket, range, predicate);
+  }
+  protected with(range: { start: bigint; stop: bigint } | undefined, predicate: StorePredicate | undefined): SourceBase {
+    return new RemoteSource(this.ctx, this.params, range, predicate);
+  }
+  protected async *tables(range: { start: bigint; stop: bigint }): AsyncIterable<Table> {
+    const ctx = this.ctx;
+    const { host, token, org } = this.params;
+    const fail = (id: string, msg: string, cause?: unknown) => new FluxError('unavailable', id, msg, { span: ctx.span, source: ctx.source, cause });
+    if (org === undefined) throw new FluxError('invalid', 'from.missingOrg', 'from() with host needs org or orgID', { span: ctx.span, source: ctx.source });
+    let text: string;
+    try {
+      const api = new InfluxDB({ url: host, token: token ?? '', timeout: 60_000 }).getQueryApi(org);
+      text = await api.queryRaw(remoteQuery(this.params, range, this.predicate));
+    } catch (e) {
+      const status = e instanceof HttpError ? ` (HTTP ${e.statusCode})` : '';
+      const detail = e instanceof HttpError ? (e.body ? `: ${e.body.slice(0, 300)}` : '') : `: ${(e as Error).message}`;
+      throw fail('from.remoteFailed', `query to ${host} failed${status}${detail}`.replaceAll(token || '\u0000', '***'), e);
+    }
+    const decoded = decodeCsv(text, { source: host });
+    if (decoded.error !== undefined) throw fail('from.remoteError', `${host} answered with an error: ${decoded.error}`);
+    for (const r of decoded.results) yield* r.tables;
+  }
+}
+
+export function remoteSource(ctx: NativeContext, params: RemoteParams): SourceBase {
+  return new RemoteSource(ctx, params, undefined, undefined);
+}

@@ -1,0 +1,172 @@
+// The lazy, pushdown-capable source behind from() (local store and remote InfluxDB), and the
+// translation of filter row functions into StorePredicates. See src/store/pushdown.ts.
+import type { NativeContext } from '../../../runtime/builtin-api.js';
+import { FluxError } from '../../../errors/index.js';
+import type { Expression, FunctionExpression } from '../../../lang/ast.js';
+import { Regexp, UInt } from '../../../values/value.js';
+import type { FunctionValue, Value } from '../../../values/value.js';
+import { compileRegexp } from '../../../values/regexp.js';
+import type { PushdownSource, StorePredicate } from '../../../store/index.js';
+import type { Table } from '../../../table/types.js';
+
+export function err(ctx: NativeContext, code: 'invalid' | 'notFound', id: string, msg: string): FluxError {
+  return new FluxError(code, id, msg, { span: ctx.span, source: ctx.source });
+}
+
+// ---- translating a filter row function into a StorePredicate ----
+
+interface ClosureLike extends FunctionValue {
+  readonly node?: FunctionExpression;
+  lookup?(name: string): Value | undefined;
+}
+
+class NotPushable extends Error {}
+
+const flip: Record<string, '==' | '!=' | '<' | '<=' | '>' | '>='> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+/**
+ * The StorePredicate equivalent to a row function `(r) => <expr>`, or undefined when the
+ * function does more than compare `r._measurement`, `r._field`, `r.<tag>` or `r._value` with
+ * literals (or names bound to literals) combined with and/or/not.
+ */
+export function predicateOf(fn: FunctionValue): StorePredicate | undefined {
+  const c = fn as ClosureLike;
+  const node = c.node;
+  if (!node || node.type !== 'FunctionExpression' || node.params.length !== 1) return undefined;
+  const p0 = node.params[0]!;
+  const param = p0.key.type === 'Identifier' ? p0.key.name : p0.key.value;
+  let body: Expression | undefined;
+  if (node.body.type === 'Block') {
+    const stmts = node.body.body;
+    if (stmts.length === 1 && stmts[0]!.type === 'ReturnStatement') body = stmts[0].argument;
+  } else body = node.body;
+  if (!body) return undefined;
+
+  const column = (e: Expression): string | undefined => {
+    if (e.type !== 'MemberExpression' || e.object.type !== 'Identifier' || e.object.name !== param) return undefined;
+    return e.property.type === 'Identifier' ? e.property.name : e.property.value;
+  };
+  const literal = (e: Expression): Value => {
+    switch (e.type) {
+      case 'StringLiteral':
+        return e.value;
+      case 'IntegerLiteral':
+        return e.value;
+      case 'FloatLiteral':
+        return e.value;
+      case 'RegexpLiteral':
+        return compileRegexp(e.value);
+      case 'ParenExpression':
+        return literal(e.expression);
+      case 'Identifier': {
+        if (e.name === param) throw new NotPushable();
+        const v = c.lookup?.(e.name);
+        if (v === undefined) throw new NotPushable();
+        return v;
+      }
+      default:
+        throw new NotPushable();
+    }
+  };
+  const walk = (e: Expression): StorePredicate => {
+    switch (e.type) {
+      case 'ParenExpression':
+        return walk(e.expression);
+      case 'LogicalExpression':
+        return { kind: e.operator, operands: [walk(e.left), walk(e.right)] };
+      case 'UnaryExpression':
+        if (e.operator !== 'not') throw new NotPushable();
+        return { kind: 'not', operand: walk(e.argument) };
+      case 'BinaryExpression': {
+        let col = column(e.left);
+        let other = e.right;
+        let op = e.operator as string;
+        if (col === undefined) {
+          col = column(e.right);
+          other = e.left;
+          if (col === undefined || op === '=~' || op === '!~') throw new NotPushable();
+          op = flip[op] ?? '?';
+        }
+        const v = literal(other);
+        if (col === '_value') {
+          if (!['==', '!=', '<', '<=', '>', '>='].includes(op)) throw new NotPushable();
+          const value =
+            typeof v === 'number' || typeof v === 'bigint' || typeof v === 'string' || typeof v === 'boolean'
+              ? v
+              : v instanceof UInt
+                ? { uint: v.value }
+                : undefined;
+          if (value === undefined) throw new NotPushable();
+          return { kind: 'value', op: op as '==', value };
+        }
+        if (col === '_time' || col === '_start' || col === '_stop') throw new NotPushable();
+        if ((op === '==' || op === '!=') && typeof v === 'string') return { kind: 'tag', key: col, op, value: v };
+        if ((op === '=~' || op === '!~') && v instanceof Regexp) {
+          return { kind: 'tag', key: col, op, value: new RegExp(v.re.source, v.re.flags.replace(/[gy]/g, '')) };
+        }
+        throw new NotPushable();
+      }
+      default:
+        throw new NotPushable();
+    }
+  };
+  try {
+    return walk(body);
+  } catch (e) {
+    if (e instanceof NotPushable) return undefined;
+    throw e;
+  }
+}
+
+// ---- the store source ----
+
+function and(a: StorePredicate | undefined, b: StorePredicate): StorePredicate {
+  return a === undefined ? b : { kind: 'and', operands: [a, b] };
+}
+
+/** Shared by the local and the remote source: read-once bookkeeping and range/filter pushdown. */
+export abstract class SourceBase implements PushdownSource {
+  readonly kind = 'stream' as const;
+  readonly pushdown = 'store' as const;
+  private used = false;
+  constructor(
+    protected readonly ctx: NativeContext,
+    protected readonly bucket: string,
+    readonly range: { start: bigint; stop: bigint } | undefined,
+    readonly predicate: StorePredicate | undefined,
+  ) {}
+  get bounded(): boolean {
+    return this.range !== undefined;
+  }
+  protected abstract with(range: { start: bigint; stop: bigint } | undefined, predicate: StorePredicate | undefined): SourceBase;
+  protected abstract tables(range: { start: bigint; stop: bigint }): AsyncIterable<Table>;
+  private take(): void {
+    if (this.used) throw new FluxError('internal', 'table.streamReadTwice', 'internal error: a table stream was read twice (streams are read once)');
+    this.used = true;
+  }
+  pushRange(start: bigint, stop: bigint): PushdownSource {
+    this.take();
+    // range after range: the intersection (as range() narrows _start/_stop).
+    const lo = this.range && this.range.start > start ? this.range.start : start;
+    const hi = this.range && this.range.stop < stop ? this.range.stop : stop;
+    return this.with({ start: lo, stop: hi < lo ? lo : hi }, this.predicate);
+  }
+  pushFilter(fn: FunctionValue): PushdownSource | undefined {
+    if (this.used) return undefined;
+    const p = predicateOf(fn);
+    return p === undefined ? undefined : this.pushPredicate(p);
+  }
+  pushPredicate(predicate: StorePredicate): PushdownSource {
+    this.take();
+    return this.with(this.range, and(this.predicate, predicate));
+  }
+  [Symbol.asyncIterator](): AsyncIterator<Table> {
+    this.take();
+    const range = this.range;
+    if (!range) {
+      throw err(this.ctx, 'invalid', 'store.unboundedRead', `cannot submit unbounded read to "${this.bucket}"; try bounding 'from' with a call to 'range'`);
+    }
+    return this.tables(range)[Symbol.asyncIterator]();
+  }
+}
+

@@ -1,0 +1,354 @@
+// Aggregates (Flux universe): mean, sum, count, spread, stddev, quantile, mode, integral.
+// An aggregate turns each table into one row holding the group-key columns and the
+// aggregated column (same name); every other column is dropped (Flux docs, "aggregate
+// functions"). Nulls are skipped. On a table without non-null values count gives 0 and the
+// others a null value. A missing column is an error (`universe.aggregate.missingColumn`),
+// and so is a column type the aggregate does not support (`universe.aggregate.columnType`).
+//
+// The kernels work on a row range [start, end) of a column, optionally through a row
+// index (`rows`), so aggregateWindow reuses them on windows without copying.
+
+import type { NativeContext, NativeFunction } from '../../runtime/builtin-api.js';
+import { FluxError } from '../../errors/index.js';
+import type { ColumnType } from '../../table/types.js';
+import { Duration, UInt } from '../../values/value.js';
+import type { Value } from '../../values/value.js';
+import { wrapInt, wrapUint } from '../../values/arith.js';
+import type { Args } from './lib/args.js';
+import { durationArg, fail, fixedNanos, floatArg, strArg, tablesArg } from './lib/args.js';
+import { ColBuilder, cellValue, constantCol } from './lib/columns.js';
+import type { ColData } from './lib/columns.js';
+import type { Frame } from './lib/frame.js';
+import { perTable } from './lib/stream.js';
+import { valueKey } from './lib/regroup.js';
+import { rowComparator, takeRowsOf } from './sort-limit.js';
+
+/** A reducer over rows [start, end) (through `rows` when given) of a column. */
+export interface Reducer {
+  readonly name: string;
+  /** The output type for an input type, or undefined when unsupported. */
+  outType(t: ColumnType): ColumnType | undefined;
+  reduce(c: ColData, start: number, end: number, rows: Int32Array | null): Value;
+}
+
+const numeric = (t: ColumnType): boolean => t === 'float' || t === 'int' || t === 'uint';
+
+/** Sum of the non-null values as a float, with a count (shared by mean and stddev). */
+function floatValues(c: ColData, start: number, end: number, rows: Int32Array | null): Float64Array {
+  const out = new Float64Array(end - start);
+  let m = 0;
+  const v = c.valid;
+  for (let k = start; k < end; k++) {
+    const i = rows === null ? k : rows[k]!;
+    if (v !== null && v[i] === 0) continue;
+    out[m++] = c.type === 'float' ? c.floats![i]! : c.type === 'int' ? Number(c.ints![i]!) : Number(c.uints![i]!);
+  }
+  return out.subarray(0, m);
+}
+
+export const meanReducer: Reducer = {
+  name: 'mean',
+  outType: (t) => (numeric(t) ? 'float' : undefined),
+  reduce(c, start, end, rows) {
+    if (c.type === 'float' && rows === null) {
+      const a = c.floats!;
+      const v = c.valid;
+      let s = 0;
+      let n = 0;
+      if (v === null) {
+        for (let i = start; i < end; i++) s += a[i]!;
+        n = end - start;
+      } else {
+        for (let i = start; i < end; i++) {
+          if (v[i] !== 0) {
+            s += a[i]!;
+            n++;
+          }
+        }
+      }
+      return n === 0 ? null : s / n;
+    }
+    const xs = floatValues(c, start, end, rows);
+    if (xs.length === 0) return null;
+    let s = 0;
+    for (const x of xs) s += x;
+    return s / xs.length;
+  },
+};
+
+export const sumReducer: Reducer = {
+  name: 'sum',
+  outType: (t) => (numeric(t) ? t : undefined),
+  reduce(c, start, end, rows) {
+    const v = c.valid;
+    let n = 0;
+    switch (c.type) {
+      case 'float': {
+        const a = c.floats!;
+        let s = 0;
+        for (let k = start; k < end; k++) {
+          const i = rows === null ? k : rows[k]!;
+          if (v !== null && v[i] === 0) continue;
+          s += a[i]!;
+          n++;
+        }
+        return n === 0 ? null : s;
+      }
+      case 'int': {
+        const a = c.ints!;
+        let s = 0n;
+        for (let k = start; k < end; k++) {
+          const i = rows === null ? k : rows[k]!;
+          if (v !== null && v[i] === 0) continue;
+          s += a[i]!;
+          n++;
+        }
+        return n === 0 ? null : wrapInt(s);
+      }
+      case 'uint': {
+        const a = c.uints!;
+        let s = 0n;
+        for (let k = start; k < end; k++) {
+          const i = rows === null ? k : rows[k]!;
+          if (v !== null && v[i] === 0) continue;
+          s += a[i]!;
+          n++;
+        }
+        return n === 0 ? null : new UInt(wrapUint(s));
+      }
+      default:
+        return null;
+    }
+  },
+};
+
+export const countReducer: Reducer = {
+  name: 'count',
+  outType: () => 'int',
+  reduce(c, start, end, rows) {
+    const v = c.valid;
+    if (v === null) return BigInt(end - start);
+    let n = 0;
+    for (let k = start; k < end; k++) if (v[rows === null ? k : rows[k]!] !== 0) n++;
+    return BigInt(n);
+  },
+};
+
+export const spreadReducer: Reducer = {
+  name: 'spread',
+  outType: (t) => (numeric(t) ? t : undefined),
+  reduce(c, start, end, rows) {
+    const v = c.valid;
+    let lo: number | bigint | undefined;
+    let hi: number | bigint | undefined;
+    const arr = (c.floats ?? c.ints ?? c.uints) as ArrayLike<number | bigint>;
+    for (let k = start; k < end; k++) {
+      const i = rows === null ? k : rows[k]!;
+      if (v !== null && v[i] === 0) continue;
+      const x = arr[i]!;
+      if (lo === undefined || x < lo) lo = x;
+      if (hi === undefined || x > hi) hi = x;
+    }
+    if (lo === undefined || hi === undefined) return null;
+    if (c.type === 'float') return (hi as number) - (lo as number);
+    if (c.type === 'uint') return new UInt((hi as bigint) - (lo as bigint));
+    return wrapInt((hi as bigint) - (lo as bigint));
+  },
+};
+
+export function stddevReducer(mode: 'sample' | 'population'): Reducer {
+  return {
+    name: 'stddev',
+    outType: (t) => (numeric(t) ? 'float' : undefined),
+    reduce(c, start, end, rows) {
+      const xs = floatValues(c, start, end, rows);
+      const n = xs.length;
+      if (n === 0 || (mode === 'sample' && n === 1)) return null;
+      // Welford's algorithm: numerically stable in one pass.
+      let mean = 0;
+      let m2 = 0;
+      for (let k = 0; k < n; k++) {
+        const d = xs[k]! - mean;
+        mean += d / (k + 1);
+        m2 += d * (xs[k]! - mean);
+      }
+      return Math.sqrt(m2 / (mode === 'sample' ? n - 1 : n));
+    },
+  };
+}
+
+/** exact_mean quantile (also used for estimate_tdigest): linear interpolation between ranks. */
+export function quantileReducer(q: number): Reducer {
+  return {
+    name: 'quantile',
+    outType: (t) => (numeric(t) ? 'float' : undefined),
+    reduce(c, start, end, rows) {
+      const xs = Float64Array.from(floatValues(c, start, end, rows)).sort();
+      const n = xs.length;
+      if (n === 0) return null;
+      const pos = q * (n - 1);
+      const lo = Math.floor(pos);
+      const hi = Math.ceil(pos);
+      if (lo === hi) return xs[lo]!;
+      return xs[lo]! + (pos - lo) * (xs[hi]! - xs[lo]!);
+    },
+  };
+}
+
+/** Trapezoidal integral of `c` over time column `tc`, in units of `unitNs`. */
+export function integralReducer(tc: ColData, unitNs: bigint): Reducer {
+  return {
+    name: 'integral',
+    outType: (t) => (numeric(t) ? 'float' : undefined),
+    reduce(c, start, end, rows) {
+      let area = 0;
+      let prevT: bigint | undefined;
+      let prevV = 0;
+      const unit = Number(unitNs);
+      for (let k = start; k < end; k++) {
+        const i = rows === null ? k : rows[k]!;
+        if ((c.valid !== null && c.valid[i] === 0) || (tc.valid !== null && tc.valid[i] === 0)) continue;
+        const t = tc.ints![i]!;
+        const v = c.type === 'float' ? c.floats![i]! : c.type === 'int' ? Number(c.ints![i]!) : Number(c.uints![i]!);
+        if (prevT !== undefined) area += ((v + prevV) / 2) * (Number(t - prevT) / unit);
+        prevT = t;
+        prevV = v;
+      }
+      return area;
+    },
+  };
+}
+
+/** The group-key part of an aggregate's output: key columns in table order. */
+export function keyPart(f: Frame): { names: string[]; types: ColumnType[]; values: Value[] } {
+  const names: string[] = [];
+  const types: ColumnType[] = [];
+  const values: Value[] = [];
+  f.names.forEach((n, i) => {
+    const k = f.keyNames.indexOf(n);
+    if (k >= 0) {
+      names.push(n);
+      types.push(f.cols[i]!.type);
+      values.push(f.keyValues[k] ?? null);
+    }
+  });
+  return { names, types, values };
+}
+
+/** The one-row-per-table output of an aggregate (key columns + `column`). */
+export function aggregateFrame(f: Frame, column: string, r: Reducer, ctx: NativeContext): Frame {
+  const i = f.names.indexOf(column);
+  if (i < 0) throw fail(ctx, 'universe.aggregate.missingColumn', `column "${column}" does not exist`);
+  const c = f.cols[i]!;
+  const outType = r.outType(c.type);
+  if (outType === undefined) throw fail(ctx, 'universe.aggregate.columnType', `cannot compute ${r.name} of column "${column}" of type ${c.type}`);
+  const kp = keyPart(f);
+  const value = r.reduce(c, 0, f.length, null);
+  const names = [...kp.names.filter((n) => n !== column), column];
+  const cols = kp.names.filter((n) => n !== column).map((n) => constantCol(kp.types[kp.names.indexOf(n)]!, kp.values[kp.names.indexOf(n)]!, 1));
+  cols.push(constantCol(outType, value, 1));
+  return { names, cols, length: 1, keyNames: [...f.keyNames], keyValues: [...f.keyValues] };
+}
+
+function aggregateFn(make: (args: Args, ctx: NativeContext) => Reducer): NativeFunction {
+  return (args, ctx) => {
+    const input = tablesArg(args, ctx);
+    const column = strArg(args, ctx, 'column', '_value');
+    const r = make(args, ctx);
+    return perTable(input, (f) => aggregateFrame(f, column, r, ctx));
+  };
+}
+
+export const mean = aggregateFn(() => meanReducer);
+export const sum = aggregateFn(() => sumReducer);
+export const count = aggregateFn(() => countReducer);
+export const spread = aggregateFn(() => spreadReducer);
+export const stddev = aggregateFn((args, ctx) => {
+  const mode = strArg(args, ctx, 'mode', 'sample');
+  if (mode !== 'sample' && mode !== 'population') throw fail(ctx, 'universe.stddev.mode', `mode must be "sample" or "population", got ${JSON.stringify(mode)}`);
+  return stddevReducer(mode);
+});
+
+/** quantile: exact_mean / estimate_tdigest aggregate, or exact_selector (returns a row). */
+export const quantile: NativeFunction = (args, ctx) => {
+  const input = tablesArg(args, ctx);
+  const column = strArg(args, ctx, 'column', '_value');
+  const q = floatArg(args, ctx, 'q');
+  const method = strArg(args, ctx, 'method', 'estimate_tdigest');
+  if (!(q >= 0 && q <= 1)) throw fail(ctx, 'universe.quantile.q', `q must be between 0 and 1, got ${q}`);
+  if (method === 'exact_selector') {
+    return perTable(input, (f) => {
+      const i = f.names.indexOf(column);
+      if (i < 0) throw fail(ctx, 'universe.aggregate.missingColumn', `column "${column}" does not exist`);
+      const c = f.cols[i]!;
+      const rows: number[] = [];
+      for (let k = 0; k < f.length; k++) if (c.valid === null || c.valid[k] !== 0) rows.push(k);
+      if (rows.length === 0) return takeRowsOf(f, new Int32Array(0));
+      const cmp = rowComparator(c);
+      rows.sort((a, b) => cmp(a, b) || a - b);
+      const idx = Math.max(0, Math.ceil(q * rows.length) - 1);
+      return takeRowsOf(f, Int32Array.of(rows[idx]!));
+    });
+  }
+  if (method !== 'exact_mean' && method !== 'estimate_tdigest') {
+    throw fail(ctx, 'universe.quantile.method', `method must be "estimate_tdigest", "exact_mean" or "exact_selector", got ${JSON.stringify(method)}`);
+  }
+  const r = quantileReducer(q);
+  return perTable(input, (f) => aggregateFrame(f, column, r, ctx));
+};
+
+/** mode: every most frequent non-null value, sorted, one row each; empty tables are dropped. */
+export const mode: NativeFunction = (args, ctx) => {
+  const input = tablesArg(args, ctx);
+  const column = strArg(args, ctx, 'column', '_value');
+  return perTable(input, (f) => {
+    if (f.length === 0) return null;
+    const i = f.names.indexOf(column);
+    if (i < 0) throw fail(ctx, 'universe.aggregate.missingColumn', `column "${column}" does not exist`);
+    const c = f.cols[i]!;
+    const counts = new Map<string, { n: number; row: number }>();
+    for (let k = 0; k < f.length; k++) {
+      if (c.valid !== null && c.valid[k] === 0) continue;
+      const v = cellValue(c, k);
+      const key = valueKey(v);
+      const e = counts.get(key);
+      if (e === undefined) counts.set(key, { n: 1, row: k });
+      else e.n++;
+    }
+    const kp = keyPart(f);
+    const names = [...kp.names.filter((n) => n !== column), column];
+    const b = new ColBuilder(c.type, 1);
+    if (counts.size === 0) b.pushNull();
+    else {
+      const max = Math.max(...[...counts.values()].map((e) => e.n));
+      const modeRows = [...counts.values()].filter((e) => e.n === max).map((e) => e.row);
+      const cmp = rowComparator(c);
+      modeRows.sort(cmp);
+      for (const r of modeRows) b.pushFrom(c, r);
+    }
+    const valCol = b.finish();
+    const cols = kp.names
+      .filter((n) => n !== column)
+      .map((n) => constantCol(kp.types[kp.names.indexOf(n)]!, kp.values[kp.names.indexOf(n)]!, valCol.length));
+    cols.push(valCol);
+    return { names, cols, length: valCol.length, keyNames: [...f.keyNames], keyValues: [...f.keyValues] };
+  });
+};
+
+/** integral(unit:, column:, timeColumn:, interpolate:). */
+export const integral: NativeFunction = (args, ctx) => {
+  const input = tablesArg(args, ctx);
+  const column = strArg(args, ctx, 'column', '_value');
+  const timeColumn = strArg(args, ctx, 'timeColumn', '_time');
+  const unit = fixedNanos(ctx, 'unit', durationArg(args, ctx, 'unit', Duration.ofNanos(1_000_000_000n)));
+  const interpolate = strArg(args, ctx, 'interpolate', '');
+  if (interpolate !== '') {
+    throw new FluxError('unimplemented', 'universe.integral.interpolate', `${ctx.name}: interpolate ${JSON.stringify(interpolate)} is not supported (only "")`, { span: ctx.span, source: ctx.source });
+  }
+  if (unit <= 0n) throw fail(ctx, 'universe.integral.unit', 'unit must be positive');
+  return perTable(input, (f) => {
+    const ti = f.names.indexOf(timeColumn);
+    if (ti < 0) throw fail(ctx, 'universe.integral.missingTimeColumn', `missing time column "${timeColumn}"`);
+    return aggregateFrame(f, column, integralReducer(f.cols[ti]!, unit), ctx);
+  });
+};

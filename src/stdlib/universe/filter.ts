@@ -1,0 +1,69 @@
+// filter(fn:, onEmpty:): keeps the rows for which fn returns true (Flux `filter`).
+// A null or false result drops the row. onEmpty "drop" (default) removes tables left
+// without rows; "keep" keeps them (empty, with their group key). The group key never changes.
+
+import type { NativeContext, NativeFunction } from '../../runtime/builtin-api.js';
+import type { FunctionValue } from '../../values/value.js';
+import { isPromise, typeOf } from '../../values/value.js';
+import { fail, fnArg, strArg, tablesArg } from './lib/args.js';
+import { gather } from './lib/columns.js';
+import type { Frame } from './lib/frame.js';
+import { perTable } from './lib/stream.js';
+import { callRow, compilePredicate, isFallback, rowRecord } from './row-compiler.js';
+
+/**
+ * The rows of a frame for which a predicate row function is true: compiled when possible,
+ * else evaluated row by row by the interpreter. Shared by filter, stateCount, stateDuration.
+ */
+export async function selectRows(fn: FunctionValue, f: Frame, ctx: NativeContext): Promise<Int32Array> {
+  const kernel = compilePredicate(fn, f);
+  if (kernel !== undefined) {
+    try {
+      return kernel(f);
+    } catch (e) {
+      if (!isFallback(e)) throw e;
+    }
+  }
+  const mask = await predicateMask(fn, f, ctx);
+  const out = new Int32Array(f.length);
+  let m = 0;
+  for (let i = 0; i < f.length; i++) if (mask[i] === 1) out[m++] = i;
+  return out.subarray(0, m);
+}
+
+/** One byte per row: 1 where the predicate is true (slow path). */
+export async function predicateMask(fn: FunctionValue, f: Frame, ctx: NativeContext): Promise<Uint8Array> {
+  const mask = new Uint8Array(f.length);
+  for (let i = 0; i < f.length; i++) {
+    let v = callRow(fn, rowRecord(f, i));
+    if (isPromise(v)) v = await v;
+    if (v === true) mask[i] = 1;
+    else if (v !== false && v !== null) {
+      throw fail(ctx, 'universe.predicateType', `fn must return a bool, got ${typeOf(v)}`);
+    }
+  }
+  return mask;
+}
+
+/** The mask form of selectRows (for functions that look at every row: stateCount...). */
+export async function predicateRows(fn: FunctionValue, f: Frame, ctx: NativeContext): Promise<Uint8Array> {
+  const idx = await selectRows(fn, f, ctx);
+  const mask = new Uint8Array(f.length);
+  for (let k = 0; k < idx.length; k++) mask[idx[k]!] = 1;
+  return mask;
+}
+
+export const filter: NativeFunction = (args, ctx) => {
+  const input = tablesArg(args, ctx);
+  const fn = fnArg(args, ctx, 'fn');
+  const onEmpty = strArg(args, ctx, 'onEmpty', 'drop');
+  if (onEmpty !== 'drop' && onEmpty !== 'keep') {
+    throw fail(ctx, 'universe.filter.onEmpty', `onEmpty must be "drop" or "keep", got ${JSON.stringify(onEmpty)}`);
+  }
+  return perTable(input, async (f) => {
+    const idx = await selectRows(fn, f, ctx);
+    if (idx.length === 0 && onEmpty === 'drop') return null;
+    if (idx.length === f.length) return f;
+    return { ...f, cols: f.cols.map((c) => gather(c, idx)), length: idx.length };
+  });
+};

@@ -1,0 +1,76 @@
+// range(start:, stop:): keeps rows whose time column lies in [start, stop) (Flux `range`).
+// - start/stop: a time, a duration relative to now(), or an int of Unix seconds; stop
+//   defaults to now().
+// - Rows with a null time are dropped; a table with no row left is dropped entirely.
+// - _start and _stop (startColumn/stopColumn) are set to the bounds and added to the group
+//   key. A table whose key already holds _start/_stop gets the intersection of both ranges
+//   ("each input table's group key value is modified to fit within the time bounds").
+// - A table without the time column is an error (`universe.range.missingTimeColumn`).
+
+import type { NativeFunction } from '../../runtime/builtin-api.js';
+import { Time } from '../../values/value.js';
+import { fail, strArg, tablesArg, timeBoundArg } from './lib/args.js';
+import { constantCol, gather } from './lib/columns.js';
+import type { ColData } from './lib/columns.js';
+import type { Frame } from './lib/frame.js';
+import { perTable } from './lib/stream.js';
+
+export const range: NativeFunction = (args, ctx) => {
+  const input = tablesArg(args, ctx);
+  const start = timeBoundArg(args, ctx, 'start');
+  const stop = timeBoundArg(args, ctx, 'stop', () => ctx.now().ns);
+  const timeColumn = strArg(args, ctx, 'timeColumn', '_time');
+  const startColumn = strArg(args, ctx, 'startColumn', '_start');
+  const stopColumn = strArg(args, ctx, 'stopColumn', '_stop');
+  return perTable(input, (f) => {
+    const ti = f.names.indexOf(timeColumn);
+    if (ti < 0) throw fail(ctx, 'universe.range.missingTimeColumn', `missing time column "${timeColumn}"`);
+    const tc = f.cols[ti]!;
+    if (tc.type !== 'time') throw fail(ctx, 'universe.range.timeColumnType', `column "${timeColumn}" must be of type time, got ${tc.type}`);
+    let lo = start;
+    let hi = stop;
+    const ks = f.keyNames.indexOf(startColumn);
+    const ke = f.keyNames.indexOf(stopColumn);
+    const oldStart = ks >= 0 ? f.keyValues[ks] : undefined;
+    const oldStop = ke >= 0 ? f.keyValues[ke] : undefined;
+    if (oldStart instanceof Time && oldStart.ns > lo) lo = oldStart.ns;
+    if (oldStop instanceof Time && oldStop.ns < hi) hi = oldStop.ns;
+    const ts = tc.ints!;
+    const valid = tc.valid;
+    const idx = new Int32Array(f.length);
+    let m = 0;
+    for (let i = 0; i < f.length; i++) {
+      if (valid !== null && valid[i] === 0) continue;
+      const t = ts[i]!;
+      if (t >= lo && t < hi) idx[m++] = i;
+    }
+    if (m === 0) return null;
+    const sel = idx.subarray(0, m);
+    const out: Frame = {
+      names: [...f.names],
+      cols: m === f.length ? [...f.cols] : f.cols.map((c) => gather(c, sel)),
+      length: m,
+      keyNames: [...f.keyNames],
+      keyValues: [...f.keyValues],
+    };
+    setBound(out, startColumn, constantCol('time', new Time(lo), m), new Time(lo), 0);
+    setBound(out, stopColumn, constantCol('time', new Time(hi), m), new Time(hi), 1);
+    return out;
+  });
+};
+
+/** Put a bound column into a frame (prepended when new) and into its group key. */
+function setBound(f: Frame, name: string, col: ColData, value: Time, pos: number): void {
+  const i = f.names.indexOf(name);
+  if (i >= 0) f.cols[i] = col;
+  else {
+    f.names.splice(pos, 0, name);
+    f.cols.splice(pos, 0, col);
+  }
+  const k = f.keyNames.indexOf(name);
+  if (k >= 0) f.keyValues[k] = value;
+  else {
+    f.keyNames.push(name);
+    f.keyValues.push(value);
+  }
+}

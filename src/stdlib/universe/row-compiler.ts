@@ -1,0 +1,538 @@
+// Row-function compilation: turns simple Flux function literals such as
+// `(r) => r._value > 0.5 and r.host == "a"` or `(r) => ({r with _value: r._value * 2.0})`
+// into JavaScript loops over a table's typed arrays. Evaluating a function literal row by
+// row through the tree-walking interpreter allocates a record per row and is two orders of
+// magnitude slower; this compiler is the fast path, and `callRow` (the interpreter's own
+// `call`) is the correct path for everything it does not accept.
+//
+// Contract:
+// - The compiled code computes exactly what the interpreter computes (src/values/arith.ts,
+//   compare.ts): int and uint wrap at 64 bits, `/` and `%` on integers truncate, any
+//   operation with a null operand yields null, mixed numeric types are not compiled (the
+//   interpreter reports the type error). Anything the compiler is unsure of makes
+//   compilation fail (undefined), and callers use the slow path.
+// - When compiled code meets a case it does not handle at run time (integer division by
+//   zero, a float that is not a valid int), it throws and the caller re-runs the whole
+//   table through the slow path, so user-visible errors always come from the interpreter.
+// - Compiled code is generated per (function, column schema): column types and whether a
+//   column has nulls are constants of the generated loop. Generated source only embeds
+//   column indices and operator text; every literal and captured value is passed in as a
+//   bound argument, never spliced into source.
+//
+// Closures from the interpreter expose their AST (`node`) and a `lookup(name)` into their
+// defining scope; native functions do not and are never compiled.
+
+import type * as ast from '../../lang/ast.js';
+import { isPromise, Regexp, RecordValue, Time, UInt, isFunction } from '../../values/value.js';
+import type { FunctionValue, Value } from '../../values/value.js';
+import type { ColumnType } from '../../table/types.js';
+import type { ColData } from './lib/columns.js';
+import { cellValue } from './lib/columns.js';
+
+/** A closure from the interpreter (the fields the compiler needs). */
+export interface CompilableFunction extends FunctionValue {
+  readonly node?: ast.FunctionExpression;
+  lookup?(name: string): Value | undefined;
+}
+
+/** What the compiler needs of a table: column names and data. */
+export interface RowSource {
+  readonly names: readonly string[];
+  readonly cols: readonly ColData[];
+  readonly length: number;
+}
+
+type Ty = ColumnType | 'null' | 'regexp';
+
+interface Expr {
+  /** JavaScript expression text (may reference temporaries declared in `pre`). */
+  readonly v: string;
+  readonly ty: Ty;
+  readonly nullable: boolean;
+}
+
+class Unsupported extends Error {}
+const unsupported = (): never => {
+  throw new Unsupported();
+};
+
+/** Thrown by compiled code when the slow path must take over. */
+const FALLBACK = new Error('row-compiler fallback');
+
+interface ColRef {
+  readonly k: number;
+  readonly col: ColData;
+}
+
+/** Code generation state for one function body over one schema. */
+class Gen {
+  readonly pre: string[] = [];
+  readonly consts: unknown[] = [];
+  readonly usedCols = new Map<number, ColRef>();
+  private tmp = 0;
+
+  constructor(
+    readonly param: string,
+    readonly src: RowSource,
+    readonly lookup: (name: string) => Value | undefined,
+  ) {}
+
+  temp(code: string): string {
+    const name = `t${this.tmp++}`;
+    this.pre.push(`const ${name} = ${code};`);
+    return name;
+  }
+
+  constant(v: unknown): string {
+    this.consts.push(v);
+    return `K${this.consts.length - 1}`;
+  }
+
+  column(name: string): Expr {
+    const k = this.src.names.indexOf(name);
+    if (k < 0) return { v: 'null', ty: 'null', nullable: true };
+    const col = this.src.cols[k]!;
+    this.usedCols.set(k, { k, col });
+    const nullable = col.valid !== null;
+    let v: string;
+    switch (col.type) {
+      case 'float':
+      case 'int':
+      case 'time':
+      case 'uint':
+        v = `A${k}[i]`;
+        break;
+      case 'bool':
+        v = `(A${k}[i] === 1)`;
+        break;
+      case 'string':
+        v = `D${k}[A${k}[i]]`;
+        break;
+    }
+    if (nullable) v = this.temp(`V${k}[i] === 0 ? null : ${v}`);
+    return { v, ty: col.type, nullable };
+  }
+}
+
+function literalOf(g: Gen, v: Value): Expr {
+  if (v === null) return { v: 'null', ty: 'null', nullable: true };
+  switch (typeof v) {
+    case 'number':
+      return { v: g.constant(v), ty: 'float', nullable: false };
+    case 'bigint':
+      return { v: g.constant(v), ty: 'int', nullable: false };
+    case 'string':
+      return { v: g.constant(v), ty: 'string', nullable: false };
+    case 'boolean':
+      return { v: v ? 'true' : 'false', ty: 'bool', nullable: false };
+  }
+  if (v instanceof Time) return { v: g.constant(v.ns), ty: 'time', nullable: false };
+  if (v instanceof UInt) return { v: g.constant(v.value), ty: 'uint', nullable: false };
+  if (v instanceof Regexp) {
+    const flags = v.re.flags.replace(/[gy]/g, '');
+    return { v: g.constant(new RegExp(v.re.source, flags)), ty: 'regexp', nullable: false };
+  }
+  return unsupported();
+}
+
+/** Combine operands: when any is nullable, guard the result with a null check. */
+function guarded(g: Gen, parts: readonly Expr[], ty: Ty, body: (vs: string[]) => string): Expr {
+  if (parts.some((p) => p.ty === 'null')) return { v: 'null', ty, nullable: true };
+  const nullable = parts.some((p) => p.nullable);
+  if (!nullable) return { v: `(${body(parts.map((p) => p.v))})`, ty, nullable: false };
+  const vs = parts.map((p) => (p.nullable && !/^t\d+$/.test(p.v) ? g.temp(p.v) : p.v));
+  const checks = parts.map((p, i) => (p.nullable ? `${vs[i]} === null` : null)).filter((c) => c !== null);
+  return { v: g.temp(`${checks.join(' || ')} ? null : (${body(vs)})`), ty, nullable: true };
+}
+
+function compileExpr(g: Gen, e: ast.Expression): Expr {
+  switch (e.type) {
+    case 'ParenExpression':
+      return compileExpr(g, e.expression);
+    case 'FloatLiteral':
+      return literalOf(g, e.value);
+    case 'IntegerLiteral':
+      return literalOf(g, e.value);
+    case 'StringLiteral':
+      return literalOf(g, e.value);
+    case 'DateTimeLiteral':
+      return literalOf(g, new Time(e.nanos));
+    case 'RegexpLiteral': {
+      // RE2 and JavaScript agree on the common syntax; in unicode mode JavaScript rejects
+      // escapes it does not know (`\A`, `\z`), which sends such patterns to the slow path.
+      let re: RegExp;
+      try {
+        if (/\(\?/.test(e.value)) unsupported();
+        re = new RegExp(e.value, 'u');
+      } catch {
+        return unsupported();
+      }
+      return { v: g.constant(re), ty: 'regexp', nullable: false };
+    }
+    case 'StringExpression': {
+      const parts: Expr[] = [];
+      for (const p of e.parts) {
+        if (p.type === 'TextPart') parts.push(literalOf(g, p.value));
+        else {
+          const x = compileExpr(g, p.expression);
+          if (x.ty !== 'string' || x.nullable) unsupported();
+          parts.push(x);
+        }
+      }
+      return { v: `(${parts.map((p) => p.v).join(' + ')})`, ty: 'string', nullable: false };
+    }
+    case 'Identifier': {
+      if (e.name === g.param) return unsupported();
+      const v = g.lookup(e.name);
+      if (v === undefined) return unsupported();
+      return literalOf(g, v);
+    }
+    case 'MemberExpression': {
+      if (e.object.type !== 'Identifier' || e.object.name !== g.param) return unsupported();
+      const name = e.property.type === 'Identifier' ? e.property.name : e.property.value;
+      return g.column(name);
+    }
+    case 'UnaryExpression': {
+      const x = compileExpr(g, e.argument);
+      switch (e.operator) {
+        case 'exists':
+          return x.nullable ? { v: `(${x.v} !== null)`, ty: 'bool', nullable: false } : { v: 'true', ty: 'bool', nullable: false };
+        case 'not':
+          if (x.ty !== 'bool' && x.ty !== 'null') unsupported();
+          return guarded(g, [x], 'bool', ([a]) => `!${a}`);
+        case '-':
+          if (x.ty === 'float') return guarded(g, [x], 'float', ([a]) => `-${a}`);
+          if (x.ty === 'int') return guarded(g, [x], 'int', ([a]) => `BigInt.asIntN(64, -${a})`);
+          return unsupported();
+        case '+':
+          if (x.ty === 'float' || x.ty === 'int' || x.ty === 'uint') return x;
+          return unsupported();
+      }
+      return unsupported();
+    }
+    case 'LogicalExpression': {
+      const a = compileExpr(g, e.left);
+      const b = compileExpr(g, e.right);
+      if ((a.ty !== 'bool' && a.ty !== 'null') || (b.ty !== 'bool' && b.ty !== 'null')) unsupported();
+      // As the interpreter: a null operand counts as false and the result is a bool.
+      const x = a.nullable ? `(${a.v} === true)` : a.v;
+      const y = b.nullable ? `(${b.v} === true)` : b.v;
+      return { v: `(${x} ${e.operator === 'and' ? '&&' : '||'} ${y})`, ty: 'bool', nullable: false };
+    }
+    case 'ConditionalExpression': {
+      const t = compileExpr(g, e.test);
+      const a = compileExpr(g, e.consequent);
+      const b = compileExpr(g, e.alternate);
+      if (t.ty !== 'bool' && t.ty !== 'null') unsupported();
+      let ty: Ty;
+      if (a.ty === b.ty) ty = a.ty;
+      else if (a.ty === 'null') ty = b.ty;
+      else if (b.ty === 'null') ty = a.ty;
+      else return unsupported();
+      if (ty === 'regexp') unsupported();
+      const code = `${t.v} === true ? ${a.v} : ${b.v}`;
+      return { v: g.temp(code), ty, nullable: a.nullable || b.nullable };
+    }
+    case 'BinaryExpression':
+      return compileBinary(g, e);
+    case 'CallExpression':
+      return compileCall(g, e);
+    default:
+      return unsupported();
+  }
+}
+
+const CMP: Record<string, string> = { '==': '===', '!=': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+
+function compileBinary(g: Gen, e: ast.BinaryExpression): Expr {
+  const a = compileExpr(g, e.left);
+  const b = compileExpr(g, e.right);
+  const op = e.operator;
+  if (op === '=~' || op === '!~') {
+    if (b.ty !== 'regexp' || (a.ty !== 'string' && a.ty !== 'null')) unsupported();
+    return guarded(g, [a], 'bool', ([s]) => `${op === '!~' ? '!' : ''}${b.v}.test(${s})`);
+  }
+  const ty = a.ty === 'null' ? b.ty : a.ty;
+  if (a.ty !== b.ty && a.ty !== 'null' && b.ty !== 'null') return unsupported();
+  if (ty === 'regexp' || ty === 'null') return unsupported();
+  if (op in CMP) {
+    if (ty === 'bool' && op !== '==' && op !== '!=') unsupported();
+    return guarded(g, [a, b], 'bool', ([x, y]) => `${x} ${CMP[op]} ${y}`);
+  }
+  switch (ty) {
+    case 'float':
+      if (op === '^') return guarded(g, [a, b], 'float', ([x, y]) => `Math.pow(${x}, ${y})`);
+      return guarded(g, [a, b], 'float', ([x, y]) => `${x} ${op} ${y}`);
+    case 'int':
+      if (op === '+' || op === '-' || op === '*') return guarded(g, [a, b], 'int', ([x, y]) => `BigInt.asIntN(64, ${x} ${op} ${y})`);
+      if (op === '/') return guarded(g, [a, b], 'int', ([x, y]) => `(${y} === 0n ? fb() : BigInt.asIntN(64, ${x} / ${y}))`);
+      if (op === '%') return guarded(g, [a, b], 'int', ([x, y]) => `(${y} === 0n ? fb() : ${x} % ${y})`);
+      return unsupported();
+    case 'uint':
+      if (op === '+' || op === '-' || op === '*') return guarded(g, [a, b], 'uint', ([x, y]) => `BigInt.asUintN(64, ${x} ${op} ${y})`);
+      if (op === '/' || op === '%') return guarded(g, [a, b], 'uint', ([x, y]) => `(${y} === 0n ? fb() : ${x} ${op} ${y})`);
+      return unsupported();
+    case 'string':
+      if (op === '+') return guarded(g, [a, b], 'string', ([x, y]) => `${x} + ${y}`);
+      return unsupported();
+    default:
+      return unsupported();
+  }
+}
+
+/** A few pure conversion builtins of universe (`float(v:)`, `int(v:)`, `string(v:)`). */
+function compileCall(g: Gen, e: ast.CallExpression): Expr {
+  if (e.callee.type !== 'Identifier') return unsupported();
+  const name = e.callee.name;
+  const f = g.lookup(name);
+  if (f === undefined || !isFunction(f) || (f as CompilableFunction).node !== undefined || f.name !== name) return unsupported();
+  const props = e.arguments?.properties ?? [];
+  if (props.length !== 1) return unsupported();
+  const p = props[0]!;
+  const key = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+  if (key !== 'v' || p.value === null) return unsupported();
+  const x = compileExpr(g, p.value);
+  switch (name) {
+    case 'float':
+      if (x.ty === 'float') return x;
+      if (x.ty === 'int' || x.ty === 'uint') return guarded(g, [x], 'float', ([a]) => `Number(${a})`);
+      if (x.ty === 'bool') return guarded(g, [x], 'float', ([a]) => `(${a} ? 1 : 0)`);
+      return unsupported();
+    case 'int':
+      if (x.ty === 'int') return x;
+      if (x.ty === 'float') return guarded(g, [x], 'int', ([a]) => `(Number.isFinite(${a}) && Math.abs(${a}) < 9.2e18 ? BigInt(Math.trunc(${a})) : fb())`);
+      if (x.ty === 'bool') return guarded(g, [x], 'int', ([a]) => `(${a} ? 1n : 0n)`);
+      if (x.ty === 'time') return x.nullable ? { ...x, ty: 'int' } : { v: x.v, ty: 'int', nullable: false };
+      return unsupported();
+    case 'string':
+      if (x.ty === 'string') return x;
+      if (x.ty === 'int') return guarded(g, [x], 'string', ([a]) => `${a}.toString()`);
+      return unsupported();
+    default:
+      return unsupported();
+  }
+}
+
+/** The body expression of `(r) => expr` or `(r) => { return expr }`, and the param name. */
+function bodyOf(fn: FunctionValue): { param: string; body: ast.Expression; lookup: (n: string) => Value | undefined } | undefined {
+  const cf = fn as CompilableFunction;
+  const node = cf.node;
+  if (node === undefined || typeof cf.lookup !== 'function') return undefined;
+  if (node.params.length !== 1) return undefined;
+  const p = node.params[0]!;
+  const param = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+  let body: ast.Expression | undefined;
+  if (node.body.type === 'Block') {
+    const stmts = node.body.body;
+    if (stmts.length === 1 && stmts[0]!.type === 'ReturnStatement') body = stmts[0]!.argument;
+  } else body = node.body;
+  if (body === undefined) return undefined;
+  const lookup = cf.lookup.bind(cf);
+  return { param, body, lookup };
+}
+
+function schemaSig(src: RowSource): string {
+  return src.names.map((n, i) => `${n}\u0000${src.cols[i]!.type}${src.cols[i]!.valid === null ? '' : '?'}`).join('\u0001');
+}
+
+type Kernel = (src: RowSource) => unknown;
+
+/** Bind the used columns and constants of a generated loop and compile it. */
+function finish(g: Gen, loop: string): Kernel {
+  const colParams: string[] = [];
+  const used = [...g.usedCols.values()];
+  for (const { k } of used) colParams.push(`A${k}`, `V${k}`, `D${k}`);
+  const constParams = g.consts.map((_, i) => `K${i}`);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const factory = new Function('n', 'fb', ...colParams, ...constParams, loop) as (...a: unknown[]) => unknown;
+  const consts = g.consts;
+  const fb = (): never => {
+    throw FALLBACK;
+  };
+  return (src: RowSource) => {
+    const bound: unknown[] = [src.length, fb];
+    for (const { k } of used) {
+      const c = src.cols[k]!;
+      const arr = c.floats ?? c.ints ?? c.uints ?? c.bools ?? c.codes;
+      bound.push(arr, c.valid, c.dictionary);
+    }
+    return factory(...bound, ...consts);
+  };
+}
+
+const predicateCache = new WeakMap<FunctionValue, Map<string, Kernel | null>>();
+
+/**
+ * Compile a predicate `(r) => bool` for a schema. The kernel returns the selected row
+ * indices (rows where the predicate is true; null and false drop the row).
+ */
+export function compilePredicate(fn: FunctionValue, src: RowSource): ((src: RowSource) => Int32Array) | undefined {
+  let cache = predicateCache.get(fn);
+  if (cache === undefined) predicateCache.set(fn, (cache = new Map()));
+  const sig = schemaSig(src);
+  let k = cache.get(sig);
+  if (k === undefined) {
+    k = null;
+    const b = bodyOf(fn);
+    if (b !== undefined) {
+      try {
+        const g = new Gen(b.param, src, b.lookup);
+        const x = compileExpr(g, b.body);
+        if (x.ty === 'bool' || x.ty === 'null') {
+          const test = x.nullable ? `${x.v} === true` : x.v;
+          k = finish(
+            g,
+            `const out = new Int32Array(n); let m = 0;
+for (let i = 0; i < n; i++) { ${g.pre.join(' ')} if (${test}) out[m++] = i; }
+return out.subarray(0, m);`,
+          );
+        }
+      } catch (e) {
+        if (!(e instanceof Unsupported)) throw e;
+      }
+    }
+    cache.set(sig, k);
+  }
+  return k === null ? undefined : (k as (src: RowSource) => Int32Array);
+}
+
+/** One property of a compiled record function. */
+export interface CompiledProperty {
+  readonly name: string;
+  /** Computes the column (throws when the slow path must take over). */
+  readonly compute: (src: RowSource) => ColData;
+}
+
+export interface CompiledRecordFn {
+  /** `{r with ...}`: the input columns are kept, then the properties override or extend them. */
+  readonly withBase: boolean;
+  readonly props: readonly CompiledProperty[];
+}
+
+const recordCache = new WeakMap<FunctionValue, Map<string, CompiledRecordFn | null>>();
+
+function columnLoop(g: Gen, x: Expr): Kernel {
+  const pre = g.pre.join(' ');
+  const nullStore = x.nullable
+    ? `if (v === null) { if (valid === null) valid = new Uint8Array(n).fill(1); valid[i] = 0; } else `
+    : '';
+  let alloc: string;
+  let store: string;
+  let ret: string;
+  switch (x.ty as ColumnType) {
+    case 'float':
+      alloc = 'const out = new Float64Array(n);';
+      store = 'out[i] = v;';
+      ret = `{ type: 'float', length: n, valid, floats: out }`;
+      break;
+    case 'int':
+    case 'time':
+      alloc = 'const out = new BigInt64Array(n);';
+      store = 'out[i] = v;';
+      ret = `{ type: '${x.ty}', length: n, valid, ints: out }`;
+      break;
+    case 'uint':
+      alloc = 'const out = new BigUint64Array(n);';
+      store = 'out[i] = v;';
+      ret = `{ type: 'uint', length: n, valid, uints: out }`;
+      break;
+    case 'bool':
+      alloc = 'const out = new Uint8Array(n);';
+      store = 'out[i] = v ? 1 : 0;';
+      ret = `{ type: 'bool', length: n, valid, bools: out }`;
+      break;
+    case 'string':
+      alloc = 'const out = new Int32Array(n); const dict = []; const dm = new Map();';
+      store = '{ let c = dm.get(v); if (c === undefined) { c = dict.length; dict.push(v); dm.set(v, c); } out[i] = c; }';
+      ret = `{ type: 'string', length: n, valid, codes: out, dictionary: dict }`;
+      break;
+  }
+  return finish(
+    g,
+    `${alloc} let valid = null;
+for (let i = 0; i < n; i++) { ${pre} const v = ${x.v}; ${nullStore}${store} }
+return ${ret};`,
+  );
+}
+
+/** The record expression a function body returns, or undefined. */
+function recordBody(body: ast.Expression): ast.RecordExpression | undefined {
+  let e = body;
+  while (e.type === 'ParenExpression') e = e.expression;
+  return e.type === 'RecordExpression' ? e : undefined;
+}
+
+/**
+ * Compile `(r) => ({r with a: e1, b: e2})` or `(r) => ({a: e1})` for a schema: one column
+ * kernel per property. Undefined when any part is not compilable or a property's type is
+ * unknown (a property that is always null).
+ */
+export function compileRecordFn(fn: FunctionValue, src: RowSource): CompiledRecordFn | undefined {
+  let cache = recordCache.get(fn);
+  if (cache === undefined) recordCache.set(fn, (cache = new Map()));
+  const sig = schemaSig(src);
+  let c = cache.get(sig);
+  if (c === undefined) {
+    c = null;
+    const b = bodyOf(fn);
+    const rec = b === undefined ? undefined : recordBody(b.body);
+    if (b !== undefined && rec !== undefined && (rec.with === null || rec.with.name === b.param)) {
+      try {
+        const props: CompiledProperty[] = [];
+        const seen = new Set<string>();
+        for (const p of rec.properties) {
+          const name = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+          if (seen.has(name)) unsupported();
+          seen.add(name);
+          const valueExpr: ast.Expression = p.value ?? (p.key.type === 'Identifier' ? p.key : unsupported());
+          // A plain column reference reuses the column (no copy).
+          const inner = unparen(valueExpr);
+          if (inner.type === 'MemberExpression' && inner.object.type === 'Identifier' && inner.object.name === b.param) {
+            const colName = inner.property.type === 'Identifier' ? inner.property.name : inner.property.value;
+            const k = src.names.indexOf(colName);
+            if (k < 0) unsupported();
+            props.push({ name, compute: (s) => s.cols[s.names.indexOf(colName)]! });
+            continue;
+          }
+          const g = new Gen(b.param, src, b.lookup);
+          const x = compileExpr(g, valueExpr);
+          if (x.ty === 'null' || x.ty === 'regexp') unsupported();
+          const kernel = columnLoop(g, x);
+          props.push({ name, compute: (s) => kernel(s) as ColData });
+        }
+        c = { withBase: rec.with !== null, props };
+      } catch (e) {
+        if (!(e instanceof Unsupported)) throw e;
+        c = null;
+      }
+    }
+    cache.set(sig, c);
+  }
+  return c === null ? undefined : c;
+}
+
+function unparen(e: ast.Expression): ast.Expression {
+  while (e.type === 'ParenExpression') e = e.expression;
+  return e;
+}
+
+/** True when `e` is the signal that compiled code hands over to the slow path. */
+export function isFallback(e: unknown): boolean {
+  return e === FALLBACK || e instanceof RangeError || e instanceof TypeError;
+}
+
+// ---------------------------------------------------------------------------
+// The slow path: the interpreter's own evaluation, one record per row.
+
+/** Row i of a source as a Flux record (columns in table order). */
+export function rowRecord(src: RowSource, i: number): RecordValue {
+  const m = new Map<string, Value>();
+  for (let k = 0; k < src.names.length; k++) m.set(src.names[k]!, cellValue(src.cols[k]!, i));
+  return new RecordValue(m);
+}
+
+/** Call a one-argument row function (`fn(r: record)`), awaiting only when it is asynchronous. */
+export function callRow(fn: FunctionValue, arg: Value, param = 'r'): Value | Promise<Value> {
+  const out = fn.call(new Map([[param, arg]]));
+  return isPromise(out) ? out : out;
+}

@@ -1,0 +1,490 @@
+// window() and aggregateWindow() (Flux universe).
+//
+// Windows (Flux docs for window): window starts are aligned to the Unix epoch plus
+// `offset` (on the calendar of `location` when `every` has months or the location is not
+// UTC); a window is [start, start + period), period defaulting to every. A row belongs to
+// every window containing its time (several when period > every, none when it falls in a
+// gap of period < every). When a table has _start/_stop (after range) windows are clipped
+// to [_start, _stop), and createEmpty emits the windows between them that hold no row.
+// Rows with a null time are dropped.
+//
+// window() emits one table per (input table, window) with _start/_stop set to the window
+// bounds and added to the group key.
+//
+// aggregateWindow() is Flux's
+//     window(every, period, offset, location, createEmpty) |> fn(column) |>
+//     duplicate(column: timeSrc, as: timeDst) |> window(every: inf)
+// i.e. per input table one output table with the input's group key, one row per window
+// (per selected row for selectors), the window bound `timeSrc` in `timeDst`. When `fn` is
+// one of the native aggregates or selectors (mean, sum, count, ...) the windows are reduced
+// in place over the sorted time column without building window tables; any other fn runs
+// on real window tables through the general path.
+
+import type { NativeContext, NativeFunction } from '../../runtime/builtin-api.js';
+import { streamOf } from '../../table/index.js';
+import type { Table, TableStream } from '../../table/types.js';
+import { Duration, RecordValue, Time, isStream } from '../../values/value.js';
+import type { FunctionValue, Value } from '../../values/value.js';
+import type { Location } from '../../values/calendar.js';
+import { UTC_LOCATION, addDuration, checkZone, truncateTime } from '../../values/calendar.js';
+import { FluxError } from '../../errors/index.js';
+import type { Args } from './lib/args.js';
+import { boolArg, durationArg, fail, fnArg, strArg, tablesArg, recordArg } from './lib/args.js';
+import { ColBuilder, constantCol, gather, sliceCol } from './lib/columns.js';
+import type { ColData } from './lib/columns.js';
+import type { Frame } from './lib/frame.js';
+import { frameOf, toTable } from './lib/frame.js';
+import { KeyedCollector, keyIdentity } from './lib/regroup.js';
+import { perTable } from './lib/stream.js';
+import type { Reducer } from './aggregates.js';
+import { countReducer, keyPart, meanReducer, spreadReducer, stddevReducer, sumReducer } from './aggregates.js';
+import type { Selector } from './selectors.js';
+import { firstSelector, lastSelector, maxSelector, minSelector } from './selectors.js';
+
+/** Window boundaries: alignment and stepping, fixed-length or on a calendar. */
+export class Windower {
+  private readonly fixed: boolean;
+  private readonly everyNs: bigint;
+  private readonly periodNs: bigint;
+  private readonly offsetNs: bigint;
+
+  constructor(
+    readonly every: Duration,
+    readonly period: Duration,
+    readonly offset: Duration,
+    readonly loc: Location,
+  ) {
+    this.fixed = every.months === 0n && period.months === 0n && offset.months === 0n && loc.zone === 'UTC' && loc.offsetNs === 0n;
+    this.everyNs = every.signedNanos;
+    this.periodNs = period.signedNanos;
+    const off = offset.signedNanos;
+    this.offsetNs = this.fixed ? ((off % this.everyNs) + this.everyNs) % this.everyNs : off;
+  }
+
+  /** The largest window start <= t. */
+  align(t: bigint): bigint {
+    if (this.fixed) {
+      let r = (t - this.offsetNs) % this.everyNs;
+      if (r < 0n) r += this.everyNs;
+      return t - r;
+    }
+    let s = addDuration(truncateTime(new Time(t), this.every, this.loc), this.offset, this.loc).ns;
+    while (s > t) s = this.prev(s);
+    for (let n = this.next(s); n <= t; n = this.next(s)) s = n;
+    return s;
+  }
+  next(s: bigint): bigint {
+    return this.fixed ? s + this.everyNs : addDuration(new Time(s), this.every, this.loc).ns;
+  }
+  prev(s: bigint): bigint {
+    return this.fixed ? s - this.everyNs : addDuration(new Time(s), this.every, this.loc, -1).ns;
+  }
+  stopOf(s: bigint): bigint {
+    return this.fixed ? s + this.periodNs : addDuration(new Time(s), this.period, this.loc).ns;
+  }
+}
+
+/** The windows of one table: bounds (clipped), and the rows of each window. */
+export interface Windows {
+  readonly starts: bigint[];
+  readonly stops: bigint[];
+  /** Window w holds positions offsets[w]..offsets[w+1] of `rows` (or of the table when rows is null). */
+  readonly offsets: Int32Array;
+  readonly rows: Int32Array | null;
+}
+
+export interface WindowOptions {
+  readonly windower: Windower;
+  readonly timeColumn: string;
+  readonly startColumn: string;
+  readonly stopColumn: string;
+  readonly createEmpty: boolean;
+}
+
+function timeBounds(f: Frame, o: WindowOptions): { lo: bigint; hi: bigint } | null {
+  const ks = f.keyNames.indexOf(o.startColumn);
+  const ke = f.keyNames.indexOf(o.stopColumn);
+  const s = ks >= 0 ? f.keyValues[ks] : undefined;
+  const e = ke >= 0 ? f.keyValues[ke] : undefined;
+  return s instanceof Time && e instanceof Time ? { lo: s.ns, hi: e.ns } : null;
+}
+
+const MAX_WINDOWS = 10_000_000;
+
+/** Split the rows of a frame into windows (see the contract at the top of this file). */
+export function windowsOf(f: Frame, o: WindowOptions, ctx: NativeContext): Windows {
+  const ti = f.names.indexOf(o.timeColumn);
+  if (ti < 0) throw fail(ctx, 'universe.window.missingTimeColumn', `missing time column "${o.timeColumn}"`);
+  const tc = f.cols[ti]!;
+  if (tc.type !== 'time') throw fail(ctx, 'universe.window.timeColumnType', `column "${o.timeColumn}" must be of type time, got ${tc.type}`);
+  const w = o.windower;
+  const ts = tc.ints!;
+  const valid = tc.valid;
+  const n = f.length;
+  const bounds = timeBounds(f, o);
+  const starts: bigint[] = [];
+  const stops: bigint[] = [];
+  const clip = (s: bigint): [bigint, bigint] => {
+    const e = w.stopOf(s);
+    return bounds === null ? [s, e] : [s > bounds.lo ? s : bounds.lo, e < bounds.hi ? e : bounds.hi];
+  };
+  const guard = (): void => {
+    if (starts.length > MAX_WINDOWS) {
+      throw new FluxError('resourceExhausted', 'universe.window.tooMany', `${ctx.name}: more than ${MAX_WINDOWS} windows`, { span: ctx.span, source: ctx.source });
+    }
+  };
+  // Empty windows from window start `from` (inclusive) up to `to` (exclusive).
+  const pushEmpty = (from: bigint, to: bigint, offs: number[], pos: number): void => {
+    for (let s = from; s < to; s = w.next(s)) {
+      const [a, b] = clip(s);
+      if (a >= b) continue;
+      starts.push(a);
+      stops.push(b);
+      offs.push(pos);
+      guard();
+    }
+  };
+
+  let sorted = valid === null;
+  for (let i = 1; sorted && i < n; i++) if (ts[i]! < ts[i - 1]!) sorted = false;
+  const single = w.period.months === w.every.months && w.period.nanoseconds === w.every.nanoseconds && !w.period.negative;
+
+  if (sorted && single) {
+    // Fast path: contiguous runs of rows.
+    const offs: number[] = [];
+    let cur: bigint | undefined;
+    let curEnd = 0n;
+    const firstStart = bounds !== null ? w.align(bounds.lo) : undefined;
+    for (let i = 0; i < n; i++) {
+      const t = ts[i]!;
+      if (cur !== undefined && t < curEnd) continue;
+      const s = w.align(t);
+      if (o.createEmpty) pushEmpty(cur === undefined ? (firstStart ?? s) : w.next(cur), s, offs, i);
+      const [a, b] = clip(s);
+      starts.push(a);
+      stops.push(b);
+      offs.push(i);
+      guard();
+      cur = s;
+      curEnd = w.stopOf(s);
+    }
+    if (o.createEmpty && bounds !== null) {
+      const from = cur === undefined ? w.align(bounds.lo) : w.next(cur);
+      pushEmpty(from, bounds.hi, offs, n);
+    }
+    offs.push(n);
+    return { starts, stops, offsets: Int32Array.from(offs), rows: null };
+  }
+
+  // General path: rows may sit in several windows and arrive in any order.
+  const byStart = new Map<bigint, number[]>();
+  for (let i = 0; i < n; i++) {
+    if (valid !== null && valid[i] === 0) continue;
+    const t = ts[i]!;
+    for (let s = w.align(t); w.stopOf(s) > t; s = w.prev(s)) {
+      let g = byStart.get(s);
+      if (g === undefined) byStart.set(s, (g = []));
+      g.push(i);
+      if (byStart.size > MAX_WINDOWS) guard();
+    }
+  }
+  if (o.createEmpty) {
+    let lo: bigint | undefined;
+    let hi: bigint | undefined;
+    if (bounds !== null) {
+      lo = w.align(bounds.lo);
+      // Windows that start before _start can still overlap it when period > every.
+      while (w.stopOf(w.prev(lo)) > bounds.lo) lo = w.prev(lo);
+      hi = bounds.hi;
+    } else if (byStart.size > 0) {
+      const ks = [...byStart.keys()];
+      lo = ks.reduce((a, b) => (a < b ? a : b));
+      hi = ks.reduce((a, b) => (a > b ? a : b)) + 1n;
+    }
+    if (lo !== undefined && hi !== undefined) {
+      let count = 0;
+      for (let s = lo; s < hi; s = w.next(s)) {
+        if (!byStart.has(s)) byStart.set(s, []);
+        if (++count > MAX_WINDOWS) {
+          starts.length = MAX_WINDOWS + 1;
+          guard();
+        }
+      }
+    }
+  }
+  const keys = [...byStart.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const offs: number[] = [];
+  const rows: number[] = [];
+  for (const s of keys) {
+    const [a, b] = clip(s);
+    if (a >= b) continue;
+    starts.push(a);
+    stops.push(b);
+    offs.push(rows.length);
+    for (const r of byStart.get(s)!) rows.push(r);
+  }
+  offs.push(rows.length);
+  return { starts, stops, offsets: Int32Array.from(offs), rows: Int32Array.from(rows) };
+}
+
+function readLocation(args: Args, ctx: NativeContext): Location {
+  const loc = recordArg(args, ctx, 'location') ?? (ctx.option('location') instanceof RecordValue ? (ctx.option('location') as RecordValue) : undefined);
+  if (loc === undefined) return UTC_LOCATION;
+  const zone = loc.get('zone');
+  const off = loc.get('offset');
+  const z = typeof zone === 'string' ? zone : 'UTC';
+  try {
+    checkZone(z);
+  } catch (e) {
+    throw e instanceof FluxError ? e.withSpan(ctx.span, ctx.source) : e;
+  }
+  return { zone: z, offsetNs: off instanceof Duration ? off.signedNanos : 0n };
+}
+
+export function windowOptions(args: Args, ctx: NativeContext, createEmptyDefault: boolean, everyRequired: boolean): WindowOptions {
+  const everyV = args.get('every');
+  const periodV = args.get('period');
+  let every: Duration;
+  let period: Duration;
+  if (everyV instanceof Duration) every = everyV;
+  else if (periodV instanceof Duration && !everyRequired) every = periodV;
+  else throw fail(ctx, 'universe.window.missingEvery', 'every (or period) is required');
+  period = periodV instanceof Duration && !periodV.isZero() ? periodV : every;
+  const offset = durationArg(args, ctx, 'offset', new Duration(0n, 0n));
+  if (every.isZero() || every.negative) throw fail(ctx, 'universe.window.every', 'every must be a positive duration');
+  if (period.negative || period.isZero()) throw fail(ctx, 'universe.window.period', 'period must be a positive duration');
+  if (every.months !== 0n && every.nanoseconds !== 0n) {
+    throw fail(ctx, 'universe.window.mixedDuration', 'every cannot mix calendar months with shorter units');
+  }
+  return {
+    windower: new Windower(every, period, offset, readLocation(args, ctx)),
+    timeColumn: strArg(args, ctx, 'timeColumn', '_time'),
+    startColumn: strArg(args, ctx, 'startColumn', '_start'),
+    stopColumn: strArg(args, ctx, 'stopColumn', '_stop'),
+    createEmpty: boolArg(args, ctx, 'createEmpty', createEmptyDefault),
+  };
+}
+
+/** Put a constant time column into a frame (prepended at `pos` when new) and into its key. */
+function setKeyTime(f: Frame, name: string, v: bigint, pos: number): void {
+  const col = constantCol('time', new Time(v), f.length);
+  const i = f.names.indexOf(name);
+  if (i >= 0) f.cols[i] = col;
+  else {
+    f.names.splice(Math.min(pos, f.names.length), 0, name);
+    f.cols.splice(Math.min(pos, f.cols.length), 0, col);
+  }
+  const k = f.keyNames.indexOf(name);
+  if (k >= 0) f.keyValues[k] = new Time(v);
+  else {
+    f.keyNames.push(name);
+    f.keyValues.push(new Time(v));
+  }
+}
+
+/** The window tables of one frame. */
+export function windowFrames(f: Frame, o: WindowOptions, ctx: NativeContext): Frame[] {
+  const ws = windowsOf(f, o, ctx);
+  const out: Frame[] = [];
+  for (let k = 0; k < ws.starts.length; k++) {
+    const a = ws.offsets[k]!;
+    const b = ws.offsets[k + 1]!;
+    const cols = ws.rows === null ? f.cols.map((c) => sliceCol(c, a, b)) : f.cols.map((c) => gather(c, ws.rows!.subarray(a, b)));
+    const wf: Frame = { names: [...f.names], cols, length: b - a, keyNames: [...f.keyNames], keyValues: [...f.keyValues] };
+    setKeyTime(wf, o.startColumn, ws.starts[k]!, 0);
+    setKeyTime(wf, o.stopColumn, ws.stops[k]!, 1);
+    out.push(wf);
+  }
+  return out;
+}
+
+export const window: NativeFunction = (args, ctx) => {
+  const input = tablesArg(args, ctx);
+  const o = windowOptions(args, ctx, false, false);
+  return perTable(input, (f) => windowFrames(f, o, ctx));
+};
+
+// ---------------------------------------------------------------------------
+// aggregateWindow
+
+const fastReducers: Record<string, Reducer> = {
+  mean: meanReducer,
+  sum: sumReducer,
+  count: countReducer,
+  spread: spreadReducer,
+  stddev: stddevReducer('sample'),
+};
+const fastSelectors: Record<string, Selector> = {
+  first: firstSelector,
+  last: lastSelector,
+  min: minSelector,
+  max: maxSelector,
+};
+
+/** The native reducer/selector `fn` stands for, when it is one of ours (not a closure). */
+function fastFn(fn: FunctionValue): { reducer?: Reducer; selector?: Selector } | undefined {
+  if ((fn as { node?: unknown }).node !== undefined) return undefined;
+  const name = fn.name.startsWith('universe.') ? fn.name.slice('universe.'.length) : fn.name;
+  if (name in fastReducers) return { reducer: fastReducers[name]! };
+  if (name in fastSelectors) return { selector: fastSelectors[name]! };
+  return undefined;
+}
+
+function fastAggregateWindow(
+  f: Frame,
+  o: WindowOptions,
+  ctx: NativeContext,
+  column: string,
+  timeSrc: string,
+  timeDst: string,
+  fast: { reducer?: Reducer; selector?: Selector },
+): Frame {
+  const ci = f.names.indexOf(column);
+  if (ci < 0) throw fail(ctx, 'universe.aggregate.missingColumn', `column "${column}" does not exist`);
+  const c = f.cols[ci]!;
+  const ws = windowsOf(f, o, ctx);
+  const nw = ws.starts.length;
+  const srcTimes = timeSrc === o.startColumn ? ws.starts : ws.stops;
+  if (fast.reducer !== undefined) {
+    const r = fast.reducer;
+    const outType = r.outType(c.type);
+    if (outType === undefined) throw fail(ctx, 'universe.aggregate.columnType', `cannot compute ${r.name} of column "${column}" of type ${c.type}`);
+    const keep: number[] = [];
+    for (let k = 0; k < nw; k++) if (o.createEmpty || ws.offsets[k + 1]! > ws.offsets[k]!) keep.push(k);
+    const m = keep.length;
+    // The value column, written straight into a typed array.
+    let valCol: ColData;
+    if (outType === 'float') {
+      const out = new Float64Array(m);
+      let valid: Uint8Array | null = null;
+      for (let j = 0; j < m; j++) {
+        const k = keep[j]!;
+        const v = r.reduce(c, ws.offsets[k]!, ws.offsets[k + 1]!, ws.rows);
+        if (v === null) {
+          if (valid === null) valid = new Uint8Array(m).fill(1);
+          valid[j] = 0;
+        } else out[j] = v as number;
+      }
+      valCol = { type: 'float', length: m, valid, floats: out };
+    } else {
+      const b = new ColBuilder(outType, m);
+      for (const k of keep) b.push(r.reduce(c, ws.offsets[k]!, ws.offsets[k + 1]!, ws.rows));
+      valCol = b.finish();
+    }
+    const times = new BigInt64Array(m);
+    for (let j = 0; j < m; j++) times[j] = srcTimes[keep[j]!]!;
+    const kp = keyPart(f);
+    const names: string[] = [];
+    const cols: ColData[] = [];
+    kp.names.forEach((n, i) => {
+      if (n === column || n === timeDst) return;
+      names.push(n);
+      cols.push(constantCol(kp.types[i]!, kp.values[i]!, m));
+    });
+    names.push(column);
+    cols.push(valCol);
+    names.push(timeDst);
+    cols.push({ type: 'time', length: m, valid: null, ints: times });
+    return { names, cols, length: m, keyNames: [...f.keyNames], keyValues: [...f.keyValues] };
+  }
+  const sel = fast.selector!;
+  if (!sel.supports(c.type)) throw fail(ctx, 'universe.selector.columnType', `cannot compute ${sel.name} of column "${column}" of type ${c.type}`);
+  const picked: number[] = [];
+  const times: bigint[] = [];
+  for (let k = 0; k < nw; k++) {
+    const r = sel.select(c, ws.offsets[k]!, ws.offsets[k + 1]!, ws.rows);
+    if (r >= 0) {
+      picked.push(r);
+      times.push(srcTimes[k]!);
+    }
+  }
+  const idx = Int32Array.from(picked);
+  const names = [...f.names];
+  const cols = f.cols.map((col) => gather(col, idx));
+  const tcol: ColData = { type: 'time', length: idx.length, valid: null, ints: BigInt64Array.from(times) };
+  const di = names.indexOf(timeDst);
+  if (di >= 0) cols[di] = tcol;
+  else {
+    names.push(timeDst);
+    cols.push(tcol);
+  }
+  return { names, cols, length: idx.length, keyNames: [...f.keyNames], keyValues: [...f.keyValues] };
+}
+
+
+/** The general path: real window tables through `fn`, then back to the input's group key. */
+function generalAggregateWindow(
+  input: TableStream,
+  o: WindowOptions,
+  ctx: NativeContext,
+  fn: FunctionValue,
+  column: string,
+  timeSrc: string,
+  timeDst: string,
+): TableStream {
+  return streamOf(async function* () {
+    // The input key of each table, by the identity of its key without the bound columns.
+    const original = new Map<string, { names: string[]; values: Value[] }>();
+    const bare = (names: readonly string[], values: readonly Value[]): string => {
+      const ns: string[] = [];
+      const vs: Value[] = [];
+      names.forEach((n, i) => {
+        if (n !== o.startColumn && n !== o.stopColumn) {
+          ns.push(n);
+          vs.push(values[i] ?? null);
+        }
+      });
+      return keyIdentity(ns, vs);
+    };
+    const windowed = streamOf(async function* () {
+      for await (const t of input) {
+        const f = frameOf(t);
+        original.set(bare(f.keyNames, f.keyValues), { names: [...f.keyNames], values: [...f.keyValues] });
+        for (const wf of windowFrames(f, o, ctx)) yield toTable(wf);
+      }
+    });
+    let result = fn.call(new Map<string, Value>([['tables', windowed], ['column', column]]));
+    if (result instanceof Promise) result = await result;
+    if (!isStream(result)) throw fail(ctx, 'universe.aggregateWindow.fnResult', 'fn must return a stream of tables');
+    const col = new KeyedCollector();
+    for await (const t of result as TableStream) {
+      const f = frameOf(t as Table);
+      const si = f.names.indexOf(timeSrc);
+      if (si < 0) throw fail(ctx, 'universe.aggregateWindow.missingTimeSrc', `column "${timeSrc}" does not exist after fn`);
+      const src = f.cols[si]!;
+      const names = [...f.names];
+      const cols = [...f.cols];
+      const di = names.indexOf(timeDst);
+      if (di >= 0) cols[di] = src;
+      else {
+        names.push(timeDst);
+        cols.push(src);
+      }
+      const orig = original.get(bare(f.keyNames, f.keyValues));
+      const keyNames = orig?.names.filter((n) => names.includes(n)) ?? f.keyNames.filter((n) => n !== o.startColumn && n !== o.stopColumn);
+      const keyValues = keyNames.map((n) => (orig !== undefined ? orig.values[orig.names.indexOf(n)]! : f.keyValues[f.keyNames.indexOf(n)]!));
+      // Restore the input's bound columns (the window's bounds were only for fn).
+      for (const b of [o.startColumn, o.stopColumn]) {
+        const bi = names.indexOf(b);
+        const kv = keyNames.indexOf(b);
+        if (bi >= 0 && kv >= 0) cols[bi] = constantCol('time', keyValues[kv]!, f.length);
+      }
+      col.add({ names, cols, length: f.length, keyNames, keyValues, sameKey: true });
+    }
+    for (const fr of col.frames()) yield toTable(fr);
+  });
+}
+
+export const aggregateWindow: NativeFunction = (args, ctx) => {
+  const input = tablesArg(args, ctx);
+  const fn = fnArg(args, ctx, 'fn');
+  const o = windowOptions(args, ctx, true, true);
+  const column = strArg(args, ctx, 'column', '_value');
+  const timeSrc = strArg(args, ctx, 'timeSrc', '_stop');
+  const timeDst = strArg(args, ctx, 'timeDst', '_time');
+  const fast = fastFn(fn);
+  if (fast !== undefined && (timeSrc === o.startColumn || timeSrc === o.stopColumn)) {
+    return perTable(input, (f) => fastAggregateWindow(f, o, ctx, column, timeSrc, timeDst, fast));
+  }
+  return generalAggregateWindow(input, o, ctx, fn, column, timeSrc, timeDst);
+};

@@ -1,0 +1,94 @@
+// BatchBuilder: collects points row by row (as to() produces them) into columnar
+// SeriesBatch values for Store.write, grouping them by series (measurement + tags + field).
+import { seriesKey } from './segment.js';
+import type { FieldType, SeriesBatch } from './types.js';
+import { UInt } from '../values/value.js';
+import { FluxError } from '../errors/index.js';
+
+/** A field value as to() sees it: float number, int bigint, UInt, boolean or string. */
+export type FieldValue = number | bigint | UInt | boolean | string;
+
+interface Acc {
+  measurement: string;
+  tags: readonly (readonly [string, string])[];
+  field: string;
+  type: FieldType;
+  times: bigint[];
+  values: (number | bigint | boolean | string)[];
+}
+
+export function fieldTypeOf(v: FieldValue): FieldType {
+  switch (typeof v) {
+    case 'number':
+      return 'float';
+    case 'bigint':
+      return 'int';
+    case 'boolean':
+      return 'bool';
+    case 'string':
+      return 'string';
+    default:
+      return 'uint';
+  }
+}
+
+export class BatchBuilder {
+  private readonly series = new Map<string, Acc>();
+  private count = 0;
+
+  /** Number of points added. */
+  get size(): number {
+    return this.count;
+  }
+
+  /**
+   * Add one point. `tags` need not be sorted. Throws `store.fieldTypeConflict` when the
+   * same series already got a value of another type in this batch.
+   */
+  add(measurement: string, tags: readonly (readonly [string, string])[], field: string, time: bigint, value: FieldValue): void {
+    const sortedTags = tags.length > 1 ? [...tags].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) : tags;
+    const key = seriesKey(measurement, field, sortedTags);
+    const type = fieldTypeOf(value);
+    let acc = this.series.get(key);
+    if (!acc) this.series.set(key, (acc = { measurement, tags: sortedTags, field, type, times: [], values: [] }));
+    else if (acc.type !== type) {
+      throw new FluxError('invalid', 'store.fieldTypeConflict', `field "${field}" of measurement "${measurement}" has both ${acc.type} and ${type} values`);
+    }
+    acc.times.push(time);
+    acc.values.push(value instanceof UInt ? value.value : value);
+    this.count++;
+  }
+
+  /** The columnar batches (the builder can be reused after `clear()`). */
+  build(): SeriesBatch[] {
+    const out: SeriesBatch[] = [];
+    for (const a of this.series.values()) {
+      const times = BigInt64Array.from(a.times);
+      let values: SeriesBatch['values'];
+      switch (a.type) {
+        case 'float':
+          values = Float64Array.from(a.values as number[]);
+          break;
+        case 'int':
+          values = BigInt64Array.from(a.values as bigint[]);
+          break;
+        case 'uint':
+          values = BigUint64Array.from(a.values as bigint[]);
+          break;
+        case 'bool':
+          values = Uint8Array.from(a.values as boolean[], (b) => (b ? 1 : 0));
+          break;
+        case 'string':
+          values = a.values as string[];
+          break;
+      }
+      out.push({ measurement: a.measurement, tags: a.tags, field: a.field, type: a.type, times, values });
+    }
+    return out;
+  }
+
+  clear(): void {
+    this.series.clear();
+    this.count = 0;
+  }
+}

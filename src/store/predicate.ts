@@ -1,0 +1,143 @@
+// Evaluation of pushed-down predicates (see StorePredicate in ./types.ts): first per series
+// from the index alone (tags, measurement, field), which decides most predicates without
+// reading any block; then per point for the parts that test `_value`.
+import type { FieldType, FieldValues, StorePredicate } from './types.js';
+
+export interface SeriesLike {
+  readonly measurement: string;
+  readonly field: string;
+  readonly tags: readonly (readonly [string, string])[];
+  readonly type: FieldType;
+}
+
+/** 0: no point of the series matches; 1: every point matches; 2: depends on _value. */
+export type SeriesMatch = 0 | 1 | 2;
+
+function tagValue(s: SeriesLike, key: string): string | undefined {
+  if (key === '_measurement') return s.measurement;
+  if (key === '_field') return s.field;
+  for (const [k, v] of s.tags) if (k === key) return v;
+  return undefined;
+}
+
+/** A comparison with a missing tag (null) is null, as in Flux. */
+function matchTag(p: Extract<StorePredicate, { kind: 'tag' }>, s: SeriesLike): boolean | null {
+  const v = tagValue(s, p.key);
+  if (v === undefined) return null;
+  switch (p.op) {
+    case '==':
+      return v === p.value;
+    case '!=':
+      return v !== p.value;
+    case '=~':
+      return (p.value as RegExp).test(v);
+    case '!~':
+      return !(p.value as RegExp).test(v);
+  }
+}
+
+/** Three-valued logic (Flux: a null operand of not/and/or), plus U = "depends on _value". */
+type Tri = true | false | null | 'U';
+
+function seriesTri(p: StorePredicate, s: SeriesLike): Tri {
+  switch (p.kind) {
+    case 'true':
+      return true;
+    case 'tag':
+      return matchTag(p, s);
+    case 'value':
+      return 'U';
+    case 'not': {
+      const m = seriesTri(p.operand, s);
+      return m === 'U' || m === null ? m : !m;
+    }
+    case 'and':
+    case 'or': {
+      const dominant = p.kind === 'and' ? false : true;
+      let sawU = false;
+      let sawNull = false;
+      for (const o of p.operands) {
+        const m = seriesTri(o, s);
+        if (m === dominant) return dominant;
+        if (m === 'U') sawU = true;
+        else if (m === null) sawNull = true;
+      }
+      return sawU ? 'U' : sawNull ? null : !dominant;
+    }
+  }
+}
+
+/** Decide a predicate for a whole series where possible. */
+export function matchSeries(p: StorePredicate | undefined, s: SeriesLike): SeriesMatch {
+  if (p === undefined) return 1;
+  const m = seriesTri(p, s);
+  return m === 'U' ? 2 : m === true ? 1 : 0;
+}
+
+type Lit = Extract<StorePredicate, { kind: 'value' }>['value'];
+
+function cmp(op: string, c: number): boolean {
+  switch (op) {
+    case '==':
+      return c === 0;
+    case '!=':
+      return c !== 0;
+    case '<':
+      return c < 0;
+    case '<=':
+      return c <= 0;
+    case '>':
+      return c > 0;
+    default:
+      return c >= 0;
+  }
+}
+
+/** Compare a stored value with a literal; undefined when the kinds do not compare. */
+function compareValue(type: FieldType, v: number | bigint | string | boolean, lit: Lit): number | undefined {
+  const l = typeof lit === 'object' ? lit.uint : lit;
+  if (type === 'string') return typeof l === 'string' ? (v < l ? -1 : v > l ? 1 : 0) : undefined;
+  if (type === 'bool') return typeof l === 'boolean' ? (v === l ? 0 : 1) : undefined;
+  if (typeof l !== 'number' && typeof l !== 'bigint') return undefined;
+  if (typeof v === 'bigint' && typeof l === 'bigint') return v < l ? -1 : v > l ? 1 : 0;
+  const a = Number(v);
+  const b = Number(l);
+  if (Number.isNaN(a) || Number.isNaN(b)) return undefined;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function pointTri(p: StorePredicate, s: SeriesLike, values: FieldValues, i: number): boolean | null {
+  switch (p.kind) {
+    case 'true':
+      return true;
+    case 'tag':
+      return matchTag(p, s);
+    case 'value': {
+      if (s.type === 'bool' && p.op !== '==' && p.op !== '!=') return false;
+      const raw = values[i]!;
+      const v = s.type === 'bool' ? raw === 1 : raw;
+      const c = compareValue(s.type, v, p.value);
+      return c === undefined ? false : cmp(p.op, c);
+    }
+    case 'not': {
+      const m = pointTri(p.operand, s, values, i);
+      return m === null ? null : !m;
+    }
+    case 'and':
+    case 'or': {
+      const dominant = p.kind === 'and' ? false : true;
+      let sawNull = false;
+      for (const o of p.operands) {
+        const m = pointTri(o, s, values, i);
+        if (m === dominant) return dominant;
+        if (m === null) sawNull = true;
+      }
+      return sawNull ? null : !dominant;
+    }
+  }
+}
+
+/** Whether a point (value index `i` of `values`) passes the predicate (null does not pass). */
+export function matchPoint(p: StorePredicate, s: SeriesLike, values: FieldValues, i: number): boolean {
+  return pointTri(p, s, values, i) === true;
+}

@@ -1,0 +1,810 @@
+// Design: the embedded store is a directory of buckets; each bucket is a directory of
+// immutable, columnar segment files (./segment.ts) plus a MANIFEST (JSON) naming the live
+// segments. Nothing is ever modified in place:
+//
+// - write: writes arriving while a flush runs are grouped (group commit). A flush encodes one
+//   segment per time partition, creates it under a fresh unique name and fsyncs it, then,
+//   holding the bucket's LOCK file for a few milliseconds, re-reads the MANIFEST, adds the
+//   segments and atomically replaces the MANIFEST (temp file, fsync, rename, fsync dir).
+//   `write()` resolves only after that, so an acknowledged write survives kill -9; a crash
+//   before it leaves at most an unreferenced segment file that maintenance later removes.
+// - read: no lock. A reader loads the MANIFEST (always complete, thanks to the rename), opens
+//   the segments it needs, and reads their indexes (cached per immutable file) and only the
+//   blocks of matching series (range and predicate pushdown). Every query re-reads the
+//   MANIFEST, so other processes see a write as soon as it is acknowledged.
+// - retention and compaction (maintenance, run in the background after writes and by
+//   `maintain()`): segments wholly older than now - retention leave the MANIFEST (reads also
+//   clip to that bound, so expired points vanish at once); within a time partition 8
+//   segments of one level merge into one of the next level (small flushes of the current
+//   partition), and a partition that ended merges completely, so file counts stay bounded.
+//   The swap happens under the LOCK and only when every input is still live. Replaced files go
+//   to a `garbage` list and are deleted after a grace period, so a reader that loaded the
+//   previous MANIFEST can still open them. Writers never wait for maintenance.
+//
+// Trade-off: an embedded database (DuckDB) would give SQL and transactions for free, but it
+// allows one process per database file, while promflux needs `serve` writing and `repl` /
+// `run` reading the same directory at once. Immutable files + an atomically replaced
+// manifest give lock-free concurrent readers in any number of processes, crash safety by
+// construction (fsync + rename), cheap retention (delete whole files) and a columnar,
+// compressed layout tuned to scrape data; the cost is that we maintain the format and
+// compaction ourselves, and each flush costs a few fsyncs (group commit amortises them).
+import { join } from 'node:path';
+import type { FileSystem, ReadHandle } from '../host/fs.js';
+import { isNotFound } from '../host/fs.js';
+import type { Clock } from '../host/clock.js';
+import type { Logger } from '../host/logger.js';
+import { FluxError } from '../errors/index.js';
+import { CorruptSegmentError } from './codec.js';
+import { decodeSeries, encodeSegment, readSegmentIndex, seriesKey } from './segment.js';
+import type { IndexEntry, SegmentIndex } from './segment.js';
+import { matchPoint, matchSeries } from './predicate.js';
+import type { BucketInfo, FieldType, FieldValues, ReadOptions, ReadStats, SeriesBatch, SeriesData } from './types.js';
+
+export const NS_PER_HOUR = 3_600_000_000_000n;
+export const NS_PER_DAY = 24n * NS_PER_HOUR;
+/** Retention of a bucket created by a first write: 30 days. `0n` means keep forever. */
+export const DEFAULT_RETENTION_NS = 30n * NS_PER_DAY;
+const MIN_TIME = -(2n ** 63n);
+const MAX_TIME = 2n ** 63n - 1n;
+
+export interface StoreOptions {
+  /** Directory of the store (`<dataDir>/store`). */
+  readonly dir: string;
+  readonly fs: FileSystem;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Retention of buckets created implicitly by a write (default DEFAULT_RETENTION_NS). */
+  readonly defaultRetentionNs?: bigint;
+  /** Segments of one level in one partition that trigger a compaction (default 8). */
+  readonly compactionFanIn?: number;
+  /** How long replaced segment files stay readable for readers of an older MANIFEST (default 30 s). */
+  readonly graceMs?: number;
+  /** Run maintenance in the background after writes (default true). */
+  readonly autoMaintain?: boolean;
+}
+
+interface ManifestSegment {
+  file: string;
+  partition: string;
+  minT: string;
+  maxT: string;
+  points: number;
+  bytes: number;
+  level: number;
+  /** When the segment was published (ms since the epoch, by the store's clock). */
+  createdMs?: number;
+}
+
+interface Manifest {
+  format: 1;
+  name: string;
+  retentionNs: string;
+  shardNs: string;
+  segments: ManifestSegment[];
+  garbage: { file: string; sinceMs: number }[];
+}
+
+interface PendingWrite {
+  series: SeriesData[];
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+interface BucketState {
+  pending: PendingWrite[];
+  flushing: Promise<void> | null;
+  types: Map<string, FieldType> | null;
+}
+
+const MANIFEST = 'MANIFEST';
+const LOCK = 'LOCK';
+
+/** InfluxDB's shard group durations (retention < 2d: 1h; <= 6 months: 1d; otherwise 7d). */
+export function shardDurationFor(retentionNs: bigint): bigint {
+  if (retentionNs === 0n) return 7n * NS_PER_DAY;
+  if (retentionNs < 2n * NS_PER_DAY) return NS_PER_HOUR;
+  if (retentionNs <= 180n * NS_PER_DAY) return NS_PER_DAY;
+  return 7n * NS_PER_DAY;
+}
+
+function bucketDirName(name: string): string {
+  return encodeURIComponent(name).replace(/[.!'()*~]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+}
+
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && a < 0n ? q - 1n : q;
+}
+
+const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
+
+function bucketNotFound(name: string): FluxError {
+  return new FluxError('notFound', 'store.bucketNotFound', `bucket "${name}" not found`);
+}
+
+function checkBucketName(name: string): void {
+  if (name === '' || name.length > 255 || /[\u0000-\u001f]/.test(name)) {
+    throw new FluxError('invalid', 'store.invalidBucket', `invalid bucket name ${JSON.stringify(name)}: use 1 to 255 printable characters`);
+  }
+}
+
+/** Sort tags, sort times (stable, last value wins for one time) and check lengths. */
+export function normalizeSeries(s: SeriesBatch): SeriesData {
+  const n = s.times.length;
+  if (s.values.length !== n) throw new Error(`internal error: series ${s.measurement}.${s.field} has ${n} times and ${s.values.length} values`);
+  const tags = [...s.tags].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  for (let i = 1; i < tags.length; i++) {
+    if (tags[i]![0] === tags[i - 1]![0]) {
+      throw new FluxError('invalid', 'store.duplicateTag', `tag "${tags[i]![0]}" appears twice in a series of measurement "${s.measurement}"`);
+    }
+  }
+  let sorted = true;
+  for (let i = 1; i < n; i++) {
+    if (s.times[i]! <= s.times[i - 1]!) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) return { ...s, tags };
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => (s.times[a]! < s.times[b]! ? -1 : s.times[a]! > s.times[b]! ? 1 : a - b));
+  // Keep the last of equal times.
+  const keep: number[] = [];
+  for (let j = 0; j < n; j++) {
+    if (j + 1 < n && s.times[order[j + 1]!] === s.times[order[j]!]) continue;
+    keep.push(order[j]!);
+  }
+  return { ...s, tags, times: BigInt64Array.from(keep, (i) => s.times[i]!), values: pick(s.type, s.values, keep) };
+}
+
+function pick(type: FieldType, values: FieldValues, idx: readonly number[]): FieldValues {
+  switch (type) {
+    case 'float':
+      return Float64Array.from(idx, (i) => (values as Float64Array)[i]!);
+    case 'int':
+      return BigInt64Array.from(idx, (i) => (values as BigInt64Array)[i]!);
+    case 'uint':
+      return BigUint64Array.from(idx, (i) => (values as BigUint64Array)[i]!);
+    case 'bool':
+      return Uint8Array.from(idx, (i) => (values as Uint8Array)[i]!);
+    case 'string':
+      return idx.map((i) => (values as readonly string[])[i]!);
+  }
+}
+
+function slice(type: FieldType, values: FieldValues, from: number, to: number): FieldValues {
+  return type === 'string' ? (values as readonly string[]).slice(from, to) : (values as Float64Array).subarray(from, to);
+}
+
+function concatValues(type: FieldType, parts: readonly FieldValues[]): FieldValues {
+  if (type === 'string') return parts.flatMap((p) => p as readonly string[]);
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out =
+    type === 'float' ? new Float64Array(n) : type === 'int' ? new BigInt64Array(n) : type === 'uint' ? new BigUint64Array(n) : new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) {
+    (out as Float64Array).set(p as Float64Array, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Merge parts of one series (older first); for equal times the newer part wins. */
+function mergeParts(base: Omit<SeriesData, 'times' | 'values'>, parts: readonly { times: BigInt64Array; values: FieldValues }[]): SeriesData {
+  if (parts.length === 1) return { ...base, times: parts[0]!.times, values: parts[0]!.values };
+  const times = new BigInt64Array(parts.reduce((a, p) => a + p.times.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    times.set(p.times, at);
+    at += p.times.length;
+  }
+  return normalizeSeries({ ...base, times, values: concatValues(base.type, parts.map((p) => p.values)) });
+}
+
+function clip(s: { times: BigInt64Array; values: FieldValues }, type: FieldType, start: bigint, stop: bigint): { times: BigInt64Array; values: FieldValues } {
+  const t = s.times;
+  let lo = 0;
+  let hi = t.length;
+  if (t.length > 0 && t[0]! >= start && t[t.length - 1]! < stop) return s;
+  // binary search: first index >= start, first index >= stop
+  let a = 0;
+  let b = t.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (t[m]! < start) a = m + 1;
+    else b = m;
+  }
+  lo = a;
+  b = t.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (t[m]! < stop) a = m + 1;
+    else b = m;
+  }
+  hi = a;
+  return { times: t.subarray(lo, hi), values: slice(type, s.values, lo, hi) };
+}
+
+interface OpenSegment {
+  seg: ManifestSegment;
+  handle: ReadHandle;
+  index: SegmentIndex;
+  whole?: Uint8Array;
+}
+
+export class Store {
+  readonly dir: string;
+  private readonly fs: FileSystem;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly defaultRetentionNs: bigint;
+  private readonly fanIn: number;
+  private readonly graceMs: number;
+  private readonly autoMaintain: boolean;
+  private readonly state = new Map<string, BucketState>();
+  private readonly indexCache = new Map<string, SegmentIndex>();
+  private readonly background = new Set<Promise<void>>();
+  private readonly maintaining = new Set<string>();
+  private closed = false;
+
+  constructor(options: StoreOptions) {
+    this.dir = options.dir;
+    this.fs = options.fs;
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.defaultRetentionNs = options.defaultRetentionNs ?? DEFAULT_RETENTION_NS;
+    this.fanIn = options.compactionFanIn ?? 8;
+    this.graceMs = options.graceMs ?? 30_000;
+    this.autoMaintain = options.autoMaintain ?? true;
+  }
+
+  private bucketDir(name: string): string {
+    return join(this.dir, 'buckets', bucketDirName(name));
+  }
+
+  private async loadManifest(name: string): Promise<Manifest | undefined> {
+    try {
+      const bytes = await this.fs.readFile(join(this.bucketDir(name), MANIFEST));
+      return JSON.parse(Buffer.from(bytes).toString('utf8')) as Manifest;
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw new FluxError('internal', 'store.corrupt', `cannot read the manifest of bucket "${name}"`, { cause: e });
+    }
+  }
+
+  private async saveManifest(name: string, m: Manifest): Promise<void> {
+    await this.fs.writeFileDurable(join(this.bucketDir(name), MANIFEST), Buffer.from(JSON.stringify(m)));
+  }
+
+  private async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const dir = this.bucketDir(name);
+    let lock;
+    try {
+      lock = await this.fs.lock(join(dir, LOCK));
+    } catch (e) {
+      throw new FluxError('unavailable', 'store.locked', `bucket "${name}" is locked by another process`, { cause: e });
+    }
+    try {
+      return await fn();
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** Create a bucket. Rejects with `store.bucketExists` when it exists (unless `ifMissing`). */
+  async createBucket(name: string, options: { retentionNs?: bigint; ifMissing?: boolean } = {}): Promise<void> {
+    checkBucketName(name);
+    const retentionNs = options.retentionNs ?? this.defaultRetentionNs;
+    if (retentionNs < 0n) throw new FluxError('invalid', 'store.invalidRetention', `retention must not be negative`);
+    const dir = this.bucketDir(name);
+    await this.fs.mkdirp(dir);
+    await this.withLock(name, async () => {
+      if (await this.loadManifest(name)) {
+        if (options.ifMissing) return;
+        throw new FluxError('invalid', 'store.bucketExists', `bucket "${name}" already exists`);
+      }
+      await this.saveManifest(name, {
+        format: 1,
+        name,
+        retentionNs: retentionNs.toString(),
+        shardNs: shardDurationFor(retentionNs).toString(),
+        segments: [],
+        garbage: [],
+      });
+    });
+  }
+
+  /** Delete a bucket and its data. Rejects with `store.bucketNotFound`. */
+  async deleteBucket(name: string): Promise<void> {
+    checkBucketName(name);
+    if (!(await this.loadManifest(name))) throw bucketNotFound(name);
+    const trash = join(this.dir, `.trash-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    await this.fs.rename(this.bucketDir(name), trash);
+    this.state.delete(name);
+    await this.fs.remove(trash);
+  }
+
+  async buckets(): Promise<BucketInfo[]> {
+    const out: BucketInfo[] = [];
+    for (const d of (await this.fs.readdir(join(this.dir, 'buckets'))).sort()) {
+      const name = decodeURIComponent(d);
+      const m = await this.loadManifest(name);
+      if (!m) continue;
+      out.push({
+        name: m.name,
+        retentionNs: BigInt(m.retentionNs),
+        bytes: await this.fs.du(this.bucketDir(name)),
+        segments: m.segments.length,
+        points: m.segments.reduce((a, s) => a + s.points, 0),
+      });
+    }
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** Bytes on disk of the whole store. */
+  size(): Promise<number> {
+    return this.fs.du(this.dir);
+  }
+
+  private bucketState(name: string): BucketState {
+    let st = this.state.get(name);
+    if (!st) this.state.set(name, (st = { pending: [], flushing: null, types: null }));
+    return st;
+  }
+
+  /**
+   * Write points. Resolves when they are durable (fsynced and published in the MANIFEST);
+   * creates the bucket with the default retention when missing. Rejects with a FluxError
+   * (`store.fieldTypeConflict`, `store.duplicateTag`, `store.invalidBucket`) and writes
+   * nothing of this call when the batch is invalid.
+   */
+  write(bucket: string, series: readonly SeriesBatch[]): Promise<void> {
+    try {
+      if (this.closed) throw new FluxError('unavailable', 'store.closed', 'the store is closed');
+      checkBucketName(bucket);
+      const normalized: SeriesData[] = [];
+      for (const s of series) {
+        if (s.times.length === 0) continue;
+        for (const [k] of s.tags) {
+          if (k.startsWith('_')) throw new FluxError('invalid', 'store.invalidTag', `tag key "${k}" must not start with "_"`);
+        }
+        normalized.push(normalizeSeries(s));
+      }
+      if (normalized.length === 0) return Promise.resolve();
+      const st = this.bucketState(bucket);
+      return new Promise<void>((resolve, reject) => {
+        st.pending.push({ series: normalized, resolve, reject });
+        if (!st.flushing) {
+          st.flushing = this.flushLoop(bucket, st).finally(() => {
+            st.flushing = null;
+          });
+        }
+      });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  private async flushLoop(bucket: string, st: BucketState): Promise<void> {
+    // Let writes issued in the same tick join this flush.
+    await Promise.resolve();
+    while (st.pending.length > 0) {
+      const batch = st.pending.splice(0);
+      try {
+        await this.flushBatch(bucket, st, batch);
+      } catch (e) {
+        for (const w of batch) w.reject(e);
+      }
+    }
+  }
+
+  private async loadTypes(bucket: string, m: Manifest): Promise<Map<string, FieldType>> {
+    const types = new Map<string, FieldType>();
+    for (const seg of m.segments) {
+      const idx = await this.segmentIndex(bucket, seg, undefined).catch(() => undefined);
+      if (!idx) continue;
+      for (const e of idx.index.entries) if (!types.has(e.key)) types.set(e.key, e.type);
+      await idx.handle.close();
+    }
+    return types;
+  }
+
+  private async flushBatch(bucket: string, st: BucketState, batch: PendingWrite[]): Promise<void> {
+    let m = await this.loadManifest(bucket);
+    if (!m) {
+      await this.createBucket(bucket, { ifMissing: true });
+      m = (await this.loadManifest(bucket))!;
+      st.types = null;
+    }
+    if (!st.types) st.types = await this.loadTypes(bucket, m);
+    const types = st.types;
+    // Validate each write on its own; merge the accepted ones by series.
+    const accepted: PendingWrite[] = [];
+    const merged = new Map<string, SeriesData[]>();
+    for (const w of batch) {
+      const local = new Map<string, FieldType>();
+      let conflict: FluxError | undefined;
+      for (const s of w.series) {
+        const key = seriesKey(s.measurement, s.field, s.tags);
+        const have = types.get(key) ?? local.get(key);
+        if (have !== undefined && have !== s.type) {
+          conflict = new FluxError(
+            'invalid',
+            'store.fieldTypeConflict',
+            `field "${s.field}" of measurement "${s.measurement}" is ${have} in bucket "${bucket}"; cannot write a ${s.type} value`,
+          );
+          break;
+        }
+        local.set(key, s.type);
+      }
+      if (conflict) {
+        w.reject(conflict);
+        continue;
+      }
+      accepted.push(w);
+      for (const s of w.series) {
+        const key = seriesKey(s.measurement, s.field, s.tags);
+        types.set(key, s.type);
+        const list = merged.get(key);
+        if (list) list.push(s);
+        else merged.set(key, [s]);
+      }
+    }
+    if (accepted.length === 0) return;
+    const retention = BigInt(m.retentionNs);
+    const shard = BigInt(m.shardNs);
+    const cutoff = retention > 0n ? this.clock.nowNanos() - retention : MIN_TIME;
+    // Split series by partition.
+    const partitions = new Map<bigint, SeriesData[]>();
+    let dropped = 0;
+    for (const parts of merged.values()) {
+      const s = mergeParts(parts[0]!, parts);
+      let i = 0;
+      const n = s.times.length;
+      while (i < n && s.times[i]! < cutoff) i++;
+      dropped += i;
+      while (i < n) {
+        const p = floorDiv(s.times[i]!, shard) * shard;
+        const end = p + shard;
+        let j = i;
+        while (j < n && s.times[j]! < end) j++;
+        const piece: SeriesData = { ...s, times: s.times.subarray(i, j), values: slice(s.type, s.values, i, j) };
+        const list = partitions.get(p);
+        if (list) list.push(piece);
+        else partitions.set(p, [piece]);
+        i = j;
+      }
+    }
+    if (dropped > 0) this.logger.warn('store: dropped points older than the retention', { bucket, points: dropped });
+    const added: ManifestSegment[] = [];
+    const dir = this.bucketDir(bucket);
+    try {
+      for (const [p, list] of partitions) {
+        added.push(await this.writeSegment(dir, p, list, 0));
+      }
+      await this.withLock(bucket, async () => {
+        const fresh = await this.loadManifest(bucket);
+        if (!fresh) throw bucketNotFound(bucket);
+        fresh.segments.push(...added);
+        await this.saveManifest(bucket, fresh);
+      });
+    } catch (e) {
+      for (const a of added) await this.fs.remove(join(dir, a.file)).catch(() => undefined);
+      for (const w of accepted) w.reject(e);
+      return;
+    }
+    for (const w of accepted) w.resolve();
+    if (this.autoMaintain) this.scheduleMaintenance(bucket);
+  }
+
+  private async writeSegment(dir: string, partition: bigint, series: readonly SeriesData[], level: number): Promise<ManifestSegment> {
+    const enc = encodeSegment(series);
+    const file = `${partition < 0n ? 'n' + -partition : partition}-L${level}-${process.pid.toString(36)}${Math.random().toString(36).slice(2, 10)}.seg`;
+    await this.fs.writeNewFile(join(dir, file), enc.bytes);
+    return {
+      file,
+      partition: partition.toString(),
+      minT: enc.minT.toString(),
+      maxT: enc.maxT.toString(),
+      points: enc.points,
+      bytes: enc.bytes.length,
+      level,
+      createdMs: Number(this.clock.nowNanos() / 1_000_000n),
+    };
+  }
+
+  private async segmentIndex(bucket: string, seg: ManifestSegment, stats: ReadStats | undefined): Promise<OpenSegment> {
+    const path = join(this.bucketDir(bucket), seg.file);
+    const handle = await this.fs.openRead(path);
+    try {
+      let index = this.indexCache.get(path);
+      if (!index) {
+        index = await readSegmentIndex(handle);
+        if (stats) stats.bytesRead += index.indexBytes;
+        if (this.indexCache.size >= 512) this.indexCache.delete(this.indexCache.keys().next().value!);
+        this.indexCache.set(path, index);
+      }
+      return { seg, handle, index };
+    } catch (e) {
+      await handle.close();
+      if (e instanceof CorruptSegmentError) {
+        throw new FluxError('internal', 'store.corrupt', `segment ${seg.file} of bucket "${bucket}" is corrupt: ${e.message}`, { cause: e });
+      }
+      throw e;
+    }
+  }
+
+  /** Retention bound of a bucket at this moment (inclusive), or MIN_TIME. */
+  private cutoff(m: Manifest): bigint {
+    const r = BigInt(m.retentionNs);
+    return r > 0n ? this.clock.nowNanos() - r : MIN_TIME;
+  }
+
+  /**
+   * Read series of a bucket, sorted by series key, with times in [start, stop) and matching
+   * the predicate. Rejects with `store.bucketNotFound` for an unknown bucket.
+   */
+  async *read(bucket: string, options: ReadOptions = {}, stats?: ReadStats): AsyncGenerator<SeriesData> {
+    let open: OpenSegment[] = [];
+    let m: Manifest | undefined;
+    // Open every needed segment first; a segment removed by compaction between loading the
+    // MANIFEST and opening it means a newer MANIFEST exists: load it and start over.
+    for (let attempt = 0; ; attempt++) {
+      m = await this.loadManifest(bucket);
+      if (!m) throw bucketNotFound(bucket);
+      const start = options.start ?? MIN_TIME;
+      const lo = start > this.cutoff(m) ? start : this.cutoff(m);
+      const hi = options.stop ?? MAX_TIME;
+      const wanted = m.segments.filter((s) => BigInt(s.maxT) >= lo && BigInt(s.minT) < hi);
+      if (stats) stats.segmentsConsidered += m.segments.length;
+      open = [];
+      try {
+        for (const seg of wanted) open.push(await this.segmentIndex(bucket, seg, stats));
+        break;
+      } catch (e) {
+        await Promise.all(open.map((o) => o.handle.close()));
+        if (isNotFound(e) && attempt < 5) continue;
+        throw e;
+      }
+    }
+    try {
+      if (stats) stats.segmentsOpened += open.length;
+      const start = options.start ?? MIN_TIME;
+      const lo = start > this.cutoff(m) ? start : this.cutoff(m);
+      const hi = options.stop ?? MAX_TIME;
+      const pred = options.predicate;
+      // Matching entries per series, in MANIFEST order (older segments first).
+      const bySeries = new Map<string, { o: OpenSegment; e: IndexEntry; all: boolean }[]>();
+      const need = new Map<OpenSegment, number>();
+      for (const o of open) {
+        let bytes = 0;
+        for (const e of o.index.entries) {
+          if (e.maxT < lo || e.minT >= hi) continue;
+          const match = matchSeries(pred, e);
+          if (match === 0) continue;
+          bytes += e.tsLen + e.vLen;
+          const list = bySeries.get(e.key);
+          const item = { o, e, all: match === 1 };
+          if (list) list.push(item);
+          else bySeries.set(e.key, [item]);
+        }
+        need.set(o, bytes);
+      }
+      // Read a segment whole when most of it is needed (one read instead of many).
+      for (const o of open) {
+        if (need.get(o)! * 2 > o.handle.size) {
+          o.whole = await o.handle.read(0, o.handle.size);
+          if (stats) stats.bytesRead += o.handle.size;
+        }
+      }
+      const keys = [...bySeries.keys()].sort();
+      let sinceYield = 0;
+      for (const key of keys) {
+        options.signal?.throwIfAborted();
+        const items = bySeries.get(key)!;
+        const first = items[0]!.e;
+        const type = first.type;
+        const parts: { times: BigInt64Array; values: FieldValues }[] = [];
+        for (const { o, e, all } of items) {
+          if (e.type !== type) {
+            this.logger.warn('store: skipping a series part with a conflicting field type', { bucket, field: e.field });
+            continue;
+          }
+          const block = async (off: number, len: number) => {
+            if (o.whole) return o.whole.subarray(off, off + len);
+            if (stats) stats.bytesRead += len;
+            return o.handle.read(off, len);
+          };
+          let decoded;
+          try {
+            decoded = decodeSeries(e, await block(e.tsOff, e.tsLen), await block(e.vOff, e.vLen));
+          } catch (err) {
+            if (err instanceof CorruptSegmentError) {
+              throw new FluxError('internal', 'store.corrupt', `segment ${o.seg.file} of bucket "${bucket}" is corrupt: ${err.message}`, { cause: err });
+            }
+            throw err;
+          }
+          let part = clip(decoded, type, lo, hi);
+          if (!all && pred) {
+            const keep: number[] = [];
+            for (let i = 0; i < part.times.length; i++) if (matchPoint(pred, e, part.values, i)) keep.push(i);
+            if (keep.length !== part.times.length) {
+              part = { times: BigInt64Array.from(keep, (i) => part.times[i]!), values: pick(type, part.values, keep) };
+            }
+          }
+          if (part.times.length > 0) parts.push(part);
+        }
+        if (parts.length === 0) continue;
+        const s = mergeParts({ measurement: first.measurement, field: first.field, tags: first.tags, type }, parts);
+        if (stats) {
+          stats.seriesMatched++;
+          stats.pointsReturned += s.times.length;
+        }
+        yield s;
+        if (++sinceYield >= 256) {
+          sinceYield = 0;
+          await yieldToLoop();
+        }
+      }
+    } finally {
+      await Promise.all(open.map((o) => o.handle.close()));
+    }
+  }
+
+  private scheduleMaintenance(bucket: string): void {
+    if (this.maintaining.has(bucket) || this.closed) return;
+    this.maintaining.add(bucket);
+    const p = this.maintainBucket(bucket)
+      .catch((e) => this.logger.warn('store: maintenance failed', { bucket, error: e instanceof Error ? e.message : String(e) }))
+      .finally(() => {
+        this.maintaining.delete(bucket);
+        this.background.delete(p);
+      });
+    this.background.add(p);
+  }
+
+  /** Run retention, compaction and garbage removal now (every bucket, or one). */
+  async maintain(bucket?: string): Promise<void> {
+    await Promise.all([...this.background]);
+    const names = bucket !== undefined ? [bucket] : (await this.buckets()).map((b) => b.name);
+    for (const n of names) await this.maintainBucket(n);
+  }
+
+  private async maintainBucket(bucket: string): Promise<void> {
+    const dir = this.bucketDir(bucket);
+    const nowMs = this.clock.nowNanos() / 1_000_000n;
+    // 1. Retention and garbage.
+    const m = await this.withLock(bucket, async () => {
+      const m = await this.loadManifest(bucket);
+      if (!m) return undefined;
+      const cutoff = this.cutoff(m);
+      const expired = m.segments.filter((s) => BigInt(s.maxT) < cutoff);
+      const ripe = m.garbage.filter((g) => BigInt(g.sinceMs) + BigInt(this.graceMs) <= nowMs);
+      if (expired.length === 0 && ripe.length === 0) return m;
+      m.segments = m.segments.filter((s) => !expired.includes(s));
+      m.garbage = m.garbage.filter((g) => !ripe.includes(g));
+      for (const s of expired) m.garbage.push({ file: s.file, sinceMs: Number(nowMs) });
+      await this.saveManifest(bucket, m);
+      for (const g of ripe) await this.fs.remove(join(dir, g.file));
+      return m;
+    });
+    if (!m) return;
+    // 2. Leftovers of crashed writers: segment files nobody references, older than 10 minutes.
+    const known = new Set([...m.segments.map((s) => s.file), ...m.garbage.map((g) => g.file)]);
+    for (const f of await this.fs.readdir(dir)) {
+      if (f === MANIFEST || f === LOCK || known.has(f)) continue;
+      if (!f.endsWith('.seg') && !f.startsWith('.tmp-')) continue;
+      const st = await this.fs.stat(join(dir, f));
+      if (st && Number(nowMs) - st.mtimeMs > 10 * 60_000) await this.fs.remove(join(dir, f));
+    }
+    // 3. Compaction.
+    const shard = BigInt(m.shardNs);
+    const current = floorDiv(this.clock.nowNanos(), shard) * shard;
+    const byPartition = new Map<string, ManifestSegment[]>();
+    for (const s of m.segments) {
+      const l = byPartition.get(s.partition);
+      if (l) l.push(s);
+      else byPartition.set(s.partition, [s]);
+    }
+    for (const [p, segs] of byPartition) {
+      if (this.closed) return;
+      // A partition that ended and got no new segment for 10 minutes (no backfill going on)
+      // merges completely; otherwise segments merge level by level.
+      const quiet = segs.every((s) => Number(nowMs) - (s.createdMs ?? 0) >= 10 * 60_000);
+      const closedPartition = BigInt(p) + shard <= current && quiet;
+      if (closedPartition && segs.length > 1) {
+        await this.compact(bucket, m, BigInt(p), segs, Math.max(...segs.map((s) => s.level)) + 1);
+        continue;
+      }
+      const byLevel = new Map<number, ManifestSegment[]>();
+      for (const s of segs) {
+        const l = byLevel.get(s.level);
+        if (l) l.push(s);
+        else byLevel.set(s.level, [s]);
+      }
+      for (const [level, list] of byLevel) {
+        if (list.length >= this.fanIn) await this.compact(bucket, m, BigInt(p), list, level + 1);
+      }
+    }
+  }
+
+  private async compact(bucket: string, m: Manifest, partition: bigint, inputs: ManifestSegment[], level: number): Promise<void> {
+    const dir = this.bucketDir(bucket);
+    const cutoff = this.cutoff(m);
+    const merged: SeriesData[] = [];
+    // Read every input fully (older first, so newer points win on equal times).
+    const open: OpenSegment[] = [];
+    try {
+      for (const seg of inputs) open.push(await this.segmentIndex(bucket, seg, undefined));
+    } catch (e) {
+      await Promise.all(open.map((o) => o.handle.close()));
+      if (isNotFound(e)) return; // someone else compacted these already
+      throw e;
+    }
+    try {
+      const bySeries = new Map<string, { o: OpenSegment; e: IndexEntry }[]>();
+      for (const o of open) {
+        o.whole = await o.handle.read(0, o.handle.size);
+        for (const e of o.index.entries) {
+          const l = bySeries.get(e.key);
+          if (l) l.push({ o, e });
+          else bySeries.set(e.key, [{ o, e }]);
+        }
+      }
+      let n = 0;
+      for (const items of bySeries.values()) {
+        const first = items[0]!.e;
+        const parts = items
+          .filter(({ e }) => e.type === first.type)
+          .map(({ o, e }) => decodeSeries(e, o.whole!.subarray(e.tsOff, e.tsOff + e.tsLen), o.whole!.subarray(e.vOff, e.vOff + e.vLen)));
+        const s = mergeParts({ measurement: first.measurement, field: first.field, tags: first.tags, type: first.type }, parts);
+        const kept = clip(s, s.type, cutoff, MAX_TIME);
+        if (kept.times.length > 0) merged.push({ ...s, ...kept });
+        if (++n % 500 === 0) await yieldToLoop();
+      }
+    } finally {
+      await Promise.all(open.map((o) => o.handle.close()));
+    }
+    const out = merged.length > 0 ? await this.writeSegment(dir, partition, merged, level) : undefined;
+    const nowMs = Number(this.clock.nowNanos() / 1_000_000n);
+    const swapped = await this.withLock(bucket, async () => {
+      const fresh = await this.loadManifest(bucket);
+      if (!fresh) return false;
+      const live = new Set(fresh.segments.map((s) => s.file));
+      if (!inputs.every((s) => live.has(s.file))) return false;
+      const gone = new Set(inputs.map((s) => s.file));
+      const idx = fresh.segments.findIndex((s) => gone.has(s.file));
+      const rest = fresh.segments.filter((s) => !gone.has(s.file));
+      // The output takes the place of the oldest input, so newer segments still win on ties.
+      if (out) rest.splice(idx, 0, out);
+      fresh.segments = rest;
+      for (const s of inputs) fresh.garbage.push({ file: s.file, sinceMs: nowMs });
+      await this.saveManifest(bucket, fresh);
+      return true;
+    });
+    if (!swapped && out) await this.fs.remove(join(dir, out.file));
+    if (swapped) this.logger.debug('store: compacted', { bucket, inputs: inputs.length, level });
+  }
+
+  /** Wait until every accepted write is durable. */
+  async flush(): Promise<void> {
+    for (const st of this.state.values()) await st.flushing;
+  }
+
+  /** Flush writes and wait for background maintenance; later writes reject. */
+  async close(): Promise<void> {
+    await this.flushAll();
+    this.closed = true;
+    await Promise.all([...this.background]);
+  }
+
+  private async flushAll(): Promise<void> {
+    for (const st of this.state.values()) await st.flushing;
+  }
+}
+
+/** Open (lazily: nothing is read until the first call) the store in `dir`. */
+export function openStore(options: StoreOptions): Store {
+  return new Store(options);
+}

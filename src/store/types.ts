@@ -1,0 +1,79 @@
+// Data types of the embedded store's API (see ./index.ts for the overview).
+
+/** The field types InfluxDB stores (line protocol: float, integer, unsigned, boolean, string). */
+export type FieldType = 'float' | 'int' | 'uint' | 'bool' | 'string';
+
+/**
+ * A column of field values: float -> Float64Array, int -> BigInt64Array, uint ->
+ * BigUint64Array, bool -> Uint8Array (0/1), string -> string[].
+ */
+export type FieldValues = Float64Array | BigInt64Array | BigUint64Array | Uint8Array | readonly string[];
+
+/** One series (measurement + tag set + field) as a columnar batch of points. */
+export interface SeriesBatch {
+  readonly measurement: string;
+  /** Tag pairs; any order (the store sorts them by key). Keys must be unique and must not start with `_`. */
+  readonly tags: readonly (readonly [string, string])[];
+  readonly field: string;
+  readonly type: FieldType;
+  /** Nanoseconds since the epoch; any order (the store sorts; for one time the last value wins). */
+  readonly times: BigInt64Array;
+  readonly values: FieldValues;
+}
+
+/** A series as read back: times ascending and unique. */
+export interface SeriesData extends SeriesBatch {
+  /** Tags sorted by key. */
+  readonly tags: readonly (readonly [string, string])[];
+}
+
+/**
+ * A predicate the store evaluates while reading (filter pushdown).
+ *
+ * - `tag`: compares `_measurement`, `_field` or a tag key of the series with a string (or a
+ *   RegExp for `=~` / `!~`). A series that lacks the tag gives null, as Flux's `filter` does
+ *   for a missing column: and/or/not follow Flux's three-valued logic (null and false is
+ *   false, null or true is true, not null is null) and only a true result keeps a point.
+ * - `value`: compares `_value` with a literal. Numbers compare numerically across float, int
+ *   and uint; strings with strings; booleans with booleans (== and != only); a comparison
+ *   between different kinds does not match.
+ * - `true` matches everything (an empty filter).
+ */
+export type StorePredicate =
+  | { readonly kind: 'and' | 'or'; readonly operands: readonly StorePredicate[] }
+  | { readonly kind: 'not'; readonly operand: StorePredicate }
+  | { readonly kind: 'tag'; readonly key: string; readonly op: '==' | '!=' | '=~' | '!~'; readonly value: string | RegExp }
+  | {
+      readonly kind: 'value';
+      readonly op: '==' | '!=' | '<' | '<=' | '>' | '>=';
+      readonly value: number | bigint | string | boolean | { readonly uint: bigint };
+    }
+  | { readonly kind: 'true' };
+
+export interface ReadOptions {
+  /** Inclusive start (ns); default: the earliest data the retention keeps. */
+  readonly start?: bigint;
+  /** Exclusive stop (ns); default: no upper bound. */
+  readonly stop?: bigint;
+  readonly predicate?: StorePredicate;
+  readonly signal?: AbortSignal;
+}
+
+export interface BucketInfo {
+  readonly name: string;
+  /** Retention in nanoseconds; 0n means keep forever. */
+  readonly retentionNs: bigint;
+  /** Bytes on disk. */
+  readonly bytes: number;
+  readonly segments: number;
+  readonly points: number;
+}
+
+/** Counters of one read, for benchmarks and `--stats`. */
+export interface ReadStats {
+  segmentsConsidered: number;
+  segmentsOpened: number;
+  seriesMatched: number;
+  bytesRead: number;
+  pointsReturned: number;
+}

@@ -1,0 +1,288 @@
+// Loading tasks from files and load directories (as Kapacitor's load directory does).
+//
+// Design: the loader remembers, per file, its size/mtime, a hash of its content and the name
+// of the task it last defined successfully. A scan (at start, when the watcher reports a
+// change, and every `pollMs` as a safety net) stats every `.flux` file under the given paths
+// and reloads only files whose content changed. A file that now fails to check keeps its last
+// good task running and reports the errors; a file that no longer declares `option task`, or
+// that disappeared, removes its task. Two files defining the same task name: the first one
+// keeps it and the second is reported. Scans never overlap (a change during a scan triggers
+// one more scan).
+import { createHash } from 'node:crypto';
+import { FluxError, errorList, toFluxError } from '../errors/index.js';
+import type * as ast from '../lang/ast.js';
+import type { Clock, TimerHandle } from '../host/clock.js';
+import type { FileSystem } from '../host/fs.js';
+import type { FileWatcher, WatchHandle } from '../host/watch.js';
+import type { Logger } from '../host/logger.js';
+import { silentLogger } from '../host/logger.js';
+import type { Time, Value } from '../values/value.js';
+import { readTaskOptions, taskOptionSpans } from './options.js';
+import type { StepStat, TaskDefinition } from './scheduler.js';
+
+/** The part of the runtime (src/runtime/runtime.ts `Runtime`) the task layer uses. */
+export interface TaskRuntime {
+  check(source: string, name?: string): FluxError[];
+  readOptions(source: string, name?: string): Promise<Map<string, Value>>;
+  run(source: string, opts?: TaskRunOptions): Promise<TaskRunResult>;
+  /** Run an already parsed program (lets the executor parse each task version once). */
+  runFile?(file: ast.File, opts?: TaskRunOptions): Promise<TaskRunResult>;
+}
+
+export interface TaskRunOptions {
+  name?: string;
+  now?: Time;
+  signal?: AbortSignal;
+  logger?: Logger;
+}
+
+export interface TaskRunResult {
+  results: { name: string; value: Value }[];
+  stats: { calls: readonly StepStat[] };
+}
+
+export type ParseFn = (source: string, name?: string) => { file: ast.File; diagnostics?: readonly unknown[] };
+
+export type LoadResult =
+  | { readonly kind: 'task'; readonly def: TaskDefinition }
+  | { readonly kind: 'notTask' }
+  | { readonly kind: 'invalid'; readonly errors: readonly FluxError[] };
+
+const TASK_OPTION_RE = /^[ \t]*option[ \t]+task[ \t]*=/m;
+
+/** Does this source declare `option task`? (A quick syntactic look, before checking it.) */
+export function looksLikeTask(source: string): boolean {
+  return TASK_OPTION_RE.test(source);
+}
+
+/** Check a task script and read its task options; every problem is reported at once. */
+export async function loadTaskSource(runtime: TaskRuntime, source: string, path: string, parse?: ParseFn): Promise<LoadResult> {
+  if (!looksLikeTask(source)) return { kind: 'notTask' };
+  let diagnostics: FluxError[];
+  try {
+    diagnostics = runtime.check(source, path);
+  } catch (e) {
+    diagnostics = [...errorList(toFluxError(e))];
+  }
+  if (diagnostics.length > 0) return { kind: 'invalid', errors: diagnostics.map((d) => d.withSpan(undefined, path)) };
+  let opts: Map<string, Value>;
+  try {
+    opts = await runtime.readOptions(source, path);
+  } catch (e) {
+    return { kind: 'invalid', errors: errorList(toFluxError(e)) };
+  }
+  let file: ast.File | undefined;
+  try {
+    file = parse?.(source, path).file;
+  } catch {
+    file = undefined;
+  }
+  const r = readTaskOptions({ task: opts.get('task'), location: opts.get('location'), spans: taskOptionSpans(file), source: path });
+  if (!r.ok) return { kind: 'invalid', errors: r.errors };
+  const version = createHash('sha256').update(source).digest('hex').slice(0, 12);
+  return { kind: 'task', def: { name: r.options.name, options: r.options, source, file: path, version } };
+}
+
+export interface TaskLoaderSink {
+  upsert(def: TaskDefinition): void;
+  remove(name: string, file: string): void;
+  /** A file failed to load; `keptName` is the task still running its last good version. */
+  invalid(file: string, errors: readonly FluxError[], keptName: string | undefined): void;
+  /** A file was removed, or no longer declares a task (forget its errors). */
+  gone?(file: string): void;
+}
+
+export interface TaskLoaderOptions {
+  readonly fs: FileSystem;
+  readonly runtime: TaskRuntime;
+  readonly clock: Clock;
+  readonly paths: readonly string[];
+  readonly sink: TaskLoaderSink;
+  readonly watcher?: FileWatcher;
+  readonly parse?: ParseFn;
+  readonly logger?: Logger;
+  /** Rescan this often even without watch events (default 2000 ms; 0 disables). */
+  readonly pollMs?: number;
+  /** Wait this long after a watch event before rescanning, coalescing bursts (default 50 ms). */
+  readonly debounceMs?: number;
+}
+
+interface FileRecord {
+  size: number;
+  mtimeMs: number;
+  hash: string;
+  name: string | undefined;
+}
+
+export class TaskLoader {
+  private readonly files = new Map<string, FileRecord>();
+  private readonly owners = new Map<string, string>();
+  private scanning: Promise<void> | undefined;
+  private again = false;
+  private watchHandle: WatchHandle | undefined;
+  private watchedDirs: string[] = [];
+  private pollTimer: TimerHandle | undefined;
+  private debounceTimer: TimerHandle | undefined;
+  private stopped = false;
+  private readonly logger: Logger;
+
+  constructor(private readonly o: TaskLoaderOptions) {
+    this.logger = o.logger ?? silentLogger;
+  }
+
+  /** Which file defines a task. */
+  fileOf(name: string): string | undefined {
+    return this.owners.get(name);
+  }
+
+  /** Scan now (and once more if a change arrives meanwhile). */
+  async scan(): Promise<void> {
+    if (this.scanning) {
+      this.again = true;
+      return this.scanning;
+    }
+    this.scanning = (async () => {
+      do {
+        this.again = false;
+        await this.scanOnce();
+      } while (this.again && !this.stopped);
+    })().finally(() => {
+      this.scanning = undefined;
+    });
+    return this.scanning;
+  }
+
+  /** Start watching and polling. */
+  start(): void {
+    this.stopped = false;
+    this.rewatch();
+    this.armPoll();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.watchHandle?.close();
+    this.watchHandle = undefined;
+    this.pollTimer?.cancel();
+    this.debounceTimer?.cancel();
+  }
+
+  private armPoll(): void {
+    const ms = this.o.pollMs ?? 2000;
+    if (ms <= 0 || this.stopped) return;
+    this.pollTimer = this.o.clock.setTimer(ms, () => {
+      void this.scan()
+        .catch((e: unknown) => this.logger.error('task scan failed', { error: toFluxError(e).message }))
+        .finally(() => this.armPoll());
+    });
+  }
+
+  private changed(): void {
+    if (this.stopped || this.debounceTimer !== undefined) return;
+    this.debounceTimer = this.o.clock.setTimer(this.o.debounceMs ?? 50, () => {
+      this.debounceTimer = undefined;
+      void this.scan().catch((e: unknown) => this.logger.error('task scan failed', { error: toFluxError(e).message }));
+    });
+  }
+
+  private rewatch(): void {
+    if (this.o.watcher === undefined || this.stopped) return;
+    this.watchHandle?.close();
+    this.watchHandle = this.o.watcher.watch([...this.o.paths, ...this.watchedDirs], () => this.changed());
+  }
+
+  private async scanOnce(): Promise<void> {
+    const found: string[] = [];
+    const dirs: string[] = [];
+    for (const p of this.o.paths) await this.collect(p, true, found, dirs);
+    if (dirs.join('\n') !== this.watchedDirs.join('\n')) {
+      this.watchedDirs = dirs;
+      this.rewatch();
+    }
+    const seen = new Set(found);
+    for (const path of found) {
+      try {
+        await this.loadFile(path);
+      } catch (e) {
+        this.o.sink.invalid(path, errorList(toFluxError(e)), this.files.get(path)?.name);
+      }
+    }
+    for (const [path, rec] of this.files) {
+      if (seen.has(path)) continue;
+      this.files.delete(path);
+      this.o.sink.gone?.(path);
+      if (rec.name !== undefined && this.owners.get(rec.name) === path) {
+        this.owners.delete(rec.name);
+        this.o.sink.remove(rec.name, path);
+      }
+    }
+  }
+
+  private async collect(path: string, top: boolean, out: string[], dirs: string[]): Promise<void> {
+    const st = await this.o.fs.stat(path);
+    if (st === undefined) return;
+    if (!st.isDirectory) {
+      if (top || path.endsWith('.flux')) out.push(path);
+      return;
+    }
+    dirs.push(path);
+    for (const name of (await this.o.fs.readdir(path)).sort()) {
+      if (name.startsWith('.')) continue;
+      const child = `${path.replace(/\/+$/, '')}/${name}`;
+      const cst = await this.o.fs.stat(child);
+      if (cst === undefined) continue;
+      if (cst.isDirectory) await this.collect(child, false, out, dirs);
+      else if (name.endsWith('.flux')) out.push(child);
+    }
+  }
+
+  private async loadFile(path: string): Promise<void> {
+    const st = await this.o.fs.stat(path);
+    if (st === undefined) return;
+    const rec = this.files.get(path);
+    if (rec !== undefined && rec.size === st.size && rec.mtimeMs === st.mtimeMs) return;
+    const source = new TextDecoder().decode(await this.o.fs.readFile(path));
+    const hash = createHash('sha256').update(source).digest('hex');
+    if (rec !== undefined && rec.hash === hash) {
+      rec.size = st.size;
+      rec.mtimeMs = st.mtimeMs;
+      return;
+    }
+    const r = rec ?? { size: st.size, mtimeMs: st.mtimeMs, hash, name: undefined };
+    r.size = st.size;
+    r.mtimeMs = st.mtimeMs;
+    r.hash = hash;
+    this.files.set(path, r);
+    const result = await loadTaskSource(this.o.runtime, source, path, this.o.parse);
+    if (result.kind === 'invalid') {
+      this.o.sink.invalid(path, result.errors, r.name);
+      return;
+    }
+    if (result.kind === 'notTask') {
+      this.o.sink.gone?.(path);
+      if (r.name !== undefined && this.owners.get(r.name) === path) {
+        this.owners.delete(r.name);
+        this.o.sink.remove(r.name, path);
+      }
+      r.name = undefined;
+      return;
+    }
+    const name = result.def.name;
+    const owner = this.owners.get(name);
+    if (owner !== undefined && owner !== path) {
+      this.o.sink.invalid(
+        path,
+        [new FluxError('invalid', 'task.duplicateName', `task "${name}" is already defined in ${owner}`, { source: path })],
+        r.name,
+      );
+      return;
+    }
+    if (r.name !== undefined && r.name !== name && this.owners.get(r.name) === path) {
+      this.owners.delete(r.name);
+      this.o.sink.remove(r.name, path);
+    }
+    r.name = name;
+    this.owners.set(name, path);
+    this.o.sink.upsert(result.def);
+  }
+}

@@ -1,0 +1,599 @@
+// The task scheduler: decides when each task's runs are due and runs them through an
+// injected executor, never blocking one task on another.
+//
+// Design: one heap of "next execution time" entries (one live entry per enabled task) and one
+// clock timer armed for the earliest of them, so a thousand tasks cost one timer. When the
+// timer fires, every due task's slot (scheduled time) is appended to that task's queue and the
+// task's next slot is pushed back on the heap; then the task's queue is pumped: at most
+// `concurrency` runs execute at once, a due slot that finds the task busy waits in the queue
+// and starts late (its start lag is recorded). The queue is bounded (`maxQueued`): beyond it
+// the oldest waiting slot is skipped and reported. Each run gets an AbortSignal that fires on
+// its timeout (default: the task's interval) or on shutdown; the run's slot is released when
+// the executor settles or the signal fires, whichever comes first, so a runaway run that
+// ignores its signal cannot hold the task forever. Failed runs are retried immediately up to
+// `retry` times within the same slot. Time comes only from the injected Clock: tests drive it.
+import { FluxError, toFluxError } from '../errors/index.js';
+import type { Span } from '../errors/index.js';
+import type { Clock, TimerHandle } from '../host/clock.js';
+import type { Logger } from '../host/logger.js';
+import { silentLogger } from '../host/logger.js';
+import type { TaskOptions } from './options.js';
+import { formatDuration } from './options.js';
+import { scheduleOf, spreadDelayNs } from './schedule.js';
+import type { Schedule } from './schedule.js';
+
+/** A validated task, ready to schedule. */
+export interface TaskDefinition {
+  readonly name: string;
+  readonly options: TaskOptions;
+  /** The Flux source of the task script. */
+  readonly source: string;
+  /** Where it was loaded from (a path), for diagnostics. */
+  readonly file?: string;
+  /** Changes whenever the source changes (a content hash). */
+  readonly version: string;
+}
+
+/** One function call of a run's pipeline (the runtime's RunStats entry). */
+export interface StepStat {
+  readonly name: string;
+  readonly span?: Span;
+  readonly rowsIn?: number;
+  readonly rowsOut?: number;
+  readonly ms?: number;
+}
+
+export interface RunRequest {
+  readonly task: TaskDefinition;
+  /** The scheduled time: what `now()` returns inside the run. */
+  readonly scheduledNs: bigint;
+  /** Aborted on timeout or shutdown; the reason is a FluxError. */
+  readonly signal: AbortSignal;
+  /** 0 for the first attempt, then 1.. for retries. */
+  readonly attempt: number;
+  /** True for `promflux task run` (not a scheduled slot). */
+  readonly manual: boolean;
+}
+
+export interface RunReport {
+  readonly rowsScraped?: number;
+  readonly pointsWritten?: number;
+  readonly steps?: readonly StepStat[];
+  /** Whatever the executor wants to hand back to a manual caller (the run's results). */
+  readonly results?: unknown;
+}
+
+/** Runs one attempt of a task; rejects (preferably with a FluxError) when the run failed. */
+export type RunExecutor = (req: RunRequest) => Promise<RunReport>;
+
+export type RunOutcome = 'success' | 'failed' | 'timeout' | 'canceled' | 'skipped';
+
+export interface RunError {
+  readonly code: string;
+  readonly id: string;
+  readonly message: string;
+}
+
+/** What happened to one scheduled slot (or one manual run). */
+export interface RunRecord {
+  readonly task: string;
+  readonly version: string;
+  readonly scheduledNs: bigint;
+  /** scheduled + offset (+ spread): when the run was due to start. */
+  readonly executeAtNs: bigint;
+  readonly startedNs: bigint;
+  /** How late the run started, in milliseconds (0 when on time). */
+  readonly lagMs: number;
+  readonly durationMs: number;
+  readonly attempts: number;
+  readonly outcome: RunOutcome;
+  readonly error?: RunError;
+  readonly rowsScraped: number;
+  readonly pointsWritten: number;
+  readonly steps?: readonly StepStat[];
+  readonly manual: boolean;
+}
+
+export interface SchedulerEvents {
+  /** A run finished (any outcome, including a slot skipped because the queue overflowed). */
+  runFinished?(record: RunRecord): void;
+  /** A run started executing. */
+  runStarted?(task: string, scheduledNs: bigint, lagMs: number): void;
+  /** Slots missed while promflux was down (or disabled), not run. */
+  runsSkipped?(task: string, count: number, reason: 'downtime'): void;
+}
+
+export interface SchedulerOptions {
+  readonly clock: Clock;
+  readonly executor: RunExecutor;
+  readonly logger?: Logger;
+  readonly events?: SchedulerEvents;
+  /** Run slots missed while down, in order (tasks may also set `catchUp`). Default false. */
+  readonly catchUp?: boolean;
+  /** Spread every task over its interval (tasks may also set `spread`). Default false. */
+  readonly spread?: boolean;
+  /** Default run timeout in ns for tasks without `timeout`; default: the task's interval. */
+  readonly defaultTimeoutNs?: bigint;
+  /** Most slots that may wait per task; older ones are skipped. Default 10. */
+  readonly maxQueued?: number;
+}
+
+/** Where a task stood when promflux last stopped (from the persisted task state). */
+export interface ResumeState {
+  readonly lastScheduledNs?: bigint;
+  readonly lastSuccessNs?: bigint;
+  readonly enabled?: boolean;
+}
+
+export interface TaskStatus {
+  readonly name: string;
+  readonly enabled: boolean;
+  readonly running: number;
+  readonly queued: number;
+  readonly lastScheduledNs?: bigint;
+  readonly lastSuccessNs?: bigint;
+  /** The next slot's scheduled time, when enabled. */
+  readonly nextScheduledNs?: bigint;
+  readonly version: string;
+}
+
+interface Entry {
+  def: TaskDefinition;
+  schedule: Schedule;
+  execDelayNs: bigint;
+  timeoutMs: number;
+  enabled: boolean;
+  lastScheduledNs: bigint | undefined;
+  lastSuccessNs: bigint | undefined;
+  nextNs: bigint | undefined;
+  queue: bigint[];
+  running: number;
+  /** Bumped whenever the heap entry for this task becomes stale. */
+  gen: number;
+}
+
+interface HeapItem {
+  at: bigint;
+  name: string;
+  gen: number;
+}
+
+const MAX_DISPATCH_PER_FIRE = 1000;
+
+export class Scheduler {
+  private readonly clock: Clock;
+  private readonly executor: RunExecutor;
+  private readonly logger: Logger;
+  private readonly events: SchedulerEvents;
+  private readonly opts: SchedulerOptions;
+  private readonly tasks = new Map<string, Entry>();
+  private readonly heap: HeapItem[] = [];
+  private timer: TimerHandle | undefined;
+  private timerAt: bigint | undefined;
+  private stopping = false;
+  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly controllers = new Set<AbortController>();
+
+  constructor(options: SchedulerOptions) {
+    this.opts = options;
+    this.clock = options.clock;
+    this.executor = options.executor;
+    this.logger = options.logger ?? silentLogger;
+    this.events = options.events ?? {};
+  }
+
+  /** Add a task, or replace the definition of a task with the same name (a reload). */
+  upsert(def: TaskDefinition, resume?: ResumeState): void {
+    if (this.stopping) return;
+    const now = this.clock.nowNanos();
+    const old = this.tasks.get(def.name);
+    const schedule = scheduleOf(def.options);
+    const spread = def.options.spread ?? this.opts.spread ?? false;
+    const execDelayNs = def.options.offsetNs + (spread ? spreadDelayNs(def.name, schedule.intervalNs) : 0n);
+    const timeoutNs = def.options.timeoutNs ?? this.opts.defaultTimeoutNs ?? schedule.intervalNs;
+    const timeoutMs = Math.max(1, Number(timeoutNs / 1000n) / 1000);
+    if (old !== undefined) {
+      const sameTiming = scheduleKey(old.def.options) === scheduleKey(def.options) && old.execDelayNs === execDelayNs;
+      old.def = def;
+      old.schedule = schedule;
+      old.execDelayNs = execDelayNs;
+      old.timeoutMs = timeoutMs;
+      if (!sameTiming && old.enabled) {
+        old.nextNs = schedule.next(maxBig(now, old.lastScheduledNs ?? now));
+        this.push(old);
+      }
+      this.pump(old);
+      return;
+    }
+    const e: Entry = {
+      def,
+      schedule,
+      execDelayNs,
+      timeoutMs,
+      enabled: resume?.enabled ?? true,
+      lastScheduledNs: resume?.lastScheduledNs,
+      lastSuccessNs: resume?.lastSuccessNs,
+      nextNs: undefined,
+      queue: [],
+      running: 0,
+      gen: 0,
+    };
+    this.tasks.set(def.name, e);
+    if (!e.enabled) return;
+    if (e.lastScheduledNs !== undefined && e.lastScheduledNs < now) this.resumeAfterDowntime(e, now);
+    else e.nextNs = schedule.next(maxBig(now, e.lastScheduledNs ?? now));
+    this.push(e);
+    this.pump(e);
+  }
+
+  /** Stop scheduling a task; its running runs finish. */
+  remove(name: string): boolean {
+    const e = this.tasks.get(name);
+    if (e === undefined) return false;
+    e.gen++;
+    e.queue.length = 0;
+    this.tasks.delete(name);
+    this.arm();
+    return true;
+  }
+
+  /** Enable or disable a task. Enabling skips the slots that passed while it was disabled. */
+  setEnabled(name: string, enabled: boolean): boolean {
+    const e = this.tasks.get(name);
+    if (e === undefined) return false;
+    if (e.enabled === enabled) return true;
+    e.enabled = enabled;
+    e.gen++;
+    if (!enabled) {
+      e.queue.length = 0;
+      e.nextNs = undefined;
+      this.arm();
+      return true;
+    }
+    const now = this.clock.nowNanos();
+    e.nextNs = e.schedule.next(maxBig(now, e.lastScheduledNs ?? now));
+    this.push(e);
+    return true;
+  }
+
+  has(name: string): boolean {
+    return this.tasks.has(name);
+  }
+
+  names(): string[] {
+    return [...this.tasks.keys()].sort();
+  }
+
+  status(name: string): TaskStatus | undefined {
+    const e = this.tasks.get(name);
+    if (e === undefined) return undefined;
+    return {
+      name,
+      enabled: e.enabled,
+      running: e.running,
+      queued: e.queue.length,
+      lastScheduledNs: e.lastScheduledNs,
+      lastSuccessNs: e.lastSuccessNs,
+      nextScheduledNs: e.enabled ? e.nextNs : undefined,
+      version: e.def.version,
+    };
+  }
+
+  definition(name: string): TaskDefinition | undefined {
+    return this.tasks.get(name)?.def;
+  }
+
+  /**
+   * Run a task once now (`promflux task run`), outside its schedule: `now()` is the current
+   * time, the run does not count against `concurrency` and does not move the schedule.
+   */
+  async runNow(name: string): Promise<{ record: RunRecord; report: RunReport | undefined }> {
+    const e = this.tasks.get(name);
+    if (e === undefined) throw new FluxError('notFound', 'task.notFound', `no task named "${name}"`);
+    if (this.stopping) throw new FluxError('unavailable', 'task.stopping', 'promflux is shutting down');
+    const now = this.clock.nowNanos();
+    const p = this.execute(e, now, true);
+    this.track(p);
+    return p;
+  }
+
+  /** Resolves when no run is executing (for tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  /** Number of runs executing now. */
+  runningCount(): number {
+    return this.inflight.size;
+  }
+
+  /**
+   * Shut down: stop scheduling, drop waiting slots, let running runs finish for up to
+   * `graceMs`, then cancel the rest through their signals.
+   */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.timerAt = undefined;
+    for (const e of this.tasks.values()) e.queue.length = 0;
+    if (this.inflight.size > 0 && graceMs > 0) {
+      const ac = new AbortController();
+      await Promise.race([this.idle(), this.clock.sleep(graceMs, ac.signal).catch(() => undefined)]);
+      ac.abort();
+    }
+    if (this.inflight.size > 0) {
+      const reason = new FluxError('canceled', 'task.shutdown', 'run cancelled: promflux is shutting down');
+      for (const c of this.controllers) c.abort(reason);
+      await this.idle();
+    }
+  }
+
+  // -- scheduling ---------------------------------------------------------------------------
+
+  private resumeAfterDowntime(e: Entry, now: bigint): void {
+    const catchUp = e.def.options.catchUp ?? this.opts.catchUp ?? false;
+    const limit = e.def.options.catchUpLimit ?? 100;
+    const kept: bigint[] = [];
+    let count = 0;
+    let t = e.schedule.next(e.lastScheduledNs!);
+    let last: bigint | undefined;
+    while (t + e.execDelayNs <= now && count < 100_000) {
+      count++;
+      last = t;
+      if (catchUp) {
+        kept.push(t);
+        if (kept.length > limit) kept.shift();
+      }
+      t = e.schedule.next(t);
+    }
+    if (t + e.execDelayNs <= now) {
+      // a very long downtime: jump to the present
+      t = e.schedule.next(now - e.execDelayNs);
+      while (t + e.execDelayNs <= now) t = e.schedule.next(t);
+    }
+    e.nextNs = t;
+    if (last !== undefined) e.lastScheduledNs = last;
+    const skipped = count - kept.length;
+    if (skipped > 0) {
+      this.logger.warn('skipped runs missed while promflux was down', { task: e.def.name, skipped, catchUp });
+      this.events.runsSkipped?.(e.def.name, skipped, 'downtime');
+    }
+    for (const s of kept) e.queue.push(s);
+  }
+
+  private push(e: Entry): void {
+    if (e.nextNs === undefined) return;
+    e.gen++;
+    heapPush(this.heap, { at: e.nextNs + e.execDelayNs, name: e.def.name, gen: e.gen });
+    this.arm();
+  }
+
+  /** Arm the one clock timer for the earliest live heap entry. */
+  private arm(): void {
+    if (this.stopping) return;
+    while (this.heap.length > 0) {
+      const top = this.heap[0]!;
+      const e = this.tasks.get(top.name);
+      if (e !== undefined && e.gen === top.gen && e.enabled) break;
+      heapPop(this.heap);
+    }
+    const top = this.heap[0];
+    if (top === undefined) {
+      this.timer?.cancel();
+      this.timer = undefined;
+      this.timerAt = undefined;
+      return;
+    }
+    if (this.timerAt === top.at && this.timer !== undefined) return;
+    this.timer?.cancel();
+    this.timerAt = top.at;
+    const delayMs = Math.max(0, Number(top.at - this.clock.nowNanos()) / 1e6);
+    this.timer = this.clock.setTimer(delayMs, () => this.fire());
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    this.timerAt = undefined;
+    if (this.stopping) return;
+    const now = this.clock.nowNanos();
+    const due: Entry[] = [];
+    while (this.heap.length > 0 && this.heap[0]!.at <= now) {
+      const item = heapPop(this.heap)!;
+      const e = this.tasks.get(item.name);
+      if (e === undefined || e.gen !== item.gen || !e.enabled || e.nextNs === undefined) continue;
+      let n = 0;
+      while (e.nextNs + e.execDelayNs <= now && n < MAX_DISPATCH_PER_FIRE) {
+        this.enqueue(e, e.nextNs);
+        e.lastScheduledNs = e.nextNs;
+        e.nextNs = e.schedule.next(e.nextNs);
+        n++;
+      }
+      e.gen++;
+      heapPush(this.heap, { at: e.nextNs + e.execDelayNs, name: e.def.name, gen: e.gen });
+      due.push(e);
+    }
+    this.arm();
+    for (const e of due) this.pump(e);
+  }
+
+  private enqueue(e: Entry, slot: bigint): void {
+    const max = Math.max(1, this.opts.maxQueued ?? 10);
+    e.queue.push(slot);
+    while (e.queue.length > max) {
+      const dropped = e.queue.shift()!;
+      const now = this.clock.nowNanos();
+      this.logger.warn('run skipped: too many runs waiting for the task', { task: e.def.name, scheduled: dropped });
+      this.events.runFinished?.({
+        task: e.def.name,
+        version: e.def.version,
+        scheduledNs: dropped,
+        executeAtNs: dropped + e.execDelayNs,
+        startedNs: now,
+        lagMs: 0,
+        durationMs: 0,
+        attempts: 0,
+        outcome: 'skipped',
+        error: { code: 'resourceExhausted', id: 'task.overrun', message: `skipped: more than ${max} runs waiting for earlier runs to finish` },
+        rowsScraped: 0,
+        pointsWritten: 0,
+        manual: false,
+      });
+    }
+  }
+
+  private pump(e: Entry): void {
+    if (this.stopping) return;
+    while (e.running < e.def.options.concurrency && e.queue.length > 0) {
+      const slot = e.queue.shift()!;
+      e.running++;
+      const p = this.execute(e, slot, false).finally(() => {
+        e.running--;
+        this.pump(e);
+      });
+      this.track(p);
+    }
+  }
+
+  private track(p: Promise<unknown>): void {
+    const q = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inflight.add(q);
+    void q.then(() => this.inflight.delete(q));
+  }
+
+  // -- running ------------------------------------------------------------------------------
+
+  private async execute(e: Entry, slot: bigint, manual: boolean): Promise<{ record: RunRecord; report: RunReport | undefined }> {
+    const def = e.def;
+    const executeAtNs = manual ? slot : slot + e.execDelayNs;
+    const startedNs = this.clock.nowNanos();
+    const t0 = this.clock.monotonicMs();
+    const lagMs = manual ? 0 : Math.max(0, Number(startedNs - executeAtNs) / 1e6);
+    this.events.runStarted?.(def.name, slot, lagMs);
+    let outcome: RunOutcome = 'failed';
+    let error: RunError | undefined;
+    let report: RunReport | undefined;
+    let attempts = 0;
+    for (let attempt = 0; attempt <= def.options.retry; attempt++) {
+      attempts++;
+      const r = await this.attempt(def, slot, e.timeoutMs, attempt, manual);
+      if (r.ok) {
+        outcome = 'success';
+        report = r.report;
+        error = undefined;
+        break;
+      }
+      outcome = r.outcome;
+      error = { code: r.error.code, id: r.error.id, message: r.error.message };
+      if (outcome !== 'failed' || this.stopping) break;
+    }
+    if (outcome === 'success' && !manual) e.lastSuccessNs = maxBig(e.lastSuccessNs ?? slot, slot);
+    const record: RunRecord = {
+      task: def.name,
+      version: def.version,
+      scheduledNs: slot,
+      executeAtNs,
+      startedNs,
+      lagMs,
+      durationMs: this.clock.monotonicMs() - t0,
+      attempts,
+      outcome,
+      error,
+      rowsScraped: report?.rowsScraped ?? 0,
+      pointsWritten: report?.pointsWritten ?? 0,
+      steps: report?.steps,
+      manual,
+    };
+    this.events.runFinished?.(record);
+    return { record, report };
+  }
+
+  private attempt(
+    def: TaskDefinition,
+    slot: bigint,
+    timeoutMs: number,
+    attempt: number,
+    manual: boolean,
+  ): Promise<{ ok: true; report: RunReport } | { ok: false; outcome: RunOutcome; error: FluxError }> {
+    const ac = new AbortController();
+    this.controllers.add(ac);
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (r: { ok: true; report: RunReport } | { ok: false; outcome: RunOutcome; error: FluxError }) => {
+        if (done) return;
+        done = true;
+        timer.cancel();
+        this.controllers.delete(ac);
+        resolve(r);
+      };
+      const timer = this.clock.setTimer(timeoutMs, () => {
+        ac.abort(new FluxError('deadline', 'task.timeout', `run cancelled after its timeout of ${formatDuration(BigInt(Math.round(timeoutMs * 1e6)))}`));
+      });
+      ac.signal.addEventListener(
+        'abort',
+        () => {
+          const reason = toFluxError(ac.signal.reason);
+          finish({ ok: false, outcome: reason.id === 'task.timeout' ? 'timeout' : 'canceled', error: reason });
+        },
+        { once: true },
+      );
+      let p: Promise<RunReport>;
+      try {
+        p = Promise.resolve(this.executor({ task: def, scheduledNs: slot, signal: ac.signal, attempt, manual }));
+      } catch (err) {
+        p = Promise.reject(err);
+      }
+      p.then(
+        (report) => finish({ ok: true, report: report ?? {} }),
+        (err: unknown) => finish({ ok: false, outcome: 'failed', error: toFluxError(err) }),
+      );
+    });
+  }
+}
+
+function scheduleKey(o: TaskOptions): string {
+  return `${o.everyNs ?? ''}|${o.cron ?? ''}|${o.location}|${o.offsetNs}|${o.spread ?? ''}`;
+}
+
+function maxBig(a: bigint, b: bigint): bigint {
+  return a > b ? a : b;
+}
+
+// A binary min-heap on (at, then insertion order through gen is not needed: ties are fine).
+function heapPush(h: HeapItem[], item: HeapItem): void {
+  h.push(item);
+  let i = h.length - 1;
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (h[p]!.at <= item.at) break;
+    h[i] = h[p]!;
+    i = p;
+  }
+  h[i] = item;
+}
+
+function heapPop(h: HeapItem[]): HeapItem | undefined {
+  const top = h[0];
+  const last = h.pop();
+  if (h.length === 0 || last === undefined) return top;
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let m = i;
+    let mAt = last.at;
+    if (l < h.length && h[l]!.at < mAt) {
+      m = l;
+      mAt = h[l]!.at;
+    }
+    if (r < h.length && h[r]!.at < mAt) m = r;
+    if (m === i) break;
+    h[i] = h[m]!;
+    i = m;
+  }
+  h[i] = last;
+  return top;
+}

@@ -1,0 +1,206 @@
+// Flux regular expressions are RE2 (Go's regexp/syntax). They run here on JavaScript's
+// RegExp engine; this module translates the RE2 pattern and rejects what JavaScript cannot
+// honour with RE2's meaning (FluxError `regexp.unsupported`) or what RE2 itself rejects
+// (`regexp.invalid`).
+//
+// Translation rules:
+// - Leading flag groups `(?i)`, `(?m)`, `(?s)` (any combination) become JS flags `i`, `m`,
+//   `s`. Flags anywhere else, scoped flag groups `(?i:...)` and the ungreedy flag `U` are
+//   rejected (JS has no inline modifiers in node 20).
+// - `(?P<name>re)` becomes `(?<name>re)`; `\A` becomes `^` (with `m` it is written
+//   `(?<![\s\S])`); `\z` becomes `(?![\s\S])`; `\Q...\E` quotes literally.
+// - `\s` is RE2's ASCII class `[\t\n\f\r ]` (JS's `\s` also matches Unicode spaces);
+//   `\S` outside a class becomes `[^\t\n\f\r ]`.
+// - POSIX classes inside brackets (`[[:alpha:]]`, `[[:^digit:]]` is rejected) become ASCII
+//   ranges; `\pL` / `\p{Greek}` switch on the JS `u` flag.
+// - Backreferences (`\1`) and lookaround (`(?=`, `(?!`, `(?<=`, `(?<!`) are not RE2 syntax:
+//   rejected as `regexp.invalid`, as Go would.
+// Everything else (classes, alternation, repetition `* + ? {n,m}` and their lazy forms,
+// anchors `^ $`, `\b \B \d \D \w \W`, escapes) means the same in both engines: both are
+// leftmost-first (Perl-like) matchers.
+import { FluxError } from '../errors/index.js';
+import { Regexp } from './value.js';
+
+const POSIX: Record<string, string> = {
+  alnum: '0-9A-Za-z',
+  alpha: 'A-Za-z',
+  ascii: '\\x00-\\x7F',
+  blank: '\\t ',
+  cntrl: '\\x00-\\x1F\\x7F',
+  digit: '0-9',
+  graph: '!-~',
+  lower: 'a-z',
+  print: ' -~',
+  punct: '!-\\/:-@\\[-`{-~',
+  space: '\\t\\n\\v\\f\\r ',
+  upper: 'A-Z',
+  word: '0-9A-Za-z_',
+  xdigit: '0-9A-Fa-f',
+};
+
+const SPECIAL = /[.*+?^${}()|[\]\\\/-]/g;
+
+function quoteLiteral(s: string): string {
+  return s.replace(SPECIAL, '\\$&');
+}
+
+const cache = new Map<string, Regexp>();
+
+/** Compile an RE2 pattern to a Regexp value (cached). */
+export function compileRegexp(source: string): Regexp {
+  let r = cache.get(source);
+  if (r === undefined) {
+    const { pattern, flags } = translateRe2(source);
+    let re: RegExp;
+    try {
+      re = new RegExp(pattern, flags);
+    } catch (e) {
+      throw new FluxError('invalid', 'regexp.invalid', `invalid regular expression /${source}/: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
+    }
+    r = new Regexp(source, re);
+    if (cache.size > 1000) cache.clear();
+    cache.set(source, r);
+  }
+  return r;
+}
+
+function unsupported(source: string, what: string): FluxError {
+  return new FluxError('invalid', 'regexp.unsupported', `regular expression /${source}/ uses ${what}, which promflux cannot run with RE2 semantics`);
+}
+function invalid(source: string, what: string): FluxError {
+  return new FluxError('invalid', 'regexp.invalid', `invalid regular expression /${source}/: ${what}`);
+}
+
+export function translateRe2(source: string): { pattern: string; flags: string } {
+  let i = 0;
+  const flagSet = new Set<string>();
+  // Leading flag groups.
+  for (;;) {
+    const m = /^\(\?([a-zA-Z]+)\)/.exec(source.slice(i));
+    if (!m) break;
+    for (const f of m[1]!) {
+      if (f === 'i' || f === 'm' || f === 's') flagSet.add(f);
+      else if (f === 'U') throw unsupported(source, 'the ungreedy flag (?U)');
+      else throw invalid(source, `unknown flag ${f}`);
+    }
+    i += m[0].length;
+  }
+  let out = '';
+  let inClass = false;
+  while (i < source.length) {
+    const c = source[i]!;
+    if (c === '\\') {
+      const n = source[i + 1];
+      if (n === undefined) throw invalid(source, 'trailing backslash');
+      if (n === 'Q') {
+        const end = source.indexOf('\\E', i + 2);
+        const lit = end < 0 ? source.slice(i + 2) : source.slice(i + 2, end);
+        out += quoteLiteral(lit);
+        i = end < 0 ? source.length : end + 2;
+        continue;
+      }
+      if (/[1-9]/.test(n)) throw invalid(source, `backreference \\${n} (RE2 has none)`);
+      if (n === 'C') throw unsupported(source, '\\C');
+      if (!inClass && n === 'A') {
+        out += flagSet.has('m') ? '(?<![\\s\\S])' : '^';
+        i += 2;
+        continue;
+      }
+      if (!inClass && n === 'z') {
+        out += '(?![\\s\\S])';
+        i += 2;
+        continue;
+      }
+      if (n === 's') {
+        out += inClass ? '\\t\\n\\f\\r ' : '[\\t\\n\\f\\r ]';
+        i += 2;
+        continue;
+      }
+      if (n === 'S' && !inClass) {
+        out += '[^\\t\\n\\f\\r ]';
+        i += 2;
+        continue;
+      }
+      if (n === 'p' || n === 'P') {
+        flagSet.add('u');
+        const m = /^\\[pP](\{\^?[A-Za-z_]+\}|[A-Za-z])/.exec(source.slice(i));
+        if (!m) throw invalid(source, 'bad \\p escape');
+        let name = m[1]!;
+        let neg = n === 'P';
+        if (name.startsWith('{^')) {
+          neg = !neg;
+          name = '{' + name.slice(2);
+        }
+        if (!name.startsWith('{')) name = `{${name}}`;
+        out += `\\${neg ? 'P' : 'p'}${name}`;
+        i += m[0].length;
+        continue;
+      }
+      out += c + n;
+      i += 2;
+      continue;
+    }
+    if (inClass) {
+      if (c === '[' && source[i + 1] === ':') {
+        const m = /^\[:(\^?)([a-z]+):\]/.exec(source.slice(i));
+        if (m) {
+          if (m[1]) throw unsupported(source, `a negated POSIX class [:^${m[2]}:]`);
+          const cls = POSIX[m[2]!];
+          if (cls === undefined) throw invalid(source, `unknown POSIX class [:${m[2]}:]`);
+          out += cls;
+          i += m[0].length;
+          continue;
+        }
+      }
+      if (c === '[') {
+        out += '\\[';
+        i++;
+        continue;
+      }
+      if (c === ']') inClass = false;
+      out += c;
+      i++;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      out += c;
+      i++;
+      if (source[i] === '^') {
+        out += '^';
+        i++;
+      }
+      // A `]` right after `[` or `[^` is a literal in RE2.
+      if (source[i] === ']') {
+        out += '\\]';
+        i++;
+      }
+      continue;
+    }
+    if (c === '(' && source[i + 1] === '?') {
+      const rest = source.slice(i + 2);
+      if (rest.startsWith('P<')) {
+        out += '(?<';
+        i += 4;
+        continue;
+      }
+      if (rest.startsWith(':')) {
+        out += '(?:';
+        i += 3;
+        continue;
+      }
+      if (/^(=|!|<=|<!)/.test(rest)) throw invalid(source, 'lookaround assertions are not RE2 syntax');
+      if (rest.startsWith('<')) throw invalid(source, 'named groups are written (?P<name>re) in RE2');
+      throw unsupported(source, 'a flag group that is not at the start of the pattern');
+    }
+    if (c === '/') {
+      out += '\\/';
+      i++;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  if (inClass) throw invalid(source, 'missing closing ]');
+  return { pattern: out, flags: [...flagSet].sort().join('') };
+}

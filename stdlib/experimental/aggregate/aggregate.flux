@@ -1,0 +1,29 @@
+package aggregate
+
+
+import "experimental"
+
+// rate returns the average per-second rate of change of counters (non-negative
+// derivatives, so counter resets count as no change) in windows of `every`, summed over the
+// tables of each group of `groupColumns`.
+//
+// ## Parameters
+// - every: window length.
+// - groupColumns: columns to group by before summing (default [] : everything together).
+// - unit: time unit of the rate (default 1s).
+//
+// ## Examples
+// ```
+// import "experimental/aggregate"
+//
+// data
+//     |> aggregate.rate(every: 1m, unit: 1s, groupColumns: ["host"])
+// ```
+rate = (tables=<-, every, groupColumns=[], unit=1s) =>
+    tables
+        |> derivative(nonNegative: true, unit: unit)
+        |> window(every: every)
+        |> mean()
+        |> group(columns: groupColumns)
+        |> experimental.group(columns: ["_start", "_stop"], mode: "extend")
+        |> sum()

@@ -1,0 +1,174 @@
+package universe_test
+
+
+import "csv"
+import "testing"
+
+// Host a: values over 3 minutes within [00:00, 00:04); host b: one value; host c: empty.
+wdata =
+    "#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,double,string
+#group,false,false,true,true,false,false,true
+#default,_result,,,,,,
+,result,table,_start,_stop,_time,_value,host
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,2021-01-01T00:00:00Z,1,a
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,2021-01-01T00:00:30Z,3,a
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,2021-01-01T00:01:10Z,,a
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,2021-01-01T00:02:59Z,10,a
+,,1,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,2021-01-01T00:03:00Z,5,b
+
+#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,double,string
+#group,false,false,true,true,false,false,true
+#default,_result,2,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,,,c
+,result,table,_start,_stop,_time,_value,host
+"
+
+testcase aggregate_window_mean_create_empty {
+    want =
+        "#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,string,double,dateTime:RFC3339
+#group,false,false,true,true,true,false,false
+#default,_result,,,,,,
+,result,table,_start,_stop,host,_value,_time
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,a,2,2021-01-01T00:01:00Z
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,a,,2021-01-01T00:02:00Z
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,a,10,2021-01-01T00:03:00Z
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,a,,2021-01-01T00:04:00Z
+,,1,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,b,,2021-01-01T00:01:00Z
+,,1,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,b,,2021-01-01T00:02:00Z
+,,1,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,b,,2021-01-01T00:03:00Z
+,,1,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,b,5,2021-01-01T00:04:00Z
+,,2,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,c,,2021-01-01T00:01:00Z
+,,2,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,c,,2021-01-01T00:02:00Z
+,,2,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,c,,2021-01-01T00:03:00Z
+,,2,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,c,,2021-01-01T00:04:00Z
+"
+
+    testing.diff(got: csv.from(csv: wdata) |> aggregateWindow(every: 1m, fn: mean), want: csv.from(csv: want))
+}
+
+testcase aggregate_window_count_no_empty_time_src {
+    want =
+        "#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,string,long,dateTime:RFC3339
+#group,false,false,true,true,true,false,false
+#default,_result,,,,,,
+,result,table,_start,_stop,host,_value,_time
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,a,2,2021-01-01T00:00:00Z
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,a,1,2021-01-01T00:02:00Z
+,,1,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,b,1,2021-01-01T00:02:00Z
+
+#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,string,long,dateTime:RFC3339
+#group,false,false,true,true,true,false,false
+#default,_result,2,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,c,,
+,result,table,_start,_stop,host,_value,_time
+"
+    got =
+        csv.from(csv: wdata)
+            |> aggregateWindow(every: 2m, fn: count, createEmpty: false, timeSrc: "_start")
+
+    testing.diff(got: got, want: csv.from(csv: want))
+}
+
+// A selector keeps whole rows; _time becomes the window stop.
+testcase aggregate_window_selector {
+    want =
+        "#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,double,string
+#group,false,false,true,true,false,false,true
+#default,_result,,,,,,
+,result,table,_start,_stop,_time,_value,host
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,2021-01-01T00:02:00Z,3,a
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,2021-01-01T00:04:00Z,10,a
+,,1,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,2021-01-01T00:04:00Z,5,b
+
+#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,double,string
+#group,false,false,true,true,false,false,true
+#default,_result,2,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,,,c
+,result,table,_start,_stop,_time,_value,host
+"
+
+    testing.diff(got: csv.from(csv: wdata) |> aggregateWindow(every: 2m, fn: max), want: csv.from(csv: want))
+}
+
+// A user function goes through real window tables (the general path).
+testcase aggregate_window_custom_fn_and_offset {
+    want =
+        "#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,string,double,dateTime:RFC3339
+#group,false,false,true,true,true,false,false
+#default,_result,,,,,,
+,result,table,_start,_stop,host,_value,_time
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,a,2,2021-01-01T00:00:30Z
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,a,4,2021-01-01T00:02:30Z
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,a,11,2021-01-01T00:04:00Z
+,,1,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,b,6,2021-01-01T00:04:00Z
+"
+    got =
+        csv.from(csv: wdata)
+            |> aggregateWindow(
+                every: 2m,
+                offset: 30s,
+                fn: (tables=<-, column) => tables |> sum(column: column) |> map(fn: (r) => ({r with _value: r._value + 1.0})),
+                createEmpty: false,
+            )
+
+    testing.diff(got: got, want: csv.from(csv: want))
+}
+
+testcase window_tables {
+    want =
+        "#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,double,string
+#group,false,false,true,true,false,false,true
+#default,_result,,,,,,
+,result,table,_start,_stop,_time,_value,host
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:02:00Z,2021-01-01T00:00:00Z,1,a
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:02:00Z,2021-01-01T00:00:30Z,3,a
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:02:00Z,2021-01-01T00:01:10Z,,a
+,,1,2021-01-01T00:02:00Z,2021-01-01T00:04:00Z,2021-01-01T00:02:59Z,10,a
+,,2,2021-01-01T00:02:00Z,2021-01-01T00:04:00Z,2021-01-01T00:03:00Z,5,b
+"
+
+    testing.diff(got: csv.from(csv: wdata) |> window(every: 2m), want: csv.from(csv: want))
+}
+
+// Overlapping windows (period > every) repeat rows; createEmpty adds the empty windows;
+// windows are clipped to _start/_stop (the first one starts before _start).
+testcase window_period_and_create_empty {
+    want =
+        "#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,double,string
+#group,false,false,true,true,false,false,true
+#default,_result,,,,,,
+,result,table,_start,_stop,_time,_value,host
+,,0,2021-01-01T00:02:00Z,2021-01-01T00:04:00Z,2021-01-01T00:03:00Z,5,b
+,,1,2021-01-01T00:03:00Z,2021-01-01T00:04:00Z,2021-01-01T00:03:00Z,5,b
+
+#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,double,string
+#group,false,false,true,true,false,false,true
+#default,_result,2,2021-01-01T00:00:00Z,2021-01-01T00:01:00Z,,,b
+,result,table,_start,_stop,_time,_value,host
+
+#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,double,string
+#group,false,false,true,true,false,false,true
+#default,_result,3,2021-01-01T00:00:00Z,2021-01-01T00:02:00Z,,,b
+,result,table,_start,_stop,_time,_value,host
+
+#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,double,string
+#group,false,false,true,true,false,false,true
+#default,_result,4,2021-01-01T00:01:00Z,2021-01-01T00:03:00Z,,,b
+,result,table,_start,_stop,_time,_value,host
+"
+    got =
+        csv.from(csv: wdata)
+            |> filter(fn: (r) => r.host == "b")
+            |> window(every: 1m, period: 2m, createEmpty: true)
+
+    testing.diff(got: got, want: csv.from(csv: want))
+}
+
+testcase window_missing_time_column {
+    noTime =
+        "#datatype,string,long,double
+#group,false,false,false
+#default,_result,,
+,result,table,_value
+,,0,1
+"
+
+    testing.shouldError(fn: () => csv.from(csv: noTime) |> window(every: 1m), want: /missing time column/)
+}

@@ -1,0 +1,111 @@
+// `promflux run` through main() with an in-memory IO: results, diagnostics with carets,
+// exit codes, and never a JavaScript stack trace.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { main } from '../../../src/cli/main.js';
+import { memoryIO } from '../../../src/cli/io.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'promflux-run-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const env = { PROMFLUX_DATA: join(dir, 'data') };
+
+async function run(args: string[], stdin = '') {
+  const io = memoryIO(stdin, env);
+  const code = await main(['run', ...args], io);
+  return { code, out: io.out, err: io.err };
+}
+
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+const noStack = (s: string) => assert.doesNotMatch(s, /\n\s+at .*\.(ts|js):\d+/, 'no JavaScript stack trace');
+
+test('run prints scalar results', async () => {
+  const r = await run([file('ok.flux', 'import "strings"\nstrings.toUpper(v: "hi")\nx = 40\nx + 2\n')]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /"HI"/);
+  assert.match(r.out, /42/);
+  assert.equal(r.err, '');
+});
+
+test('run - reads standard input; --now pins now()', async () => {
+  const r = await run(['--now', '2031-02-03T04:05:06Z', '-'], 'now()\n');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /2031-02-03T04:05:06Z/);
+});
+
+test('an unknown identifier: caret diagnostic, exit 2', async () => {
+  const r = await run(['-'], 'x = 1\ny = nope + x\n');
+  assert.equal(r.code, 2);
+  assert.equal(r.err, '<stdin>:2:5: undefined identifier nope\n 2 | y = nope + x\n   |     ^^^^\n');
+  assert.equal(r.out, '');
+});
+
+test('a syntax error: caret diagnostic, exit 2', async () => {
+  const r = await run(['-'], 'x = (1 +\n');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /^<stdin>:\d+:\d+: /);
+  assert.match(r.err, /\^/);
+  noStack(r.err);
+});
+
+test('a type error at run time: caret diagnostic, exit 1', async () => {
+  const p = file('type.flux', 'a = 1\nb = a + 2.0\n');
+  const r = await run([p]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /type\.flux:2:5: cannot apply \+ to int and float/);
+  assert.match(r.err, /\n 2 \| b = a \+ 2\.0\n   \|     \^{7}\n/);
+  noStack(r.err);
+});
+
+test('a failing builtin names the function and call site, exit 1', async () => {
+  const r = await run(['-'], 'import "strings"\n\n\nx = strings.substring(v: "abc", start: 0, end: 10)\n');
+  assert.equal(r.code, 1);
+  assert.match(r.err, /^<stdin>:4:5: error calling function "strings\.substring" @4:5-4:51: /);
+  assert.match(r.err, /\^+/);
+  noStack(r.err);
+});
+
+test('die() stops the run with its message, exit 1', async () => {
+  const r = await run(['-'], 'f = () => die(msg: "giving up")\nx = f()\n');
+  assert.equal(r.code, 1);
+  assert.match(r.err, /giving up/);
+  assert.match(r.err, /at function "f"/);
+  noStack(r.err);
+});
+
+test('runaway recursion: a clear error, exit 1', async () => {
+  const r = await run(['-'], 'f = (n) => f(n: n + 1)\nx = f(n: 0)\n');
+  assert.equal(r.code, 1);
+  assert.match(r.err, /nested deeper than|nested too deeply/);
+  noStack(r.err);
+});
+
+test('usage errors: missing file, bad --now, bad --format', async () => {
+  const missing = await run([join(dir, 'does-not-exist.flux')]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /cannot read .*no such file/);
+  const badNow = await run(['--now', 'yesterday', '-'], '1');
+  assert.equal(badNow.code, 2);
+  assert.match(badNow.err, /--now must be an RFC3339 time/);
+  const badFormat = await run(['--format', 'xml', '-'], '1');
+  assert.equal(badFormat.code, 2);
+});
+
+test('--format json prints scalars as JSON', async () => {
+  const r = await run(['--format', 'json', '-'], '1 + 1\n');
+  assert.equal(r.code, 0, r.err);
+  assert.doesNotThrow(() => JSON.parse(r.out));
+});
+
+test('run --help has an example', async () => {
+  const r = await run(['--help']);
+  assert.equal(r.code, 0);
+  assert.match(r.out, /Examples:/);
+});

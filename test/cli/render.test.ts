@@ -1,0 +1,72 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderResults, writeResults } from '../../src/cli/render.js';
+import { TableBuilder, decodeCsv, streamOf } from '../../src/table/index.js';
+import { FluxError } from '../../src/errors/index.js';
+import { Duration } from '../../src/values/value.js';
+
+function table() {
+  const b = new TableBuilder(
+    [
+      { name: 'host', type: 'string' },
+      { name: '_value', type: 'int' },
+    ],
+    ['host'],
+  );
+  b.appendString(0, 'a');
+  b.appendInt(1, 3n);
+  return b.build();
+}
+
+describe('renderResults', () => {
+  it('table format: Result line, tables, scalars in Flux syntax', async () => {
+    const out = await renderResults(
+      [
+        { name: '_result', value: streamOf([table()]) },
+        { name: '', value: new Duration(0n, 3_600_000_000_000n) },
+        { name: '', value: 'x"y' },
+      ],
+      { format: 'table' },
+    );
+    assert.equal(out, 'Result: _result\nTable: keys: [host]\nhost:string  _value:int\n-----------  ----------\n          a           3\n\n1h\n\n"x\\"y"\n');
+  });
+
+  it('csv format is annotated CSV that decodes back', async () => {
+    const out = await renderResults([{ name: 'r', value: streamOf([table()]) }], { format: 'csv' });
+    const d = decodeCsv(out);
+    assert.equal(d.results[0]!.name, 'r');
+    assert.equal(d.results[0]!.tables[0]!.record(0).get('_value'), 3n);
+  });
+
+  it('json format', async () => {
+    const out = await renderResults([{ name: '_result', value: streamOf([table()]) }, { name: '', value: 2n }], { format: 'json' });
+    assert.deepEqual(JSON.parse(out), [
+      { result: '_result', tables: [{ key: { host: 'a' }, columns: [{ name: 'host', type: 'string' }, { name: '_value', type: 'int' }], rows: [['a', 3]] }] },
+      { result: '', value: 2 },
+    ]);
+  });
+
+  it('csv: a stream failing after output began ends with the error table, then rethrows', async () => {
+    const chunks: string[] = [];
+    const failing = streamOf(async function* () {
+      yield table();
+      throw new FluxError('invalid', 'test.boom', 'boom');
+    });
+    await assert.rejects(writeResults([{ name: '_result', value: failing }], { format: 'csv' }, (s) => chunks.push(s)), (e: unknown) => e instanceof FluxError && e.id === 'test.boom');
+    const d = decodeCsv(chunks.join(''));
+    assert.equal(d.error, 'boom');
+    assert.equal(d.results[0]!.tables.length, 1);
+  });
+});
+
+describe('renderResults width', () => {
+  it('cuts long cells at width and shows them whole without it', async () => {
+    const b = new TableBuilder([{ name: 's', type: 'string' }], []);
+    b.appendString(0, 'y'.repeat(200));
+    const t = b.build();
+    const cut = await renderResults([{ name: '_result', value: streamOf([t]) }], { format: 'table', width: 20 });
+    assert.match(cut, /^y{19}…$/m);
+    const whole = await renderResults([{ name: '_result', value: streamOf([b.build()]) }], { format: 'table' });
+    assert.match(whole, /^y{200}$/m);
+  });
+});

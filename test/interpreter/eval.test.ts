@@ -1,0 +1,169 @@
+// Evaluation of every construct: `source -> value` (display form) tables.
+import { errorCases, valueCases } from './flux.js';
+
+valueCases('literals', [
+  { src: '1', want: '1' },
+  { src: '1.5', want: '1.5' },
+  { src: '1.0', want: '1.0' },
+  { src: '"a\\"b"', want: '"a\\"b"' },
+  { src: 'true', want: 'true' },
+  { src: '2030-01-02T03:04:05.123456789Z', want: '2030-01-02T03:04:05.123456789Z' },
+  { src: '2030-01-02', want: '2030-01-02T00:00:00Z' },
+  { src: '2030-01-01T02:00:00+02:00', want: '2030-01-01T00:00:00Z' },
+  { src: '1h30m', want: '1h30m' },
+  { src: '90m', want: '1h30m' },
+  { src: '1y2mo3d', want: '1y2mo3d' },
+  { src: '-5m', want: '-5m' },
+  { src: '/a.*b/', want: '/a.*b/' },
+  { src: '[1, 2, 3]', want: '[1, 2, 3]' },
+  { src: '[]', want: '[]' },
+  { src: '{a: 1, "b c": "x"}', want: '{a: 1, "b c": "x"}' },
+  { src: '["a": 1, "b": 2]', want: '["a": 1, "b": 2]' },
+  { src: '[:]', want: '[:]' },
+]);
+
+valueCases('int arithmetic', [
+  { src: '1 + 2 * 3', want: '7' },
+  { src: '(1 + 2) * 3', want: '9' },
+  { src: '7 / 2', want: '3' },
+  { src: '-7 / 2', want: '-3', name: 'division truncates toward zero' },
+  { src: '-7 % 3', want: '-1', name: 'modulo takes the sign of the dividend' },
+  { src: '2 ^ 10', want: '1024' },
+  { src: '9223372036854775807 + 1', want: '-9223372036854775808', name: 'int64 max + 1 wraps' },
+  { src: '-9223372036854775807 - 2', want: '9223372036854775807', name: 'int64 min - 1 wraps' },
+  { src: '9223372036854775807 * 2', want: '-2' },
+  { src: '9007199254740993 + 0', want: '9007199254740993', name: 'exact above 2^53' },
+  { src: '-(-9223372036854775807 - 1)', want: '-9223372036854775808', name: 'negating int64 min wraps' },
+]);
+
+valueCases('uint arithmetic', [
+  { src: 'uint(v: 0) - uint(v: 1)', want: '18446744073709551615', name: 'uint 0 - 1 wraps' },
+  { src: 'uint(v: "18446744073709551615") + uint(v: 2)', want: '1' },
+  { src: 'uint(v: 7) / uint(v: 2)', want: '3' },
+  { src: 'uint(v: -1)', want: '18446744073709551615', name: 'int -1 reinterpreted' },
+  { src: 'int(v: uint(v: "18446744073709551615"))', want: '-1' },
+]);
+
+valueCases('float arithmetic', [
+  { src: '0.1 + 0.2', want: '0.30000000000000004' },
+  { src: '1.0 / 0.0', want: '+Inf' },
+  { src: '-1.0 / 0.0', want: '-Inf' },
+  { src: '0.0 / 0.0', want: 'NaN' },
+  { src: 'x = 0.0 / 0.0\nx == x', want: 'false', name: 'NaN is not equal to itself' },
+  { src: 'x = 0.0 / 0.0\nx < 1.0', want: 'false' },
+  { src: '7.5 % 2.0', want: '1.5' },
+  { src: '2.0 ^ 0.5', want: '1.4142135623730951' },
+  { src: '1000000000000000000000.0 * 10.0', want: '10000000000000000000000.0', name: 'large floats print without an exponent' },
+]);
+
+valueCases('strings, comparison, logic', [
+  { src: '"ab" + "cd"', want: '"abcd"' },
+  { src: '"a" < "b"', want: 'true' },
+  { src: '1 == 1', want: 'true' },
+  { src: '1 != 2', want: 'true' },
+  { src: '[1, 2] == [1, 2]', want: 'true' },
+  { src: '{a: 1} == {a: 1}', want: 'true' },
+  { src: '{a: 1} == {a: 2}', want: 'false' },
+  { src: '2030-01-01T00:00:00Z < 2030-01-02T00:00:00Z', want: 'true' },
+  { src: '1h < 2h', want: 'true' },
+  { src: '1mo > 27d', want: 'true' },
+  { src: 'true and false', want: 'false' },
+  { src: 'false or true', want: 'true' },
+  { src: 'not true', want: 'false' },
+  { src: 'false and die(msg: "not evaluated")', want: 'false', name: 'and short-circuits' },
+  { src: 'true or die(msg: "not evaluated")', want: 'true', name: 'or short-circuits' },
+  { src: 'if 1 < 2 then "yes" else "no"', want: '"yes"' },
+  { src: 'if false then die(msg: "x") else 2', want: '2' },
+  { src: '"abc" =~ /b/', want: 'true' },
+  { src: '"abc" !~ /^b/', want: 'true' },
+  { src: '"ABC" =~ /(?i)abc/', want: 'true' },
+]);
+
+valueCases('time and duration arithmetic', [
+  { src: '2030-01-01T00:00:00Z + 1h', want: '2030-01-01T01:00:00Z' },
+  { src: '2030-01-01T00:00:00Z - 1d', want: '2029-12-31T00:00:00Z' },
+  { src: '2030-01-31T00:00:00Z + 1mo', want: '2030-02-28T00:00:00Z', name: 'months clamp to the end of a shorter month' },
+  { src: '2028-01-31T00:00:00Z + 1mo', want: '2028-02-29T00:00:00Z', name: 'leap year' },
+  { src: '2030-03-31T00:00:00Z - 1mo', want: '2030-02-28T00:00:00Z' },
+  { src: '2030-01-15T10:00:00Z + 1y2mo', want: '2031-03-15T10:00:00Z' },
+  { src: '2030-01-01T00:00:00Z + 1mo1d', want: '2030-02-02T00:00:00Z' },
+  { src: '1h + 30m', want: '1h30m' },
+  { src: '1mo + 2mo', want: '3mo' },
+  { src: '1h - 2h', want: '-1h' },
+  { src: '2030-01-02T00:00:00Z - 2030-01-01T00:00:00Z', want: '1d' },
+  { src: '1h * 3', want: '3h' },
+  { src: '-1h', want: '-1h' },
+]);
+
+valueCases('string interpolation of every stringable type', [
+  { src: '"${"s"}"', want: '"s"' },
+  { src: '"${-12}"', want: '"-12"' },
+  { src: '"${uint(v: 3)}"', want: '"3"' },
+  { src: '"${1.5}"', want: '"1.5"' },
+  { src: '"${1.0}"', want: '"1"' },
+  { src: '"${0.0 / 0.0}"', want: '"NaN"' },
+  { src: '"${true}"', want: '"true"' },
+  { src: '"${2030-01-01T00:00:00.5Z}"', want: '"2030-01-01T00:00:00.5Z"' },
+  { src: '"${1mo1h}"', want: '"1mo1h"' },
+  { src: 'x = 2\n"a${x + 1}b${"c"}"', want: '"a3bc"' },
+  { src: '"${display(v: [1, 2])}"', want: '"[1, 2]"' },
+]);
+
+errorCases('interpolation of non-stringable types', [
+  { src: '"${[1]}"', id: 'interpolation.notStringable', span: '1:4-1:7' },
+  { src: '"${{a: 1}}"', id: 'interpolation.notStringable', span: '1:4-1:10' },
+  { src: '"${["k": 1]}"', id: 'interpolation.notStringable' },
+  { src: '"${/re/}"', id: 'interpolation.notStringable' },
+  { src: '"${bytes(v: "x")}"', id: 'interpolation.notStringable' },
+  { src: '"${(x) => x}"', id: 'interpolation.notStringable' },
+]);
+
+valueCases('records, members, index, with, exists', [
+  { src: 'r = {a: 1, b: "x"}\nr.b', want: '"x"' },
+  { src: 'r = {a: 1, b: "x"}\nr["a"]', want: '1' },
+  { src: 'r = {a: 1, b: 2}\n{r with b: 3, c: 4}', want: '{a: 1, b: 3, c: 4}' },
+  { src: 'a = 1\n{a}', want: '{a: 1}', name: 'shorthand property' },
+  { src: '[10, 20, 30][1]', want: '20' },
+  { src: 'arr = [[1, 2], [3]]\narr[0][1]', want: '2' },
+  { src: 'r = {a: 1}\nexists r.a', want: 'true' },
+  { src: 'r = {a: 1}\nexists r.zzz', want: 'false' },
+  { src: 'f = () => ({a: 1})\nf().missing', want: 'null', name: 'a missing field of a runtime record reads as null (like a missing column)' },
+  { src: 'f = () => ({a: 1})\nexists f().missing', want: 'false' },
+  { src: '{a: {b: {c: 5}}}.a.b.c', want: '5' },
+]);
+
+valueCases('functions, closures, defaults, pipes, blocks', [
+  { src: 'f = (a, b=10) => a + b\nf(a: 1)', want: '11' },
+  { src: 'f = (a, b=10) => a + b\nf(b: 1, a: 2)', want: '3', name: 'named arguments in any order' },
+  { src: 'f = (a, b=a * 2) => a + b\nf(a: 3)', want: '9', name: 'a default refers to an earlier parameter' },
+  { src: 'add = (x) => (y) => x + y\nadd5 = add(x: 5)\nadd5(y: 2)', want: '7', name: 'closure captures its scope' },
+  { src: 'x = 1\nf = () => x\ng = () => {\n  x = 2\n  return f()\n}\ng()', want: '1', name: 'lexical, not dynamic, scope' },
+  { src: 'inc = (n=<-) => n + 1\n1 |> inc() |> inc()', want: '3', name: 'pipe parameter' },
+  { src: 'f = (t=<-, k) => t * k\n5 |> f(k: 2)', want: '10' },
+  { src: 'f = (x) => {\n  y = x * 2\n  z = y + 1\n  return z\n}\nf(x: 4)', want: '9' },
+  { src: 'fact = (n) => if n <= 1 then 1 else n * fact(n: n - 1)\nfact(n: 20)', want: '2432902008176640000', name: 'recursion' },
+  { src: 'mk = (i) => () => i\nfs = [mk(i: 1), mk(i: 2), mk(i: 3)]\nfs[0]() + fs[1]() + fs[2]()', want: '6', name: 'closures made in a loop of calls keep their own values' },
+  { src: 'import "array"\nfs = [1, 2, 3] |> array.map(fn: (x) => () => x * 10)\nfs[2]()', want: '30', name: 'closures created by array.map' },
+  { src: 'apply = (f, v) => f(x: v)\napply(f: (x) => x * x, v: 7)', want: '49', name: 'functions as arguments' },
+  { src: '(() => 42)()', want: '42' },
+]);
+
+valueCases('options', [
+  { src: 'option now = () => 2031-05-06T07:08:09Z\nnow()', want: '2031-05-06T07:08:09Z' },
+  { src: 'now()', want: '2030-01-01T00:00:00Z', name: 'now() comes from the clock, fixed per run' },
+  { src: 'option x = 5\nx + 1', want: '6', name: 'a program option behaves as a variable' },
+  { src: 'import "date"\noption location = {zone: "Asia/Tokyo", offset: 0h}\ndate.hour(t: 2030-01-01T00:00:00Z)', want: '9', name: 'option location drives date functions' },
+  { src: 'import "math"\noption math.pi = 3.0\nmath.pi', want: '3.0', name: 'package option' },
+]);
+
+valueCases('imports', [
+  { src: 'import "strings"\nstrings.toUpper(v: "x")', want: '"X"' },
+  { src: 'import s "strings"\ns.toUpper(v: "x")', want: '"X"', name: 'import with an alias' },
+  { src: 'import "math"\nmath.maxint', want: '9223372036854775807' },
+]);
+
+valueCases('dictionaries', [
+  { src: 'import "dict"\nd = ["a": 1, "b": 2]\ndict.get(dict: d, key: "b", default: 0)', want: '2' },
+  { src: '[1: "one", 2: "two"]', want: '[1: "one", 2: "two"]' },
+  { src: '["a": 1] == ["a": 1]', want: 'true' },
+]);

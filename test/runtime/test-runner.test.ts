@@ -1,0 +1,141 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRuntime } from '../../src/index.js';
+import type { Runtime } from '../../src/index.js';
+import { nodeFileSystem } from '../../src/host/fs.js';
+import { runTests, summaryLine } from '../../src/runtime/test-runner.js';
+import type { TestRunnerDeps } from '../../src/runtime/test-runner.js';
+import { checkTestResults } from '../../src/table/index.js';
+import { main } from '../../src/cli/main.js';
+import { memoryIO } from '../../src/cli/io.js';
+
+const DATA = `"#datatype,string,long,string,double
+#group,false,false,true,false
+#default,_result,,,
+,result,table,host,_value
+,,0,a,1
+"`;
+const OTHER = DATA.replace(',,0,a,1', ',,0,a,2');
+
+const PASSING = `package demo_test
+import "csv"
+import "testing"
+
+data = ${DATA}
+
+testcase equal {
+    testing.diff(got: csv.from(csv: data), want: csv.from(csv: data))
+}
+
+testcase skipped {
+    option testing.tags = ["skip"]
+    testing.diff(got: csv.from(csv: data), want: csv.from(csv: ${OTHER}))
+}
+`;
+
+const FAILING = `package bad_test
+import "csv"
+import "testing"
+
+testcase differs {
+    testing.diff(got: csv.from(csv: ${OTHER}), want: csv.from(csv: ${DATA}))
+}
+
+testcase errors {
+    csv.from(csv: "#datatype,string,long,double\\n#group,false,false,false\\n#default,_result,,\\n,result,table,v\\n,,0,x\\n")
+}
+`;
+
+// A stdlib directory holding a base test file that another file extends.
+const BASE = `package base_test
+import "csv"
+import "testing"
+
+want = ${DATA}
+
+testcase shared {
+    got = csv.from(csv: input)
+    testing.diff(got: got, want: csv.from(csv: want))
+}
+`;
+const EXTENDS = `package ext_test
+import "testing"
+
+testcase shared extends "demo/base_test" {
+    input = ${DATA}
+    super()
+}
+`;
+
+describe('Flux testcase runner', () => {
+  let dir: string;
+  let runtime: Runtime;
+  let deps: TestRunnerDeps;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'promflux-runner-'));
+    await mkdir(join(dir, 'stdlib', 'demo'), { recursive: true });
+    await mkdir(join(dir, 'tests', 'sub'), { recursive: true });
+    await writeFile(join(dir, 'stdlib', 'demo', 'base_test.flux'), BASE);
+    await writeFile(join(dir, 'tests', 'demo_test.flux'), PASSING);
+    await writeFile(join(dir, 'tests', 'sub', 'bad_test.flux'), FAILING);
+    await mkdir(join(dir, 'tests-ext'), { recursive: true });
+    await writeFile(join(dir, 'tests-ext', 'ext_test.flux'), EXTENDS);
+    await writeFile(join(dir, 'tests', 'helper.flux'), 'syntax error here (');
+    runtime = createRuntime({ dataDir: join(dir, 'data') });
+    deps = {
+      runFile: (f, o) => runtime.runFile(f, o),
+      checkResults: checkTestResults,
+      fs: nodeFileSystem,
+      stdlibDir: join(dir, 'stdlib'),
+    };
+  });
+  after(async () => {
+    await runtime.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('passes, fails, skips and reports each testcase', async () => {
+    const s = await runTests([join(dir, 'tests'), join(dir, 'tests-ext')], deps);
+    const by = Object.fromEntries(s.outcomes.map((o) => [o.name, o]));
+    assert.deepEqual(s.outcomes.map((o) => [o.name, o.status]).sort(), [
+      ['differs', 'fail'],
+      ['equal', 'pass'],
+      ['errors', 'fail'],
+      ['shared', 'pass'],
+      ['skipped', 'skip'],
+    ]);
+    assert.match(by.differs!.detail!, /_diff:string/);
+    assert.match(by.differs!.detail!, /^\s*-\s+a\s+1$/m);
+    assert.match(by.differs!.detail!, /^\s*\+\s+a\s+2$/m);
+    assert.match(by.errors!.detail!, /invalid float value "x"/);
+    assert.equal(summaryLine(s), '2 passed, 2 failed, 1 skipped');
+  });
+
+  it('filters testcases by name', async () => {
+    const s = await runTests([join(dir, 'tests')], { ...deps, filter: /^equal$/ });
+    assert.deepEqual(s.outcomes.map((o) => o.name), ['equal']);
+  });
+
+  it('promflux test: one line per testcase, the summary, exit 1 on failure', async () => {
+    const io = memoryIO();
+    const code = await main(['test', join(dir, 'tests')], io);
+    assert.equal(code, 1);
+    assert.match(io.out, /^PASS  .*demo_test\.flux  equal \(\d+ ms\)$/m);
+    assert.match(io.out, /^FAIL  .*bad_test\.flux  differs/m);
+    assert.match(io.out, /^SKIP  .*demo_test\.flux  skipped$/m);
+    assert.match(io.out, /\n1 passed, 2 failed, 1 skipped\n$/);
+  });
+
+  it('promflux test: exit 0 when all pass, 2 for a missing path', async () => {
+    const ok = memoryIO();
+    assert.equal(await main(['test', join(dir, 'tests', 'demo_test.flux')], ok), 0);
+    assert.match(ok.out, /1 passed, 0 failed, 1 skipped\n$/);
+    const missing = memoryIO();
+    assert.equal(await main(['test', join(dir, 'nope')], missing), 2);
+    assert.match(missing.err, /no such file or directory/);
+  });
+});
+

@@ -1,0 +1,66 @@
+// `promflux scrape URL` in-process (memoryIO), against a local HTTP target.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { main } from '../../src/cli/main.js';
+import { memoryIO } from '../../src/cli/io.js';
+import { parseDurationMs } from '../../src/cli/commands/scrape.js';
+import { startHttpTarget, type HttpTarget } from '../support/http-target.js';
+
+let target: HttpTarget;
+before(async () => {
+  target = await startHttpTarget({
+    '/metrics': { body: '# TYPE up gauge\nup{job="node"} 1\nload 0.5\n' },
+    '/auth': { body: 'up 1\n', auth: { username: 'u', password: 'p4ss-word' } },
+    '/500': { status: 500, body: 'boom' },
+  });
+});
+after(() => target.close());
+
+test('prints the tables of one scrape', async () => {
+  const io = memoryIO();
+  assert.equal(await main(['scrape', `${target.url}/metrics`, '--format', 'csv', '-H', 'X-A: b', '--timeout', '2s'], io), 0);
+  assert.match(io.out, /,result,table,_time,_measurement,_field,_value,url,job\r?\n/);
+  assert.match(io.out, /prometheus,up,1,http:\/\/127\.0\.0\.1:\d+\/metrics,node/);
+  assert.match(io.out, /prometheus,load,0\.5,/);
+  assert.equal(target.requests.at(-1)!.headers['x-a'], 'b');
+  assert.equal(target.requests.at(-1)!.headers['x-prometheus-scrape-timeout-seconds'], '2');
+  const table = memoryIO();
+  assert.equal(await main(['scrape', `${target.url}/metrics`], table), 0);
+  assert.match(table.out, /_field/);
+  assert.match(table.out, /up/);
+});
+
+test('basic auth with the password from the environment; it never shows up', async () => {
+  const io = memoryIO('', { PROMFLUX_SCRAPE_PASSWORD: 'p4ss-word' });
+  assert.equal(await main(['scrape', `${target.url}/auth`, '--username', 'u', '--format', 'csv'], io), 0);
+  assert.match(io.out, /,up,1,/);
+  const bad = memoryIO('', { PROMFLUX_SCRAPE_PASSWORD: 'wrong-pass' });
+  assert.equal(await main(['scrape', `${target.url}/auth`, '--username', 'u'], bad), 1);
+  assert.match(bad.err, /401/);
+  assert.ok(!bad.err.includes('wrong-pass'));
+});
+
+test('a failed scrape exits 1 with the error id; bad usage exits 2', async () => {
+  const io = memoryIO();
+  assert.equal(await main(['scrape', `${target.url}/500`], io), 1);
+  assert.match(io.err, /HTTP 500.*boom.*\[scrape\.status\]/);
+  const bad = memoryIO();
+  assert.equal(await main(['scrape', 'ftp://x/metrics'], bad), 2);
+  assert.match(bad.err, /scrape\.invalidUrl/);
+  assert.equal(await main(['scrape', `${target.url}/metrics`, '--timeout', 'soon'], memoryIO()), 2);
+  assert.equal(await main(['scrape', `${target.url}/metrics`, '--max-bytes', '-5'], memoryIO()), 2);
+});
+
+test('--help has an example', async () => {
+  const io = memoryIO();
+  assert.equal(await main(['scrape', '--help'], io), 0);
+  assert.match(io.out, /promflux scrape http:\/\/localhost:9100\/metrics/);
+});
+
+test('durations', () => {
+  assert.equal(parseDurationMs('10s'), 10_000);
+  assert.equal(parseDurationMs('500ms'), 500);
+  assert.equal(parseDurationMs('1m30s'), 90_000);
+  assert.equal(parseDurationMs('10'), undefined);
+  assert.equal(parseDurationMs('0s'), undefined);
+});

@@ -1,0 +1,213 @@
+// Integration: real HTTP(S) servers on 127.0.0.1 (test/support/http-target.ts) scraped
+// through the real undici client.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { createHttpClient } from '../../src/host/http.js';
+import { systemClock, type Clock } from '../../src/host/clock.js';
+import { scrape, USER_AGENT, ACCEPT_HEADER, type ScrapeOptions } from '../../src/scrape/index.js';
+import { isFluxError, type FluxError } from '../../src/errors/index.js';
+import { PROMFLUX_VERSION } from '../../src/version.js';
+import { startHttpTarget, OPENMETRICS_CONTENT_TYPE, type HttpTarget } from '../support/http-target.js';
+import { SCRAPE_TIME_NS } from './helpers.js';
+
+const clock: Clock = { ...systemClock, nowNanos: () => SCRAPE_TIME_NS };
+const http = createHttpClient({ clock });
+const env = { http, clock };
+
+const TEXT = '# TYPE up gauge\nup{job="node"} 1\nrequests_total{code="200"} 5\n';
+const OM = '# TYPE up gauge\nup{job="node"} 1\n# TYPE requests counter\nrequests_total{code="200"} 5\nrequests_created{code="200"} 1700000000\n# EOF\n';
+const big = 'x 1\n'.repeat(10_000); // 40,000 bytes
+
+let plain: HttpTarget;
+let tls: HttpTarget;
+
+before(async () => {
+  plain = await startHttpTarget({
+    '/metrics': { body: TEXT },
+    '/om': { body: OM, contentType: OPENMETRICS_CONTENT_TYPE },
+    '/gzip': { body: TEXT, gzip: true },
+    '/gzip-big': { body: big, gzip: true },
+    '/slow-headers': { body: TEXT, delayMs: 2000 },
+    '/slow-body': { body: big, bodyDelayMs: 2000 },
+    '/404': { status: 404, body: 'page not found' },
+    '/500': { status: 500, body: 'internal error: database is down\n' },
+    '/big': { body: big },
+    '/no-type': { body: TEXT, contentType: null },
+    '/html': { body: TEXT, contentType: 'text/html' },
+    '/json': { body: '{"up": 1}', contentType: 'application/json' },
+    '/protobuf': { body: 'x', contentType: 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited' },
+    '/bad': { body: 'up 1\nup{job="x" 2\n' },
+    '/bearer': { body: TEXT, auth: { bearer: 's3cr3t-token' } },
+    '/basic': { body: TEXT, auth: { username: 'alice', password: 'pa55word' } },
+    '/echo': {
+      handler: (req, res) => {
+        res.writeHead(403, { 'content-type': 'text/plain' });
+        res.end(`denied for ${req.headers.authorization}`);
+      },
+    },
+  });
+  tls = await startHttpTarget({ '/metrics': { body: TEXT } }, { tls: true });
+});
+
+after(async () => {
+  await http.close();
+  await plain.close();
+  await tls.close();
+});
+
+async function rows(url: string, options: ScrapeOptions = {}): Promise<string[]> {
+  const r = await scrape(url, options, env);
+  const out: string[] = [];
+  for (const t of r.tables.tables()) {
+    const labels = t.columns.slice(5).map((c, i) => `${c.name}=${t.column(5 + i).get(0)}`);
+    out.push(`${t.column(2).get(0)}{${labels.join(',')}} ${t.column(3).floats![0]} ${t.column(4).get(0) === r.url}`);
+  }
+  return out;
+}
+
+async function failure(url: string, options: ScrapeOptions = {}): Promise<FluxError> {
+  try {
+    await scrape(url, options, env);
+  } catch (e) {
+    assert.ok(isFluxError(e), `not a FluxError: ${e}`);
+    return e;
+  }
+  assert.fail(`scraping ${url} succeeded`);
+}
+
+test('plain text 0.0.4: rows, url column, request headers', async () => {
+  assert.deepEqual(await rows(`${plain.url}/metrics`), ['requests_total{code=200} 5 true', 'up{job=node} 1 true']);
+  const req = plain.requests.at(-1)!;
+  assert.equal(req.headers['user-agent'], USER_AGENT);
+  assert.equal(USER_AGENT, `promflux/${PROMFLUX_VERSION}`);
+  assert.equal(req.headers['accept'], ACCEPT_HEADER);
+  assert.match(String(req.headers['accept']), /^application\/openmetrics-text;version=1\.0\.0/);
+  assert.equal(req.headers['accept-encoding'], 'gzip');
+  assert.equal(req.headers['x-prometheus-scrape-timeout-seconds'], '10');
+});
+
+test('OpenMetrics is chosen by Content-Type', async () => {
+  const r = await scrape(`${plain.url}/om`, {}, env);
+  assert.equal(r.format, 'openmetrics');
+  assert.deepEqual(await rows(`${plain.url}/om`), ['requests_created{code=200} 1700000000 true', 'requests_total{code=200} 5 true', 'up{job=node} 1 true']);
+});
+
+test('gzip bodies are decompressed', async () => {
+  assert.deepEqual(await rows(`${plain.url}/gzip`), ['requests_total{code=200} 5 true', 'up{job=node} 1 true']);
+});
+
+test('missing or unknown Content-Type falls back to text 0.0.4; protobuf is refused', async () => {
+  const r = await scrape(`${plain.url}/no-type`, {}, env);
+  assert.equal(r.format, 'prometheus-text');
+  assert.equal(r.fallback, true);
+  assert.equal((await scrape(`${plain.url}/html`, {}, env)).samples, 2);
+  const json = await failure(`${plain.url}/json`);
+  assert.equal(json.id, 'scrape.malformed');
+  assert.match(json.message, /line 1, column 6/);
+  assert.equal((await failure(`${plain.url}/protobuf`)).id, 'scrape.unsupportedFormat');
+});
+
+test('headers option, timeout header', async () => {
+  await scrape(`${plain.url}/metrics`, { headers: { 'X-Tenant': 'blue' }, timeoutMs: 2500 }, env);
+  const req = plain.requests.at(-1)!;
+  assert.equal(req.headers['x-tenant'], 'blue');
+  assert.equal(req.headers['x-prometheus-scrape-timeout-seconds'], '2.5');
+});
+
+test('timeout waiting for headers, and while reading the body', async () => {
+  const t0 = Date.now();
+  const e = await failure(`${plain.url}/slow-headers`, { timeoutMs: 300 });
+  assert.equal(e.id, 'scrape.timeout');
+  assert.equal(e.code, 'deadline');
+  assert.match(e.message, /0\.3s|300ms/);
+  assert.match(e.message, /headers/);
+  assert.ok(Date.now() - t0 < 2500, 'gave up at the deadline');
+  const b = await failure(`${plain.url}/slow-body`, { timeoutMs: 300 });
+  assert.equal(b.id, 'scrape.timeout');
+  assert.match(b.message, /body/);
+});
+
+test('non-2xx: status and the first bytes of the body', async () => {
+  const e404 = await failure(`${plain.url}/404`);
+  assert.equal(e404.id, 'scrape.status');
+  assert.match(e404.message, /404/);
+  assert.match(e404.message, /page not found/);
+  const e500 = await failure(`${plain.url}/500`);
+  assert.equal(e500.id, 'scrape.status');
+  assert.match(e500.message, /500.*database is down/);
+});
+
+test('bodies over maxBytes (plain and decompressed gzip)', async () => {
+  assert.equal((await failure(`${plain.url}/big`, { maxBytes: 1000 })).id, 'scrape.tooLarge');
+  assert.equal((await failure(`${plain.url}/gzip-big`, { maxBytes: 1000 })).id, 'scrape.tooLarge');
+  assert.equal((await scrape(`${plain.url}/big`, { maxBytes: 40_000 }, env)).samples, 10_000);
+});
+
+test('malformed exposition: line and column', async () => {
+  const e = await failure(`${plain.url}/bad`);
+  assert.equal(e.id, 'scrape.malformed');
+  assert.match(e.message, /line 2, column 12/);
+  assert.ok(e.message.includes(`${plain.url}/bad`));
+});
+
+test('connection refused and DNS failure', async () => {
+  const port = await new Promise<number>((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const refused = await failure(`http://127.0.0.1:${port}/metrics`);
+  assert.equal(refused.id, 'scrape.connectionRefused');
+  assert.ok(refused.message.includes(`127.0.0.1:${port}`));
+  const dns = await failure('http://promflux-no-such-host.invalid/metrics', { timeoutMs: 5000 });
+  assert.equal(dns.id, 'scrape.dns');
+});
+
+test('only http and https URLs; bad options', async () => {
+  assert.equal((await failure('ftp://example.com/metrics')).id, 'scrape.invalidUrl');
+  assert.equal((await failure('not a url')).id, 'scrape.invalidUrl');
+  assert.equal((await failure(`${plain.url}/metrics`, { timeoutMs: 0 })).id, 'scrape.invalidOption');
+  assert.equal((await failure(`${plain.url}/metrics`, { bearerToken: 'a', username: 'b' })).id, 'scrape.invalidOption');
+});
+
+test('bearer and basic auth; credentials never appear in errors', async () => {
+  assert.equal((await rows(`${plain.url}/bearer`, { bearerToken: 's3cr3t-token' })).length, 2);
+  const denied = await failure(`${plain.url}/bearer`, { bearerToken: 'wrong-token' });
+  assert.equal(denied.id, 'scrape.status');
+  assert.match(denied.message, /401/);
+  assert.ok(!denied.message.includes('wrong-token'));
+  assert.equal((await rows(`${plain.url}/basic`, { username: 'alice', password: 'pa55word' })).length, 2);
+  // Userinfo in the URL is basic auth, and is removed from the url column and messages.
+  const withUserinfo = `http://alice:pa55word@127.0.0.1:${plain.port}/basic`;
+  const r = await scrape(withUserinfo, {}, env);
+  assert.equal(r.url, `${plain.url}/basic`);
+  const echoed = await failure(`http://alice:pa55word@127.0.0.1:${plain.port}/echo`);
+  assert.equal(echoed.id, 'scrape.status');
+  assert.ok(!echoed.message.includes('pa55word'), echoed.message);
+  assert.ok(!echoed.message.includes(Buffer.from('alice:pa55word').toString('base64')), echoed.message);
+  const echoedBearer = await failure(`${plain.url}/echo`, { bearerToken: 'top-secret-123' });
+  assert.ok(!echoedBearer.message.includes('top-secret-123'), echoedBearer.message);
+  const refused = await failure('http://bob:hunter2secret@127.0.0.1:1/metrics');
+  assert.ok(!refused.message.includes('hunter2secret'), refused.message);
+});
+
+test('TLS: an untrusted certificate fails with the reason; tlsCa, tlsServerName and tlsInsecureSkipVerify', async () => {
+  const e = await failure(`${tls.url}/metrics`);
+  assert.equal(e.id, 'scrape.tls');
+  assert.match(e.message, /self[- ]signed/i);
+  assert.equal((await rows(`${tls.url}/metrics`, { tls: { caFile: tls.caFile! } })).length, 2);
+  assert.equal((await rows(`https://localhost:${tls.port}/metrics`, { tls: { caFile: tls.caFile! } })).length, 2);
+  const wrongName = await failure(`${tls.url}/metrics`, { tls: { caFile: tls.caFile!, serverName: 'other.example' } });
+  assert.equal(wrongName.id, 'scrape.tls');
+  assert.equal((await rows(`${tls.url}/metrics`, { tls: { insecureSkipVerify: true } })).length, 2);
+  const missing = await failure(`${tls.url}/metrics`, { tls: { caFile: '/nonexistent/ca.pem' } });
+  assert.equal(missing.id, 'scrape.tlsFile');
+});
+
+test('scraping plain HTTP with https fails as a TLS error', async () => {
+  const e = await failure(`https://127.0.0.1:${plain.port}/metrics`, { timeoutMs: 3000 });
+  assert.equal(e.id, 'scrape.tls');
+});

@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { numberOk, parseFloatBytes, parseMillisTimestamp, parseSecondsTimestamp } from '../../src/scrape/numbers.js';
+
+const b = (s: string) => Buffer.from(s, 'latin1');
+const float = (s: string) => {
+  const v = parseFloatBytes(b(s), 0, s.length);
+  return numberOk ? v : 'invalid';
+};
+
+test('sample values: what Go ParseFloat (without hex and _) accepts', () => {
+  const cases: [string, number][] = [
+    ['1', 1],
+    ['-1', -1],
+    ['+1', 1],
+    ['1.5', 1.5],
+    ['.5', 0.5],
+    ['1.', 1],
+    ['0.1', 0.1],
+    ['1e3', 1000],
+    ['1E-3', 0.001],
+    ['2.478268416e+09', 2478268416],
+    ['0000000000000000000000000000000000000000001.2e-1', 0.12],
+    ['9223372036854775808', 9223372036854775808],
+    ['0.013300656000000001', 0.013300656000000001],
+    ['123456789012345678901234567890', 1.2345678901234568e29],
+    ['1e-400', 0],
+    ['+Inf', Infinity],
+    ['-Inf', -Infinity],
+    ['inf', Infinity],
+    ['INF', Infinity],
+    ['+infinity', Infinity],
+    ['-Infinity', -Infinity],
+  ];
+  for (const [s, want] of cases) assert.equal(float(s), want, s);
+  for (const s of ['NaN', 'nan', 'NAN']) assert.ok(Number.isNaN(float(s) as number), s);
+  assert.ok(Object.is(float('-0'), -0));
+});
+
+test('sample values: what JavaScript accepts and Prometheus rejects', () => {
+  for (const s of ['', ' 1', '1 ', '0x10', '0x1p-3', '0X1', '0b1', '0o1', '1_000', '1abc', '+', '-', '.', 'e5', '1e', '1e+', 'infin', '+NaN', '-nan', 'Infinityx', '1.2.3', '1e400', '-1e400', '١']) {
+    assert.equal(float(s), 'invalid', JSON.stringify(s));
+  }
+});
+
+test('0.0.4 timestamps: int64 milliseconds', () => {
+  const ms = (s: string) => parseMillisTimestamp(b(s), 0, s.length);
+  assert.equal(ms('1395066363000'), 1395066363000_000000n);
+  assert.equal(ms('-3982045'), -3982045_000000n);
+  assert.equal(ms('+5'), 5_000000n);
+  for (const s of ['', '1.5', '1e3', 'NaN', '0x10', '1_0', '9223372036854775808', '-']) assert.equal(ms(s), undefined, s);
+});
+
+test('OpenMetrics timestamps: seconds, exact to the nanosecond', () => {
+  const sec = (s: string) => parseSecondsTimestamp(b(s), 0, s.length);
+  assert.equal(sec('1'), 1_000_000_000n);
+  assert.equal(sec('000'), 0n);
+  assert.equal(sec('1.1'), 1_100_000_000n);
+  assert.equal(sec('1.5e3'), 1_500_000_000_000n);
+  assert.equal(sec('-1.1'), -1_100_000_000n);
+  assert.equal(sec('0.0000000001'), 0n);
+  assert.equal(sec('0.000000001'), 1n);
+  assert.equal(sec('1520430000.123456789'), 1520430000123456789n);
+  for (const s of ['', 'NaN', 'Inf', '-Inf', '0x1p-3', '1_2', '1.1.1', 'z', '1z', '.']) assert.equal(sec(s), undefined, s);
+});

@@ -1,0 +1,132 @@
+// Prometheus text format 0.0.4, one rule per test (as Prometheus's own parser reads it).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseError, rowsOf, tablesOf } from './helpers.js';
+
+test('samples with and without labels, HELP/TYPE, comments, blank lines', () => {
+  const text = [
+    '# HELP a_total Some help with \\\\ and \\n escapes.',
+    '# TYPE a_total counter',
+    'a_total{method="get",code="200"} 3',
+    '',
+    '# a free comment',
+    '#another comment',
+    '  b 1.5',
+    'c{} 2',
+    'd{x="1",} 4',
+    'e { x = "1" , y="2" } 5',
+    'f\t6',
+  ].join('\n');
+  assert.deepEqual(rowsOf(text), ['a_total{code="200",method="get"} 3', 'b{} 1.5', 'c{} 2', 'd{x="1"} 4', 'e{x="1",y="2"} 5', 'f{} 6']);
+});
+
+test('a last line without a newline is read', () => {
+  assert.deepEqual(rowsOf('a 1\nb 2'), ['a{} 1', 'b{} 2']);
+});
+
+test('NaN and infinities in every spelling Prometheus accepts are kept', () => {
+  const rows = rowsOf('a{v="1"} NaN\na{v="2"} +Inf\na{v="3"} -Inf\na{v="4"} inf\na{v="5"} -infinity\na{v="6"} nan\n');
+  assert.deepEqual(rows, ['a{v="1"} NaN', 'a{v="2"} Infinity', 'a{v="3"} -Infinity', 'a{v="4"} Infinity', 'a{v="5"} -Infinity', 'a{v="6"} NaN']);
+});
+
+test('timestamps are int64 milliseconds and become _time; others get the scrape time', () => {
+  assert.deepEqual(rowsOf('a 1 1395066363000\nb 2\nc 3 -1\n'), ['a{} 1 @1395066363000000000', 'b{} 2', 'c{} 3 @-1000000']);
+});
+
+test('label value escapes: \\\\ \\" \\n replaced, any other escape kept as written', () => {
+  const t = tablesOf('a{p="C:\\\\DIR\\\\F.TXT",q="say \\"hi\\"",n="x\\ny",o="\\t\\z"} 1\n')[0]!;
+  const get = (name: string) => t.column(t.columnIndex(name)).get(0);
+  assert.equal(get('p'), 'C:\\DIR\\F.TXT');
+  assert.equal(get('q'), 'say "hi"');
+  assert.equal(get('n'), 'x\ny');
+  assert.equal(get('o'), '\\t\\z');
+});
+
+test('UTF-8 label values and quoted UTF-8 metric and label names', () => {
+  assert.deepEqual(rowsOf('{"my.metric", "label.name"="ünï", code="2"} 1\n'), ['my.metric{code="2",label.name="ünï"} 1']);
+  assert.deepEqual(rowsOf('# TYPE "my.metric" gauge\n{"my.metric"} 1\n'), ['my.metric{} 1']);
+});
+
+test('histograms: buckets become the family field with le; _sum and _count keep their true values', () => {
+  const text = '# TYPE h histogram\nh_bucket{le="0.5"} 1\nh_bucket{le="+Inf"} 3\nh_sum 7.5\nh_count 3\n';
+  assert.deepEqual(rowsOf(text), ['h{le="+Inf"} 3', 'h{le="0.5"} 1', 'h_count{} 3', 'h_sum{} 7.5']);
+  // Without TYPE histogram, _bucket is just part of the name.
+  assert.deepEqual(rowsOf('x_bucket{le="1"} 1\n'), ['x_bucket{le="1"} 1']);
+});
+
+test('summaries: quantile column, _sum and _count fields', () => {
+  const text = '# TYPE s summary\ns{quantile="0.5"} 0.2\ns{quantile="0.9"} 0.7\ns_sum 10\ns_count 4\n';
+  assert.deepEqual(rowsOf(text), ['s{quantile="0.5"} 0.2', 's{quantile="0.9"} 0.7', 's_count{} 4', 's_sum{} 10']);
+});
+
+test('one table per series; group key = _measurement, _field and the label columns', () => {
+  const ts = tablesOf('a{x="1"} 1\na{x="2"} 2\na 3\n');
+  assert.equal(ts.length, 3);
+  assert.deepEqual(
+    ts.map((t) => t.key.columns.map((c) => c.name)),
+    [['_field', '_measurement'], ['_field', '_measurement', 'x'], ['_field', '_measurement', 'x']],
+  );
+  assert.deepEqual(ts[1]!.columns.map((c) => `${c.name}:${c.type}`), ['_time:time', '_measurement:string', '_field:string', '_value:float', 'url:string', 'x:string']);
+  assert.equal(ts[1]!.column(4).get(0), 'http://target/metrics');
+  assert.equal(ts[1]!.column(1).get(0), 'prometheus');
+});
+
+test('label columns are sorted by name; tables by field then labels', () => {
+  const ts = tablesOf('b{z="1",a="2"} 1\na{m="2"} 1\na{m="10"} 1\na{k="9"} 1\n');
+  assert.deepEqual(ts.map((t) => `${t.column(2).get(0)} ${t.columns.slice(5).map((c) => c.name).join(',')} ${t.columns.slice(5).map((_, i) => t.column(5 + i).get(0)).join(',')}`), [
+    'a k 9',
+    'a m 10',
+    'a m 2',
+    'b a,z 2,1',
+  ]);
+});
+
+test('a repeated series is one table; a repeated timestamp keeps the first sample', () => {
+  const ts = tablesOf('a{x="1"} 1 1000\na{x="1"} 2 2000\na{x="1"} 3 1000\n');
+  assert.equal(ts.length, 1);
+  assert.deepEqual([...ts[0]!.column(3).floats!], [1, 2]);
+  assert.deepEqual(rowsOf('a 1\na{} 2\n'), ['a{} 1']);
+});
+
+test('an empty label value means no label (as Prometheus stores it)', () => {
+  assert.deepEqual(rowsOf('a{x="",y="1"} 1\n'), ['a{y="1"} 1']);
+});
+
+test('labels named like the fixed columns are renamed exported_<name>', () => {
+  const t = tablesOf('a{url="u",_value="v",_time="t",job="j"} 1\n')[0]!;
+  assert.deepEqual(t.columns.slice(4).map((c) => c.name), ['url', 'exported__time', 'exported__value', 'exported_url', 'job']);
+  assert.equal(t.column(t.columnIndex('exported_url')).get(0), 'u');
+});
+
+test('malformed input: scrape.malformed with line and column', () => {
+  const cases: [string, string][] = [
+    ['a 1\nb\n', '2:2'], // missing value
+    ['a 1\nb x\n', '2:3'], // bad value
+    ['a 0x10\n', '1:3'],
+    ['a 1_0\n', '1:3'],
+    ['a 1 1.5\n', '1:5'], // timestamp not an integer
+    ['a 1 2 3\n', '1:7'],
+    ['1a 1\n', '1:1'],
+    ['a-b 1\n', '1:2'],
+    ['a{b} 1\n', '1:4'],
+    ['a{b="1" 1\n', '1:9'],
+    ['a{b="1\n', '1:5'],
+    ['a{b=1} 1\n', '1:5'],
+    ['a{1="1"} 1\n', '1:3'],
+    ['a{b="1",b="2"} 1\n', '1:1'],
+    ['a{b="1"}1\n', '1:9'],
+    ['# TYPE a foo\n', '1:10'],
+    ['# TYPE a\n', '1:9'],
+    ['# HELP\n', '1:7'],
+    ['ok 1\nx{y="\xff"} 1\n', '2:6'],
+    ['a 1e400\n', '1:3'],
+    ['{a="1"} 1\n', '1:1'],
+  ];
+  for (const [text, at] of cases) {
+    const body = Buffer.from(text, text.includes('\xff') ? 'latin1' : 'utf8');
+    const e = parseError(body as unknown as string);
+    assert.equal(e.id, 'scrape.malformed', text);
+    assert.equal(e.at, at, `${JSON.stringify(text)}: ${e.error.message}`);
+    assert.match(e.error.message, /^scrape http:\/\/target\/metrics: malformed Prometheus text exposition/);
+  }
+});

@@ -1,0 +1,70 @@
+// Checks before running: every problem reported at once, each with its id and span, and
+// nothing evaluated when a check fails.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runtime, spanText } from '../interpreter/flux.js';
+
+interface Case {
+  readonly name: string;
+  readonly src: string;
+  /** Every expected diagnostic as `id@l:c-l:c`, in order. */
+  readonly want: readonly string[];
+}
+
+const cases: readonly Case[] = [
+  { name: 'unknown identifier', src: 'x = y + 1', want: ['undefined.identifier@1:5-1:6'] },
+  { name: 'unknown package', src: 'import "nope/nothing"\nx = 1', want: ['import.unknownPackage@1:8-1:22'] },
+  { name: 'unknown package member', src: 'import "strings"\nx = strings.nope(v: "a")', want: ['package.unknownMember@2:13-2:17'] },
+  { name: 'unknown argument to a builtin', src: 'import "strings"\nx = strings.toUpper(v: "a", w: 1)', want: ['call.unknownArgument@2:29-2:30'] },
+  { name: 'missing argument to a builtin', src: 'import "strings"\nx = strings.toUpper()', want: ['call.missingArgument@2:5-2:22'] },
+  { name: 'missing argument to a prelude builtin', src: 'x = length()', want: ['call.missingArgument@1:5-1:13'] },
+  { name: 'unknown argument to a user function', src: 'f = (a, b=1) => a + b\nx = f(a: 1, c: 2)', want: ['call.unknownArgument@2:13-2:14'] },
+  { name: 'missing argument to a user function', src: 'f = (a, b=1) => a + b\nx = f(b: 2)', want: ['call.missingArgument@2:5-2:12'] },
+  { name: 'duplicate parameter', src: 'f = (a, b, a) => a', want: ['function.duplicateParam@1:12-1:13'] },
+  { name: 'assignment twice in one scope', src: 'x = 1\nx = 2', want: ['assign.redeclared@2:1-2:2'] },
+  { name: 'assignment twice in a block', src: 'f = () => {\n  a = 1\n  a = 2\n  return a\n}', want: ['assign.redeclared@3:3-3:4'] },
+  { name: 'return outside a function', src: 'return 1', want: ['return.outsideFunction@1:1-1:9'] },
+  { name: 'block without return', src: 'f = () => {\n  a = 1\n}', want: ['block.noReturn@1:11-3:2'] },
+  { name: 'pipe into a function without a pipe parameter', src: 'f = (a) => a\nx = 1 |> f(a: 1)', want: ['call.noPipeParameter@2:10-2:17'] },
+  { name: 'pipe into a builtin without a pipe parameter', src: 'import "strings"\nx = "a" |> strings.toUpper(v: "b")', want: ['call.noPipeParameter@2:12-2:35'] },
+  { name: 'missing field of a record literal', src: 'r = {a: 1}\nx = r.b', want: ['record.missingField@2:7-2:8'] },
+  {
+    name: 'several problems at once',
+    src: 'import "strings"\na = b\nc = strings.toUpper(x: 1)\nreturn 2\nf = (p, p) => p',
+    want: ['undefined.identifier@2:5-2:6', 'call.unknownArgument@3:21-3:22', 'call.missingArgument@3:5-3:26', 'return.outsideFunction@4:1-4:9', 'function.duplicateParam@5:9-5:10'],
+  },
+];
+
+for (const c of cases) {
+  test(`check: ${c.name}`, () => {
+    const got = runtime().check(c.src, 'test.flux').map((e) => `${e.id}@${spanText(e)}`);
+    assert.deepEqual(got, c.want);
+  });
+}
+
+const clean: readonly string[] = [
+  'fib = (n) => if n < 2 then n else fib(n: n - 1) + fib(n: n - 2)\nx = fib(n: 5)',
+  'f = (a, b=a) => a + b\nx = f(a: 1)',
+  'r = {a: 1}\nx = exists r.b',
+  'import s "strings"\nx = s.toUpper(v: "a")',
+  'option now = () => 2030-01-01T00:00:00Z\nx = now()',
+  'f = (tables=<-) => tables\nx = 1 |> f()',
+  'f = () => {\n  x = 1\n  return x\n}\nx = f()',
+  'r = {a: 1}\nx = {r with b: 2}\ny = x.b',
+];
+
+for (const src of clean) {
+  test(`check passes: ${src.replace(/\n/g, '; ')}`, () => {
+    const errs = runtime().check(src, 'test.flux');
+    assert.deepEqual(errs.map((e) => `${e.id}: ${e.message}`), []);
+  });
+}
+
+test('a program failing its checks does not run at all', async () => {
+  let sideEffect = false;
+  await assert.rejects(runtime().run('x = die(msg: "ran")\ny = nope', { name: 't.flux' }), (e: Error & { id?: string }) => {
+    sideEffect = e.id === 'die';
+    return e.id === 'undefined.identifier';
+  });
+  assert.equal(sideEffect, false);
+});

@@ -1,0 +1,135 @@
+// Outage: the server is stopped while a write is in progress and started again; the points
+// that could not be delivered are spooled (the run fails, saying so), and the next run
+// re-sends them first. Afterwards every point is in the server exactly once.
+// VictoriaMetrics keeps duplicate samples (no deduplication is configured), so "exactly
+// once" is checked strictly.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { startVictoriaMetrics, VICTORIA_METRICS_BIN } from '../support/victoria-metrics.js';
+import type { VictoriaMetrics } from '../support/victoria-metrics.js';
+import { freePort } from '../support/servers.js';
+import { requireExternal } from '../support/env.js';
+import { systemClock } from '../../src/host/clock.js';
+import { silentLogger } from '../../src/host/logger.js';
+import { nodeFileSystem } from '../../src/host/fs.js';
+import { SinkService } from '../../src/sink/service.js';
+import { parseSinkConfig } from '../../src/sink/config.js';
+import { writeTables } from '../../src/sink/write.js';
+import { DEFAULT_MAPPING } from '../../src/sink/encode.js';
+import { syntheticTables } from './synthetic.js';
+
+const skip = requireExternal('victoria-metrics (Debian package)', VICTORIA_METRICS_BIN !== undefined);
+
+function service(dataDir: string): SinkService {
+  const config = parseSinkConfig(
+    {},
+    JSON.stringify({ write: { batchSize: 100, concurrency: 1, maxRetries: 2, minRetryDelayMs: 20, maxRetryTimeMs: 500, timeoutMs: 2000 } }),
+    undefined,
+  );
+  return new SinkService({ fs: nodeFileSystem, clock: systemClock, logger: silentLogger, dataDir, config });
+}
+
+/** Every sample of `outage_*` series as `series@ms`, with how often it occurs. */
+async function counts(vm: VictoriaMetrics, expected: number): Promise<Map<string, number>> {
+  const series = await vm.waitForSeries('{__name__=~"outage_.*"}', (s) => s.reduce((a, x) => a + x.values.length, 0) >= expected);
+  const m = new Map<string, number>();
+  for (const s of series) {
+    const id = JSON.stringify(Object.entries(s.metric).sort());
+    for (const t of s.timestamps) m.set(`${id}@${t}`, (m.get(`${id}@${t}`) ?? 0) + 1);
+  }
+  return m;
+}
+
+describe('outage', { skip }, () => {
+  let vm: VictoriaMetrics;
+  let dataDir: string;
+  before(async () => {
+    vm = await startVictoriaMetrics();
+    dataDir = mkdtempSync(join(tmpdir(), 'promflux-outage-'));
+  });
+  after(async () => {
+    await vm?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('server stopped mid-write: spooled, re-sent by the next run, every point exactly once', async () => {
+    const target = { url: vm.url, token: '', org: 'o', bucket: 'b' };
+    // Run 1: 20 tables of 50 points (10 batches of 100); the server stops after the 6th table.
+    const svc1 = service(dataDir);
+    const p1 = await svc1.pipelineFor(target);
+    const run1 = syntheticTables({ measurement: 'outage', tables: 20, rows: 50, startNs: 1_600_000_000_000_000_000n });
+    async function* stopping() {
+      let i = 0;
+      for (const t of run1) {
+        if (i++ === 6) await vm.pause();
+        yield t;
+      }
+    }
+    const r1 = await writeTables(p1, stopping(), DEFAULT_MAPPING);
+    assert.ok(r1.outcome.written >= 200, `written before the outage: ${r1.outcome.written}`);
+    assert.ok(r1.outcome.spooled > 0, 'some points were spooled');
+    assert.equal(r1.outcome.written + r1.outcome.spooled, 1000);
+    assert.equal(r1.outcome.dropped, 0);
+    await svc1.close();
+
+    // The server comes back; run 2 (a new process: new service, same data directory).
+    await vm.start();
+    const svc2 = service(dataDir);
+    const p2 = await svc2.pipelineFor(target);
+    const run2 = syntheticTables({ measurement: 'outage', tables: 2, rows: 50, startNs: 1_700_000_000_000_000_000n });
+    const r2 = await writeTables(p2, run2, DEFAULT_MAPPING);
+    await svc2.close();
+    assert.equal(r2.outcome.resent, r1.outcome.spooled);
+    assert.equal(r2.outcome.written, 100);
+    assert.equal(r2.outcome.spooled, 0);
+
+    const got = await counts(vm, 1100);
+    assert.equal(got.size, 1100, 'every point present');
+    const dup = [...got.entries()].filter(([, n]) => n !== 1);
+    assert.deepEqual(dup, [], 'no point twice');
+  });
+
+  it('kill -9 after spooling: a new process re-sends the spool (nothing acknowledged is lost)', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const dir = join(dataDir, 'crash');
+    // A child process writes to a server that is not there yet, spools, and is killed.
+    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./fixtures/spool-child.ts', import.meta.url).pathname, url, dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`child did not spool in time: ${out}`)), 30_000);
+      child.stdout.on('data', () => {
+        if (out.includes('SPOOLED')) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`child exited early (${code}): ${out}`)));
+    });
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const spooled = Number(/SPOOLED (\d+)/.exec(out)![1]);
+    assert.equal(spooled, 300);
+
+    const vm2 = await startVictoriaMetrics({ port });
+    try {
+      const svc = service(dir);
+      const p = await svc.pipelineFor({ url, token: '', org: 'o', bucket: 'b' });
+      const r = await writeTables(p, [], DEFAULT_MAPPING);
+      await svc.close();
+      assert.equal(r.outcome.resent, 300);
+      const series = await vm2.waitForSeries('{__name__=~"crash_.*"}', (s) => s.reduce((a, x) => a + x.values.length, 0) >= 300);
+      assert.equal(series.reduce((a, x) => a + x.values.length, 0), 300);
+    } finally {
+      await vm2.stop();
+    }
+  });
+});

@@ -1,0 +1,238 @@
+// The `to` builtin (src/stdlib/influxdata/influxdb/to.ts) called as the runtime calls it:
+// every parameter error (id and span), the pass-through of tables, the side effect that
+// writes even when the result is unused, and errors that never show the token.
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import { to } from '../../src/stdlib/influxdata/influxdb/to.js';
+import type { NativeContext } from '../../src/runtime/builtin-api.js';
+import { FluxError } from '../../src/errors/index.js';
+import type { Span } from '../../src/errors/index.js';
+import { systemClock } from '../../src/host/clock.js';
+import { silentLogger } from '../../src/host/logger.js';
+import type { Logger } from '../../src/host/logger.js';
+import { TableBuilder, collectTables, streamOf } from '../../src/table/index.js';
+import type { TableStream } from '../../src/table/index.js';
+import { ArrayValue, Time } from '../../src/values/value.js';
+import type { FunctionValue, Value } from '../../src/values/value.js';
+import { syntheticTables } from './synthetic.js';
+import { startVictoriaMetrics, VICTORIA_METRICS_BIN } from '../support/victoria-metrics.js';
+import type { VictoriaMetrics } from '../support/victoria-metrics.js';
+import { requireExternal } from '../support/env.js';
+
+const SPAN: Span = { start: { line: 3, column: 5, offset: 40 }, end: { line: 3, column: 60, offset: 95 } };
+
+interface FakeCtx extends NativeContext {
+  effects: (() => Promise<unknown>)[];
+  warnings: string[];
+  closeServices(): Promise<void>;
+}
+
+function fakeCtx(dataDir: string): FakeCtx {
+  const services = new Map<string, unknown>();
+  const effects: (() => Promise<unknown>)[] = [];
+  const warnings: string[] = [];
+  const logger: Logger = { ...silentLogger, warn: (m) => warnings.push(m) };
+  return {
+    name: 'to',
+    span: SPAN,
+    source: 'test.flux',
+    now: () => new Time(0n),
+    option: () => undefined,
+    clock: systemClock,
+    logger,
+    signal: new AbortController().signal,
+    dataDir,
+    addSideEffect: (e) => effects.push(e),
+    addResult: () => {},
+    services: {
+      get<T>(key: string, create: () => T): T {
+        if (!services.has(key)) services.set(key, create());
+        return services.get(key) as T;
+      },
+    },
+    effects,
+    warnings,
+    async closeServices() {
+      for (const s of [...services.values()].reverse()) await (s as { close?: () => Promise<void> }).close?.();
+    },
+  };
+}
+
+const tables = (n = 2): TableStream => streamOf([...syntheticTables({ measurement: 'tobuiltin', tables: n, rows: 10, startNs: 1_600_000_000_000_000_000n })]);
+
+function args(o: Record<string, Value>): Map<string, Value> {
+  return new Map(Object.entries({ tables: tables(), ...o }));
+}
+
+function assertFluxError(fn: () => unknown, id: string): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof FluxError, String(e));
+    assert.equal(e.id, id);
+    assert.deepEqual(e.span, SPAN);
+    return true;
+  });
+}
+
+const savedEnv = { ...process.env };
+let dataDir: string;
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'promflux-to-'));
+  // No default destination from the developer's environment or config file.
+  delete process.env.INFLUX_HOST;
+  delete process.env.INFLUX_TOKEN;
+  delete process.env.INFLUX_ORG;
+  process.env.PROMFLUX_CONFIG = join(dataDir, 'no-config.json');
+});
+afterEach(() => {
+  process.env = { ...savedEnv };
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('to() parameters', () => {
+  const fieldFnWithoutR: FunctionValue = { kind: 'function', name: 'f', params: [{ name: 'x', optional: false, pipe: false }], call: () => null };
+  const cases: { name: string; args: Record<string, Value>; id: string }[] = [
+    { name: 'neither bucket nor bucketID', args: { host: 'http://127.0.0.1:1', token: 't' }, id: 'to.bucketRequired' },
+    { name: 'both bucket and bucketID', args: { bucket: 'b', bucketID: '0123', host: 'http://127.0.0.1:1', token: 't' }, id: 'to.bucketConflict' },
+    { name: 'empty bucket', args: { bucket: '' }, id: 'to.bucketRequired' },
+    { name: 'both org and orgID', args: { bucket: 'b', org: 'o', orgID: '0123' }, id: 'to.orgConflict' },
+    { name: 'host without token', args: { bucket: 'b', host: 'http://127.0.0.1:8086' }, id: 'to.tokenRequired' },
+    { name: 'host not a URL', args: { bucket: 'b', host: 'localhost:8086', token: 't' }, id: 'to.invalidHost' },
+    { name: 'host of another scheme', args: { bucket: 'b', host: 'udp://127.0.0.1:8089', token: 't' }, id: 'to.invalidHost' },
+    { name: 'empty timeColumn', args: { bucket: 'b', timeColumn: '' }, id: 'to.emptyColumnName' },
+    { name: 'empty measurementColumn', args: { bucket: 'b', measurementColumn: '' }, id: 'to.emptyColumnName' },
+    { name: 'tagColumns naming the time column', args: { bucket: 'b', tagColumns: new ArrayValue(['host', '_time']) }, id: 'to.tagColumnConflict' },
+    { name: 'tagColumns with a non-string', args: { bucket: 'b', tagColumns: new ArrayValue(['host', 1n]) }, id: 'to.argumentType' },
+    { name: 'fieldFn without r', args: { bucket: 'b', fieldFn: fieldFnWithoutR }, id: 'to.fieldFnParams' },
+  ];
+  for (const c of cases) {
+    it(c.name, () => assertFluxError(() => to(args(c.args), fakeCtx(dataDir)), c.id));
+  }
+
+  it('no host and nothing configured: the run fails saying how to configure one', async () => {
+    const ctx = fakeCtx(dataDir);
+    const out = to(args({ bucket: 'b' }), ctx) as TableStream;
+    assert.equal(ctx.effects.length, 1);
+    await assert.rejects(ctx.effects[0]!(), (e: unknown) => e instanceof FluxError && e.id === 'to.noDestination' && /INFLUX_HOST/.test(e.message));
+    await assert.rejects(collectTables(out), (e: unknown) => e instanceof FluxError && e.id === 'to.noDestination');
+  });
+
+  it('a URL with credentials and the token never appear in errors', () => {
+    const ctx = fakeCtx(dataDir);
+    assert.throws(
+      () => to(args({ host: 'ftp://user:hunter2@example.com', token: 'tok-s3cret', bucketID: 'x', bucket: 'y' }), ctx),
+      (e: unknown) => e instanceof FluxError && !/hunter2|s3cret/.test(e.message),
+    );
+    assert.throws(
+      () => to(args({ host: 'ftp://user:hunter2@example.com', token: 'tok-s3cret', bucket: 'y' }), ctx),
+      (e: unknown) => e instanceof FluxError && e.id === 'to.invalidHost' && !/hunter2|s3cret/.test(e.message),
+    );
+  });
+});
+
+describe('to() refused writes', () => {
+  let server: Server;
+  let url: string;
+  before(async () => {
+    server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (req.url === '/ping') {
+          res.writeHead(204, { 'x-influxdb-version': 'v2.7.1' });
+          res.end();
+          return;
+        }
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ code: 'unauthorized', message: 'unauthorized access' }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  after(() => new Promise((r) => server.close(r)));
+
+  it('401: fails fast with the server message, code unauthenticated, no token in the message', async () => {
+    const ctx = fakeCtx(dataDir);
+    to(args({ bucket: 'b', org: 'o', host: url, token: 'tok-s3cret' }), ctx);
+    await assert.rejects(ctx.effects[0]!(), (e: unknown) => {
+      assert.ok(e instanceof FluxError);
+      assert.equal(e.id, 'to.writeRejected');
+      assert.equal(e.code, 'unauthenticated');
+      assert.deepEqual(e.span, SPAN);
+      assert.match(e.message, /unauthorized access/);
+      assert.doesNotMatch(e.message, /s3cret/);
+      return true;
+    });
+    await ctx.closeServices();
+  });
+});
+
+describe('to() against VictoriaMetrics', { skip: requireExternal('victoria-metrics (Debian package)', VICTORIA_METRICS_BIN !== undefined) }, () => {
+  let vm: VictoriaMetrics;
+  before(async () => {
+    vm = await startVictoriaMetrics();
+  });
+  after(async () => {
+    await vm?.stop();
+  });
+
+  it('passes its input tables through unchanged and writes them', async () => {
+    const ctx = fakeCtx(dataDir);
+    const input = [...syntheticTables({ measurement: 'passthrough', tables: 3, rows: 4, startNs: 1_600_000_000_000_000_000n })];
+    const out = to(new Map<string, Value>([['tables', streamOf(input)], ['bucket', 'b'], ['host', vm.url], ['token', '']]), ctx) as TableStream;
+    const [read] = await Promise.all([collectTables(out), ...ctx.effects.map((e) => e())]);
+    assert.equal(read.length, 3);
+    read.forEach((t, i) => assert.equal(t, input[i]));
+    await ctx.closeServices();
+    const series = await vm.waitForSeries('{__name__="passthrough_value"}', (s) => s.length === 3);
+    assert.equal(series.reduce((a, s) => a + s.values.length, 0), 12);
+  });
+
+  it('writes even when its result is never read (the side effect), reporting skips once', async () => {
+    const ctx = fakeCtx(dataDir);
+    const b = new TableBuilder(
+      [
+        { name: '_time', type: 'time' },
+        { name: '_measurement', type: 'string' },
+        { name: '_field', type: 'string' },
+        { name: '_value', type: 'float' },
+        { name: 'host', type: 'string' },
+        { name: 'extra', type: 'string' },
+      ],
+      [],
+    );
+    const rows: [bigint | null, number][] = [[1n, 1], [2n, NaN], [null, 3], [4n, Infinity], [null, 5], [6n, 6]];
+    for (const [t, v] of rows) {
+      if (t === null) b.appendNull(0);
+      else b.appendTime(0, 1_600_000_000_000_000_000n + t * 1_000_000n);
+      b.appendString(1, 'unread');
+      b.appendString(2, 'value');
+      b.appendFloat(3, v);
+      b.appendString(4, 'h1');
+      b.appendString(5, 'not a tag');
+    }
+    to(new Map<string, Value>([['tables', streamOf([b.build()])], ['bucket', 'b'], ['host', vm.url], ['token', ''], ['tagColumns', new ArrayValue(['host'])]]), ctx);
+    for (const e of ctx.effects) await e();
+    await ctx.closeServices();
+    const series = await vm.waitForSeries('{__name__="unread_value"}', (s) => s.reduce((a, x) => a + x.values.length, 0) >= 2);
+    assert.deepEqual(series.map((s) => s.metric), [{ __name__: 'unread_value', host: 'h1' }]);
+    assert.deepEqual(series[0]!.values, [1, 6]);
+    assert.equal(ctx.warnings.length, 1, 'skips are reported once');
+    assert.match(ctx.warnings[0]!, /skipped 4 rows \(2 with a null _time, 2 with no field left\); dropped 2 NaN or infinite field values/);
+  });
+
+  it('uses INFLUX_HOST / INFLUX_TOKEN when no host is given', async () => {
+    process.env.INFLUX_HOST = vm.url;
+    process.env.INFLUX_TOKEN = '';
+    const ctx = fakeCtx(dataDir);
+    to(new Map<string, Value>([['tables', tables(1)], ['bucket', 'b']]), ctx);
+    for (const e of ctx.effects) await e();
+    await ctx.closeServices();
+    const series = await vm.waitForSeries('{__name__="tobuiltin_value"}');
+    assert.equal(series.length, 1);
+  });
+});

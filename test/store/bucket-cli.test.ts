@@ -1,0 +1,62 @@
+// `promflux bucket list|create|delete`, run in-process through the CLI entry point.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { memoryIO } from '../../src/cli/io.js';
+import { parseRetention, formatRetention } from '../../src/cli/commands/bucket.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'promflux-bucket-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(...args: string[]) {
+  const io = memoryIO('', { PROMFLUX_DATA: dir });
+  const code = await main(args, io);
+  return { code, out: io.out, err: io.err };
+}
+
+test('create, list (with the store path and size) and delete buckets', async () => {
+  let r = await cli('bucket', 'list');
+  assert.equal(r.code, 0);
+  assert.match(r.out, new RegExp(`^store: ${join(dir, 'store').replace(/[/\\.]/g, '\\$&')} \\(`));
+  assert.match(r.out, /no buckets/);
+  r = await cli('bucket', 'create', 'metrics', '--retention', '7d');
+  assert.equal(r.code, 0, r.err);
+  r = await cli('bucket', 'create', 'forever', '--retention', 'inf');
+  assert.equal(r.code, 0, r.err);
+  r = await cli('bucket', 'list');
+  assert.match(r.out, /^forever\s+forever\s+0\s+0\s+/m);
+  assert.match(r.out, /^metrics\s+1w\s+0\s+0\s+/m);
+  r = await cli('bucket', 'list', '--json');
+  const json = JSON.parse(r.out) as { path: string; buckets: { name: string; retentionNs: string }[] };
+  assert.equal(json.path, join(dir, 'store'));
+  assert.deepEqual(json.buckets.map((b) => [b.name, b.retentionNs]), [['forever', '0'], ['metrics', String(7n * 86_400_000_000_000n)]]);
+  r = await cli('bucket', 'create', 'metrics');
+  assert.equal(r.code, 1);
+  assert.match(r.err, /already exists/);
+  r = await cli('bucket', 'delete', 'metrics');
+  assert.equal(r.code, 0);
+  r = await cli('bucket', 'delete', 'metrics');
+  assert.equal(r.code, 1);
+  assert.match(r.err, /not found/);
+  r = await cli('bucket', 'list', '--data', join(dir, 'elsewhere'));
+  assert.match(r.out, /no buckets/);
+});
+
+test('a bad retention is a usage error (exit 2)', async () => {
+  const r = await cli('bucket', 'create', 'x', '--retention', '3 days');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /invalid --retention/);
+});
+
+test('retention parsing and formatting', () => {
+  assert.equal(parseRetention('30d'), 30n * 86_400_000_000_000n);
+  assert.equal(parseRetention('1h30m'), 5_400_000_000_000n);
+  assert.equal(parseRetention('inf'), 0n);
+  assert.equal(parseRetention('1mo'), undefined);
+  assert.equal(parseRetention(''), undefined);
+  assert.equal(formatRetention(5_400_000_000_000n), '1h30m');
+  assert.equal(formatRetention(0n), 'forever');
+});

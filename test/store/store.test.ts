@@ -1,0 +1,395 @@
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore, BatchBuilder, NS_PER_DAY, NS_PER_HOUR } from '../../src/store/index.js';
+import type { SeriesBatch, SeriesData, StorePredicate, Store, FieldType } from '../../src/store/index.js';
+import { nodeFileSystem } from '../../src/host/fs.js';
+import { silentLogger } from '../../src/host/logger.js';
+import type { Clock } from '../../src/host/clock.js';
+import { systemClock } from '../../src/host/clock.js';
+import { UInt } from '../../src/values/value.js';
+import { FluxError } from '../../src/errors/index.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'promflux-store-'));
+  dirs.push(d);
+  return d;
+}
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A clock that moves only when told. */
+function manualClock(start: bigint): Clock & { set(ns: bigint): void } {
+  let now = start;
+  return {
+    nowNanos: () => now,
+    monotonicMs: () => Number(now / 1_000_000n),
+    setTimer: () => ({ cancel() {} }),
+    sleep: () => Promise.resolve(),
+    set(ns: bigint) {
+      now = ns;
+    },
+  };
+}
+
+function newStore(dir = tempDir(), clock: Clock = systemClock, extra: Partial<Parameters<typeof openStore>[0]> = {}): Store {
+  return openStore({ dir, fs: nodeFileSystem, clock, logger: silentLogger, ...extra });
+}
+
+async function readAll(store: Store, bucket: string, opts: Parameters<Store['read']>[1] = {}): Promise<SeriesData[]> {
+  const out: SeriesData[] = [];
+  for await (const s of store.read(bucket, opts)) out.push(s);
+  return out;
+}
+
+/** Flatten to comparable rows. */
+function rows(series: readonly SeriesData[]): string[] {
+  const out: string[] = [];
+  for (const s of series) {
+    for (let i = 0; i < s.times.length; i++) {
+      const v = s.values[i]!;
+      out.push(`${s.measurement}|${s.field}|${JSON.stringify(s.tags)}|${s.type}|${s.times[i]}|${typeof v === 'number' ? Object.is(v, -0) ? '-0' : String(v) : String(v)}`);
+    }
+  }
+  return out.sort();
+}
+
+const T0 = 1_700_000_000_000_000_000n;
+
+describe('round trip', () => {
+  test('every field type, exact times and tags with special characters', async () => {
+    const store = newStore(undefined, manualClock(T0));
+    await store.createBucket('types', { retentionNs: 0n });
+    const tags: [string, string][] = [
+      ['host', 'a b,c=d"e\\f'],
+      ['emoji', '🚀 ünïcødé'],
+      ['empty', ''],
+      ['nl', 'line\nbreak\ttab'],
+    ];
+    const b = new BatchBuilder();
+    const floats = [0, -0, 0.1, -1.5, 1e300, 5e-324, Number.MAX_VALUE, NaN, Infinity, -Infinity, 123456.789];
+    floats.forEach((f, i) => b.add('m,x y=z', tags, 'f', T0 + BigInt(i), f));
+    const ints = [0n, -1n, 9223372036854775807n, -9223372036854775808n, 42n];
+    ints.forEach((v, i) => b.add('m,x y=z', tags, 'i', T0 + BigInt(i) * 1_000_000_007n, v));
+    const uints = [0n, 18446744073709551615n, 1n];
+    uints.forEach((v, i) => b.add('m,x y=z', tags, 'u', T0 - BigInt(i) * 3n, new UInt(v)));
+    [true, false, true].forEach((v, i) => b.add('m,x y=z', tags, 'b', T0 + BigInt(i), v));
+    ['', 'plain', 'quote " and \\ and \n', '😀'.repeat(100)].forEach((v, i) => b.add('m,x y=z', tags, 's', T0 + BigInt(i), v));
+    // times far apart (more than 2^51 ns between points) and before the epoch
+    b.add('wide', [], 'f', -5_000_000_000_000_000_000n, 1);
+    b.add('wide', [], 'f', 9_000_000_000_000_000_000n, 2);
+    await store.write('types', b.build());
+    const got = await readAll(store, 'types');
+    const byField = new Map(got.map((s) => [s.measurement + '.' + s.field, s]));
+    const f = byField.get('m,x y=z.f')!;
+    assert.equal(f.type, 'float');
+    assert.deepEqual(
+      [...f.values].map((v) => (Object.is(v, -0) ? '-0' : String(v))),
+      floats.map((v) => (Object.is(v, -0) ? '-0' : String(v))),
+    );
+    assert.deepEqual([...f.times], floats.map((_, i) => T0 + BigInt(i)));
+    assert.deepEqual(
+      f.tags,
+      [...tags].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+    );
+    const i = byField.get('m,x y=z.i')!;
+    assert.equal(i.type, 'int');
+    assert.deepEqual([...i.values], ints);
+    assert.deepEqual([...i.times], ints.map((_, k) => T0 + BigInt(k) * 1_000_000_007n));
+    const u = byField.get('m,x y=z.u')!;
+    assert.equal(u.type, 'uint');
+    assert.deepEqual([...u.values], [...uints].reverse());
+    assert.deepEqual([...u.times], [T0 - 6n, T0 - 3n, T0]);
+    const bo = byField.get('m,x y=z.b')!;
+    assert.equal(bo.type, 'bool');
+    assert.deepEqual([...bo.values], [1, 0, 1]);
+    const st = byField.get('m,x y=z.s')!;
+    assert.equal(st.type, 'string');
+    assert.deepEqual(st.values, ['', 'plain', 'quote " and \\ and \n', '😀'.repeat(100)]);
+    assert.deepEqual([...byField.get('wide.f')!.times], [-5_000_000_000_000_000_000n, 9_000_000_000_000_000_000n]);
+    await store.close();
+    // A second store instance (a fresh process's view) reads the same.
+    const again = newStore(store.dir, manualClock(T0));
+    assert.deepEqual(rows(await readAll(again, 'types')), rows(got));
+  });
+
+  test('the same time written twice keeps the last value, also across writes and after compaction', async () => {
+    const store = newStore(undefined, manualClock(T0), { compactionFanIn: 2, graceMs: 0 });
+    const w = (v: number) => store.write('b', [{ measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0, T0), values: Float64Array.of(v - 1, v) }]);
+    await w(1);
+    await w(2);
+    await w(3);
+    assert.deepEqual([...(await readAll(store, 'b'))[0]!.values], [3]);
+    await store.maintain();
+    assert.deepEqual([...(await readAll(store, 'b'))[0]!.values], [3]);
+  });
+
+  test('a field type conflict is rejected with store.fieldTypeConflict and writes nothing', async () => {
+    const store = newStore(undefined, manualClock(T0));
+    await store.write('b', [{ measurement: 'm', tags: [['t', 'x']], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) }]);
+    await assert.rejects(
+      store.write('b', [
+        { measurement: 'other', tags: [], field: 'g', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) },
+        { measurement: 'm', tags: [['t', 'x']], field: 'f', type: 'int', times: BigInt64Array.of(T0 + 1n), values: BigInt64Array.of(1n) },
+      ]),
+      (e: unknown) => e instanceof FluxError && e.id === 'store.fieldTypeConflict',
+    );
+    const got = await readAll(store, 'b');
+    assert.deepEqual(got.map((s) => s.measurement), ['m']);
+    // a fresh process learns the types from disk
+    const again = newStore(store.dir, manualClock(T0));
+    await assert.rejects(
+      again.write('b', [{ measurement: 'm', tags: [['t', 'x']], field: 'f', type: 'string', times: BigInt64Array.of(T0), values: ['s'] }]),
+      (e: unknown) => e instanceof FluxError && e.id === 'store.fieldTypeConflict',
+    );
+  });
+
+  test('tag keys starting with _ and duplicate tags are rejected', async () => {
+    const store = newStore(undefined, manualClock(T0));
+    await assert.rejects(
+      store.write('b', [{ measurement: 'm', tags: [['_x', '1']], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) }]),
+      (e: unknown) => e instanceof FluxError && e.id === 'store.invalidTag',
+    );
+    await assert.rejects(
+      store.write('b', [{ measurement: 'm', tags: [['a', '1'], ['a', '2']], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) }]),
+      (e: unknown) => e instanceof FluxError && e.id === 'store.duplicateTag',
+    );
+  });
+});
+
+describe('buckets', () => {
+  test('create, list, delete; unknown buckets are store.bucketNotFound', async () => {
+    const store = newStore(undefined, manualClock(T0));
+    await store.createBucket('weird/name..', { retentionNs: 2n * NS_PER_HOUR });
+    await assert.rejects(store.createBucket('weird/name..'), (e: unknown) => e instanceof FluxError && e.id === 'store.bucketExists');
+    await store.write('auto', [{ measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) }]);
+    const list = await store.buckets();
+    assert.deepEqual(list.map((b) => [b.name, b.retentionNs, b.points]), [
+      ['auto', 30n * NS_PER_DAY, 1],
+      ['weird/name..', 2n * NS_PER_HOUR, 0],
+    ]);
+    assert.ok(list[0]!.bytes > 0);
+    await store.deleteBucket('weird/name..');
+    assert.deepEqual((await store.buckets()).map((b) => b.name), ['auto']);
+    await assert.rejects(store.deleteBucket('nope'), (e: unknown) => e instanceof FluxError && e.id === 'store.bucketNotFound');
+    await assert.rejects(readAll(store, 'nope'), (e: unknown) => e instanceof FluxError && e.id === 'store.bucketNotFound');
+    await assert.rejects(store.createBucket(''), (e: unknown) => e instanceof FluxError && e.id === 'store.invalidBucket');
+  });
+});
+
+describe('range', () => {
+  test('start is inclusive, stop is exclusive', async () => {
+    const store = newStore(undefined, manualClock(T0));
+    const times = BigInt64Array.from({ length: 10 }, (_, i) => T0 + BigInt(i) * 10n);
+    await store.write('b', [{ measurement: 'm', tags: [], field: 'f', type: 'int', times, values: BigInt64Array.from(times, (t) => t - T0) }]);
+    const ts = async (start: bigint, stop: bigint) => (await readAll(store, 'b', { start, stop })).flatMap((s) => [...s.values].map(Number));
+    assert.deepEqual(await ts(T0 + 20n, T0 + 50n), [20, 30, 40]);
+    assert.deepEqual(await ts(T0 + 19n, T0 + 51n), [20, 30, 40, 50]);
+    assert.deepEqual(await ts(T0 + 21n, T0 + 30n), []);
+    assert.deepEqual(await ts(T0 + 90n, T0 + 91n), [90]);
+    assert.deepEqual(await ts(T0 + 90n, T0 + 90n), []);
+    assert.deepEqual(await ts(T0 - 1000n, T0 + 1n), [0]);
+  });
+});
+
+// ---- pushdown correctness: the store's answer equals filtering every row by hand ----
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** Reference row semantics (Flux's three-valued logic), independent of src/store/predicate.ts. */
+function evalRow(p: StorePredicate, row: Record<string, unknown>): boolean | null {
+  switch (p.kind) {
+    case 'true':
+      return true;
+    case 'and': {
+      const r = p.operands.map((o) => evalRow(o, row));
+      return r.includes(false) ? false : r.includes(null) ? null : true;
+    }
+    case 'or': {
+      const r = p.operands.map((o) => evalRow(o, row));
+      return r.includes(true) ? true : r.includes(null) ? null : false;
+    }
+    case 'not': {
+      const r = evalRow(p.operand, row);
+      return r === null ? null : !r;
+    }
+    case 'tag': {
+      const v = row[p.key];
+      if (typeof v !== 'string') return null;
+      if (p.op === '==') return v === p.value;
+      if (p.op === '!=') return v !== p.value;
+      const m = (p.value as RegExp).test(v);
+      return p.op === '=~' ? m : !m;
+    }
+    case 'value': {
+      const v = row._value as number | string | boolean;
+      const l = p.value as number | string | boolean;
+      if (typeof v !== typeof l) return false;
+      switch (p.op) {
+        case '==':
+          return v === l;
+        case '!=':
+          return v !== l;
+        case '<':
+          return v < l;
+        case '<=':
+          return v <= l;
+        case '>':
+          return v > l;
+        case '>=':
+          return v >= l;
+      }
+    }
+  }
+}
+
+describe('pushdown', () => {
+  test('the same rows with and without pushdown on random data and random predicates', async () => {
+    const rand = rng(7);
+    const store = newStore(undefined, manualClock(T0 + 1000n * 1_000_000_000n), { compactionFanIn: 3, graceMs: 0 });
+    const pick = <T>(a: readonly T[]) => a[Math.floor(rand() * a.length)]!;
+    const hosts = ['a', 'b', 'c', 'd'];
+    const regions = ['eu', 'us'];
+    const allRows: Record<string, unknown>[] = [];
+    for (let batch = 0; batch < 8; batch++) {
+      const series: SeriesBatch[] = [];
+      for (let k = 0; k < 12; k++) {
+        const measurement = pick(['cpu', 'mem', 'disk']);
+        const tags: [string, string][] = [['host', pick(hosts)]];
+        if (rand() < 0.6) tags.push(['region', pick(regions)]);
+        const type: FieldType = measurement === 'disk' ? 'string' : 'float';
+        const field = type === 'string' ? 'state' : pick(['usage', 'idle']);
+        const n = 1 + Math.floor(rand() * 20);
+        const times = BigInt64Array.from({ length: n }, () => T0 + BigInt(Math.floor(rand() * 1000)) * 1_000_000_000n);
+        const values = type === 'string' ? Array.from({ length: n }, () => pick(['ok', 'full', 'ro'])) : Float64Array.from({ length: n }, () => Math.round(rand() * 100) / 4);
+        series.push({ measurement, tags, field, type, times, values });
+      }
+      await store.write('r', series);
+    }
+    // Reference: every row (as read without pushdown: no predicate, no range).
+    const everything = await readAll(store, 'r');
+    for (const s of everything) {
+      for (let i = 0; i < s.times.length; i++) {
+        allRows.push({ _measurement: s.measurement, _field: s.field, ...Object.fromEntries(s.tags), _time: s.times[i], _value: s.values[i], _type: s.type });
+      }
+    }
+    const rowKey = (r: Record<string, unknown>) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+    const genPred = (depth: number): StorePredicate => {
+      const r = rand();
+      if (depth > 0 && r < 0.3) return { kind: pick(['and', 'or'] as const), operands: [genPred(depth - 1), genPred(depth - 1)] };
+      if (depth > 0 && r < 0.38) return { kind: 'not', operand: genPred(depth - 1) };
+      if (r < 0.55) return { kind: 'tag', key: '_measurement', op: pick(['==', '!='] as const), value: pick(['cpu', 'mem', 'disk']) };
+      if (r < 0.65) return { kind: 'tag', key: '_field', op: pick(['==', '!='] as const), value: pick(['usage', 'idle', 'state']) };
+      if (r < 0.75) return { kind: 'tag', key: pick(['host', 'region']), op: pick(['==', '!='] as const), value: pick([...hosts, ...regions]) };
+      if (r < 0.82) return { kind: 'tag', key: pick(['host', 'region']), op: pick(['=~', '!~'] as const), value: pick([/^[ab]$/, /u/, /^$/]) };
+      if (r < 0.93) return { kind: 'value', op: pick(['==', '!=', '<', '<=', '>', '>='] as const), value: Math.round(rand() * 100) / 4 };
+      return { kind: 'value', op: pick(['==', '!='] as const), value: pick(['ok', 'full']) };
+    };
+    const check = async (label: string) => {
+      for (let q = 0; q < 60; q++) {
+        const pred = genPred(2);
+        const a = T0 + BigInt(Math.floor(rand() * 1100) - 50) * 1_000_000_000n;
+        const b = a + BigInt(Math.floor(rand() * 600)) * 1_000_000_000n;
+        const got = await readAll(store, 'r', { start: a, stop: b, predicate: pred });
+        const gotRows = got
+          .flatMap((s) => [...s.times].map((t, i) => ({ _measurement: s.measurement, _field: s.field, ...Object.fromEntries(s.tags), _time: t, _value: s.values[i], _type: s.type })))
+          .map(rowKey)
+          .sort();
+        const want = allRows.filter((r) => (r._time as bigint) >= a && (r._time as bigint) < b && evalRow(pred, r) === true).map(rowKey).sort();
+        assert.deepEqual(gotRows, want, `${label} query ${q}: ${JSON.stringify(pred, (_k, v) => (v instanceof RegExp ? String(v) : v))}`);
+      }
+    };
+    await check('before compaction');
+    await store.maintain();
+    await check('after compaction');
+  });
+
+  test('a one-series query reads a small fraction of the bytes', async () => {
+    const store = newStore(undefined, manualClock(T0));
+    const series: SeriesBatch[] = [];
+    for (let k = 0; k < 500; k++) {
+      const times = BigInt64Array.from({ length: 200 }, (_, i) => T0 + BigInt(i) * 10_000_000_000n);
+      series.push({ measurement: 'm', tags: [['id', String(k)]], field: 'v', type: 'float', times, values: Float64Array.from(times, (_, i) => Math.sin(i + k)) });
+    }
+    await store.write('big', series);
+    const stats = { segmentsConsidered: 0, segmentsOpened: 0, seriesMatched: 0, bytesRead: 0, pointsReturned: 0 };
+    const got: SeriesData[] = [];
+    for await (const s of store.read('big', { predicate: { kind: 'tag', key: 'id', op: '==', value: '42' } }, stats)) got.push(s);
+    assert.equal(got.length, 1);
+    assert.equal(stats.pointsReturned, 200);
+    const total = await store.size();
+    assert.ok(stats.bytesRead * 10 < total, `read ${stats.bytesRead} of ${total} bytes`);
+  });
+});
+
+describe('retention and compaction', () => {
+  test('expired data disappears from reads at once and from disk on maintenance; writers are not blocked', async () => {
+    const clock = manualClock(T0);
+    const store = newStore(undefined, clock, { graceMs: 0, autoMaintain: false });
+    await store.createBucket('short', { retentionNs: NS_PER_HOUR });
+    const pt = (t: bigint, v: number): SeriesBatch => ({ measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(t), values: Float64Array.of(v) });
+    await store.write('short', [pt(T0 - 30n * 60_000_000_000n, 1)]); // 30 min old
+    await store.write('short', [pt(T0, 2)]);
+    // too old already: dropped at write time
+    await store.write('short', [pt(T0 - 2n * NS_PER_HOUR, 0)]);
+    assert.deepEqual((await readAll(store, 'short')).flatMap((s) => [...s.values]), [1, 2]);
+    clock.set(T0 + 45n * 60_000_000_000n); // the first point is now 75 min old
+    assert.deepEqual((await readAll(store, 'short')).flatMap((s) => [...s.values]), [2]);
+    clock.set(T0 + 3n * NS_PER_HOUR);
+    const before = readdirSync(join(store.dir, 'buckets', 'short')).filter((f) => f.endsWith('.seg')).length;
+    assert.ok(before >= 1);
+    // maintenance and a write running at the same time both succeed
+    await Promise.all([store.maintain('short'), store.write('short', [pt(T0 + 3n * NS_PER_HOUR, 3)])]);
+    await store.maintain('short');
+    assert.deepEqual((await readAll(store, 'short')).flatMap((s) => [...s.values]), [3]);
+    const files = readdirSync(join(store.dir, 'buckets', 'short')).filter((f) => f.endsWith('.seg'));
+    assert.equal(files.length, 1, `files left: ${files.join(', ')}`);
+  });
+
+  test('many small writes compact so the file count stays bounded and data stays the same', async () => {
+    const clock = manualClock(T0);
+    const store = newStore(undefined, clock, { graceMs: 0, compactionFanIn: 4 });
+    await store.createBucket('c', { retentionNs: 0n });
+    for (let i = 0; i < 100; i++) {
+      await store.write('c', [
+        { measurement: 'm', tags: [['k', String(i % 3)]], field: 'f', type: 'int', times: BigInt64Array.of(T0 + BigInt(i)), values: BigInt64Array.of(BigInt(i)) },
+      ]);
+    }
+    await store.maintain('c');
+    await store.maintain('c');
+    const segs = readdirSync(join(store.dir, 'buckets', 'c')).filter((f) => f.endsWith('.seg'));
+    assert.ok(segs.length <= 12, `${segs.length} segment files`);
+    const got = await readAll(store, 'c');
+    assert.deepEqual(got.flatMap((s) => [...s.values].map(Number)).sort((a, b) => a - b), Array.from({ length: 100 }, (_, i) => i));
+    // a closed partition is compacted completely
+    clock.set(T0 + 30n * NS_PER_DAY);
+    await store.maintain('c');
+    await store.maintain('c');
+    assert.equal(readdirSync(join(store.dir, 'buckets', 'c')).filter((f) => f.endsWith('.seg')).length, 1);
+    assert.equal((await readAll(store, 'c')).reduce((a, s) => a + s.times.length, 0), 100);
+  });
+});
+
+describe('corruption', () => {
+  test('a damaged segment is reported as store.corrupt, never as wrong data', async () => {
+    const store = newStore(undefined, manualClock(T0));
+    await store.write('b', [{ measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) }]);
+    const dir = join(store.dir, 'buckets', 'b');
+    const seg = readdirSync(dir).find((f) => f.endsWith('.seg'))!;
+    const bytes = readFileSync(join(dir, seg));
+    bytes[10] = bytes[10]! ^ 0xff;
+    writeFileSync(join(dir, seg), bytes);
+    const fresh = newStore(store.dir, manualClock(T0));
+    await assert.rejects(readAll(fresh, 'b'), (e: unknown) => e instanceof FluxError && e.id === 'store.corrupt');
+  });
+});

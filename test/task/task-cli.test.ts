@@ -1,0 +1,125 @@
+// `promflux task ...` without a running serve: it reads and writes the task state in the data
+// directory. (With a serve running, test/task/serve-e2e.test.ts drives it through the API.)
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { memoryIO } from '../../src/cli/io.js';
+import { nodeFileSystem } from '../../src/host/fs.js';
+import { writeTaskState, persistRun, stateFile } from '../../src/task/state.js';
+import type { RunRecord } from '../../src/task/scheduler.js';
+
+const root = mkdtempSync(join(tmpdir(), 'promflux-task-cli-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+const data = join(root, 'data');
+const ns = (iso: string) => BigInt(Date.parse(iso)) * 1_000_000n;
+
+const run = (r: Partial<RunRecord>): RunRecord => ({
+  task: 'node',
+  version: 'abc',
+  scheduledNs: ns('2026-01-01T12:00:10Z'),
+  executeAtNs: ns('2026-01-01T12:00:10Z'),
+  startedNs: ns('2026-01-01T12:00:10.002Z'),
+  lagMs: 2,
+  durationMs: 41.5,
+  attempts: 1,
+  outcome: 'success',
+  rowsScraped: 120,
+  pointsWritten: 118,
+  manual: false,
+  ...r,
+});
+
+async function cli(...args: string[]) {
+  const io = memoryIO();
+  const code = await main([...args, '--data', data], io);
+  return { code, out: io.out, err: io.err };
+}
+
+test('setup: a state left by an earlier serve', async () => {
+  await writeTaskState(nodeFileSystem, data, {
+    name: 'node',
+    enabled: true,
+    file: join(root, 'node.flux'),
+    schedule: 'every 10s',
+    lastScheduled: String(ns('2026-01-01T12:00:20Z')),
+    lastSuccess: String(ns('2026-01-01T12:00:10Z')),
+    runs: [
+      persistRun(run({})),
+      persistRun(
+        run({
+          scheduledNs: ns('2026-01-01T12:00:20Z'),
+          startedNs: ns('2026-01-01T12:00:20Z'),
+          outcome: 'failed',
+          error: { code: 'unavailable', id: 'scrape.connect', message: 'connection refused' },
+          rowsScraped: 0,
+          pointsWritten: 0,
+          steps: [
+            { name: 'prometheus.scrape', span: { start: { line: 3, column: 1, offset: 40 }, end: { line: 3, column: 50, offset: 89 } }, rowsOut: 0, ms: 3.2 },
+            { name: 'to', rowsIn: 0, rowsOut: 0, ms: 0.1 },
+          ],
+        }),
+      ),
+    ],
+    events: [{ time: '2026-01-01T12:00:05Z', level: 'info', message: 'loaded' }],
+  });
+});
+
+test('task list reads the data directory when no serve runs', async () => {
+  const r = await cli('task', 'list');
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.trimEnd().split('\n');
+  assert.match(lines[0]!, /^NAME\s+SCHEDULE\s+STATUS\s+LAST RUN\s+NEXT RUN\s+LAST ERROR$/);
+  assert.match(lines[1]!, /^node\s+every 10s\s+enabled\s+2026-01-01T12:00:20Z failed\s+- \(not serving\)\s+connection refused$/);
+  const j = JSON.parse((await cli('task', 'list', '--json')).out);
+  assert.equal(j.serving, false);
+  assert.equal(j.tasks[0].name, 'node');
+  assert.equal(j.tasks[0].lastRun.error.id, 'scrape.connect');
+});
+
+test('task show prints options, recent runs and the last run step by step', async () => {
+  const r = await cli('task', 'show', 'node');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^Task:\s+node$/m);
+  assert.match(r.out, /^Recent runs:$/m);
+  assert.match(r.out, /^  2026-01-01T12:00:20Z\s+failed\s+2\.0ms\s+41\.5ms\s+0\s+0\s+scrape\.connect: connection refused$/m);
+  assert.match(r.out, /^  2026-01-01T12:00:10Z\s+success\s+2\.0ms\s+41\.5ms\s+120\s+118$/m);
+  assert.match(r.out, /^Last run, step by step \(scheduled 2026-01-01T12:00:20Z, failed\):$/m);
+  assert.match(r.out, /^  3:1-3:50\s+prometheus\.scrape\s+-\s+0\s+3\.2ms$/m);
+  assert.match(r.out, /^\s+to\s+0\s+0\s+0\.1ms$/m);
+  const j = JSON.parse((await cli('task', 'show', 'node', '--json')).out);
+  assert.equal(j.runs.length, 2);
+  const missing = await cli('task', 'show', 'nope');
+  assert.equal(missing.code, 1);
+  assert.match(missing.err, /no task named "nope"/);
+});
+
+test('task logs prints one line per run, with events, in time order', async () => {
+  const r = await cli('task', 'logs', 'node');
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.trimEnd().split('\n');
+  assert.equal(lines.length, 3);
+  assert.match(lines[0]!, /^2026-01-01T12:00:05Z info loaded$/);
+  assert.match(lines[1]!, /run task=node scheduled=2026-01-01T12:00:10Z lag_ms=2 duration_ms=41\.5 rows_scraped=120 points_written=118 outcome=success$/);
+  assert.match(lines[2]!, /outcome=failed error="connection refused"$/);
+});
+
+test('task disable / enable write the state for the next serve', async () => {
+  const d = await cli('task', 'disable', 'node');
+  assert.equal(d.code, 0, d.err);
+  assert.match(d.out, /task node: disabled \(takes effect when promflux serve starts\)/);
+  assert.equal(JSON.parse(readFileSync(stateFile(data, 'node'), 'utf8')).enabled, false);
+  assert.match((await cli('task', 'list')).out, /node\s+every 10s\s+disabled/);
+  const e = await cli('task', 'enable', 'node', '--json');
+  assert.deepEqual(JSON.parse(e.out), { name: 'node', status: 'enabled', serving: false });
+  assert.equal(JSON.parse(readFileSync(stateFile(data, 'node'), 'utf8')).enabled, true);
+  assert.equal((await cli('task', 'enable', 'ghost')).code, 1);
+});
+
+test('task run without a serve fails clearly when the task file is gone', async () => {
+  const r = await cli('task', 'run', 'node');
+  assert.equal(r.code, 1);
+  assert.match(r.err, /cannot read .*node\.flux, the file of task "node"/);
+});

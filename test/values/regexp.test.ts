@@ -1,0 +1,34 @@
+// RE2 -> JavaScript translation: what is translated, what is rejected.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compileRegexp, translateRe2 } from '../../src/values/regexp.js';
+import { FluxError } from '../../src/errors/index.js';
+
+const matches = (re: string, s: string) => compileRegexp(re).re.test(s);
+
+test('translation of RE2-only syntax', () => {
+  assert.deepEqual(translateRe2('(?i)abc'), { pattern: 'abc', flags: 'i' });
+  assert.deepEqual(translateRe2('(?P<year>\\d+)'), { pattern: '(?<year>\\d+)', flags: '' });
+  assert.ok(matches('\\Aab\\z', 'ab'));
+  assert.ok(!matches('\\Aab\\z', 'ab\n'));
+  assert.ok(matches('[[:digit:]]+x', '12x'));
+  assert.ok(matches('^\\Qa.b\\E$', 'a.b'));
+  assert.ok(!matches('^\\Qa.b\\E$', 'axb'));
+  assert.ok(matches('\\pL', 'é'));
+  assert.ok(!matches('^\\s$', '\u00a0'), 'RE2 \\s is ASCII white space only');
+  assert.ok(matches('(?s)a.b', 'a\nb'));
+  assert.ok(!matches('a.b', 'a\nb'));
+  assert.ok(matches('[]a]', ']'));
+});
+
+test('what RE2 or JavaScript cannot honour is rejected', () => {
+  const rejects = (re: string, id: string) => assert.throws(() => compileRegexp(re), (e: unknown) => e instanceof FluxError && e.id === id, re);
+  rejects('(a)\\1', 'regexp.invalid');
+  rejects('a(?=b)', 'regexp.invalid');
+  rejects('a(?<!b)', 'regexp.invalid');
+  rejects('(?U)a+', 'regexp.unsupported');
+  rejects('a(?i)b', 'regexp.unsupported');
+  rejects('[[:^alpha:]]', 'regexp.unsupported');
+  rejects('(unclosed', 'regexp.invalid');
+  rejects('[abc', 'regexp.invalid');
+});
