@@ -15,6 +15,7 @@ import { registerParse } from './commands/parse.js';
 import { registerTest } from './commands/test.js';
 import { registerBucket } from './commands/bucket.js';
 import { registerScrape } from './commands/scrape.js';
+import { registerRepl, startRepl } from './commands/repl.js';
 
 type Register = (program: Command, io: CliIO) => void;
 
@@ -22,6 +23,7 @@ type Register = (program: Command, io: CliIO) => void;
 const commands: readonly Register[] = [
   registerVersion,
   registerRun,
+  registerRepl,
   registerServe,
   registerTask,
   registerParse,
@@ -57,6 +59,11 @@ Run 'promflux <command> --help' for a command's options and an example.`,
 
 /** Run the CLI; resolves to the process exit code. */
 export async function main(argv: readonly string[], io: CliIO = nodeIO()): Promise<number> {
+  // `promflux` alone starts the REPL, as `node` and `psql` do.
+  if (argv.length === 0) {
+    await startRepl(io, {});
+    return io.exitCode();
+  }
   const program = buildProgram(io);
   try {
     await program.parseAsync([...argv], { from: 'user' });

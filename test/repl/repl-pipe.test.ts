@@ -1,0 +1,72 @@
+// The REPL without a terminal: statements from a pipe, results on stdout, diagnostics on stderr.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../support/env.js';
+
+function repl(input: string, args: string[] = []) {
+  const data = mkdtempSync(join(tmpdir(), 'promflux-repl-pipe-'));
+  try {
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'promflux.js'), 'repl', ...args], {
+      input,
+      encoding: 'utf8',
+      env: { ...process.env, PROMFLUX_DATA: data, NO_COLOR: '1' },
+      timeout: 30000,
+    });
+    return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+  } finally {
+    rmSync(data, { recursive: true, force: true });
+  }
+}
+
+test('statements run as they complete; state carries across inputs', () => {
+  const r = repl('a = 20\nb = a +\n  22\nb\n');
+  assert.equal(r.stdout.trim(), '42');
+  assert.equal(r.stderr, '');
+  assert.equal(r.status, 0);
+});
+
+test('an error is reported with a caret and later input still runs; exit code 1', () => {
+  const r = repl('1 +* 2\n"still here"\n');
+  assert.match(r.stderr, /\^/);
+  assert.match(r.stdout, /"still here"/);
+  assert.equal(r.status, 1);
+});
+
+test('tables print in the table format; :format csv switches to annotated CSV', () => {
+  const src = 'import "array"\narray.from(rows: [{host: "a", v: 1.5}])\n:format csv\narray.from(rows: [{host: "a", v: 1.5}])\n';
+  const r = repl(src);
+  assert.match(r.stdout, /Table: keys: \[\]/);
+  assert.match(r.stdout, /host:string/);
+  assert.match(r.stdout, /#datatype,string,long,string,double\r\n/);
+  assert.equal(r.status, 0);
+});
+
+test(':help NAME prints the signature and doc comment of a builtin', () => {
+  const r = repl('import "strings"\n:help strings.toUpper\n:help nosuch.thing\n');
+  assert.match(r.stdout, /strings\.toUpper : \(v: string\) => string/);
+  assert.match(r.stderr, /no builtin named nosuch\.thing/);
+});
+
+test(':load runs a file in the session; :reset forgets it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'promflux-load-'));
+  const file = join(dir, 'defs.flux');
+  writeFileSync(file, 'double = (x) => x * 2\n');
+  try {
+    const r = repl(`:load ${file}\ndouble(x: 21)\n:reset\ndouble(x: 1)\n`);
+    assert.match(r.stdout, /^42$/m);
+    assert.match(r.stdout, /session reset/);
+    assert.match(r.stderr, /double/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('input that ends inside a statement is reported', () => {
+  const r = repl('x = (1 +\n');
+  assert.match(r.stderr, /incomplete/);
+  assert.equal(r.status, 1);
+});
