@@ -22,6 +22,8 @@ import { timezonePackage } from './timezone/index.js';
 import { prometheusPackage } from './experimental/prometheus/index.js';
 import { aggregatePackage } from './experimental/aggregate/index.js';
 
+import { discoveryPackage } from './experimental/prometheus/discovery/index.js';
+
 export const nativePackages: readonly NativePackage[] = [
   universeScalarPackage,
   stringsPackage,
@@ -43,4 +45,5 @@ export const nativePackages: readonly NativePackage[] = [
   experimentalTables,
   prometheusPackage,
   aggregatePackage,
+  discoveryPackage,
 ];

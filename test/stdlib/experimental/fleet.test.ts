@@ -1,0 +1,140 @@
+// prometheus.scrapeTargets + discovery through the Flux runtime, against real local targets.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRuntime } from '../../../src/index.js';
+import { asTableStream, collectTables, type Table } from '../../../src/table/index.js';
+import { startHttpTarget } from '../../support/http-target.js';
+import type { Runtime } from '../../../src/runtime/runtime.js';
+
+type Target = Awaited<ReturnType<typeof startHttpTarget>>;
+let targets: Target[] = [];
+let dir: string;
+let runtime: Runtime;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'promflux-fleet-'));
+  runtime = createRuntime({ dataDir: join(dir, 'data') });
+  targets = await Promise.all(
+    [0, 1, 2, 3].map((i) =>
+      startHttpTarget({
+        '/metrics': { body: `# TYPE requests_total counter\nrequests_total{code="200",instance="inner"} ${10 + i}\n# TYPE temp gauge\ntemp ${i}.5\n` },
+      }),
+    ),
+  );
+});
+after(async () => {
+  await runtime.close();
+  await Promise.all(targets.map((t) => t.close().catch(() => {})));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const hostPort = (t: Target) => new URL(t.url).host;
+
+async function query(src: string): Promise<Table[]> {
+  const r = await runtime.run(src, { name: 'fleet.flux' });
+  const s = r.results.find((x) => x.name === '_result');
+  assert.ok(s, 'a _result');
+  return collectTables(asTableStream(s.value, '_result'));
+}
+
+function rows(tables: Table[]): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const t of tables) {
+    for (let i = 0; i < t.length; i++) {
+      const rec: Record<string, unknown> = {};
+      for (const [k, v] of t.record(i).fields) rec[k] = v;
+      out.push(rec);
+    }
+  }
+  return out;
+}
+
+test('file discovery + target relabeling + scrape of every kept target, with up and target labels', async () => {
+  const file = join(dir, 'targets.json');
+  writeFileSync(
+    file,
+    JSON.stringify([
+      { targets: [hostPort(targets[0]!), hostPort(targets[1]!)], labels: { env: 'prod' } },
+      { targets: [hostPort(targets[2]!)], labels: { env: 'dev' } },
+    ]),
+  );
+  const tables = await query(`
+import "experimental/prometheus"
+import "experimental/prometheus/discovery"
+prometheus.scrapeTargets(
+    targets: discovery.file(files: ["${file}"]),
+    job: "node",
+    relabel: [{sourceLabels: ["env"], regex: "dev", action: "drop"}],
+    concurrency: 2,
+)`);
+  const all = rows(tables);
+  const up = all.filter((r) => r._field === 'up');
+  assert.deepEqual(up.map((r) => [r.instance, r._value, r.job, r.env]).sort(), [
+    [hostPort(targets[0]!), 1, 'node', 'prod'],
+    [hostPort(targets[1]!), 1, 'node', 'prod'],
+  ].sort());
+  const req = all.filter((r) => r._field === 'requests_total');
+  assert.equal(req.length, 2);
+  // The scraped `instance` label clashes with the target's: kept as exported_instance.
+  assert.ok(req.every((r) => r.exported_instance === 'inner' && r.instance !== 'inner'));
+  assert.deepEqual(req.map((r) => r._value).sort(), [10, 11]);
+  const samples = all.filter((r) => r._field === 'scrape_samples_scraped');
+  assert.deepEqual(samples.map((r) => r._value), [2, 2]);
+  // Columns are in the fixed order, labels sorted.
+  const t = tables.find((x) => x.key.values.includes('requests_total'))!;
+  assert.deepEqual(t.columns.map((c) => c.name), ['_time', '_measurement', '_field', '_value', 'url', 'code', 'env', 'exported_instance', 'instance', 'job']);
+});
+
+test('a target that is down gives up = 0 and does not fail the others', async () => {
+  const dead = await startHttpTarget({ '/metrics': { body: 'x 1\n' } });
+  const deadAddr = hostPort(dead);
+  await dead.close();
+  const tables = await query(`
+import "experimental/prometheus"
+import "experimental/prometheus/discovery"
+prometheus.scrapeTargets(targets: discovery.static(targets: ["${deadAddr}", "${hostPort(targets[3]!)}"]), timeout: 2s)`);
+  const up = rows(tables).filter((r) => r._field === 'up');
+  assert.deepEqual(up.map((r) => [r.instance, r._value]).sort(), [
+    [deadAddr, 0],
+    [hostPort(targets[3]!), 1],
+  ].sort());
+});
+
+test('metric relabeling renames and drops series; sampleLimit fails a target', async () => {
+  const tables = await query(`
+import "experimental/prometheus"
+prometheus.scrapeTargets(
+    targets: ["${hostPort(targets[0]!)}"],
+    metricRelabel: [
+        {sourceLabels: ["__name__"], regex: "temp", action: "drop"},
+        {sourceLabels: ["__name__"], regex: "(.*)_total", targetLabel: "__name__", replacement: "\\\${1}_count_total"},
+    ],
+)`);
+  const all = rows(tables);
+  assert.deepEqual(all.filter((r) => !String(r._field).startsWith('scrape_') && r._field !== 'up').map((r) => r._field), ['requests_count_total']);
+  assert.equal(all.find((r) => r._field === 'scrape_samples_post_metric_relabeling')!._value, 1);
+
+  const limited = rows(await query(`
+import "experimental/prometheus"
+prometheus.scrapeTargets(targets: ["${hostPort(targets[0]!)}"], sampleLimit: 1)`));
+  assert.equal(limited.find((r) => r._field === 'up')!._value, 0);
+  assert.equal(limited.filter((r) => r._field === 'temp').length, 0);
+});
+
+test('discovery.relabel previews targets; hashmod splits a fleet into shards', async () => {
+  const r = await runtime.run(`
+import "experimental/prometheus/discovery"
+ts = discovery.static(targets: ["a:1", "b:2", "c:3", "d:4", "e:5", "f:6"])
+shard = (n) => discovery.relabel(targets: ts, rules: [
+    {sourceLabels: ["__address__"], modulus: 3, targetLabel: "__tmp_hash", action: "hashmod"},
+    {sourceLabels: ["__tmp_hash"], regex: string(v: n), action: "keep"},
+])
+[shard(n: 0), shard(n: 1), shard(n: 2)]`);
+  const v = r.results[0]!.value as unknown as { elements: { elements: { get(k: string): unknown }[] }[] };
+  const shards = v.elements.map((a) => a.elements.map((t) => t.get('address')));
+  const flat = shards.flat().sort();
+  assert.deepEqual(flat, ['a:1', 'b:2', 'c:3', 'd:4', 'e:5', 'f:6'], 'every target is in exactly one shard');
+});
