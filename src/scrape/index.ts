@@ -1,6 +1,8 @@
 // The scraper's public API (see ./scrape.ts for the flow and ./errors.ts for the error ids).
-export { scrape, parseExposition, formatOf } from './scrape.js';
-export type { ExpositionFormat, ScrapeEnv, ScrapeResult } from './scrape.js';
+export { scrape, scrapeBatch, parseExposition, formatOf } from './scrape.js';
+export { relabelBatch, addSyntheticSample } from './relabel-batch.js';
+export type { Labels, RelabelBatchResult } from './relabel-batch.js';
+export type { ExpositionFormat, ScrapeEnv, ScrapeResult, ScrapedBatch } from './scrape.js';
 export { ACCEPT_HEADER, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, checkRequest } from './options.js';
 export type { ScrapeOptions } from './options.js';
 export { batchToTables } from './tables.js';

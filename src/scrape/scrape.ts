@@ -59,7 +59,10 @@ export function formatOf(contentType: string | undefined): { format: ExpositionF
 }
 
 /** Parse an exposition body; a malformed body is a `scrape.malformed` FluxError naming `url`. */
-export function parseExposition(body: Uint8Array, format: ExpositionFormat, url: string, secrets: readonly string[] = []): SampleBatch {
+export function parseExposition(input: Uint8Array, format: ExpositionFormat, url: string, secrets: readonly string[] = []): SampleBatch {
+  // A plain Uint8Array view (not a Buffer): the parsers' byte loops then see one array
+  // class (Buffer is a subclass), which keeps V8's element access monomorphic and fast.
+  const body = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const batch = new SampleBatch();
   try {
     if (format === 'openmetrics') parseOpenMetrics(body, batch);
@@ -74,8 +77,19 @@ export function parseExposition(body: Uint8Array, format: ExpositionFormat, url:
   return batch;
 }
 
+/** One scrape's parsed samples, before they become tables. */
+export interface ScrapedBatch extends Omit<ScrapeResult, 'tables'> {
+  readonly batch: SampleBatch;
+}
+
 /** Scrape `url` once. Rejects with a FluxError (ids in ./errors.ts). */
 export async function scrape(url: string, options: ScrapeOptions, env: ScrapeEnv): Promise<ScrapeResult> {
+  const { batch, ...meta } = await scrapeBatch(url, options, env);
+  return { ...meta, tables: batchToTables(batch, meta.url, meta.startNs) };
+}
+
+/** Scrape `url` once into a SampleBatch (the fleet scraper re-labels it before tables are made). */
+export async function scrapeBatch(url: string, options: ScrapeOptions, env: ScrapeEnv): Promise<ScrapedBatch> {
   const req = checkRequest(url, options, env.userAgent ?? USER_AGENT);
   const shown = displayUrl(url);
   const startNs = env.clock.nowNanos();
@@ -104,8 +118,7 @@ export async function scrape(url: string, options: ScrapeOptions, env: ScrapeEnv
   if ('unsupported' in f) throw scrapeError('invalid', 'scrape.unsupportedFormat', url, `cannot parse Content-Type "${f.unsupported}" (promflux reads the text formats)`, req.secrets);
   if (f.fallback) env.logger?.debug('scrape: unknown Content-Type, parsing as Prometheus text 0.0.4', { url: shown, contentType });
   const batch = parseExposition(res.body, f.format, url, req.secrets);
-  const tables = batchToTables(batch, shown, startNs);
-  return { url: shown, format: f.format, contentType, fallback: f.fallback, bytes: res.body.length, startNs, samples: batch.length, tables };
+  return { url: shown, format: f.format, contentType, fallback: f.fallback, bytes: res.body.length, startNs, samples: batch.length, batch };
 }
 
 export { redact };

@@ -1,0 +1,96 @@
+// Re-label the series of a scraped batch for a fleet scrape, staying columnar: the result is
+// a new SampleBatch whose samples are copied by index, so the fast table generator
+// (./tables.ts) serves fleet scrapes as it serves single scrapes.
+//
+// Per series (not per sample):
+//   1. the target's labels are added; a scraped label whose name is also a target label is
+//      kept as `exported_<name>` (Prometheus's honor_labels: false);
+//   2. metric relabeling runs with `__name__` = the sample name (a histogram bucket's field
+//      had `_bucket` trimmed, so it is put back for the rules and trimmed again after);
+//   3. the label limit is checked (labels + `__name__`, as Prometheus counts them).
+// Then synthetic series (`up`, `scrape_duration_seconds`, ...) can be appended with
+// `addSyntheticSample`.
+
+/** A label set (name -> value). */
+export type Labels = Map<string, string>;
+import { SampleBatch } from './batch.js';
+
+export interface RelabelBatchOptions {
+  /** The target's labels, added to every series. */
+  readonly targetLabels: ReadonlyMap<string, string>;
+  /** Metric relabeling: a new label set (with `__name__`), or null to drop the series. */
+  readonly relabel?: (labels: Labels) => Labels | null;
+  /** Fail when a series has more labels than this (0: no limit). */
+  readonly labelLimit?: number;
+}
+
+export type RelabelBatchResult =
+  | { readonly batch: SampleBatch; readonly samples: number }
+  | { readonly limitError: string };
+
+export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): RelabelBatchResult {
+  const out = new SampleBatch();
+  const names = src.labelNames.strings;
+  const values = src.labelValues.strings;
+  const fields = src.fields.strings;
+  const target = [...options.targetLabels];
+  const targetIds = target.map(([k, v]) => [out.labelNames.internString(k), out.labelValues.internString(v)] as const);
+  const mapping = new Int32Array(src.seriesCount).fill(-1);
+  const limit = options.labelLimit ?? 0;
+  const pairs = src.pairs;
+
+  for (let s = 0; s < src.seriesCount; s++) {
+    const st = src.seriesStart[s]!;
+    const np = src.seriesPairs[s]!;
+    let field = fields[src.seriesField[s]!]!;
+    if (options.relabel === undefined) {
+      // Fast path: intern the scraped labels (renamed on a clash) and the target's.
+      out.beginLabels();
+      for (let i = 0; i < np; i++) {
+        let name = names[pairs[st + 2 * i]!]!;
+        if (options.targetLabels.has(name)) name = `exported_${name}`;
+        out.addLabel(out.labelNames.internString(name), out.labelValues.internString(values[pairs[st + 2 * i + 1]!]!));
+      }
+      for (const [n, v] of targetIds) out.addLabel(n, v);
+      if (limit > 0 && out.scratchCount + 1 > limit) return { limitError: `series ${field} has ${out.scratchCount + 1} labels, more than labelLimit ${limit}` };
+      mapping[s] = out.endSeries(out.fields.internString(field));
+      continue;
+    }
+    const labels: Labels = new Map();
+    for (let i = 0; i < np; i++) {
+      const name = names[pairs[st + 2 * i]!]!;
+      labels.set(options.targetLabels.has(name) ? `exported_${name}` : name, values[pairs[st + 2 * i + 1]!]!);
+    }
+    for (const [k, v] of target) labels.set(k, v);
+    const bucket = labels.has('le') && !field.endsWith('_bucket');
+    labels.set('__name__', bucket ? `${field}_bucket` : field);
+    const after = options.relabel(labels);
+    if (after === null) continue;
+    const name = after.get('__name__') ?? '';
+    if (name === '') continue;
+    after.delete('__name__');
+    field = bucket && name.endsWith('_bucket') ? name.slice(0, -'_bucket'.length) : name;
+    out.beginLabels();
+    for (const [k, v] of after) out.addLabel(out.labelNames.internString(k), out.labelValues.internString(v));
+    if (limit > 0 && out.scratchCount + 1 > limit) return { limitError: `series ${field} has ${out.scratchCount + 1} labels, more than labelLimit ${limit}` };
+    mapping[s] = out.endSeries(out.fields.internString(field));
+  }
+
+  let samples = 0;
+  const ts = src.timestamps;
+  for (let i = 0; i < src.length; i++) {
+    const ns = mapping[src.series[i]!]!;
+    if (ns < 0) continue;
+    const t = src.tsIndex[i]!;
+    out.addSample(ns, src.values[i]!, t < 0 ? undefined : ts[t]);
+    samples++;
+  }
+  return { batch: out, samples };
+}
+
+/** Append one sample of a synthetic series (`up`, ...) with the target's labels. */
+export function addSyntheticSample(batch: SampleBatch, field: string, value: number, targetLabels: ReadonlyMap<string, string>): void {
+  batch.beginLabels();
+  for (const [k, v] of targetLabels) batch.addLabel(batch.labelNames.internString(k), batch.labelValues.internString(v));
+  batch.addSample(batch.endSeries(batch.fields.internString(field)), value, undefined);
+}
