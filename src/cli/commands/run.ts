@@ -12,10 +12,11 @@ import { createRuntime } from '../../index.js';
 import { FluxError, errorList, renderError, toFluxError } from '../../errors/index.js';
 import { parseTime } from '../../values/convert.js';
 import type { Time } from '../../values/value.js';
-import { renderResults } from '../render.js';
+import { renderResultsSettled } from '../render.js';
 import type { ResultFormat } from '../render.js';
 import { DATA_DIR_HELP, resolveDataDir } from '../data-dir.js';
 import type { CliIO } from '../io.js';
+import { withProgress } from '../progress.js';
 
 export interface RunFlags {
   now?: string;
@@ -63,17 +64,18 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO): Prom
     }
     let results;
     try {
-      results = (await runtime.run(source, { name, now })).results;
+      results = (await withProgress(io, `running ${name}`, () => runtime.run(source, { name, now }))).results;
     } catch (e) {
       printDiagnostics(io, toFluxError(e), name, source);
       io.setExitCode(1);
       return;
     }
-    try {
-      const text = await renderResults(results, { format: flags.format ?? 'table', color: io.color });
-      io.stdout(text);
-    } catch (e) {
-      printDiagnostics(io, toFluxError(e), name, source);
+    // Streams are lazy: reading them for printing is where a scrape or a query does its work.
+    // What was rendered before a failure is printed (with CSV, Flux's error table follows).
+    const { output, error } = await withProgress(io, `running ${name}`, () => renderResultsSettled(results, { format: flags.format ?? 'table', color: io.color }));
+    io.stdout(output);
+    if (error) {
+      printDiagnostics(io, error, name, source);
       io.setExitCode(1);
     }
   } finally {
