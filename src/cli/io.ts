@@ -8,6 +8,10 @@ export interface CliIO {
   readonly isTTY: boolean;
   /** True when colour is allowed (a terminal and NO_COLOR unset). */
   readonly color: boolean;
+  /** True when stderr is a terminal: progress of long operations is drawn there, never otherwise. */
+  readonly stderrIsTTY?: boolean;
+  /** Width of the stdout terminal in columns; undefined when stdout is not a terminal. */
+  readonly columns?: number;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Set the exit code the command finishes with (the highest wins). */
   setExitCode(code: number): void;
@@ -26,7 +30,10 @@ export function nodeIO(): CliIO {
       return Buffer.concat(chunks).toString('utf8');
     },
     isTTY,
+    // https://no-color.org: NO_COLOR set to a non-empty value disables colour.
     color: isTTY && !process.env.NO_COLOR,
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    columns: isTTY ? process.stdout.columns : undefined,
     env: process.env,
     setExitCode: (c) => {
       code = Math.max(code, c);
@@ -50,6 +57,7 @@ export function memoryIO(stdin = '', env: Record<string, string | undefined> = {
     readStdin: async () => stdin,
     isTTY: false,
     color: false,
+    stderrIsTTY: false,
     env,
     setExitCode(c: number) {
       code = Math.max(code, c);

@@ -41,6 +41,9 @@ export function buildProgram(io: CliIO): Command {
     .configureOutput({
       writeOut: (s) => io.stdout(s),
       writeErr: (s) => io.stderr(s),
+      // Help wraps at the terminal width, else at 80 columns (so piped help is stable).
+      getOutHelpWidth: () => io.columns ?? 80,
+      getErrHelpWidth: () => io.columns ?? 80,
     })
     .addHelpText(
       'after',

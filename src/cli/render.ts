@@ -13,6 +13,7 @@ import type { Table } from '../table/index.js';
 import { displayValue } from '../values/display.js';
 import type { Value } from '../values/value.js';
 import { toFluxError } from '../errors/index.js';
+import type { FluxError } from '../errors/index.js';
 
 export type ResultFormat = 'table' | 'csv' | 'json';
 
@@ -123,4 +124,19 @@ export async function renderResults(results: readonly NamedResult[], options: Re
   const parts: string[] = [];
   await writeResults(results, options, (s) => parts.push(s));
   return parts.join('');
+}
+
+/**
+ * Like `renderResults`, but a failing stream does not lose what was rendered: the output so
+ * far (in CSV, ending with Flux's error table) comes back together with the error, so a
+ * command can print both and exit 1.
+ */
+export async function renderResultsSettled(results: readonly NamedResult[], options: RenderOptions): Promise<{ output: string; error?: FluxError }> {
+  const parts: string[] = [];
+  try {
+    await writeResults(results, options, (s) => parts.push(s));
+    return { output: parts.join('') };
+  } catch (e) {
+    return { output: parts.join(''), error: toFluxError(e) };
+  }
 }

@@ -27,12 +27,21 @@ export interface HttpServerHandle {
  * listens on loopback unless told otherwise. IPv6 hosts are written `[::1]:PORT`.
  */
 export function parseListen(listen: string): { host: string; port: number } | undefined {
-  const m = /^(?:\[([^\]]+)\]|([^:]*))?:?(\d{1,5})$/.exec(listen.trim());
-  if (m === null) return undefined;
-  const host = m[1] ?? (m[2] !== undefined && m[2] !== '' ? m[2] : '127.0.0.1');
-  const port = Number(m[3]);
-  if (port > 65535) return undefined;
-  return { host, port };
+  const t = listen.trim();
+  let host = '127.0.0.1';
+  let portText = t;
+  const v6 = /^\[([^\]]+)\]:(.*)$/.exec(t);
+  if (v6 !== null) {
+    host = v6[1]!;
+    portText = v6[2]!;
+  } else if (t.includes(':')) {
+    const i = t.lastIndexOf(':');
+    if (i > 0) host = t.slice(0, i);
+    portText = t.slice(i + 1);
+  }
+  if (!/^\d{1,5}$/.test(portText)) return undefined;
+  const port = Number(portText);
+  return port > 65535 ? undefined : { host, port };
 }
 
 export function startHttpServer(

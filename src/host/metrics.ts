@@ -12,6 +12,10 @@
 // layers need not coordinate who creates it. Well-known names shared between layers are
 // exported below (METRIC_*).
 //
+// Design: a map of families by name; each family maps a label-value key to its series (a
+// number, or bucket counts + sum + count for a histogram). Nothing is computed until
+// `expose()`, except collected gauges, which call their function at exposition time.
+//
 // Exposition rules (Prometheus "Exposition formats", text format 0.0.4): one `# HELP` and
 // `# TYPE` line per family; label values escape `\`, `"` and newline; HELP escapes `\` and
 // newline; histograms expose cumulative `_bucket{le=...}` series ending with `le="+Inf"`,

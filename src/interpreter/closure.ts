@@ -39,25 +39,24 @@ export class Closure implements FunctionValue {
   call(args: ReadonlyMap<string, Value>, site?: CallSite): MaybePromise<Value> {
     const params = this.params;
     const scope = new Scope(this.scope);
-    for (const name of args.keys()) {
-      if (!params.some((p) => p.name === name)) {
-        throw new FluxError('invalid', 'call.unknownArgument', `function ${this.name} has no parameter ${JSON.stringify(name)}`, { span: site?.span, source: site?.source });
-      }
-    }
+    let bound = 0;
     let pendingDefaults: number[] | undefined;
     for (let i = 0; i < params.length; i++) {
       const p = params[i]!;
       const v = args.get(p.name);
       if (v !== undefined) {
+        bound++;
         scope.vars.set(p.name, v);
       } else if (p.pipe) {
         throw new FluxError('invalid', 'call.missingPipe', `function ${this.name} needs a piped argument ${JSON.stringify(p.name)} (use |>)`, { span: site?.span, source: site?.source });
       } else if (p.optional) {
         (pendingDefaults ??= []).push(i);
       } else {
+        this.checkUnknown(args, site);
         throw new FluxError('invalid', 'call.missingArgument', `missing required argument ${JSON.stringify(p.name)} in call to ${this.name}`, { span: site?.span, source: site?.source });
       }
     }
+    if (bound !== args.size) this.checkUnknown(args, site);
     if (pendingDefaults !== undefined) {
       for (const i of pendingDefaults) {
         const prop = this.node.params[i]!;
@@ -66,6 +65,14 @@ export class Closure implements FunctionValue {
       }
     }
     return this.interpreter.callBody(this, scope, site);
+  }
+
+  private checkUnknown(args: ReadonlyMap<string, Value>, site: CallSite | undefined): void {
+    for (const name of args.keys()) {
+      if (!this.params.some((p) => p.name === name)) {
+        throw new FluxError('invalid', 'call.unknownArgument', `function ${this.name} has no parameter ${JSON.stringify(name)}`, { span: site?.span, source: site?.source });
+      }
+    }
   }
 
   describe(): string {

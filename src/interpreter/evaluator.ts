@@ -42,6 +42,8 @@ export interface EvalHooks {
    * the file's scope like a variable.
    */
   setOption(pkg: string | undefined, name: string, value: Value, span: Span): boolean;
+  /** Called every 1024 function calls: throws (e.g. `run.canceled`) to stop a runaway program. */
+  checkCancel?(): void;
   /** The value of a top-level expression statement (yielded streams, printed scalars). */
   onExpression?(value: Value, node: ast.ExpressionStatement): MaybePromise<void>;
 }
@@ -94,6 +96,7 @@ function then<T, U>(v: MaybePromise<T>, f: (x: T) => MaybePromise<U>): MaybeProm
 
 export class Interpreter {
   private depth = 0;
+  private calls = 0;
   readonly maxCallDepth: number;
 
   constructor(
@@ -183,6 +186,7 @@ export class Interpreter {
     if (this.depth >= this.maxCallDepth) {
       throw new FluxError('resourceExhausted', 'eval.recursionLimit', `function calls nested deeper than ${this.maxCallDepth} (runaway recursion?)`, { span: site?.span, source: site?.source });
     }
+    if ((++this.calls & 1023) === 0) this.hooks.checkCancel?.();
     this.depth++;
     let sync = true;
     try {

@@ -21,16 +21,14 @@ export const parseContext: ParseContext = { source: '', lineStarts: new Set(), c
 // ---------------------------------------------------------------------------
 // nearley lexer interface over an array of tokens
 
-/** Feeds `tokens[from..to)` to nearley; `fed` records the index of every token handed out. */
+/** Feeds `tokens[index..to)` to nearley (the driver sets the range before each `feed('')`). */
 export const tokenFeed = {
   tokens: [] as Token[],
   index: 0,
   to: 0,
-  fed: [] as number[],
   reset(_chunk: string, _state?: unknown): void {},
   next(): Token | undefined {
     if (this.index >= this.to) return undefined;
-    this.fed.push(this.index);
     return this.tokens[this.index++];
   },
   save(): undefined {
@@ -89,15 +87,6 @@ export function startsWithBrace(e: ast.Expression): boolean {
 
 export function ident(t: Token): ast.Identifier {
   return { type: 'Identifier', span: span(t), name: t.text };
-}
-
-export function file(pkg: ast.PackageClause | null, imports: ast.ImportDeclaration[], body: ast.Statement[]): ast.File {
-  const all: Spanned[] = [...(pkg ? [pkg] : []), ...imports, ...body];
-  const sp: Span =
-    all.length > 0
-      ? span(all[0]!, all[all.length - 1]!)
-      : { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
-  return { type: 'File', span: sp, name: '', package: pkg, imports, body };
 }
 
 export function packageClause(kw: Token, name: ast.Identifier): ast.PackageClause {
@@ -352,28 +341,64 @@ export function parameterType(
   return { type: 'ParameterType', span: span(first, ty), kind, name, ty };
 }
 
-// --- list helpers for `X ("," X):* ",":?`
+// --- lists: cons cells built in O(1) per element (Earley may extend one list in several
+// ways, so nothing is mutated), turned into an array once by the enclosing rule.
 
-export function list<T>(first: T, rest: [unknown, T][]): T[] {
-  const out = [first];
-  for (const r of rest) out.push(r[1]);
-  return out;
+export interface Cons<T> {
+  readonly tail: Cons<T> | null;
+  readonly head: T;
+}
+
+export function cons<T>(tail: Cons<T> | null, head: T): Cons<T> {
+  return { tail, head };
+}
+
+export function arr<T>(list: Cons<T> | null): T[] {
+  const out: T[] = [];
+  for (let c = list; c !== null; c = c.tail) out.push(c.head);
+  return out.reverse();
+}
+
+/** What the grammar's start rule produces (see Main in flux.ne). */
+export interface FileParts {
+  readonly pkg: ast.PackageClause | null;
+  readonly imports: ast.ImportDeclaration[];
+  readonly stmts: Cons<ast.Statement> | null;
 }
 
 // ---------------------------------------------------------------------------
 // operator chains: `a + b * c and not d == e` parsed flat, arranged by precedence here.
 // Binding powers (Flux SPEC "Operator precedence", highest binds tightest):
-//   or 1, and 2, not/exists (prefix) 3, == != < <= > >= =~ !~ 4, + - 5, * / % 6, ^ 7.
+//   or 1, and 2, not/exists (prefix) 3, == != < <= > >= =~ !~ 4, + - 5, * / % 6, ^ 7, |> 8.
+// (Unary - and + are applied inside an operand, so they bind tighter than all of these.)
 // All binary operators are left-associative.
 
-export type Operand =
-  | { readonly kind: 'plain'; readonly expr: ast.Expression }
-  | { readonly kind: 'prefix'; readonly op: Token; readonly inner: Operand };
+/** An operand with its prefix `not` / `exists` operators, outermost first. */
+export interface Operand {
+  readonly prefixes: readonly Token[];
+  readonly expr: ast.Expression;
+}
 
+/**
+ * A pending operator: `left op _` (or a prefix `op _` when left is null) waiting for its right
+ * side. Binary frames on the stack have strictly rising binding powers, so the stack holds at
+ * most one per precedence level, plus any prefix frames.
+ */
+interface Frame {
+  readonly left: ast.Expression | null;
+  readonly op: Token;
+  readonly bp: number;
+  readonly prev: Frame | null;
+}
+
+/**
+ * A chain parsed so far, kept reduced as far as the operators seen allow (shunting-yard over an
+ * immutable stack: Earley may extend one chain in several ways, so nothing is mutated). Each
+ * step and the final tree cost O(precedence levels), not O(chain length).
+ */
 export interface Chain {
-  readonly prev: Chain | null;
-  readonly op: Token | null;
-  readonly operand: Operand;
+  readonly frames: Frame | null;
+  readonly right: ast.Expression;
 }
 
 const BINDING: Record<string, number> = {
@@ -393,56 +418,63 @@ const BINDING: Record<string, number> = {
   slash: 6,
   percent: 6,
   caret: 7,
+  pipeForward: 8,
 };
 const PREFIX_BINDING = 3;
 
 export function operand(expr: ast.Expression): Operand {
-  return { kind: 'plain', expr };
+  return { prefixes: [], expr };
 }
 export function prefixOperand(op: Token, inner: Operand): Operand {
-  return { kind: 'prefix', op, inner };
-}
-export function chainStart(o: Operand): Chain {
-  return { prev: null, op: null, operand: o };
-}
-export function chainNext(prev: Chain, op: Token, o: Operand): Chain {
-  return { prev, op, operand: o };
+  return { prefixes: [op, ...inner.prefixes], expr: inner.expr };
 }
 
-/** Arrange a flat operator chain into a tree by precedence climbing. */
-export function operatorChain(chain: Chain): ast.Expression {
-  if (chain.prev === null && chain.operand.kind === 'plain') return chain.operand.expr;
-  const operands: Operand[] = [];
-  const ops: Token[] = [];
-  for (let c: Chain | null = chain; c !== null; c = c.prev) {
-    operands.push(c.operand);
-    if (c.op !== null) ops.push(c.op);
+function pushPrefixes(frames: Frame | null, o: Operand): Frame | null {
+  for (const op of o.prefixes) frames = { left: null, op, bp: PREFIX_BINDING, prev: frames };
+  return frames;
+}
+
+function reduce(f: Frame, right: ast.Expression): ast.Expression {
+  if (f.left === null) return unary(f.op, right);
+  switch (f.op.type) {
+    case 'pipeForward':
+      return pipe(f.left, right as ast.CallExpression);
+    case 'kw_and':
+    case 'kw_or':
+      return logical(f.left, f.op, right);
+    default:
+      return binary(f.left, f.op, right);
   }
-  operands.reverse();
-  ops.reverse();
-  let i = 0; // index of the next operand; ops[i - 1] precedes operands[i]
-  const resolve = (o: Operand): ast.Expression => {
-    if (o.kind === 'plain') return o.expr;
-    return unary(o.op, climb(resolve(o.inner), PREFIX_BINDING));
-  };
-  const climb = (left: ast.Expression, minBinding: number): ast.Expression => {
-    while (i < operands.length) {
-      const op = ops[i - 1]!;
-      const bp = BINDING[op.type]!;
-      if (bp <= minBinding) break;
-      const right = climb(resolve(operands[i++]!), bp);
-      left = op.type === 'kw_and' || op.type === 'kw_or' ? logical(left, op, right) : binary(left, op, right);
-    }
-    return left;
-  };
-  i = 1;
-  return climb(resolve(operands[0]!), 0);
+}
+
+export function chainStart(o: Operand): Chain {
+  return { frames: pushPrefixes(null, o), right: o.expr };
+}
+
+export function chainNext(chain: Chain, op: Token, o: Operand): Chain {
+  const bp = BINDING[op.type]!;
+  let frames = chain.frames;
+  let right = chain.right;
+  // Left-associative: finish every pending operator that binds at least as tightly.
+  while (frames !== null && frames.bp >= bp) {
+    right = reduce(frames, right);
+    frames = frames.prev;
+  }
+  frames = { left: right, op, bp, prev: frames };
+  return { frames: pushPrefixes(frames, o), right: o.expr };
+}
+
+/** The expression tree of a chain: finish every pending operator. */
+export function operatorChain(chain: Chain): ast.Expression {
+  let right = chain.right;
+  for (let f = chain.frames; f !== null; f = f.prev) right = reduce(f, right);
+  return right;
 }
 
 // ---------------------------------------------------------------------------
 // token classes (see the matchers at the top of flux.ne)
 
-const BINARY_OPS = new Set(Object.keys(BINDING));
+const BINARY_OPS = new Set(Object.keys(BINDING).filter((k) => k !== 'pipeForward'));
 export const isBinaryOp = (t: Token): boolean => BINARY_OPS.has(t.type);
 export const isUnaryOp = (t: Token): boolean =>
   t.type === 'minus' || t.type === 'nlMinus' || t.type === 'plus' || t.type === 'nlPlus';

@@ -13,7 +13,7 @@
 #     expression extends as far as possible.
 # Precedence, lowest first: `=>` functions and if/then/else; or; and; not, exists;
 # == != < <= > >= =~ !~; + -; * / %; ^; |>; unary + -; postfix calls, members, indexes.
-# The binary levels from `or` to `^` are arranged by b.operatorChain, not by grammar rules.
+# The binary levels from `or` to `|>` are arranged by b.operatorChain, not by grammar rules.
 
 @preprocessor typescript
 
@@ -32,7 +32,12 @@ var anyLogicalPrefix: any = { test: b.isLogicalPrefix };
 
 @lexer lexer
 
-Main -> PackageClause:? ImportDecl:* Statement:*  {% ([p, i, s]) => b.file(p, i, s) %}
+# Main's postprocessor runs at every point where the program could end, so it only bundles
+# its parts; the driver builds the File once (b.fileFromParts). Lists are cons cells built in
+# O(1) per element and turned into arrays once (b.arr), never copied per element.
+Main -> PackageClause:? ImportDecl:* Statements  {% ([p, i, s]) => ({ pkg: p, imports: i, stmts: s }) %}
+
+Statements -> null  {% () => null %} | Statements Statement  {% ([l, x]) => b.cons(l, x) %}
 
 PackageClause -> %kw_package Ident  {% ([k, id]) => b.packageClause(k, id) %}
 
@@ -41,16 +46,11 @@ ImportDecl ->
   | %kw_import Ident PlainString  {% ([k, a, p]) => b.importDecl(k, a, p) %}
 
 Statement ->
-    %kw_option Ident %assign Expression
-      {% ([k, id, , e]) => b.optionStmt(k, b.varAssign(id, e)) %}
-  | %kw_option Ident %dot Ident %assign Expression
-      {% ([k, o, , p, , e]) => b.optionStmt(k, b.memberAssign(o, p, e)) %}
+    %kw_option OptionRest  {% ([k, a]) => b.optionStmt(k, a) %}
   | %kw_builtin Ident %colon TypeExpr
       {% ([k, id, , t]) => b.builtinStmt(k, id, t) %}
-  | %kw_testcase Ident Block
-      {% ([k, id, bl]) => b.testcaseStmt(k, id, null, bl) %}
-  | %kw_testcase Ident "extends" PlainString Block
-      {% ([k, id, , ext, bl]) => b.testcaseStmt(k, id, ext, bl) %}
+  | %kw_testcase Ident TestcaseRest
+      {% ([k, id, r]) => b.testcaseStmt(k, id, r.ext, r.block) %}
   | Ident %assign Expression
       {% ([id, , e]) => b.assignmentStmt(b.varAssign(id, e)) %}
   | %kw_return Expression
@@ -58,7 +58,15 @@ Statement ->
   | Expression
       {% ([e], _l, reject) => (b.startsMidLine(e) ? reject : b.exprStmt(e)) %}
 
-Block -> %lbrace Statement:* %rbrace  {% ([o, s, c]) => b.block(o, s, c) %}
+OptionRest ->
+    Ident %assign Expression              {% ([id, , e]) => b.varAssign(id, e) %}
+  | Ident %dot Ident %assign Expression   {% ([o, , p, , e]) => b.memberAssign(o, p, e) %}
+
+TestcaseRest ->
+    Block                            {% ([bl]) => ({ ext: null, block: bl }) %}
+  | "extends" PlainString Block      {% ([, ext, bl]) => ({ ext, block: bl }) %}
+
+Block -> %lbrace Statements %rbrace  {% ([o, s, c]) => b.block(o, b.arr(s), c) %}
 
 Ident -> %ident  {% ([t]) => b.ident(t) %}
 
@@ -76,7 +84,9 @@ Function -> %anyLparen Params %rparen %arrow FunctionBody  {% ([o, ps, , , body]
 
 Params ->
     null                                {% () => [] %}
-  | Param (%comma Param):* %comma:?     {% ([f, r]) => b.list(f, r) %}
+  | ParamList %comma:?                  {% ([l]) => b.arr(l) %}
+
+ParamList -> Param  {% ([x]) => b.cons(null, x) %} | ParamList %comma Param  {% ([l, , x]) => b.cons(l, x) %}
 
 Param ->
     Ident                           {% ([k]) => b.property(k, null) %}
@@ -87,41 +97,46 @@ FunctionBody ->
     Expression  {% ([e], _l, reject) => (b.startsWithBrace(e) ? reject : e) %}
   | Block       {% id %}
 
-# Binary and logical operators are parsed as a flat chain and arranged by precedence in
+# Binary, logical and pipe operators are parsed as a flat chain and arranged by precedence in
 # b.operatorChain (precedence climbing): far fewer Earley states than one rule per level.
+# The right side of `|>` is a Call by grammar.
 OperatorChain ->
-    Operand                              {% ([o]) => b.chainStart(o) %}
-  | OperatorChain %anyBinaryOp Operand   {% ([l, op, o]) => b.chainNext(l, op, o) %}
+    Operand                                 {% ([o]) => b.chainStart(o) %}
+  | OperatorChain %anyBinaryOp Operand      {% ([l, op, o]) => b.chainNext(l, op, o) %}
+  | OperatorChain %pipeForward Call         {% ([l, op, c]) => b.chainNext(l, op, b.operand(c)) %}
 
 Operand ->
-    PipeExpr                  {% ([e]) => b.operand(e) %}
-  | %anyLogicalPrefix Operand {% ([k, o]) => b.prefixOperand(k, o) %}
-
-PipeExpr -> PipeExpr %pipeForward Call  {% ([a, , c]) => b.pipe(a, c) %} | Unary {% id %}
+    Postfix                    {% ([e]) => b.operand(e) %}
+  | %anyUnaryOp Unary          {% ([o, a]) => b.operand(b.unary(o, a)) %}
+  | %anyLogicalPrefix Operand  {% ([k, o]) => b.prefixOperand(k, o) %}
 
 Unary -> %anyUnaryOp Unary  {% ([o, a]) => b.unary(o, a) %} | Postfix {% id %}
 
 Postfix ->
     Primary                                 {% id %}
-  | Call                                    {% id %}
+  | Postfix %lparen Args %rparen            {% ([f, o, a, c]) => b.call(f, o, a, c) %}
   | Postfix %dot Ident                      {% ([o, , p]) => b.member(o, p) %}
   | Postfix %lbracket Expression %rbracket  {% ([o, , i, c]) => b.index(o, i, c) %}
 
+# The right side of `|>` (same shape as the call alternative of Postfix, used only there).
 Call -> Postfix %lparen Args %rparen  {% ([f, o, a, c]) => b.call(f, o, a, c) %}
 
 Args ->
     null                                      {% () => null %}
-  | Property (%comma Property):* %comma:?     {% ([f, r]) => b.list(f, r) %}
+  | PropertyList %comma:?                     {% ([l]) => b.arr(l) %}
 
+PropertyList ->
+    Property                        {% ([x]) => b.cons(null, x) %}
+  | PropertyList %comma Property    {% ([l, , x]) => b.cons(l, x) %}
+
+# Strings, `[...]` and `{...}` are inlined here (one predicted state each per operand).
 Primary ->
-    %ident     {% ([t]) => b.ident(t) %}
-  | %anyLiteral  {% ([t]) => b.literal(t) %}
-  | String     {% id %}
-  | Brackets   {% id %}
-  | Record     {% id %}
-  | %anyLparen Expression %rparen  {% ([o, e, c]) => b.paren(o, e, c) %}
-
-String -> %strStart StringPart:* %strEnd  {% ([o, p, c]) => b.string(o, p, c) %}
+    %ident        {% ([t]) => b.ident(t) %}
+  | %anyLiteral   {% ([t]) => b.literal(t) %}
+  | %strStart StringPart:* %strEnd      {% ([o, p, c]) => b.string(o, p, c) %}
+  | %anyLbracket BracketsRest           {% ([o, r]) => b.brackets(o, r) %}
+  | %lbrace RecordRest                  {% ([o, r]) => b.record(o, r.with, r.props, r.close) %}
+  | %anyLparen Expression %rparen       {% ([o, e, c]) => b.paren(o, e, c) %}
 
 StringPart ->
     %strText                             {% id %}
@@ -129,28 +144,31 @@ StringPart ->
 
 PlainString -> %strStart %strText:? %strEnd  {% ([o, t, c]) => b.plainString(o, t, c) %}
 
-# `[...]`: an array, or a dictionary (`["a": 1]`, `[:]`). Factored after the bracket so an
-# operand start predicts one state here, not four.
-Brackets -> %anyLbracket BracketsRest  {% ([o, r]) => b.brackets(o, r) %}
-
+# After `[`: an array, or a dictionary (`["a": 1]`, `[:]`).
 BracketsRest ->
     %rbracket  {% ([c]) => ({ kind: 'array', items: [], close: c }) %}
   | %colon %rbracket  {% ([, c]) => ({ kind: 'dict', items: [], close: c }) %}
-  | Expression (%comma Expression):* %comma:? %rbracket
-      {% ([f, r, , c]) => ({ kind: 'array', items: b.list(f, r), close: c }) %}
-  | DictItem (%comma DictItem):* %comma:? %rbracket
-      {% ([f, r, , c]) => ({ kind: 'dict', items: b.list(f, r), close: c }) %}
+  | ExpressionList %comma:? %rbracket
+      {% ([l, , c]) => ({ kind: 'array', items: b.arr(l), close: c }) %}
+  | DictItemList %comma:? %rbracket
+      {% ([l, , c]) => ({ kind: 'dict', items: b.arr(l), close: c }) %}
+
+ExpressionList ->
+    Expression                        {% ([x]) => b.cons(null, x) %}
+  | ExpressionList %comma Expression  {% ([l, , x]) => b.cons(l, x) %}
+
+DictItemList ->
+    DictItem                      {% ([x]) => b.cons(null, x) %}
+  | DictItemList %comma DictItem  {% ([l, , x]) => b.cons(l, x) %}
 
 DictItem -> Expression %colon Expression  {% ([k, , v]) => b.dictItem(k, v) %}
 
-Record -> %lbrace RecordRest  {% ([o, r]) => b.record(o, r.with, r.props, r.close) %}
-
 RecordRest ->
     %rbrace  {% ([c]) => ({ with: null, props: [], close: c }) %}
-  | Property (%comma Property):* %comma:? %rbrace
-      {% ([f, r, , c]) => ({ with: null, props: b.list(f, r), close: c }) %}
-  | Ident %kw_with Property (%comma Property):* %comma:? %rbrace
-      {% ([w, , f, r, , c]) => ({ with: w, props: b.list(f, r), close: c }) %}
+  | PropertyList %comma:? %rbrace
+      {% ([l, , c]) => ({ with: null, props: b.arr(l), close: c }) %}
+  | Ident %kw_with PropertyList %comma:? %rbrace
+      {% ([w, , l, , c]) => ({ with: w, props: b.arr(l), close: c }) %}
 
 Property ->
     Ident                             {% ([k]) => b.property(k, null) %}
@@ -163,9 +181,15 @@ PropertyKey -> Ident {% id %} | PlainString {% id %}
 
 TypeExpr ->
     MonoType  {% ([t]) => b.typeExpr(t, []) %}
-  | MonoType "where" Constraint (%comma Constraint):*  {% ([t, , f, r]) => b.typeExpr(t, b.list(f, r)) %}
+  | MonoType "where" ConstraintList  {% ([t, , l]) => b.typeExpr(t, b.arr(l)) %}
 
-Constraint -> Ident %colon Ident (%plus Ident):*  {% ([tv, , f, r]) => b.constraint(tv, b.list(f, r)) %}
+ConstraintList ->
+    Constraint                         {% ([x]) => b.cons(null, x) %}
+  | ConstraintList %comma Constraint   {% ([l, , x]) => b.cons(l, x) %}
+
+Constraint -> Ident %colon KindList  {% ([tv, , l]) => b.constraint(tv, b.arr(l)) %}
+
+KindList -> Ident  {% ([x]) => b.cons(null, x) %} | KindList %plus Ident  {% ([l, , x]) => b.cons(l, x) %}
 
 MonoType ->
     Ident  {% ([i]) => b.namedOrTvar(i) %}
@@ -174,17 +198,25 @@ MonoType ->
   | "stream" %lbracket MonoType %rbracket  {% ([k, , t, c]) => b.streamType(k, t, c) %}
   | "vector" %lbracket MonoType %rbracket  {% ([k, , t, c]) => b.vectorType(k, t, c) %}
   | %lbrace %rbrace  {% ([o, c]) => b.recordType(o, null, [], c) %}
-  | %lbrace PropertyType (%comma PropertyType):* %comma:? %rbrace
-      {% ([o, f, r, , c]) => b.recordType(o, null, b.list(f, r), c) %}
-  | %lbrace Ident %kw_with PropertyType (%comma PropertyType):* %comma:? %rbrace
-      {% ([o, tv, , f, r, , c]) => b.recordType(o, tv, b.list(f, r), c) %}
+  | %lbrace PropertyTypeList %comma:? %rbrace
+      {% ([o, l, , c]) => b.recordType(o, null, b.arr(l), c) %}
+  | %lbrace Ident %kw_with PropertyTypeList %comma:? %rbrace
+      {% ([o, tv, , l, , c]) => b.recordType(o, tv, b.arr(l), c) %}
   | %anyLparen ParameterTypes %rparen %arrow MonoType  {% ([o, ps, , , t]) => b.functionType(o, ps, t) %}
 
 PropertyType -> PropertyKey %colon MonoType  {% ([k, , t]) => b.propertyType(k, t) %}
 
 ParameterTypes ->
     null  {% () => [] %}
-  | ParameterType (%comma ParameterType):* %comma:?  {% ([f, r]) => b.list(f, r) %}
+  | ParameterTypeList %comma:?  {% ([l]) => b.arr(l) %}
+
+ParameterTypeList ->
+    ParameterType                            {% ([x]) => b.cons(null, x) %}
+  | ParameterTypeList %comma ParameterType   {% ([l, , x]) => b.cons(l, x) %}
+
+PropertyTypeList ->
+    PropertyType                           {% ([x]) => b.cons(null, x) %}
+  | PropertyTypeList %comma PropertyType   {% ([l, , x]) => b.cons(l, x) %}
 
 ParameterType ->
     Ident %colon MonoType                       {% ([n, , t]) => b.parameterType(n, 'required', n, t) %}

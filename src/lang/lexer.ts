@@ -75,15 +75,29 @@ const keywordTypes: Record<string, string[]> = {};
 for (const k of KEYWORDS) keywordTypes[`kw_${k}`] = [k];
 
 const code: moo.Rules = {
+  // Single characters that never begin a longer token come first: moo matches them through
+  // its per-character fast table without running the combined regular expression.
+  lparen: '(',
+  rparen: ')',
+  lbracket: '[',
+  rbracket: ']',
+  comma: ',',
+  colon: ':',
+  question: '?',
+  caret: '^',
+  percent: '%',
+  star: '*',
+  plus: '+',
+  minus: '-',
+  quote: { match: '"', push: 'str' },
   ws: { match: /[ \t\r\n\f\v\u00a0\ufeff]+/u, lineBreaks: true },
   comment: /\/\/[^\n]*/u,
   // Lenient shapes, validated afterwards so that malformed literals get a precise error.
+  ident: { match: /[\p{L}_][\p{L}\p{N}_]*/u, type: moo.keywords(keywordTypes) },
   datetime: /[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9:.]*(?:Z|z|[+-][0-9]{2}:[0-9]{2})?)?/u,
   numword: /[0-9]+(?:\.[0-9]*)?[\p{L}_][\p{L}\p{N}_]*/u,
   float: /[0-9]+\.[0-9]*|\.[0-9]+/u,
   int: /[0-9]+/u,
-  ident: { match: /[\p{L}_][\p{L}\p{N}_]*/u, type: moo.keywords(keywordTypes) },
-  quote: { match: '"', push: 'str' },
   pipeForward: '|>',
   pipeReceive: '<-',
   arrow: '=>',
@@ -96,20 +110,8 @@ const code: moo.Rules = {
   lt: '<',
   gt: '>',
   assign: '=',
-  plus: '+',
-  minus: '-',
-  star: '*',
   slash: '/',
-  percent: '%',
-  caret: '^',
-  lparen: '(',
-  rparen: ')',
-  lbracket: '[',
-  rbracket: ']',
-  comma: ',',
-  colon: ':',
   dot: '.',
-  question: '?',
 };
 
 const rawLexer = moo.states({
@@ -252,10 +254,23 @@ export function tokenize(source: string, name = '<input>'): LexResult {
       break;
     }
     if (raw === undefined) break;
-    const start = pos;
-    const end = advance(start, raw.text);
-    pos = end;
     const type = raw.type ?? 'invalid';
+    if (type === 'ws' && regexTok === null) {
+      // Hot path: whitespace needs no positions, only whether it holds a newline.
+      if (raw.lineBreaks > 0) sawNewline = true;
+      continue;
+    }
+    // moo tracks line and column (every rule that can match a newline sets lineBreaks).
+    const start: Position = { line: raw.line, column: raw.col, offset: raw.offset };
+    const end: Position =
+      raw.lineBreaks === 0
+        ? { line: raw.line, column: raw.col + raw.text.length, offset: raw.offset + raw.text.length }
+        : {
+            line: raw.line + raw.lineBreaks,
+            column: raw.text.length - raw.text.lastIndexOf('\n'),
+            offset: raw.offset + raw.text.length,
+          };
+    pos = end;
 
     // --- inside a regular expression
     if (regexTok) {

@@ -1,12 +1,13 @@
 // The parser driver: tokens (lexer.ts) -> nearley (flux.ne) -> ast.File, with diagnostics and
 // error recovery.
 //
-// Design: the whole token array is fed to one nearley Parser kept with history, so every
-// column (the parser state before each token) stays available. On a syntax error the driver
+// Design: the token array is fed to one nearley Parser one statement line at a time (up to
+// the next token that starts a line at bracket depth 0, or `name =` / a statement keyword at a
+// line start). After each chunk, if the program so far is complete, that column is kept as
+// the checkpoint (nearley's save/restore). On a syntax error the driver
 //   1. reports `syntax.unexpectedToken` naming the token found and the tokens expected there;
-//   2. rewinds to the latest column where the program so far is complete and the next token
-//      begins a line at bracket depth 0 (a statement boundary), or to the error itself when the
-//      program just before it is complete;
+//   2. rewinds to just before the bad token when the program up to it is complete, else to the
+//      checkpoint;
 //   3. skips tokens up to the next line that plausibly starts a statement, recording the
 //      skipped text as a BadStatement, and continues from there.
 // Running out of input in the middle of a construct is `syntax.unexpectedEOF` (the REPL
@@ -15,7 +16,8 @@ import nearley from 'nearley';
 import { FluxError, positionAt } from '../errors/index.js';
 import type { Span } from '../errors/index.js';
 import type * as ast from './ast.js';
-import { parseContext, tokenFeed } from './build.js';
+import { arr, parseContext, tokenFeed } from './build.js';
+import type { FileParts } from './build.js';
 import grammar from './flux-grammar.generated.js';
 import { tokenize } from './lexer.js';
 import type { Token } from './lexer.js';
@@ -321,7 +323,6 @@ export function parseWithStats(source: string, name = '<input>'): ParseResultWit
   tokenFeed.tokens = tokens;
   tokenFeed.index = 0;
   tokenFeed.to = 0;
-  tokenFeed.fed = [];
   const bad: { from: number; to: number }[] = [];
   let errors = 0;
   // The latest column where the program so far is complete and the next token starts a
@@ -396,9 +397,9 @@ export function parseWithStats(source: string, name = '<input>'): ParseResultWit
     );
   }
 
-  const results = parser.results as ast.File[];
+  const results = parser.results as FileParts[];
   const parsed = results[0];
-  const body: ast.Statement[] = [...(parsed?.body ?? [])];
+  const body: ast.Statement[] = parsed ? arr(parsed.stmts) : [];
   for (const r of bad) {
     if (r.to < r.from) continue;
     const from = tokens[r.from]!;
@@ -414,14 +415,13 @@ export function parseWithStats(source: string, name = '<input>'): ParseResultWit
     type: 'File',
     span: { start: { line: 1, column: 1, offset: 0 }, end: positionAt(source, source.length) },
     name,
-    package: parsed?.package ?? null,
+    package: parsed?.pkg ?? null,
     imports: parsed?.imports ?? [],
     body,
   };
   diagnostics.sort((a, b) => (a.span?.start.offset ?? 0) - (b.span?.start.offset ?? 0));
   // Release references to this source.
   tokenFeed.tokens = [];
-  tokenFeed.fed = [];
   parseContext.source = '';
   parseContext.lineStarts = new Set();
   parseContext.comments = new Map();

@@ -75,6 +75,9 @@ export class RunState {
         importPackage: (path) => this.importPackage(path),
         setOption: (pkg, name, value, span) => this.setOption(pkg, name, value, span),
         onExpression: (value) => this.onExpression(value),
+        checkCancel: () => {
+          if (this.signal.aborted) throw new FluxError('canceled', 'run.canceled', 'the run was canceled');
+        },
       },
       { maxCallDepth: env.maxCallDepth },
     );

@@ -127,6 +127,17 @@ export class Runtime {
     return this.runFile(file, opts);
   }
 
+  /** The value of the program's last bare expression statement (null when it has none). */
+  async eval(source: string, opts: RunOptions = {}): Promise<Value> {
+    const { results } = await this.run(source, opts);
+    return results.length ? results[results.length - 1]!.value : null;
+  }
+
+  /** The program's named results (yields, `_result`, and '' for bare scalars), in program order. */
+  async query(source: string, opts: RunOptions = {}): Promise<RunResult['results']> {
+    return (await this.run(source, opts)).results;
+  }
+
   async runFile(file: ast.File, opts: RunOptions = {}): Promise<RunResult> {
     const errors = checkFile(file, this.checkEnv());
     if (errors.length) throw errors.length === 1 ? errors[0]! : new FluxErrors(errors);

@@ -35,7 +35,8 @@ export class SampleBatch {
   private seriesHash: Int32Array = new Int32Array(256);
   pairs: Int32Array = new Int32Array(2048);
   private pairsLen = 0;
-  private slots: Int32Array = new Int32Array(1024);
+  /** Open addressing, two ints per slot: series id + 1 (0 = empty) and its hash. */
+  private slots: Int32Array = new Int32Array(2048);
   private mask = 1023;
 
   // The label set of the sample being parsed.
@@ -110,14 +111,20 @@ export class SampleBatch {
       h = Math.imul(h ^ names[i]!, 0x01000193);
       h = Math.imul(h ^ vals[i]!, 0x01000193);
     }
-    h ^= h >>> 15;
+    // murmur3 finalizer: spreads the small-integer ids over all bits (linear probing
+    // clusters badly without it).
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
     let slot = h & this.mask;
     const slots = this.slots;
     for (;;) {
-      const v = slots[slot]!;
+      const v = slots[2 * slot]!;
       if (v === 0) break;
       const id = v - 1;
-      if (this.seriesHash[id] === h && this.seriesField[id] === fieldId && this.seriesPairs[id] === n) {
+      if (slots[2 * slot + 1] === h && this.seriesField[id] === fieldId && this.seriesPairs[id] === n) {
         const st = this.seriesStart[id]!;
         const p = this.pairs;
         let i = 0;
@@ -151,8 +158,9 @@ export class SampleBatch {
     this.seriesPairs[id] = n;
     this.seriesHash[id] = h;
     this.seriesCount = id + 1;
-    slots[slot] = id + 1;
-    if (this.seriesCount * 2 > slots.length) this.rehash();
+    slots[2 * slot] = id + 1;
+    slots[2 * slot + 1] = h;
+    if (this.seriesCount * 2 > this.mask + 1) this.rehash();
     return id;
   }
 
@@ -187,13 +195,15 @@ export class SampleBatch {
   }
 
   private rehash(): void {
-    const size = this.slots.length * 2;
-    const slots = new Int32Array(size);
+    const size = (this.mask + 1) * 2;
+    const slots = new Int32Array(2 * size);
     const mask = size - 1;
     for (let id = 0; id < this.seriesCount; id++) {
-      let slot = this.seriesHash[id]! & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = id + 1;
+      const h = this.seriesHash[id]!;
+      let slot = h & mask;
+      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = id + 1;
+      slots[2 * slot + 1] = h;
     }
     this.slots = slots;
     this.mask = mask;

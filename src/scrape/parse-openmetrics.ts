@@ -84,6 +84,8 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
   const rawNames = new ByteInterner(256);
   const labels = new LabelScanner();
   const exemplar = new LabelScanner();
+  const fieldIds = new Map<string, number>();
+  const labelIds = new Map<string, number>();
   const leId = batch.labelNames.internString('le');
   const quantileId = batch.labelNames.internString('quantile');
   let fam: Family | null = null;
@@ -182,14 +184,14 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
     let leStr: string | undefined;
     let qStr: string | undefined;
     let statesetLabel = false;
-    const famLabelId = typ === 'stateset' ? batch.labelNames.internString(f.name) : -1;
+    const famLabelId = typ === 'stateset' ? internCached(labelIds, batch.labelNames, f.name) : -1;
     for (let k = 0; k < batch.scratchCount; k++) {
       const n = batch.scratchNames[k]!;
       if (n === leId) leStr = batch.labelValues.strings[batch.scratchValues[k]!];
       else if (n === quantileId) qStr = batch.labelValues.strings[batch.scratchValues[k]!];
       if (n === famLabelId) statesetLabel = true;
     }
-    const fieldId = batch.fields.internString(isBucket ? f.name : sampleName);
+    const fieldId = internCached(fieldIds, batch.fields, isBucket ? f.name : sampleName);
     const sid = batch.endSeries(fieldId);
     if (sid === DUPLICATE_LABEL) throw new ExpositionError(ls, `label name "${batch.labelNames.strings[batch.duplicateName]}" is repeated`);
     if (typ === 'stateset' && !statesetLabel) throw new ExpositionError(ls, `stateset sample needs the label "${f.name}"`);
@@ -280,6 +282,16 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
   }
   if (fam !== null) build(fam);
   if (!eof) throw new ExpositionError(len, 'missing "# EOF" at the end of an OpenMetrics exposition');
+}
+
+/** The id of `s` in `interner`, through a string cache (internString encodes). */
+function internCached(cache: Map<string, number>, interner: ByteInterner, s: string): number {
+  let id = cache.get(s);
+  if (id === undefined) {
+    id = interner.internString(s);
+    cache.set(s, id);
+  }
+  return id;
 }
 
 /** Canonical number for le/quantile: a float, and infinities spelled exactly "+Inf"/"-Inf". NaN when invalid. */

@@ -15,19 +15,43 @@
 // the field `<name>` with their `le` label; every other sample keeps its own name.
 import { DUPLICATE_LABEL, type SampleBatch } from './batch.js';
 import { ByteInterner } from './interner.js';
-import { ExpositionError, LabelScanner, describeByte, isMetricChar, isMetricStart, HASH, LBRACE, LF, SP, TAB } from './lex.js';
+import { ExpositionError, LabelScanner, describeByte, isLabelChar, isLabelStart, isMetricChar, isMetricStart, BSLASH, COMMA, DQUOTE, EQ, HASH, LBRACE, LF, RBRACE, SP, TAB } from './lex.js';
 import { numberError, numberOk, parseFloatBytes, parseMillisTimestamp } from './numbers.js';
 
 const TEXT_TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
 const utf8 = new TextDecoder('utf-8');
 
-/** Parse Prometheus text 0.0.4 from `buf` into `batch`; throws ExpositionError. */
+/** Most labels a line may have for the prefix-reuse fast path (more: the general path). */
+const MAX_FAST_LABELS = 64;
+
+/**
+ * Parse Prometheus text 0.0.4 from `buf` into `batch`; throws ExpositionError.
+ *
+ * Speed: consecutive sample lines usually share a long prefix (same metric, same leading
+ * labels: client libraries sort series by label values). Each line is compared with the
+ * previous sample line; the metric name and every label whose closing quote lies inside
+ * the common prefix are taken from the previous line (same bytes, so the same ids) instead
+ * of being scanned and interned again. Only plain labels (`name="value"` without escapes,
+ * spaces or non-ASCII bytes) take this path; anything else is parsed by LabelScanner.
+ */
 export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
   const rawNames = new ByteInterner(256);
   let fieldOf = new Int32Array(256).fill(-1);
   const types = new Map<string, string>();
   const labels = new LabelScanner();
   const len = buf.length;
+  // The previous sample line, offsets relative to its start (prevStart < 0: none).
+  let prevStart = -1;
+  let prevLen = 0;
+  let prevNameEnd = 0;
+  let prevField = -1;
+  let prevCount = 0;
+  let prevQuote = new Int32Array(MAX_FAST_LABELS);
+  let prevLN = new Int32Array(MAX_FAST_LABELS);
+  let prevLV = new Int32Array(MAX_FAST_LABELS);
+  let curQuote = new Int32Array(MAX_FAST_LABELS);
+  let curLN = new Int32Array(MAX_FAST_LABELS);
+  let curLV = new Int32Array(MAX_FAST_LABELS);
   let pos = 0;
   while (pos < len) {
     let eol = buf.indexOf(LF, pos);
@@ -45,33 +69,147 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
     // Metric name.
     let fieldId: number;
     batch.beginLabels();
+    const base = i;
+    let curCount = -1; // -1: this line cannot serve as a prefix for the next one
+    let curNameEnd = 0;
     if (b === LBRACE) {
       i = labels.scan(buf, i, eol, false, batch);
       if (labels.quotedName === null) throw new ExpositionError(lineStart, 'a sample needs a metric name');
       fieldId = fieldFor(labels.quotedName, batch, types);
     } else {
-      if (!isMetricStart(b)) throw new ExpositionError(i, `invalid metric name: unexpected ${describeByte(buf, i, eol)}`);
-      const ns = i;
-      i++;
-      while (i < eol && isMetricChar(buf[i]!)) i++;
-      const rid = rawNames.intern(buf, ns, i);
-      if (rid >= fieldOf.length) {
-        const a = new Int32Array(fieldOf.length * 2).fill(-1);
-        a.set(fieldOf);
-        fieldOf = a;
+      let common = 0;
+      if (prevStart >= 0) {
+        const max = Math.min(eol - base, prevLen);
+        while (common < max && buf[base + common] === buf[prevStart + common]) common++;
       }
-      fieldId = fieldOf[rid]!;
-      if (fieldId < 0) {
-        fieldId = fieldFor(rawNames.strings[rid]!, batch, types);
-        fieldOf[rid] = fieldId;
+      if (prevStart >= 0 && prevNameEnd < common) {
+        fieldId = prevField;
+        i = base + prevNameEnd;
+      } else {
+        if (!isMetricStart(b)) throw new ExpositionError(i, `invalid metric name: unexpected ${describeByte(buf, i, eol)}`);
+        i++;
+        while (i < eol && isMetricChar(buf[i]!)) i++;
+        const rid = rawNames.intern(buf, base, i);
+        if (rid >= fieldOf.length) {
+          const a = new Int32Array(fieldOf.length * 2).fill(-1);
+          a.set(fieldOf);
+          fieldOf = a;
+        }
+        fieldId = fieldOf[rid]!;
+        if (fieldId < 0) {
+          fieldId = fieldFor(rawNames.strings[rid]!, batch, types);
+          fieldOf[rid] = fieldId;
+        }
       }
-      const afterName = i;
-      while (i < eol && (buf[i] === SP || buf[i] === TAB)) i++;
+      curNameEnd = i - base;
+      curCount = 0;
       if (i < eol && buf[i] === LBRACE) {
-        i = labels.scan(buf, i, eol, false, batch);
-        if (labels.quotedName !== null) throw new ExpositionError(lineStart, 'metric name given twice');
-      } else i = afterName;
+        // Fast path: reuse the labels inside the common prefix, then plain labels.
+        const braceAt = i;
+        let k = 0;
+        let ok = true;
+        let closed = false;
+        i++;
+        if (prevStart >= 0 && prevNameEnd === curNameEnd) {
+          while (k < prevCount && prevQuote[k]! < common) {
+            const ln = prevLN[k]!;
+            const lv = prevLV[k]!;
+            batch.addLabel(ln, lv);
+            curQuote[k] = prevQuote[k]!;
+            curLN[k] = ln;
+            curLV[k] = lv;
+            i = base + prevQuote[k]! + 1;
+            k++;
+            b = buf[i]!;
+            if (b === COMMA) i++;
+            else if (b === RBRACE) {
+              i++;
+              closed = true;
+              break;
+            } else {
+              ok = false;
+              break;
+            }
+          }
+        }
+        while (ok && !closed) {
+          if (i >= eol || k === MAX_FAST_LABELS) {
+            ok = false;
+            break;
+          }
+          b = buf[i]!;
+          if (b === RBRACE) {
+            i++;
+            closed = true;
+            break;
+          }
+          if (!isLabelStart(b)) {
+            ok = false;
+            break;
+          }
+          const ns = i;
+          i++;
+          while (i < eol && isLabelChar(buf[i]!)) i++;
+          if (buf[i] !== EQ || buf[i + 1] !== DQUOTE) {
+            ok = false;
+            break;
+          }
+          const ln = batch.labelNames.intern(buf, ns, i);
+          i += 2;
+          const vs = i;
+          while (i < eol && (b = buf[i]!) !== DQUOTE && b !== BSLASH && b < 0x80) i++;
+          if (i >= eol || b !== DQUOTE) {
+            ok = false;
+            break;
+          }
+          const lv = batch.labelValues.intern(buf, vs, i);
+          batch.addLabel(ln, lv);
+          curQuote[k] = i - base;
+          curLN[k] = ln;
+          curLV[k] = lv;
+          k++;
+          i++;
+          b = buf[i]!;
+          if (b === COMMA) i++;
+          else if (b === RBRACE) {
+            i++;
+            closed = true;
+          } else ok = false;
+        }
+        if (ok) curCount = k;
+        else {
+          // General path (spaces, escapes, quoted names, UTF-8, errors): from the brace.
+          batch.beginLabels();
+          i = labels.scan(buf, braceAt, eol, false, batch);
+          if (labels.quotedName !== null) throw new ExpositionError(lineStart, 'metric name given twice');
+          curCount = 0;
+        }
+      } else {
+        const afterName = i;
+        while (i < eol && (buf[i] === SP || buf[i] === TAB)) i++;
+        if (i < eol && buf[i] === LBRACE) {
+          i = labels.scan(buf, i, eol, false, batch);
+          if (labels.quotedName !== null) throw new ExpositionError(lineStart, 'metric name given twice');
+        } else i = afterName;
+      }
     }
+    // Remember this line as the prefix source of the next one.
+    if (curCount >= 0) {
+      prevStart = base;
+      prevLen = eol - base;
+      prevNameEnd = curNameEnd;
+      prevField = fieldId;
+      prevCount = curCount;
+      const q = prevQuote;
+      prevQuote = curQuote;
+      curQuote = q;
+      const n = prevLN;
+      prevLN = curLN;
+      curLN = n;
+      const v = prevLV;
+      prevLV = curLV;
+      curLV = v;
+    } else prevStart = -1;
     const sid = batch.endSeries(fieldId);
     if (sid === DUPLICATE_LABEL) throw new ExpositionError(lineStart, `label name "${batch.labelNames.strings[batch.duplicateName]}" is repeated`);
     // Value.

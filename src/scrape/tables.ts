@@ -67,15 +67,19 @@ export function batchToTables(batch: SampleBatch, url: string, scrapeTimeNs: big
       pairs[st + 2 * j + 3] = kv;
     }
   }
-  const order: number[] = new Array(S);
-  for (let s = 0; s < S; s++) order[s] = s;
+  // Table order: bucket the series by field rank (counting sort), then sort each field's
+  // series by their labels (small groups; input order is usually close to sorted).
   const sf = batch.seriesField;
   const ss = batch.seriesStart;
   const sp = batch.seriesPairs;
-  order.sort((a, b) => {
-    const fa = fieldRank[sf[a]!]!;
-    const fb = fieldRank[sf[b]!]!;
-    if (fa !== fb) return fa - fb;
+  const F = batch.fields.size;
+  const fieldStart = new Int32Array(F + 1);
+  for (let s = 0; s < S; s++) fieldStart[fieldRank[sf[s]!]! + 1]!++;
+  for (let f = 0; f < F; f++) fieldStart[f + 1]! += fieldStart[f]!;
+  const order = new Int32Array(S);
+  const fill = fieldStart.slice(0, F);
+  for (let s = 0; s < S; s++) order[fill[fieldRank[sf[s]!]!]!++] = s;
+  const byLabels = (a: number, b: number): number => {
     const na = sp[a]!;
     const nb = sp[b]!;
     const pa = ss[a]!;
@@ -90,7 +94,15 @@ export function batchToTables(batch: SampleBatch, url: string, scrapeTimeNs: big
       if (va !== vb) return va - vb;
     }
     return na - nb;
-  });
+  };
+  for (let f = 0; f < F; f++) {
+    const a = fieldStart[f]!;
+    const b = fieldStart[f + 1]!;
+    if (b - a < 2) continue;
+    let sorted = true;
+    for (let k = a + 1; k < b && sorted; k++) if (byLabels(order[k - 1]!, order[k]!) > 0) sorted = false;
+    if (!sorted) order.subarray(a, b).sort(byLabels);
+  }
   // Rows per series, then a counting sort of samples into table order.
   const count = new Int32Array(S);
   const seriesOf = batch.series;
@@ -104,11 +116,16 @@ export function batchToTables(batch: SampleBatch, url: string, scrapeTimeNs: big
   const tsIndex = batch.tsIndex;
   const stamps = batch.timestamps;
   const src = batch.values;
-  for (let i = 0; i < N; i++) {
-    const p = pos[seriesOf[i]!]!++;
-    values[p] = src[i]!;
-    const t = tsIndex[i]!;
-    times[p] = t < 0 ? scrapeTimeNs : stamps[t]!;
+  times.fill(scrapeTimeNs); // one BigInt conversion; explicit timestamps overwrite below
+  if (stamps.length === 0) {
+    for (let i = 0; i < N; i++) values[pos[seriesOf[i]!]!++] = src[i]!;
+  } else {
+    for (let i = 0; i < N; i++) {
+      const p = pos[seriesOf[i]!]!++;
+      values[p] = src[i]!;
+      const t = tsIndex[i]!;
+      if (t >= 0) times[p] = stamps[t]!;
+    }
   }
   // Drop repeated (series, timestamp) rows, keeping the first.
   let rows = N;
@@ -157,19 +174,30 @@ export function batchToTables(batch: SampleBatch, url: string, scrapeTimeNs: big
   const labelMeta = columnNames.map((name): ColumnMeta => ({ name, type: 'string' }));
 
   function* generate(): Generator<Table> {
+    let shape: Shape | undefined;
+    let prev = -1;
     for (let k = 0; k < S; k++) {
       const s = order[k]!;
       const st = ss[s]!;
       const np = sp[s]!;
-      let shapeKey = '';
-      for (let i = 0; i < np; i++) shapeKey += pairs[st + 2 * i]! + ',';
-      let shape = shapes.get(shapeKey);
-      if (shape === undefined) {
-        const metas = BASE.slice();
-        for (let i = 0; i < np; i++) metas.push(labelMeta[pairs[st + 2 * i]!]!);
-        shape = makeShape(metas);
-        shapes.set(shapeKey, shape);
+      // Consecutive series usually have the same label names: reuse the previous shape.
+      let same = prev >= 0 && sp[prev] === np;
+      if (same) {
+        const pst = ss[prev]!;
+        for (let i = 0; i < np && same; i++) if (pairs[st + 2 * i] !== pairs[pst + 2 * i]) same = false;
       }
+      if (!same || shape === undefined) {
+        let shapeKey = '';
+        for (let i = 0; i < np; i++) shapeKey += pairs[st + 2 * i]! + ',';
+        shape = shapes.get(shapeKey);
+        if (shape === undefined) {
+          const metas = BASE.slice();
+          for (let i = 0; i < np; i++) metas.push(labelMeta[pairs[st + 2 * i]!]!);
+          shape = makeShape(metas);
+          shapes.set(shapeKey, shape);
+        }
+      }
+      prev = s;
       yield new ScrapeTable(shape, ctx, s, start[k]!, end[k]! - start[k]!);
     }
   }
@@ -284,9 +312,10 @@ class ScrapeTable implements Table {
     if (i === 0) {
       let allDefault = true;
       for (let r = a; r < a + n; r++) if (ctx.times[r] !== ctx.scrapeTimeNs) allDefault = false;
-      c = n === 1 && allDefault ? ctx.scrapeTime : new ArrowColumn('time', { ints: ctx.times.subarray(a, a + n) });
+      c = n === 1 && allDefault ? ctx.scrapeTime : new ArrowColumn('time', { ints: new BigInt64Array(ctx.times.buffer, a * 8, n) });
     } else if (i === 3) {
-      c = new ArrowColumn('float', { floats: ctx.values.subarray(a, a + n) });
+      // A view made with the constructor: TypedArray#subarray is much slower (species lookup).
+      c = new ArrowColumn('float', { floats: new Float64Array(ctx.values.buffer, a * 8, n) });
     } else if (i === 1 || i === 4) {
       c = n === 1 ? (i === 1 ? ctx.measurement : ctx.urlCol) : new ArrowColumn('string', { strings: { codes: new Int32Array(n), dictionary: [i === 1 ? 'prometheus' : ctx.url] } });
     } else if (i >= 0 && i < this.shape.metas.length) {
@@ -296,7 +325,7 @@ class ScrapeTable implements Table {
         const cache = i === 2 ? ctx.fieldCols : ctx.valueCols;
         c = cache[code];
         if (c === undefined) {
-          c = new ArrowColumn('string', { strings: { codes: ctx.identity.subarray(code, code + 1), dictionary: dict } });
+          c = new ArrowColumn('string', { strings: { codes: new Int32Array(ctx.identity.buffer, code * 4, 1), dictionary: dict } });
           cache[code] = c as ArrowColumn;
         }
       } else {

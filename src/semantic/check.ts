@@ -6,6 +6,7 @@
 //   call.unknownArgument     an argument the called function does not declare
 //   call.missingArgument     a required argument left out
 //   call.noPipeParameter     `x |> f()` where f has no pipe parameter
+//   call.missingPipe         `f()` where f has a pipe parameter but nothing is piped or named
 //   function.duplicateParam  `(a, a) => ...`
 //   assign.redeclared        a name assigned twice in one scope
 //   return.outsideFunction   `return` at the top level
@@ -123,8 +124,12 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
         err('call.missingArgument', `missing required argument ${JSON.stringify(q.name)} in call to ${name}`, call.span);
       }
     }
-    if (piped && !sig.params.some((q) => q.pipe)) {
+    const pipeParam = sig.params.find((q) => q.pipe);
+    if (piped && !pipeParam) {
       err('call.noPipeParameter', `${name} has no pipe parameter, so nothing can be piped into it`, call.span);
+    }
+    if (!piped && pipeParam && !given.has(pipeParam.name)) {
+      err('call.missingPipe', `${name} needs piped input (${pipeParam.name}): use \`... |> ${name}(...)\``, call.span);
     }
   };
 

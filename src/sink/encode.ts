@@ -16,7 +16,7 @@
 // The default mapping is the fast path: it reads the typed arrays directly and escapes each
 // distinct dictionary string once. A `fieldFn` is called once per row through the
 // interpreter (`FunctionValue.call`), which is far slower.
-import { FluxError } from '../errors/index.js';
+import { FluxError, assert } from '../errors/index.js';
 import { RecordValue, Time, UInt, isPromise, typeOf } from '../values/value.js';
 import type { FunctionValue, MaybePromise, Value } from '../values/value.js';
 import type { Column, Table } from '../table/types.js';
@@ -30,6 +30,7 @@ import {
   formatUIntField,
 } from './line-protocol.js';
 import type { LineProtocolDialect } from './line-protocol.js';
+import type { LineBuffer } from './line-buffer.js';
 
 export interface ToMapping {
   readonly timeColumn: string;
@@ -93,6 +94,17 @@ export interface EncodeOptions {
   readonly dialect: LineProtocolDialect;
 }
 
+/** A field value as a point carries it: float, int (bigint), uint, bool or string. */
+export type PointValue = number | bigint | UInt | boolean | string;
+
+/**
+ * Where `encodePoints` puts points (the embedded store's BatchBuilder has this shape): raw,
+ * unescaped names; tags without empty values, sorted by key.
+ */
+export interface PointSink {
+  add(measurement: string, tags: readonly (readonly [string, string])[], field: string, time: bigint, value: PointValue): void;
+}
+
 function missingColumn(what: string, name: string): FluxError {
   return new FluxError('invalid', 'to.missingColumn', `${what} column "${name}" is not in the table`);
 }
@@ -116,6 +128,8 @@ interface TagShape {
 }
 
 const DEFAULT_FIELD_COLUMNS: ReadonlySet<string> = new Set(['_field', '_value']);
+const EMPTY_BYTES = new Uint8Array(0);
+const TEXT = new TextEncoder();
 
 function cachedEscape(cache: EscapeCache, code: number, s: string, esc: (s: string) => string | undefined): string | null {
   let e = cache[code];
@@ -203,6 +217,259 @@ export class LineEncoder {
    */
   encode(t: Table, out: string[], start = 0, end = t.length): MaybePromise<void> {
     if (start >= end) return;
+    const { timeCol, mCol } = this.resolveBase(t);
+    if (this.mapping.fieldFn === undefined) {
+      const { fCol, vCol } = this.resolveDefaultFields(t);
+      const tags = this.tagPlans(t, DEFAULT_FIELD_COLUMNS, true);
+      this.encodeDefault(t, timeCol, mCol, tags, fCol, vCol, out, start, end);
+      return;
+    }
+    return this.encodeWithFn(t, timeCol, mCol, out, start, end);
+  }
+
+  /**
+   * The fast path of `encode` for the default field mapping: the same lines, written as
+   * UTF-8 bytes into `out` (one `\n` after each line). Not for a `fieldFn` (use `encode`).
+   */
+  encodeBytes(t: Table, out: LineBuffer, start = 0, end = t.length): void {
+    if (start >= end) return;
+    assert(this.mapping.fieldFn === undefined, 'encodeBytes is for the default field mapping');
+    const { timeCol, mCol } = this.resolveBase(t);
+    const { fCol, vCol } = this.resolveDefaultFields(t);
+    const tags = this.tagPlans(t, DEFAULT_FIELD_COLUMNS, true);
+    const counts = this.counts;
+    const times = timeCol.ints!;
+    const tValid = timeCol.valid;
+    const mCache = LineEncoder.cacheFor(this.measurementCaches, mCol.strings!.dictionary);
+    const fStrings = fCol.strings!;
+    const fCache = LineEncoder.cacheFor(this.fieldCaches, fStrings.dictionary);
+    const fValid = fCol.valid;
+    const vValid = vCol.valid;
+    let constantSeries = inKey(t, this.mapping.measurementColumn);
+    for (let j = 0; constantSeries && j < tags.length; j++) constantSeries = inKey(t, tags[j]!.name);
+    let constPrefix: string | null | undefined;
+    const floats = vCol.type === 'float' ? vCol.floats! : undefined;
+    const format = floats === undefined ? valueFormatter(vCol, this.dialect) : undefined;
+    let lastPrefix: string | undefined;
+    let lastFk: string | undefined;
+    let head: Uint8Array = EMPTY_BYTES;
+    for (let i = start; i < end; i++) {
+      if (tValid !== null && tValid[i] === 0) {
+        counts.nullTime++;
+        continue;
+      }
+      let prefix: string | null;
+      if (constantSeries) {
+        if (constPrefix === undefined) constPrefix = this.seriesPrefix(mCol, mCache, tags, i);
+        prefix = constPrefix;
+      } else {
+        prefix = this.seriesPrefix(mCol, mCache, tags, i);
+      }
+      if (prefix === '') {
+        counts.nullMeasurement++;
+        continue;
+      }
+      if (prefix === null) {
+        counts.unrepresentable++;
+        continue;
+      }
+      if ((fValid !== null && fValid[i] === 0) || (vValid !== null && vValid[i] === 0)) {
+        counts.nullFields++;
+        counts.noFields++;
+        continue;
+      }
+      const fCode = fStrings.codes[i]!;
+      let fk = fCache[fCode];
+      if (fk === undefined) {
+        const name = fStrings.dictionary[fCode]!;
+        const e = name === '' ? undefined : this.escK(name);
+        fk = e === undefined ? null : e + '=';
+        fCache[fCode] = fk;
+      }
+      if (fk === null) {
+        counts.unrepresentable++;
+        continue;
+      }
+      let fv: number | undefined;
+      let sv: string | undefined;
+      if (floats !== undefined) {
+        fv = floats[i]!;
+        if (!Number.isFinite(fv)) {
+          counts.nonFiniteFields++;
+          counts.noFields++;
+          continue;
+        }
+      } else {
+        sv = format!(i);
+        if (sv === undefined) {
+          counts.nonFiniteFields++;
+          counts.noFields++;
+          continue;
+        }
+      }
+      if (prefix !== lastPrefix || fk !== lastFk) {
+        lastPrefix = prefix;
+        lastFk = fk;
+        head = this.headBytes(prefix + ' ' + fk);
+      }
+      out.appendBytes(head);
+      if (fv !== undefined) out.appendFloat(fv);
+      else out.appendBytes(TEXT.encode(sv!));
+      out.appendBytes(this.timeBytes(times[i]!));
+      out.lines++;
+      counts.points++;
+    }
+  }
+
+  private readonly heads = new Map<string, Uint8Array>();
+  private headBytes(s: string): Uint8Array {
+    let b = this.heads.get(s);
+    if (b === undefined) {
+      if (this.heads.size >= 65536) this.heads.clear();
+      b = TEXT.encode(s);
+      this.heads.set(s, b);
+    }
+    return b;
+  }
+
+  /** ` <time>\n` as bytes, cached like `timeString`. */
+  private readonly timeBytesCache = new Map<bigint, Uint8Array>();
+  private lastTimeKey = -1n;
+  private lastTimeBytes: Uint8Array = EMPTY_BYTES;
+  private timeBytes(t: bigint): Uint8Array {
+    if (t === this.lastTimeKey) return this.lastTimeBytes;
+    let b = this.timeBytesCache.get(t);
+    if (b === undefined) {
+      if (this.timeBytesCache.size >= 8192) this.timeBytesCache.clear();
+      b = TEXT.encode(' ' + t.toString() + '\n');
+      this.timeBytesCache.set(t, b);
+    }
+    this.lastTimeKey = t;
+    this.lastTimeBytes = b;
+    return b;
+  }
+
+  /**
+   * Like `encode`, but hands each point to `sink` with raw names instead of writing line
+   * protocol (for the embedded store). The same mapping and skip rules apply, except that
+   * every name is representable.
+   */
+  encodePoints(t: Table, sink: PointSink, start = 0, end = t.length): MaybePromise<void> {
+    if (start >= end) return;
+    const { timeCol, mCol } = this.resolveBase(t);
+    const counts = this.counts;
+    const times = timeCol.ints!;
+    const tValid = timeCol.valid;
+    const ms = mCol.strings!;
+    const rowTags = (tags: readonly TagPlan[], i: number): (readonly [string, string])[] => {
+      const out: (readonly [string, string])[] = [];
+      for (const tp of tags) {
+        const c = tp.col;
+        if (c.valid !== null && c.valid[i] === 0) continue;
+        const v = c.strings!.dictionary[c.strings!.codes[i]!]!;
+        if (v !== '') out.push([tp.name, v]);
+      }
+      return out;
+    };
+    const measurementOf = (i: number): string | undefined => {
+      if (mCol.valid !== null && mCol.valid[i] === 0) return undefined;
+      const m = ms.dictionary[ms.codes[i]!]!;
+      return m === '' ? undefined : m;
+    };
+    if (this.mapping.fieldFn === undefined) {
+      const { fCol, vCol } = this.resolveDefaultFields(t);
+      const tags = this.tagPlans(t, DEFAULT_FIELD_COLUMNS, true);
+      const fs = fCol.strings!;
+      for (let i = start; i < end; i++) {
+        if (tValid !== null && tValid[i] === 0) {
+          counts.nullTime++;
+          continue;
+        }
+        const m = measurementOf(i);
+        if (m === undefined) {
+          counts.nullMeasurement++;
+          continue;
+        }
+        if ((fCol.valid !== null && fCol.valid[i] === 0) || (vCol.valid !== null && vCol.valid[i] === 0)) {
+          counts.nullFields++;
+          counts.noFields++;
+          continue;
+        }
+        const field = fs.dictionary[fs.codes[i]!]!;
+        const v = vCol.get(i) as PointValue;
+        if (typeof v === 'number' && !Number.isFinite(v)) {
+          counts.nonFiniteFields++;
+          counts.noFields++;
+          continue;
+        }
+        sink.add(m, rowTags(tags, i), field, times[i]!, v);
+        counts.points++;
+      }
+      return;
+    }
+    const fn = this.mapping.fieldFn;
+    let tags: TagPlan[] | undefined;
+    const finish = (i: number, result: Value): void => {
+      if (!(result instanceof RecordValue)) {
+        throw new FluxError('invalid', 'to.fieldFnResult', `fieldFn must return a record, got ${typeOf(result)}`);
+      }
+      const m = measurementOf(i);
+      if (m === undefined) {
+        counts.nullMeasurement++;
+        return;
+      }
+      const rt = rowTags(tags!, i);
+      let any = false;
+      for (const [name, v] of result.fields) {
+        if (v === null) {
+          counts.nullFields++;
+          continue;
+        }
+        if (formatValue(v, 'v2', name) === undefined) {
+          counts.nonFiniteFields++;
+          continue;
+        }
+        sink.add(m, rt, name, times[i]!, v as PointValue);
+        any = true;
+      }
+      if (any) counts.points++;
+      else counts.noFields++;
+    };
+    let i = start;
+    const loop = (): MaybePromise<void> => {
+      for (; i < end; i++) {
+        if (tValid !== null && tValid[i] === 0) {
+          counts.nullTime++;
+          continue;
+        }
+        let r: MaybePromise<Value>;
+        if (tags === undefined) {
+          const tracking = new TrackingMap();
+          for (const [k, v] of t.record(i).fields) tracking.set(k, v);
+          tracking.read.clear();
+          const decided = (v: Value): Value => {
+            tags = this.tagPlans(t, tracking.all ? new Set(t.columns.map((c) => c.name)) : tracking.read);
+            return v;
+          };
+          const raw = fn.call(new Map([['r', new RecordValue(tracking)]]));
+          r = isPromise(raw) ? raw.then(decided) : decided(raw);
+        } else {
+          r = fn.call(new Map([['r', t.record(i)]]));
+        }
+        if (isPromise(r)) {
+          const row = i++;
+          return r.then((v) => {
+            finish(row, v);
+            return loop();
+          });
+        }
+        finish(i, r);
+      }
+    };
+    return loop();
+  }
+
+  private resolveBase(t: Table): { timeCol: Column; mCol: Column } {
     const timeIdx = t.columnIndex(this.mapping.timeColumn);
     if (timeIdx < 0) throw missingColumn('time', this.mapping.timeColumn);
     const timeCol = t.column(timeIdx);
@@ -219,20 +486,19 @@ export class LineEncoder {
         `measurement column "${this.mapping.measurementColumn}" must have type string, got ${mCol.type}`,
       );
     }
-    if (this.mapping.fieldFn === undefined) {
-      const fIdx = t.columnIndex('_field');
-      if (fIdx < 0) throw missingColumn('field', '_field');
-      const vIdx = t.columnIndex('_value');
-      if (vIdx < 0) throw missingColumn('value', '_value');
-      const fCol = t.column(fIdx);
-      if (fCol.type !== 'string') throw new FluxError('invalid', 'to.fieldColumnType', `column "_field" must have type string, got ${fCol.type}`);
-      const vCol = t.column(vIdx);
-      if (vCol.type === 'time') throw new FluxError('invalid', 'to.fieldType', 'column "_value" has type time, which InfluxDB cannot store as a field');
-      const tags = this.tagPlans(t, DEFAULT_FIELD_COLUMNS, true);
-      this.encodeDefault(t, timeCol, mCol, tags, fCol, vCol, out, start, end);
-      return;
-    }
-    return this.encodeWithFn(t, timeCol, mCol, out, start, end);
+    return { timeCol, mCol };
+  }
+
+  private resolveDefaultFields(t: Table): { fCol: Column; vCol: Column } {
+    const fIdx = t.columnIndex('_field');
+    if (fIdx < 0) throw missingColumn('field', '_field');
+    const vIdx = t.columnIndex('_value');
+    if (vIdx < 0) throw missingColumn('value', '_value');
+    const fCol = t.column(fIdx);
+    if (fCol.type !== 'string') throw new FluxError('invalid', 'to.fieldColumnType', `column "_field" must have type string, got ${fCol.type}`);
+    const vCol = t.column(vIdx);
+    if (vCol.type === 'time') throw new FluxError('invalid', 'to.fieldType', 'column "_value" has type time, which InfluxDB cannot store as a field');
+    return { fCol, vCol };
   }
 
   private tagPlans(t: Table, fieldColumns: ReadonlySet<string>, cacheable = false): TagPlan[] {
@@ -331,15 +597,13 @@ export class LineEncoder {
     const vValid = vCol.valid;
     // When the measurement and every tag are constant (group-key columns), the series prefix
     // is computed once.
-    const keyCols = t.key.columns;
-    const inKey = (name: string): boolean => {
-      for (let k = 0; k < keyCols.length; k++) if (keyCols[k]!.name === name) return true;
-      return false;
-    };
-    let constantSeries = inKey(this.mapping.measurementColumn);
-    for (let j = 0; constantSeries && j < tags.length; j++) constantSeries = inKey(tags[j]!.name);
+    let constantSeries = inKey(t, this.mapping.measurementColumn);
+    for (let j = 0; constantSeries && j < tags.length; j++) constantSeries = inKey(t, tags[j]!.name);
     let constPrefix: string | null | undefined;
     const format = valueFormatter(vCol, this.dialect);
+    let lastPrefix: string | undefined;
+    let lastFk: string | undefined;
+    let head = '';
     for (let i = start; i < end; i++) {
       if (tValid !== null && tValid[i] === 0) {
         counts.nullTime++;
@@ -383,20 +647,36 @@ export class LineEncoder {
         counts.noFields++;
         continue;
       }
-      out.push(prefix + ' ' + fk + v + ' ' + this.timeString(times[i]!));
+      // `measurement,tags field=` is the same for long runs of rows (one series per table).
+      if (prefix !== lastPrefix || fk !== lastFk) {
+        lastPrefix = prefix;
+        lastFk = fk;
+        head = prefix + ' ' + fk;
+      }
+      out.push(head + v + ' ' + this.timeString(times[i]!));
       counts.points++;
     }
   }
 
-  /** Formatting a bigint is slow; the rows of a scrape share one time, so remember the last. */
+  /**
+   * Formatting a bigint is slow; the rows of one scrape share a time and the tables of a
+   * query share their window times, so formatted times are cached (the last one, then a
+   * bounded map).
+   */
   private lastTime = -1n;
   private lastTimeString = '-1';
+  private readonly timeCache = new Map<bigint, string>();
   private timeString(t: bigint): string {
-    if (t !== this.lastTime) {
-      this.lastTime = t;
-      this.lastTimeString = t.toString();
+    if (t === this.lastTime) return this.lastTimeString;
+    let s = this.timeCache.get(t);
+    if (s === undefined) {
+      if (this.timeCache.size >= 8192) this.timeCache.clear();
+      s = t.toString();
+      this.timeCache.set(t, s);
     }
-    return this.lastTimeString;
+    this.lastTime = t;
+    this.lastTimeString = s;
+    return s;
   }
 
   private encodeWithFn(t: Table, timeCol: Column, mCol: Column, out: string[], start: number, end: number): MaybePromise<void> {
@@ -495,6 +775,12 @@ export class LineEncoder {
     };
     return loop();
   }
+}
+
+function inKey(t: Table, name: string): boolean {
+  const cols = t.key.columns;
+  for (let k = 0; k < cols.length; k++) if (cols[k]!.name === name) return true;
+  return false;
 }
 
 /** Formats the `_value` cell of row i; undefined for NaN/±Inf (or a uint a 1.x server cannot store). */

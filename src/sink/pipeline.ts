@@ -58,6 +58,8 @@ export interface DrainResult {
   error?: WriteError;
 }
 
+const TEXT = new TextEncoder();
+
 type BatchOutcome =
   | { kind: 'ok'; points: number }
   | { kind: 'spooled'; points: number; dropped: number; error?: WriteError }
@@ -177,7 +179,7 @@ export class WritePipeline {
     else this.inflight--;
   }
 
-  private sendWithRetries(body: string): Promise<void> {
+  private sendWithRetries(body: Uint8Array): Promise<void> {
     return withRetries(
       () => this.destination.send(body),
       this.options,
@@ -209,7 +211,7 @@ export class WritePipeline {
    * @internal Queue one batch: counted at once (for backpressure), sent (or spooled) once
    * `ready` (the session's spool drain) has settled.
    */
-  enqueue(ready: Promise<unknown>, body: string, points: number): Promise<BatchOutcome> {
+  enqueue(ready: Promise<unknown>, body: Uint8Array, points: number): Promise<BatchOutcome> {
     this.outstanding++;
     return ready
       .then(() => this.dispatch(body, points))
@@ -220,7 +222,7 @@ export class WritePipeline {
       });
   }
 
-  private async dispatch(body: string, points: number): Promise<BatchOutcome> {
+  private async dispatch(body: Uint8Array, points: number): Promise<BatchOutcome> {
     if (this.spoolMode) return await this.toSpool(body, points, this.lastError);
     await this.acquire();
     let spoolInstead = false;
@@ -252,7 +254,7 @@ export class WritePipeline {
     return await this.toSpool(body, points, this.lastError);
   }
 
-  private async toSpool(body: string, points: number, error: WriteError | undefined): Promise<BatchOutcome> {
+  private async toSpool(body: Uint8Array, points: number, error: WriteError | undefined): Promise<BatchOutcome> {
     const dropped = await this.spool.append(body, points);
     return { kind: 'spooled', points, dropped, error };
   }
@@ -278,6 +280,11 @@ export class WriteSession {
   ) {
     // A failing drain must not become an unhandled rejection before done() looks at it.
     ready.catch(() => undefined);
+  }
+
+  /** Lines per request of this destination. */
+  get batchSize(): number {
+    return this.pipeline.options.batchSize;
   }
 
   /**
@@ -310,10 +317,24 @@ export class WriteSession {
       this.timer.cancel();
       this.timer = undefined;
     }
-    const body = lines.join('\n');
-    const p = this.pipeline.enqueue(this.ready, body, lines.length);
+    this.enqueue(TEXT.encode(lines.join('\n')), lines.length);
+  }
+
+  private enqueue(body: Uint8Array, points: number): void {
+    const p = this.pipeline.enqueue(this.ready, body, points);
     p.catch(() => undefined);
     this.pending.push(p);
+  }
+
+  /**
+   * Queue one ready-made batch (`points` lines of UTF-8 line protocol, from the byte
+   * encoder). Lines queued with `write` before it are sent first. Returns a promise when the
+   * destination is congested (backpressure), like `write`.
+   */
+  writeBatch(body: Uint8Array, points: number): Promise<void> | undefined {
+    this.cut();
+    if (points > 0) this.enqueue(body, points);
+    return this.pipeline.congested() ? this.pipeline.progress() : undefined;
   }
 
   /** Send what is left and wait for every batch of this session. */

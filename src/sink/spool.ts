@@ -40,7 +40,6 @@ export class Spool {
   /** Appends run one at a time, in call order. */
   private appending: Promise<unknown> = Promise.resolve();
   private readonly encoder = new TextEncoder();
-  private readonly decoder = new TextDecoder();
 
   constructor(
     private readonly fs: FileSystem,
@@ -79,19 +78,19 @@ export class Spool {
    * Durably append one batch (`points` lines of line protocol). Returns how many points
    * were dropped to make room (0 normally).
    */
-  append(body: string, points: number): Promise<number> {
+  append(body: Uint8Array, points: number): Promise<number> {
     const p = this.appending.then(() => this.appendNow(body, points));
     this.appending = p.catch(() => undefined);
     return p;
   }
 
-  private async appendNow(body: string, points: number): Promise<number> {
+  private async appendNow(body: Uint8Array, points: number): Promise<number> {
     await this.fs.mkdirp(this.dir);
     const metaPath = join(this.dir, 'meta.json');
     if ((await this.fs.stat(metaPath)) === undefined) {
       await this.fs.writeFileDurable(metaPath, this.encoder.encode(JSON.stringify(this.meta) + '\n'));
     }
-    const data = this.encoder.encode(body);
+    const data = body;
     let dropped = 0;
     if (data.length > this.maxBytes) {
       this.logger.error('write spool full: dropping a batch larger than the whole spool', {
@@ -128,8 +127,8 @@ export class Spool {
     return dropped;
   }
 
-  async read(seg: SegmentInfo): Promise<string> {
-    return this.decoder.decode(await this.fs.readFile(join(this.dir, seg.name)));
+  async read(seg: SegmentInfo): Promise<Uint8Array> {
+    return this.fs.readFile(join(this.dir, seg.name));
   }
 
   /** Remove a delivered segment. */

@@ -4,7 +4,8 @@
 import type { Table } from '../table/types.js';
 import { LineEncoder } from './encode.js';
 import type { SkipCounts, ToMapping } from './encode.js';
-import type { WriteOutcome, WritePipeline } from './pipeline.js';
+import type { WriteOutcome, WritePipeline, WriteSession } from './pipeline.js';
+import { LineBuffer } from './line-buffer.js';
 
 export interface WriteTablesResult {
   readonly outcome: WriteOutcome;
@@ -27,6 +28,7 @@ export async function writeTables(
 ): Promise<WriteTablesResult> {
   const encoder = new LineEncoder(mapping, { dialect: pipeline.destination.dialect });
   const session = pipeline.session();
+  if (mapping.fieldFn === undefined) return writeTablesFast(encoder, session, tables, onTable);
   let encodeError: unknown;
   let lines: string[] = [];
   const gather = Math.min(CHUNK_ROWS, pipeline.options.batchSize);
@@ -45,6 +47,44 @@ export async function writeTables(
       }
     }
     if (lines.length > 0) session.write(lines);
+  } catch (e) {
+    encodeError = e;
+  }
+  const outcome = await session.done();
+  if (encodeError !== undefined) throw encodeError;
+  return { outcome, counts: encoder.counts };
+}
+
+/**
+ * The default mapping: lines are written as bytes straight into batch buffers of
+ * `batchSize` lines (no string per line; see ./line-buffer.ts).
+ */
+async function writeTablesFast(
+  encoder: LineEncoder,
+  session: WriteSession,
+  tables: AsyncIterable<Table> | Iterable<Table>,
+  onTable: ((t: Table) => void) | undefined,
+): Promise<WriteTablesResult> {
+  const batchSize = session.batchSize;
+  let buf = new LineBuffer();
+  let encodeError: unknown;
+  try {
+    for await (const t of tables) {
+      onTable?.(t);
+      for (let start = 0; start < t.length; ) {
+        // Rows for the lines still missing from this batch (some rows may be skipped).
+        const end = Math.min(t.length, start + Math.max(1, batchSize - buf.lines));
+        encoder.encodeBytes(t, buf, start, end);
+        start = end;
+        if (buf.lines >= batchSize) {
+          const full = buf;
+          buf = new LineBuffer(full.bytes.length);
+          const wait = session.writeBatch(full.view(), full.lines);
+          if (wait !== undefined) await wait;
+        }
+      }
+    }
+    if (buf.lines > 0) session.writeBatch(buf.view(), buf.lines);
   } catch (e) {
     encodeError = e;
   }

@@ -46,7 +46,13 @@ export class BatchBuilder {
    * same series already got a value of another type in this batch.
    */
   add(measurement: string, tags: readonly (readonly [string, string])[], field: string, time: bigint, value: FieldValue): void {
-    const sortedTags = tags.length > 1 ? [...tags].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) : tags;
+    let sortedTags = tags;
+    for (let i = 1; i < tags.length; i++) {
+      if (tags[i]![0] < tags[i - 1]![0]) {
+        sortedTags = [...tags].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+        break;
+      }
+    }
     const key = seriesKey(measurement, field, sortedTags);
     const type = fieldTypeOf(value);
     let acc = this.series.get(key);

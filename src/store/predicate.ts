@@ -8,6 +8,8 @@ export interface SeriesLike {
   readonly field: string;
   readonly tags: readonly (readonly [string, string])[];
   readonly type: FieldType;
+  /** A tag's value without building `tags` (index cursors). */
+  tagOf?(key: string): string | undefined;
 }
 
 /** 0: no point of the series matches; 1: every point matches; 2: depends on _value. */
@@ -16,6 +18,7 @@ export type SeriesMatch = 0 | 1 | 2;
 function tagValue(s: SeriesLike, key: string): string | undefined {
   if (key === '_measurement') return s.measurement;
   if (key === '_field') return s.field;
+  if (s.tagOf) return s.tagOf(key);
   for (const [k, v] of s.tags) if (k === key) return v;
   return undefined;
 }

@@ -40,13 +40,107 @@ export interface IndexEntry {
   readonly vCrc: number;
 }
 
-export interface SegmentIndex {
-  readonly entries: readonly IndexEntry[];
+/**
+ * A decoded segment index, columnar: a query tests time bounds and tag predicates on these
+ * arrays (through `cursor`) and materialises an IndexEntry only for the series it reads.
+ */
+export class SegmentIndex {
   readonly minT: bigint;
   readonly maxT: bigint;
   readonly points: number;
-  /** Bytes of index + footer read to load this index. */
-  readonly indexBytes: number;
+  private readonly cache: (IndexEntry | undefined)[];
+  constructor(
+    readonly strings: readonly string[],
+    readonly length: number,
+    readonly meas: Int32Array,
+    readonly field: Int32Array,
+    /** Tags of entry i: tagK/tagV[tagStart[i] .. tagStart[i + 1]) (string ids). */
+    readonly tagStart: Int32Array,
+    readonly tagK: Int32Array,
+    readonly tagV: Int32Array,
+    readonly types: Uint8Array,
+    readonly counts: Float64Array,
+    readonly firstT: BigInt64Array,
+    readonly lastT: BigInt64Array,
+    /** tsOff, tsLen, vOff, vLen per entry (4 numbers each). */
+    readonly blocks: Float64Array,
+    readonly crcs: Uint32Array,
+    /** Bytes of index + footer read to load this index. */
+    readonly indexBytes: number,
+  ) {
+    let minT = 0n;
+    let maxT = 0n;
+    let points = 0;
+    for (let i = 0; i < length; i++) {
+      if (i === 0 || firstT[i]! < minT) minT = firstT[i]!;
+      if (i === 0 || lastT[i]! > maxT) maxT = lastT[i]!;
+      points += counts[i]!;
+    }
+    this.minT = minT;
+    this.maxT = maxT;
+    this.points = points;
+    this.cache = new Array(length);
+  }
+
+  /** The full entry of series i (cached). */
+  entry(i: number): IndexEntry {
+    let e = this.cache[i];
+    if (e !== undefined) return e;
+    const str = this.strings;
+    const tags: [string, string][] = [];
+    for (let j = this.tagStart[i]!; j < this.tagStart[i + 1]!; j++) tags.push([str[this.tagK[j]!]!, str[this.tagV[j]!]!]);
+    const measurement = str[this.meas[i]!]!;
+    const field = str[this.field[i]!]!;
+    e = {
+      key: seriesKey(measurement, field, tags),
+      measurement,
+      field,
+      tags,
+      type: TYPES[this.types[i]!]!,
+      count: this.counts[i]!,
+      minT: this.firstT[i]!,
+      maxT: this.lastT[i]!,
+      tsOff: this.blocks[4 * i]!,
+      tsLen: this.blocks[4 * i + 1]!,
+      tsCrc: this.crcs[2 * i]!,
+      vOff: this.blocks[4 * i + 2]!,
+      vLen: this.blocks[4 * i + 3]!,
+      vCrc: this.crcs[2 * i + 1]!,
+    };
+    this.cache[i] = e;
+    return e;
+  }
+
+  *entries(): Generator<IndexEntry> {
+    for (let i = 0; i < this.length; i++) yield this.entry(i);
+  }
+
+  /** A reusable view of entry `i` for predicate tests, without materialising the entry. */
+  cursor(): IndexCursor {
+    return new IndexCursor(this);
+  }
+}
+
+export class IndexCursor {
+  i = 0;
+  constructor(private readonly idx: SegmentIndex) {}
+  get measurement(): string {
+    return this.idx.strings[this.idx.meas[this.i]!]!;
+  }
+  get field(): string {
+    return this.idx.strings[this.idx.field[this.i]!]!;
+  }
+  get type(): FieldType {
+    return TYPES[this.idx.types[this.i]!]!;
+  }
+  get tags(): readonly (readonly [string, string])[] {
+    return this.idx.entry(this.i).tags;
+  }
+  tagOf(key: string): string | undefined {
+    const { strings, tagStart, tagK, tagV } = this.idx;
+    for (let j = tagStart[this.i]!; j < tagStart[this.i + 1]!; j++) if (strings[tagK[j]!] === key) return strings[tagV[j]!];
+    return undefined;
+  }
 }
 
 export function seriesKey(measurement: string, field: string, tags: readonly (readonly [string, string])[]): string {
@@ -171,49 +265,57 @@ function decodeIndex(raw: Uint8Array, indexBytes: number): SegmentIndex {
   const ns = r.uvarint();
   const strings: string[] = new Array(ns);
   for (let i = 0; i < ns; i++) strings[i] = r.string();
-  const str = (id: number) => {
-    const s = strings[id];
-    if (s === undefined) throw new CorruptSegmentError('bad string id');
-    return s;
+  const sid = () => {
+    const id = r.uvarint();
+    if (id >= ns) throw new CorruptSegmentError('bad string id');
+    return id;
   };
   const n = r.uvarint();
-  const entries: IndexEntry[] = new Array(n);
-  let minT = 0n;
-  let maxT = 0n;
-  let points = 0;
+  const meas = new Int32Array(n);
+  const field = new Int32Array(n);
+  const tagStart = new Int32Array(n + 1);
+  let tagK = new Int32Array(Math.max(16, n * 2));
+  let tagV = new Int32Array(tagK.length);
+  let nt = 0;
+  const types = new Uint8Array(n);
+  const counts = new Float64Array(n);
+  const firstT = new BigInt64Array(n);
+  const lastT = new BigInt64Array(n);
+  const blocks = new Float64Array(n * 4);
+  const crcs = new Uint32Array(n * 2);
   for (let i = 0; i < n; i++) {
-    const measurement = str(r.uvarint());
-    const field = str(r.uvarint());
-    const nt = r.uvarint();
-    const tags: [string, string][] = new Array(nt);
-    for (let j = 0; j < nt; j++) tags[j] = [str(r.uvarint()), str(r.uvarint())];
-    const type = TYPES[r.byte()];
-    if (type === undefined) throw new CorruptSegmentError('bad field type');
-    const count = r.uvarint();
-    const first = r.i64();
-    const last = r.i64();
-    const e: IndexEntry = {
-      key: seriesKey(measurement, field, tags),
-      measurement,
-      field,
-      tags,
-      type,
-      count,
-      minT: first,
-      maxT: last,
-      tsOff: r.uvarint(),
-      tsLen: r.uvarint(),
-      tsCrc: r.u32(),
-      vOff: r.uvarint(),
-      vLen: r.uvarint(),
-      vCrc: r.u32(),
-    };
-    entries[i] = e;
-    if (i === 0 || first < minT) minT = first;
-    if (i === 0 || last > maxT) maxT = last;
-    points += count;
+    meas[i] = sid();
+    field[i] = sid();
+    const k = r.uvarint();
+    tagStart[i] = nt;
+    if (nt + k > tagK.length) {
+      const size = Math.max(tagK.length * 2, nt + k);
+      const nk = new Int32Array(size);
+      nk.set(tagK);
+      tagK = nk;
+      const nv = new Int32Array(size);
+      nv.set(tagV);
+      tagV = nv;
+    }
+    for (let j = 0; j < k; j++) {
+      tagK[nt] = sid();
+      tagV[nt++] = sid();
+    }
+    const t = r.byte();
+    if (t >= TYPES.length) throw new CorruptSegmentError('bad field type');
+    types[i] = t;
+    counts[i] = r.uvarint();
+    firstT[i] = r.i64();
+    lastT[i] = r.i64();
+    blocks[4 * i] = r.uvarint();
+    blocks[4 * i + 1] = r.uvarint();
+    crcs[2 * i] = r.u32();
+    blocks[4 * i + 2] = r.uvarint();
+    blocks[4 * i + 3] = r.uvarint();
+    crcs[2 * i + 1] = r.u32();
   }
-  return { entries, minT, maxT, points, indexBytes };
+  tagStart[n] = nt;
+  return new SegmentIndex(strings, n, meas, field, tagStart, tagK, tagV, types, counts, firstT, lastT, blocks, crcs, indexBytes);
 }
 
 /** Decode one series from its two compressed blocks (CRC-checked). */

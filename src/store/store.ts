@@ -94,9 +94,13 @@ interface BucketState {
   pending: PendingWrite[];
   flushing: Promise<void> | null;
   types: Map<string, FieldType> | null;
+  /** When this process last started maintenance of the bucket (ms, store clock). */
+  maintainedMs?: number;
 }
 
 const MANIFEST = 'MANIFEST';
+/** Series entries of segment indexes kept in memory per Store (about 100 MB at most). */
+const INDEX_CACHE_ENTRIES = 200_000;
 const LOCK = 'LOCK';
 
 /** InfluxDB's shard group durations (retention < 2d: 1h; <= 6 months: 1d; otherwise 7d). */
@@ -132,7 +136,13 @@ function checkBucketName(name: string): void {
 export function normalizeSeries(s: SeriesBatch): SeriesData {
   const n = s.times.length;
   if (s.values.length !== n) throw new Error(`internal error: series ${s.measurement}.${s.field} has ${n} times and ${s.values.length} values`);
-  const tags = [...s.tags].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  let tags = s.tags;
+  for (let i = 1; i < tags.length; i++) {
+    if (tags[i]![0] <= tags[i - 1]![0]) {
+      tags = [...s.tags].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      break;
+    }
+  }
   for (let i = 1; i < tags.length; i++) {
     if (tags[i]![0] === tags[i - 1]![0]) {
       throw new FluxError('invalid', 'store.duplicateTag', `tag "${tags[i]![0]}" appears twice in a series of measurement "${s.measurement}"`);
@@ -145,7 +155,8 @@ export function normalizeSeries(s: SeriesBatch): SeriesData {
       break;
     }
   }
-  if (sorted) return { ...s, tags };
+  // Already in order: keep the caller's object (no copy; the store never mutates it).
+  if (sorted) return tags === s.tags ? s : { ...s, tags };
   const order = Array.from({ length: n }, (_, i) => i);
   order.sort((a, b) => (s.times[a]! < s.times[b]! ? -1 : s.times[a]! > s.times[b]! ? 1 : a - b));
   // Keep the last of equal times.
@@ -244,6 +255,7 @@ export class Store {
   private readonly autoMaintain: boolean;
   private readonly state = new Map<string, BucketState>();
   private readonly indexCache = new Map<string, SegmentIndex>();
+  private cachedEntries = 0;
   private readonly background = new Set<Promise<void>>();
   private readonly maintaining = new Set<string>();
   private closed = false;
@@ -394,7 +406,11 @@ export class Store {
       try {
         await this.flushBatch(bucket, st, batch);
       } catch (e) {
-        for (const w of batch) w.reject(e);
+        const err =
+          e instanceof FluxError
+            ? e
+            : new FluxError('unavailable', 'store.writeFailed', `cannot write to bucket "${bucket}" in ${this.dir}: ${(e as Error).message}`, { cause: e });
+        for (const w of batch) w.reject(err);
       }
     }
   }
@@ -404,7 +420,7 @@ export class Store {
     for (const seg of m.segments) {
       const idx = await this.segmentIndex(bucket, seg, undefined).catch(() => undefined);
       if (!idx) continue;
-      for (const e of idx.index.entries) if (!types.has(e.key)) types.set(e.key, e.type);
+      for (const e of idx.index.entries()) if (!types.has(e.key)) types.set(e.key, e.type);
       await idx.handle.close();
     }
     return types;
@@ -423,12 +439,18 @@ export class Store {
     const accepted: PendingWrite[] = [];
     const merged = new Map<string, SeriesData[]>();
     for (const w of batch) {
-      const local = new Map<string, FieldType>();
+      // Check every series against the known types, recording new ones; undo on conflict.
+      const keys: string[] = new Array(w.series.length);
+      const added: string[] = [];
       let conflict: FluxError | undefined;
-      for (const s of w.series) {
-        const key = seriesKey(s.measurement, s.field, s.tags);
-        const have = types.get(key) ?? local.get(key);
-        if (have !== undefined && have !== s.type) {
+      for (let i = 0; i < w.series.length; i++) {
+        const s = w.series[i]!;
+        const key = (keys[i] = seriesKey(s.measurement, s.field, s.tags));
+        const have = types.get(key);
+        if (have === undefined) {
+          types.set(key, s.type);
+          added.push(key);
+        } else if (have !== s.type) {
           conflict = new FluxError(
             'invalid',
             'store.fieldTypeConflict',
@@ -436,19 +458,17 @@ export class Store {
           );
           break;
         }
-        local.set(key, s.type);
       }
       if (conflict) {
+        for (const k of added) types.delete(k);
         w.reject(conflict);
         continue;
       }
       accepted.push(w);
-      for (const s of w.series) {
-        const key = seriesKey(s.measurement, s.field, s.tags);
-        types.set(key, s.type);
-        const list = merged.get(key);
-        if (list) list.push(s);
-        else merged.set(key, [s]);
+      for (let i = 0; i < w.series.length; i++) {
+        const list = merged.get(keys[i]!);
+        if (list) list.push(w.series[i]!);
+        else merged.set(keys[i]!, [w.series[i]!]);
       }
     }
     if (accepted.length === 0) return;
@@ -479,6 +499,7 @@ export class Store {
     if (dropped > 0) this.logger.warn('store: dropped points older than the retention', { bucket, points: dropped });
     const added: ManifestSegment[] = [];
     const dir = this.bucketDir(bucket);
+    let smallSegments = 0;
     try {
       for (const [p, list] of partitions) {
         added.push(await this.writeSegment(dir, p, list, 0));
@@ -488,14 +509,24 @@ export class Store {
         if (!fresh) throw bucketNotFound(bucket);
         fresh.segments.push(...added);
         await this.saveManifest(bucket, fresh);
+        smallSegments = fresh.segments.filter((x) => x.level === 0).length;
       });
     } catch (e) {
       for (const a of added) await this.fs.remove(join(dir, a.file)).catch(() => undefined);
-      for (const w of accepted) w.reject(e);
+      const err =
+        e instanceof FluxError
+          ? e
+          : new FluxError('unavailable', 'store.writeFailed', `cannot write to bucket "${bucket}" in ${this.dir}: ${(e as Error).message}`, { cause: e });
+      for (const w of accepted) w.reject(err);
       return;
     }
     for (const w of accepted) w.resolve();
-    if (this.autoMaintain) this.scheduleMaintenance(bucket);
+    // Maintenance when there is something to compact, and otherwise once a minute (retention).
+    const nowMs = Number(this.clock.nowNanos() / 1_000_000n);
+    if (this.autoMaintain && (smallSegments >= this.fanIn || nowMs - (st.maintainedMs ?? 0) >= 60_000)) {
+      st.maintainedMs = nowMs;
+      this.scheduleMaintenance(bucket);
+    }
   }
 
   private async writeSegment(dir: string, partition: bigint, series: readonly SeriesData[], level: number): Promise<ManifestSegment> {
@@ -522,8 +553,14 @@ export class Store {
       if (!index) {
         index = await readSegmentIndex(handle);
         if (stats) stats.bytesRead += index.indexBytes;
-        if (this.indexCache.size >= 512) this.indexCache.delete(this.indexCache.keys().next().value!);
+        // Bounded by entries (a 10,000-series index is a few MB of objects), oldest first.
+        this.cachedEntries += index.length;
         this.indexCache.set(path, index);
+        while (this.cachedEntries > INDEX_CACHE_ENTRIES && this.indexCache.size > 1) {
+          const [oldest, idx] = this.indexCache.entries().next().value!;
+          this.indexCache.delete(oldest);
+          this.cachedEntries -= idx.length;
+        }
       }
       return { seg, handle, index };
     } catch (e) {
@@ -579,10 +616,14 @@ export class Store {
       const need = new Map<OpenSegment, number>();
       for (const o of open) {
         let bytes = 0;
-        for (const e of o.index.entries) {
-          if (e.maxT < lo || e.minT >= hi) continue;
-          const match = matchSeries(pred, e);
+        const idx = o.index;
+        const cur = idx.cursor();
+        for (let i = 0; i < idx.length; i++) {
+          if (idx.lastT[i]! < lo || idx.firstT[i]! >= hi) continue;
+          cur.i = i;
+          const match = matchSeries(pred, cur);
           if (match === 0) continue;
+          const e = idx.entry(i);
           bytes += e.tsLen + e.vLen;
           const list = bySeries.get(e.key);
           const item = { o, e, all: match === 1 };
@@ -746,7 +787,7 @@ export class Store {
       const bySeries = new Map<string, { o: OpenSegment; e: IndexEntry }[]>();
       for (const o of open) {
         o.whole = await o.handle.read(0, o.handle.size);
-        for (const e of o.index.entries) {
+        for (const e of o.index.entries()) {
           const l = bySeries.get(e.key);
           if (l) l.push({ o, e });
           else bySeries.set(e.key, [{ o, e }]);

@@ -1,4 +1,4 @@
-// TableBuilder: builds one table row by row into growable typed arrays (never a JS object
+// Design: TableBuilder builds one table row by row into growable typed arrays (never a JS object
 // per row). Strings are dictionary-encoded as they are appended. Append every column of a
 // row (in any order) before the next row; `build()` checks all columns have the same length.
 import { FluxError, assert } from '../errors/index.js';

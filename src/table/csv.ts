@@ -357,9 +357,11 @@ export interface DecodedCsv {
 }
 
 interface ColumnSpec {
+  /** Name and type (`dateTime:RFC3339` and `dateTime:RFC3339Nano` both read as time, parsed alike). */
   readonly meta: ColumnMeta;
-  /** `dateTime:RFC3339` or `RFC3339Nano` (parsing accepts both the same way). */
+  /** In the group key (`#group` true). */
   readonly group: boolean;
+  /** The `#default` value for empty cells (null when the default is empty). */
   readonly defaultValue: Value;
 }
 

@@ -14,6 +14,8 @@
 import { Time, UInt } from '../values/value.js';
 import type { Value } from '../values/value.js';
 import { TableBuilder } from './builder.js';
+import { concatColumns } from './column.js';
+import { tableFromColumns } from './table.js';
 import { groupKeyId } from './group-key.js';
 import type { ColumnMeta, ColumnType, Table } from './types.js';
 import { encodeCell } from './csv.js';
@@ -101,23 +103,60 @@ function diffPair(got: Table | undefined, want: Table | undefined, epsilon: numb
   return b.build(base.key.columns.filter((c) => keyCols.includes(c.name)).map((c) => base.key.values[base.key.columns.indexOf(c)]!));
 }
 
+/**
+ * Tables with equal group keys (a stream may hold several, e.g. after `union`) merged into
+ * one (rows in stream order) when they have the same columns; otherwise they stay apart and
+ * the later ones show as differences.
+ */
+function mergeByKey(tables: readonly Table[]): Table[] {
+  const byKey = new Map<string, Table[]>();
+  for (const t of tables) {
+    const id = groupKeyId(t.key);
+    const list = byKey.get(id);
+    if (list === undefined) byKey.set(id, [t]);
+    else list.push(t);
+  }
+  const out: Table[] = [];
+  for (const list of byKey.values()) {
+    if (list.length === 1) {
+      out.push(list[0]!);
+      continue;
+    }
+    const first = list[0]!;
+    const sameSchema = list.every((t) => t.columns.length === first.columns.length && t.columns.every((c, i) => c.name === first.columns[i]!.name && c.type === first.columns[i]!.type));
+    if (!sameSchema) {
+      out.push(...list);
+      continue;
+    }
+    const cols = first.columns.map((c, i) => concatColumns(c.type, list.map((t) => t.column(i))));
+    out.push(tableFromColumns(first.columns, first.key.columns.map((c) => c.name), cols, first.key.values));
+  }
+  return out;
+}
+
 /** The diff tables of `got` against `want` (empty when equal), in the order of `want` then extra `got` keys. */
-export function diffTables(got: readonly Table[], want: readonly Table[], options: DiffOptions = {}): Table[] {
+export function diffTables(gotTables: readonly Table[], wantTables: readonly Table[], options: DiffOptions = {}): Table[] {
   const epsilon = options.epsilon ?? 1e-6;
   const nansEqual = options.nansEqual ?? true;
+  const got = mergeByKey(gotTables);
+  const want = mergeByKey(wantTables);
   const gotByKey = new Map<string, Table>();
-  for (const t of got) gotByKey.set(groupKeyId(t.key), t);
+  for (const t of got) {
+    const id = groupKeyId(t.key);
+    if (!gotByKey.has(id)) gotByKey.set(id, t);
+  }
   const out: Table[] = [];
-  const matched = new Set<string>();
+  const used = new Set<Table>();
   for (const w of want) {
-    const id = groupKeyId(w.key);
-    matched.add(id);
-    const d = diffPair(gotByKey.get(id), w, epsilon, nansEqual);
+    const g = gotByKey.get(groupKeyId(w.key));
+    // A second want table of one key (a schema clash) has no got partner left.
+    const partner = g !== undefined && !used.has(g) ? g : undefined;
+    if (partner !== undefined) used.add(partner);
+    const d = diffPair(partner, w, epsilon, nansEqual);
     if (d !== undefined) out.push(d);
   }
   for (const g of got) {
-    const id = groupKeyId(g.key);
-    if (matched.has(id)) continue;
+    if (used.has(g)) continue;
     const d = diffPair(g, undefined, epsilon, nansEqual);
     if (d !== undefined) out.push(d);
   }

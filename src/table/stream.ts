@@ -1,4 +1,4 @@
-// Table streams: lazy and read once (./README.md). A stream wraps a source of tables and
+// Design: table streams are lazy and read once (./README.md). A stream wraps a source of tables and
 // produces them only when iterated; iterating it a second time is a promflux bug (an
 // internal error), since the source (a scrape, a file, an upstream transformation) may not
 // be repeatable.

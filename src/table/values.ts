@@ -54,6 +54,8 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9
  * or `±hh:mm` offset) into nanoseconds since the epoch; undefined when malformed.
  */
 export function parseRfc3339(s: string): bigint | undefined {
+  const fast = parseUtcFast(s);
+  if (fast !== undefined) return fast;
   const m = RFC3339.exec(s);
   if (m === null) return undefined;
   const [, y, mo, d, h, mi, sec, frac, , sign, oh, om] = m;
@@ -74,6 +76,57 @@ export function parseRfc3339(s: string): bigint | undefined {
     ns += sign === '+' ? -off : off;
   }
   return ns;
+}
+
+let lastDate = '';
+let lastDateNs = 0n;
+
+function digits(s: string, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * The common shape `YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z` without a regexp; the start of the last
+ * date seen is cached (CSV columns hold long runs of the same day). undefined: use the
+ * general parser.
+ */
+function parseUtcFast(s: string): bigint | undefined {
+  const n = s.length;
+  if (n < 20 || s.charCodeAt(n - 1) !== 90 /* Z */ || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) {
+    return undefined;
+  }
+  const date = s.slice(0, 10);
+  let dayNs: bigint;
+  if (date === lastDate) dayNs = lastDateNs;
+  else {
+    const y = digits(s, 0, 4);
+    const mo = digits(s, 5, 7);
+    const d = digits(s, 8, 10);
+    if (y < 0 || mo < 1 || mo > 12 || d < 1) return undefined;
+    const dim = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1]!;
+    if (d > dim) return undefined;
+    dayNs = BigInt(daysFromCivil(y, mo, d)) * 86_400_000_000_000n;
+    lastDate = date;
+    lastDateNs = dayNs;
+  }
+  const h = digits(s, 11, 13);
+  const mi = digits(s, 14, 16);
+  const sec = digits(s, 17, 19);
+  if (h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return undefined;
+  let frac = 0;
+  if (n > 20) {
+    if (s.charCodeAt(19) !== 46 || n - 21 > 9 || n - 21 < 1) return undefined;
+    frac = digits(s, 20, n - 1);
+    if (frac < 0) return undefined;
+    for (let k = n - 21; k < 9; k++) frac *= 10;
+  }
+  return dayNs + BigInt((h * 3600 + mi * 60 + sec) * 1_000_000_000 + frac);
 }
 
 const INT = /^[+-]?\d+$/;

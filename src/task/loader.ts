@@ -71,13 +71,18 @@ export async function loadTaskSource(runtime: TaskRuntime, source: string, path:
   } catch (e) {
     return { kind: 'invalid', errors: errorList(toFluxError(e)) };
   }
-  let file: ast.File | undefined;
-  try {
-    file = parse?.(source, path).file;
-  } catch {
-    file = undefined;
+  const input = { task: opts.get('task'), location: opts.get('location'), source: path };
+  let r = readTaskOptions(input);
+  if (!r.ok && parse !== undefined) {
+    // invalid: parse (only now) to point each error at its property
+    let file: ast.File | undefined;
+    try {
+      file = parse(source, path).file;
+    } catch {
+      file = undefined;
+    }
+    r = readTaskOptions({ ...input, spans: taskOptionSpans(file) });
   }
-  const r = readTaskOptions({ task: opts.get('task'), location: opts.get('location'), spans: taskOptionSpans(file), source: path });
   if (!r.ok) return { kind: 'invalid', errors: r.errors };
   const version = createHash('sha256').update(source).digest('hex').slice(0, 12);
   return { kind: 'task', def: { name: r.options.name, options: r.options, source, file: path, version } };
@@ -157,6 +162,8 @@ export class TaskLoader {
     this.stopped = false;
     this.rewatch();
     this.armPoll();
+    // a change between the first scan and the watch being set up would go unseen: look again
+    this.changed();
   }
 
   stop(): void {

@@ -6,8 +6,10 @@
 // timer fires, every due task's slot (scheduled time) is appended to that task's queue and the
 // task's next slot is pushed back on the heap; then the task's queue is pumped: at most
 // `concurrency` runs execute at once, a due slot that finds the task busy waits in the queue
-// and starts late (its start lag is recorded). The queue is bounded (`maxQueued`): beyond it
-// the oldest waiting slot is skipped and reported. Each run gets an AbortSignal that fires on
+// and starts late (its start lag is recorded). The queue is bounded (`maxQueued`, default the
+// task's concurrency): beyond it the oldest waiting slot is skipped and reported. Slots missed
+// while promflux was down are caught up (when asked) from a separate bounded backlog, in order,
+// before the queue. Each run gets an AbortSignal that fires on
 // its timeout (default: the task's interval) or on shutdown; the run's slot is released when
 // the executor settles or the signal fires, whichever comes first, so a runaway run that
 // ignores its signal cannot hold the task forever. Failed runs are retried immediately up to
@@ -114,7 +116,11 @@ export interface SchedulerOptions {
   readonly spread?: boolean;
   /** Default run timeout in ns for tasks without `timeout`; default: the task's interval. */
   readonly defaultTimeoutNs?: bigint;
-  /** Most slots that may wait per task; older ones are skipped. Default 10. */
+  /**
+   * Most due slots that may wait per task for a free run; beyond it the OLDEST waiting slot is
+   * skipped (and reported), so an overloaded task runs its newest slot rather than a backlog
+   * of stale ones. Default: the task's concurrency.
+   */
   readonly maxQueued?: number;
 }
 
@@ -146,7 +152,10 @@ interface Entry {
   lastScheduledNs: bigint | undefined;
   lastSuccessNs: bigint | undefined;
   nextNs: bigint | undefined;
+  /** Due slots waiting for a free run (bounded by maxQueued). */
   queue: bigint[];
+  /** Slots missed while down, to catch up in order before the queue (bounded by catchUpLimit). */
+  backlog: bigint[];
   running: number;
   /** Bumped whenever the heap entry for this task becomes stale. */
   gen: number;
@@ -159,6 +168,7 @@ interface HeapItem {
 }
 
 const MAX_DISPATCH_PER_FIRE = 1000;
+const MAX_TIMER_MS = 3_600_000;
 
 export class Scheduler {
   private readonly clock: Clock;
@@ -215,6 +225,7 @@ export class Scheduler {
       lastSuccessNs: resume?.lastSuccessNs,
       nextNs: undefined,
       queue: [],
+      backlog: [],
       running: 0,
       gen: 0,
     };
@@ -232,6 +243,7 @@ export class Scheduler {
     if (e === undefined) return false;
     e.gen++;
     e.queue.length = 0;
+    e.backlog.length = 0;
     this.tasks.delete(name);
     this.arm();
     return true;
@@ -246,6 +258,7 @@ export class Scheduler {
     e.gen++;
     if (!enabled) {
       e.queue.length = 0;
+      e.backlog.length = 0;
       e.nextNs = undefined;
       this.arm();
       return true;
@@ -271,7 +284,7 @@ export class Scheduler {
       name,
       enabled: e.enabled,
       running: e.running,
-      queued: e.queue.length,
+      queued: e.queue.length + e.backlog.length,
       lastScheduledNs: e.lastScheduledNs,
       lastSuccessNs: e.lastSuccessNs,
       nextScheduledNs: e.enabled ? e.nextNs : undefined,
@@ -316,7 +329,10 @@ export class Scheduler {
     this.timer?.cancel();
     this.timer = undefined;
     this.timerAt = undefined;
-    for (const e of this.tasks.values()) e.queue.length = 0;
+    for (const e of this.tasks.values()) {
+      e.queue.length = 0;
+      e.backlog.length = 0;
+    }
     if (this.inflight.size > 0 && graceMs > 0) {
       const ac = new AbortController();
       await Promise.race([this.idle(), this.clock.sleep(graceMs, ac.signal).catch(() => undefined)]);
@@ -359,7 +375,7 @@ export class Scheduler {
       this.logger.warn('skipped runs missed while promflux was down', { task: e.def.name, skipped, catchUp });
       this.events.runsSkipped?.(e.def.name, skipped, 'downtime');
     }
-    for (const s of kept) e.queue.push(s);
+    e.backlog.push(...kept);
   }
 
   private push(e: Entry): void {
@@ -388,7 +404,9 @@ export class Scheduler {
     if (this.timerAt === top.at && this.timer !== undefined) return;
     this.timer?.cancel();
     this.timerAt = top.at;
-    const delayMs = Math.max(0, Number(top.at - this.clock.nowNanos()) / 1e6);
+    // Capped: timers beyond 2^31 ms overflow (Node fires them at once), and a wall clock that
+    // was stepped should be noticed within the hour. A timer firing early just re-arms.
+    const delayMs = Math.min(MAX_TIMER_MS, Math.max(0, Number(top.at - this.clock.nowNanos()) / 1e6));
     this.timer = this.clock.setTimer(delayMs, () => this.fire());
   }
 
@@ -418,7 +436,7 @@ export class Scheduler {
   }
 
   private enqueue(e: Entry, slot: bigint): void {
-    const max = Math.max(1, this.opts.maxQueued ?? 10);
+    const max = Math.max(1, this.opts.maxQueued ?? e.def.options.concurrency);
     e.queue.push(slot);
     while (e.queue.length > max) {
       const dropped = e.queue.shift()!;
@@ -444,8 +462,8 @@ export class Scheduler {
 
   private pump(e: Entry): void {
     if (this.stopping) return;
-    while (e.running < e.def.options.concurrency && e.queue.length > 0) {
-      const slot = e.queue.shift()!;
+    while (e.running < e.def.options.concurrency && (e.backlog.length > 0 || e.queue.length > 0)) {
+      const slot = e.backlog.length > 0 ? e.backlog.shift()! : e.queue.shift()!;
       e.running++;
       const p = this.execute(e, slot, false).finally(() => {
         e.running--;

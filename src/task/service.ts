@@ -75,6 +75,8 @@ export class TaskService {
   private readonly logger: Logger;
   private readonly seen = new Set<string>();
   private spoolBytes = 0;
+  /** Definitions collected during the first scan (scheduled when it completes). */
+  private initial: TaskDefinition[] | undefined;
   private spoolTimer: TimerHandle | undefined;
   private stopped = false;
   /** Files that failed to load and define no running task. */
@@ -124,6 +126,7 @@ export class TaskService {
       sink: {
         upsert: (def) => this.upsert(def),
         remove: (name, file) => {
+          if (this.initial !== undefined) this.initial = this.initial.filter((d) => d.name !== name);
           this.scheduler.remove(name);
           this.seen.delete(name);
           this.state.forget(name);
@@ -135,10 +138,21 @@ export class TaskService {
     });
   }
 
-  /** Load persisted state and the task files, then start scheduling and watching. */
+  /**
+   * Load persisted state and the task files, then start scheduling and watching. Tasks of
+   * the first scan are scheduled together once it is complete, so early tasks' runs do not
+   * slow the loading of the rest.
+   */
   async start(): Promise<void> {
     await this.state.load();
-    await this.loader.scan();
+    this.initial = [];
+    try {
+      await this.loader.scan();
+    } finally {
+      const defs = this.initial;
+      this.initial = undefined;
+      for (const def of defs) this.upsert(def);
+    }
     this.loader.start();
     this.sampleSpool();
   }
@@ -223,6 +237,12 @@ export class TaskService {
   }
 
   private upsert(def: TaskDefinition): void {
+    if (this.initial !== undefined) {
+      const i = this.initial.findIndex((d) => d.name === def.name);
+      if (i >= 0) this.initial[i] = def;
+      else this.initial.push(def);
+      return;
+    }
     if (def.file !== undefined) this.fileErrors.delete(def.file);
     const first = !this.seen.has(def.name);
     const ps = this.state.get(def.name);

@@ -157,7 +157,11 @@ export class TaskStateStore {
       if (r.outcome === 'success' && (st.lastSuccess === undefined || BigInt(st.lastSuccess) < r.scheduledNs)) st.lastSuccess = r.scheduledNs.toString();
     }
     // per-step statistics only for the newest run, to keep the file small
-    st.runs = st.runs.map((x) => (x.steps === undefined ? x : { ...x, steps: undefined }));
+    const prev = st.runs.length - 1;
+    if (prev >= 0 && st.runs[prev]!.steps !== undefined) {
+      const { steps: _drop, ...rest } = st.runs[prev]!;
+      st.runs[prev] = rest;
+    }
     st.runs.push(persistRun(r));
     const keep = this.o.keepRuns ?? 20;
     if (st.runs.length > keep) st.runs.splice(0, st.runs.length - keep);

@@ -17,7 +17,10 @@ import { addDuration } from './calendar.js';
 
 export type ArithOp = '+' | '-' | '*' | '/' | '%' | '^';
 
-export const wrapInt = (x: bigint): bigint => BigInt.asIntN(64, x);
+const I64_MAX = 2n ** 63n - 1n;
+const I64_MIN = -(2n ** 63n);
+/** Two's-complement wrap to int64 (range checks first: cheaper than asIntN in the common case). */
+export const wrapInt = (x: bigint): bigint => (x > I64_MAX || x < I64_MIN ? BigInt.asIntN(64, x) : x);
 export const wrapUint = (x: bigint): bigint => BigInt.asUintN(64, x);
 
 function mismatch(op: string, a: Value, b: Value): FluxError {

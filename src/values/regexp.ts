@@ -13,6 +13,8 @@
 //   `\S` outside a class becomes `[^\t\n\f\r ]`.
 // - POSIX classes inside brackets (`[[:alpha:]]`, `[[:^digit:]]` is rejected) become ASCII
 //   ranges; `\pL` / `\p{Greek}` switch on the JS `u` flag.
+// - `\a` is the bell character; escapes RE2 does not know (`\Z`, `\e`, `\k`, ...) are rejected
+//   (JavaScript would read some of them as plain letters).
 // - Backreferences (`\1`) and lookaround (`(?=`, `(?!`, `(?<=`, `(?<!`) are not RE2 syntax:
 //   rejected as `regexp.invalid`, as Go would.
 // Everything else (classes, alternation, repetition `* + ? {n,m}` and their lazy forms,
@@ -136,6 +138,12 @@ export function translateRe2(source: string): { pattern: string; flags: string }
         i += m[0].length;
         continue;
       }
+      if (n === 'a') {
+        out += '\\x07'; // RE2 bell; JS reads \a as a plain "a"
+        i += 2;
+        continue;
+      }
+      if (/[A-Za-z]/.test(n) && !/[fntrvxdDsSwWbBx]/.test(n)) throw invalid(source, `unknown escape \\${n}`);
       out += c + n;
       i += 2;
       continue;

@@ -72,11 +72,38 @@ testcase from_csv_nulls {
 ,,0,,1,true,x
 ,,0,2,,,
 "
+    nullRow =
+        "#datatype,string,long,long,double,boolean,string
+#group,false,false,false,false,false,false
+#default,_result,,,,,
+,result,table,i,f,b,s
+,,0,2,,,
+"
 
-    got = csv.from(csv: data)
-    want = csv.from(csv: data)
+    // Empty cells are nulls: not exists finds them.
+    testing.diff(got: csv.from(csv: data) |> filter(fn: (r) => not exists r.f and not exists r.b and not exists r.s), want: csv.from(csv: nullRow))
+}
 
-    testing.diff(got: got, want: want)
+testcase from_csv_null_is_not_zero {
+    withNull =
+        "#datatype,string,long,long
+#group,false,false,false
+#default,_result,,
+,result,table,i
+,,0,
+"
+    withZero =
+        "#datatype,string,long,long
+#group,false,false,false
+#default,_result,,
+,result,table,i
+,,0,0
+"
+
+    testing.shouldError(
+        fn: () => testing.assertEquals(name: "null", got: csv.from(csv: withNull), want: csv.from(csv: withZero)),
+        want: /unequal streams/,
+    )
 }
 
 testcase from_raw_mode {

@@ -12,11 +12,15 @@ option load = (tables=<-) => tables
 // loadMem reads annotated CSV input data into a stream of tables.
 loadMem = (csv) => c.from(csv: csv)
 
+// loadStorage reads annotated CSV input data as if it came from storage: the tables get
+// _start and _stop columns (in their group keys) spanning every time a test uses.
+loadStorage = (csv) => c.from(csv: csv) |> range(start: 1800-01-01T00:00:00Z, stop: 2200-12-31T11:59:59Z)
+
 // diff compares two streams of tables. Tables are matched by group key, columns by name
 // and rows in order; floats are equal within epsilon (default 1e-6), and NaN equals NaN
 // unless nansEqual is false. The result holds, per table that differs, the differing rows
 // with a leading _diff column: "-" for a row of want, "+" for a row of got. Equal streams
-// give no tables.
+// give no tables. verbose is accepted for compatibility with Flux and has no effect.
 //
 //     testing.diff(got: got, want: want)
 builtin diff : (

@@ -90,3 +90,44 @@ testcase should_error_fails_without_error {
         want: /expected an error matching/,
     )
 }
+
+testcase load_storage_adds_start_and_stop {
+    input =
+        "#datatype,string,long,dateTime:RFC3339,string,string,double
+#group,false,false,false,true,true,false
+#default,_result,,,,,
+,result,table,_time,_measurement,_field,_value
+,,0,2030-01-01T00:00:00Z,m,f,1
+"
+    want =
+        "#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,string,string,double
+#group,false,false,true,true,false,true,true,false
+#default,_result,,,,,,,
+,result,table,_start,_stop,_time,_measurement,_field,_value
+,,0,1800-01-01T00:00:00Z,2200-12-31T11:59:59Z,2030-01-01T00:00:00Z,m,f,1
+"
+
+    testing.diff(got: testing.loadStorage(csv: input), want: csv.from(csv: want))
+}
+
+testcase load_mem_reads_csv {
+    testing.diff(got: testing.loadMem(csv: two), want: csv.from(csv: two))
+}
+
+testcase load_option_can_be_replaced {
+    option testing.load = (tables=<-) => tables |> filter(fn: (r) => r.host == "a")
+
+    onlyA =
+        "#datatype,string,long,string,double
+#group,false,false,true,false
+#default,_result,,,
+,result,table,host,_value
+,,0,a,1
+"
+
+    testing.diff(got: csv.from(csv: two) |> testing.load(), want: csv.from(csv: onlyA))
+}
+
+testcase load_is_the_identity_by_default {
+    testing.diff(got: csv.from(csv: two) |> testing.load(), want: csv.from(csv: two))
+}

@@ -202,3 +202,56 @@ testcase top_and_bottom {
 testcase limit_negative_is_error {
     testing.shouldError(fn: () => csv.from(csv: gdata) |> limit(n: -1), want: /negative/)
 }
+
+// An aggregate right after group() reduces the groups in place: groups made of rows of
+// several input tables (a, b) and of part of one table (c) give the same results as
+// materialized tables would.
+testcase group_then_aggregate {
+    wantSum =
+        "#datatype,string,long,string,long
+#group,false,false,true,false
+#default,_result,,,
+,result,table,host,_value
+,,0,a,10
+,,1,b,3
+,,2,c,
+"
+    wantCount =
+        "#datatype,string,long,string,long
+#group,false,false,true,false
+#default,_result,,,
+,result,table,region,_value
+,,0,eu,3
+,,1,us,1
+"
+
+    testing.diff(got: csv.from(csv: gdata) |> group(columns: ["host"]) |> sum(), want: csv.from(csv: wantSum))
+        |> yield(name: "sum")
+    testing.diff(got: csv.from(csv: gdata) |> group(columns: ["region"]) |> count(), want: csv.from(csv: wantCount))
+}
+
+// One table split by group(): the aggregate reduces all groups in one pass.
+testcase group_one_table_then_aggregate {
+    wantMean =
+        "#datatype,string,long,string,double
+#group,false,false,true,false
+#default,_result,,,
+,result,table,host,_value
+,,0,a,5
+,,1,b,1.5
+,,2,c,
+"
+    wantCount =
+        "#datatype,string,long,string,long
+#group,false,false,true,false
+#default,_result,,,
+,result,table,host,_value
+,,0,a,2
+,,1,b,2
+,,2,c,0
+"
+    one = () => csv.from(csv: gdata) |> group() |> toFloat()
+
+    testing.diff(got: one() |> group(columns: ["host"]) |> mean(), want: csv.from(csv: wantMean)) |> yield(name: "mean")
+    testing.diff(got: one() |> group(columns: ["host"]) |> count(), want: csv.from(csv: wantCount))
+}

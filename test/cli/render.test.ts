@@ -70,3 +70,18 @@ describe('renderResults width', () => {
     assert.match(whole, /^y{200}$/m);
   });
 });
+
+describe('renderResultsSettled', () => {
+  it('returns the CSV output with the error table and the error', async () => {
+    const { renderResultsSettled } = await import('../../src/cli/render.js');
+    const failing = streamOf(async function* () {
+      yield table();
+      throw new FluxError('invalid', 'test.boom', 'boom');
+    });
+    const r = await renderResultsSettled([{ name: '_result', value: failing }], { format: 'csv' });
+    assert.equal(r.error?.id, 'test.boom');
+    assert.equal(decodeCsv(r.output).error, 'boom');
+    const ok = await renderResultsSettled([{ name: '', value: 1n }], { format: 'table' });
+    assert.deepEqual(ok, { output: '1\n' });
+  });
+});

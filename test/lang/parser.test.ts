@@ -302,3 +302,50 @@ describe('parser: spans', () => {
     assert.deepEqual(r.file.span.end, { line: 2, column: 1, offset: 6 });
   });
 });
+
+describe('parser: random operator chains agree with a reference precedence parser', () => {
+  // Reference: recursive descent straight from the SPEC precedence table.
+  const LEVELS = [['or'], ['and'], null, ['==', '!=', '<', '<=', '>', '>=', '=~', '!~'], ['+', '-'], ['*', '/', '%'], ['^'], ['|>']];
+  function reference(tokens: string[]): string {
+    let i = 0;
+    const level = (n: number): string => {
+      if (n === 2) {
+        if (tokens[i] === 'not' || tokens[i] === 'exists') {
+          const op = tokens[i++]!;
+          return `(${op} ${level(2)})`;
+        }
+        return level(3);
+      }
+      if (n === LEVELS.length) return tokens[i++]!;
+      let left = level(n + 1);
+      while (i < tokens.length && LEVELS[n]!.includes(tokens[i]!)) {
+        const op = tokens[i++]!;
+        left = op === '|>' ? `(${left} |> ${tokens[i++]!})` : `(${left} ${op} ${level(n + 1)})`;
+      }
+      return left;
+    };
+    return level(0);
+  }
+  it('2,000 random chains', () => {
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const ops = LEVELS.flatMap((l) => l ?? []).filter((o) => o !== '|>');
+    for (let k = 0; k < 2000; k++) {
+      const tokens: string[] = [];
+      const n = 1 + rand(8);
+      for (let j = 0; j < n; j++) {
+        // `not` / `exists` only where the SPEC grammar allows them: at the start or after and/or.
+        const prev = tokens[tokens.length - 1];
+        if ((prev === undefined || prev === 'and' || prev === 'or') && rand(3) === 0) tokens.push(rand(2) ? 'not' : 'exists');
+        tokens.push(`v${j}`);
+        if (rand(4) === 0) tokens.push('|>', `f${j}()`);
+        if (j < n - 1) tokens.push(ops[rand(ops.length)]!);
+      }
+      const src = tokens.join(' ');
+      assert.equal(expr(src), reference(tokens), src);
+    }
+  });
+});

@@ -171,3 +171,19 @@ test('createRuntime defaults', async () => {
   const rt = createRuntime({ dataDir: '/tmp/promflux-x', clock: fixedClock });
   assert.equal((await rt.run('now()')).results[0]!.value instanceof Time, true);
 });
+
+test('an aborted signal stops a long-running program with run.canceled', async () => {
+  const ac = new AbortController();
+  ac.abort();
+  await assert.rejects(
+    runtime().run('f = (n) => if n == 0 then 0 else f(n: n - 1) + f(n: n - 1)\nx = f(n: 15)', { signal: ac.signal }),
+    (e: Error & { id?: string }) => e.id === 'run.canceled',
+  );
+});
+
+test('eval returns the last expression value; query returns named results', async () => {
+  assert.equal(await runtime().eval('x = 20\nx + 1\nx * 2'), 40n);
+  assert.equal(await runtime().eval('x = 1'), null);
+  const results = await runtime().query('1\n"a"');
+  assert.deepEqual(results.map((r) => r.value), [1n, 'a']);
+});

@@ -84,6 +84,8 @@ describe('Flux testcase runner', () => {
     await mkdir(join(dir, 'tests-ext'), { recursive: true });
     await writeFile(join(dir, 'tests-ext', 'ext_test.flux'), EXTENDS);
     await writeFile(join(dir, 'tests', 'helper.flux'), 'syntax error here (');
+    await mkdir(join(dir, 'tests-broken'), { recursive: true });
+    await writeFile(join(dir, 'tests-broken', 'broken_test.flux'), 'testcase t {\n  x = (\n}\n');
     runtime = createRuntime({ dataDir: join(dir, 'data') });
     deps = {
       runFile: (f, o) => runtime.runFile(f, o),
@@ -112,6 +114,13 @@ describe('Flux testcase runner', () => {
     assert.match(by.differs!.detail!, /^\s*\+\s+a\s+2$/m);
     assert.match(by.errors!.detail!, /invalid float value "x"/);
     assert.equal(summaryLine(s), '2 passed, 2 failed, 1 skipped');
+  });
+
+  it('a test file that does not parse is one failure with the diagnostic', async () => {
+    const s = await runTests([join(dir, 'tests-broken')], deps);
+    assert.equal(s.outcomes.length, 1);
+    assert.equal(s.outcomes[0]!.status, 'fail');
+    assert.match(s.outcomes[0]!.detail!, /broken_test\.flux:\d+:\d+: /);
   });
 
   it('filters testcases by name', async () => {

@@ -27,6 +27,8 @@ const cases: readonly Case[] = [
   { name: 'block without return', src: 'f = () => {\n  a = 1\n}', want: ['block.noReturn@1:11-3:2'] },
   { name: 'pipe into a function without a pipe parameter', src: 'f = (a) => a\nx = 1 |> f(a: 1)', want: ['call.noPipeParameter@2:10-2:17'] },
   { name: 'pipe into a builtin without a pipe parameter', src: 'import "strings"\nx = "a" |> strings.toUpper(v: "b")', want: ['call.noPipeParameter@2:12-2:35'] },
+  { name: 'a function with a pipe parameter called without input', src: 'f = (t=<-) => t\nx = f()', want: ['call.missingPipe@2:5-2:8'] },
+  { name: 'a builtin with a pipe parameter called without input', src: 'import "array"\nx = array.map(fn: (x) => x)', want: ['call.missingPipe@2:5-2:28'] },
   { name: 'missing field of a record literal', src: 'r = {a: 1}\nx = r.b', want: ['record.missingField@2:7-2:8'] },
   {
     name: 'several problems at once',
@@ -49,6 +51,7 @@ const clean: readonly string[] = [
   'import s "strings"\nx = s.toUpper(v: "a")',
   'option now = () => 2030-01-01T00:00:00Z\nx = now()',
   'f = (tables=<-) => tables\nx = 1 |> f()',
+  'f = (tables=<-) => tables\nx = f(tables: 1)',
   'f = () => {\n  x = 1\n  return x\n}\nx = f()',
   'r = {a: 1}\nx = {r with b: 2}\ny = x.b',
 ];

@@ -4,9 +4,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TableBuilder } from '../../src/table/index.js';
 import type { ColumnMeta, Table } from '../../src/table/index.js';
-import { LineEncoder, describeSkips } from '../../src/sink/encode.js';
+import { DEFAULT_MAPPING, LineEncoder, describeSkips } from '../../src/sink/encode.js';
 import type { ToMapping } from '../../src/sink/encode.js';
 import { FluxError } from '../../src/errors/index.js';
+import { LineBuffer } from '../../src/sink/line-buffer.js';
+import { formatFloatField } from '../../src/sink/line-protocol.js';
 import { RecordValue, Time, UInt } from '../../src/values/value.js';
 import type { FunctionValue, Value } from '../../src/values/value.js';
 
@@ -239,5 +241,101 @@ describe('fieldFn', () => {
       encodeAsync(t, { fieldFn: jsFn((r) => RecordValue.of({ at: r.get('_time')! })) }),
       (e: unknown) => e instanceof FluxError && e.id === 'to.fieldType',
     );
+  });
+});
+
+describe('encodePoints (the embedded store path)', () => {
+  it('same mapping and skip rules, raw (unescaped) names, typed values', async () => {
+    const t = table([...std, { name: 'host', type: 'string' }, { name: 'empty', type: 'string' }], [], [
+      [new Time(1n), 'my meas', 'f,1', 1.5, 'a=b c', ''],
+      [new Time(2n), 'my meas', 'f,1', NaN, 'a=b c', ''],
+      [null, 'my meas', 'f,1', 3, 'a=b c', ''],
+      [new Time(4n), 'my meas', 'line\nbreak', 4, 'multi\nline', ''],
+    ]);
+    const got: unknown[] = [];
+    const enc = new LineEncoder(DEFAULT_MAPPING);
+    await enc.encodePoints(t, { add: (m, tags, f, time, v) => got.push([m, tags, f, time, v]) });
+    assert.deepEqual(got, [
+      ['my meas', [['host', 'a=b c']], 'f,1', 1n, 1.5],
+      ['my meas', [['host', 'multi\nline']], 'line\nbreak', 4n, 4],
+    ]);
+    assert.equal(enc.counts.points, 2);
+    assert.equal(enc.counts.nullTime, 1);
+    assert.equal(enc.counts.nonFiniteFields, 1);
+  });
+
+  it('fieldFn: one point per field, columns it reads are not tags', async () => {
+    const t = table(
+      [{ name: '_time', type: 'time' }, { name: '_measurement', type: 'string' }, { name: 'host', type: 'string' }, { name: 'n', type: 'int' }, { name: 's', type: 'string' }],
+      [],
+      [[new Time(7n), 'm', 'h', 3n, 'x']],
+    );
+    const got: unknown[] = [];
+    const enc = new LineEncoder({ ...DEFAULT_MAPPING, fieldFn: jsFn((r) => RecordValue.of({ n: r.get('n')!, s: r.get('s')!, u: new UInt(9n) })) });
+    await enc.encodePoints(t, { add: (m, tags, f, time, v) => got.push([m, tags, f, time, v]) });
+    assert.deepEqual(got, [
+      ['m', [['host', 'h']], 'n', 7n, 3n],
+      ['m', [['host', 'h']], 's', 7n, 'x'],
+      ['m', [['host', 'h']], 'u', 7n, new UInt(9n)],
+    ]);
+  });
+});
+
+describe('encodeBytes (the fast path) writes exactly what encode writes', () => {
+  const cols: ColumnMeta[] = [...std, { name: 'host', type: 'string' }, { name: 'k', type: 'string' }];
+  const rows: Value[][] = [
+    [new Time(1n), 'm', 'f', 1, 'a', 'x'],
+    [null, 'm', 'f', 2, 'a', 'x'],
+    [new Time(3n), 'm e,a', 'f=1', -0.000123, 'a b', ''],
+    [new Time(3n), 'm', 'f', NaN, 'a', 'x'],
+    [new Time(4n), 'm', 'f', Infinity, 'a', 'x'],
+    [new Time(5n), 'm', 'f', 1e300, 'C:\\dir', 'x'],
+    [new Time(6n), '', 'f', 6, 'a', 'x'],
+    [new Time(7n), 'm', 'f', 123456.789, 'multi\nline', 'x'],
+    [new Time(8n), 'm', 'f', -42, 'ünï', 'x'],
+    [new Time(9n), 'm', 'f', 0.1 + 0.2, 'a', null],
+    [new Time(T0), 'm', 'f', 5e-324, 'a', 'x'],
+  ];
+  for (const dialect of ['v1', 'v2'] as const) {
+    it(`float values, escaping and skips (${dialect})`, () => {
+      const t = table(cols, [], rows);
+      const a = new LineEncoder(DEFAULT_MAPPING, { dialect });
+      const lines: string[] = [];
+      a.encode(t, lines);
+      const b = new LineEncoder(DEFAULT_MAPPING, { dialect });
+      const buf = new LineBuffer(8);
+      b.encodeBytes(t, buf, 0, 5);
+      b.encodeBytes(t, buf, 5, t.length);
+      assert.equal(new TextDecoder().decode(buf.view()), lines.map((l) => l + '\n').join(''));
+      assert.equal(buf.lines, lines.length);
+      assert.deepEqual(b.counts, a.counts);
+    });
+  }
+  it('other value types go through the string formatter', () => {
+    for (const [type, v] of [['int', -3n], ['uint', new UInt(3n)], ['bool', true], ['string', 'q"\\']] as const) {
+      const t = table([std[0]!, std[1]!, std[2]!, { name: '_value', type }], [], [[new Time(1n), 'm', 'f', v as Value]]);
+      const lines: string[] = [];
+      new LineEncoder(DEFAULT_MAPPING).encode(t, lines);
+      const buf = new LineBuffer();
+      new LineEncoder(DEFAULT_MAPPING).encodeBytes(t, buf);
+      assert.equal(new TextDecoder().decode(buf.view()), lines[0] + '\n', type);
+    }
+  });
+  it('appendFloat agrees with formatFloatField on a million random values', () => {
+    const buf = new LineBuffer();
+    const dec = new TextDecoder();
+    let state = 42;
+    const rnd = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let i = 0; i < 1_000_000; i++) {
+      const e = Math.floor(rnd() * 40 - 15);
+      let v = (rnd() - 0.5) * 10 ** e;
+      const kind = i % 4;
+      if (kind === 1) v = Math.round(v * 1000) / 1000;
+      if (kind === 2) v = Math.round(v);
+      buf.reset();
+      buf.appendFloat(v);
+      const got = dec.decode(buf.view());
+      if (got !== formatFloatField(v)) assert.fail(`${v}: ${got} !== ${formatFloatField(v)}`);
+    }
   });
 });

@@ -5,7 +5,7 @@
 // once" is checked strictly.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -21,6 +21,7 @@ import { parseSinkConfig } from '../../src/sink/config.js';
 import { writeTables } from '../../src/sink/write.js';
 import { DEFAULT_MAPPING } from '../../src/sink/encode.js';
 import { syntheticTables } from './synthetic.js';
+import { createRuntime, FluxError } from '../../src/index.js';
 
 const skip = requireExternal('victoria-metrics (Debian package)', VICTORIA_METRICS_BIN !== undefined);
 
@@ -91,6 +92,76 @@ describe('outage', { skip }, () => {
     assert.equal(got.size, 1100, 'every point present');
     const dup = [...got.entries()].filter(([, n]) => n !== 1);
     assert.deepEqual(dup, [], 'no point twice');
+  });
+
+  it('from Flux: a run during the outage fails (spooled); the next run re-sends; every point once', async () => {
+    const dir = join(dataDir, 'flux');
+    mkdirSync(dir, { recursive: true });
+    const configFile = join(dir, 'config.json');
+    writeFileSync(configFile, JSON.stringify({ write: { maxRetries: 1, minRetryDelayMs: 20, maxRetryTimeMs: 300, timeoutMs: 1000 } }));
+    const saved = process.env.PROMFLUX_CONFIG;
+    process.env.PROMFLUX_CONFIG = configFile;
+    const script = (first: number) => `
+import "array"
+array.from(rows: [${Array.from({ length: 5 }, (_, i) => `{_time: ${new Date(Date.UTC(2023, 0, 1, 0, 0, first + i)).toISOString()}, _measurement: "fluxoutage", _field: "v", _value: ${first + i}.5}`).join(', ')}])
+  |> to(bucket: "b", org: "o", host: "${vm.url}", token: "")
+`;
+    try {
+      await vm.pause();
+      const rt1 = createRuntime({ dataDir: dir });
+      await assert.rejects(rt1.run(script(0)), (e: unknown) => {
+        const fe = ((e as { errors?: FluxError[] }).errors?.[0] ?? e) as FluxError;
+        assert.equal(fe.id, 'to.spooled');
+        assert.match(fe.message, /5 points were saved to the write spool/);
+        return true;
+      });
+      await rt1.close();
+      await vm.start();
+      const rt2 = createRuntime({ dataDir: dir });
+      await rt2.run(script(10));
+      await rt2.close();
+      const series = await vm.waitForSeries('{__name__="fluxoutage_v"}', (s) => s.reduce((a, x) => a + x.values.length, 0) >= 10);
+      assert.equal(series.length, 1);
+      assert.deepEqual(series[0]!.values, [0.5, 1.5, 2.5, 3.5, 4.5, 10.5, 11.5, 12.5, 13.5, 14.5]);
+    } finally {
+      if (saved === undefined) delete process.env.PROMFLUX_CONFIG;
+      else process.env.PROMFLUX_CONFIG = saved;
+      await vm.start();
+    }
+  });
+
+  it('start-up drain: the configured default host gets its spool re-sent before any to(); no token on disk', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const dir = join(dataDir, 'startup');
+    const config = parseSinkConfig(
+      { INFLUX_HOST: url, INFLUX_TOKEN: 'tok-s3cret', INFLUX_ORG: 'o' },
+      JSON.stringify({ write: { maxRetries: 0, timeoutMs: 1000 } }),
+      undefined,
+    );
+    const mk = () => new SinkService({ fs: nodeFileSystem, clock: systemClock, logger: silentLogger, dataDir: dir, config });
+    const a = mk();
+    const target = a.defaultTarget({ bucket: 'b' }, {});
+    assert.ok(target);
+    const r = await writeTables(await a.pipelineFor(target), syntheticTables({ measurement: 'startup', tables: 1, rows: 7, startNs: 1_650_000_000_000_000_000n }), DEFAULT_MAPPING);
+    await a.close();
+    assert.equal(r.outcome.spooled, 7);
+    // The spool holds points and a description, never the token.
+    const files = readdirSync(join(dir, 'spool'), { recursive: true }).map(String);
+    for (const f of files) {
+      const p = join(dir, 'spool', f);
+      if (statSync(p).isFile()) assert.doesNotMatch(readFileSync(p, 'utf8'), /s3cret/, f);
+    }
+    const vm2 = await startVictoriaMetrics({ port });
+    try {
+      const b = mk();
+      await b.startupDrain();
+      await b.close();
+      const series = await vm2.waitForSeries('{__name__="startup_value"}', (s) => s.length > 0 && s[0]!.values.length >= 7);
+      assert.equal(series[0]!.values.length, 7);
+    } finally {
+      await vm2.stop();
+    }
   });
 
   it('kill -9 after spooling: a new process re-sends the spool (nothing acknowledged is lost)', async () => {

@@ -26,7 +26,8 @@ function fakeDest(clock: FakeClock): FakeDest {
     dialect: 'v2',
     calls: [],
     behave: async () => {},
-    send(body) {
+    send(bytes) {
+      const body = new TextDecoder().decode(bytes);
       d.calls.push({ body, atMs: clock.monotonicMs() });
       return d.behave(body);
     },
@@ -220,8 +221,8 @@ describe('WritePipeline', () => {
     assert.equal(o2.spooled, 2);
     const segs = await spool.segments();
     assert.equal(segs.length, 2);
-    assert.equal(await spool.read(segs[0]!), lines(0, 2).join('\n'));
-    assert.equal(await spool.read(segs[1]!), lines(2, 2).join('\n'));
+    assert.equal(new TextDecoder().decode(await spool.read(segs[0]!)), lines(0, 2).join('\n'));
+    assert.equal(new TextDecoder().decode(await spool.read(segs[1]!)), lines(2, 2).join('\n'));
   });
 
   it('a full spool drops the oldest points and says so', async () => {

@@ -20,6 +20,7 @@ import type { TableStream } from '../../src/table/index.js';
 import { ArrayValue, Time } from '../../src/values/value.js';
 import type { FunctionValue, Value } from '../../src/values/value.js';
 import { syntheticTables } from './synthetic.js';
+import { sharedStore } from '../../src/store/index.js';
 import { startVictoriaMetrics, VICTORIA_METRICS_BIN } from '../support/victoria-metrics.js';
 import type { VictoriaMetrics } from '../support/victoria-metrics.js';
 import { requireExternal } from '../support/env.js';
@@ -113,12 +114,25 @@ describe('to() parameters', () => {
     it(c.name, () => assertFluxError(() => to(args(c.args), fakeCtx(dataDir)), c.id));
   }
 
-  it('no host and nothing configured: the run fails saying how to configure one', async () => {
+  it('no host and nothing configured: writes durably to the embedded store', async () => {
     const ctx = fakeCtx(dataDir);
-    const out = to(args({ bucket: 'b' }), ctx) as TableStream;
+    // Recent points: the store keeps 30 days by default.
+    const recent = streamOf([...syntheticTables({ measurement: 'local', tables: 2, rows: 10, startNs: BigInt(Date.now() - 3_600_000) * 1_000_000n })]);
+    const out = to(new Map<string, Value>([['tables', recent], ['bucket', 'local'], ['org', 'ignored']]), ctx) as TableStream;
     assert.equal(ctx.effects.length, 1);
-    await assert.rejects(ctx.effects[0]!(), (e: unknown) => e instanceof FluxError && e.id === 'to.noDestination' && /INFLUX_HOST/.test(e.message));
-    await assert.rejects(collectTables(out), (e: unknown) => e instanceof FluxError && e.id === 'to.noDestination');
+    const [read] = await Promise.all([collectTables(out), ctx.effects[0]!()]);
+    assert.equal(read.length, 2);
+    const store = sharedStore(ctx.services, dataDir, systemClock, silentLogger);
+    const series: { tags: readonly (readonly [string, string])[]; field: string; times: BigInt64Array }[] = [];
+    for await (const s of store.read('local', {})) series.push(s as (typeof series)[number]);
+    assert.deepEqual(
+      series.map((s) => [s.field, s.tags, s.times.length]),
+      [
+        ['value', [['host', 'host-1'], ['series', 's0']], 10],
+        ['value', [['host', 'host-1'], ['series', 's1']], 10],
+      ],
+    );
+    await ctx.closeServices();
   });
 
   it('a URL with credentials and the token never appear in errors', () => {

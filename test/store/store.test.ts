@@ -393,3 +393,25 @@ describe('corruption', () => {
     await assert.rejects(readAll(fresh, 'b'), (e: unknown) => e instanceof FluxError && e.id === 'store.corrupt');
   });
 });
+
+describe('failures', () => {
+  test('an I/O error while writing rejects with store.writeFailed and publishes nothing', async () => {
+    const dir = tempDir();
+    let failNext = false;
+    const fs = {
+      ...nodeFileSystem,
+      async writeNewFile(path: string, data: Uint8Array) {
+        if (failNext) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        return nodeFileSystem.writeNewFile(path, data);
+      },
+    };
+    const store = openStore({ dir, fs, clock: manualClock(T0), logger: silentLogger });
+    const pt = (v: number): SeriesBatch => ({ measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0 + BigInt(v)), values: Float64Array.of(v) });
+    await store.write('b', [pt(1)]);
+    failNext = true;
+    await assert.rejects(store.write('b', [pt(2)]), (e: unknown) => e instanceof FluxError && e.id === 'store.writeFailed');
+    failNext = false;
+    await store.write('b', [pt(3)]);
+    assert.deepEqual((await readAll(store, 'b')).flatMap((s) => [...s.values]), [1, 3]);
+  });
+});

@@ -105,3 +105,13 @@ describe('diffTables', () => {
     assert.equal(diffTables([e], [e]).length, 0);
   });
 });
+
+describe('diffTables with repeated group keys', () => {
+  it('merges tables of one key (as union produces) before comparing', () => {
+    const T = 0n;
+    const got = [tbl([['a', 1, T]]), tbl([['a', 2, T]])];
+    const want = [tbl([['a', 1, T], ['a', 2, T]])];
+    assert.deepEqual(diffTables(got, want), []);
+    assert.equal(diffTables(got, [tbl([['a', 1, T]])]).length, 1);
+  });
+});

@@ -347,3 +347,35 @@ test('spread is off by default and, when asked, delays each task by a stable par
   assert.ok(starts.every((t) => t >= ns('2026-01-01T12:00:10Z') && t < ns('2026-01-01T12:00:20Z')));
   await s.stop(0);
 });
+
+test('a yearly cron task waits in capped timer steps, without busy re-arming', async () => {
+  const clock = new FakeClock('2026-01-01T12:00:00Z');
+  const h = harness(clock);
+  const s = h.sched();
+  s.upsert(def('yearly', { cron: '0 0 1 1 *' }));
+  assert.equal(iso(s.status('yearly')!.nextScheduledNs!), '2027-01-01T00:00:00Z');
+  await clock.advanceTo('2026-12-31T23:59:59Z');
+  assert.equal(h.calls.length, 0);
+  assert.equal(clock.pendingTimers(), 1);
+  await clock.advanceTo('2027-01-01T00:00:00Z');
+  assert.deepEqual(h.calls.map((c) => iso(c.req.scheduledNs)), ['2027-01-01T00:00:00Z']);
+  await s.stop();
+});
+
+test('an overloaded task skips its oldest waiting slot (reported) and runs the newest', async () => {
+  const clock = new FakeClock(T0);
+  const h = harness(clock, { durationMs: 25_000 });
+  const s = h.sched({ defaultTimeoutNs: 60n * S });
+  s.upsert(def('a'));
+  await clock.advanceTo('2026-01-01T12:00:36Z');
+  // :10 runs until :35; :20 waited, then :30 arrived: :20 is skipped, :30 starts at :35
+  assert.deepEqual(h.calls.map((c) => [iso(c.req.scheduledNs), iso(c.startedNs)]), [
+    ['2026-01-01T12:00:10Z', '2026-01-01T12:00:10Z'],
+    ['2026-01-01T12:00:30Z', '2026-01-01T12:00:35Z'],
+  ]);
+  assert.deepEqual(h.records.map((r) => [iso(r.scheduledNs), r.outcome, r.error?.id]), [
+    ['2026-01-01T12:00:20Z', 'skipped', 'task.overrun'],
+    ['2026-01-01T12:00:10Z', 'success', undefined],
+  ]);
+  await s.stop(0);
+});

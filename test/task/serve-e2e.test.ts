@@ -7,7 +7,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, requireExternal } from '../support/env.js';
@@ -89,7 +89,9 @@ test('promflux serve runs a 1 s scrape -> to() task against VictoriaMetrics, the
   );
   writeFileSync(join(tasks, 'README.txt'), 'not a task\n');
 
-  child = spawn(process.execPath, [BIN, 'serve', tasks, '--data', data, '--listen', '127.0.0.1:0', '--log-format', 'json'], {
+  // a generous run timeout: on a loaded CI machine a 1 s run may take longer, and this test is
+  // about one run per slot and delivery (timeouts are covered by the scheduler tests)
+  child = spawn(process.execPath, [BIN, 'serve', tasks, '--data', data, '--listen', '127.0.0.1:0', '--log-format', 'json', '--run-timeout', '30s'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PROMFLUX_CONFIG: join(root, 'no-config.json') },
   });
@@ -136,6 +138,9 @@ test('promflux serve runs a 1 s scrape -> to() task against VictoriaMetrics, the
   assert.equal(code, 0, `serve exit code ${code}: ${dump()}`);
   assert.ok(lines.some((l) => l.msg === 'stopped: runs finished, writes flushed'), dump());
   assert.ok(!existsSync(join(data, 'tasks', 'serve.json')), 'serve.json removed on exit');
+  // nothing pending: no batch left in the write spool
+  const spooled = existsSync(join(data, 'spool')) ? (readdirSync(join(data, 'spool'), { recursive: true }) as string[]).filter((f) => f.endsWith('.lp')) : [];
+  assert.deepEqual(spooled, [], 'no write left in the spool');
 
   // every scheduled time produced exactly one run, consecutive, all successful
   const all = runs();
@@ -146,20 +151,20 @@ test('promflux serve runs a 1 s scrape -> to() task against VictoriaMetrics, the
   const sorted = [...times].sort((a, b) => a - b);
   for (let i = 1; i < sorted.length; i++) assert.equal(sorted[i]! - sorted[i - 1]!, 1000, `runs are 1 s apart: ${sorted.map((t) => new Date(t).toISOString())}`);
   for (const t of sorted) assert.equal(t % 1000, 0, 'runs are aligned to whole seconds');
-  for (const r of all) {
-    assert.equal(r.rows_scraped, 3, JSON.stringify(r));
-    assert.equal(r.points_written, 3, JSON.stringify(r));
-  }
   // the target was scraped once per run
   assert.equal(target!.requests.filter((q) => q.path === '/metrics').length, all.length);
 
   // every run's points arrived (nothing pending after the SIGTERM): one sample per run and series
-  const series = await vm!.waitForSeries('{__name__=~"e2e_.*"}', (s) => s.length === 3 && s.every((x) => x.values.length >= all.length), 30_000);
+  const series = await vm!.waitForSeries('{__name__=~"prometheus_e2e_.*"}', (s) => s.length === 3 && s.every((x) => x.values.length >= all.length), 30_000);
   assert.equal(series.length, 3, JSON.stringify(series.map((s) => s.metric)));
   for (const s of series) {
     assert.equal(s.values.length, all.length, `${JSON.stringify(s.metric)}: one point per run`);
-    // each point belongs to one run: its timestamp falls within its run's interval
+    // each point belongs to one run: scraped at or after its run's scheduled time (runs of
+    // one task never overlap, so the points are in run order), and not long after it
     const ts = [...s.timestamps].sort((a, b) => a - b);
-    ts.forEach((t, i) => assert.ok(t >= sorted[i]! && t < sorted[i]! + 1000, `point ${new Date(t).toISOString()} within run ${new Date(sorted[i]!).toISOString()}`));
+    assert.equal(new Set(ts).size, ts.length, 'one point per run');
+    ts.forEach((t, i) =>
+      assert.ok(t >= sorted[i]! && t < sorted[i]! + 10_000, `point ${new Date(t).toISOString()} belongs to run ${new Date(sorted[i]!).toISOString()}`),
+    );
   }
 });

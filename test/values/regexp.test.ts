@@ -32,3 +32,11 @@ test('what RE2 or JavaScript cannot honour is rejected', () => {
   rejects('(unclosed', 'regexp.invalid');
   rejects('[abc', 'regexp.invalid');
 });
+
+test('escapes: \\a is the bell, unknown letter escapes are rejected', () => {
+  assert.ok(matches('^\\a$', '\u0007'));
+  for (const re of ['\\Z', '\\e', '\\k<x>', '\\y']) {
+    assert.throws(() => compileRegexp(re), (e: unknown) => e instanceof FluxError && e.id === 'regexp.invalid', re);
+  }
+  assert.ok(matches('\\x41\\t', 'A\t'));
+});

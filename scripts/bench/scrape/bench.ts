@@ -8,10 +8,10 @@
 //   parse       promflux: parse + tables from the bytes already in memory
 //   ppt         npm parse-prometheus-text-format on the same bytes (decoded to a string)
 //   indexOf     a plain Buffer.indexOf('\n') line scan over the bytes (the scanning limit)
-// and, in a child process, the peak resident memory added by one scrape (VmHWM after
+// The HTTP target runs in a child process. Also measured, in another child process, the peak resident memory added by one scrape (VmHWM after
 // /proc/self/clear_refs) relative to the body size.
 import { createServer } from 'node:http';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
@@ -71,10 +71,36 @@ async function memoryChild(url: string, bodyBytes: number): Promise<void> {
   await http.close();
 }
 
+/** The target runs in a child process, so its CPU time is not counted as the scraper's. */
+async function serveInChild(): Promise<{ url: string; close: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), String(samples), '0', '--serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /^(http:\S+)\n/m.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return {
+    url,
+    close: async () => {
+      child.kill();
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const text = generateExposition(samples);
   const body = Buffer.from(text, 'utf8');
-  const srv = await serve(body);
+  if (mode === '--serve') {
+    const s = await serve(body);
+    process.stdout.write(s.url + '\n');
+    return; // the server keeps the process alive until killed
+  }
+  const srv = await serveInChild();
   if (mode === '--memory-child') {
     await memoryChild(srv.url, body.length);
     await srv.close();
@@ -84,24 +110,38 @@ async function main(): Promise<void> {
   const env = { http, clock: systemClock };
   const mb = body.length / 1e6;
   const t: Record<string, number[]> = { scrape: [], parse: [], ppt: [], indexOf: [] };
+  // CPU time (user + system) of this process for each step: the machines are shared, and
+  // wall-clock time also counts the time other processes held the cores.
+  const c: Record<string, number[]> = { scrape: [], parse: [], ppt: [], indexOf: [] };
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   let check = 0;
   for (let r = 0; r < rounds + 1; r++) {
-    const gc = (globalThis as { gc?: () => void }).gc;
+    const gc = undefined as (() => void) | undefined; // no forced GC between steps: steady state, as a long-running process sees it
     gc?.();
     let t0 = performance.now();
+    let c0 = cpu();
     const res = await scrape(srv.url, {}, env);
     check = consume(res.tables.tables());
     const scrapeMs = performance.now() - t0;
+    const scrapeCpu = cpu() - c0;
     gc?.();
     t0 = performance.now();
+    c0 = cpu();
     const batch = parseExposition(body, 'prometheus-text', srv.url);
     consume(batchToTables(batch, srv.url, 0n).tables());
     const parseMs = performance.now() - t0;
+    const parseCpu = cpu() - c0;
     gc?.();
     t0 = performance.now();
+    c0 = cpu();
     const fams = parsePrometheusTextFormat(body.toString('utf8'));
     const pptMs = performance.now() - t0;
+    const pptCpu = cpu() - c0;
     t0 = performance.now();
+    c0 = cpu();
     let lines = 0;
     for (let p = 0; ; ) {
       const e = body.indexOf(10, p);
@@ -110,6 +150,7 @@ async function main(): Promise<void> {
       p = e + 1;
     }
     const scanMs = performance.now() - t0;
+    const scanCpu = cpu() - c0;
     if (r === 0) {
       if (check !== samples) throw new Error(`tables hold ${check} rows, expected ${samples}`);
       if (!Array.isArray(fams) || lines < samples) throw new Error('baseline parse failed');
@@ -119,6 +160,10 @@ async function main(): Promise<void> {
     t.parse!.push(parseMs);
     t.ppt!.push(pptMs);
     t.indexOf!.push(scanMs);
+    c.scrape!.push(scrapeCpu);
+    c.parse!.push(parseCpu);
+    c.ppt!.push(pptCpu);
+    c.indexOf!.push(scanCpu);
   }
   await http.close();
   await srv.close();
@@ -127,17 +172,20 @@ async function main(): Promise<void> {
       encoding: 'utf8',
     }).trim(),
   ) as { peakDelta: number; body: number };
-  const m = (k: string) => median(t[k]!);
-  const row = (name: string, ms: number) => `| ${name} | ${ms.toFixed(1)} ms | ${(mb / (ms / 1000)).toFixed(1)} MB/s |`;
-  console.log(`exposition: ${samples} samples, ${body.length} bytes (${mb.toFixed(2)} MB); median of ${rounds} interleaved rounds (node ${process.versions.node})`);
-  console.log('| what | time | throughput |');
-  console.log('| --- | --- | --- |');
-  console.log(row('promflux scrape to tables (HTTP + parse + tables)', m('scrape')));
-  console.log(row('promflux parse to tables (bytes in memory)', m('parse')));
-  console.log(row('parse-prometheus-text-format 1.1.1 (same bytes)', m('ppt')));
-  console.log(row('Buffer.indexOf line scan (same bytes)', m('indexOf')));
-  const ratios = t.ppt!.map((p, i) => p / t.scrape![i]!);
-  console.log(`speed-up over parse-prometheus-text-format: ${median(ratios).toFixed(1)}x (scrape to tables, per-round median); ${median(t.ppt!.map((p, i) => p / t.parse![i]!)).toFixed(1)}x (parse to tables)`);
+  const row = (name: string, k: string) => {
+    const wall = median(t[k]!);
+    const cp = median(c[k]!);
+    return `| ${name} | ${wall.toFixed(1)} ms | ${(mb / (wall / 1000)).toFixed(1)} MB/s | ${cp.toFixed(1)} ms | ${(mb / (cp / 1000)).toFixed(1)} MB/s |`;
+  };
+  console.log(`exposition: ${samples} samples, ${body.length} bytes (${mb.toFixed(2)} MB); median of ${rounds} interleaved rounds (node ${process.versions.node}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`);
+  console.log('| what | wall time | wall MB/s | CPU time | CPU MB/s |');
+  console.log('| --- | --- | --- | --- | --- |');
+  console.log(row('promflux scrape to tables (HTTP + parse + tables)', 'scrape'));
+  console.log(row('promflux parse to tables (bytes in memory)', 'parse'));
+  console.log(row('parse-prometheus-text-format 1.1.1 (same bytes)', 'ppt'));
+  console.log(row('Buffer.indexOf line scan (same bytes)', 'indexOf'));
+  const ratio = (x: Record<string, number[]>, a: string) => median(x.ppt!.map((p, i) => p / x[a]![i]!)).toFixed(1);
+  console.log(`speed-up over parse-prometheus-text-format (per-round median): scrape to tables ${ratio(t, 'scrape')}x wall, ${ratio(c, 'scrape')}x CPU; parse to tables ${ratio(t, 'parse')}x wall, ${ratio(c, 'parse')}x CPU`);
   console.log(`peak memory added by one scrape: ${(mem.peakDelta / 1e6).toFixed(1)} MB = ${(mem.peakDelta / mem.body).toFixed(2)}x the body`);
 }
 

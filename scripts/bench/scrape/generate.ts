@@ -15,6 +15,7 @@ export function generateExposition(samples: number, seed = 1): string {
   const jobs = ['node', 'api', 'db', 'cache'];
   const devices = ['sda', 'sdb', 'nvme0n1', 'dm-0'];
   const zones = ['eu-west-1a', 'eu-west-1b', 'us-east-1c'];
+  // Value lists sorted, as client libraries emit series sorted by label values.
   const labelPool: [string, readonly string[]][] = [
     ['job', jobs],
     ['instance', instances],
@@ -25,15 +26,23 @@ export function generateExposition(samples: number, seed = 1): string {
     ['zone', zones],
   ];
   const buckets = ['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '+Inf'];
+  for (const entry of labelPool) entry[1] = [...entry[1]].sort();
   const out: string[] = [];
   let n = 0;
   let fam = 0;
+  // Like client libraries write them: label names sorted, series sorted by label values
+  // (mixed-radix enumeration, the last label varying fastest).
   const labelsFor = (k: number, series: number) => {
+    const chosen = labelPool.slice(0, k).sort((a, b) => (a[0] < b[0] ? -1 : 1));
     const parts: string[] = [];
-    for (let i = 0; i < k; i++) {
-      const [name, values] = labelPool[i]!;
-      parts.push(`${name}="${values[(series * (i + 7) + i) % values.length]}"`);
+    let rest = series;
+    const digits: number[] = [];
+    for (let i = chosen.length - 1; i >= 0; i--) {
+      const values = chosen[i]![1];
+      digits[i] = rest % values.length;
+      rest = Math.floor(rest / values.length);
     }
+    for (let i = 0; i < chosen.length; i++) parts.push(`${chosen[i]![0]}="${chosen[i]![1][digits[i]!]}"`);
     if (series % 97 === 0) parts.push('path="C:\\\\tmp\\\\x \\"quoted\\""');
     return parts;
   };

@@ -5,7 +5,7 @@
 //
 // Each step is timed as the best of 5 runs; memory is measured after a GC, as the growth of
 // heap + array buffers (what the table holds) and of RSS over the baseline.
-import { CsvEncoder, TableBuilder, tableFromColumns, collectTables, decodeCsv, encodeCsv, formatTable, sliceRows, streamOf, takeRows } from '../../../src/table/index.js';
+import { CsvEncoder, TableBuilder, tableFromColumns, collectTables, decodeCsv, formatTable, sliceRows, streamOf, takeRows } from '../../../src/table/index.js';
 import type { Table } from '../../../src/table/index.js';
 import { BENCH_COLUMNS, START_NS, benchTable, randomFloats } from './fixture.js';
 
@@ -137,5 +137,4 @@ best('annotated CSV encode', 3, () => {
 console.log(`annotated CSV size`.padEnd(58), MB(csvText.length).padStart(12));
 best('annotated CSV decode', 3, () => decodeCsv(csvText));
 best('text format (first 1,000 rows)', 3, () => formatTable(sliceRows(t, 0, 1000)));
-void encodeCsv;
 console.log(`ratio Column.floats / hand-written loop: ${(sumCol / sumRaw).toFixed(2)}x`);

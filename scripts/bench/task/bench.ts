@@ -1,12 +1,14 @@
 // Scheduler benchmark: N tasks with `every: 1s`, each scraping a small local target, for S
 // seconds, on the real clock. Reports start lag p50/p99/max, missed runs, CPU and memory.
 //
-//   node --import tsx scripts/bench/task/bench.ts [--tasks 1000] [--seconds 60] [--mode flux|noop]
+//   node --import tsx scripts/bench/task/bench.ts [--tasks 1000] [--seconds 60] [--mode flux|array|noop] [--spread]
 //
 // --mode flux (default): every task is a real Flux script run through the Runtime
 //   (prometheus.scrape of a local target, then a filter), as `promflux serve` runs it.
 // --mode noop: the same schedule with an executor that does nothing (the scheduler alone).
 // --mode array: real Flux runs without network (array.from |> filter), the runtime's own cost.
+// --spread: spread the tasks over their interval (serve --spread); by default runs are aligned,
+// so all N runs are due at the same instant every second.
 // The target runs in a child process so it does not share the event loop being measured.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -78,8 +80,9 @@ async function main() {
     logger: silentLogger,
     parse: (s, n) => parse(s, n),
     pollMs: 0,
+    spread: process.argv.includes('--spread'),
     stateFlushMs: Number(arg('flush-ms', '5000')),
-    ...(MODE === 'noop' ? { executor: noop } : {}),
+    ...(MODE === 'noop' || arg('exec', '') === 'noop' ? { executor: noop } : {}),
   });
   const origFinished = svc.scheduler['events'].runFinished!;
   (svc.scheduler as unknown as { events: { runFinished: (r: RunRecord) => void } }).events.runFinished = (r) => {
@@ -128,6 +131,7 @@ async function main() {
   const slotMaxLagMs = [...bySlot.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, l]) => Math.round(Math.max(...l)));
   const out = {
     mode: MODE,
+    spread: process.argv.includes('--spread'),
     tasks: N,
     seconds: SECONDS,
     loadMs: Math.round(loadMs),

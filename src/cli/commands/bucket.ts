@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import type { CliIO } from '../io.js';
-import { defaultDataDir } from '../../index.js';
+import { DATA_DIR_HELP, resolveDataDir } from '../data-dir.js';
 import { openStore, DEFAULT_RETENTION_NS } from '../../store/index.js';
 import type { Store } from '../../store/index.js';
 import { nodeFileSystem } from '../../host/fs.js';
@@ -70,7 +70,7 @@ interface DataOpts {
 }
 
 function storeOf(io: CliIO, opts: DataOpts): Store {
-  const dataDir = opts.data ?? defaultDataDir(io.env);
+  const dataDir = resolveDataDir(opts.data, io.env);
   return openStore({ dir: join(dataDir, 'store'), fs: nodeFileSystem, clock: systemClock, logger: silentLogger, autoMaintain: false });
 }
 
@@ -79,7 +79,7 @@ async function run(io: CliIO, fn: () => Promise<void>): Promise<void> {
     await fn();
   } catch (e) {
     if (e instanceof FluxError) {
-      io.stderr(`error: ${e.message}\n`);
+      io.stderr(`promflux bucket: ${e.message}\n`);
       io.setExitCode(1);
       return;
     }
@@ -112,7 +112,7 @@ Examples:
   bucket
     .command('list')
     .description('list buckets with retention, points and size on disk, and the store path and size')
-    .option('--data <dir>', 'data directory (default: $PROMFLUX_DATA or ~/.local/share/promflux)')
+    .option('--data <dir>', DATA_DIR_HELP)
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  promflux bucket list --data ./data')
     .action((opts: DataOpts & { json?: boolean }) =>
@@ -153,7 +153,7 @@ Examples:
     .description('create a bucket')
     .argument('<name>', 'bucket name')
     .option('--retention <duration>', `how long to keep data: a duration such as 30d or 12h, or "inf" (default ${formatRetention(DEFAULT_RETENTION_NS)})`)
-    .option('--data <dir>', 'data directory (default: $PROMFLUX_DATA or ~/.local/share/promflux)')
+    .option('--data <dir>', DATA_DIR_HELP)
     .addHelpText('after', '\nExample:\n  promflux bucket create metrics --retention 30d')
     .action((name: string, opts: DataOpts & { retention?: string }) =>
       run(io, async () => {
@@ -161,7 +161,7 @@ Examples:
         if (opts.retention !== undefined) {
           const r = parseRetention(opts.retention);
           if (r === undefined) {
-            io.stderr(`error: invalid --retention ${JSON.stringify(opts.retention)}: use a duration such as 30d, 12h, 1h30m, or "inf"\n`);
+            io.stderr(`promflux bucket: invalid --retention ${JSON.stringify(opts.retention)}: use a duration such as 30d, 12h, 1h30m, or "inf"\n`);
             io.setExitCode(2);
             return;
           }
@@ -177,7 +177,7 @@ Examples:
     .command('delete')
     .description('delete a bucket and all its data')
     .argument('<name>', 'bucket name')
-    .option('--data <dir>', 'data directory (default: $PROMFLUX_DATA or ~/.local/share/promflux)')
+    .option('--data <dir>', DATA_DIR_HELP)
     .addHelpText('after', '\nExample:\n  promflux bucket delete metrics')
     .action((name: string, opts: DataOpts) =>
       run(io, async () => {

@@ -31,7 +31,19 @@ export async function parseFiles(files: readonly string[], flags: ParseFlags, io
     for (const d of diagnostics) io.stderr(`${renderError(d, source, { color: io.color })}\n`);
     if (diagnostics.length > 0) io.setExitCode(2);
   }
-  if (flags.json) io.stdout(`${astToJson(asts.length === 1 ? asts[0] : asts)}\n`);
+  if (flags.json) {
+    let text: string;
+    try {
+      text = astToJson(asts.length === 1 ? asts[0] : asts);
+    } catch (e) {
+      // JSON.stringify recurses; a tree nested thousands of levels deep exceeds the stack.
+      if (!(e instanceof RangeError)) throw e;
+      io.stderr('promflux parse: the syntax tree is nested too deeply to print as JSON\n');
+      io.setExitCode(1);
+      return;
+    }
+    io.stdout(`${text}\n`);
+  }
 }
 
 export function registerParse(program: Command, io: CliIO): void {

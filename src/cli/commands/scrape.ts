@@ -2,6 +2,7 @@
 // prometheus.scrape in Flux), for a quick look from the shell.
 import { Option, type Command } from 'commander';
 import type { CliIO } from '../io.js';
+import { withProgress } from '../progress.js';
 import { renderResults, type ResultFormat } from '../render.js';
 import { createHttpClient } from '../../host/http.js';
 import { systemClock } from '../../host/clock.js';
@@ -75,7 +76,7 @@ async function scrapeCommand(url: string, flags: ScrapeFlags, io: CliIO): Promis
   }
   const http = createHttpClient();
   try {
-    const r = await scrape(url, options, { http, clock: systemClock });
+    const r = await withProgress(io, `scraping ${url}`, () => scrape(url, options, { http, clock: systemClock }));
     const text = await renderResults([{ name: '_result', value: streamOf(r.tables.tables()) }], { format: flags.format, color: io.color });
     io.stdout(text.endsWith('\n') ? text : text + '\n');
   } catch (e) {

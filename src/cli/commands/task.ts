@@ -2,6 +2,7 @@
 // `promflux serve` through its loopback API (found through `<data>/tasks/serve.json`, or
 // `--url`); when none runs, reads (and for enable/disable, writes) the task state in the data
 // directory, and `task run` runs the task's file once in this process.
+import { Option } from 'commander';
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import type { CliIO } from '../io.js';
@@ -250,7 +251,7 @@ async function run(name: string, flags: TaskFlags, io: CliIO): Promise<void> {
   if (url) {
     const r = (await api(url, 'POST', `/api/v1/tasks/${enc(name)}/run?format=${format}`)) as { run: PersistedRun; output: string };
     io.stdout(r.output);
-    report(r.run, io);
+    report(name, r.run, io);
     return;
   }
   // No serve: run the task's file once here.
@@ -278,7 +279,7 @@ async function run(name: string, flags: TaskFlags, io: CliIO): Promise<void> {
     const now = systemClock.nowNanos();
     try {
       const res = await trt.run(source, { name: st.file, now: new Time(now) });
-      io.stdout(await renderResults(res.results as { name: string; value: Value }[], { format }));
+      io.stdout(await renderResults(res.results as { name: string; value: Value }[], { format, color: io.color }));
       const counts = countRows(res.stats?.calls ?? []);
       io.stderr(`task ${name}: success in ${ms(performance.now() - t0)}, ${counts.rowsScraped} rows scraped, ${counts.pointsWritten} points written\n`);
     } catch (e) {
@@ -290,11 +291,11 @@ async function run(name: string, flags: TaskFlags, io: CliIO): Promise<void> {
   }
 }
 
-function report(r: PersistedRun, io: CliIO): void {
+function report(name: string, r: PersistedRun, io: CliIO): void {
   if (r.outcome === 'success') {
-    io.stderr(`task ${r.scheduledTime}: success in ${ms(r.durationMs)}, ${r.rowsScraped} rows scraped, ${r.pointsWritten} points written\n`);
+    io.stderr(`task ${name}: success in ${ms(r.durationMs)}, ${r.rowsScraped} rows scraped, ${r.pointsWritten} points written\n`);
   } else {
-    io.stderr(`task run ${r.outcome}: ${r.error ? `${r.error.message} [${r.error.id}]` : ''}\n`);
+    io.stderr(`task ${name}: ${r.outcome}: ${r.error ? `${r.error.message} [${r.error.id}]` : ''}\n`);
     io.setExitCode(1);
   }
 }
@@ -342,7 +343,7 @@ Example:
     .addHelpText('after', '\nExample:\n  $ promflux task show node')
     .action(wrap((name: string, flags: TaskFlags) => show(name, flags, io)));
   common(task.command('run').argument('<name>').description('run a task once now and print its results'))
-    .option('--format <fmt>', 'result format: table, csv or json', 'table')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
     .addHelpText('after', '\nExample:\n  $ promflux task run node --format csv')
     .action(wrap((name: string, flags: TaskFlags) => run(name, flags, io)));
   common(task.command('enable').argument('<name>').description('resume scheduling a task (from its next slot)'))

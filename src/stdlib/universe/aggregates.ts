@@ -20,6 +20,10 @@ import { ColBuilder, cellValue, constantCol } from './lib/columns.js';
 import type { ColData } from './lib/columns.js';
 import type { Frame } from './lib/frame.js';
 import { perTable } from './lib/stream.js';
+import { toTable } from './lib/frame.js';
+import { streamOf } from '../../table/index.js';
+import type { TableStream } from '../../table/types.js';
+import { groupedSourceOf, materializeGroup } from './group.js';
 import { valueKey } from './lib/regroup.js';
 import { rowComparator, takeRowsOf } from './sort-limit.js';
 
@@ -29,6 +33,72 @@ export interface Reducer {
   /** The output type for an input type, or undefined when unsupported. */
   outType(t: ColumnType): ColumnType | undefined;
   reduce(c: ColData, start: number, end: number, rows: Int32Array | null): Value;
+  /**
+   * Optional one-pass form over a whole column split into groups (`groupOf[i]` is row i's
+   * group): the value of each group. Used when an aggregate follows group().
+   */
+  reduceGroups?(c: ColData, groupOf: Int32Array, count: number): Value[] | undefined;
+  /**
+   * Optional one-pass form over consecutive row ranges (window w is rows
+   * offsets[w]..offsets[w+1]) giving a float column: used by aggregateWindow.
+   */
+  reduceRanges?(c: ColData, offsets: Int32Array): ColData | undefined;
+}
+
+/** Per-range float means (or sums) of the non-null values; null where a range has none. */
+function floatRanges(c: ColData, offsets: Int32Array, mean: boolean): ColData | undefined {
+  if (c.type !== 'float') return undefined;
+  const nw = offsets.length - 1;
+  const out = new Float64Array(nw);
+  let valid: Uint8Array | null = null;
+  const a = c.floats!;
+  const v = c.valid;
+  for (let w = 0; w < nw; w++) {
+    const s = offsets[w]!;
+    const e = offsets[w + 1]!;
+    let sum = 0;
+    let n = 0;
+    if (v === null) {
+      for (let i = s; i < e; i++) sum += a[i]!;
+      n = e - s;
+    } else {
+      for (let i = s; i < e; i++) {
+        if (v[i] !== 0) {
+          sum += a[i]!;
+          n++;
+        }
+      }
+    }
+    if (n === 0) {
+      if (valid === null) valid = new Uint8Array(nw).fill(1);
+      valid[w] = 0;
+    } else out[w] = mean ? sum / n : sum;
+  }
+  return { type: 'float', length: nw, valid, floats: out };
+}
+
+/** Per-group float sums and counts of non-null values (the pass behind sum/mean/count). */
+function floatSumsByGroup(c: ColData, groupOf: Int32Array, count: number): { sums: Float64Array; ns: Float64Array } {
+  const sums = new Float64Array(count);
+  const ns = new Float64Array(count);
+  const a = c.floats!;
+  const v = c.valid;
+  const n = groupOf.length;
+  if (v === null) {
+    for (let i = 0; i < n; i++) {
+      const g = groupOf[i]!;
+      sums[g]! += a[i]!;
+      ns[g]!++;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      if (v[i] === 0) continue;
+      const g = groupOf[i]!;
+      sums[g]! += a[i]!;
+      ns[g]!++;
+    }
+  }
+  return { sums, ns };
 }
 
 const numeric = (t: ColumnType): boolean => t === 'float' || t === 'int' || t === 'uint';
@@ -49,6 +119,12 @@ function floatValues(c: ColData, start: number, end: number, rows: Int32Array | 
 export const meanReducer: Reducer = {
   name: 'mean',
   outType: (t) => (numeric(t) ? 'float' : undefined),
+  reduceRanges: (c, offsets) => floatRanges(c, offsets, true),
+  reduceGroups(c, groupOf, count) {
+    if (c.type !== 'float') return undefined;
+    const { sums, ns } = floatSumsByGroup(c, groupOf, count);
+    return Array.from(sums, (x, g) => (ns[g] === 0 ? null : x / ns[g]!));
+  },
   reduce(c, start, end, rows) {
     if (c.type === 'float' && rows === null) {
       const a = c.floats!;
@@ -79,6 +155,12 @@ export const meanReducer: Reducer = {
 export const sumReducer: Reducer = {
   name: 'sum',
   outType: (t) => (numeric(t) ? t : undefined),
+  reduceRanges: (c, offsets) => floatRanges(c, offsets, false),
+  reduceGroups(c, groupOf, count) {
+    if (c.type !== 'float') return undefined;
+    const { sums, ns } = floatSumsByGroup(c, groupOf, count);
+    return Array.from(sums, (x, g) => (ns[g] === 0 ? null : x));
+  },
   reduce(c, start, end, rows) {
     const v = c.valid;
     let n = 0;
@@ -125,6 +207,12 @@ export const sumReducer: Reducer = {
 export const countReducer: Reducer = {
   name: 'count',
   outType: () => 'int',
+  reduceGroups(c, groupOf, count) {
+    const ns = new Float64Array(count);
+    const v = c.valid;
+    for (let i = 0; i < groupOf.length; i++) if (v === null || v[i] !== 0) ns[groupOf[i]!]!++;
+    return Array.from(ns, (x) => BigInt(x));
+  },
   reduce(c, start, end, rows) {
     const v = c.valid;
     if (v === null) return BigInt(end - start);
@@ -236,18 +324,59 @@ export function keyPart(f: Frame): { names: string[]; types: ColumnType[]; value
 }
 
 /** The one-row-per-table output of an aggregate (key columns + `column`). */
-export function aggregateFrame(f: Frame, column: string, r: Reducer, ctx: NativeContext): Frame {
+export function aggregateFrame(f: Frame, column: string, r: Reducer, ctx: NativeContext, rows: Int32Array | null = null): Frame {
   const i = f.names.indexOf(column);
   if (i < 0) throw fail(ctx, 'universe.aggregate.missingColumn', `column "${column}" does not exist`);
   const c = f.cols[i]!;
   const outType = r.outType(c.type);
   if (outType === undefined) throw fail(ctx, 'universe.aggregate.columnType', `cannot compute ${r.name} of column "${column}" of type ${c.type}`);
+  const value = rows === null ? r.reduce(c, 0, f.length, null) : r.reduce(c, 0, rows.length, rows);
+  return aggregateValueFrame(f, column, r, ctx, value);
+}
+
+/** The one-row output of an aggregate whose value is known. */
+function aggregateValueFrame(f: Frame, column: string, r: Reducer, ctx: NativeContext, value: Value): Frame {
+  const i = f.names.indexOf(column);
+  if (i < 0) throw fail(ctx, 'universe.aggregate.missingColumn', `column "${column}" does not exist`);
+  const outType = r.outType(f.cols[i]!.type);
+  if (outType === undefined) throw fail(ctx, 'universe.aggregate.columnType', `cannot compute ${r.name} of column "${column}" of type ${f.cols[i]!.type}`);
   const kp = keyPart(f);
-  const value = r.reduce(c, 0, f.length, null);
   const names = [...kp.names.filter((n) => n !== column), column];
   const cols = kp.names.filter((n) => n !== column).map((n) => constantCol(kp.types[kp.names.indexOf(n)]!, kp.values[kp.names.indexOf(n)]!, 1));
   cols.push(constantCol(outType, value, 1));
   return { names, cols, length: 1, keyNames: [...f.keyNames], keyValues: [...f.keyValues] };
+}
+
+/**
+ * An aggregate over a stream. Over a group() stream it reduces each group through its row
+ * indices (no copy of the grouped columns); otherwise table by table.
+ */
+export function aggregateStream(input: TableStream, column: string, r: Reducer, ctx: NativeContext): TableStream {
+  const grouped = groupedSourceOf(input);
+  if (grouped === undefined) return perTable(input, (f) => aggregateFrame(f, column, r, ctx));
+  return streamOf(async function* () {
+    const groups = await grouped.take();
+    // One input table split into groups: reduce every group in one pass over its rows.
+    const part = groups[0]?.segments[0]?.part;
+    const frame = groups[0]?.segments[0]?.frame;
+    if (part !== undefined && frame !== undefined && part.groupOf !== null && r.reduceGroups !== undefined && groups.length === part.count && groups.every((g) => g.segments.length === 1 && g.segments[0]!.part === part)) {
+      const ci = frame.names.indexOf(column);
+      const values = ci < 0 ? undefined : r.reduceGroups(frame.cols[ci]!, part.groupOf, part.count);
+      if (values !== undefined) {
+        for (const g of groups) {
+          const seg = g.segments[0]!;
+          yield toTable(aggregateValueFrame({ ...frame, keyNames: g.keyNames, keyValues: g.keyValues }, column, r, ctx, values[seg.g]!));
+        }
+        return;
+      }
+    }
+    for (const g of groups) {
+      if (g.segments.length === 1) {
+        const seg = g.segments[0]!;
+        yield toTable(aggregateFrame({ ...seg.frame, keyNames: g.keyNames, keyValues: g.keyValues }, column, r, ctx, seg.part.rows(seg.g)));
+      } else yield toTable(aggregateFrame(materializeGroup(g), column, r, ctx));
+    }
+  });
 }
 
 function aggregateFn(make: (args: Args, ctx: NativeContext) => Reducer): NativeFunction {
@@ -255,7 +384,7 @@ function aggregateFn(make: (args: Args, ctx: NativeContext) => Reducer): NativeF
     const input = tablesArg(args, ctx);
     const column = strArg(args, ctx, 'column', '_value');
     const r = make(args, ctx);
-    return perTable(input, (f) => aggregateFrame(f, column, r, ctx));
+    return aggregateStream(input, column, r, ctx);
   };
 }
 
@@ -293,8 +422,7 @@ export const quantile: NativeFunction = (args, ctx) => {
   if (method !== 'exact_mean' && method !== 'estimate_tdigest') {
     throw fail(ctx, 'universe.quantile.method', `method must be "estimate_tdigest", "exact_mean" or "exact_selector", got ${JSON.stringify(method)}`);
   }
-  const r = quantileReducer(q);
-  return perTable(input, (f) => aggregateFrame(f, column, r, ctx));
+  return aggregateStream(input, column, quantileReducer(q), ctx);
 };
 
 /** mode: every most frequent non-null value, sorted, one row each; empty tables are dropped. */

@@ -10,7 +10,11 @@ import { streamOf } from '../../table/index.js';
 import { fail, strArg, strArrayArg, tablesArg } from './lib/args.js';
 import type { Frame } from './lib/frame.js';
 import { frameOf, toTable } from './lib/frame.js';
-import { KeyedCollector } from './lib/regroup.js';
+import { concatFrames, keyIdentity, partitionRows, selectFrame } from './lib/regroup.js';
+import type { Partition } from './lib/regroup.js';
+import { FluxError } from '../../errors/index.js';
+import type { Table, TableStream } from '../../table/types.js';
+import type { Value } from '../../values/value.js';
 
 export type GroupMode = 'by' | 'except' | 'extend';
 
@@ -26,9 +30,48 @@ export function newKeyNames(f: Frame, columns: readonly string[], mode: GroupMod
   }
 }
 
-export function groupStream(input: AsyncIterable<import('../../table/types.js').Table>, columns: readonly string[], mode: GroupMode) {
-  return streamOf(async function* () {
-    const col = new KeyedCollector();
+/** One input table's share of an output group: group `g` of the table's partition. */
+export interface GroupSegment {
+  readonly frame: Frame;
+  readonly part: Partition;
+  readonly g: number;
+}
+
+export interface OutputGroup {
+  readonly keyNames: string[];
+  readonly keyValues: Value[];
+  readonly segments: GroupSegment[];
+}
+
+/**
+ * The grouping behind a group() stream, for consumers that fuse with it: an aggregate
+ * reading a group() stream reduces each group through its row indices instead of first
+ * copying every column of every group (as Flux's planner pushes aggregates into sources).
+ * `take()` reads the input; the stream and `take()` are alternatives, each usable once.
+ */
+export interface GroupedSource {
+  take(): Promise<OutputGroup[]>;
+}
+
+export const GROUPED: unique symbol = Symbol('promflux.grouped');
+
+/** The grouped source behind a stream made by groupStream, if it has not been read yet. */
+export function groupedSourceOf(s: TableStream): GroupedSource | undefined {
+  return (s as { [GROUPED]?: GroupedSource })[GROUPED];
+}
+
+/** The tables of one output group: its segments gathered and concatenated. */
+export function materializeGroup(g: OutputGroup): Frame {
+  const parts = g.segments.map((seg) => ({ ...selectFrame(seg.frame, seg.part.rows(seg.g), g.keyValues), keyNames: g.keyNames }));
+  return { ...concatFrames(parts), keyNames: [...g.keyNames], keyValues: [...g.keyValues] };
+}
+
+export function groupStream(input: AsyncIterable<Table>, columns: readonly string[], mode: GroupMode): TableStream {
+  let used = false;
+  const take = async (): Promise<OutputGroup[]> => {
+    if (used) throw new FluxError('internal', 'table.streamReadTwice', 'internal error: a table stream was read twice (streams are read once)');
+    used = true;
+    const groups = new Map<string, OutputGroup>();
     for await (const t of input) {
       const f = frameOf(t);
       const keyNames = newKeyNames(f, columns, mode);
@@ -36,10 +79,22 @@ export function groupStream(input: AsyncIterable<import('../../table/types.js').
       // old key already determines the new one.
       if (f.length === 0 && !keyNames.every((k) => f.keyNames.includes(k))) continue;
       // Values come from the rows; an empty table keeps the values its old key had.
-      col.add({ ...f, keyNames, keyValues: keyNames.map((k) => (f.keyNames.includes(k) ? f.keyValues[f.keyNames.indexOf(k)]! : null)) });
+      const keyed: Frame = { ...f, keyNames, keyValues: keyNames.map((k) => (f.keyNames.includes(k) ? f.keyValues[f.keyNames.indexOf(k)]! : null)) };
+      const part = partitionRows(keyed);
+      for (let k = 0; k < part.count; k++) {
+        const kv = part.keyValues[k]!;
+        const id = keyIdentity(keyNames, kv);
+        let g = groups.get(id);
+        if (g === undefined) groups.set(id, (g = { keyNames, keyValues: kv, segments: [] }));
+        g.segments.push({ frame: keyed, part, g: k });
+      }
     }
-    for (const f of col.frames()) yield toTable(f);
+    return [...groups.values()];
+  };
+  const stream = streamOf(async function* () {
+    for (const g of await take()) yield toTable(materializeGroup(g));
   });
+  return Object.assign(stream, { [GROUPED]: { take } });
 }
 
 export const group: NativeFunction = (args, ctx) => {

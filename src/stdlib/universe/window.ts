@@ -43,10 +43,11 @@ import { firstSelector, lastSelector, maxSelector, minSelector } from './selecto
 
 /** Window boundaries: alignment and stepping, fixed-length or on a calendar. */
 export class Windower {
-  private readonly fixed: boolean;
-  private readonly everyNs: bigint;
-  private readonly periodNs: bigint;
-  private readonly offsetNs: bigint;
+  /** Fixed-length windows in UTC (no months, no location): plain integer arithmetic. */
+  readonly fixed: boolean;
+  readonly everyNs: bigint;
+  readonly periodNs: bigint;
+  readonly offsetNs: bigint;
 
   constructor(
     readonly every: Duration,
@@ -86,8 +87,8 @@ export class Windower {
 
 /** The windows of one table: bounds (clipped), and the rows of each window. */
 export interface Windows {
-  readonly starts: bigint[];
-  readonly stops: bigint[];
+  readonly starts: BigInt64Array;
+  readonly stops: BigInt64Array;
   /** Window w holds positions offsets[w]..offsets[w+1] of `rows` (or of the table when rows is null). */
   readonly offsets: Int32Array;
   readonly rows: Int32Array | null;
@@ -110,6 +111,7 @@ function timeBounds(f: Frame, o: WindowOptions): { lo: bigint; hi: bigint } | nu
 }
 
 const MAX_WINDOWS = 10_000_000;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Split the rows of a frame into windows (see the contract at the top of this file). */
 export function windowsOf(f: Frame, o: WindowOptions, ctx: NativeContext): Windows {
@@ -145,19 +147,42 @@ export function windowsOf(f: Frame, o: WindowOptions, ctx: NativeContext): Windo
     }
   };
 
+  // Times are compared as (signed high word, unsigned low word) pairs read from an Int32Array
+  // view: reading a BigInt64Array element allocates a BigInt, and this loop runs per row.
+  // Clearer equivalent: `ts[i] < ts[i - 1]`, `t < curEnd`.
+  const words = LITTLE_ENDIAN ? new Int32Array(ts.buffer, ts.byteOffset, n * 2) : null;
   let sorted = valid === null;
-  for (let i = 1; sorted && i < n; i++) if (ts[i]! < ts[i - 1]!) sorted = false;
+  if (words !== null) {
+    for (let i = 1; sorted && i < n; i++) {
+      const h = words[2 * i + 1]!;
+      const ph = words[2 * i - 1]!;
+      if (h < ph || (h === ph && words[2 * i]! >>> 0 < words[2 * i - 2]! >>> 0)) sorted = false;
+    }
+  } else {
+    for (let i = 1; sorted && i < n; i++) if (ts[i]! < ts[i - 1]!) sorted = false;
+  }
   const single = w.period.months === w.every.months && w.period.nanoseconds === w.every.nanoseconds && !w.period.negative;
 
+  if (sorted && single && words !== null) {
+    const fast = fixedWindows(ts, words, n, w, bounds, o.createEmpty, ctx);
+    if (fast !== undefined) return fast;
+  }
   if (sorted && single) {
-    // Fast path: contiguous runs of rows.
+    // Contiguous runs of rows.
     const offs: number[] = [];
     let cur: bigint | undefined;
     let curEnd = 0n;
     const firstStart = bounds !== null ? w.align(bounds.lo) : undefined;
+    let endHi = 0;
+    let endLo = 0;
     for (let i = 0; i < n; i++) {
+      if (cur !== undefined) {
+        if (words !== null) {
+          const h = words[2 * i + 1]!;
+          if (h < endHi || (h === endHi && words[2 * i]! >>> 0 < endLo)) continue;
+        } else if (ts[i]! < curEnd) continue;
+      }
       const t = ts[i]!;
-      if (cur !== undefined && t < curEnd) continue;
       const s = w.align(t);
       if (o.createEmpty) pushEmpty(cur === undefined ? (firstStart ?? s) : w.next(cur), s, offs, i);
       const [a, b] = clip(s);
@@ -167,13 +192,15 @@ export function windowsOf(f: Frame, o: WindowOptions, ctx: NativeContext): Windo
       guard();
       cur = s;
       curEnd = w.stopOf(s);
+      endHi = Number(BigInt.asIntN(32, curEnd >> 32n));
+      endLo = Number(BigInt.asUintN(32, curEnd));
     }
     if (o.createEmpty && bounds !== null) {
       const from = cur === undefined ? w.align(bounds.lo) : w.next(cur);
       pushEmpty(from, bounds.hi, offs, n);
     }
     offs.push(n);
-    return { starts, stops, offsets: Int32Array.from(offs), rows: null };
+    return { starts: BigInt64Array.from(starts), stops: BigInt64Array.from(stops), offsets: Int32Array.from(offs), rows: null };
   }
 
   // General path: rows may sit in several windows and arrive in any order.
@@ -224,7 +251,132 @@ export function windowsOf(f: Frame, o: WindowOptions, ctx: NativeContext): Windo
     for (const r of byStart.get(s)!) rows.push(r);
   }
   offs.push(rows.length);
-  return { starts, stops, offsets: Int32Array.from(offs), rows: Int32Array.from(rows) };
+  return { starts: BigInt64Array.from(starts), stops: BigInt64Array.from(stops), offsets: Int32Array.from(offs), rows: Int32Array.from(rows) };
+}
+
+const TWO32 = 4294967296;
+const MAX_EXACT = 2 ** 52;
+
+/**
+ * The fastest windowing: fixed windows, sorted times, one window per row. Times are read as
+ * exact offsets (doubles) from a chunk base through the Int32 words of the column, so no
+ * BigInt is allocated per row or per window; a new chunk (base) starts every 2^52 ns (about
+ * 52 days), the limit of exact doubles. Undefined when it does not apply (rows outside
+ * _start/_stop) and the BigInt paths below take over. Same windows as those paths.
+ */
+function fixedWindows(
+  ts: BigInt64Array,
+  words: Int32Array,
+  n: number,
+  w: Windower,
+  bounds: { lo: bigint; hi: bigint } | null,
+  createEmpty: boolean,
+  ctx: NativeContext,
+): Windows | undefined {
+  if (!w.fixed || w.everyNs * 4n > BigInt(MAX_EXACT)) return undefined;
+  if (bounds !== null && (bounds.hi <= bounds.lo || (n > 0 && (ts[0]! < bounds.lo || ts[n - 1]! >= bounds.hi)))) return undefined;
+  const E = Number(w.everyNs);
+  // A chunk spans a whole number of windows, at most 2^52 ns.
+  const chunkWindows = Math.floor(MAX_EXACT / E);
+  const chunkSpan = chunkWindows * E;
+  // Window starts (as 32-bit words) and first rows, in growable typed arrays.
+  let cap = 1024;
+  let startLo = new Uint32Array(cap);
+  let startHi = new Int32Array(cap);
+  let offs = new Int32Array(cap + 1);
+  let count = 0;
+  const pushWindow = (bHi: number, bLo: number, rel: number, firstRow: number): void => {
+    if (count === cap) {
+      if (cap >= MAX_WINDOWS) {
+        throw new FluxError('resourceExhausted', 'universe.window.tooMany', `${ctx.name}: more than ${MAX_WINDOWS} windows`, { span: ctx.span, source: ctx.source });
+      }
+      cap *= 2;
+      const l = new Uint32Array(cap);
+      l.set(startLo);
+      startLo = l;
+      const h = new Int32Array(cap);
+      h.set(startHi);
+      startHi = h;
+      const o = new Int32Array(cap + 1);
+      o.set(offs);
+      offs = o;
+    }
+    const hi = Math.floor(rel / TWO32);
+    let lo = bLo + (rel - hi * TWO32);
+    let h = bHi + hi;
+    if (lo >= TWO32) {
+      lo -= TWO32;
+      h++;
+    }
+    startLo[count] = lo;
+    startHi[count] = h;
+    offs[count++] = firstRow;
+  };
+  const windowOf = (rel: number): number => {
+    let k = Math.floor(rel / E);
+    if (k * E > rel) k--;
+    else if ((k + 1) * E <= rel) k++;
+    return k;
+  };
+  if (n === 0 && (bounds === null || !createEmpty)) {
+    return { starts: new BigInt64Array(0), stops: new BigInt64Array(0), offsets: Int32Array.of(0), rows: null };
+  }
+  // The time the windows end at (exclusive): the last row's window, or _stop with createEmpty.
+  const endT = bounds !== null && createEmpty ? bounds.hi : w.align(ts[n - 1]!) + w.everyNs;
+  let base = w.align(bounds !== null && createEmpty ? bounds.lo : ts[0]!);
+  let i = 0;
+  while (base < endT) {
+    const bHi = Number(BigInt.asIntN(32, base >> 32n));
+    const bLo = Number(BigInt.asUintN(32, base));
+    // Windows of this chunk: local indices 0 .. last.
+    const chunkEnd = base + BigInt(chunkSpan) < endT ? base + BigInt(chunkSpan) : endT;
+    const lastWindow = windowOf(Number(chunkEnd - 1n - base));
+    let cur = -1; // the last window pushed
+    let curEnd = -Infinity;
+    for (; i < n; i++) {
+      const rel = (words[2 * i + 1]! - bHi) * TWO32 + ((words[2 * i]! >>> 0) - bLo);
+      if (rel < curEnd) continue;
+      if (rel >= chunkSpan) break;
+      const k = windowOf(rel);
+      if (createEmpty) while (cur < k - 1) pushWindow(bHi, bLo, ++cur * E, i);
+      pushWindow(bHi, bLo, k * E, i);
+      cur = k;
+      curEnd = (k + 1) * E;
+    }
+    if (createEmpty) while (cur < lastWindow) pushWindow(bHi, bLo, ++cur * E, i);
+    if (!createEmpty && i < n) {
+      // Jump straight to the chunk holding the next row.
+      const next = w.align(ts[i]!);
+      base = next > chunkEnd ? next : chunkEnd;
+    } else base = chunkEnd;
+    if (!createEmpty && i >= n) break;
+  }
+  offs[count] = n;
+  const starts = new BigInt64Array(count);
+  const stops = new BigInt64Array(count);
+  const sw = new Int32Array(starts.buffer);
+  for (let j = 0; j < count; j++) {
+    sw[2 * j] = startLo[j]!;
+    sw[2 * j + 1] = startHi[j]!;
+  }
+  // stop = start + every, through the same words (the next window's start when contiguous).
+  const ew = new Int32Array(stops.buffer);
+  for (let j = 0; j < count; j++) {
+    let lo = startLo[j]! + (E % TWO32);
+    let h = startHi[j]! + Math.floor(E / TWO32);
+    if (lo >= TWO32) {
+      lo -= TWO32;
+      h++;
+    }
+    ew[2 * j] = lo;
+    ew[2 * j + 1] = h;
+  }
+  // Clip to the table's bounds (only the first and last window can reach past them).
+  if (bounds !== null && count > 0) {
+    if (starts[0]! < bounds.lo) starts[0] = bounds.lo;
+    if (stops[count - 1]! > bounds.hi) stops[count - 1] = bounds.hi;
+  }
+  return { starts, stops, offsets: offs.slice(0, count + 1), rows: null };
 }
 
 function readLocation(args: Args, ctx: NativeContext): Location {
@@ -353,8 +505,15 @@ function fastAggregateWindow(
     for (let k = 0; k < nw; k++) if (o.createEmpty || ws.offsets[k + 1]! > ws.offsets[k]!) keep.push(k);
     const m = keep.length;
     // The value column, written straight into a typed array.
-    let valCol: ColData;
-    if (outType === 'float') {
+    let valCol: ColData | undefined;
+    if (ws.rows === null && r.reduceRanges !== undefined) {
+      // One pass over the windows' row ranges.
+      const all = r.reduceRanges(c, ws.offsets);
+      if (all !== undefined) valCol = m === nw ? all : gather(all, keep);
+    }
+    if (valCol !== undefined) {
+      // computed above
+    } else if (outType === 'float') {
       const out = new Float64Array(m);
       let valid: Uint8Array | null = null;
       for (let j = 0; j < m; j++) {
@@ -371,8 +530,8 @@ function fastAggregateWindow(
       for (const k of keep) b.push(r.reduce(c, ws.offsets[k]!, ws.offsets[k + 1]!, ws.rows));
       valCol = b.finish();
     }
-    const times = new BigInt64Array(m);
-    for (let j = 0; j < m; j++) times[j] = srcTimes[keep[j]!]!;
+    const timeCol: ColData = { type: 'time', length: nw, valid: null, ints: srcTimes };
+    const times = m === nw ? srcTimes : gather(timeCol, keep).ints!;
     const kp = keyPart(f);
     const names: string[] = [];
     const cols: ColData[] = [];

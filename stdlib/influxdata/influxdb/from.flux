@@ -8,7 +8,9 @@ package influxdb
 //
 // Without host, from() reads the embedded local store in the data directory (--data,
 // PROMFLUX_DATA or ~/.local/share/promflux), where to() writes when no InfluxDB is
-// configured. With host, it queries a remote InfluxDB 2.x (token and org required).
+// configured (a bucket is created by its first write, keeping data for 30 days; choose
+// another retention with `promflux bucket create NAME --retention 90d`). With host, it
+// queries a remote InfluxDB 2.x (token and org required).
 //
 // range() must follow from() (reading an unbounded from() fails with "cannot submit
 // unbounded read"). range() and filter() predicates that compare _measurement, _field, tag

@@ -1,5 +1,6 @@
 // `promflux parse` through main() with an in-memory IO: stdout, stderr and exit code.
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { main } from '../../../src/cli/main.js';
@@ -14,6 +15,15 @@ describe('promflux parse', () => {
     const code = await main(['parse', fixture('realistic', 'node-cpu-task.flux'), fixture('syntax', 'builtins.flux')], io);
     assert.equal(code, 0);
     assert.equal(io.out, '');
+    assert.equal(io.err, '');
+  });
+
+  it('accepts every realistic script (tasks, scrapes, aggregateWindow, testcases, builtins)', async () => {
+    const dir = fixture('realistic');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.flux')).map((f) => join(dir, f));
+    assert.ok(files.length >= 7);
+    const io = memoryIO();
+    assert.equal(await main(['parse', ...files], io), 0);
     assert.equal(io.err, '');
   });
 
@@ -90,5 +100,19 @@ describe('promflux parse', () => {
     const io = memoryIO();
     assert.equal(await main(['parse'], io), 2);
     assert.match(io.err, /missing required argument/);
+  });
+});
+
+describe('promflux parse on extreme input', () => {
+  it('a very deeply nested expression parses; --json fails cleanly if it cannot print it', async () => {
+    const depth = 6000;
+    const io = memoryIO(`x = ${'['.repeat(depth)}1${']'.repeat(depth)}\n`);
+    const code = await main(['parse', '--json', '-'], io);
+    assert.doesNotMatch(io.err, /at .*\.(js|ts):\d+/, 'no stack trace');
+    if (code === 0) assert.ok(io.out.length > depth);
+    else {
+      assert.equal(code, 1);
+      assert.equal(io.err, 'promflux parse: the syntax tree is nested too deeply to print as JSON\n');
+    }
   });
 });

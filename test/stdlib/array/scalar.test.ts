@@ -19,5 +19,5 @@ errorCases('array', [
   { src: 'x = [1] |> array.concat(v: ["a"])', id: 'type.mismatch' },
   { src: 'x = "abc" |> array.map(fn: (x) => x)', id: 'call.argumentType' },
   { src: 'x = [1] |> array.map()', id: 'call.missingArgument' },
-  { src: 'x = array.map(fn: (x) => x)', id: 'call.missingPipe' },
+  { src: 'x = array.map(fn: (x) => x)', id: 'call.missingPipe', span: '3:5-3:28' },
 ], p);

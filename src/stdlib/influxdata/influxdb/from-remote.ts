@@ -43,7 +43,7 @@ export function predicateToFlux(p: StorePredicate): string {
     case 'tag': {
       const col = `r[${fluxString(p.key)}]`;
       if (typeof p.value === 'string') return `${col} ${p.op} ${fluxString(p.value)}`;
-      return `${col} ${p.op} /${p.value.source.replace(/\//g, '\\/')}/`;
+      return `${col} ${p.op} /${p.value.source}/`; // RegExp#source already escapes `/`
     }
     case 'value':
       return `r._value ${p.op} ${fluxValue(p.value)}`;

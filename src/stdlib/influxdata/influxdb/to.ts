@@ -15,7 +15,8 @@ import type { Table, TableStream } from '../../../table/types.js';
 import { ArrayValue, isFunction, typeOf } from '../../../values/value.js';
 import type { FunctionValue, Value } from '../../../values/value.js';
 import { nodeFileSystem } from '../../../host/fs.js';
-import { describeSkips } from '../../../sink/encode.js';
+import { LineEncoder, describeSkips } from '../../../sink/encode.js';
+import { BatchBuilder, sharedStore } from '../../../store/index.js';
 import { writeTables } from '../../../sink/write.js';
 import type { ToMapping } from '../../../sink/encode.js';
 import { redactUrl } from '../../../sink/destination.js';
@@ -224,20 +225,44 @@ export const to: NativeFunction = (args, ctx) => {
   return tee.stream(() => void start());
 };
 
+/** Points per store write (each write is one durable flush). */
+const STORE_BATCH = 50_000;
+
+/**
+ * No InfluxDB configured: write to the embedded local store of the data directory
+ * (`from(bucket:)` reads it back). `org` has no meaning there. Each store write resolves
+ * only once durable, so the run succeeds only when every point is on disk.
+ */
+async function writeToStore(input: TableStream, params: ToParams, ctx: NativeContext, tee: Tee): Promise<void> {
+  const store = sharedStore(ctx.services, ctx.dataDir, ctx.clock, ctx.logger);
+  const bucket = params.bucket ?? params.bucketID!;
+  const encoder = new LineEncoder(params.mapping);
+  let batch = new BatchBuilder();
+  for await (const t of input) {
+    tee.push(t);
+    for (let start = 0; start < t.length; start += STORE_BATCH) {
+      const r = encoder.encodePoints(t, batch, start, Math.min(t.length, start + STORE_BATCH));
+      if (r !== undefined) await r;
+      if (batch.size >= STORE_BATCH) {
+        await store.write(bucket, batch.build());
+        batch = new BatchBuilder();
+      }
+    }
+  }
+  if (batch.size > 0) await store.write(bucket, batch.build());
+  const skips = describeSkips(encoder.counts, params.mapping.timeColumn);
+  if (skips !== undefined) ctx.logger.warn(`to: ${skips}`, { destination: `local store bucket "${bucket}"`, written: encoder.counts.points });
+}
+
 async function write(input: TableStream, params: ToParams, ctx: NativeContext, tee: Tee): Promise<void> {
   try {
     const service = await sinkService(ctx);
     await service.startupDrain();
     const target = resolveTarget(params, service);
     if (target === undefined) {
-      const cfg = service.config.configPath;
-      throw err(
-        ctx,
-        'invalid',
-        'to.noDestination',
-        'no InfluxDB to write to: pass host and token, set INFLUX_HOST and INFLUX_TOKEN (and INFLUX_ORG), ' +
-          `or add "influx": {"host": ..., "token": ...} to the promflux config file${cfg ? ` (${cfg})` : ''}`,
-      );
+      await writeToStore(input, params, ctx, tee);
+      tee.end();
+      return;
     }
     const pipeline = await service.pipelineFor(target);
     const { outcome, counts } = await writeTables(pipeline, input, params.mapping, (t) => tee.push(t));
@@ -249,7 +274,15 @@ async function write(input: TableStream, params: ToParams, ctx: NativeContext, t
     if (e !== undefined) throw e;
     tee.end();
   } catch (e) {
-    const fe = e instanceof FluxError ? e.withSpan(ctx.span, ctx.source) : err(ctx, 'invalid', 'to.internal', String((e as Error)?.message ?? e), e);
+    const fe =
+      e instanceof FluxError
+        ? new FluxError(e.code, e.id, e.message.startsWith('to: ') ? e.message : `to: ${e.message}`, {
+            span: e.span ?? ctx.span,
+            source: e.source ?? ctx.source,
+            cause: e.cause,
+            stack: e.fluxStack,
+          })
+        : err(ctx, 'unavailable', 'to.writeFailed', `writing failed: ${String((e as Error)?.message ?? e)}`, e);
     tee.end(fe);
     throw fe;
   }

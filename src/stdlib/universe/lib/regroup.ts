@@ -38,11 +38,24 @@ export function keyIdentity(names: readonly string[], values: readonly Value[]):
 }
 
 /**
- * Split a frame into one frame per distinct combination of its key columns' values
- * (in order of first appearance). A frame whose key is already constant comes back as is.
+ * The rows of a frame split by the values of its key columns: `groupOf[i]` is the group of
+ * row i (groups numbered in order of first appearance), or null when the whole frame is one
+ * group. `rows(g)` lists a group's rows in table order (computed on first use).
  */
-export function partitionByKey(f: Frame): Frame[] {
-  if (f.length === 0 || f.keyNames.length === 0 || f.sameKey === true) return [f];
+export interface Partition {
+  readonly count: number;
+  readonly groupOf: Int32Array | null;
+  readonly keyValues: readonly Value[][];
+  rows(g: number): Int32Array | null;
+}
+
+function wholeFrame(keyValues: Value[]): Partition {
+  return { count: 1, groupOf: null, keyValues: [keyValues], rows: () => null };
+}
+
+/** Split the rows of a frame by the values of its key columns (see Partition). */
+export function partitionRows(f: Frame): Partition {
+  if (f.length === 0 || f.keyNames.length === 0 || f.sameKey === true) return wholeFrame([...f.keyValues]);
   const keyCols = f.keyNames.map((k) => {
     const i = f.names.indexOf(k);
     if (i < 0) throw new FluxError('internal', 'internal', `group key column "${k}" is missing`);
@@ -67,10 +80,14 @@ export function partitionByKey(f: Frame): Frame[] {
     for (const c of keyCols) radix *= c.dictionary!.length + 1;
     const ids = new Map<number, number>();
     const dense = radix <= 1 << 20 ? new Int32Array(radix).fill(-1) : null;
+    const single = keyCols.length === 1 && keyCols[0]!.valid === null ? keyCols[0]!.codes! : null;
     for (let i = 0; i < f.length; i++) {
       let code = 0;
-      for (const c of keyCols) {
-        code = code * (c.dictionary!.length + 1) + (c.valid !== null && c.valid[i] === 0 ? 0 : c.codes![i]! + 1);
+      if (single !== null) code = single[i]! + 1;
+      else {
+        for (const c of keyCols) {
+          code = code * (c.dictionary!.length + 1) + (c.valid !== null && c.valid[i] === 0 ? 0 : c.codes![i]! + 1);
+        }
       }
       let g = dense !== null ? dense[code]! : (ids.get(code) ?? -1);
       if (g < 0) {
@@ -96,28 +113,39 @@ export function partitionByKey(f: Frame): Frame[] {
       groupOf[i] = g;
     }
   }
-  if (firstRow.length === 1) {
-    return [{ ...f, keyValues: keyCols.map((c) => cellValue(c, 0)) }];
-  }
-  // Counting sort of row numbers by group (stable).
-  const counts = new Int32Array(firstRow.length + 1);
-  for (let i = 0; i < f.length; i++) counts[groupOf[i]! + 1]!++;
-  for (let g = 0; g < firstRow.length; g++) counts[g + 1]! += counts[g]!;
-  const order = new Int32Array(f.length);
-  const fill = counts.slice(0, firstRow.length);
-  for (let i = 0; i < f.length; i++) order[fill[groupOf[i]!]!++] = i;
+  if (firstRow.length === 1) return wholeFrame(keyCols.map((c) => cellValue(c, 0)));
+  const count = firstRow.length;
+  let order: Int32Array | undefined;
+  let counts: Int32Array | undefined;
+  const rows = (g: number): Int32Array => {
+    if (order === undefined) {
+      // Counting sort of row numbers by group (stable).
+      counts = new Int32Array(count + 1);
+      for (let i = 0; i < f.length; i++) counts[groupOf[i]! + 1]!++;
+      for (let k = 0; k < count; k++) counts[k + 1]! += counts[k]!;
+      order = new Int32Array(f.length);
+      const fill = counts.slice(0, count);
+      for (let i = 0; i < f.length; i++) order[fill[groupOf[i]!]!++] = i;
+    }
+    return order.subarray(counts![g]!, counts![g + 1]!);
+  };
+  return { count, groupOf, keyValues: firstRow.map((r) => keyCols.map((c) => cellValue(c, r))), rows };
+}
+
+/** The rows of a frame as a new frame (all columns gathered). */
+export function selectFrame(f: Frame, rows: Int32Array | null, keyValues: Value[]): Frame {
+  if (rows === null) return { ...f, keyValues };
+  return { names: [...f.names], cols: f.cols.map((c) => gather(c, rows)), length: rows.length, keyNames: [...f.keyNames], keyValues };
+}
+
+/**
+ * Split a frame into one frame per distinct combination of its key columns' values
+ * (in order of first appearance). A frame whose key is already constant comes back as is.
+ */
+export function partitionByKey(f: Frame): Frame[] {
+  const p = partitionRows(f);
   const out: Frame[] = [];
-  for (let g = 0; g < firstRow.length; g++) {
-    const rows = order.subarray(counts[g]!, counts[g + 1]!);
-    const cols = f.cols.map((c) => gather(c, rows));
-    out.push({
-      names: [...f.names],
-      cols,
-      length: rows.length,
-      keyNames: [...f.keyNames],
-      keyValues: keyCols.map((c) => cellValue(c, rows[0]!)),
-    });
-  }
+  for (let g = 0; g < p.count; g++) out.push(selectFrame(f, p.rows(g), p.keyValues[g]!));
   return out;
 }
 

@@ -1,0 +1,133 @@
+// windowsOf (src/stdlib/universe/window.ts) has three paths (exact doubles over Int32 words,
+// contiguous BigInt runs, and the general map of windows); each must give the windows a
+// naive BigInt computation gives, over random sorted and unsorted times with long gaps
+// (beyond the 2^52 ns chunk of the fast path), offsets, bounds and createEmpty.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { NativeContext } from '../../../src/runtime/builtin-api.js';
+import { Duration, Time } from '../../../src/values/value.js';
+import type { Value } from '../../../src/values/value.js';
+import { ColBuilder } from '../../../src/stdlib/universe/lib/columns.js';
+import type { Frame } from '../../../src/stdlib/universe/lib/frame.js';
+import { windowOptions, windowsOf } from '../../../src/stdlib/universe/window.js';
+
+const ctx = { name: 'window', span: undefined, source: undefined, option: () => undefined } as unknown as NativeContext;
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SEC = 1_000_000_000n;
+const DAY = 86_400n * SEC;
+
+function frame(times: bigint[], bounds: [bigint, bigint] | null): Frame {
+  const tb = new ColBuilder('time', times.length);
+  for (const t of times) tb.pushInt(t);
+  const names = ['_time'];
+  const cols = [tb.finish()];
+  const keyNames: string[] = [];
+  const keyValues: Time[] = [];
+  if (bounds !== null) {
+    for (const [name, v] of [['_start', bounds[0]], ['_stop', bounds[1]]] as const) {
+      const b = new ColBuilder('time', times.length);
+      for (let i = 0; i < times.length; i++) b.pushInt(v);
+      names.push(name);
+      cols.push(b.finish());
+      keyNames.push(name);
+      keyValues.push(new Time(v));
+    }
+  }
+  return { names, cols, length: times.length, keyNames, keyValues };
+}
+
+/** Windows as [start, stop, sorted rows] computed naively. */
+function naive(times: bigint[], every: bigint, offset: bigint, bounds: [bigint, bigint] | null, createEmpty: boolean): string[] {
+  const align = (t: bigint) => {
+    let r = (t - offset) % every;
+    if (r < 0n) r += every;
+    return t - r;
+  };
+  const byStart = new Map<bigint, number[]>();
+  times.forEach((t, i) => {
+    const s = align(t);
+    if (!byStart.has(s)) byStart.set(s, []);
+    byStart.get(s)!.push(i);
+  });
+  if (createEmpty) {
+    const lo = bounds !== null ? align(bounds[0]) : times.length ? align(times.reduce((a, b) => (a < b ? a : b))) : undefined;
+    const hi = bounds !== null ? bounds[1] : times.length ? times.reduce((a, b) => (a > b ? a : b)) + 1n : undefined;
+    if (lo !== undefined && hi !== undefined) for (let s = lo; s < hi; s += every) if (!byStart.has(s)) byStart.set(s, []);
+  }
+  return [...byStart.keys()]
+    .sort((a, b) => (a < b ? -1 : 1))
+    .map((s) => {
+      let a = s;
+      let b = s + every;
+      if (bounds !== null) {
+        if (a < bounds[0]) a = bounds[0];
+        if (b > bounds[1]) b = bounds[1];
+      }
+      return `${a}-${b}:${byStart.get(s)!.join(',')}`;
+    });
+}
+
+function actual(f: Frame, every: bigint, offset: bigint, createEmpty: boolean): string[] {
+  const o = windowOptions(
+    new Map<string, Value>([
+      ['every', Duration.ofNanos(every)],
+      ['offset', Duration.ofNanos(offset)],
+      ['createEmpty', createEmpty],
+    ]),
+    ctx,
+    false,
+    false,
+  );
+  const ws = windowsOf(f, o, ctx);
+  const out: string[] = [];
+  for (let k = 0; k < ws.starts.length; k++) {
+    const rows: number[] = [];
+    for (let j = ws.offsets[k]!; j < ws.offsets[k + 1]!; j++) rows.push(ws.rows === null ? j : ws.rows[j]!);
+    rows.sort((a, b) => a - b);
+    out.push(`${ws.starts[k]}-${ws.stops[k]}:${rows.join(',')}`);
+  }
+  return out;
+}
+
+describe('windowsOf agrees with a naive computation', () => {
+  for (let seed = 1; seed <= 24; seed++) {
+    test(`seed ${seed}`, () => {
+      const rand = rng(seed);
+      const every = [10n * SEC, 60n * SEC, 3600n * SEC, DAY][seed % 4]!;
+      const offset = seed % 3 === 0 ? 7n * SEC : 0n;
+      const n = 1 + Math.floor(rand() * 60);
+      const times: bigint[] = [];
+      let t = 1_893_456_000n * SEC + BigInt(Math.floor(rand() * 1e6)) * 1000n;
+      for (let i = 0; i < n; i++) {
+        // Mostly small steps, sometimes a gap of up to 200 days (beyond the 2^52 ns chunk).
+        const r = rand();
+        t += r < 0.05 ? BigInt(Math.floor(rand() * 200)) * DAY : BigInt(Math.floor(rand() * Number(every) * 3));
+        times.push(t);
+      }
+      // The long-gap cases use hour/day windows so that createEmpty stays small.
+      const longGaps = every >= 3600n * SEC;
+      const sorted = seed % 5 !== 0 ? times : [...times].reverse();
+      const useBounds = seed % 2 === 0;
+      const bounds: [bigint, bigint] | null = useBounds ? [times[0]! - 5n * SEC, times[times.length - 1]! + every + 3n * SEC] : null;
+      for (const createEmpty of longGaps || !useBounds ? [false, true] : [false]) {
+        if (createEmpty && !longGaps && (bounds === null ? times[times.length - 1]! - times[0]! : bounds[1] - bounds[0]) / every > 100_000n) continue;
+        assert.deepEqual(
+          actual(frame(sorted, bounds), every, offset, createEmpty),
+          naive(sorted, every, offset, bounds, createEmpty),
+          `every ${every} offset ${offset} createEmpty ${createEmpty} bounds ${useBounds}`,
+        );
+      }
+    });
+  }
+});

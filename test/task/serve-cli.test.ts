@@ -1,0 +1,39 @@
+// `promflux serve` usage errors (exit 2, nothing started) and the shared flag parsers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { main } from '../../src/cli/main.js';
+import { memoryIO } from '../../src/cli/io.js';
+import { parseDurationMs } from '../../src/cli/commands/serve.js';
+import { parseListen } from '../../src/host/http-server.js';
+
+const cases: { name: string; args: string[]; err: RegExp }[] = [
+  { name: 'missing path', args: ['serve', '/nonexistent/promflux/tasks'], err: /no such file or directory: \/nonexistent\/promflux\/tasks/ },
+  { name: 'bad log format', args: ['serve', '.', '--log-format', 'xml'], err: /--log-format must be text or json/ },
+  { name: 'bad listen', args: ['serve', '.', '--listen', 'localhost:http'], err: /--listen must be HOST:PORT or PORT/ },
+  { name: 'bad run timeout', args: ['serve', '.', '--run-timeout', '10 parsecs'], err: /--run-timeout must be a duration/ },
+];
+for (const c of cases) {
+  test(`serve usage error: ${c.name}`, async () => {
+    const io = memoryIO();
+    const code = await main(c.args, io);
+    assert.equal(code, 2);
+    assert.match(io.err, c.err);
+  });
+}
+
+test('parseListen: loopback unless a host is given', () => {
+  assert.deepEqual(parseListen('9321'), { host: '127.0.0.1', port: 9321 });
+  assert.deepEqual(parseListen(':9321'), { host: '127.0.0.1', port: 9321 });
+  assert.deepEqual(parseListen('0.0.0.0:80'), { host: '0.0.0.0', port: 80 });
+  assert.deepEqual(parseListen('[::1]:0'), { host: '::1', port: 0 });
+  assert.equal(parseListen('a:b'), undefined);
+  assert.equal(parseListen('1:99999'), undefined);
+});
+
+test('parseDurationMs', () => {
+  assert.equal(parseDurationMs('1h30m'), 5_400_000);
+  assert.equal(parseDurationMs('250ms'), 250);
+  assert.equal(parseDurationMs('1.5s'), 1500);
+  assert.equal(parseDurationMs(''), undefined);
+  assert.equal(parseDurationMs('5 s'), undefined);
+});
