@@ -9,6 +9,7 @@ import { fail, fnArg, strArg, tablesArg } from './lib/args.js';
 import { gather } from './lib/columns.js';
 import type { Frame } from './lib/frame.js';
 import { perTable } from './lib/stream.js';
+import { isPushdownSource } from '../../store/index.js';
 import { callRow, compilePredicate, isFallback, rowRecord } from './row-compiler.js';
 
 /**
@@ -59,6 +60,13 @@ export const filter: NativeFunction = (args, ctx) => {
   const onEmpty = strArg(args, ctx, 'onEmpty', 'drop');
   if (onEmpty !== 'drop' && onEmpty !== 'keep') {
     throw fail(ctx, 'universe.filter.onEmpty', `onEmpty must be "drop" or "keep", got ${JSON.stringify(onEmpty)}`);
+  }
+  // Directly after from() |> range(): let the store evaluate simple predicates (see
+  // src/store/pushdown.ts); anything it cannot evaluate is filtered here as usual.
+  const raw = args.get('tables');
+  if (isPushdownSource(raw) && onEmpty === 'drop') {
+    const narrowed = raw.pushFilter(fn);
+    if (narrowed) return narrowed;
   }
   return perTable(input, async (f) => {
     const idx = await selectRows(fn, f, ctx);

@@ -14,6 +14,7 @@ import { constantCol, gather } from './lib/columns.js';
 import type { ColData } from './lib/columns.js';
 import type { Frame } from './lib/frame.js';
 import { perTable } from './lib/stream.js';
+import { isPushdownSource } from '../../store/index.js';
 
 export const range: NativeFunction = (args, ctx) => {
   const input = tablesArg(args, ctx);
@@ -22,6 +23,12 @@ export const range: NativeFunction = (args, ctx) => {
   const timeColumn = strArg(args, ctx, 'timeColumn', '_time');
   const startColumn = strArg(args, ctx, 'startColumn', '_start');
   const stopColumn = strArg(args, ctx, 'stopColumn', '_stop');
+  // Directly after from(): narrow the store's read instead of reading everything (see
+  // src/store/pushdown.ts); the source adds _start/_stop exactly as below.
+  const raw = args.get('tables');
+  if (isPushdownSource(raw) && timeColumn === '_time' && startColumn === '_start' && stopColumn === '_stop') {
+    return raw.pushRange(start, stop);
+  }
   return perTable(input, (f) => {
     const ti = f.names.indexOf(timeColumn);
     if (ti < 0) throw fail(ctx, 'universe.range.missingTimeColumn', `missing time column "${timeColumn}"`);
