@@ -73,7 +73,10 @@ export async function main(argv: readonly string[], io: CliIO = nodeIO()): Promi
     return io.exitCode();
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+      // `promflux help` asked for help (0); `promflux task` without a subcommand or
+      // `promflux help nope` print help as an error (commander exit code 1): bad usage.
+      if (e.code === 'commander.help') return e.exitCode === 0 ? 0 : 2;
       return 2;
     }
     throw e;

@@ -1,6 +1,13 @@
 // Process entry: run the CLI, print unexpected errors without a stack unless PROMFLUX_DEBUG is set.
 import { main } from './main.js';
 
+// `promflux ... | head`: once the reader has gone, stop quietly (as tools killed by SIGPIPE do)
+// instead of dying on an unhandled EPIPE with a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(process.exitCode ?? 0);
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

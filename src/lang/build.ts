@@ -11,12 +11,10 @@ import type { DateTimeValue, DurationValue, Token } from './lexer.js';
 
 export interface ParseContext {
   source: string;
-  /** Offsets of `(`, `[`, `-`, `+` tokens the lexer marked as beginning a line (types nlLparen, ...). */
-  lineStarts: Set<number>;
   comments: Map<number, string[]>;
 }
 
-export const parseContext: ParseContext = { source: '', lineStarts: new Set(), comments: new Map() };
+export const parseContext: ParseContext = { source: '', comments: new Map() };
 
 // ---------------------------------------------------------------------------
 // nearley lexer interface over an array of tokens
@@ -66,16 +64,6 @@ function withComments<T extends ast.Statement>(node: T): T {
 
 // ---------------------------------------------------------------------------
 // rejections that keep the grammar unambiguous (see grammar.md)
-
-/**
- * An expression statement may not begin with a `(`, `[`, `-` or `+` that continues the
- * previous line: `a = b (c)` is a call, `a = b\n(c)` two statements.
- */
-export function startsMidLine(e: ast.Expression): boolean {
-  const off = e.span.start.offset;
-  const ch = parseContext.source[off];
-  return (ch === '(' || ch === '[' || ch === '-' || ch === '+') && !parseContext.lineStarts.has(off);
-}
 
 /** A function body starting with `{` is a block, never a record expression. */
 export function startsWithBrace(e: ast.Expression): boolean {
@@ -482,6 +470,7 @@ export const isLiteral = (t: Token): boolean =>
   t.type === 'int' || t.type === 'float' || t.type === 'duration' || t.type === 'datetime' || t.type === 'regex';
 export const isLparen = (t: Token): boolean => t.type === 'lparen' || t.type === 'nlLparen';
 export const isLogicalPrefix = (t: Token): boolean => t.type === 'kw_not' || t.type === 'kw_exists';
+export const isLineUnaryOp = (t: Token): boolean => t.type === 'nlMinus' || t.type === 'nlPlus';
 export const isLbracket = (t: Token): boolean => t.type === 'lbracket' || t.type === 'nlLbracket';
 
 /** int, float, duration, date-time or regex literal. */

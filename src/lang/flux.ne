@@ -7,7 +7,7 @@
 #   - `(`, `[`, `-`, `+` at the start of a line (or after `{`) have the lexer types nlLparen,
 #     nlLbracket, nlMinus, nlPlus, which only start an expression: never a call, an index or a
 #     binary operator; and an expression statement may not begin with the same-line variants
-#     (b.startsMidLine rejects it);
+#     (StatementExpression);
 #   - a function body starting with `{` is a block, never a record (b.startsWithBrace);
 #   - function literals and conditionals sit at the lowest precedence level, so their trailing
 #     expression extends as far as possible.
@@ -28,6 +28,7 @@ var anyLiteral: any = { test: b.isLiteral };
 var anyLparen: any = { test: b.isLparen };
 var anyLbracket: any = { test: b.isLbracket };
 var anyLogicalPrefix: any = { test: b.isLogicalPrefix };
+var anyLineUnaryOp: any = { test: b.isLineUnaryOp };
 %}
 
 @lexer lexer
@@ -55,8 +56,8 @@ Statement ->
       {% ([id, , e]) => b.assignmentStmt(b.varAssign(id, e)) %}
   | %kw_return Expression
       {% ([k, e]) => b.returnStmt(k, e) %}
-  | Expression
-      {% ([e], _l, reject) => (b.startsMidLine(e) ? reject : b.exprStmt(e)) %}
+  | StatementExpression
+      {% ([e]) => b.exprStmt(e) %}
 
 OptionRest ->
     Ident %assign Expression              {% ([id, , e]) => b.varAssign(id, e) %}
@@ -65,6 +66,41 @@ OptionRest ->
 TestcaseRest ->
     Block                            {% ([bl]) => ({ ext: null, block: bl }) %}
   | "extends" PlainString Block      {% ([, ext, bl]) => ({ ext, block: bl }) %}
+
+# An expression statement: an Expression whose first token is not a `(`, `[`, `-` or `+` on the
+# same line as the code before it (those continue that code as a call, index or operator).
+# This copies the left edge of Expression with the line-start token types only; rejecting such
+# statements after the fact instead would let every `+ x` in a chain start a tentative
+# statement, which makes long chains quadratic.
+StatementExpression ->
+    %nlLparen Params %rparen %arrow FunctionBody  {% ([o, ps, , , body]) => b.func(o, ps, body) %}
+  | StatementChain  {% ([c]) => b.operatorChain(c) %}
+  | %kw_if Expression %kw_then Expression %kw_else Expression
+      {% ([k, t, , c, , a]) => b.conditional(k, t, c, a) %}
+
+StatementChain ->
+    StatementOperand                           {% ([o]) => b.chainStart(o) %}
+  | StatementChain %anyBinaryOp Operand        {% ([l, op, o]) => b.chainNext(l, op, o) %}
+  | StatementChain %pipeForward Call           {% ([l, op, c]) => b.chainNext(l, op, b.operand(c)) %}
+
+StatementOperand ->
+    StatementPostfix           {% ([e]) => b.operand(e) %}
+  | %anyLineUnaryOp Unary         {% ([o, a]) => b.operand(b.unary(o, a)) %}
+  | %anyLogicalPrefix Operand  {% ([k, o]) => b.prefixOperand(k, o) %}
+
+StatementPostfix ->
+    StatementPrimary                                 {% id %}
+  | StatementPostfix %lparen Args %rparen            {% ([f, o, a, c]) => b.call(f, o, a, c) %}
+  | StatementPostfix %dot Ident                      {% ([o, , p]) => b.member(o, p) %}
+  | StatementPostfix %lbracket Expression %rbracket  {% ([o, , i, c]) => b.index(o, i, c) %}
+
+StatementPrimary ->
+    %ident        {% ([t]) => b.ident(t) %}
+  | %anyLiteral   {% ([t]) => b.literal(t) %}
+  | %strStart StringPart:* %strEnd      {% ([o, p, c]) => b.string(o, p, c) %}
+  | %nlLbracket BracketsRest            {% ([o, r]) => b.brackets(o, r) %}
+  | %lbrace RecordRest                  {% ([o, r]) => b.record(o, r.with, r.props, r.close) %}
+  | %nlLparen Expression %rparen        {% ([o, e, c]) => b.paren(o, e, c) %}
 
 Block -> %lbrace Statements %rbrace  {% ([o, s, c]) => b.block(o, b.arr(s), c) %}
 

@@ -37,8 +37,6 @@ const compiled = nearley.Grammar.fromCompiled(grammar as unknown as nearley.Comp
 /** The most diagnostics one parse reports; the rest of the input is skipped. */
 const MAX_ERRORS = 50;
 
-/** Tokens the lexer marked as starting a line (see lexer.ts); only these may begin an expression statement. */
-const NL_MARKED = new Set(['nlLparen', 'nlLbracket', 'nlMinus', 'nlPlus']);
 const OPENERS = new Set(['lparen', 'nlLparen', 'lbracket', 'nlLbracket', 'lbrace', 'interpStart']);
 const CLOSERS = new Set(['rparen', 'rbracket', 'rbrace', 'interpEnd']);
 /** Tokens that cannot begin a statement; recovery never resumes at them. */
@@ -224,6 +222,7 @@ const CLASS_KINDS: Record<string, string[]> = {
   isLparen: ['lparen'],
   isLbracket: ['lbracket'],
   isLogicalPrefix: ['kw_not', 'kw_exists'],
+  isLineUnaryOp: ['minus', 'plus'],
 };
 const STATEMENT_START = new Set(['kw_option', 'kw_builtin', 'kw_testcase', 'kw_return']);
 const STATEMENT_KEYWORDS = new Set(['kw_option', 'kw_builtin', 'kw_testcase', 'kw_import', 'kw_package']);
@@ -292,12 +291,10 @@ export function parseWithStats(source: string, name = '<input>'): ParseResultWit
   };
 
   // Statement boundaries: tokens at the start of a line (or input, or after `{`) at depth 0.
-  const lineStarts = new Set<number>();
   const boundary: boolean[] = new Array<boolean>(tokens.length);
   let depth = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    if (NL_MARKED.has(t.type)) lineStarts.add(t.offset);
     if (CLOSERS.has(t.type)) depth = Math.max(0, depth - 1);
     // A checkpoint is only taken where the program so far is complete, so the looser test
     // inside brackets (`name =` or a statement keyword starting a line) is safe.
@@ -313,7 +310,6 @@ export function parseWithStats(source: string, name = '<input>'): ParseResultWit
   };
 
   parseContext.source = source;
-  parseContext.lineStarts = lineStarts;
   parseContext.comments = lexed.comments;
 
   const parser = new nearley.Parser(compiled) as unknown as nearley.Parser & NearleyInternals;
@@ -423,7 +419,6 @@ export function parseWithStats(source: string, name = '<input>'): ParseResultWit
   // Release references to this source.
   tokenFeed.tokens = [];
   parseContext.source = '';
-  parseContext.lineStarts = new Set();
   parseContext.comments = new Map();
   return { file, diagnostics, parseCount: results.length };
 }

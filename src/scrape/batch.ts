@@ -3,8 +3,10 @@
 // (Int32Array, the id of its series) and `tsIndex` (Int32Array, -1 when the sample has no
 // timestamp, else an index into the rare-path `timestamps` bigint list). A series is the
 // field id plus its label pairs (label-name id, label-value id) sorted by label-name id, kept
-// in a flat Int32Array arena and found again through an open-addressing hash table, so a
-// series seen twice (same labels in any order) gets the same id. Field names, label names
+// in a flat Int32Array arena. `endSeries` finds an equal series again through an
+// open-addressing hash table, so a series seen twice (same labels in any order) gets the
+// same id (the OpenMetrics parser needs that for its group rules); `appendSeries` (the text
+// parser) always appends, and ./tables.ts merges equal series after sorting them. Field names, label names
 // and label values are interned byte ranges (./interner.ts); their ids are the dictionary
 // codes of the string columns built later (./tables.ts).
 import { ByteInterner } from './interner.js';
@@ -161,6 +163,67 @@ export class SampleBatch {
     slots[2 * slot] = id + 1;
     slots[2 * slot + 1] = h;
     if (this.seriesCount * 2 > this.mask + 1) this.rehash();
+    return id;
+  }
+
+  /**
+   * Like `endSeries`, but always a new series id, without looking for an equal one (the
+   * text parser's fast path: equal series are merged when the tables are made, after
+   * sorting). Still DUPLICATE_LABEL for a repeated label name.
+   */
+  appendSeries(fieldId: number): number {
+    const names = this.scratchNames;
+    const vals = this.scratchValues;
+    let n = this.scratchCount;
+    for (let i = 1; i < n; i++) {
+      const kn = names[i]!;
+      const kv = vals[i]!;
+      let j = i - 1;
+      while (j >= 0 && names[j]! > kn) {
+        names[j + 1] = names[j]!;
+        vals[j + 1] = vals[j]!;
+        j--;
+      }
+      names[j + 1] = kn;
+      vals[j + 1] = kv;
+    }
+    let w = 0;
+    for (let i = 0; i < n; i++) {
+      if (i > 0 && names[i] === names[i - 1]) {
+        this.duplicateName = names[i]!;
+        return DUPLICATE_LABEL;
+      }
+      if (vals[i] !== 0) {
+        names[w] = names[i]!;
+        vals[w] = vals[i]!;
+        w++;
+      }
+    }
+    n = w;
+    const id = this.seriesCount;
+    if (id === this.seriesField.length) {
+      const m = id * 2;
+      this.seriesField = growI32(this.seriesField, m);
+      this.seriesStart = growI32(this.seriesStart, m);
+      this.seriesPairs = growI32(this.seriesPairs, m);
+      this.seriesHash = growI32(this.seriesHash, m);
+    }
+    if (this.pairsLen + 2 * n > this.pairs.length) {
+      let m = this.pairs.length * 2;
+      while (m < this.pairsLen + 2 * n) m *= 2;
+      this.pairs = growI32(this.pairs, m);
+    }
+    const st = this.pairsLen;
+    const pairs = this.pairs;
+    for (let i = 0; i < n; i++) {
+      pairs[st + 2 * i] = names[i]!;
+      pairs[st + 2 * i + 1] = vals[i]!;
+    }
+    this.pairsLen = st + 2 * n;
+    this.seriesField[id] = fieldId;
+    this.seriesStart[id] = st;
+    this.seriesPairs[id] = n;
+    this.seriesCount = id + 1;
     return id;
   }
 

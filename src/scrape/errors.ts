@@ -65,8 +65,12 @@ export function fromHttpFailure(f: HttpFailure, url: string, timeoutMs: number, 
       return scrapeError('canceled', 'scrape.canceled', url, 'the scrape was cancelled', secrets, f);
     case 'file':
       return scrapeError('invalid', 'scrape.tlsFile', url, f.message, secrets, f);
-    default:
-      return scrapeError('unavailable', 'scrape.connection', url, f.message, secrets, f);
+    default: {
+      // TLS 1.3 servers that require a client certificate close the connection after the
+      // handshake rather than failing it: say so for https.
+      const hint = /^https:/i.test(url) && /closed|reset/i.test(f.message) ? ' (over https this can mean the server requires a client certificate: tlsCert/tlsKey)' : '';
+      return scrapeError('unavailable', 'scrape.connection', url, f.message + hint, secrets, f);
+    }
   }
 }
 

@@ -40,6 +40,7 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
   const types = new Map<string, string>();
   const labels = new LabelScanner();
   const len = buf.length;
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   // The previous sample line, offsets relative to its start (prevStart < 0: none).
   let prevStart = -1;
   let prevLen = 0;
@@ -80,6 +81,8 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
       let common = 0;
       if (prevStart >= 0) {
         const max = Math.min(eol - base, prevLen);
+        // Four bytes at a time (unaligned DataView reads), then byte by byte.
+        while (common + 4 <= max && view.getUint32(base + common) === view.getUint32(prevStart + common)) common += 4;
         while (common < max && buf[base + common] === buf[prevStart + common]) common++;
       }
       if (prevStart >= 0 && prevNameEnd < common) {
@@ -210,7 +213,7 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
       prevLV = curLV;
       curLV = v;
     } else prevStart = -1;
-    const sid = batch.endSeries(fieldId);
+    const sid = batch.appendSeries(fieldId);
     if (sid === DUPLICATE_LABEL) throw new ExpositionError(lineStart, `label name "${batch.labelNames.strings[batch.duplicateName]}" is repeated`);
     // Value.
     const ws = i;

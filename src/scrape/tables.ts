@@ -127,17 +127,30 @@ export function batchToTables(batch: SampleBatch, url: string, scrapeTimeNs: big
       if (t >= 0) times[p] = stamps[t]!;
     }
   }
+  // Tables: runs of equal series in `order` (the text parser does not deduplicate series
+  // while parsing; equal series sort next to each other, their rows in exposition order).
+  const tStart: number[] = [];
+  const tEnd: number[] = [];
+  const tSeries: number[] = [];
+  for (let k = 0; k < S; k++) {
+    const s = order[k]!;
+    if (k > 0) {
+      const p = order[k - 1]!;
+      if (sf[p] === sf[s] && byLabels(p, s) === 0) {
+        tEnd[tEnd.length - 1] = offset[k + 1]!;
+        continue;
+      }
+    }
+    tStart.push(offset[k]!);
+    tEnd.push(offset[k + 1]!);
+    tSeries.push(s);
+  }
+  const T = tSeries.length;
   // Drop repeated (series, timestamp) rows, keeping the first.
   let rows = N;
-  const start = new Int32Array(S);
-  const end = new Int32Array(S);
-  for (let k = 0; k < S; k++) {
-    start[k] = offset[k]!;
-    end[k] = offset[k + 1]!;
-  }
-  for (let k = 0; k < S; k++) {
-    const a = offset[k]!;
-    const b = offset[k + 1]!;
+  for (let k = 0; k < T; k++) {
+    const a = tStart[k]!;
+    const b = tEnd[k]!;
     if (b - a < 2) continue;
     const seen = new Set<bigint>();
     let w = a;
@@ -149,7 +162,7 @@ export function batchToTables(batch: SampleBatch, url: string, scrapeTimeNs: big
       w++;
     }
     rows -= b - w;
-    end[k] = w;
+    tEnd[k] = w;
   }
 
   const ctx: Ctx = {
@@ -176,8 +189,8 @@ export function batchToTables(batch: SampleBatch, url: string, scrapeTimeNs: big
   function* generate(): Generator<Table> {
     let shape: Shape | undefined;
     let prev = -1;
-    for (let k = 0; k < S; k++) {
-      const s = order[k]!;
+    for (let k = 0; k < T; k++) {
+      const s = tSeries[k]!;
       const st = ss[s]!;
       const np = sp[s]!;
       // Consecutive series usually have the same label names: reuse the previous shape.
@@ -198,10 +211,10 @@ export function batchToTables(batch: SampleBatch, url: string, scrapeTimeNs: big
         }
       }
       prev = s;
-      yield new ScrapeTable(shape, ctx, s, start[k]!, end[k]! - start[k]!);
+      yield new ScrapeTable(shape, ctx, s, tStart[k]!, tEnd[k]! - tStart[k]!);
     }
   }
-  return { count: S, rows, tables: generate };
+  return { count: T, rows, tables: generate };
 }
 
 const BASE: readonly ColumnMeta[] = [
@@ -284,6 +297,8 @@ class ScrapeTable implements Table {
       const src = this.shape.keySource;
       const values: Value[] = new Array(src.length);
       for (let i = 0; i < src.length; i++) values[i] = this.constant(src[i]!);
+      // A plain GroupKey (columns already sorted by name, shared per shape): makeGroupKey
+      // would sort and copy again for every one of possibly 100,000 tables.
       this.keyCache = new ScrapeKey(this.shape.keyColumns, values);
     }
     return this.keyCache;

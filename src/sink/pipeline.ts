@@ -23,6 +23,8 @@ import type { RetryOptions } from './retry.js';
 import type { Spool } from './spool.js';
 
 export interface PipelineOptions extends RetryOptions {
+  /** Per-request timeout (ms); bounds how long another process's drain may hold the spool. */
+  readonly timeoutMs: number;
   /** Lines per request. */
   readonly batchSize: number;
   /** Bytes (UTF-16 code units, approximately bytes) per request. */
@@ -124,15 +126,38 @@ export class WritePipeline {
 
   private async drainOnce(): Promise<DrainResult> {
     const result: DrainResult = { sent: 0, remaining: 0, rejected: 0 };
-    const segments = await this.spool.segments();
-    this.spoolChecked = true;
-    if (segments.length === 0) {
+    if ((await this.spool.segments()).length === 0) {
+      this.spoolChecked = true;
       this.spoolMode = false;
       return result;
     }
+    const lock = await this.spool.lockDrain(this.options.maxRetryTimeMs + this.options.timeoutMs * 2).catch(() => undefined);
+    if (lock === undefined) {
+      // Another process is draining and did not finish in time: keep new points behind the
+      // spooled ones.
+      this.spoolMode = true;
+      this.spoolChecked = true;
+      result.remaining = await this.spool.pendingPoints();
+      return result;
+    }
+    try {
+      return await this.drainLocked(result);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async drainLocked(result: DrainResult): Promise<DrainResult> {
+    // Listed again under the lock: another process may have delivered some meanwhile.
+    const segments = await this.spool.segments();
+    this.spoolChecked = true;
     result.remaining = segments.reduce((a, s) => a + s.points, 0);
     for (const seg of segments) {
       const body = await this.spool.read(seg);
+      if (body === undefined) {
+        result.remaining -= seg.points;
+        continue;
+      }
       try {
         await this.sendWithRetries(body);
       } catch (e) {

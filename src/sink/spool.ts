@@ -16,7 +16,8 @@
 //   one fits, and says so loudly (an error log naming the points dropped, plus the count
 //   returned to the caller, which reports it in the run's error).
 import { join } from 'node:path';
-import type { FileSystem } from '../host/fs.js';
+import type { FileLock, FileSystem } from '../host/fs.js';
+import { isNotFound } from '../host/fs.js';
 import type { Logger } from '../host/logger.js';
 
 export interface SegmentInfo {
@@ -127,8 +128,22 @@ export class Spool {
     return dropped;
   }
 
-  async read(seg: SegmentInfo): Promise<Uint8Array> {
-    return this.fs.readFile(join(this.dir, seg.name));
+  /** The segment's bytes, or undefined when it is gone (another process delivered it). */
+  async read(seg: SegmentInfo): Promise<Uint8Array | undefined> {
+    try {
+      return await this.fs.readFile(join(this.dir, seg.name));
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * Exclusive right to drain (a lock file in the spool directory), so two processes sharing
+   * the data directory (`promflux serve` and a `promflux run`) do not send a segment twice.
+   */
+  lockDrain(timeoutMs: number): Promise<FileLock> {
+    return this.fs.lock(join(this.dir, 'drain.lock'), { timeoutMs, staleMs: Math.max(60_000, timeoutMs * 2) });
   }
 
   /** Remove a delivered segment. */

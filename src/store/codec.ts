@@ -7,7 +7,7 @@
 // is XORed with its predecessor (Gorilla's idea) and the 8 bytes of the XORs are stored
 // byte-plane by byte-plane, so the many zero high/low bytes form long runs for deflate.
 // Ints/uints: zigzag varint deltas (uint as two's complement int64 deltas). Bools: one byte
-// each. Strings: varint length + UTF-8. Every series block is deflated (node:zlib) as a whole.
+// each. Strings: varint length + UTF-8. Each block is then deflated (node:zlib) unless small.
 import type { FieldType, FieldValues } from './types.js';
 
 export class ByteWriter {

@@ -2,6 +2,7 @@
 // from the index alone (tags, measurement, field), which decides most predicates without
 // reading any block; then per point for the parts that test `_value`.
 import type { FieldType, FieldValues, StorePredicate } from './types.js';
+import type { SegmentIndex } from './segment.js';
 
 export interface SeriesLike {
   readonly measurement: string;
@@ -143,4 +144,77 @@ function pointTri(p: StorePredicate, s: SeriesLike, values: FieldValues, i: numb
 /** Whether a point (value index `i` of `values`) passes the predicate (null does not pass). */
 export function matchPoint(p: StorePredicate, s: SeriesLike, values: FieldValues, i: number): boolean {
   return pointTri(p, s, values, i) === true;
+}
+
+/**
+ * A predicate decided per series of one segment index on its string ids (no strings are
+ * compared and no entry is materialised): the fast path of a query over many series.
+ * Returns, for entry i, 0 (no point matches), 1 (every point does) or 2 (depends on _value).
+ */
+export function compileForIndex(p: StorePredicate | undefined, idx: SegmentIndex): (i: number) => SeriesMatch {
+  if (p === undefined) return () => 1;
+  const ids = new Map<string, number>();
+  idx.strings.forEach((s, i) => {
+    if (!ids.has(s)) ids.set(s, i);
+  });
+  const tri = compileTri(p, idx, ids);
+  return (i) => {
+    const m = tri(i);
+    return m === 'U' ? 2 : m === true ? 1 : 0;
+  };
+}
+
+function compileTri(p: StorePredicate, idx: SegmentIndex, ids: Map<string, number>): (i: number) => Tri {
+  switch (p.kind) {
+    case 'true':
+      return () => true;
+    case 'value':
+      return () => 'U';
+    case 'not': {
+      const f = compileTri(p.operand, idx, ids);
+      return (i) => {
+        const m = f(i);
+        return m === 'U' || m === null ? m : !m;
+      };
+    }
+    case 'and':
+    case 'or': {
+      const fs = p.operands.map((o) => compileTri(o, idx, ids));
+      const dominant = p.kind === 'and' ? false : true;
+      return (i) => {
+        let sawU = false;
+        let sawNull = false;
+        for (const f of fs) {
+          const m = f(i);
+          if (m === dominant) return dominant;
+          if (m === 'U') sawU = true;
+          else if (m === null) sawNull = true;
+        }
+        return sawU ? 'U' : sawNull ? null : !dominant;
+      };
+    }
+    case 'tag': {
+      // Which string ids satisfy the comparison (computed once per distinct string).
+      const memo = new Int8Array(idx.strings.length).fill(-1);
+      const test = (sid: number): boolean => {
+        let m = memo[sid]!;
+        if (m === -1) {
+          const v = idx.strings[sid]!;
+          const r =
+            p.op === '==' ? v === p.value : p.op === '!=' ? v !== p.value : p.op === '=~' ? (p.value as RegExp).test(v) : !(p.value as RegExp).test(v);
+          memo[sid] = m = r ? 1 : 0;
+        }
+        return m === 1;
+      };
+      if (p.key === '_measurement') return (i) => test(idx.meas[i]!);
+      if (p.key === '_field') return (i) => test(idx.field[i]!);
+      const kid = ids.get(p.key);
+      if (kid === undefined) return () => null; // no series of this segment has the tag
+      const { tagStart, tagK, tagV } = idx;
+      return (i) => {
+        for (let j = tagStart[i]!; j < tagStart[i + 1]!; j++) if (tagK[j] === kid) return test(tagV[j]!);
+        return null;
+      };
+    }
+  }
 }

@@ -1,12 +1,12 @@
 // Segment files: immutable, columnar, one per flush (or per compaction output).
 //
 // Layout (little-endian):
-//   "PFXSEG01"
-//   blocks: each a deflate-raw stream; a time block (see codec.encodeTimes) or a value block
-//   index:  deflate-raw of: version byte, string table, then per series (sorted by series key)
+//   "PFXSEG02"
+//   blocks: each a codec byte (0 raw, 1 deflate-raw) and its payload; a time block (see codec.encodeTimes) or a value block
+//   index:  a block (as above) of: version byte, string table, then per series (sorted by series key)
 //           measurement/field/tag string ids, type, count, min/max time, and the offset,
 //           length and CRC-32 of its time block and its value block
-//   footer: f64 index offset, u32 index length, u32 CRC-32 of the index, "PFXEND01"
+//   footer: f64 index offset, u32 index length, u32 CRC-32 of the index, "PFXEND02"
 //
 // Series whose timestamps are identical (every series of one scrape) share one time block,
 // so regular scrape data pays for its timestamps once per target, not once per series.
@@ -17,8 +17,8 @@ import { ByteReader, ByteWriter, CorruptSegmentError, decodeTimes, decodeValues,
 import type { FieldType, FieldValues, SeriesData } from './types.js';
 import type { ReadHandle } from '../host/fs.js';
 
-const MAGIC = Buffer.from('PFXSEG01', 'latin1');
-const END = Buffer.from('PFXEND01', 'latin1');
+const MAGIC = Buffer.from('PFXSEG02', 'latin1');
+const END = Buffer.from('PFXEND02', 'latin1');
 const FOOTER = 24;
 const TYPES: readonly FieldType[] = ['float', 'int', 'uint', 'bool', 'string'];
 
@@ -149,7 +149,32 @@ export function seriesKey(measurement: string, field: string, tags: readonly (re
   return k;
 }
 
-const compress = (b: Uint8Array) => deflateRawSync(b, { level: 6 });
+/**
+ * A block: one codec byte (0 raw, 1 deflate-raw) and the payload. Small blocks (one scrape
+ * of a series) stay raw: a zlib call costs more CPU than it saves bytes there.
+ */
+function compress(b: Uint8Array): Uint8Array {
+  if (b.length >= 64) {
+    const c = deflateRawSync(b, { level: 6 });
+    if (c.length + 1 < b.length) {
+      const out = new Uint8Array(c.length + 1);
+      out[0] = 1;
+      out.set(c, 1);
+      return out;
+    }
+  }
+  const out = new Uint8Array(b.length + 1);
+  out.set(b, 1);
+  return out;
+}
+
+function decompress(block: Uint8Array): Uint8Array {
+  if (block.length === 0) throw new CorruptSegmentError('empty block');
+  const payload = block.subarray(1);
+  if (block[0] === 0) return payload;
+  if (block[0] === 1) return inflateRawSync(payload);
+  throw new CorruptSegmentError(`unknown block codec ${block[0]}`);
+}
 
 /** Encode series (times ascending and unique, tags sorted) into a segment file image. */
 export function encodeSegment(series: readonly SeriesData[]): { bytes: Uint8Array; minT: bigint; maxT: bigint; points: number } {
@@ -255,7 +280,7 @@ export async function readSegmentIndex(h: ReadHandle): Promise<SegmentIndex> {
   if (indexOff + indexLen + FOOTER !== h.size) throw new CorruptSegmentError('bad index offset');
   const ib = await h.read(indexOff, indexLen);
   if (crc32(ib) !== crc) throw new CorruptSegmentError('index checksum mismatch');
-  return decodeIndex(inflateRawSync(ib), indexLen + FOOTER);
+  return decodeIndex(decompress(ib), indexLen + FOOTER);
 }
 
 function decodeIndex(raw: Uint8Array, indexBytes: number): SegmentIndex {
@@ -318,11 +343,21 @@ function decodeIndex(raw: Uint8Array, indexBytes: number): SegmentIndex {
   return new SegmentIndex(strings, n, meas, field, tagStart, tagK, tagV, types, counts, firstT, lastT, blocks, crcs, indexBytes);
 }
 
-/** Decode one series from its two compressed blocks (CRC-checked). */
-export function decodeSeries(e: IndexEntry, tsBlock: Uint8Array, vBlock: Uint8Array): { times: BigInt64Array; values: FieldValues } {
-  if (crc32(tsBlock) !== e.tsCrc || crc32(vBlock) !== e.vCrc) throw new CorruptSegmentError('block checksum mismatch');
-  const times = decodeTimes(new ByteReader(inflateRawSync(tsBlock)));
+/** Decode one series from its two compressed blocks (CRC-checked); `times` when already decoded. */
+export function decodeSeries(
+  e: IndexEntry,
+  tsBlock: Uint8Array | BigInt64Array,
+  vBlock: Uint8Array,
+): { times: BigInt64Array; values: FieldValues } {
+  const times = tsBlock instanceof BigInt64Array ? tsBlock : decodeTimeBlock(e, tsBlock);
   if (times.length !== e.count) throw new CorruptSegmentError('time block length mismatch');
-  const values = decodeValues(new ByteReader(inflateRawSync(vBlock)), e.type, e.count);
+  if (crc32(vBlock) !== e.vCrc) throw new CorruptSegmentError('block checksum mismatch');
+  const values = decodeValues(new ByteReader(decompress(vBlock)), e.type, e.count);
   return { times, values };
+}
+
+/** Decode a (possibly shared) time block. */
+export function decodeTimeBlock(e: IndexEntry, tsBlock: Uint8Array): BigInt64Array {
+  if (crc32(tsBlock) !== e.tsCrc) throw new CorruptSegmentError('block checksum mismatch');
+  return decodeTimes(new ByteReader(decompress(tsBlock)));
 }

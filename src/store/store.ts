@@ -35,9 +35,9 @@ import type { Clock } from '../host/clock.js';
 import type { Logger } from '../host/logger.js';
 import { FluxError } from '../errors/index.js';
 import { CorruptSegmentError } from './codec.js';
-import { decodeSeries, encodeSegment, readSegmentIndex, seriesKey } from './segment.js';
+import { decodeSeries, decodeTimeBlock, encodeSegment, readSegmentIndex, seriesKey } from './segment.js';
 import type { IndexEntry, SegmentIndex } from './segment.js';
-import { matchPoint, matchSeries } from './predicate.js';
+import { compileForIndex, matchPoint } from './predicate.js';
 import type { BucketInfo, FieldType, FieldValues, ReadOptions, ReadStats, SeriesBatch, SeriesData } from './types.js';
 
 export const NS_PER_HOUR = 3_600_000_000_000n;
@@ -242,6 +242,8 @@ interface OpenSegment {
   handle: ReadHandle;
   index: SegmentIndex;
   whole?: Uint8Array;
+  /** Time blocks decoded during this query, by offset. */
+  times?: Map<number, BigInt64Array>;
 }
 
 export class Store {
@@ -617,11 +619,10 @@ export class Store {
       for (const o of open) {
         let bytes = 0;
         const idx = o.index;
-        const cur = idx.cursor();
+        const seriesMatch = compileForIndex(pred, idx);
         for (let i = 0; i < idx.length; i++) {
           if (idx.lastT[i]! < lo || idx.firstT[i]! >= hi) continue;
-          cur.i = i;
-          const match = matchSeries(pred, cur);
+          const match = seriesMatch(i);
           if (match === 0) continue;
           const e = idx.entry(i);
           bytes += e.tsLen + e.vLen;
@@ -647,7 +648,10 @@ export class Store {
         const first = items[0]!.e;
         const type = first.type;
         const parts: { times: BigInt64Array; values: FieldValues }[] = [];
-        for (const { o, e, all } of items) {
+        let all = true;
+        for (const item of items) {
+          const { o, e } = item;
+          if (!item.all) all = false;
           if (e.type !== type) {
             this.logger.warn('store: skipping a series part with a conflicting field type', { bucket, field: e.field });
             continue;
@@ -659,25 +663,31 @@ export class Store {
           };
           let decoded;
           try {
-            decoded = decodeSeries(e, await block(e.tsOff, e.tsLen), await block(e.vOff, e.vLen));
+            // Series of one scrape share a time block: decode it once per query.
+            let times = o.times?.get(e.tsOff);
+            if (!times) {
+              times = decodeTimeBlock(e, await block(e.tsOff, e.tsLen));
+              (o.times ??= new Map()).set(e.tsOff, times);
+            }
+            decoded = decodeSeries(e, times, await block(e.vOff, e.vLen));
           } catch (err) {
             if (err instanceof CorruptSegmentError) {
               throw new FluxError('internal', 'store.corrupt', `segment ${o.seg.file} of bucket "${bucket}" is corrupt: ${err.message}`, { cause: err });
             }
             throw err;
           }
-          let part = clip(decoded, type, lo, hi);
-          if (!all && pred) {
-            const keep: number[] = [];
-            for (let i = 0; i < part.times.length; i++) if (matchPoint(pred, e, part.values, i)) keep.push(i);
-            if (keep.length !== part.times.length) {
-              part = { times: BigInt64Array.from(keep, (i) => part.times[i]!), values: pick(type, part.values, keep) };
-            }
-          }
+          const part = clip(decoded, type, lo, hi);
           if (part.times.length > 0) parts.push(part);
         }
         if (parts.length === 0) continue;
-        const s = mergeParts({ measurement: first.measurement, field: first.field, tags: first.tags, type }, parts);
+        let s = mergeParts({ measurement: first.measurement, field: first.field, tags: first.tags, type }, parts);
+        // _value predicates apply to the merged series (a newer write of a time replaces the older value).
+        if (!all && pred) {
+          const keep: number[] = [];
+          for (let i = 0; i < s.times.length; i++) if (matchPoint(pred, s, s.values, i)) keep.push(i);
+          if (keep.length === 0) continue;
+          if (keep.length !== s.times.length) s = { ...s, times: BigInt64Array.from(keep, (i) => s.times[i]!), values: pick(type, s.values, keep) };
+        }
         if (stats) {
           stats.seriesMatched++;
           stats.pointsReturned += s.times.length;
@@ -798,7 +808,14 @@ export class Store {
         const first = items[0]!.e;
         const parts = items
           .filter(({ e }) => e.type === first.type)
-          .map(({ o, e }) => decodeSeries(e, o.whole!.subarray(e.tsOff, e.tsOff + e.tsLen), o.whole!.subarray(e.vOff, e.vOff + e.vLen)));
+          .map(({ o, e }) => {
+            let times = o.times?.get(e.tsOff);
+            if (!times) {
+              times = decodeTimeBlock(e, o.whole!.subarray(e.tsOff, e.tsOff + e.tsLen));
+              (o.times ??= new Map()).set(e.tsOff, times);
+            }
+            return decodeSeries(e, times, o.whole!.subarray(e.vOff, e.vOff + e.vLen));
+          });
         const s = mergeParts({ measurement: first.measurement, field: first.field, tags: first.tags, type: first.type }, parts);
         const kept = clip(s, s.type, cutoff, MAX_TIME);
         if (kept.times.length > 0) merged.push({ ...s, ...kept });

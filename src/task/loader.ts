@@ -4,10 +4,10 @@
 // of the task it last defined successfully. A scan (at start, when the watcher reports a
 // change, and every `pollMs` as a safety net) stats every `.flux` file under the given paths
 // and reloads only files whose content changed. A file that now fails to check keeps its last
-// good task running and reports the errors; a file that no longer declares `option task`, or
-// that disappeared, removes its task. Two files defining the same task name: the first one
-// keeps it and the second is reported. Scans never overlap (a change during a scan triggers
-// one more scan).
+// good task running and reports the errors; a file that no longer declares `option task`,
+// or that disappeared, removes its task. Two files defining the same task name: the first one
+// keeps it and the second is reported. Hidden entries and node_modules are not walked. Scans
+// never overlap (a change during a scan triggers one more scan).
 import { createHash } from 'node:crypto';
 import { FluxError, errorList, toFluxError } from '../errors/index.js';
 import type * as ast from '../lang/ast.js';
@@ -47,6 +47,8 @@ export type LoadResult =
   | { readonly kind: 'task'; readonly def: TaskDefinition }
   | { readonly kind: 'notTask' }
   | { readonly kind: 'invalid'; readonly errors: readonly FluxError[] };
+
+const MAX_WATCHED_DIRS = 256;
 
 const TASK_OPTION_RE = /^[ \t]*option[ \t]+task[ \t]*=/m;
 
@@ -195,7 +197,9 @@ export class TaskLoader {
   private rewatch(): void {
     if (this.o.watcher === undefined || this.stopped) return;
     this.watchHandle?.close();
-    this.watchHandle = this.o.watcher.watch([...this.o.paths, ...this.watchedDirs], () => this.changed());
+    // one watch per directory, capped: beyond MAX_WATCHED_DIRS the periodic rescan covers the rest
+    const dirs = this.watchedDirs.slice(0, MAX_WATCHED_DIRS);
+    this.watchHandle = this.o.watcher.watch([...new Set([...this.o.paths, ...dirs])], () => this.changed());
   }
 
   private async scanOnce(): Promise<void> {
@@ -234,7 +238,7 @@ export class TaskLoader {
     }
     dirs.push(path);
     for (const name of (await this.o.fs.readdir(path)).sort()) {
-      if (name.startsWith('.')) continue;
+      if (name.startsWith('.') || name === 'node_modules') continue;
       const child = `${path.replace(/\/+$/, '')}/${name}`;
       const cst = await this.o.fs.stat(child);
       if (cst === undefined) continue;

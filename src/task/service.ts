@@ -21,6 +21,7 @@ import type { ParseFn, TaskRuntime } from './loader.js';
 import { observeRun, taskMetrics } from './metrics.js';
 import type { TaskMetrics } from './metrics.js';
 import { describeSchedule, formatDuration } from './options.js';
+import type { TaskOptions } from './options.js';
 import { Scheduler } from './scheduler.js';
 import type { RunExecutor, RunRecord, TaskDefinition } from './scheduler.js';
 import { isoNs, persistRun, TaskStateStore } from './state.js';
@@ -208,17 +209,7 @@ export class TaskService {
     const s = this.summary(name);
     const def = this.scheduler.definition(name);
     if (s === undefined || def === undefined) return undefined;
-    const o = def.options;
-    const options: Record<string, string | number | boolean> = { name: o.name };
-    if (o.everyNs !== undefined) options.every = formatDuration(o.everyNs);
-    if (o.cron !== undefined) options.cron = o.cron;
-    if (o.location !== 'UTC') options.location = o.location;
-    options.offset = formatDuration(o.offsetNs);
-    options.concurrency = o.concurrency;
-    options.retry = o.retry;
-    if (o.timeoutNs !== undefined) options.timeout = formatDuration(o.timeoutNs);
-    if (o.catchUp !== undefined) options.catchUp = o.catchUp;
-    if (o.spread !== undefined) options.spread = o.spread;
+    const options = optionsRecord(def.options);
     const ps = this.state.get(name);
     return { ...s, options, runs: ps?.runs ?? [], events: ps?.events ?? [] };
   }
@@ -246,7 +237,7 @@ export class TaskService {
     if (def.file !== undefined) this.fileErrors.delete(def.file);
     const first = !this.seen.has(def.name);
     const ps = this.state.get(def.name);
-    this.state.ensure(def.name, { file: def.file, schedule: describeSchedule(def.options) });
+    this.state.ensure(def.name, { file: def.file, schedule: describeSchedule(def.options), options: optionsRecord(def.options) });
     if (first) {
       this.seen.add(def.name);
       this.scheduler.upsert(def, {
@@ -303,4 +294,19 @@ export class TaskService {
 
 function round(x: number): number {
   return Math.round(x * 10) / 10;
+}
+
+/** A task's options as printable values (`promflux task show`). */
+export function optionsRecord(o: TaskOptions): Record<string, string | number | boolean> {
+  const options: Record<string, string | number | boolean> = { name: o.name };
+  if (o.everyNs !== undefined) options.every = formatDuration(o.everyNs);
+  if (o.cron !== undefined) options.cron = o.cron;
+  if (o.location !== 'UTC') options.location = o.location;
+  options.offset = formatDuration(o.offsetNs);
+  options.concurrency = o.concurrency;
+  options.retry = o.retry;
+  if (o.timeoutNs !== undefined) options.timeout = formatDuration(o.timeoutNs);
+  if (o.catchUp !== undefined) options.catchUp = o.catchUp;
+  if (o.spread !== undefined) options.spread = o.spread;
+  return options;
 }

@@ -146,3 +146,53 @@ testcase join_default_on {
 
     testing.diff(got: join(tables: {m: csv.from(csv: mdata), o: csv.from(csv: right)}), want: csv.from(csv: want))
 }
+
+// A counter with a reset to a lower value (12 -> 3): the increase counts 3 after the reset.
+testcase increase_counter_reset {
+    counter =
+        "#datatype,string,long,dateTime:RFC3339,long
+#group,false,false,false,false
+#default,_result,,,
+,result,table,_time,_value
+,,0,2021-01-01T00:00:00Z,5
+,,0,2021-01-01T00:01:00Z,6
+,,0,2021-01-01T00:02:00Z,12
+,,0,2021-01-01T00:03:00Z,3
+,,0,2021-01-01T00:04:00Z,7
+"
+    want =
+        "#datatype,string,long,dateTime:RFC3339,long
+#group,false,false,false,false
+#default,_result,,,
+,result,table,_time,_value
+,,0,2021-01-01T00:01:00Z,1
+,,0,2021-01-01T00:02:00Z,7
+,,0,2021-01-01T00:03:00Z,10
+,,0,2021-01-01T00:04:00Z,14
+"
+
+    testing.diff(got: csv.from(csv: counter) |> increase(), want: csv.from(csv: want))
+}
+
+// derivative with nonNegative and initialZero measures a reset from 0: 3 over 60 s.
+testcase derivative_counter_reset {
+    counter =
+        "#datatype,string,long,dateTime:RFC3339,long
+#group,false,false,false,false
+#default,_result,,,
+,result,table,_time,_value
+,,0,2021-01-01T00:00:00Z,6
+,,0,2021-01-01T00:01:00Z,12
+,,0,2021-01-01T00:02:00Z,3
+"
+    want =
+        "#datatype,string,long,dateTime:RFC3339,double
+#group,false,false,false,false
+#default,_result,,,
+,result,table,_time,_value
+,,0,2021-01-01T00:01:00Z,0.1
+,,0,2021-01-01T00:02:00Z,0.05
+"
+
+    testing.diff(got: csv.from(csv: counter) |> derivative(nonNegative: true, initialZero: true), want: csv.from(csv: want))
+}

@@ -169,10 +169,10 @@ builtin aggregateWindow : (
     C: Record,
     D: Record
 
-// difference returns the difference between consecutive non-null values of `columns`
-// (default ["_value"]). The first row is dropped unless keepFirst (its difference is then
-// null) or initialZero (its difference is 0 for increase). nonNegative turns negative
-// differences into nulls.
+// difference returns the difference between each value of `columns` (default ["_value"])
+// and the previous non-null value; a null value gives null. The first row is dropped unless
+// keepFirst (its difference is then null). nonNegative turns negative differences into
+// nulls, or with initialZero into the difference from 0 (a counter reset).
 builtin difference : (
         <-tables: stream[A],
         ?nonNegative: bool,
@@ -185,7 +185,8 @@ builtin difference : (
     B: Record
 
 // derivative returns the rate of change per `unit` (default 1s) of `columns` between
-// consecutive rows, as floats; nonNegative drops negative rates (null).
+// consecutive rows, as floats; the first row is dropped. nonNegative turns negative rates
+// into nulls, or with initialZero into the rate from 0 (a counter reset).
 builtin derivative : (
         <-tables: stream[A],
         ?unit: duration,
@@ -339,7 +340,8 @@ median = (method="estimate_tdigest", compression=0.0, column="_value", tables=<-
         |> quantile(q: 0.5, method: method, compression: compression, column: column)
 
 // increase returns the running total of the non-negative differences of `columns`: the
-// increase of a counter since the first row, counting a reset as starting from 0.
+// increase of a counter since the first row (which is dropped), a reset counting as a
+// restart from 0.
 increase = (tables=<-, columns=["_value"]) =>
     tables
         |> difference(nonNegative: true, columns: columns, initialZero: true)

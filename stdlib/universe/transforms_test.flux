@@ -73,19 +73,22 @@ testcase difference_non_negative_keep_first {
     testing.diff(got: csv.from(csv: tdata) |> difference(nonNegative: true, keepFirst: true), want: csv.from(csv: want))
 }
 
-// A counter reset (3 -> 2) counts the new value as an increase.
+// The first row is dropped; a counter reset (3 -> 2) counts the new value (2) as the increase.
 testcase increase_counts_resets {
     want =
         "#datatype,string,long,dateTime:RFC3339,double,string
 #group,false,false,false,false,true
 #default,_result,,,,
 ,result,table,_time,_value,host
-,,0,2021-01-01T00:00:00Z,0,a
 ,,0,2021-01-01T00:00:10Z,2,a
 ,,0,2021-01-01T00:00:20Z,,a
 ,,0,2021-01-01T00:00:30Z,4,a
 ,,0,2021-01-01T00:00:40Z,8,a
-,,1,2021-01-01T00:00:05Z,0,b
+
+#datatype,string,long,dateTime:RFC3339,double,string
+#group,false,false,false,false,true
+#default,_result,1,,,b
+,result,table,_time,_value,host
 
 #datatype,string,long,dateTime:RFC3339,double,string
 #group,false,false,false,false,true

@@ -172,3 +172,27 @@ testcase window_missing_time_column {
 
     testing.shouldError(fn: () => csv.from(csv: noTime) |> window(every: 1m), want: /missing time column/)
 }
+
+// Overlapping windows (period 2m, every 1m): a row counts in both windows holding it.
+testcase aggregate_window_period {
+    want =
+        "#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,string,long,dateTime:RFC3339
+#group,false,false,true,true,true,false,false
+#default,_result,,,,,,
+,result,table,_start,_stop,host,_value,_time
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,a,2,2021-01-01T00:01:00Z
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,a,2,2021-01-01T00:02:00Z
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,a,1,2021-01-01T00:03:00Z
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,a,1,2021-01-01T00:04:00Z
+,,1,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,b,1,2021-01-01T00:04:00Z
+,,1,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,b,1,2021-01-01T00:04:00Z
+
+#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,string,long,dateTime:RFC3339
+#group,false,false,true,true,true,false,false
+#default,_result,2,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,c,,
+,result,table,_start,_stop,host,_value,_time
+"
+    got = csv.from(csv: wdata) |> aggregateWindow(every: 1m, period: 2m, fn: count, createEmpty: false)
+
+    testing.diff(got: got, want: csv.from(csv: want))
+}

@@ -70,6 +70,13 @@ testcase one_off {
 }
 `,
   'tasks/README.md': 'no tasks here yet\n',
+  'live-tasks/demo.flux': `import "array"
+
+option task = {name: "demo", every: 1h}
+
+array.from(rows: [{_time: 2030-01-01T00:00:00Z, _field: "up", _value: 1.0}])
+    |> yield(name: "demo")
+`,
 };
 
 const EXPOSITION = `# HELP up Whether the target is up.
@@ -106,7 +113,7 @@ function expand(arg: string): string {
 function scrub(text: string): string {
   return text
     .replaceAll(dir, '<DIR>')
-    .replaceAll(target.url, 'http://127.0.0.1:<PORT>')
+    .replace(/127\.0\.0\.1:\d{2,5}/g, '127.0.0.1:<PORT>')
     .replace(/\(node \d+\.\d+\.\d+\)/g, '(node <VERSION>)')
     .replace(/\(\d+(\.\d+)? ?ms\)/g, '(<MS> ms)')
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, (t) => (t.startsWith('2030-') ? t : '<TIME>'));
@@ -125,28 +132,65 @@ async function inProcess(args: string[], stdin = ''): Promise<Outcome> {
   return { code, out: io.out, err: io.err };
 }
 
-/** Run bin/promflux.js; `until` (a stderr pattern) sends SIGTERM once it shows up. */
-function spawned(args: string[], opts: { stdin?: string; until?: RegExp } = {}): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, PROMFLUX_DATA: join(dir, 'default-data') };
-    delete env.NO_COLOR;
-    delete env.FORCE_COLOR;
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (opts.until?.test(err)) child.kill('SIGTERM');
-    });
+interface Running {
+  /** Resolves once stderr matches. */
+  waitFor(re: RegExp): Promise<void>;
+  /** Send SIGTERM (once). */
+  stop(): void;
+  readonly done: Promise<Outcome>;
+}
+
+/** Start bin/promflux.js with its stdio on pipes; killed after 20 s at the latest. */
+function startProcess(args: string[], stdin = ''): Running {
+  const env: NodeJS.ProcessEnv = { ...process.env, PROMFLUX_DATA: join(dir, 'default-data') };
+  delete env.NO_COLOR;
+  delete env.FORCE_COLOR;
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let signalled = false;
+  const waiters: { re: RegExp; resolve: () => void }[] = [];
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+    for (const w of waiters.splice(0)) {
+      if (w.re.test(err)) w.resolve();
+      else waiters.push(w);
+    }
+  });
+  const done = new Promise<Outcome>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code: code ?? (signal === 'SIGKILL' ? 137 : 128), out, err });
     });
-    child.stdin.end(opts.stdin ?? '');
   });
+  child.stdin.end(stdin);
+  return {
+    waitFor: (re) =>
+      re.test(err)
+        ? Promise.resolve()
+        : Promise.race([
+            new Promise<void>((resolve) => waiters.push({ re, resolve })),
+            done.then((r) => Promise.reject(new Error(`promflux exited (${r.code}) before printing ${re}: ${r.err}`))),
+          ]),
+    stop() {
+      if (!signalled) child.kill('SIGTERM');
+      signalled = true;
+    },
+    done,
+  };
+}
+
+/** Run bin/promflux.js to its end; with `until`, SIGTERM once stderr matches it. */
+async function spawned(args: string[], opts: { stdin?: string; until?: RegExp } = {}): Promise<Outcome> {
+  const p = startProcess(args, opts.stdin);
+  if (opts.until) {
+    await p.waitFor(opts.until);
+    p.stop();
+  }
+  return p.done;
 }
 
 function snapshot(shown: string[], r: Outcome, stdin?: string): string {
@@ -174,6 +218,8 @@ const cases: Case[] = [
   { name: 'usage-unknown-command', args: ['nope'], exit: 2 },
   { name: 'usage-unknown-option', args: ['run', '--bogus', '{DIR}/ok.flux'], exit: 2 },
   { name: 'usage-missing-argument', args: ['run'], exit: 2 },
+  { name: 'usage-missing-subcommand', args: ['task'], exit: 2 },
+  { name: 'usage-help-unknown-command', args: ['help', 'nope'], exit: 2 },
 
   // version
   { name: 'version', args: ['version'], exit: 0 },
@@ -194,7 +240,8 @@ const cases: Case[] = [
 
   // repl without a terminal reads statements from its stdin: a real process
   { name: 'repl-pipe', args: ['repl', D, '{DIR}/data'], stdin: 'x = 20\nx +\n    22\nimport "strings"\nstrings.toUpper(v: "ok")\n', spawn: true, exit: 0 },
-  { name: 'repl-pipe-error', args: ['repl', D, '{DIR}/data'], stdin: 'y = nope + 1\n1 + 1\n', spawn: true, exit: 2 },
+  // the REPL's pipe mode exits 1 when any input failed (src/repl/pipe.ts), syntax errors included
+  { name: 'repl-pipe-error', args: ['repl', D, '{DIR}/data'], stdin: 'y = nope + 1\n1 + 1\n', spawn: true, exit: 1 },
 
   // parse
   { name: 'parse-ok', args: ['parse', '{DIR}/ok.flux'], exit: 0 },
@@ -231,7 +278,7 @@ const cases: Case[] = [
     name: 'serve-start-stop',
     args: ['serve', '{DIR}/tasks', '--listen', '127.0.0.1:0', '--log-format', 'json', D, '{DIR}/serve-data'],
     spawn: true,
-    until: /"serving"|serving/,
+    until: /"msg":"serving"/,
     exit: 0,
   },
   { name: 'serve-bad-log-format', args: ['serve', '{DIR}/tasks', '--log-format', 'xml', D, '{DIR}/serve-data'], exit: 2 },
@@ -257,3 +304,30 @@ for (const c of cases) {
     assert.doesNotMatch(r.out + r.err, /\u001b\[/, 'no colour when output is not a terminal');
   });
 }
+
+// The task CLI talking to a real `promflux serve` (found through <data>/tasks/serve.json).
+test('promflux task against a running promflux serve', async () => {
+  const serve = startProcess(['serve', join(dir, 'live-tasks'), '--listen', '127.0.0.1:0', '--log-format', 'json', D, join(dir, 'live-data')]);
+  try {
+    await serve.waitFor(/"msg":"serving"/);
+    const steps: Case[] = [
+      { name: 'task-live-list', args: ['task', 'list', D, '{DIR}/live-data'], exit: 0 },
+      { name: 'task-live-run', args: ['task', 'run', 'demo', '--format', 'csv', D, '{DIR}/live-data'], exit: 0 },
+      { name: 'task-live-disable', args: ['task', 'disable', 'demo', D, '{DIR}/live-data'], exit: 0 },
+      { name: 'task-live-show', args: ['task', 'show', 'demo', D, '{DIR}/live-data'], exit: 0 },
+      { name: 'task-live-run-unknown', args: ['task', 'run', 'nope', D, '{DIR}/live-data'], exit: 1 },
+    ];
+    for (const c of steps) {
+      const r = await inProcess(c.args.map(expand));
+      // Run durations and start lags vary (`1.2ms`, `0.53s`), and with them the widths of the
+      // aligned columns: placeholders, and runs of spaces collapsed to two.
+      const vary = (t: string) => t.replace(/\b\d+(\.\d+)?(ms|s)\b/g, '<DURATION>').replace(/ {2,}/g, '  ');
+      assertGolden(join(SNAPSHOTS, `${c.name}.txt`), snapshot(c.args, { ...r, out: vary(r.out), err: vary(r.err) }));
+      assert.equal(r.code, c.exit, `exit code of promflux ${c.args.join(' ')}\nstdout: ${r.out}\nstderr: ${r.err}`);
+    }
+  } finally {
+    serve.stop();
+  }
+  const r = await serve.done;
+  assert.equal(r.code, 0, r.err);
+});

@@ -21,6 +21,7 @@ const big = 'x 1\n'.repeat(10_000); // 40,000 bytes
 
 let plain: HttpTarget;
 let tls: HttpTarget;
+let mtls: HttpTarget;
 
 before(async () => {
   plain = await startHttpTarget({
@@ -40,6 +41,12 @@ before(async () => {
     '/bad': { body: 'up 1\nup{job="x" 2\n' },
     '/bearer': { body: TEXT, auth: { bearer: 's3cr3t-token' } },
     '/basic': { body: TEXT, auth: { username: 'alice', password: 'pa55word' } },
+    '/corrupt-gzip': {
+      handler: (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' });
+        res.end(Buffer.from('this is not gzip data at all'));
+      },
+    },
     '/echo': {
       handler: (req, res) => {
         res.writeHead(403, { 'content-type': 'text/plain' });
@@ -48,12 +55,14 @@ before(async () => {
     },
   });
   tls = await startHttpTarget({ '/metrics': { body: TEXT } }, { tls: true });
+  mtls = await startHttpTarget({ '/metrics': { body: TEXT } }, { tls: true, requireClientCert: true });
 });
 
 after(async () => {
   await http.close();
   await plain.close();
   await tls.close();
+  await mtls.close();
 });
 
 async function rows(url: string, options: ScrapeOptions = {}): Promise<string[]> {
@@ -210,4 +219,25 @@ test('TLS: an untrusted certificate fails with the reason; tlsCa, tlsServerName 
 test('scraping plain HTTP with https fails as a TLS error', async () => {
   const e = await failure(`https://127.0.0.1:${plain.port}/metrics`, { timeoutMs: 3000 });
   assert.equal(e.id, 'scrape.tls');
+});
+
+test('a corrupt gzip body: scrape.decode', async () => {
+  assert.equal((await failure(`${plain.url}/corrupt-gzip`)).id, 'scrape.decode');
+});
+
+test('cancelling the run cancels the scrape: scrape.canceled', async () => {
+  const ac = new AbortController();
+  const p = scrape(`${plain.url}/slow-headers`, { signal: ac.signal, timeoutMs: 5000 }, env);
+  setTimeout(() => ac.abort(), 50);
+  await assert.rejects(p, (e: unknown) => isFluxError(e) && e.id === 'scrape.canceled' && e.code === 'canceled');
+});
+
+test('mutual TLS: tlsCert and tlsKey present a client certificate', async () => {
+  const ok = await rows(`${mtls.url}/metrics`, { tls: { caFile: mtls.caFile!, certFile: mtls.clientCertFile!, keyFile: mtls.clientKeyFile! } });
+  assert.equal(ok.length, 2);
+  const without = await failure(`${mtls.url}/metrics`, { tls: { caFile: mtls.caFile! } });
+  // TLS 1.3: the server closes the connection after the handshake when no certificate came.
+  assert.ok(['scrape.tls', 'scrape.connection'].includes(without.id), without.id);
+  if (without.id === 'scrape.connection') assert.match(without.message, /client certificate/);
+  assert.equal((await failure(`${mtls.url}/metrics`, { tls: { caFile: mtls.caFile!, certFile: mtls.clientCertFile! } })).id, 'scrape.invalidOption');
 });

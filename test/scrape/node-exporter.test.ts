@@ -86,6 +86,9 @@ test('node-exporter: every sample of its output is a row with the same value', {
   try {
     const r = await scrape(`${relay!.url}/metrics`, {}, { http, clock: systemClock });
     assert.equal(seen.length, 1);
+    // node-exporter 1.5 negotiates OpenMetrics when asked (promhttp EnableOpenMetrics) or text 0.0.4.
+    assert.match(seen[0]!.contentType, /^(application\/openmetrics-text|text\/plain)/);
+    console.log(`node-exporter answered ${seen[0]!.contentType} (${r.format})`);
     const text = seen[0]!.body.toString('utf8');
     const histograms = new Set([...text.matchAll(/^# TYPE (\S+) (?:histogram|gaugehistogram)$/gm)].map((m) => m[1]!));
     const expected = samplesOf(text);

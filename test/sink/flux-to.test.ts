@@ -120,6 +120,19 @@ prometheus.scrape(url: "${target.url}/metrics")
     }
   });
 
+  it('fieldFn: fields from a Flux closure; the columns it reads are not tags', async () => {
+    await influx.query('CREATE DATABASE fieldfn');
+    await rt.run(`
+import "array"
+array.from(rows: [{_time: 2024-01-01T00:00:00Z, _measurement: "m", _value: 1.5, state: "ok", host: "h1", n: 7}])
+  |> to(bucket: "fieldfn", host: "${influx.url}", token: "", fieldFn: (r) => ({v: r._value, s: r.state, n: r.n}))
+`);
+    const tagKeys = await influx.query('SHOW TAG KEYS FROM "m"', 'fieldfn');
+    assert.deepEqual(tagKeys[0]!.values, [['host']]);
+    const rows = await influx.query('SELECT "v", "s", "n" FROM "m"', 'fieldfn');
+    assert.deepEqual(rows[0]!.values, [[1704067200000000000n, 1.5, 'ok', 7]]);
+  });
+
   it('parameter errors point at the call', async () => {
     const src = `import "array"\narray.from(rows: ${rows.replace(/\n/g, ' ')})\n  |> to(bucket: "b", bucketID: "0a", host: "${vm.url}", token: "")\n`;
     await assert.rejects(rt.run(src), (e: unknown) => {

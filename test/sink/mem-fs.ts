@@ -15,6 +15,8 @@ function notFound(path: string): Error {
 export function memFs(): MemFs {
   const files = new Map<string, Uint8Array>();
   const dirs = new Set<string>(['/']);
+  const held = new Set<string>();
+  const waiters = new Map<string, (() => void)[]>();
   const fs: MemFs = {
     files,
     failWrites: false,
@@ -73,8 +75,15 @@ export function memFs(): MemFs {
       files.delete(path);
       for (const k of [...files.keys()]) if (k.startsWith(path + '/')) files.delete(k);
     },
-    async lock() {
-      return { release: async () => {} };
+    async lock(path) {
+      while (held.has(path)) await new Promise<void>((r) => (waiters.get(path) ?? waiters.set(path, []).get(path)!).push(r));
+      held.add(path);
+      return {
+        release: async () => {
+          held.delete(path);
+          waiters.get(path)?.shift()?.();
+        },
+      };
     },
     async du(path) {
       let n = 0;

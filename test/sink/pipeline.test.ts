@@ -51,6 +51,7 @@ const OPTS: PipelineOptions = {
   maxRetryDelayMs: 10_000,
   maxRetryTimeMs: 60_000,
   jitter: 0,
+  timeoutMs: 1000,
 };
 
 function setup(opts: Partial<PipelineOptions> = {}, fs: MemFs = memFs(), spoolMax = 1 << 20) {
@@ -223,6 +224,20 @@ describe('WritePipeline', () => {
     assert.equal(segs.length, 2);
     assert.equal(new TextDecoder().decode(await spool.read(segs[0]!)), lines(0, 2).join('\n'));
     assert.equal(new TextDecoder().decode(await spool.read(segs[1]!)), lines(2, 2).join('\n'));
+  });
+
+  it('two processes draining one spool send each segment once (drain lock)', async () => {
+    const fs = memFs();
+    const a = setup({ batchSize: 2, maxRetries: 0 }, fs);
+    a.dest.behave = fail503;
+    const s = a.pipeline.session();
+    s.write(lines(0, 6));
+    assert.equal((await drive(a.clock, s.done())).spooled, 6);
+    const b = setup({ batchSize: 2 }, fs);
+    const c = setup({ batchSize: 2 }, fs);
+    const [rb, rc] = await Promise.all([drive(b.clock, b.pipeline.drain()), drive(c.clock, c.pipeline.drain())]);
+    assert.equal(rb.sent + rc.sent, 6);
+    assert.equal(b.dest.calls.length + c.dest.calls.length, 3);
   });
 
   it('a full spool drops the oldest points and says so', async () => {

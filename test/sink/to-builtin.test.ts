@@ -3,7 +3,8 @@
 // writes even when the result is unused, and errors that never show the token.
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
@@ -182,6 +183,51 @@ describe('to() refused writes', () => {
       return true;
     });
     await ctx.closeServices();
+  });
+});
+
+describe('to() against a scripted server: retries, Retry-After, gzip', () => {
+  let server: Server;
+  let url: string;
+  const answers: { status: number; headers?: Record<string, string> }[] = [];
+  const seen: { atMs: number; encoding: string | undefined; body: string; auth: string | undefined }[] = [];
+  before(async () => {
+    server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        if (req.url === '/ping') {
+          res.writeHead(204);
+          res.end();
+          return;
+        }
+        const raw = Buffer.concat(chunks);
+        const enc = req.headers['content-encoding'];
+        seen.push({ atMs: performance.now(), encoding: enc, body: (enc === 'gzip' ? gunzipSync(raw) : raw).toString(), auth: req.headers.authorization });
+        const a = answers.shift() ?? { status: 204 };
+        res.writeHead(a.status, { 'content-type': 'application/json', ...a.headers });
+        res.end(a.status === 204 ? undefined : JSON.stringify({ message: `status ${a.status}` }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  after(() => new Promise((r) => server.close(r)));
+
+  it('retries 503 (honouring Retry-After) and 429, then succeeds; bodies gzipped when configured', async () => {
+    writeFileSync(process.env.PROMFLUX_CONFIG!, JSON.stringify({ write: { gzip: true, minRetryDelayMs: 10, maxRetries: 3 } }));
+    answers.push({ status: 503, headers: { 'retry-after': '1' } }, { status: 429 });
+    seen.length = 0;
+    const ctx = fakeCtx(dataDir);
+    to(args({ bucket: 'b', org: 'o', host: url, token: 'tok' }), ctx);
+    await ctx.effects[0]!();
+    await ctx.closeServices();
+    assert.equal(seen.length, 3);
+    assert.ok(seen[1]!.atMs - seen[0]!.atMs >= 950, `Retry-After honoured (${Math.round(seen[1]!.atMs - seen[0]!.atMs)} ms)`);
+    assert.ok(seen.every((r) => r.encoding === 'gzip'));
+    assert.ok(seen.every((r) => r.auth === 'Token tok'));
+    assert.equal(seen[2]!.body, seen[0]!.body);
+    assert.equal(seen[2]!.body.trim().split('\n').length, 20);
   });
 });
 

@@ -128,6 +128,15 @@ describe('round trip', () => {
     assert.deepEqual([...(await readAll(store, 'b'))[0]!.values], [3]);
   });
 
+  test('a _value predicate sees the newest value of a time, not an overwritten one', async () => {
+    const store = newStore(undefined, manualClock(T0), { autoMaintain: false });
+    const w = (v: number) => store.write('b', [{ measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(v) }]);
+    await w(1);
+    await w(10);
+    assert.deepEqual(await readAll(store, 'b', { predicate: { kind: 'value', op: '<', value: 5 } }), []);
+    assert.deepEqual((await readAll(store, 'b', { predicate: { kind: 'value', op: '>', value: 5 } })).flatMap((s) => [...s.values]), [10]);
+  });
+
   test('a field type conflict is rejected with store.fieldTypeConflict and writes nothing', async () => {
     const store = newStore(undefined, manualClock(T0));
     await store.write('b', [{ measurement: 'm', tags: [['t', 'x']], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) }]);

@@ -8,6 +8,7 @@
 //     '/404': { status: 404, body: 'not here' },
 //     '/secret': { body: text, auth: { bearer: 'tok' } },
 //   }, { tls: true });           // optional: HTTPS with a fresh self-signed certificate
+//                                // ({ tls: true, requireClientCert: true }: mutual TLS)
 //   await scrape(`${target.url}/metrics`, ...);
 //   target.requests              // what was asked (path, headers), in order
 //   target.caFile                // with tls: the certificate to trust (tlsCa)
@@ -60,6 +61,9 @@ export interface HttpTarget {
   readonly caFile?: string;
   readonly certFile?: string;
   readonly keyFile?: string;
+  /** With `requireClientCert`: a client certificate the server accepts, and its key. */
+  readonly clientCertFile?: string;
+  readonly clientKeyFile?: string;
   close(): Promise<void>;
 }
 
@@ -79,7 +83,7 @@ export function makeTestCertificate(): { dir: string; certFile: string; keyFile:
   return { dir, certFile, keyFile };
 }
 
-export async function startHttpTarget(routes: Record<string, Route>, options: { tls?: boolean } = {}): Promise<HttpTarget> {
+export async function startHttpTarget(routes: Record<string, Route>, options: { tls?: boolean; requireClientCert?: boolean } = {}): Promise<HttpTarget> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -132,9 +136,18 @@ export async function startHttpTarget(routes: Record<string, Route>, options: { 
   };
   let server: Server;
   let cert: { dir: string; certFile: string; keyFile: string } | undefined;
+  let client: { dir: string; certFile: string; keyFile: string } | undefined;
   if (options.tls) {
     cert = makeTestCertificate();
-    server = createHttpsServer({ cert: readFileSync(cert.certFile), key: readFileSync(cert.keyFile) }, handle);
+    if (options.requireClientCert) client = makeTestCertificate();
+    server = createHttpsServer(
+      {
+        cert: readFileSync(cert.certFile),
+        key: readFileSync(cert.keyFile),
+        ...(client ? { requestCert: true, rejectUnauthorized: true, ca: readFileSync(client.certFile) } : {}),
+      },
+      handle,
+    );
   } else {
     server = createHttpServer(handle);
   }
@@ -154,12 +167,14 @@ export async function startHttpTarget(routes: Record<string, Route>, options: { 
     routes,
     requests,
     ...(cert ? { caFile: cert.certFile, certFile: cert.certFile, keyFile: cert.keyFile } : {}),
+    ...(client ? { clientCertFile: client.certFile, clientKeyFile: client.keyFile } : {}),
     async close() {
       for (const t of timers) clearTimeout(t);
       timers.clear();
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (cert) rmSync(cert.dir, { recursive: true, force: true });
+      if (client) rmSync(client.dir, { recursive: true, force: true });
     },
   };
 }

@@ -160,6 +160,7 @@ test('task state persists: a restart resumes, skipping what was missed; disabled
   const saved = JSON.parse(readFileSync(stateFile(s.data, 'a'), 'utf8'));
   assert.equal(saved.lastScheduled, String(BigInt(Date.parse('2026-01-01T12:00:20Z')) * 1_000_000n));
   assert.equal(saved.runs.length, 2);
+  assert.deepEqual(saved.options, { name: 'a', every: '10s', offset: '0s', concurrency: 1, retry: 0 });
   assert.deepEqual(saved.runs[1].steps.map((x: { name: string }) => x.name), ['prometheus.scrape', 'filter', 'to']);
   assert.equal(saved.runs[0].steps, undefined, 'steps are kept for the newest run only');
 

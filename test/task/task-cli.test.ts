@@ -123,3 +123,20 @@ test('task run without a serve fails clearly when the task file is gone', async 
   assert.equal(r.code, 1);
   assert.match(r.err, /cannot read .*node\.flux, the file of task "node"/);
 });
+
+test('task run without a serve runs the task file once here and prints its results', async () => {
+  const { writeFileSync } = await import('node:fs');
+  const file = join(root, 'once.flux');
+  writeFileSync(file, 'import "array"\n\noption task = {name: "once", every: 1h}\n\narray.from(rows: [{answer: 42}])\n');
+  await writeTaskState(nodeFileSystem, data, { name: 'once', enabled: true, file, schedule: 'every 1h', runs: [], events: [] });
+  const r = await cli('task', 'run', 'once', '--format', 'csv');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /answer/);
+  assert.match(r.out, /42/);
+  assert.match(r.err, /^task once: success in /m);
+  // a broken file: its diagnostics, exit 2 for a syntax error
+  writeFileSync(file, 'option task = {name: "once", every: 1h}\nx = (\n');
+  const b = await cli('task', 'run', 'once');
+  assert.equal(b.code, 2);
+  assert.match(b.err, /once\.flux:2:6: unexpected end of input/);
+});

@@ -214,6 +214,7 @@ async function scan(): Promise<void> {
   t = performance.now();
   await later.maintain('b');
   ms = performance.now() - t;
+  await later.maintain('b'); // deletes the replaced files (grace period 0 here)
   const bytes2 = await later.size();
   say(`after full compaction (${fmt(ms)} ms): ${fmt(bytes2)} bytes in ${(await later.buckets())[0]!.segments} segment(s) = ${(bytes2 / points).toFixed(2)} bytes/point`);
   const same = newStore(dir, now);

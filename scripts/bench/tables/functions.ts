@@ -8,7 +8,7 @@
 // The Flux functions are the runtime's own values (`filter`, `map`, ... looked up through
 // the Runtime, so argument checking is included) called with a Flux closure compiled by the
 // interpreter, on a stream holding the benchmark table; the output stream is read to the
-// end. Each line is the best of 15 runs, alternating with the JS loop. Memory: growth of RSS
+// end. Each line is the best of 25 runs, alternating with the JS loop. Memory: growth of RSS
 // and of heap + array buffers over the baseline before the table was built, measured after a
 // GC while the input table and one pipeline's output are held.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,7 +22,7 @@ import type { FunctionValue, Value } from '../../../src/values/value.js';
 import { benchTable } from './fixture.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
-const RUNS = 15;
+const RUNS = 25;
 const gc = (globalThis as { gc?: () => void }).gc;
 
 function mem(): { heap: number; rss: number } {

@@ -6,6 +6,7 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import type { CliIO } from '../io.js';
+import { withProgress } from '../progress.js';
 import { DATA_DIR_HELP, resolveDataDir } from '../data-dir.js';
 import { createRuntime } from '../../index.js';
 import { renderResults } from '../render.js';
@@ -209,7 +210,7 @@ async function show(name: string, flags: TaskFlags, io: CliIO): Promise<void> {
     return io.stdout(renderShow(d));
   }
   const st = await getState(flags, io, name);
-  const local = { ...summaryOfState(st), runs: st.runs, events: st.events };
+  const local = { ...summaryOfState(st), ...(st.options ? { options: st.options } : {}), runs: st.runs, events: st.events };
   if (flags.json) return io.stdout(toJson(local) + '\n');
   io.stdout(renderShow(local));
 }
@@ -249,7 +250,7 @@ async function run(name: string, flags: TaskFlags, io: CliIO): Promise<void> {
   const format = flags.json ? 'json' : flags.format === 'csv' || flags.format === 'json' ? flags.format : 'table';
   const url = await findServer(flags, io);
   if (url) {
-    const r = (await api(url, 'POST', `/api/v1/tasks/${enc(name)}/run?format=${format}`)) as { run: PersistedRun; output: string };
+    const r = (await withProgress(io, `running task ${name}`, () => api(url, 'POST', `/api/v1/tasks/${enc(name)}/run?format=${format}`))) as { run: PersistedRun; output: string };
     io.stdout(r.output);
     report(name, r.run, io);
     return;
@@ -278,8 +279,12 @@ async function run(name: string, flags: TaskFlags, io: CliIO): Promise<void> {
     const t0 = performance.now();
     const now = systemClock.nowNanos();
     try {
-      const res = await trt.run(source, { name: st.file, now: new Time(now) });
-      io.stdout(await renderResults(res.results as { name: string; value: Value }[], { format, color: io.color }));
+      // Streams are lazy: printing them is where the task's scrapes and queries run.
+      const { res, text } = await withProgress(io, `running task ${name}`, async () => {
+        const res = await trt.run(source, { name: st.file, now: new Time(now) });
+        return { res, text: await renderResults(res.results as { name: string; value: Value }[], { format, color: io.color }) };
+      });
+      io.stdout(text);
       const counts = countRows(res.stats?.calls ?? []);
       io.stderr(`task ${name}: success in ${ms(performance.now() - t0)}, ${counts.rowsScraped} rows scraped, ${counts.pointsWritten} points written\n`);
     } catch (e) {

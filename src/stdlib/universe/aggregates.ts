@@ -23,7 +23,7 @@ import { perTable } from './lib/stream.js';
 import { toTable } from './lib/frame.js';
 import { streamOf } from '../../table/index.js';
 import type { TableStream } from '../../table/types.js';
-import { groupedSourceOf, materializeGroup } from './group.js';
+import { buildGroups, groupedSourceOf, materializeGroup } from './group.js';
 import { valueKey } from './lib/regroup.js';
 import { rowComparator, takeRowsOf } from './sort-limit.js';
 
@@ -43,6 +43,48 @@ export interface Reducer {
    * offsets[w]..offsets[w+1]) giving a float column: used by aggregateWindow.
    */
   reduceRanges?(c: ColData, offsets: Int32Array): ColData | undefined;
+  /**
+   * Optional one-pass form over rows grouped by dictionary code (`codes[i]` of `n` codes):
+   * the first row of each code (-1 when absent) and the value of a set of codes.
+   */
+  reduceCodes?(c: ColData, codes: Int32Array, n: number): CodeAccumulator | undefined;
+}
+
+export interface CodeAccumulator {
+  readonly first: Int32Array;
+  value(codes: readonly number[]): Value;
+}
+
+/** Per-code float sums and counts of non-null values, and each code's first row. */
+function floatSumsByCode(c: ColData, codes: Int32Array, nCodes: number, kind: 'sum' | 'mean' | 'count'): CodeAccumulator | undefined {
+  if (kind !== 'count' && c.type !== 'float') return undefined;
+  const sums = new Float64Array(nCodes);
+  const ns = new Float64Array(nCodes);
+  const first = new Int32Array(nCodes).fill(-1);
+  const a = c.floats;
+  const v = c.valid;
+  const n = codes.length;
+  for (let i = 0; i < n; i++) {
+    const k = codes[i]!;
+    if (first[k]! < 0) first[k] = i;
+    if (v !== null && v[i] === 0) continue;
+    if (a !== undefined) sums[k]! += a[i]!;
+    ns[k]!++;
+  }
+  return {
+    first,
+    value(ks) {
+      let s = 0;
+      let m = 0;
+      for (const k of ks) {
+        s += sums[k]!;
+        m += ns[k]!;
+      }
+      if (kind === 'count') return BigInt(m);
+      if (m === 0) return null;
+      return kind === 'mean' ? s / m : s;
+    },
+  };
 }
 
 /** Per-range float means (or sums) of the non-null values; null where a range has none. */
@@ -120,6 +162,7 @@ export const meanReducer: Reducer = {
   name: 'mean',
   outType: (t) => (numeric(t) ? 'float' : undefined),
   reduceRanges: (c, offsets) => floatRanges(c, offsets, true),
+  reduceCodes: (c, codes, n) => floatSumsByCode(c, codes, n, 'mean'),
   reduceGroups(c, groupOf, count) {
     if (c.type !== 'float') return undefined;
     const { sums, ns } = floatSumsByGroup(c, groupOf, count);
@@ -156,6 +199,7 @@ export const sumReducer: Reducer = {
   name: 'sum',
   outType: (t) => (numeric(t) ? t : undefined),
   reduceRanges: (c, offsets) => floatRanges(c, offsets, false),
+  reduceCodes: (c, codes, n) => floatSumsByCode(c, codes, n, 'sum'),
   reduceGroups(c, groupOf, count) {
     if (c.type !== 'float') return undefined;
     const { sums, ns } = floatSumsByGroup(c, groupOf, count);
@@ -207,6 +251,7 @@ export const sumReducer: Reducer = {
 export const countReducer: Reducer = {
   name: 'count',
   outType: () => 'int',
+  reduceCodes: (c, codes, n) => floatSumsByCode(c, codes, n, 'count'),
   reduceGroups(c, groupOf, count) {
     const ns = new Float64Array(count);
     const v = c.valid;
@@ -348,6 +393,37 @@ function aggregateValueFrame(f: Frame, column: string, r: Reducer, ctx: NativeCo
 }
 
 /**
+ * group(columns: [tag]) |> sum()/mean()/count() over one table, grouped by one string
+ * column without nulls: one pass accumulating per dictionary code (no group number per
+ * row), then codes holding equal strings are merged. Groups come out in order of first
+ * appearance, as buildGroups orders them. Undefined when this does not apply.
+ */
+function dictionaryAggregate(frames: readonly Frame[], column: string, r: Reducer, ctx: NativeContext): Frame[] | undefined {
+  if (frames.length !== 1 || r.reduceCodes === undefined) return undefined;
+  const f = frames[0]!;
+  if (f.keyNames.length !== 1 || f.length === 0) return undefined;
+  const kc = f.cols[f.names.indexOf(f.keyNames[0]!)];
+  const ci = f.names.indexOf(column);
+  if (kc === undefined || kc.type !== 'string' || kc.valid !== null || ci < 0) return undefined;
+  const acc = r.reduceCodes(f.cols[ci]!, kc.codes!, kc.dictionary!.length);
+  if (acc === undefined) return undefined;
+  // Codes in order of first appearance, equal strings merged into the first code.
+  const dict = kc.dictionary!;
+  const order = [...acc.first.keys()].filter((code) => acc.first[code]! >= 0).sort((a, b) => acc.first[a]! - acc.first[b]!);
+  const byString = new Map<string, number[]>();
+  for (const code of order) {
+    const g = byString.get(dict[code]!);
+    if (g === undefined) byString.set(dict[code]!, [code]);
+    else g.push(code);
+  }
+  const out: Frame[] = [];
+  for (const [value, codes] of byString) {
+    out.push(aggregateValueFrame({ ...f, keyValues: [value] }, column, r, ctx, acc.value(codes)));
+  }
+  return out;
+}
+
+/**
  * An aggregate over a stream. Over a group() stream it reduces each group through its row
  * indices (no copy of the grouped columns); otherwise table by table.
  */
@@ -355,7 +431,13 @@ export function aggregateStream(input: TableStream, column: string, r: Reducer, 
   const grouped = groupedSourceOf(input);
   if (grouped === undefined) return perTable(input, (f) => aggregateFrame(f, column, r, ctx));
   return streamOf(async function* () {
-    const groups = await grouped.take();
+    const frames = await grouped.takeFrames();
+    const byCode = dictionaryAggregate(frames, column, r, ctx);
+    if (byCode !== undefined) {
+      for (const f of byCode) yield toTable(f);
+      return;
+    }
+    const groups = buildGroups(frames);
     // One input table split into groups: reduce every group in one pass over its rows.
     const part = groups[0]?.segments[0]?.part;
     const frame = groups[0]?.segments[0]?.frame;

@@ -106,7 +106,8 @@ export const rename: NativeFunction = (args, ctx) => {
         const dup = names.find((n, i) => names.indexOf(n) !== i)!;
         throw fail(ctx, 'universe.rename.duplicateColumn', `renaming produces the column "${dup}" twice`);
       }
-      return { ...f, names, keyNames: f.keyNames.map((n) => mapping.get(n) ?? n) };
+      // Key values are unchanged (only names), so keys stay unique: the table streams through.
+      return { ...f, names, keyNames: f.keyNames.map((n) => mapping.get(n) ?? n), sameKey: true };
     },
     { regroup: true },
   );
@@ -157,6 +158,7 @@ export const set: NativeFunction = (args, ctx) => {
       }
       const k = out.keyNames.indexOf(key);
       if (k >= 0) out.keyValues[k] = value;
+      else out.sameKey = true;
       return out;
     },
     { regroup: true },

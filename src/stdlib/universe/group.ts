@@ -47,10 +47,12 @@ export interface OutputGroup {
  * The grouping behind a group() stream, for consumers that fuse with it: an aggregate
  * reading a group() stream reduces each group through its row indices instead of first
  * copying every column of every group (as Flux's planner pushes aggregates into sources).
- * `take()` reads the input; the stream and `take()` are alternatives, each usable once.
+ * `take()` / `takeFrames()` read the input; the stream and these are alternatives, one use in all.
  */
 export interface GroupedSource {
   take(): Promise<OutputGroup[]>;
+  /** The input tables with their new key names (values unknown yet); then see buildGroups. */
+  takeFrames(): Promise<Frame[]>;
 }
 
 export const GROUPED: unique symbol = Symbol('promflux.grouped');
@@ -68,10 +70,10 @@ export function materializeGroup(g: OutputGroup): Frame {
 
 export function groupStream(input: AsyncIterable<Table>, columns: readonly string[], mode: GroupMode): TableStream {
   let used = false;
-  const take = async (): Promise<OutputGroup[]> => {
+  const takeFrames = async (): Promise<Frame[]> => {
     if (used) throw new FluxError('internal', 'table.streamReadTwice', 'internal error: a table stream was read twice (streams are read once)');
     used = true;
-    const groups = new Map<string, OutputGroup>();
+    const frames: Frame[] = [];
     for await (const t of input) {
       const f = frameOf(t);
       const keyNames = newKeyNames(f, columns, mode);
@@ -79,22 +81,31 @@ export function groupStream(input: AsyncIterable<Table>, columns: readonly strin
       // old key already determines the new one.
       if (f.length === 0 && !keyNames.every((k) => f.keyNames.includes(k))) continue;
       // Values come from the rows; an empty table keeps the values its old key had.
-      const keyed: Frame = { ...f, keyNames, keyValues: keyNames.map((k) => (f.keyNames.includes(k) ? f.keyValues[f.keyNames.indexOf(k)]! : null)) };
-      const part = partitionRows(keyed);
-      for (let k = 0; k < part.count; k++) {
-        const kv = part.keyValues[k]!;
-        const id = keyIdentity(keyNames, kv);
-        let g = groups.get(id);
-        if (g === undefined) groups.set(id, (g = { keyNames, keyValues: kv, segments: [] }));
-        g.segments.push({ frame: keyed, part, g: k });
-      }
+      frames.push({ ...f, keyNames, keyValues: keyNames.map((k) => (f.keyNames.includes(k) ? f.keyValues[f.keyNames.indexOf(k)]! : null)) });
     }
-    return [...groups.values()];
+    return frames;
   };
+  const take = async (): Promise<OutputGroup[]> => buildGroups(await takeFrames());
   const stream = streamOf(async function* () {
     for (const g of await take()) yield toTable(materializeGroup(g));
   });
-  return Object.assign(stream, { [GROUPED]: { take } });
+  return Object.assign(stream, { [GROUPED]: { take, takeFrames } });
+}
+
+/** The output groups of frames whose keyNames are the new key (keyValues not yet known). */
+export function buildGroups(frames: readonly Frame[]): OutputGroup[] {
+  const groups = new Map<string, OutputGroup>();
+  for (const keyed of frames) {
+    const part = partitionRows(keyed);
+    for (let k = 0; k < part.count; k++) {
+      const kv = part.keyValues[k]!;
+      const id = keyIdentity(keyed.keyNames, kv);
+      let g = groups.get(id);
+      if (g === undefined) groups.set(id, (g = { keyNames: keyed.keyNames, keyValues: kv, segments: [] }));
+      g.segments.push({ frame: keyed, part, g: k });
+    }
+  }
+  return [...groups.values()];
 }
 
 export const group: NativeFunction = (args, ctx) => {

@@ -280,8 +280,48 @@ function compileBinary(g: Gen, e: ast.BinaryExpression): Expr {
   }
 }
 
+/** The arguments of a call by name (a shorthand `{v}` or a non-literal key is unsupported). */
+function callArgs(e: ast.CallExpression): Map<string, ast.Expression> {
+  const out = new Map<string, ast.Expression>();
+  for (const p of e.arguments?.properties ?? []) {
+    const key = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+    if (p.value === null) return unsupported();
+    out.set(key, p.value);
+  }
+  return out;
+}
+
+/**
+ * String predicates of the strings package, called as `strings.hasPrefix(v:, prefix:)` on
+ * the package the closure imported (a native function of that exact name).
+ */
+const STRING_PREDICATES: Record<string, { arg: string; js: (v: string, x: string) => string }> = {
+  hasPrefix: { arg: 'prefix', js: (v, x) => `${v}.startsWith(${x})` },
+  hasSuffix: { arg: 'suffix', js: (v, x) => `${v}.endsWith(${x})` },
+  containsStr: { arg: 'substr', js: (v, x) => `${v}.includes(${x})` },
+};
+
+function compileStringsCall(g: Gen, e: ast.CallExpression, callee: ast.MemberExpression): Expr {
+  if (callee.object.type !== 'Identifier') return unsupported();
+  const pkg = g.lookup(callee.object.name);
+  const name = callee.property.type === 'Identifier' ? callee.property.name : callee.property.value;
+  const spec = STRING_PREDICATES[name];
+  if (!(pkg instanceof RecordValue) || spec === undefined) return unsupported();
+  const f = pkg.get(name);
+  if (f === undefined || !isFunction(f) || (f as CompilableFunction).node !== undefined || f.name !== `strings.${name}`) return unsupported();
+  const args = callArgs(e);
+  const v = args.get('v');
+  const x = args.get(spec.arg);
+  if (args.size !== 2 || v === undefined || x === undefined) return unsupported();
+  const a = compileExpr(g, v);
+  const b = compileExpr(g, x);
+  if ((a.ty !== 'string' && a.ty !== 'null') || (b.ty !== 'string' && b.ty !== 'null')) return unsupported();
+  return guarded(g, [a, b], 'bool', ([p, q]) => spec.js(p!, q!));
+}
+
 /** A few pure conversion builtins of universe (`float(v:)`, `int(v:)`, `string(v:)`). */
 function compileCall(g: Gen, e: ast.CallExpression): Expr {
+  if (e.callee.type === 'MemberExpression') return compileStringsCall(g, e, e.callee);
   if (e.callee.type !== 'Identifier') return unsupported();
   const name = e.callee.name;
   const f = g.lookup(name);

@@ -61,9 +61,74 @@ export function rowComparator(c: ColData): (a: number, b: number) => number {
   }
 }
 
+/**
+ * Sort keys as doubles for one column when they order exactly like rowComparator: a float
+ * column without nulls or NaN, or a string column without nulls (dictionary ranks).
+ * Undefined otherwise.
+ */
+function numericKeys(c: ColData, n: number): Float64Array | undefined {
+  if (c.valid !== null) return undefined;
+  if (c.type === 'float') {
+    const a = c.floats!;
+    for (let i = 0; i < n; i++) if (a[i] !== a[i]) return undefined;
+    return a;
+  }
+  if (c.type === 'string') {
+    const dict = c.dictionary!;
+    const order = dict.map((_, i) => i).sort((p, q) => (dict[p]! < dict[q]! ? -1 : dict[p]! > dict[q]! ? 1 : 0));
+    const rank = new Float64Array(dict.length);
+    order.forEach((code, r) => {
+      rank[code] = r > 0 && dict[order[r - 1]!] === dict[code] ? rank[order[r - 1]!]! : r;
+    });
+    const keys = new Float64Array(n);
+    const codes = c.codes!;
+    for (let i = 0; i < n; i++) keys[i] = rank[codes[i]!]!;
+    return keys;
+  }
+  return undefined;
+}
+
+/**
+ * Stable bottom-up merge sort of row numbers by double keys (descending when desc; equal
+ * keys keep row order either way, as the comparator sort below does).
+ * Clearer equivalent: `rows.sort((a, b) => sign * (keys[a] - keys[b]) || a - b)`.
+ */
+function mergeSortByKeys(n: number, keys: Float64Array, desc: boolean): Int32Array {
+  let src = new Int32Array(n);
+  for (let i = 0; i < n; i++) src[i] = i;
+  let dst = new Int32Array(n);
+  for (let width = 1; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        const a = keys[src[i]!]!;
+        const b = keys[src[j]!]!;
+        // Take from the right run only when strictly before the left one (stability).
+        if (desc ? b > a : b < a) dst[k++] = src[j++]!;
+        else dst[k++] = src[i++]!;
+      }
+      while (i < mid) dst[k++] = src[i++]!;
+      while (j < hi) dst[k++] = src[j++]!;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  return src;
+}
+
 /** Sorted row order of a frame by columns (missing columns are ignored). */
 export function sortOrder(f: Frame, columns: readonly string[], desc: boolean): Int32Array {
-  const cmps = columns.filter((c) => f.names.includes(c)).map((c) => rowComparator(f.cols[f.names.indexOf(c)]!));
+  const present = columns.filter((c) => f.names.includes(c));
+  if (present.length === 1 && f.length > 64) {
+    const keys = numericKeys(f.cols[f.names.indexOf(present[0]!)]!, f.length);
+    if (keys !== undefined) return mergeSortByKeys(f.length, keys, desc);
+  }
+  const cmps = present.map((c) => rowComparator(f.cols[f.names.indexOf(c)]!));
   const idx = new Int32Array(f.length);
   for (let i = 0; i < f.length; i++) idx[i] = i;
   if (cmps.length === 0) return idx;

@@ -38,11 +38,12 @@ function replaceCols(f: Frame, repl: Map<string, ColData>, dropFirst: boolean): 
 }
 
 /**
- * difference: the difference between each value and the previous non-null value.
- * int -> int, uint -> int (may be negative), float -> float. A null value gives null (and
- * the previous value is kept for the next row). The first row is dropped unless keepFirst
- * (null there) or initialZero (0 there). nonNegative: a negative difference becomes null
- * (with initialZero the counter-reset value itself is used, as increase() needs).
+ * difference: the difference between each value and the previous non-null value (Flux docs
+ * "subtraction rules"). int -> int, uint -> int (may be negative), float -> float. A null
+ * value gives null (and the previous value is kept for the next row). The first row is
+ * dropped unless keepFirst (null there). nonNegative: a negative difference becomes null,
+ * or with initialZero the difference from 0 (the value itself; null if it is negative), as
+ * increase() needs for counter resets.
  */
 export const difference: NativeFunction = (args, ctx) => {
   const input = tablesArg(args, ctx);
@@ -64,37 +65,27 @@ export const difference: NativeFunction = (args, ctx) => {
           continue;
         }
         const cur: number | bigint = c.type === 'float' ? c.floats![i]! : c.type === 'int' ? c.ints![i]! : c.uints![i]!;
-        if (prev === undefined) {
-          if (initialZero) {
-            if (outType === 'float') b.pushFloat(0);
-            else b.pushInt(0n);
-          } else b.pushNull();
-        } else {
-          let d: number | bigint = outType === 'float' ? (cur as number) - (prev as number) : wrapInt((cur as bigint) - (prev as bigint));
-          if (nonNegative && d < 0) {
-            if (initialZero) d = cur;
-            else {
-              b.pushNull();
-              prev = cur;
-              continue;
-            }
-          }
-          if (outType === 'float') b.pushFloat(d as number);
-          else b.pushInt(BigInt.asIntN(64, d as bigint));
+        if (prev === undefined) b.pushNull();
+        else {
+          let d: number | bigint | null = outType === 'float' ? (cur as number) - (prev as number) : wrapInt(BigInt(cur) - BigInt(prev));
+          if (nonNegative && d < 0) d = initialZero && cur >= 0 ? (outType === 'float' ? cur : BigInt.asIntN(64, BigInt(cur))) : null;
+          if (d === null) b.pushNull();
+          else if (outType === 'float') b.pushFloat(d as number);
+          else b.pushInt(d as bigint);
         }
         prev = cur;
       }
       repl.set(name, b.finish());
     }
-    return replaceCols(f, repl, !keepFirst && !initialZero);
+    return replaceCols(f, repl, !keepFirst);
   });
 };
 
 /**
  * derivative: (v - prev) / ((t - prevT) / unit) as float for each row after the first with
  * a non-null value; rows with a null value get null; nonNegative turns negative rates into
- * null. Rows with the same time as the previous row are dropped. The first row is dropped
- * (kept with 0 when initialZero).
+ * null (with initialZero, a drop is measured from 0: v / dt, as for a counter reset). Rows
+ * with the same time as the previous row are dropped, and so is the first row.
  */
 export const derivative: NativeFunction = (args, ctx) => {
   const input = tablesArg(args, ctx);
@@ -128,10 +119,6 @@ export const derivative: NativeFunction = (args, ctx) => {
             prevV[k] = numAt(c, i);
           }
         });
-        if (initialZero) {
-          outRows.push(i);
-          builders.forEach((b) => b.pushFloat(0));
-        }
         continue;
       }
       // A row at the same time as the previous one has no defined rate: it is dropped.
@@ -147,9 +134,13 @@ export const derivative: NativeFunction = (args, ctx) => {
         const v = numAt(c, i);
         if (prevT[k] === undefined) b.pushNull();
         else {
-          const rate = (v - prevV[k]!) / (Number(t - prevT[k]!) / Number(unit));
-          if (nonNegative && rate < 0) b.pushNull();
-          else b.pushFloat(rate);
+          const dt = Number(t - prevT[k]!) / Number(unit);
+          const rate = (v - prevV[k]!) / dt;
+          // With initialZero a drop (counter reset) is measured from 0.
+          if (nonNegative && rate < 0) {
+            if (initialZero && v >= 0) b.pushFloat(v / dt);
+            else b.pushNull();
+          } else b.pushFloat(rate);
         }
         prevT[k] = t;
         prevV[k] = v;

@@ -24,7 +24,7 @@ after(async () => {
 });
 
 async function fluxFunction(src: string): Promise<FunctionValue> {
-  const r = await runtime.run(`threshold = 0.25\nhosts = /^(a|c)$/\n${src}`);
+  const r = await runtime.run(`import "strings"\nthreshold = 0.25\nhosts = /^(a|c)$/\n${src}`);
   const v = r.results[r.results.length - 1]!.value;
   assert.ok(isFunction(v), `not a function: ${src}`);
   return v;
@@ -89,6 +89,9 @@ const predicates: { src: string; compiles: boolean }[] = [
   { src: '(r) => r.n / r.n == 1', compiles: true }, // divides by zero: falls back at run time
   { src: '(r) => { return r._value >= 0.0 }', compiles: true },
   { src: '(r) => r.ok == true and exists r.host', compiles: true },
+  { src: '(r) => strings.hasPrefix(v: r.host, prefix: "a") or strings.containsStr(v: r.host, substr: "c")', compiles: true },
+  { src: '(r) => strings.hasSuffix(v: r.host, suffix: "b")', compiles: true },
+  { src: '(r) => strings.toUpper(v: r.host) == "A"', compiles: false },
   // Not compiled: a user function, a record value.
   { src: '(r) => ((x) => x > 0.5)(x: r._value)', compiles: false },
   { src: '(r) => r == r', compiles: false },

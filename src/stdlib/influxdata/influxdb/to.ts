@@ -257,7 +257,9 @@ async function writeToStore(input: TableStream, params: ToParams, ctx: NativeCon
 async function write(input: TableStream, params: ToParams, ctx: NativeContext, tee: Tee): Promise<void> {
   try {
     const service = await sinkService(ctx);
-    await service.startupDrain();
+    // In the background: a down default host must not delay writes elsewhere. A to() to the
+    // default host shares that drain (WritePipeline.drain), so its points stay in order.
+    void service.startupDrain();
     const target = resolveTarget(params, service);
     if (target === undefined) {
       await writeToStore(input, params, ctx, tee);
