@@ -10,4 +10,4 @@ export function resolveDataDir(flag: string | undefined, env: Readonly<Record<st
   return join(homedir(), '.local', 'share', 'promflux');
 }
 
-export const DATA_DIR_HELP = 'data directory (default: $PROMFLUX_DATA, else ~/.local/share/promflux)';
+export const DATA_DIR_HELP = 'data directory (default: $PROMFLUX_DATA, else $XDG_DATA_HOME/promflux or ~/.local/share/promflux)';

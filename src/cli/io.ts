@@ -10,6 +10,8 @@ export interface CliIO {
   readonly color: boolean;
   /** True when stderr is a terminal: progress of long operations is drawn there, never otherwise. */
   readonly stderrIsTTY?: boolean;
+  /** Colour for what goes to stderr (diagnostics): stderr a terminal and NO_COLOR unset. */
+  readonly stderrColor?: boolean;
   /** Width of the stdout terminal in columns; undefined when stdout is not a terminal. */
   readonly columns?: number;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -33,6 +35,7 @@ export function nodeIO(): CliIO {
     // https://no-color.org: NO_COLOR set to a non-empty value disables colour.
     color: isTTY && !process.env.NO_COLOR,
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    stderrColor: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR,
     columns: isTTY ? process.stdout.columns : undefined,
     env: process.env,
     setExitCode: (c) => {
@@ -58,6 +61,7 @@ export function memoryIO(stdin = '', env: Record<string, string | undefined> = {
     isTTY: false,
     color: false,
     stderrIsTTY: false,
+    stderrColor: false,
     env,
     setExitCode(c: number) {
       code = Math.max(code, c);

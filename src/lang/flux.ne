@@ -4,7 +4,8 @@
 # Contract: every input has at most one parse (tests assert exactly one over every fixture and
 # every stdlib/**/*.flux file). The places where Flux's newline-insensitive syntax would be
 # ambiguous are settled as follows (details in grammar.md):
-#   - `(`, `[`, `-`, `+` at the start of a line (or after `{`) have the lexer types nlLparen,
+#   - `(`, `[`, `-`, `+` at the start of a line (or after `{`), at the top level or directly
+#     inside `{ }`, have the lexer types nlLparen,
 #     nlLbracket, nlMinus, nlPlus, which only start an expression: never a call, an index or a
 #     binary operator; and an expression statement may not begin with the same-line variants
 #     (StatementExpression);
@@ -34,7 +35,7 @@ var anyLineUnaryOp: any = { test: b.isLineUnaryOp };
 @lexer lexer
 
 # Main's postprocessor runs at every point where the program could end, so it only bundles
-# its parts; the driver builds the File once (b.fileFromParts). Lists are cons cells built in
+# its parts; the driver (parser.ts) builds the File once. Lists are cons cells built in
 # O(1) per element and turned into arrays once (b.arr), never copied per element.
 Main -> PackageClause:? ImportDecl:* Statements  {% ([p, i, s]) => ({ pkg: p, imports: i, stmts: s }) %}
 

@@ -6,7 +6,8 @@
 //   - regular expression vs division (Flux SPEC "Regular expression literals"): a `/` starts a
 //     regex unless the previous token ends an operand (identifier, literal, `)`, `]`, `}`);
 //   - newline sensitivity for an otherwise newline-insensitive grammar: `(`, `[`, `-` and `+`
-//     that begin a line (or follow `{`, or start the input) get the distinct types `nlLparen`,
+//     that begin a line (or follow `{`, or start the input), at the top level or directly
+//     inside `{ }` (where statements can start), get the distinct types `nlLparen`,
 //     `nlLbracket`, `nlMinus`, `nlPlus`. The grammar accepts those only where an expression
 //     starts, never as a call, an index or a binary operator, so `a = b\n(c)` is two statements
 //     and every input has exactly one parse (see grammar.md);

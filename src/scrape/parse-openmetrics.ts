@@ -27,7 +27,7 @@
 //
 // Samples land in the batch with the names Prometheus stores (`a_total`, `a_created`,
 // `a_info`, `a_gsum`...), except bucket samples, stored as `<family>` with their `le`.
-import { DUPLICATE_LABEL, type SampleBatch } from './batch.js';
+import { DUPLICATE_LABEL, SampleBatch } from './batch.js';
 import { ByteInterner } from './interner.js';
 import { ExpositionError, LabelScanner, describeByte, isMetricChar, isMetricStart, DQUOTE, HASH, LBRACE, LF, SP } from './lex.js';
 import { numberError, numberOk, parseFloatBytes, parseSecondsTimestamp } from './numbers.js';
@@ -44,6 +44,22 @@ const NOT_NAN = new Set(['_total', '_sum', '_count', '_bucket', '_gcount', '_gsu
 const NOT_NEGATIVE = new Set(['_total', '_sum', '_count', '_bucket', '_gcount']);
 const enc = new TextEncoder();
 
+const H_BUCKET = 0;
+const H_COUNT = 1; // _count or _gcount
+const H_SUM = 2;
+const H_GSUM = 3;
+const H_OTHER = 4; // _created
+
+/** Histogram samples of a family, for the checks at its end (parallel arrays, no object per sample). */
+interface HistEntries {
+  suffix: number[];
+  group: number[];
+  ts: (bigint | null)[];
+  le: number[];
+  value: number[];
+  offset: number[];
+}
+
 interface Family {
   name: string;
   type: string | undefined;
@@ -52,12 +68,12 @@ interface Family {
   samples: number;
   allowed: readonly string[];
   /** Label-name id excluded from the group (le / quantile / the stateset label), per sample name. */
-  seenGroups: Set<string>;
-  group: string | undefined;
+  seenGroups: Set<number>;
+  group: number | undefined;
   groupTs: bigint | null | undefined;
   groupSeries: Set<number>;
   /** Histogram check entries. */
-  hist: { suffix: string; group: string; ts: bigint | null; le: number; value: number; offset: number }[];
+  hist: HistEntries;
   startOffset: number;
 }
 
@@ -73,7 +89,7 @@ function newFamily(name: string, offset: number): Family {
     group: undefined,
     groupTs: undefined,
     groupSeries: new Set(),
-    hist: [],
+    hist: { suffix: [], group: [], ts: [], le: [], value: [], offset: [] },
     startOffset: offset,
   };
 }
@@ -86,6 +102,9 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
   const exemplar = new LabelScanner();
   const fieldIds = new Map<string, number>();
   const labelIds = new Map<string, number>();
+  const groups = new SampleBatch();
+  /** canonicalNumber of `le`/`quantile` label values (few distinct values, many samples). */
+  const numberCache = new Map<string, number>();
   const leId = batch.labelNames.internString('le');
   const quantileId = batch.labelNames.internString('quantile');
   let fam: Family | null = null;
@@ -198,11 +217,11 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
     let le = 0;
     if (isBucket) {
       if (leStr === undefined) throw new ExpositionError(ls, 'bucket sample needs an "le" label');
-      le = canonicalNumber(leStr);
+      le = numberCache.get(leStr) ?? cacheNumber(numberCache, leStr);
       if (Number.isNaN(le)) throw new ExpositionError(ls, `invalid "le" label value "${leStr}"`);
     }
     if (typ === 'summary' && suffix === '') {
-      const q = qStr === undefined ? Number.NaN : canonicalNumber(qStr);
+      const q = qStr === undefined ? Number.NaN : (numberCache.get(qStr) ?? cacheNumber(numberCache, qStr));
       if (!(q >= 0 && q <= 1)) throw new ExpositionError(ls, `invalid "quantile" label value ${qStr === undefined ? '(missing)' : `"${qStr}"`}`);
     }
     // Value, timestamp, exemplar.
@@ -248,17 +267,17 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
       }
     }
     // Groups and timestamps.
-    let group: string;
-    if (typ === 'info') group = '';
+    let group: number;
+    if (typ === 'info') group = -1;
     else {
       const skip = isBucket ? leId : typ === 'summary' && suffix === '' ? quantileId : typ === 'stateset' ? famLabelId : -1;
-      group = groupKey(batch, sid, skip);
+      group = groupId(batch, groups, sid, skip);
     }
     if (f.group !== undefined && group !== f.group && f.seenGroups.has(group)) throw new ExpositionError(ls, 'samples of one label group are not contiguous');
     if (f.group !== undefined && group === f.group) {
       if ((ts === null) !== (f.groupTs === null)) throw new ExpositionError(ls, 'some samples of a group have a timestamp and others do not');
       if (f.groupTs !== null && f.groupTs !== undefined && ts !== null && f.groupTs > ts && typ !== 'info') throw new ExpositionError(ls, 'timestamps go backwards within a group');
-    } else f.groupSeries = new Set();
+    } else f.groupSeries.clear();
     const duplicate = ts === f.groupTs && f.groupSeries.has(sid);
     f.groupSeries.add(sid);
     f.group = group;
@@ -274,8 +293,13 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
       throw new ExpositionError(ls, 'only counter _total and bucket samples can have exemplars');
     }
     if (typ === 'histogram' || typ === 'gaugehistogram') {
-      const hgroup = isBucket ? group : groupKey(batch, sid, -1);
-      f.hist.push({ suffix, group: hgroup, ts, le, value, offset: ls });
+      const h = f.hist;
+      h.suffix.push(suffix === '_bucket' ? H_BUCKET : suffix === '_count' || suffix === '_gcount' ? H_COUNT : suffix === '_sum' ? H_SUM : suffix === '_gsum' ? H_GSUM : H_OTHER);
+      h.group.push(isBucket ? group : groupId(batch, groups, sid, -1));
+      h.ts.push(ts);
+      h.le.push(le);
+      h.value.push(value);
+      h.offset.push(ls);
     }
     f.samples++;
     if (!duplicate) batch.addSample(sid, value, ts === null ? undefined : ts);
@@ -294,6 +318,12 @@ function internCached(cache: Map<string, number>, interner: ByteInterner, s: str
   return id;
 }
 
+function cacheNumber(cache: Map<string, number>, s: string): number {
+  const v = canonicalNumber(s);
+  cache.set(s, v);
+  return v;
+}
+
 /** Canonical number for le/quantile: a float, and infinities spelled exactly "+Inf"/"-Inf". NaN when invalid. */
 function canonicalNumber(s: string): number {
   const b = enc.encode(s);
@@ -303,17 +333,19 @@ function canonicalNumber(s: string): number {
   return v;
 }
 
-/** The label group of a series: its sorted label pairs without `skip`. */
-function groupKey(batch: SampleBatch, sid: number, skip: number): string {
+/**
+ * The label group of a series (its label pairs without `skip`) as a number: the id of that
+ * label set in `groups`, a SampleBatch used only to hash label sets (no string per sample).
+ */
+function groupId(batch: SampleBatch, groups: SampleBatch, sid: number, skip: number): number {
   const st = batch.seriesStart[sid]!;
   const n = batch.seriesPairs[sid]!;
-  let k = '';
+  groups.beginLabels();
   for (let i = 0; i < n; i++) {
     const ln = batch.pairs[st + 2 * i]!;
-    if (ln === skip) continue;
-    k += ln + '=' + batch.pairs[st + 2 * i + 1]! + ',';
+    if (ln !== skip) groups.addLabel(ln, batch.pairs[st + 2 * i + 1]!);
   }
-  return k;
+  return groups.endSeries(0);
 }
 
 function metricName(buf: Uint8Array, s: number, e: number): string {
@@ -328,7 +360,7 @@ function metricName(buf: Uint8Array, s: number, e: number): string {
 
 /** OpenMetrics histogram rules, per label group and timestamp. */
 function checkHistogram(f: Family): void {
-  let group: string | undefined;
+  let group: number | undefined;
   let ts: bigint | null | undefined;
   let count: number | undefined;
   let bucket: number | undefined;
@@ -347,8 +379,11 @@ function checkHistogram(f: Family): void {
     if (negBuckets && hasSum) throw new ExpositionError(at, `histogram "${f.name}": _sum is not allowed with negative buckets`);
     if (!negBuckets && negGsum) throw new ExpositionError(at, `histogram "${f.name}": negative _gsum without negative buckets`);
   };
-  for (const s of f.hist) {
-    if (s.group !== group || s.ts !== ts) {
+  const h = f.hist;
+  for (let k = 0; k < h.suffix.length; k++) {
+    const g = h.group[k]!;
+    const t = h.ts[k]!;
+    if (g !== group || t !== ts) {
       if (group !== undefined) check();
       count = undefined;
       bucket = undefined;
@@ -358,20 +393,23 @@ function checkHistogram(f: Family): void {
       negGsum = false;
       value = 0;
     }
-    group = s.group;
-    ts = s.ts;
-    at = s.offset;
-    if (s.suffix === '_bucket') {
-      if (s.le < 0) negBuckets = true;
-      if (bucket !== undefined && s.le <= bucket) throw new ExpositionError(s.offset, `histogram "${f.name}": buckets out of order`);
-      if (s.value < value) throw new ExpositionError(s.offset, `histogram "${f.name}": bucket counts decrease`);
-      bucket = s.le;
-      value = s.value;
-    } else if (s.suffix === '_count' || s.suffix === '_gcount') count = s.value;
-    else if (s.suffix === '_sum') hasSum = true;
-    else if (s.suffix === '_gsum') {
+    group = g;
+    ts = t;
+    at = h.offset[k]!;
+    const suffix = h.suffix[k]!;
+    const v = h.value[k]!;
+    if (suffix === H_BUCKET) {
+      const le = h.le[k]!;
+      if (le < 0) negBuckets = true;
+      if (bucket !== undefined && le <= bucket) throw new ExpositionError(at, `histogram "${f.name}": buckets out of order`);
+      if (v < value) throw new ExpositionError(at, `histogram "${f.name}": bucket counts decrease`);
+      bucket = le;
+      value = v;
+    } else if (suffix === H_COUNT) count = v;
+    else if (suffix === H_SUM) hasSum = true;
+    else if (suffix === H_GSUM) {
       hasGsum = true;
-      if (s.value < 0) negGsum = true;
+      if (v < 0) negGsum = true;
     }
   }
   if (group !== undefined) check();

@@ -13,8 +13,10 @@ import type { FieldType, FieldValues } from './types.js';
 export class ByteWriter {
   buf: Uint8Array;
   pos = 0;
+  private view: DataView;
   constructor(initial = 1024) {
     this.buf = new Uint8Array(initial);
+    this.view = new DataView(this.buf.buffer);
   }
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
@@ -23,6 +25,7 @@ export class ByteWriter {
     const nb = new Uint8Array(size);
     nb.set(this.buf.subarray(0, this.pos));
     this.buf = nb;
+    this.view = new DataView(nb.buffer);
   }
   byte(b: number): void {
     this.ensure(1);
@@ -62,17 +65,17 @@ export class ByteWriter {
   }
   i64(v: bigint): void {
     this.ensure(8);
-    new DataView(this.buf.buffer, this.buf.byteOffset).setBigInt64(this.pos, v, true);
+    this.view.setBigInt64(this.pos, v, true);
     this.pos += 8;
   }
   u32(v: number): void {
     this.ensure(4);
-    new DataView(this.buf.buffer, this.buf.byteOffset).setUint32(this.pos, v, true);
+    this.view.setUint32(this.pos, v, true);
     this.pos += 4;
   }
   f64(v: number): void {
     this.ensure(8);
-    new DataView(this.buf.buffer, this.buf.byteOffset).setFloat64(this.pos, v, true);
+    this.view.setFloat64(this.pos, v, true);
     this.pos += 8;
   }
   string(s: string): void {

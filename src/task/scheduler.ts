@@ -99,8 +99,8 @@ export interface RunRecord {
 export interface SchedulerEvents {
   /** A run finished (any outcome, including a slot skipped because the queue overflowed). */
   runFinished?(record: RunRecord): void;
-  /** A run started executing. */
-  runStarted?(task: string, scheduledNs: bigint, lagMs: number): void;
+  /** A run started executing (`manual` for `promflux task run`). */
+  runStarted?(task: string, scheduledNs: bigint, lagMs: number, manual: boolean): void;
   /** Slots missed while promflux was down (or disabled), not run. */
   runsSkipped?(task: string, count: number, reason: 'downtime'): void;
 }
@@ -490,7 +490,7 @@ export class Scheduler {
     const startedNs = this.clock.nowNanos();
     const t0 = this.clock.monotonicMs();
     const lagMs = manual ? 0 : Math.max(0, Number(startedNs - executeAtNs) / 1e6);
-    this.events.runStarted?.(def.name, slot, lagMs);
+    this.events.runStarted?.(def.name, slot, lagMs, manual);
     let outcome: RunOutcome = 'failed';
     let error: RunError | undefined;
     let report: RunReport | undefined;

@@ -106,7 +106,9 @@ export class TaskService {
       spread: o.spread,
       defaultTimeoutNs: o.defaultTimeoutNs,
       events: {
-        runStarted: (task, scheduledNs) => this.state.markScheduled(task, scheduledNs),
+        runStarted: (task, scheduledNs, _lag, manual) => {
+          if (!manual) this.state.markScheduled(task, scheduledNs);
+        },
         runFinished: (r) => this.finished(r),
         runsSkipped: (task, count, reason) => {
           this.m.skipped.inc({ task, reason }, count);

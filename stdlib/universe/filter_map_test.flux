@@ -2,6 +2,7 @@ package universe_test
 
 
 import "csv"
+import "strings"
 import "testing"
 
 // Two series (hosts a and b, one with a null value) and an empty table (host c).
@@ -205,6 +206,20 @@ testcase map_conversions {
         csv.from(csv: inData)
             |> filter(fn: (r) => exists r._value)
             |> map(fn: (r) => ({host: r.host, i: int(v: r._value), s: string(v: r._value)}))
+
+    testing.diff(got: got, want: csv.from(csv: want))
+}
+
+testcase filter_strings_predicate {
+    want =
+        "#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,double,string,string
+#group,false,false,true,true,false,false,true,true
+#default,_result,,,,,,,
+,result,table,_start,_stop,_time,_value,_field,host
+,,1,2021-01-01T00:00:00Z,2021-01-01T00:05:00Z,2021-01-01T00:00:30Z,0.5,usage,b
+,,1,2021-01-01T00:00:00Z,2021-01-01T00:05:00Z,2021-01-01T00:03:30Z,7,usage,b
+"
+    got = csv.from(csv: inData) |> filter(fn: (r) => strings.hasPrefix(v: r.host, prefix: "b") and strings.hasSuffix(v: r._field, suffix: "age"))
 
     testing.diff(got: got, want: csv.from(csv: want))
 }

@@ -4,7 +4,7 @@
 // the output has no escape sequences and no progress at all.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -37,12 +37,12 @@ interface Run {
 }
 
 /** Run promflux with its stdio on a pseudo-terminal (tty) or on pipes; never blocks the event loop. */
-function promflux(args: string[], opts: { tty: boolean; env?: Record<string, string> }): Promise<Run> {
+function promflux(args: string[], opts: { tty: boolean; env?: Record<string, string>; stderrTo?: string }): Promise<Run> {
   const env: NodeJS.ProcessEnv = { ...process.env, PROMFLUX_DATA: join(dir, 'data'), ...opts.env };
   if (!opts.env?.NO_COLOR) delete env.NO_COLOR;
   delete env.FORCE_COLOR;
   const [cmd, argv] = opts.tty
-    ? ['script', ['-qec', [process.execPath, BIN, ...args].map(quote).join(' '), '/dev/null']]
+    ? ['script', ['-qec', [process.execPath, BIN, ...args].map(quote).join(' ') + (opts.stderrTo ? ` 2>${quote(opts.stderrTo)}` : ''), '/dev/null']]
     : [process.execPath, [BIN, ...args]];
   return new Promise((resolve, reject) => {
     const child = spawn(cmd as string, argv as string[], { env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -74,6 +74,16 @@ describe('promflux on a terminal and on pipes', { concurrency: true }, () => {
     const r = await promflux(['run', join(dir, 'fail.flux')], { tty: true, env: { NO_COLOR: '1' } });
     assert.match(r.out, /error calling function "strings\.substring"/);
     assert.doesNotMatch(r.out, ESC);
+  });
+
+  test('diagnostics redirected to a file are not coloured, while the terminal output is', { skip }, async () => {
+    const file = join(dir, 'stderr.txt');
+    writeFileSync(join(dir, 'half.flux'), 'import "array"\narray.from(rows: [{a: 1}])\nx = die(msg: "half way")\n');
+    const r = await promflux(['run', join(dir, 'half.flux')], { tty: true, stderrTo: file });
+    const err = readFileSync(file, 'utf8');
+    assert.match(err, /half way/);
+    assert.doesNotMatch(err, ESC);
+    assert.doesNotMatch(r.out, /half way/);
   });
 
   test('no colour when output is piped', async () => {

@@ -28,7 +28,7 @@ test('create, list (with the store path and size) and delete buckets', async () 
   assert.equal(r.code, 0, r.err);
   r = await cli('bucket', 'list');
   assert.match(r.out, /^forever\s+forever\s+0\s+0\s+/m);
-  assert.match(r.out, /^metrics\s+1w\s+0\s+0\s+/m);
+  assert.match(r.out, /^metrics\s+7d\s+0\s+0\s+/m);
   r = await cli('bucket', 'list', '--json');
   const json = JSON.parse(r.out) as { path: string; buckets: { name: string; retentionNs: string }[] };
   assert.equal(json.path, join(dir, 'store'));

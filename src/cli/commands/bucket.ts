@@ -43,7 +43,7 @@ export function formatRetention(ns: bigint): string {
   if (ns === 0n) return 'forever';
   let rest = ns;
   let out = '';
-  for (const u of ['w', 'd', 'h', 'm', 's', 'ms', 'us', 'ns']) {
+  for (const u of ['d', 'h', 'm', 's', 'ms', 'us', 'ns']) {
     const size = UNITS[u]!;
     if (rest >= size) {
       out += `${rest / size}${u}`;

@@ -28,7 +28,7 @@ export async function parseFiles(files: readonly string[], flags: ParseFlags, io
     }
     const { file, diagnostics } = parse(source, name);
     asts.push(file);
-    for (const d of diagnostics) io.stderr(`${renderError(d, source, { color: io.color })}\n`);
+    for (const d of diagnostics) io.stderr(`${renderError(d, source, { color: io.stderrColor ?? io.color })}\n`);
     if (diagnostics.length > 0) io.setExitCode(2);
   }
   if (flags.json) {

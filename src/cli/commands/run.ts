@@ -17,8 +17,10 @@ import type { ResultFormat } from '../render.js';
 import { DATA_DIR_HELP, resolveDataDir } from '../data-dir.js';
 import type { CliIO } from '../io.js';
 import { withProgress } from '../progress.js';
+import { logFormatOption, logLevelOption, loggerFromFlags } from '../log-flags.js';
+import type { LogFlags } from '../log-flags.js';
 
-export interface RunFlags {
+export interface RunFlags extends LogFlags {
   now?: string;
   format?: ResultFormat;
   data?: string;
@@ -28,7 +30,7 @@ export interface RunFlags {
 export function printDiagnostics(io: CliIO, err: FluxError, name: string, source: string): void {
   for (const e of errorList(err)) {
     const text = e.source === undefined || e.source === name ? source : undefined;
-    let out = renderError(e.source === undefined ? new FluxError(e.code, e.id, e.message, { span: e.span, source: name, stack: e.fluxStack }) : e, text, { color: io.color });
+    let out = renderError(e.source === undefined ? new FluxError(e.code, e.id, e.message, { span: e.span, source: name, stack: e.fluxStack }) : e, text, { color: io.stderrColor ?? io.color });
     if (e.fluxStack.length > 1) out += '\n' + e.fluxStack.map((f) => `    at ${f}`).join('\n');
     io.stderr(out + '\n');
   }
@@ -54,7 +56,7 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO): Prom
     io.setExitCode(2);
     return;
   }
-  const runtime = createRuntime({ dataDir: resolveDataDir(flags.data, io.env) });
+  const runtime = createRuntime({ dataDir: resolveDataDir(flags.data, io.env), logger: loggerFromFlags(flags, io) });
   try {
     const problems = runtime.check(source, name);
     if (problems.length) {
@@ -94,6 +96,8 @@ export function registerRun(program: Command, io: CliIO): void {
     .option('--now <time>', 'pin now() to this RFC3339 time')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
     .option('--data <dir>', DATA_DIR_HELP)
+    .addOption(logFormatOption())
+    .addOption(logLevelOption('warn'))
     .addHelpText(
       'after',
       `

@@ -344,20 +344,20 @@ Example:
   common(task.command('list').description('list tasks: name, schedule, status, last run, next run, last error'))
     .addHelpText('after', '\nExample:\n  $ promflux task list --json')
     .action(wrap((flags: TaskFlags) => list(flags, io)));
-  common(task.command('show').argument('<name>').description('a task\'s options, recent runs, and the last run step by step (rows in/out and time per call)'))
+  common(task.command('show').argument('<name>', 'task name (the name in its option task)').description('a task\'s options, recent runs, and the last run step by step (rows in/out and time per call)'))
     .addHelpText('after', '\nExample:\n  $ promflux task show node')
     .action(wrap((name: string, flags: TaskFlags) => show(name, flags, io)));
-  common(task.command('run').argument('<name>').description('run a task once now and print its results'))
+  common(task.command('run').argument('<name>', 'task name (the name in its option task)').description('run a task once now and print its results'))
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
     .addHelpText('after', '\nExample:\n  $ promflux task run node --format csv')
     .action(wrap((name: string, flags: TaskFlags) => run(name, flags, io)));
-  common(task.command('enable').argument('<name>').description('resume scheduling a task (from its next slot)'))
+  common(task.command('enable').argument('<name>', 'task name (the name in its option task)').description('resume scheduling a task (from its next slot)'))
     .addHelpText('after', '\nExample:\n  $ promflux task enable node')
     .action(wrap((name: string, flags: TaskFlags) => setEnabled(name, true, flags, io)));
-  common(task.command('disable').argument('<name>').description('stop scheduling a task (kept disabled across restarts)'))
+  common(task.command('disable').argument('<name>', 'task name (the name in its option task)').description('stop scheduling a task (kept disabled across restarts)'))
     .addHelpText('after', '\nExample:\n  $ promflux task disable node')
     .action(wrap((name: string, flags: TaskFlags) => setEnabled(name, false, flags, io)));
-  common(task.command('logs').argument('<name>').description('a task\'s recent runs (one line each) and events'))
+  common(task.command('logs').argument('<name>', 'task name (the name in its option task)').description('a task\'s recent runs (one line each) and events'))
     .addHelpText('after', '\nExample:\n  $ promflux task logs node')
     .action(wrap((name: string, flags: TaskFlags) => logs(name, flags, io)));
 }

@@ -94,9 +94,12 @@ function numericKeys(c: ColData, n: number): Float64Array | undefined {
  * Clearer equivalent: `rows.sort((a, b) => sign * (keys[a] - keys[b]) || a - b)`.
  */
 function mergeSortByKeys(n: number, keys: Float64Array, desc: boolean): Int32Array {
+  // The keys travel with the row numbers, so the merge reads both arrays sequentially.
   let src = new Int32Array(n);
   for (let i = 0; i < n; i++) src[i] = i;
   let dst = new Int32Array(n);
+  let ks = Float64Array.from(keys.subarray(0, n));
+  let kd = new Float64Array(n);
   for (let width = 1; width < n; width *= 2) {
     for (let lo = 0; lo < n; lo += 2 * width) {
       const mid = Math.min(lo + width, n);
@@ -105,18 +108,32 @@ function mergeSortByKeys(n: number, keys: Float64Array, desc: boolean): Int32Arr
       let j = mid;
       let k = lo;
       while (i < mid && j < hi) {
-        const a = keys[src[i]!]!;
-        const b = keys[src[j]!]!;
+        const a = ks[i]!;
+        const b = ks[j]!;
         // Take from the right run only when strictly before the left one (stability).
-        if (desc ? b > a : b < a) dst[k++] = src[j++]!;
-        else dst[k++] = src[i++]!;
+        if (desc ? b > a : b < a) {
+          kd[k] = b;
+          dst[k++] = src[j++]!;
+        } else {
+          kd[k] = a;
+          dst[k++] = src[i++]!;
+        }
       }
-      while (i < mid) dst[k++] = src[i++]!;
-      while (j < hi) dst[k++] = src[j++]!;
+      while (i < mid) {
+        kd[k] = ks[i]!;
+        dst[k++] = src[i++]!;
+      }
+      while (j < hi) {
+        kd[k] = ks[j]!;
+        dst[k++] = src[j++]!;
+      }
     }
     const t = src;
     src = dst;
     dst = t;
+    const tk = ks;
+    ks = kd;
+    kd = tk;
   }
   return src;
 }

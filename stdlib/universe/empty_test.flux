@@ -1,0 +1,128 @@
+package universe_test
+
+
+import "csv"
+import "testing"
+
+// Host a: values with a null; host e: an empty table.
+edata =
+    "#datatype,string,long,string,double,string
+#group,false,false,true,false,false
+#default,_result,,,,
+,result,table,host,_value,dc
+,,0,a,2,x
+,,0,a,,y
+,,0,a,4,x
+
+#datatype,string,long,string,double,string
+#group,false,false,true,false,false
+#default,_result,1,e,,
+,result,table,host,_value,dc
+"
+
+emptyE =
+    "
+#datatype,string,long,string,double,string
+#group,false,false,true,false,false
+#default,_result,1,e,,
+,result,table,host,_value,dc
+"
+
+rowHeader =
+    "#datatype,string,long,string,double,string
+#group,false,false,true,false,false
+#default,_result,,,,
+,result,table,host,_value,dc
+"
+
+testcase min_max_on_empty_tables {
+    testing.diff(got: csv.from(csv: edata) |> min(), want: csv.from(csv: rowHeader + ",,0,a,2,x\n" + emptyE))
+        |> yield(name: "min")
+    testing.diff(got: csv.from(csv: edata) |> max(), want: csv.from(csv: rowHeader + ",,0,a,4,x\n" + emptyE))
+}
+
+testcase stddev_and_mode_on_empty_tables {
+    wantStddev =
+        "#datatype,string,long,string,double
+#group,false,false,true,false
+#default,_result,,,
+,result,table,host,_value
+,,0,a,1.4142135623730951
+,,1,e,
+"
+    wantMode =
+        "#datatype,string,long,string,double
+#group,false,false,true,false
+#default,_result,,,
+,result,table,host,_value
+,,0,a,2
+,,0,a,4
+"
+
+    testing.diff(got: csv.from(csv: edata) |> stddev(), want: csv.from(csv: wantStddev)) |> yield(name: "stddev")
+    testing.diff(got: csv.from(csv: edata) |> mode(), want: csv.from(csv: wantMode))
+}
+
+testcase duplicate_and_set_on_empty_tables {
+    want =
+        "#datatype,string,long,string,double,string,string
+#group,false,false,true,false,false,false
+#default,_result,,,,,
+,result,table,host,_value,dc,dc2
+,,0,a,2,z,x
+,,0,a,,z,y
+,,0,a,4,z,x
+
+#datatype,string,long,string,double,string,string
+#group,false,false,true,false,false,false
+#default,_result,1,e,,,
+,result,table,host,_value,dc,dc2
+"
+    got =
+        csv.from(csv: edata)
+            |> duplicate(column: "dc", as: "dc2")
+            |> set(key: "dc", value: "z")
+
+    testing.diff(got: got, want: csv.from(csv: want))
+}
+
+testcase key_values_on_empty_table {
+    want =
+        "#datatype,string,long,string,string,string
+#group,false,false,true,false,false
+#default,_result,,,,
+,result,table,host,_key,_value
+,,0,a,dc,x
+,,0,a,dc,y
+
+#datatype,string,long,string,string,string
+#group,false,false,true,false,false
+#default,_result,1,e,,
+,result,table,host,_key,_value
+"
+
+    testing.diff(got: csv.from(csv: edata) |> keyValues(keyColumns: ["dc"]), want: csv.from(csv: want))
+}
+
+// The union of an empty table and a table with the same key is that table.
+testcase union_with_empty_table {
+    more = rowHeader + ",,0,e,9,q\n"
+    want = rowHeader + ",,0,a,2,x\n,,0,a,,y\n,,0,a,4,x\n,,1,e,9,q\n"
+
+    testing.diff(got: union(tables: [csv.from(csv: edata), csv.from(csv: more)]), want: csv.from(csv: want))
+}
+
+// A compiled map keeps an empty table (its output columns are known without a row).
+testcase map_compiled_keeps_empty_table {
+    want =
+        "#datatype,string,long,string,double,string
+#group,false,false,true,false,false
+#default,_result,,,,
+,result,table,host,_value,dc
+,,0,a,3,x
+,,0,a,,y
+,,0,a,5,x
+" + emptyE
+
+    testing.diff(got: csv.from(csv: edata) |> map(fn: (r) => ({r with _value: r._value + 1.0})), want: csv.from(csv: want))
+}
