@@ -359,7 +359,7 @@ export function tokenize(source: string, name = '<input>'): LexResult {
       continue;
     }
     if (type === 'comment') {
-      const text = raw.text.slice(2);
+      const text = raw.text.endsWith('\r') ? raw.text.slice(2, -1) : raw.text.slice(2); // CRLF files
       if (sawNewline || tokens.length === 0) {
         if (lastCommentLine === start.line - 1 && pendingComments.length > 0) pendingComments.push(text);
         else pendingComments = [text];

@@ -145,8 +145,9 @@ export class SampleBatch {
       this.seriesHash = growI32(this.seriesHash, m);
     }
     if (this.pairsLen + 2 * n > this.pairs.length) {
-      let m = this.pairs.length * 2;
-      while (m < this.pairsLen + 2 * n) m *= 2;
+      // 1.5x growth: the arena is the batch's largest array (peak memory matters).
+      let m = Math.ceil(this.pairs.length * 1.5);
+      while (m < this.pairsLen + 2 * n) m = Math.ceil(m * 1.5);
       this.pairs = growI32(this.pairs, m);
     }
     const st = this.pairsLen;
@@ -209,8 +210,9 @@ export class SampleBatch {
       this.seriesHash = growI32(this.seriesHash, m);
     }
     if (this.pairsLen + 2 * n > this.pairs.length) {
-      let m = this.pairs.length * 2;
-      while (m < this.pairsLen + 2 * n) m *= 2;
+      // 1.5x growth: the arena is the batch's largest array (peak memory matters).
+      let m = Math.ceil(this.pairs.length * 1.5);
+      while (m < this.pairsLen + 2 * n) m = Math.ceil(m * 1.5);
       this.pairs = growI32(this.pairs, m);
     }
     const st = this.pairsLen;

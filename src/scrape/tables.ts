@@ -129,23 +129,24 @@ export function batchToTables(batch: SampleBatch, url: string, scrapeTimeNs: big
   }
   // Tables: runs of equal series in `order` (the text parser does not deduplicate series
   // while parsing; equal series sort next to each other, their rows in exposition order).
-  const tStart: number[] = [];
-  const tEnd: number[] = [];
-  const tSeries: number[] = [];
+  const tStart = new Int32Array(S);
+  const tEnd = new Int32Array(S);
+  const tSeries = new Int32Array(S);
+  let T = 0;
   for (let k = 0; k < S; k++) {
     const s = order[k]!;
     if (k > 0) {
       const p = order[k - 1]!;
       if (sf[p] === sf[s] && byLabels(p, s) === 0) {
-        tEnd[tEnd.length - 1] = offset[k + 1]!;
+        tEnd[T - 1] = offset[k + 1]!;
         continue;
       }
     }
-    tStart.push(offset[k]!);
-    tEnd.push(offset[k + 1]!);
-    tSeries.push(s);
+    tStart[T] = offset[k]!;
+    tEnd[T] = offset[k + 1]!;
+    tSeries[T] = s;
+    T++;
   }
-  const T = tSeries.length;
   // Drop repeated (series, timestamp) rows, keeping the first.
   let rows = N;
   for (let k = 0; k < T; k++) {

@@ -2,10 +2,12 @@
 //
 // Layout (little-endian):
 //   "PFXSEG02"
-//   blocks: each a codec byte (0 raw, 1 deflate-raw) and its payload; a time block (see codec.encodeTimes) or a value block
-//   index:  a block (as above) of: version byte, string table, then per series (sorted by series key)
-//           measurement/field/tag string ids, type, count, min/max time, and the offset,
-//           length and CRC-32 of its time block and its value block
+//   blocks: each a codec byte (0 raw, 1 deflate-raw) and its payload; a time block (see
+//           codec.encodeTimes) or a value block
+//   index:  a block (as above) of: version byte, string table, then fixed-width columns (each
+//           8-byte aligned, one row per series sorted by series key): measurement/field/tag
+//           string ids, type, count, min/max time, and the offset, length and CRC-32 of the
+//           series' time block and value block
 //   footer: f64 index offset, u32 index length, u32 CRC-32 of the index, "PFXEND02"
 //
 // Series whose timestamps are identical (every series of one scrape) share one time block,
@@ -199,7 +201,19 @@ export function encodeSegment(series: readonly SeriesData[]): { bytes: Uint8Arra
   // Shared time blocks: keyed by CRC + length of the uncompressed encoding, verified byte-wise.
   const timeBlocks = new Map<string, { raw: Uint8Array; off: number; len: number; crc: number }[]>();
   const byArray = new Map<BigInt64Array, { raw: Uint8Array; off: number; len: number; crc: number }>();
-  const idx = new ByteWriter(64 * 1024);
+  const ns = sorted.length;
+  const cMeas = new Int32Array(ns);
+  const cField = new Int32Array(ns);
+  const cTagStart = new Int32Array(ns + 1);
+  const tagKs: number[] = [];
+  const tagVs: number[] = [];
+  const cTypes = new Uint8Array(ns);
+  const cCounts = new Float64Array(ns);
+  const cFirst = new BigInt64Array(ns);
+  const cLast = new BigInt64Array(ns);
+  const cBlocks = new Float64Array(ns * 4);
+  const cCrcs = new Uint32Array(ns * 2);
+  let si = 0;
   let minT = 0n;
   let maxT = 0n;
   let points = 0;
@@ -233,30 +247,39 @@ export function encodeSegment(series: readonly SeriesData[]): { bytes: Uint8Arra
     if (points === 0 || first < minT) minT = first;
     if (points === 0 || last > maxT) maxT = last;
     points += n;
-    idx.uvarint(sid(s.measurement));
-    idx.uvarint(sid(s.field));
-    idx.uvarint(s.tags.length);
+    cMeas[si] = sid(s.measurement);
+    cField[si] = sid(s.field);
+    cTagStart[si] = tagKs.length;
     for (const [k, v] of s.tags) {
-      idx.uvarint(sid(k));
-      idx.uvarint(sid(v));
+      tagKs.push(sid(k));
+      tagVs.push(sid(v));
     }
-    idx.byte(TYPES.indexOf(s.type));
-    idx.uvarint(n);
-    idx.i64(first);
-    idx.i64(last);
-    idx.uvarint(tb.off);
-    idx.uvarint(tb.len);
-    idx.u32(tb.crc);
-    idx.uvarint(vOff);
-    idx.uvarint(vc.length);
-    idx.u32(crc32(vc));
+    cTypes[si] = TYPES.indexOf(s.type);
+    cCounts[si] = n;
+    cFirst[si] = first;
+    cLast[si] = last;
+    cBlocks[4 * si] = tb.off;
+    cBlocks[4 * si + 1] = tb.len;
+    cBlocks[4 * si + 2] = vOff;
+    cBlocks[4 * si + 3] = vc.length;
+    cCrcs[2 * si] = tb.crc;
+    cCrcs[2 * si + 1] = crc32(vc);
+    si++;
   }
+  cTagStart[ns] = tagKs.length;
+  // Index version 2: a string table, then fixed-width columns, each 8-byte aligned, so a reader
+  // maps them as typed arrays without decoding entry by entry.
   const head = new ByteWriter(16 * 1024);
-  head.byte(1);
+  head.byte(2);
   head.uvarint(strings.size);
-  for (const s of strings.keys()) head.string(s);
-  head.uvarint(sorted.length);
-  head.bytes(idx.finish());
+  for (const str of strings.keys()) head.string(str);
+  head.uvarint(ns);
+  head.uvarint(tagKs.length);
+  const column = (a: ArrayBufferView) => {
+    while (head.pos % 8 !== 0) head.byte(0);
+    head.bytes(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  };
+  for (const c of [cMeas, cField, cTagStart, Int32Array.from(tagKs), Int32Array.from(tagVs), cTypes, cCounts, cFirst, cLast, cBlocks, cCrcs]) column(c);
   const index = compress(head.finish());
   const indexOff = put(index);
   const footer = new ByteWriter(FOOTER);
@@ -283,63 +306,44 @@ export async function readSegmentIndex(h: ReadHandle): Promise<SegmentIndex> {
   return decodeIndex(decompress(ib), indexLen + FOOTER);
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function decodeIndex(raw: Uint8Array, indexBytes: number): SegmentIndex {
+  if (!LITTLE_ENDIAN) throw new Error('internal error: the store needs a little-endian machine');
+  // Typed-array views need 8-byte alignment of the buffer itself.
+  if (raw.byteOffset % 8 !== 0) raw = raw.slice();
   const r = new ByteReader(raw);
   const version = r.byte();
-  if (version !== 1) throw new CorruptSegmentError(`unknown index version ${version}`);
-  const ns = r.uvarint();
-  const strings: string[] = new Array(ns);
-  for (let i = 0; i < ns; i++) strings[i] = r.string();
-  const sid = () => {
-    const id = r.uvarint();
-    if (id >= ns) throw new CorruptSegmentError('bad string id');
-    return id;
-  };
+  if (version !== 2) throw new CorruptSegmentError(`unknown index version ${version}`);
+  const nStrings = r.uvarint();
+  const strings: string[] = new Array(nStrings);
+  for (let i = 0; i < nStrings; i++) strings[i] = r.string();
   const n = r.uvarint();
-  const meas = new Int32Array(n);
-  const field = new Int32Array(n);
-  const tagStart = new Int32Array(n + 1);
-  let tagK = new Int32Array(Math.max(16, n * 2));
-  let tagV = new Int32Array(tagK.length);
-  let nt = 0;
-  const types = new Uint8Array(n);
-  const counts = new Float64Array(n);
-  const firstT = new BigInt64Array(n);
-  const lastT = new BigInt64Array(n);
-  const blocks = new Float64Array(n * 4);
-  const crcs = new Uint32Array(n * 2);
+  const nt = r.uvarint();
+  const col = <T>(make: (buf: ArrayBuffer, off: number, len: number) => T, count: number, width: number): T => {
+    while (r.pos % 8 !== 0) r.byte();
+    const at = r.pos;
+    r.bytes(count * width); // bounds check
+    return make(raw.buffer as ArrayBuffer, raw.byteOffset + at, count);
+  };
+  const i32 = (c: number) => col((b, o, l) => new Int32Array(b, o, l), c, 4);
+  const meas = i32(n);
+  const field = i32(n);
+  const tagStart = i32(n + 1);
+  const tagK = i32(nt);
+  const tagV = i32(nt);
+  const types = col((b, o, l) => new Uint8Array(b, o, l), n, 1);
+  const counts = col((b, o, l) => new Float64Array(b, o, l), n, 8);
+  const firstT = col((b, o, l) => new BigInt64Array(b, o, l), n, 8);
+  const lastT = col((b, o, l) => new BigInt64Array(b, o, l), n, 8);
+  const blocks = col((b, o, l) => new Float64Array(b, o, l), 4 * n, 8);
+  const crcs = col((b, o, l) => new Uint32Array(b, o, l), 2 * n, 4);
+  // Validate ids once, so later lookups cannot go out of range.
   for (let i = 0; i < n; i++) {
-    meas[i] = sid();
-    field[i] = sid();
-    const k = r.uvarint();
-    tagStart[i] = nt;
-    if (nt + k > tagK.length) {
-      const size = Math.max(tagK.length * 2, nt + k);
-      const nk = new Int32Array(size);
-      nk.set(tagK);
-      tagK = nk;
-      const nv = new Int32Array(size);
-      nv.set(tagV);
-      tagV = nv;
-    }
-    for (let j = 0; j < k; j++) {
-      tagK[nt] = sid();
-      tagV[nt++] = sid();
-    }
-    const t = r.byte();
-    if (t >= TYPES.length) throw new CorruptSegmentError('bad field type');
-    types[i] = t;
-    counts[i] = r.uvarint();
-    firstT[i] = r.i64();
-    lastT[i] = r.i64();
-    blocks[4 * i] = r.uvarint();
-    blocks[4 * i + 1] = r.uvarint();
-    crcs[2 * i] = r.u32();
-    blocks[4 * i + 2] = r.uvarint();
-    blocks[4 * i + 3] = r.uvarint();
-    crcs[2 * i + 1] = r.u32();
+    if (meas[i]! >= nStrings || field[i]! >= nStrings || types[i]! >= TYPES.length) throw new CorruptSegmentError('bad index entry');
+    if (tagStart[i]! > tagStart[i + 1]! || tagStart[i + 1]! > nt) throw new CorruptSegmentError('bad tag range');
   }
-  tagStart[n] = nt;
+  for (let j = 0; j < nt; j++) if (tagK[j]! >= nStrings || tagV[j]! >= nStrings) throw new CorruptSegmentError('bad string id');
   return new SegmentIndex(strings, n, meas, field, tagStart, tagK, tagV, types, counts, firstT, lastT, blocks, crcs, indexBytes);
 }
 

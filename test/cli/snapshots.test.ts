@@ -44,6 +44,13 @@ now()
   'check.flux': 'x = 1\ny = nope + x\n',
   'fail.flux': 'import "strings"\n\nx = strings.substring(v: "abc", start: 0, end: 10)\n',
   'tiny.flux': 'x = 1\n',
+  // a fleet scrape of a closed port: up = 0, and a warning in the log
+  'fleet.flux': `import "experimental/prometheus"
+
+prometheus.scrapeTargets(targets: ["127.0.0.1:1"], job: "dead")
+    |> filter(fn: (r) => r._field == "up")
+    |> keep(columns: ["instance", "_field", "_value"])
+`,
   'tests/pass_test.flux': `package pass_test
 
 
@@ -236,6 +243,9 @@ const cases: Case[] = [
   { name: 'run-runtime-error', args: ['run', D, '{DIR}/data', '{DIR}/fail.flux'], exit: 1 },
   { name: 'run-bad-now', args: ['run', '--now', 'yesterday', D, '{DIR}/data', '{DIR}/ok.flux'], exit: 2 },
   { name: 'run-bad-format', args: ['run', '--format', 'xml', '{DIR}/ok.flux'], exit: 2 },
+  { name: 'run-warning-logged', args: ['run', D, '{DIR}/data', '{DIR}/fleet.flux'], exit: 0 },
+  { name: 'run-warning-logged-json', args: ['run', '--log-format', 'json', D, '{DIR}/data', '{DIR}/fleet.flux'], exit: 0 },
+  { name: 'run-bad-log-format', args: ['run', '--log-format', 'xml', '{DIR}/ok.flux'], exit: 2 },
   { name: 'run-missing-file', args: ['run', D, '{DIR}/data', '{DIR}/missing.flux'], exit: 2 },
 
   // repl without a terminal reads statements from its stdin: a real process

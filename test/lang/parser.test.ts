@@ -189,6 +189,14 @@ describe('parser: statements', () => {
     assert.deepEqual(r.file.body.map((s) => s.comments ?? null), [[' one', ' two'], null, null, [' opt']]);
   });
 
+  it('CRLF line endings: same statements, comments without the \\r', () => {
+    const r = parseWithStats('// doc\r\nx = 1\r\ny = x\r\n  |> f()\r\n(z)\r\n');
+    assert.deepEqual(r.diagnostics, []);
+    assert.equal(r.parseCount, 1);
+    assert.deepEqual(r.file.body.map(show), ['x = 1', 'y = (x |> f())', '(z)']);
+    assert.deepEqual(r.file.body[0]!.comments, [' doc']);
+  });
+
   it('comments anywhere are ignored', () => {
     assert.deepEqual(body('f( // a\n  x: 1, // b\n  // c\n  y: 2 // d\n)').length, 1);
   });

@@ -7,6 +7,7 @@
 //   scrape      promflux: HTTP GET + parse + every table made (key and _value read)
 //   parse       promflux: parse + tables from the bytes already in memory
 //   parseOnly   promflux: parse into the columnar batch only (what the baseline does)
+//   omParseOnly promflux: the same samples as OpenMetrics 1.0, parse only
 //   ppt         npm parse-prometheus-text-format on the same bytes (decoded to a string)
 //   indexOf     a plain Buffer.indexOf('\n') line scan over the bytes (the scanning limit)
 // The HTTP target runs in a child process. Also measured, in another child process, the peak resident memory added by one scrape (VmHWM after
@@ -20,7 +21,7 @@ import { createHttpClient } from '../../../src/host/http.js';
 import { systemClock } from '../../../src/host/clock.js';
 import { scrape, parseExposition, batchToTables } from '../../../src/scrape/index.js';
 import type { Table } from '../../../src/table/index.js';
-import { generateExposition } from './generate.js';
+import { generateExposition, toOpenMetrics } from './generate.js';
 
 const samples = Number(process.argv[2] ?? 100_000);
 const rounds = Number(process.argv[3] ?? 7);
@@ -110,69 +111,76 @@ async function main(): Promise<void> {
   const http = createHttpClient();
   const env = { http, clock: systemClock };
   const mb = body.length / 1e6;
-  const t: Record<string, number[]> = { scrape: [], parse: [], parseOnly: [], ppt: [], indexOf: [] };
+  const omBody = Buffer.from(toOpenMetrics(text), 'utf8');
+  const t: Record<string, number[]> = { scrape: [], parse: [], parseOnly: [], omParseOnly: [], ppt: [], indexOf: [] };
   // CPU time (user + system) of this process for each step: the machines are shared, and
   // wall-clock time also counts the time other processes held the cores.
-  const c: Record<string, number[]> = { scrape: [], parse: [], parseOnly: [], ppt: [], indexOf: [] };
+  const c: Record<string, number[]> = { scrape: [], parse: [], parseOnly: [], omParseOnly: [], ppt: [], indexOf: [] };
   const cpu = () => {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1000;
   };
+  // The steps, run in a rotating order (round r starts at step r mod 6), so that the garbage
+  // one step leaves (the baseline makes an object per sample) is collected during each step
+  // equally often. No forced GC between steps: steady state, as a long-running process sees it.
   let check = 0;
+  let lines = 0;
+  const steps: [string, () => Promise<void> | void][] = [
+    [
+      'scrape',
+      async () => {
+        const res = await scrape(srv.url, {}, env);
+        check = consume(res.tables.tables());
+      },
+    ],
+    ['parse', () => void consume(batchToTables(parseExposition(body, 'prometheus-text', srv.url), srv.url, 0n).tables())],
+    [
+      'parseOnly',
+      () => {
+        if (parseExposition(body, 'prometheus-text', srv.url).length !== samples) throw new Error('parse lost samples');
+      },
+    ],
+    [
+      'omParseOnly',
+      () => {
+        if (parseExposition(omBody, 'openmetrics', srv.url).length !== samples) throw new Error('OpenMetrics parse lost samples');
+      },
+    ],
+    [
+      'ppt',
+      () => {
+        if (!Array.isArray(parsePrometheusTextFormat(body.toString('utf8')))) throw new Error('baseline parse failed');
+      },
+    ],
+    [
+      'indexOf',
+      () => {
+        lines = 0;
+        for (let p = 0; ; ) {
+          const e = body.indexOf(10, p);
+          if (e < 0) break;
+          lines++;
+          p = e + 1;
+        }
+      },
+    ],
+  ];
   for (let r = 0; r < rounds + 1; r++) {
-    const gc = undefined as (() => void) | undefined; // no forced GC between steps: steady state, as a long-running process sees it
-    gc?.();
-    let t0 = performance.now();
-    let c0 = cpu();
-    const res = await scrape(srv.url, {}, env);
-    check = consume(res.tables.tables());
-    const scrapeMs = performance.now() - t0;
-    const scrapeCpu = cpu() - c0;
-    gc?.();
-    t0 = performance.now();
-    c0 = cpu();
-    const batch = parseExposition(body, 'prometheus-text', srv.url);
-    consume(batchToTables(batch, srv.url, 0n).tables());
-    const parseMs = performance.now() - t0;
-    const parseCpu = cpu() - c0;
-    t0 = performance.now();
-    c0 = cpu();
-    const only = parseExposition(body, 'prometheus-text', srv.url);
-    const parseOnlyMs = performance.now() - t0;
-    const parseOnlyCpu = cpu() - c0;
-    if (only.length !== samples) throw new Error('parse lost samples');
-    gc?.();
-    t0 = performance.now();
-    c0 = cpu();
-    const fams = parsePrometheusTextFormat(body.toString('utf8'));
-    const pptMs = performance.now() - t0;
-    const pptCpu = cpu() - c0;
-    t0 = performance.now();
-    c0 = cpu();
-    let lines = 0;
-    for (let p = 0; ; ) {
-      const e = body.indexOf(10, p);
-      if (e < 0) break;
-      lines++;
-      p = e + 1;
+    for (let k = 0; k < steps.length; k++) {
+      const [name, fn] = steps[(r + k) % steps.length]!;
+      const t0 = performance.now();
+      const c0 = cpu();
+      await fn();
+      const ms = performance.now() - t0;
+      const cms = cpu() - c0;
+      if (r === 0) continue; // warm-up round
+      t[name]!.push(ms);
+      c[name]!.push(cms);
     }
-    const scanMs = performance.now() - t0;
-    const scanCpu = cpu() - c0;
     if (r === 0) {
       if (check !== samples) throw new Error(`tables hold ${check} rows, expected ${samples}`);
-      if (!Array.isArray(fams) || lines < samples) throw new Error('baseline parse failed');
-      continue; // warm-up round
+      if (lines < samples) throw new Error('line scan failed');
     }
-    t.scrape!.push(scrapeMs);
-    t.parse!.push(parseMs);
-    t.parseOnly!.push(parseOnlyMs);
-    c.parseOnly!.push(parseOnlyCpu);
-    t.ppt!.push(pptMs);
-    t.indexOf!.push(scanMs);
-    c.scrape!.push(scrapeCpu);
-    c.parse!.push(parseCpu);
-    c.ppt!.push(pptCpu);
-    c.indexOf!.push(scanCpu);
   }
   await http.close();
   await srv.close();
@@ -181,10 +189,11 @@ async function main(): Promise<void> {
       encoding: 'utf8',
     }).trim(),
   ) as { peakDelta: number; body: number };
-  const row = (name: string, k: string) => {
+  const row = (name: string, k: string, bytes = body.length) => {
     const wall = median(t[k]!);
     const cp = median(c[k]!);
-    return `| ${name} | ${wall.toFixed(1)} ms | ${(mb / (wall / 1000)).toFixed(1)} MB/s | ${cp.toFixed(1)} ms | ${(mb / (cp / 1000)).toFixed(1)} MB/s |`;
+    const m = bytes / 1e6;
+    return `| ${name} | ${wall.toFixed(1)} ms | ${(m / (wall / 1000)).toFixed(1)} MB/s | ${cp.toFixed(1)} ms | ${(m / (cp / 1000)).toFixed(1)} MB/s |`;
   };
   console.log(`exposition: ${samples} samples, ${body.length} bytes (${mb.toFixed(2)} MB); median of ${rounds} interleaved rounds (node ${process.versions.node}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`);
   console.log('| what | wall time | wall MB/s | CPU time | CPU MB/s |');
@@ -192,6 +201,7 @@ async function main(): Promise<void> {
   console.log(row('promflux scrape to tables (HTTP + parse + tables)', 'scrape'));
   console.log(row('promflux parse to tables (bytes in memory)', 'parse'));
   console.log(row('promflux parse only (bytes to the columnar sample batch, no tables)', 'parseOnly'));
+  console.log(row(`promflux OpenMetrics parse only (the same samples as OpenMetrics 1.0: ${omBody.length} bytes)`, 'omParseOnly', omBody.length));
   console.log(row('parse-prometheus-text-format 1.1.1 (same bytes)', 'ppt'));
   console.log(row('Buffer.indexOf line scan (same bytes)', 'indexOf'));
   const ratio = (x: Record<string, number[]>, a: string) => median(x.ppt!.map((p, i) => p / x[a]![i]!)).toFixed(1);

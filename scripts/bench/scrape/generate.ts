@@ -96,3 +96,19 @@ export function generateExposition(samples: number, seed = 1): string {
   }
   return out.join('\n') + '\n';
 }
+
+/**
+ * The same samples as OpenMetrics 1.0: counter families named without `_total`, timestamps
+ * in seconds, `# EOF` at the end.
+ */
+export function toOpenMetrics(text: string): string {
+  const out = text.split('\n').map((l) => {
+    if (l.startsWith('# TYPE ') && l.endsWith('_total counter')) return l.replace('_total counter', ' counter');
+    if (l.startsWith('# HELP ')) return l.replace(/^(# HELP \S+)_total /, '$1 ');
+    const m = / (\d{13})$/.exec(l);
+    if (m) return `${l.slice(0, -13)}${(Number(m[1]) / 1000).toFixed(3)}`;
+    return l;
+  });
+  while (out.length > 0 && out[out.length - 1] === '') out.pop();
+  return out.join('\n') + '\n# EOF\n';
+}

@@ -145,8 +145,6 @@ export async function runServe(pathArgs: readonly string[], flags: ServeFlags, i
     }
     const announcement: ServeAnnouncement = { pid: process.pid, url: server.url, started: new Date().toISOString(), paths };
     await fs.writeFileDurable(serveFile(dataDir), new TextEncoder().encode(JSON.stringify(announcement) + '\n'));
-    logger.info('serving', { tasks: svc.scheduler.names().length, url: server.url, data: dataDir, paths: paths.join(',') });
-
     const until =
       hooks.until ??
       new Promise<string>((res) => {
@@ -158,6 +156,9 @@ export async function runServe(pathArgs: readonly string[], flags: ServeFlags, i
           process.off('SIGTERM', onSig);
         };
       });
+    // Announce only once the signal handlers are in place: a SIGTERM right after 'serving'
+    // must shut down cleanly, not kill the process.
+    logger.info('serving', { tasks: svc.scheduler.names().length, url: server.url, data: dataDir, paths: paths.join(',') });
     const why = await until;
     stopSignals();
     logger.info('shutting down: no new runs; waiting for running runs', { signal: typeof why === 'string' ? why : undefined, running: svc.scheduler.runningCount() });
