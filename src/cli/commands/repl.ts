@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -25,7 +25,7 @@ export async function startRepl(io: CliIO, flags: ReplFlags): Promise<void> {
     color: io.color,
     readFile: (p) => readFile(p, 'utf8'),
   });
-  if (flags.format === 'csv' || flags.format === 'json' || flags.format === 'table') controller.format = flags.format;
+  if (flags.format === 'csv' || flags.format === 'json') controller.format = flags.format;
   try {
     if (process.stdin.isTTY && process.stdout.isTTY) {
       let historyFile: string | undefined;
@@ -48,7 +48,7 @@ export function registerRepl(program: Command, io: CliIO): void {
     .command('repl')
     .description('query interactively: a persistent Flux session (also what `promflux` alone starts)')
     .option('--data <dir>', DATA_DIR_HELP)
-    .option('--format <fmt>', 'result format: table, csv or json', 'table')
+    .addOption(new Option('--format <format>', 'result format').choices(['table', 'csv', 'json']).default('table'))
     .option('--no-history', 'do not read or save the history file')
     .addHelpText(
       'after',
