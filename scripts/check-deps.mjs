@@ -64,6 +64,8 @@ for (const file of walk(src)) {
       if (!target.startsWith(src)) return;
       const tl = layerOf(target.endsWith('.js') ? target : target + '/x');
       if (tl === layer) return;
+      // src/version.ts is a constant every layer may read (the User-Agent, `version`).
+      if (relative(src, target) === 'version.js') return;
       const ok = allowed[layer];
       if (ok === undefined) problems.push(`${where}: unknown layer "${layer}" (add it to scripts/check-deps.mjs and ARCHITECTURE.md)`);
       else if (ok !== '*' && !ok.includes(tl)) problems.push(`${where}: ${layer} must not import ${tl} ("${spec}")`);

@@ -32,9 +32,17 @@ export function fieldTypeOf(v: FieldValue): FieldType {
   }
 }
 
+function sameTags(a: readonly (readonly [string, string])[], b: readonly (readonly [string, string])[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]![0] !== b[i]![0] || a[i]![1] !== b[i]![1]) return false;
+  return true;
+}
+
 export class BatchBuilder {
   private readonly series = new Map<string, Acc>();
   private count = 0;
+  private last: { measurement: string; field: string; rawTags: readonly (readonly [string, string])[]; acc: Acc } | undefined;
 
   /** Number of points added. */
   get size(): number {
@@ -46,6 +54,17 @@ export class BatchBuilder {
    * same series already got a value of another type in this batch.
    */
   add(measurement: string, tags: readonly (readonly [string, string])[], field: string, time: bigint, value: FieldValue): void {
+    // Fast path: the same series as the previous point (rows of one table usually are).
+    const last = this.last;
+    if (last !== undefined && last.measurement === measurement && last.field === field && sameTags(last.rawTags, tags)) {
+      const type = fieldTypeOf(value);
+      if (last.acc.type === type) {
+        last.acc.times.push(time);
+        last.acc.values.push(value instanceof UInt ? value.value : value);
+        this.count++;
+        return;
+      }
+    }
     let sortedTags = tags;
     for (let i = 1; i < tags.length; i++) {
       if (tags[i]![0] < tags[i - 1]![0]) {
@@ -63,6 +82,7 @@ export class BatchBuilder {
     acc.times.push(time);
     acc.values.push(value instanceof UInt ? value.value : value);
     this.count++;
+    this.last = { measurement, field, rawTags: tags, acc };
   }
 
   /** The columnar batches (the builder can be reused after `clear()`). */
@@ -96,5 +116,6 @@ export class BatchBuilder {
   clear(): void {
     this.series.clear();
     this.count = 0;
+    this.last = undefined;
   }
 }

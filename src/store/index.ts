@@ -11,7 +11,10 @@
 //       // Resolves only when durable (fsync + atomic MANIFEST publish): an acknowledged write
 //       // survives kill -9. Creates the bucket (default retention 30d) on first write.
 //       // Concurrent writes are grouped into one flush. Rejects with a FluxError
-//       // (store.fieldTypeConflict, store.duplicateTag, store.invalidTag, store.invalidBucket).
+//       // (store.fieldTypeConflict, store.duplicateTag, store.invalidTag, store.invalidBucket,
+//       // store.writeFailed for I/O errors). Points older than the bucket's retention are
+//       // dropped (logged as a warning), as InfluxDB rejects them. The store keeps references
+//       // to the arrays passed in until the write resolves: do not mutate them before.
 //   const b = new BatchBuilder(); b.add(measurement, tags, field, timeNs, value); store.write('bucket', b.build());
 //       // row-by-row convenience; value: number (float) | bigint (int) | UInt | boolean | string
 //   for await (const s of store.read('bucket', { start, stop, predicate })) { ... }

@@ -99,6 +99,8 @@ interface BucketState {
 }
 
 const MANIFEST = 'MANIFEST';
+/** Columns from() returns besides the tags: a tag may not use these names. */
+const RESERVED_TAGS = new Set(['_measurement', '_field', '_value', '_time', '_start', '_stop']);
 /** Series entries of segment indexes kept in memory per Store (about 100 MB at most). */
 const INDEX_CACHE_ENTRIES = 200_000;
 const LOCK = 'LOCK';
@@ -381,7 +383,9 @@ export class Store {
       for (const s of series) {
         if (s.times.length === 0) continue;
         for (const [k] of s.tags) {
-          if (k.startsWith('_')) throw new FluxError('invalid', 'store.invalidTag', `tag key "${k}" must not start with "_"`);
+          if (RESERVED_TAGS.has(k) || k === '') {
+            throw new FluxError('invalid', 'store.invalidTag', `tag key ${JSON.stringify(k)} is reserved (a column from() returns) or empty`);
+          }
         }
         normalized.push(normalizeSeries(s));
       }

@@ -12,7 +12,7 @@ export type FieldValues = Float64Array | BigInt64Array | BigUint64Array | Uint8A
 /** One series (measurement + tag set + field) as a columnar batch of points. */
 export interface SeriesBatch {
   readonly measurement: string;
-  /** Tag pairs; any order (the store sorts them by key). Keys must be unique and must not start with `_`. */
+  /** Tag pairs; any order (the store sorts them by key). Keys must be unique, non-empty, and not one of _measurement, _field, _value, _time, _start, _stop. */
   readonly tags: readonly (readonly [string, string])[];
   readonly field: string;
   readonly type: FieldType;

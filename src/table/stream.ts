@@ -1,7 +1,11 @@
-// Design: table streams are lazy and read once (./README.md). A stream wraps a source of tables and
-// produces them only when iterated; iterating it a second time is a promflux bug (an
-// internal error), since the source (a scrape, a file, an upstream transformation) may not
-// be repeatable.
+// Design: table streams are lazy (./README.md): a stream wraps a source of tables and
+// produces them only when iterated. A stream is a description of tables, as in Flux, so it
+// may be read more than once (`data = ...` then `data |> a()` and `data |> b()`): a source
+// given as a function is called again for each read (re-running the upstream
+// transformation), and an array is replayed. A source that is itself a one-shot iterator (a
+// generator object) can be read only once, and so can a stream made with `{once: true}`
+// (for example a tee that hands its tables to exactly one reader); a second read of those
+// is a promflux bug, reported as an internal error.
 import { FluxError } from '../errors/index.js';
 import { isStream, typeOf } from '../values/value.js';
 import type { Value } from '../values/value.js';
@@ -9,16 +13,36 @@ import type { Table, TableStream } from './types.js';
 
 export type TableSource = Iterable<Table> | AsyncIterable<Table> | (() => AsyncIterable<Table> | Iterable<Table>);
 
+export interface StreamOptions {
+  /** The source can be read only once (a second read is an internal error). */
+  readonly once?: boolean;
+}
+
+/** true for an iterator that returns itself from [Symbol.iterator] / [Symbol.asyncIterator] (a generator object). */
+function isOneShot(src: TableSource): boolean {
+  if (typeof src === 'function' || Array.isArray(src)) return false;
+  const it = src as { [Symbol.iterator]?: () => unknown; [Symbol.asyncIterator]?: () => unknown };
+  if (typeof it[Symbol.asyncIterator] === 'function') return it[Symbol.asyncIterator]!() === src;
+  if (typeof it[Symbol.iterator] === 'function') return it[Symbol.iterator]!() === src;
+  return true;
+}
+
 class Stream implements TableStream {
   readonly kind = 'stream' as const;
-  private consumed = false;
-  constructor(private readonly source: TableSource) {}
+  private reads = 0;
+  private readonly once: boolean;
+  constructor(
+    private readonly source: TableSource,
+    options: StreamOptions,
+  ) {
+    this.once = options.once === true || isOneShot(source);
+  }
 
   [Symbol.asyncIterator](): AsyncIterator<Table> {
-    if (this.consumed) {
-      throw new FluxError('internal', 'table.streamReadTwice', 'internal error: a table stream was read twice (streams are read once)');
+    if (this.once && this.reads > 0) {
+      throw new FluxError('internal', 'table.streamReadTwice', 'internal error: a table stream was read twice (this stream can be read once)');
     }
-    this.consumed = true;
+    this.reads++;
     const src = typeof this.source === 'function' ? this.source() : this.source;
     if (Symbol.asyncIterator in src) return (src as AsyncIterable<Table>)[Symbol.asyncIterator]();
     const it = (src as Iterable<Table>)[Symbol.iterator]();
@@ -30,16 +54,16 @@ class Stream implements TableStream {
 
   /** Whether the stream has been read (for diagnostics). */
   get isConsumed(): boolean {
-    return this.consumed;
+    return this.reads > 0;
   }
 }
 
 /**
- * A lazy, read-once stream over `source`: an iterable (array, generator), an async
- * iterable, or a function returning one (called when the stream is first read).
+ * A lazy stream over `source`: an array (replayed on each read), a function returning an
+ * iterable or async iterable (called on each read), or a one-shot iterator (read once).
  */
-export function streamOf(source: TableSource): TableStream {
-  return new Stream(source);
+export function streamOf(source: TableSource, options: StreamOptions = {}): TableStream {
+  return new Stream(source, options);
 }
 
 /** Whether `v` is a table stream this engine can read. */

@@ -157,12 +157,16 @@ describe('round trip', () => {
     );
   });
 
-  test('tag keys starting with _ and duplicate tags are rejected', async () => {
+  test('reserved tag keys and duplicate tags are rejected; other _-prefixed tags are kept', async () => {
     const store = newStore(undefined, manualClock(T0));
-    await assert.rejects(
-      store.write('b', [{ measurement: 'm', tags: [['_x', '1']], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) }]),
-      (e: unknown) => e instanceof FluxError && e.id === 'store.invalidTag',
-    );
+    for (const k of ['_field', '_start', '']) {
+      await assert.rejects(
+        store.write('b', [{ measurement: 'm', tags: [[k, '1']], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) }]),
+        (e: unknown) => e instanceof FluxError && e.id === 'store.invalidTag',
+      );
+    }
+    await store.write('b', [{ measurement: 'm', tags: [['_x', '1']], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) }]);
+    assert.deepEqual((await readAll(store, 'b'))[0]!.tags, [['_x', '1']]);
     await assert.rejects(
       store.write('b', [{ measurement: 'm', tags: [['a', '1'], ['a', '2']], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) }]),
       (e: unknown) => e instanceof FluxError && e.id === 'store.duplicateTag',

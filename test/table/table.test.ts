@@ -225,10 +225,29 @@ describe('streams', () => {
     assert.equal(tables.length, 1);
   });
 
-  it('are read once: a second read is an internal error', async () => {
+  it('replay an array source and re-run a function source on each read', async () => {
     const s = streamOf([sample()]);
-    await collectTables(s);
-    await assert.rejects(collectTables(s), (e: unknown) => e instanceof FluxError && e.code === 'internal' && e.id === 'table.streamReadTwice');
+    assert.equal((await collectTables(s)).length, 1);
+    assert.equal((await collectTables(s)).length, 1);
+    let runs = 0;
+    const f = streamOf(function* () {
+      runs++;
+      yield sample();
+    });
+    await collectTables(f);
+    await collectTables(f);
+    assert.equal(runs, 2);
+  });
+
+  it('a one-shot source (a generator object, or once: true) is read once: a second read is an internal error', async () => {
+    const gen = streamOf((function* () {
+      yield sample();
+    })());
+    await collectTables(gen);
+    await assert.rejects(collectTables(gen), (e: unknown) => e instanceof FluxError && e.code === 'internal' && e.id === 'table.streamReadTwice');
+    const once = streamOf([sample()], { once: true });
+    await collectTables(once);
+    await assert.rejects(collectTables(once), (e: unknown) => e instanceof FluxError && e.id === 'table.streamReadTwice');
   });
 
   it('asTableStream accepts streams and rejects other values', () => {

@@ -69,10 +69,7 @@ export function materializeGroup(g: OutputGroup): Frame {
 }
 
 export function groupStream(input: AsyncIterable<Table>, columns: readonly string[], mode: GroupMode): TableStream {
-  let used = false;
   const takeFrames = async (): Promise<Frame[]> => {
-    if (used) throw new FluxError('internal', 'table.streamReadTwice', 'internal error: a table stream was read twice (streams are read once)');
-    used = true;
     const frames: Frame[] = [];
     for await (const t of input) {
       const f = frameOf(t);

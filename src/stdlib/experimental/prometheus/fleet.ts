@@ -113,7 +113,7 @@ export const scrapeTargets: NativeFunction = async (args, ctx) => {
   // Group keys are unique per target (the target's labels differ); only rules that rewrite
   // labels, or targets with identical labels, can make two targets' series share a key.
   if (metricRules.length > 0 || sameLabelTargets(targets)) return streamOf(mergeDuplicateKeys([...tables()]));
-  return streamOf(tables());
+  return streamOf(tables);
 };
 
 function shownUrl(url: string): string {

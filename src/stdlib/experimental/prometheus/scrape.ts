@@ -86,7 +86,7 @@ export const scrape: NativeFunction = async (args, ctx) => {
   try {
     const r = await scrapeOnce(url, options, { http: scrapeHttpClient(ctx), clock: ctx.clock, logger: ctx.logger });
     ctx.logger.debug('scraped', { url: r.url, format: r.format, bytes: r.bytes, samples: r.samples, tables: r.tables.count });
-    return streamOf(r.tables.tables());
+    return streamOf(() => r.tables.tables());
   } catch (e) {
     if (e instanceof FluxError) throw e.withSpan(ctx.span, ctx.source);
     throw e;

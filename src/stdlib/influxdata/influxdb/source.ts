@@ -128,7 +128,6 @@ function and(a: StorePredicate | undefined, b: StorePredicate): StorePredicate {
 export abstract class SourceBase implements PushdownSource {
   readonly kind = 'stream' as const;
   readonly pushdown = 'store' as const;
-  private used = false;
   constructor(
     protected readonly ctx: NativeContext,
     protected readonly bucket: string,
@@ -140,28 +139,20 @@ export abstract class SourceBase implements PushdownSource {
   }
   protected abstract with(range: { start: bigint; stop: bigint } | undefined, predicate: StorePredicate | undefined): SourceBase;
   protected abstract tables(range: { start: bigint; stop: bigint }): AsyncIterable<Table>;
-  private take(): void {
-    if (this.used) throw new FluxError('internal', 'table.streamReadTwice', 'internal error: a table stream was read twice (streams are read once)');
-    this.used = true;
-  }
   pushRange(start: bigint, stop: bigint): PushdownSource {
-    this.take();
     // range after range: the intersection (as range() narrows _start/_stop).
     const lo = this.range && this.range.start > start ? this.range.start : start;
     const hi = this.range && this.range.stop < stop ? this.range.stop : stop;
     return this.with({ start: lo, stop: hi < lo ? lo : hi }, this.predicate);
   }
   pushFilter(fn: FunctionValue): PushdownSource | undefined {
-    if (this.used) return undefined;
     const p = predicateOf(fn);
     return p === undefined ? undefined : this.pushPredicate(p);
   }
   pushPredicate(predicate: StorePredicate): PushdownSource {
-    this.take();
     return this.with(this.range, and(this.predicate, predicate));
   }
   [Symbol.asyncIterator](): AsyncIterator<Table> {
-    this.take();
     const range = this.range;
     if (!range) {
       throw err(this.ctx, 'invalid', 'store.unboundedRead', `cannot submit unbounded read to "${this.bucket}"; try bounding 'from' with a call to 'range'`);

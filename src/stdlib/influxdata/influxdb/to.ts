@@ -205,7 +205,7 @@ class Tee {
         }
         await new Promise<void>((resolve) => (self.waiter = resolve));
       }
-    });
+    }, { once: true });
   }
 }
 
