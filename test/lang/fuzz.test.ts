@@ -7,18 +7,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseWithStats } from '../../src/lang/index.js';
 import { FIXTURES, listFiles } from './support.js';
+import { rng } from '../support/rng.js';
 
-/** A small deterministic PRNG (mulberry32) so failures reproduce from the printed seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   '(', ')', '[', ']', '{', '}', '"', '${', '/', '\\', '|>', '<-', '=>', '=', '==', '-', '+', '*', '^', ',', ':', '.',

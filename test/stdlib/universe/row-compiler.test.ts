@@ -15,6 +15,7 @@ import { ColBuilder, cellValue } from '../../../src/stdlib/universe/lib/columns.
 import type { Frame } from '../../../src/stdlib/universe/lib/frame.js';
 import { callRow, compilePredicate, compileRecordFn, isFallback, rowRecord } from '../../../src/stdlib/universe/row-compiler.js';
 import { predicateMask, selectRows } from '../../../src/stdlib/universe/filter.js';
+import { rng } from '../../support/rng.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'promflux-rowc-'));
 const runtime = createRuntime({ dataDir });
@@ -30,17 +31,6 @@ async function fluxFunction(src: string): Promise<FunctionValue> {
   return v;
 }
 
-/** A deterministic pseudo-random generator (mulberry32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomFrame(seed: number, n: number, withNulls: boolean): Frame {
   const rand = rng(seed);

@@ -5,17 +5,8 @@ import assert from 'node:assert/strict';
 import { ColBuilder } from '../../../src/stdlib/universe/lib/columns.js';
 import type { Frame } from '../../../src/stdlib/universe/lib/frame.js';
 import { rowComparator, sortOrder } from '../../../src/stdlib/universe/sort-limit.js';
+import { rng } from '../../support/rng.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('sort fast path agrees with the comparator sort', () => {
   for (const [type, n, seed] of [

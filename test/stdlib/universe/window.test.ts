@@ -10,19 +10,10 @@ import type { Value } from '../../../src/values/value.js';
 import { ColBuilder } from '../../../src/stdlib/universe/lib/columns.js';
 import type { Frame } from '../../../src/stdlib/universe/lib/frame.js';
 import { windowOptions, windowsOf } from '../../../src/stdlib/universe/window.js';
+import { rng } from '../../support/rng.js';
 
 const ctx = { name: 'window', span: undefined, source: undefined, option: () => undefined } as unknown as NativeContext;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEC = 1_000_000_000n;
 const DAY = 86_400n * SEC;
