@@ -38,22 +38,36 @@ export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): Re
   const mapping = new Int32Array(src.seriesCount).fill(-1);
   const limit = options.labelLimit ?? 0;
   const pairs = src.pairs;
+  const nameMap = new Int32Array(names.length).fill(-1);
+  const valueMap = new Int32Array(values.length).fill(-1);
+  const fieldMap = new Int32Array(fields.length).fill(-1);
 
   for (let s = 0; s < src.seriesCount; s++) {
     const st = src.seriesStart[s]!;
     const np = src.seriesPairs[s]!;
     let field = fields[src.seriesField[s]!]!;
     if (options.relabel === undefined) {
-      // Fast path: intern the scraped labels (renamed on a clash) and the target's.
+      // Fast path: the scraped labels (renamed on a clash) and the target's, mapped id to id
+      // (each distinct string is interned into the new batch once).
       out.beginLabels();
       for (let i = 0; i < np; i++) {
-        let name = names[pairs[st + 2 * i]!]!;
-        if (options.targetLabels.has(name)) name = `exported_${name}`;
-        out.addLabel(out.labelNames.internString(name), out.labelValues.internString(values[pairs[st + 2 * i + 1]!]!));
+        const nid = pairs[st + 2 * i]!;
+        let n = nameMap[nid]!;
+        if (n < 0) {
+          const name = names[nid]!;
+          n = nameMap[nid] = out.labelNames.internString(options.targetLabels.has(name) ? `exported_${name}` : name);
+        }
+        const vid = pairs[st + 2 * i + 1]!;
+        let v = valueMap[vid]!;
+        if (v < 0) v = valueMap[vid] = out.labelValues.internString(values[vid]!);
+        out.addLabel(n, v);
       }
       for (const [n, v] of targetIds) out.addLabel(n, v);
       if (limit > 0 && out.scratchCount + 1 > limit) return { limitError: `series ${field} has ${out.scratchCount + 1} labels, more than labelLimit ${limit}` };
-      mapping[s] = out.endSeries(out.fields.internString(field));
+      const fid = src.seriesField[s]!;
+      let f = fieldMap[fid]!;
+      if (f < 0) f = fieldMap[fid] = out.fields.internString(field);
+      mapping[s] = out.endSeries(f);
       continue;
     }
     const labels: Labels = new Map();
