@@ -31,7 +31,7 @@ export type { FieldValue } from './batch.js';
 export type { FieldType, FieldValues, SeriesBatch, SeriesData, StorePredicate, ReadOptions, BucketInfo, ReadStats } from './types.js';
 export { isPushdownSource } from './pushdown.js';
 export type { PushdownSource } from './pushdown.js';
-export { matchPoint, matchSeries } from './predicate.js';
+export { matchPoint, compileForIndex } from './predicate.js';
 
 /** The Services key under which the process-wide Store lives. */
 export const STORE_SERVICE = 'store';

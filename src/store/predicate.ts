@@ -9,8 +9,6 @@ export interface SeriesLike {
   readonly field: string;
   readonly tags: readonly (readonly [string, string])[];
   readonly type: FieldType;
-  /** A tag's value without building `tags` (index cursors). */
-  tagOf?(key: string): string | undefined;
 }
 
 /** 0: no point of the series matches; 1: every point matches; 2: depends on _value. */
@@ -19,7 +17,6 @@ export type SeriesMatch = 0 | 1 | 2;
 function tagValue(s: SeriesLike, key: string): string | undefined {
   if (key === '_measurement') return s.measurement;
   if (key === '_field') return s.field;
-  if (s.tagOf) return s.tagOf(key);
   for (const [k, v] of s.tags) if (k === key) return v;
   return undefined;
 }
@@ -42,41 +39,6 @@ function matchTag(p: Extract<StorePredicate, { kind: 'tag' }>, s: SeriesLike): b
 
 /** Three-valued logic (Flux: a null operand of not/and/or), plus U = "depends on _value". */
 type Tri = true | false | null | 'U';
-
-function seriesTri(p: StorePredicate, s: SeriesLike): Tri {
-  switch (p.kind) {
-    case 'true':
-      return true;
-    case 'tag':
-      return matchTag(p, s);
-    case 'value':
-      return 'U';
-    case 'not': {
-      const m = seriesTri(p.operand, s);
-      return m === 'U' || m === null ? m : !m;
-    }
-    case 'and':
-    case 'or': {
-      const dominant = p.kind === 'and' ? false : true;
-      let sawU = false;
-      let sawNull = false;
-      for (const o of p.operands) {
-        const m = seriesTri(o, s);
-        if (m === dominant) return dominant;
-        if (m === 'U') sawU = true;
-        else if (m === null) sawNull = true;
-      }
-      return sawU ? 'U' : sawNull ? null : !dominant;
-    }
-  }
-}
-
-/** Decide a predicate for a whole series where possible. */
-export function matchSeries(p: StorePredicate | undefined, s: SeriesLike): SeriesMatch {
-  if (p === undefined) return 1;
-  const m = seriesTri(p, s);
-  return m === 'U' ? 2 : m === true ? 1 : 0;
-}
 
 type Lit = Extract<StorePredicate, { kind: 'value' }>['value'];
 

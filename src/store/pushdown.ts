@@ -16,8 +16,10 @@
 // `pushRange` returns tables with `_start` and `_stop` columns (part of the group key) exactly
 // as range() does; `pushFilter` returns the same rows filter(fn) would keep, or undefined
 // when fn is not a simple predicate on `_measurement`, `_field`, tags and `_value` (and/or/not,
-// ==, !=, <, <=, >, >=, =~, !~ against literals). Each method consumes `this` (streams are
-// read once) and returns a new source, so `pushRange` then `pushFilter` chain.
+// ==, !=, <, <=, >, >=, =~, !~ against literals). Each method returns a new source and leaves
+// `this` unchanged (a stream is a description: `data = from(...) |> range(...)` may be read
+// by several pipelines, each read queries the store again), so `pushRange` then `pushFilter`
+// chain.
 import type { TableStream } from '../table/types.js';
 import type { FunctionValue } from '../values/value.js';
 import type { StorePredicate } from './types.js';

@@ -116,33 +116,6 @@ export class SegmentIndex {
   *entries(): Generator<IndexEntry> {
     for (let i = 0; i < this.length; i++) yield this.entry(i);
   }
-
-  /** A reusable view of entry `i` for predicate tests, without materialising the entry. */
-  cursor(): IndexCursor {
-    return new IndexCursor(this);
-  }
-}
-
-export class IndexCursor {
-  i = 0;
-  constructor(private readonly idx: SegmentIndex) {}
-  get measurement(): string {
-    return this.idx.strings[this.idx.meas[this.i]!]!;
-  }
-  get field(): string {
-    return this.idx.strings[this.idx.field[this.i]!]!;
-  }
-  get type(): FieldType {
-    return TYPES[this.idx.types[this.i]!]!;
-  }
-  get tags(): readonly (readonly [string, string])[] {
-    return this.idx.entry(this.i).tags;
-  }
-  tagOf(key: string): string | undefined {
-    const { strings, tagStart, tagK, tagV } = this.idx;
-    for (let j = tagStart[this.i]!; j < tagStart[this.i + 1]!; j++) if (strings[tagK[j]!] === key) return strings[tagV[j]!];
-    return undefined;
-  }
 }
 
 export function seriesKey(measurement: string, field: string, tags: readonly (readonly [string, string])[]): string {

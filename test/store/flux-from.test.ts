@@ -112,3 +112,19 @@ array.from(rows: [{_time: 2026-01-01T00:00:00Z, _measurement: "t", _field: "b", 
   assert.equal(byField.get('s')!.record(0).get('_value'), 'hello');
   assert.equal(byField.get('b')!.record(0).get('_value'), true);
 });
+
+test('a from() stream bound to a name can be read by two pipelines', async () => {
+  await seeded;
+  const r = await rt.run(`data = from(bucket: "m") |> range(start: 0) |> filter(fn: (r) => r.host == "a")
+data |> count() |> yield(name: "n")
+data |> max() |> yield(name: "max")`);
+  const byName = new Map<string, TableStream>(r.results.map((x) => [x.name, x.value as TableStream]));
+  const n = await collectTables(byName.get('n')!);
+  const max = await collectTables(byName.get('max')!);
+  assert.equal(n[0]!.record(0).get('_value'), 10n);
+  assert.equal(max[0]!.record(0).get('_value'), 9.5);
+});
+
+test('influxdb.from is the same function', async () => {
+  assert.equal(await rows('import "influxdata/influxdb"\ninfluxdb.from(bucket: "m") |> range(start: 0) |> filter(fn: (r) => r.host == "a")'), 10);
+});

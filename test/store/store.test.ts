@@ -428,3 +428,29 @@ describe('failures', () => {
     assert.deepEqual((await readAll(store, 'b')).flatMap((s) => [...s.values]), [1, 3]);
   });
 });
+
+describe('BatchBuilder', () => {
+  test('groups points by series whatever the order and tag order; a type conflict is store.fieldTypeConflict', () => {
+    const b = new BatchBuilder();
+    b.add('m', [['a', '1'], ['b', '2']], 'f', 3n, 1.5);
+    b.add('m', [['b', '2'], ['a', '1']], 'f', 1n, 2.5); // same series, other tag order
+    b.add('m', [['a', '1']], 'f', 2n, 3.5);
+    b.add('m', [['a', '1'], ['b', '2']], 'f', 2n, 4.5);
+    b.add('m', [['a', '1'], ['b', '2']], 'g', 2n, 5n);
+    assert.equal(b.size, 5);
+    const out = b.build();
+    const key = (s: SeriesBatch) => `${s.field}:${JSON.stringify(s.tags)}`;
+    assert.deepEqual(
+      Object.fromEntries(out.map((s) => [key(s), [s.type, [...s.times], [...(s.values as Float64Array)]]])),
+      {
+        'f:[["a","1"],["b","2"]]': ['float', [3n, 1n, 2n], [1.5, 2.5, 4.5]],
+        'f:[["a","1"]]': ['float', [2n], [3.5]],
+        'g:[["a","1"],["b","2"]]': ['int', [2n], [5n]],
+      },
+    );
+    assert.throws(() => b.add('m', [['a', '1']], 'f', 9n, 'text'), (e: unknown) => e instanceof FluxError && e.id === 'store.fieldTypeConflict');
+    b.clear();
+    assert.equal(b.size, 0);
+    assert.deepEqual(b.build(), []);
+  });
+});

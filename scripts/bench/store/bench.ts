@@ -118,29 +118,29 @@ async function ingest(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   // (d) the to() path: points added one by one to a BatchBuilder, written 50,000 at a time
-  // (to()'s STORE_BATCH), awaited.
-  {
+  // (to()'s STORE_BATCH), awaited; scrape by scrape, and series by series (the order in which
+  // to() walks the rows of per-series tables).
+  for (const order of ['scrape by scrape', 'series by series'] as const) {
     const dir = mkdtempSync(join(tmpdir(), 'pf-bench-ingest-'));
     const store = newStore(dir, T0 + 100_000n * SEC);
     const gs = gens(series);
     const values = Float64Array.from({ length: n }, (_, i) => step(gs[i % series]!));
     const t = await timed(async () => {
       let b = new BatchBuilder();
-      for (let s = 0; s < scrapes; s++) {
-        const time = T0 + BigInt(s) * 10n * SEC;
-        for (let i = 0; i < series; i++) {
-          const g = gs[i]!;
-          b.add(g.measurement, g.tags, g.field, time, values[s * series + i]!);
-        }
+      const add = async (s: number, i: number) => {
+        const g = gs[i]!;
+        b.add(g.measurement, g.tags, g.field, T0 + BigInt(s) * 10n * SEC, values[s * series + i]!);
         if (b.size >= 50_000) {
           await store.write('b', b.build());
           b = new BatchBuilder();
         }
-      }
+      };
+      if (order === 'scrape by scrape') for (let s = 0; s < scrapes; s++) for (let i = 0; i < series; i++) await add(s, i);
+      else for (let i = 0; i < series; i++) for (let s = 0; s < scrapes; s++) await add(s, i);
       if (b.size > 0) await store.write('b', b.build());
     });
     await store.close();
-    say(`ingest (d) ${fmt(n)} points added one by one (BatchBuilder, as to() does), awaited writes of 50,000: ${fmt(t.wall)} ms wall (${fmt((n / t.wall) * 1000)} points/s), ${fmt(t.cpu)} ms CPU (${fmt((n / t.cpu) * 1000)} points/s per core)`);
+    say(`ingest (d) ${fmt(n)} points added one by one (BatchBuilder, as to() does), ${order}, awaited writes of 50,000: ${fmt(t.wall)} ms wall (${fmt((n / t.wall) * 1000)} points/s), ${fmt(t.cpu)} ms CPU (${fmt((n / t.cpu) * 1000)} points/s per core)`);
     rmSync(dir, { recursive: true, force: true });
   }
   // The table path: 1,000 scrapes as tables (one table per series, as to() receives them) -> tablesToSeries.

@@ -138,3 +138,28 @@ shard = (n) => discovery.relabel(targets: ts, rules: [
   const flat = shards.flat().sort();
   assert.deepEqual(flat, ['a:1', 'b:2', 'c:3', 'd:4', 'e:5', 'f:6'], 'every target is in exactly one shard');
 });
+
+test('discovery.http reads a real http_sd endpoint and keeps the last good list when it fails', async () => {
+  const sd = await startHttpTarget({
+    '/targets': { body: JSON.stringify([{ targets: [hostPort(targets[0]!)], labels: { team: 'a' } }]), contentType: 'application/json' },
+  });
+  try {
+    const src = `
+import "experimental/prometheus/discovery"
+discovery.http(url: "${sd.url}/targets", timeout: 2s)`;
+    const first = await runtime.run(src);
+    const addresses = (v: unknown) => (v as { elements: { get(k: string): unknown }[] }).elements.map((t) => t.get('address'));
+    assert.deepEqual(addresses(first.results[0]!.value), [hostPort(targets[0]!)]);
+    sd.routes['/targets'] = { status: 500, body: 'broken' };
+    const second = await runtime.run(src);
+    assert.deepEqual(addresses(second.results[0]!.value), [hostPort(targets[0]!)], 'the last good list is kept');
+    await assert.rejects(
+      runtime.run(`
+import "experimental/prometheus/discovery"
+discovery.http(url: "${sd.url}/never-worked", timeout: 2s)`),
+      (e: unknown) => (e as { id?: string }).id === 'discovery.httpFailed',
+    );
+  } finally {
+    await sd.close();
+  }
+});
