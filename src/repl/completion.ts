@@ -2,8 +2,9 @@
 //   - package paths inside `import "...`;
 //   - members after `alias.` for an imported package;
 //   - parameter names inside a call's parentheses (`prometheus.scrape(ti` -> `timeout:`);
-//   - column names after `r.` inside a function literal, from the columns of the tables the
-//     session printed most recently;
+//   - column names after `r.` inside a function literal: the columns of the pipeline's source
+//     when it is a stream bound in the session (`data |> filter(fn: (r) => r.`), else those of
+//     the tables the session printed most recently;
 //   - otherwise identifiers in scope (session names, universe builtins, keywords).
 // It returns [candidates, the fragment they replace], as node's readline completer expects.
 
@@ -14,6 +15,22 @@ export interface CompletionSource {
   names(): string[];
   readonly imports: ReadonlyMap<string, string>;
   readonly lastColumns: readonly string[];
+  /** Columns of the stream bound to a session name, if it is one. */
+  columnsOf?(name: string): Promise<string[] | undefined>;
+}
+
+/**
+ * `complete`, plus the columns of a pipeline's source after `r.`: in
+ * `data |> filter(fn: (r) => r.ho`, when `data` is a stream in the session, its columns.
+ */
+export async function completeAsync(src: CompletionSource, line: string): Promise<[string[], string]> {
+  const member = /([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z0-9_]*)$/.exec(line);
+  if (member && src.columnsOf && !src.imports.has(member[1]!) && isFunctionParam(line, member[1]!)) {
+    const head = /^\s*(?:[A-Za-z_][A-Za-z0-9_]*\s*=\s*)?([A-Za-z_][A-Za-z0-9_]*)\s*\|>/.exec(line);
+    const cols = head ? await src.columnsOf(head[1]!) : undefined;
+    if (cols) return [filter(cols, member[2]!), member[2]!];
+  }
+  return complete(src, line);
 }
 
 const KEYWORDS = ['import', 'option', 'package', 'return', 'builtin', 'testcase', 'if', 'then', 'else', 'and', 'or', 'not', 'exists', 'true', 'false'];

@@ -81,6 +81,28 @@ export class ReplController {
     return this.session.names();
   }
 
+  private readonly columnCache = new WeakMap<object, string[]>();
+
+  /**
+   * The column names of the stream bound to `name` in the session (reading it: streams are
+   * descriptions and may be read again), or undefined when `name` is not a stream.
+   */
+  async columnsOf(name: string): Promise<string[] | undefined> {
+    const v = this.session.lookup(name);
+    if (v === undefined || !isStream(v)) return undefined;
+    const cached = this.columnCache.get(v);
+    if (cached) return cached;
+    const cols = new Set<string>();
+    try {
+      for await (const t of asTableStream(v, name)) for (const c of t.columns) cols.add(c.name);
+    } catch {
+      return undefined;
+    }
+    const out = [...cols];
+    this.columnCache.set(v, out);
+    return out;
+  }
+
   /** true while input is buffered waiting for its continuation. */
   get pending(): boolean {
     return this.buffer.length > 0;

@@ -4,7 +4,7 @@
 // session, Ctrl-D to leave.
 import repl from 'node:repl';
 import type { Readable, Writable } from 'node:stream';
-import { complete } from './completion.js';
+import { completeAsync } from './completion.js';
 import type { ReplController } from './controller.js';
 
 export interface TtyOptions {
@@ -25,7 +25,12 @@ export function runTty(controller: ReplController, options: TtyOptions): Promise
     useColors: false,
     ignoreUndefined: true,
     preview: false,
-    completer: (line: string) => complete(controller, line),
+    completer: (line: string, callback: (err: Error | null, result: [string[], string]) => void) => {
+      completeAsync(controller, line).then(
+        (r) => callback(null, r),
+        () => callback(null, [[], line]),
+      );
+    },
     eval: (cmd, _context, _file, callback) => {
       busy = true;
       const text = cmd.endsWith('\n') ? cmd.slice(0, -1) : cmd;

@@ -44,6 +44,8 @@ export interface Session {
   eval(source: string, opts?: RunOptions): Promise<RunResult>;
   /** Names defined so far (for completion), including the prelude's. */
   names(): string[];
+  /** The value bound to a name in the session, if any (for completion). */
+  lookup(name: string): Value | undefined;
 }
 
 export interface RuntimeConfig {
@@ -218,6 +220,9 @@ export class Runtime {
       },
       names(): string[] {
         return scope.names().sort();
+      },
+      lookup(name: string): Value | undefined {
+        return scope.lookup(name);
       },
     };
   }

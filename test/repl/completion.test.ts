@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRuntime } from '../../src/index.js';
 import { ReplController } from '../../src/repl/controller.js';
-import { complete, signatureParams } from '../../src/repl/completion.js';
+import { complete, completeAsync, signatureParams } from '../../src/repl/completion.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'promflux-compl-'));
 const runtime = createRuntime({ dataDir });
@@ -46,4 +46,16 @@ test('names in scope and universe builtins complete; r. completes the last colum
   await c.line('import "array"');
   await c.line('array.from(rows: [{host: "a", _value: 1.0}])');
   assert.deepEqual(complete(c, 'x |> filter(fn: (r) => r.ho')[0], ['host']);
+});
+
+test('r. completes the columns of the stream the pipeline starts from', async () => {
+  const c = controller();
+  await c.line('import "array"');
+  await c.line('rows = array.from(rows: [{region: "eu", _value: 1.0}])');
+  const [hits, frag] = await completeAsync(c, 'rows |> filter(fn: (r) => r.reg');
+  assert.equal(frag, 'reg');
+  assert.deepEqual(hits, ['region']);
+  // Reading the stream for completion does not use it up.
+  const out = await c.line('rows |> count()');
+  assert.match(out.out, /_value/);
 });
