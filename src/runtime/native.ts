@@ -5,9 +5,10 @@
 import { FluxError } from '../errors/index.js';
 import type * as ast from '../lang/ast.js';
 import type { FunctionSig } from '../semantic/index.js';
-import { ArrayValue, DictValue, RecordValue, isFunction, isStream, typeOf } from '../values/value.js';
+import { ArrayValue, DictValue, RecordValue, isFunction, isPromise, isStream, typeOf } from '../values/value.js';
 import type { CallSite, FunctionParam, FunctionValue, MaybePromise, Value } from '../values/value.js';
 import type { NativeContext, NativeFunction } from './builtin-api.js';
+import { instrumentCall, type StepRecord } from './step-stats.js';
 
 /** Creates the NativeContext of one call. */
 export type ContextFactory = (name: string, site: CallSite | undefined) => NativeContext;
@@ -90,7 +91,15 @@ export class NativeFunctionValue implements FunctionValue {
     let known = 0;
     for (const p of params) if (args.has(p.name)) known++;
     if (known !== args.size) this.unknown(args, site);
-    return this.impl(args, this.context(this.name, site));
+    const ctx = this.context(this.name, site);
+    // Per-step statistics (rows in, rows out, time) for calls that return streams.
+    const step = (ctx as { step?: () => StepRecord }).step?.();
+    if (step === undefined) return this.impl(args, ctx);
+    const pipe = params.find((p) => p.pipe)?.name;
+    const inst = instrumentCall(args, pipe, step, ctx.clock);
+    const t0 = ctx.clock.monotonicMs();
+    const out = this.impl(inst.args, ctx);
+    return isPromise(out) ? out.then((v) => inst.wrap(v, ctx.clock.monotonicMs() - t0)) : inst.wrap(out, ctx.clock.monotonicMs() - t0);
   }
 
   private unknown(args: ReadonlyMap<string, Value>, site: CallSite | undefined): never {

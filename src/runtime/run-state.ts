@@ -19,6 +19,7 @@ import type { CallSite, FunctionValue, MaybePromise, Value } from '../values/val
 import type { NativeContext, Services } from './builtin-api.js';
 import { NativeFunctionValue, unimplemented } from './native.js';
 import type { PackageDef, PackageRegistry } from './packages.js';
+import type { StepRecord } from './step-stats.js';
 
 export interface CallStat {
   readonly name: string;
@@ -258,6 +259,12 @@ class CallContext implements NativeContext {
   }
   stat(entry: { rowsIn?: number; rowsOut?: number; ms?: number; name?: string; span?: Span }): void {
     this.run.stats.calls.push({ name: entry.name ?? this.name, span: entry.span ?? this.site?.span, rowsIn: entry.rowsIn, rowsOut: entry.rowsOut, ms: entry.ms });
+  }
+  /** A per-call record that stays live: its counts grow as the call's streams are read. */
+  step(): StepRecord {
+    const record: StepRecord = { name: this.name, span: this.site?.span };
+    this.run.stats.calls.push(record);
+    return record;
   }
 }
 

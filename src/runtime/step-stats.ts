@@ -1,0 +1,95 @@
+// Per-step statistics of a run, the way Kapacitor's `show` annotates a pipeline: for every
+// call of a native function that returns a stream of tables, the rows it read from its piped
+// input, the rows it produced, and the time spent producing them minus the time spent
+// waiting for its input (its own work), including the call itself (a scrape fetches before
+// it returns its stream). Streams are lazy, so the counts grow while the
+// streams are read; they are complete once the run has drained its results and side effects.
+//
+// The runtime sees tables only as opaque values with a `length`; the wrapper is a Proxy that
+// forwards everything but [Symbol.asyncIterator], so capabilities a stream carries (the
+// store's pushdown methods, a grouped stream's fast path) keep working through it.
+import type { Clock } from '../host/clock.js';
+import type { Value } from '../values/value.js';
+import { isStream } from '../values/value.js';
+
+/** A mutable per-call record (RunResult.stats.calls holds these). */
+export interface StepRecord {
+  name: string;
+  span?: import('../errors/index.js').Span;
+  rowsIn?: number;
+  rowsOut?: number;
+  ms?: number;
+}
+
+function isIterableStream(v: Value | undefined): v is Value & object & AsyncIterable<unknown> {
+  return v !== undefined && isStream(v) && typeof (v as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
+}
+
+/** Wrap `stream` so that reading it counts rows and time into `onTable`. */
+function counted<T extends object & AsyncIterable<unknown>>(stream: T, clock: Clock, onTable: (rows: number, ms: number) => void): T {
+  return new Proxy(stream, {
+    get(target, prop) {
+      if (prop === Symbol.asyncIterator) {
+        return () => {
+          const it = target[Symbol.asyncIterator]();
+          return {
+            async next() {
+              const t0 = clock.monotonicMs();
+              const r = await it.next();
+              onTable(r.done ? 0 : ((r.value as { length?: number } | null)?.length ?? 0), clock.monotonicMs() - t0);
+              return r;
+            },
+            return: it.return ? (v?: unknown) => it.return!(v) : undefined,
+          };
+        };
+      }
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
+/**
+ * Instrument one call: its piped-in stream (argument `pipe`) counts rows in, the stream it
+ * returns counts rows out. Returns the arguments to call with and a function that wraps the
+ * result.
+ */
+export function instrumentCall(
+  args: ReadonlyMap<string, Value>,
+  pipe: string | undefined,
+  record: StepRecord,
+  clock: Clock,
+): { args: ReadonlyMap<string, Value>; wrap(result: Value, callMs: number): Value } {
+  let inputMs = 0;
+  let outputMs = 0;
+  let callArgs = args;
+  const input = pipe === undefined ? undefined : args.get(pipe);
+  if (isIterableStream(input)) {
+    record.rowsIn = 0;
+    const m = new Map(args);
+    m.set(
+      pipe!,
+      counted(input, clock, (rows, ms) => {
+        record.rowsIn! += rows;
+        inputMs += ms;
+        record.ms = Math.max(0, outputMs - inputMs);
+      }),
+    );
+    callArgs = m;
+  }
+  return {
+    args: callArgs,
+    wrap(result: Value, callMs: number): Value {
+      // The call itself may do the work (a scrape fetches before it returns its stream).
+      outputMs += callMs;
+      record.ms = Math.max(0, outputMs - inputMs);
+      if (!isIterableStream(result)) return result;
+      record.rowsOut = 0;
+      return counted(result, clock, (rows, ms) => {
+        record.rowsOut! += rows;
+        outputMs += ms;
+        record.ms = Math.max(0, outputMs - inputMs);
+      });
+    },
+  };
+}
