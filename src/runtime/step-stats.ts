@@ -83,7 +83,9 @@ export function instrumentCall(
       // The call itself may do the work (a scrape fetches before it returns its stream).
       outputMs += callMs;
       record.ms = Math.max(0, outputMs - inputMs);
-      if (!isIterableStream(result)) return result;
+      // A pass-through (yield returns its input) keeps its identity: the interpreter knows a
+      // yielded stream by it.
+      if (!isIterableStream(result) || (pipe !== undefined && result === callArgs.get(pipe))) return result;
       record.rowsOut = 0;
       return counted(result, clock, (rows, ms) => {
         record.rowsOut! += rows;

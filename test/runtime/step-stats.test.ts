@@ -37,3 +37,9 @@ array.from(rows: [{_time: 2030-01-01T00:00:00Z, _measurement: "m", _field: "f", 
   assert.equal(tables.length, 1);
   assert.deepEqual(r.stats.calls.map((c) => c.name), ['from', 'range', 'filter']);
 });
+
+test('a yielded stream is not reported again as _result', async () => {
+  const r = await runtime.run(`import "array"
+array.from(rows: [{a: 1}]) |> yield(name: "x")`);
+  assert.deepEqual(r.results.map((x) => x.name), ['x']);
+});
