@@ -93,10 +93,10 @@ export class NativeFunctionValue implements FunctionValue {
     if (known !== args.size) this.unknown(args, site);
     const ctx = this.context(this.name, site);
     // Per-step statistics (rows in, rows out, time) for calls that return streams.
-    const step = (ctx as { step?: () => StepRecord }).step?.();
+    const step = (ctx as { step?: () => StepRecord }).step;
     if (step === undefined) return this.impl(args, ctx);
     const pipe = params.find((p) => p.pipe)?.name;
-    const inst = instrumentCall(args, pipe, step, ctx.clock);
+    const inst = instrumentCall(args, pipe, () => step.call(ctx), ctx.clock);
     const t0 = ctx.clock.monotonicMs();
     const out = this.impl(inst.args, ctx);
     return isPromise(out) ? out.then((v) => inst.wrap(v, ctx.clock.monotonicMs() - t0)) : inst.wrap(out, ctx.clock.monotonicMs() - t0);

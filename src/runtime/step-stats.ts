@@ -57,22 +57,26 @@ function counted<T extends object & AsyncIterable<unknown>>(stream: T, clock: Cl
 export function instrumentCall(
   args: ReadonlyMap<string, Value>,
   pipe: string | undefined,
-  record: StepRecord,
+  newRecord: () => StepRecord,
   clock: Clock,
 ): { args: ReadonlyMap<string, Value>; wrap(result: Value, callMs: number): Value } {
+  // Only calls that read or return streams get a record (not scalar calls in row functions).
+  let rec: StepRecord | undefined;
+  const record = (): StepRecord => (rec ??= newRecord());
   let inputMs = 0;
   let outputMs = 0;
   let callArgs = args;
   const input = pipe === undefined ? undefined : args.get(pipe);
   if (isIterableStream(input)) {
-    record.rowsIn = 0;
+    const r = record();
+    r.rowsIn = 0;
     const m = new Map(args);
     m.set(
       pipe!,
       counted(input, clock, (rows, ms) => {
-        record.rowsIn! += rows;
+        r.rowsIn! += rows;
         inputMs += ms;
-        record.ms = Math.max(0, outputMs - inputMs);
+        r.ms = Math.max(0, outputMs - inputMs);
       }),
     );
     callArgs = m;
@@ -80,17 +84,20 @@ export function instrumentCall(
   return {
     args: callArgs,
     wrap(result: Value, callMs: number): Value {
+      const streamOut = isIterableStream(result);
+      if (rec === undefined && !streamOut) return result;
+      const r = record();
       // The call itself may do the work (a scrape fetches before it returns its stream).
       outputMs += callMs;
-      record.ms = Math.max(0, outputMs - inputMs);
+      r.ms = Math.max(0, outputMs - inputMs);
       // A pass-through (yield returns its input) keeps its identity: the interpreter knows a
       // yielded stream by it.
-      if (!isIterableStream(result) || (pipe !== undefined && result === callArgs.get(pipe))) return result;
-      record.rowsOut = 0;
-      return counted(result, clock, (rows, ms) => {
-        record.rowsOut! += rows;
+      if (!streamOut || (pipe !== undefined && result === callArgs.get(pipe))) return result;
+      r.rowsOut = 0;
+      return counted(result as Value & object & AsyncIterable<unknown>, clock, (rows, ms) => {
+        r.rowsOut! += rows;
         outputMs += ms;
-        record.ms = Math.max(0, outputMs - inputMs);
+        r.ms = Math.max(0, outputMs - inputMs);
       });
     },
   };

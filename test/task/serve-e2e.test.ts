@@ -145,7 +145,13 @@ test('promflux serve runs a 1 s scrape -> to() task against VictoriaMetrics, the
   // every scheduled time produced exactly one run, consecutive, all successful
   const all = runs();
   assert.ok(all.length >= 5);
-  for (const r of all) assert.equal(r.outcome, 'success', `run failed: ${JSON.stringify(r)}`);
+  for (const r of all) {
+    assert.equal(r.outcome, 'success', `run failed: ${JSON.stringify(r)}`);
+    // one line per run with every field (rows and points come from the runtime's per-call
+    // statistics, which scrape and to() report through ctx.stat)
+    for (const k of ['lag_ms', 'duration_ms', 'rows_scraped', 'points_written'] as const) assert.equal(typeof r[k], 'number', `${k} in ${JSON.stringify(r)}`);
+    assert.equal(r.task, 'e2e');
+  }
   const times = all.map((r) => Date.parse(r.scheduled));
   assert.equal(new Set(times).size, times.length, 'no scheduled time ran twice');
   const sorted = [...times].sort((a, b) => a - b);

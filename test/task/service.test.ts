@@ -70,8 +70,8 @@ function setup(start = '2026-01-01T12:00:07Z') {
   };
   const watcher = manualFileWatcher();
   const metrics = new MetricsRegistry();
-  const make = () =>
-    new TaskService({ clock, fs: nodeFileSystem, runtime: rt, dataDir: data, paths: [tasks], metrics, logger, watcher, pollMs: 0, stateFlushMs: 1000 });
+  const make = (extra: { catchUp?: boolean } = {}) =>
+    new TaskService({ clock, fs: nodeFileSystem, runtime: rt, dataDir: data, paths: [tasks], metrics, logger, watcher, pollMs: 0, stateFlushMs: 1000, ...extra });
   return { root, tasks, data, clock, runs, logs, watcher, metrics, make };
 }
 
@@ -224,4 +224,20 @@ test('the API: health, metrics, list, show, logs, run, enable, disable', async (
   await svc.stop(0);
   assert.ok(existsSync(stateFile(s.data, 'a')));
   await settle();
+});
+
+test('serve --catch-up: a restart runs the slots missed while down, in order, with now() = each slot', async () => {
+  const s = setup();
+  writeFileSync(join(s.tasks, 'a.flux'), 'option task = {name: "a", every: 10s}\nA\n');
+  const svc = s.make();
+  await svc.start();
+  await s.clock.advanceTo('2026-01-01T12:00:10Z');
+  await svc.stop(0);
+  await s.clock.advanceTo('2026-01-01T12:00:43Z');
+  const before = s.runs.length;
+  const svc2 = s.make({ catchUp: true });
+  await svc2.start();
+  await s.clock.advanceTo('2026-01-01T12:00:50Z');
+  assert.deepEqual(s.runs.slice(before).map((r) => iso(r.now!)), ['2026-01-01T12:00:20Z', '2026-01-01T12:00:30Z', '2026-01-01T12:00:40Z', '2026-01-01T12:00:50Z']);
+  await svc2.stop(0);
 });

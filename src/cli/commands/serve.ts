@@ -164,7 +164,7 @@ export async function runServe(pathArgs: readonly string[], flags: ServeFlags, i
     logger.info('shutting down: no new runs; waiting for running runs', { signal: typeof why === 'string' ? why : undefined, running: svc.scheduler.runningCount() });
   } catch (e) {
     const fe = e instanceof FluxError ? e : new FluxError('internal', 'internal', e instanceof Error ? e.message : String(e));
-    io.stderr(`promflux serve: ${renderError(fe)}\n`);
+    io.stderr(`promflux serve: ${fe.span !== undefined ? renderError(fe) : fe.message}\n`);
     io.setExitCode(1);
   } finally {
     stopSignals();
