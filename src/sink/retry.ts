@@ -3,6 +3,7 @@
 // (other 4xx) fail at once. Time comes from the injected Clock, so tests drive it by hand.
 import type { Clock } from '../host/clock.js';
 import { WriteError } from './destination.js';
+import { defaultMetrics, METRIC_WRITE_RETRIES } from '../host/metrics.js';
 
 export interface RetryOptions {
   /** Retries after the first attempt. */
@@ -69,6 +70,7 @@ export async function withRetries(
       const err = e instanceof WriteError ? e : new WriteError(String((e as Error)?.message ?? e), undefined, true, undefined);
       const delay = retryDelay(opts, retry, err, clock.monotonicMs() - started, random);
       if (delay === undefined) throw new RetriesExhausted(err, retry);
+      defaultMetrics.counter(METRIC_WRITE_RETRIES, 'Write requests retried by to().').inc();
       log?.retry(retry, delay, err);
       await clock.sleep(delay);
     }
