@@ -27,6 +27,8 @@ export interface TestOutcome {
   /** Why it failed (a rendered error or the differing rows). */
   readonly detail?: string;
   readonly ms: number;
+  /** The file did not parse (the CLI exits 2 for syntax errors). */
+  readonly syntaxError?: boolean;
 }
 
 export interface TestRunnerDeps {
@@ -132,7 +134,7 @@ class Runner {
     try {
       parsed = await this.load(path);
     } catch (e) {
-      return [{ file: path, name: '(file)', status: 'fail', detail: this.render(e), ms: 0 }];
+      return [{ file: path, name: '(file)', status: 'fail', detail: this.render(e), ms: 0, syntaxError: true }];
     }
     const { file } = parsed;
     const top = file.body.filter((st) => st.type !== 'TestCaseStatement');

@@ -61,6 +61,12 @@ export class ByteInterner {
     return this.intern(bytes, 0, bytes.length);
   }
 
+  /** The id here of string `id` of another interner (copies its bytes; no re-encoding). */
+  internFrom(other: ByteInterner, id: number): number {
+    const st = other.starts[id]!;
+    return this.intern(other.arena, st, st + other.lens[id]!);
+  }
+
   /** True when the bytes of `id` are not valid UTF-8. */
   isInvalidUtf8(id: number): boolean {
     return this.invalid[id] === 1;

@@ -55,18 +55,18 @@ export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): Re
         let n = nameMap[nid]!;
         if (n < 0) {
           const name = names[nid]!;
-          n = nameMap[nid] = out.labelNames.internString(options.targetLabels.has(name) ? `exported_${name}` : name);
+          n = nameMap[nid] = options.targetLabels.has(name) ? out.labelNames.internString(`exported_${name}`) : out.labelNames.internFrom(src.labelNames, nid);
         }
         const vid = pairs[st + 2 * i + 1]!;
         let v = valueMap[vid]!;
-        if (v < 0) v = valueMap[vid] = out.labelValues.internString(values[vid]!);
+        if (v < 0) v = valueMap[vid] = out.labelValues.internFrom(src.labelValues, vid);
         out.addLabel(n, v);
       }
       for (const [n, v] of targetIds) out.addLabel(n, v);
       if (limit > 0 && out.scratchCount + 1 > limit) return { limitError: `series ${field} has ${out.scratchCount + 1} labels, more than labelLimit ${limit}` };
       const fid = src.seriesField[s]!;
       let f = fieldMap[fid]!;
-      if (f < 0) f = fieldMap[fid] = out.fields.internString(field);
+      if (f < 0) f = fieldMap[fid] = out.fields.internFrom(src.fields, fid);
       mapping[s] = out.endSeries(f);
       continue;
     }

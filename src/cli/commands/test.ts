@@ -67,7 +67,7 @@ export async function testCommand(paths: readonly string[], flags: TestFlags, io
       report,
     );
     io.stdout(`${summaryLine(summary)}\n`);
-    if (summary.failed > 0) io.setExitCode(1);
+    if (summary.failed > 0) io.setExitCode(summary.outcomes.some((o) => o.syntaxError) ? 2 : 1);
   } catch (e) {
     if (isFluxError(e) && e.id === 'test.pathNotFound') {
       io.stderr(`promflux test: ${e.message}\n`);
