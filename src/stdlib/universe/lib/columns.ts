@@ -145,21 +145,8 @@ export function isNullAt(c: ColData, i: number): boolean {
   return c.valid !== null && c.valid[i] === 0;
 }
 
-/** The column type a Flux value is stored as, or undefined when it cannot be a column value. */
-export function columnTypeOf(v: Value): ColumnType | undefined {
-  const t = typeOf(v);
-  switch (t) {
-    case 'bool':
-    case 'int':
-    case 'uint':
-    case 'float':
-    case 'string':
-    case 'time':
-      return t;
-    default:
-      return undefined;
-  }
-}
+/** The column type a Flux value is stored as (the table engine's rule). */
+export { columnTypeOfValue as columnTypeOf } from '../../../table/index.js';
 
 /** A column of n copies of one value (null gives an all-null column of `type`). */
 export function constantCol(type: ColumnType, v: Value, n: number): ColData {
