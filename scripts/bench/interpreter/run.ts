@@ -6,9 +6,13 @@
 // Programs are parsed once; the time is checks + evaluation.
 // Cases: a recursive function (fib), string building over array.map + strings.joinStr,
 // and a closure called once per element (the shape of a row function).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRuntime, parse } from '../../../src/index.js';
 
-const rt = createRuntime({ dataDir: '/tmp/promflux-bench' });
+// The scalar programs write nothing; the data directory is a fresh temporary one anyway.
+const rt = createRuntime({ dataDir: mkdtempSync(join(tmpdir(), 'promflux-bench-')) });
 
 async function time(fn: () => Promise<unknown> | unknown, reps: number): Promise<number> {
   await fn(); // warm-up
