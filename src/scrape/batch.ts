@@ -72,14 +72,14 @@ export class SampleBatch {
   }
 
   /**
-   * The series id of `fieldId` with the scratch labels (added when new), or DUPLICATE_LABEL.
-   * Labels with an empty value are dropped: Prometheus treats `l=""` as no label `l`.
+   * Sort the scratch labels by label-name id (insertion sort: label sets are small), reject a
+   * repeated name (-1, with `duplicateName` set), and drop empty values (Prometheus treats
+   * `l=""` as no label `l`). Returns the number of labels left.
    */
-  endSeries(fieldId: number): number {
+  private normalizeScratch(): number {
     const names = this.scratchNames;
     const vals = this.scratchValues;
-    let n = this.scratchCount;
-    // Insertion sort by label-name id (label sets are small).
+    const n = this.scratchCount;
     for (let i = 1; i < n; i++) {
       const kn = names[i]!;
       const kv = vals[i]!;
@@ -92,22 +92,30 @@ export class SampleBatch {
       names[j + 1] = kn;
       vals[j + 1] = kv;
     }
-    for (let i = 1; i < n; i++) {
-      if (names[i] === names[i - 1]) {
-        this.duplicateName = names[i]!;
-        return DUPLICATE_LABEL;
-      }
-    }
-    // Drop empty values.
     let w = 0;
     for (let i = 0; i < n; i++) {
+      if (i > 0 && names[i] === names[i - 1]) {
+        this.duplicateName = names[i]!;
+        return -1;
+      }
       if (vals[i] !== 0) {
         names[w] = names[i]!;
         vals[w] = vals[i]!;
         w++;
       }
     }
-    n = w;
+    return w;
+  }
+
+  /**
+   * The series id of `fieldId` with the scratch labels (added when new), or DUPLICATE_LABEL.
+   * Labels with an empty value are dropped: Prometheus treats `l=""` as no label `l`.
+   */
+  endSeries(fieldId: number): number {
+    const n = this.normalizeScratch();
+    if (n < 0) return DUPLICATE_LABEL;
+    const names = this.scratchNames;
+    const vals = this.scratchValues;
     let h = Math.imul(fieldId + 1, 0x9e3779b1);
     for (let i = 0; i < n; i++) {
       h = Math.imul(h ^ names[i]!, 0x01000193);
@@ -173,34 +181,10 @@ export class SampleBatch {
    * sorting). Still DUPLICATE_LABEL for a repeated label name.
    */
   appendSeries(fieldId: number): number {
+    const n = this.normalizeScratch();
+    if (n < 0) return DUPLICATE_LABEL;
     const names = this.scratchNames;
     const vals = this.scratchValues;
-    let n = this.scratchCount;
-    for (let i = 1; i < n; i++) {
-      const kn = names[i]!;
-      const kv = vals[i]!;
-      let j = i - 1;
-      while (j >= 0 && names[j]! > kn) {
-        names[j + 1] = names[j]!;
-        vals[j + 1] = vals[j]!;
-        j--;
-      }
-      names[j + 1] = kn;
-      vals[j + 1] = kv;
-    }
-    let w = 0;
-    for (let i = 0; i < n; i++) {
-      if (i > 0 && names[i] === names[i - 1]) {
-        this.duplicateName = names[i]!;
-        return DUPLICATE_LABEL;
-      }
-      if (vals[i] !== 0) {
-        names[w] = names[i]!;
-        vals[w] = vals[i]!;
-        w++;
-      }
-    }
-    n = w;
     const id = this.seriesCount;
     if (id === this.seriesField.length) {
       const m = id * 2;
