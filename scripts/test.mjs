@@ -7,7 +7,7 @@
 //
 // Environment: CI=true makes missing conformance data or missing test servers a failure
 // instead of a skip (see test/support/).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,4 +47,22 @@ const files = (only.length ? only : ['test'])
   .flatMap((p) => (statSync(p).isDirectory() ? findTests(p) : [p]));
 console.log(`== node --test (${files.length} files)`);
 const concurrency = process.env.PROMFLUX_TEST_CONCURRENCY ?? '2';
-run(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files]);
+// Stream the runner's output through, and end with the plain summary line
+// `tests: N passed, N failed` (the spec reporter's own summary uses "ℹ pass N" lines).
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+let tail = '';
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  tail = (tail + chunk.toString('utf8')).slice(-4000);
+});
+const status = await new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+const count = (word) => Number(new RegExp(`^ℹ ${word} (\\d+)$`, 'm').exec(tail)?.[1] ?? NaN);
+const passed = count('pass');
+const failed = count('fail');
+if (Number.isFinite(passed) && Number.isFinite(failed)) console.log(`\ntests: ${passed} passed, ${failed} failed`);
+if (status !== 0) {
+  console.error(`\npromflux test: the test run failed (exit ${status})`);
+  process.exit(status);
+}
