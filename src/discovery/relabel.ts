@@ -21,6 +21,7 @@
 
 import { createHash } from 'node:crypto';
 import { FluxError } from '../errors/index.js';
+import { translateRe2 } from '../values/regexp.js';
 
 export type RelabelAction =
   | 'replace'
@@ -77,19 +78,17 @@ export type Labels = Map<string, string>;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /**
- * Translate an RE2 pattern to an anchored JavaScript RegExp. RE2's `(?P<name>` becomes
- * `(?<name>`; constructs RE2 rejects (backreferences, lookaround) are rejected here too so
- * that a rule means the same as it would in Prometheus.
+ * An RE2 pattern as a fully anchored JavaScript RegExp, `^(?s:pattern)$` as Prometheus
+ * compiles it. The RE2 translation (and the rejection of what RE2 does not allow, such as
+ * backreferences and lookaround) is the one Flux regexps use (src/values/regexp.ts).
  */
 export function compileAnchored(pattern: string): RegExp {
-  if (/\\[1-9]|\(\?[=!]|\(\?<[=!]/.test(pattern)) {
-    throw new FluxError('invalid', 'relabel.badRegex', `regex ${JSON.stringify(pattern)} uses a construct RE2 does not support (backreference or lookaround)`);
-  }
-  const js = pattern.replace(/\(\?P</g, '(?<');
   try {
-    return new RegExp(`^(?:${js})$`, 's');
+    const { pattern: js, flags } = translateRe2(pattern);
+    return new RegExp(`^(?:${js})$`, flags.includes('s') ? flags : flags + 's');
   } catch (e) {
-    throw new FluxError('invalid', 'relabel.badRegex', `invalid regex ${JSON.stringify(pattern)}: ${(e as Error).message}`);
+    const why = e instanceof FluxError ? e.message : (e as Error).message;
+    throw new FluxError('invalid', 'relabel.badRegex', `invalid regex ${JSON.stringify(pattern)}: ${why}`);
   }
 }
 

@@ -8,6 +8,7 @@
 // is evaluated. Lines starting with `:` are REPL commands.
 
 import { parse } from '../lang/index.js';
+import type * as ast from '../lang/ast.js';
 import { FluxError, errorList, renderError, toFluxError } from '../errors/index.js';
 import type { Runtime, Session } from '../runtime/runtime.js';
 import { renderResults } from '../cli/render.js';
@@ -50,11 +51,6 @@ const HELP = `Commands:
 Enter Flux statements; an incomplete expression continues on the next line.
 Ctrl-C cancels a running query (and an in-flight scrape) or clears the current input.
 `;
-
-/** true when `source` ends before its last statement does (more lines would complete it). */
-export function isIncomplete(source: string): boolean {
-  return parse(source, '<repl>').diagnostics.some((d) => d.id === 'syntax.unexpectedEOF');
-}
 
 export class ReplController {
   private session: Session;
@@ -135,17 +131,19 @@ export class ReplController {
   async submit(source: string): Promise<LineOutcome> {
     if (source.trim() === '') return { out: '', err: '', continued: false, quit: false };
     if (source.trim().startsWith(':') && !source.includes('\n')) return this.command(source.trim());
-    if (isIncomplete(source)) return { out: '', err: '', continued: true, quit: false };
-    return this.evaluate(source, `<repl:${++this.counter}>`);
+    // Input that ends before its last statement does continues on the next line.
+    const { file, diagnostics } = parse(source, '<repl>');
+    if (diagnostics.some((d) => d.id === 'syntax.unexpectedEOF')) return { out: '', err: '', continued: true, quit: false };
+    return this.evaluate(source, `<repl:${++this.counter}>`, file);
   }
 
-  /** Evaluate a complete chunk of source (a line, a paste, a :load'ed file). */
-  async evaluate(source: string, name: string): Promise<LineOutcome> {
+  /** Evaluate a complete chunk of source (a line, a paste, a :load'ed file); `file` is its parse, when known. */
+  async evaluate(source: string, name: string, file?: ast.File): Promise<LineOutcome> {
     const controller = new AbortController();
     this.running = controller;
     try {
       const result = await this.session.eval(source, { name, signal: controller.signal });
-      this.noteImports(source);
+      this.noteImports(file ?? parse(source, name).file);
       const printable = await this.rememberColumns(result.results);
       const out = printable.length
         ? await renderResults(printable, {
@@ -191,8 +189,7 @@ export class ReplController {
     );
   }
 
-  private noteImports(source: string): void {
-    const { file } = parse(source, '<repl>');
+  private noteImports(file: ast.File): void {
     for (const imp of file.imports) {
       const path = imp.path.value;
       this.imports.set(imp.as?.name ?? path.split('/').pop()!, path);

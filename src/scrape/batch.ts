@@ -144,31 +144,7 @@ export class SampleBatch {
       slot = (slot + 1) & this.mask;
     }
     // New series.
-    const id = this.seriesCount;
-    if (id === this.seriesField.length) {
-      const m = id * 2;
-      this.seriesField = growI32(this.seriesField, m);
-      this.seriesStart = growI32(this.seriesStart, m);
-      this.seriesPairs = growI32(this.seriesPairs, m);
-      this.seriesHash = growI32(this.seriesHash, m);
-    }
-    if (this.pairsLen + 2 * n > this.pairs.length) {
-      // 1.5x growth: the arena is the batch's largest array (peak memory matters).
-      let m = Math.ceil(this.pairs.length * 1.5);
-      while (m < this.pairsLen + 2 * n) m = Math.ceil(m * 1.5);
-      this.pairs = growI32(this.pairs, m);
-    }
-    const st = this.pairsLen;
-    for (let i = 0; i < n; i++) {
-      this.pairs[st + 2 * i] = names[i]!;
-      this.pairs[st + 2 * i + 1] = vals[i]!;
-    }
-    this.pairsLen = st + 2 * n;
-    this.seriesField[id] = fieldId;
-    this.seriesStart[id] = st;
-    this.seriesPairs[id] = n;
-    this.seriesHash[id] = h;
-    this.seriesCount = id + 1;
+    const id = this.storeSeries(fieldId, n, h);
     slots[2 * slot] = id + 1;
     slots[2 * slot + 1] = h;
     if (this.seriesCount * 2 > this.mask + 1) this.rehash();
@@ -183,8 +159,11 @@ export class SampleBatch {
   appendSeries(fieldId: number): number {
     const n = this.normalizeScratch();
     if (n < 0) return DUPLICATE_LABEL;
-    const names = this.scratchNames;
-    const vals = this.scratchValues;
+    return this.storeSeries(fieldId, n, 0);
+  }
+
+  /** Record a new series: the first `n` scratch labels (normalized), its field and hash. */
+  private storeSeries(fieldId: number, n: number, h: number): number {
     const id = this.seriesCount;
     if (id === this.seriesField.length) {
       const m = id * 2;
@@ -199,6 +178,8 @@ export class SampleBatch {
       while (m < this.pairsLen + 2 * n) m = Math.ceil(m * 1.5);
       this.pairs = growI32(this.pairs, m);
     }
+    const names = this.scratchNames;
+    const vals = this.scratchValues;
     const st = this.pairsLen;
     const pairs = this.pairs;
     for (let i = 0; i < n; i++) {
@@ -209,6 +190,7 @@ export class SampleBatch {
     this.seriesField[id] = fieldId;
     this.seriesStart[id] = st;
     this.seriesPairs[id] = n;
+    this.seriesHash[id] = h;
     this.seriesCount = id + 1;
     return id;
   }

@@ -19,7 +19,7 @@
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import { FluxError } from '../../../errors/index.js';
 import type { NativeContext, NativeFunction } from '../../../runtime/builtin-api.js';
-import { addSyntheticSample, batchToTables, relabelBatch, SampleBatch, scrapeBatch, type Labels } from '../../../scrape/index.js';
+import { addSyntheticSample, batchToTables, displayUrl, relabelBatch, SampleBatch, scrapeBatch, type Labels } from '../../../scrape/index.js';
 import { relabel } from '../../../discovery/relabel.js';
 import { populateTargets, type ScrapeTarget } from '../../../discovery/targets.js';
 import { concatColumns, constantColumn, groupKeyId, streamOf, tableFromColumns, type Table } from '../../../table/index.js';
@@ -64,7 +64,7 @@ export const scrapeTargets: NativeFunction = async (args, ctx) => {
   const scrapeOne = async (target: ScrapeTarget): Promise<TargetOutcome> => {
     const t0 = ctx.clock.monotonicMs();
     let startNs = ctx.clock.nowNanos();
-    let url = shownUrl(target.url);
+    let url = displayUrl(target.url);
     let batch: SampleBatch | undefined;
     let scraped = 0;
     let post = 0;
@@ -115,17 +115,6 @@ export const scrapeTargets: NativeFunction = async (args, ctx) => {
   if (metricRules.length > 0 || sameLabelTargets(targets)) return streamOf(mergeDuplicateKeys([...tables()]));
   return streamOf(tables);
 };
-
-function shownUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString();
-  } catch {
-    return url;
-  }
-}
 
 /** true when two targets carry the same label set (then their series could share keys). */
 function sameLabelTargets(targets: readonly ScrapeTarget[]): boolean {
