@@ -14,7 +14,7 @@ import { parse } from '../lang/index.js';
 import { Scope } from '../interpreter/index.js';
 import { checkFile } from '../semantic/index.js';
 import type { CheckEnv, FunctionSig, PackageInfo } from '../semantic/index.js';
-import { isFunction, isPromise } from '../values/value.js';
+import { isFunction, isPromise, isStream } from '../values/value.js';
 import type { Time, Value } from '../values/value.js';
 import type { NativePackage, Services } from './builtin-api.js';
 import { PackageRegistry } from './packages.js';
@@ -32,6 +32,13 @@ export interface RunOptions {
   now?: Time;
   signal?: AbortSignal;
   logger?: Logger;
+  /**
+   * Read every table-stream result to its end before the run completes, discarding the
+   * tables (a scheduled task: nobody reads its results, but its whole pipeline must run,
+   * so an error anywhere in it fails the run and the row counts are complete). The
+   * results are then empty streams.
+   */
+  drainResults?: boolean;
 }
 
 export interface RunResult {
@@ -140,8 +147,18 @@ export class Runtime {
     return (await this.run(source, opts)).results;
   }
 
+  /**
+   * Semantic check results per parsed file: a task runs the same AST every interval, and
+   * the check depends only on the file and this runtime's (fixed) packages.
+   */
+  private readonly checked = new WeakMap<ast.File, FluxError[]>();
+
   async runFile(file: ast.File, opts: RunOptions = {}): Promise<RunResult> {
-    const errors = checkFile(file, this.checkEnv());
+    let errors = this.checked.get(file);
+    if (errors === undefined) {
+      errors = checkFile(file, this.checkEnv());
+      this.checked.set(file, errors);
+    }
     if (errors.length) throw errors.length === 1 ? errors[0]! : new FluxErrors(errors);
     try {
       const state = new RunState(this.env(), opts);
@@ -149,6 +166,7 @@ export class Runtime {
       const r = state.interpreter.runFile(file, scope);
       if (isPromise(r)) await r;
       await state.drainSideEffects();
+      if (opts.drainResults) await drainResults(state.results, state.signal);
       return { results: state.results, stats: state.stats };
     } catch (e) {
       throw toFluxError(e);
@@ -271,3 +289,16 @@ function containsCall(e: ast.Node): boolean {
   return found;
 }
 
+/** Read each distinct table-stream result to its end (see RunOptions.drainResults). */
+async function drainResults(results: readonly { value: Value }[], signal: AbortSignal): Promise<void> {
+  const seen = new Set<unknown>();
+  for (const { value } of results) {
+    if (!isStream(value) || seen.has(value)) continue;
+    seen.add(value);
+    const tables = value as unknown as Partial<AsyncIterable<unknown>>;
+    if (typeof tables[Symbol.asyncIterator] !== 'function') continue;
+    for await (const _ of tables as AsyncIterable<unknown>) {
+      if (signal.aborted) throw toFluxError(signal.reason ?? new FluxError('canceled', 'run.canceled', 'the run was canceled'));
+    }
+  }
+}

@@ -16,39 +16,59 @@ export const DUPLICATE_LABEL = -2;
 
 export class SampleBatch {
   /** `_field` values: sample names, with `_bucket` trimmed for histogram buckets. */
-  readonly fields = new ByteInterner(256);
-  readonly labelNames = new ByteInterner(64);
+  readonly fields: ByteInterner;
+  readonly labelNames: ByteInterner;
   /** Label values; id 0 is the empty string. */
-  readonly labelValues = new ByteInterner(1024);
+  readonly labelValues: ByteInterner;
 
   // Samples.
   length = 0;
-  values: Float64Array = new Float64Array(1024);
-  series: Int32Array = new Int32Array(1024);
-  tsIndex: Int32Array = new Int32Array(1024);
+  values: Float64Array;
+  series: Int32Array;
+  tsIndex: Int32Array;
   /** Explicit sample timestamps in nanoseconds (only samples that carry one). */
   readonly timestamps: bigint[] = [];
 
   // Series.
   seriesCount = 0;
-  seriesField: Int32Array = new Int32Array(256);
-  seriesStart: Int32Array = new Int32Array(256);
-  seriesPairs: Int32Array = new Int32Array(256);
-  private seriesHash: Int32Array = new Int32Array(256);
-  pairs: Int32Array = new Int32Array(2048);
+  seriesField: Int32Array;
+  seriesStart: Int32Array;
+  seriesPairs: Int32Array;
+  private seriesHash: Int32Array;
+  pairs: Int32Array;
   private pairsLen = 0;
   /** Open addressing, two ints per slot: series id + 1 (0 = empty) and its hash. */
-  private slots: Int32Array = new Int32Array(2048);
-  private mask = 1023;
+  private slots: Int32Array;
+  private mask: number;
 
   // The label set of the sample being parsed.
-  scratchNames: Int32Array = new Int32Array(32);
-  scratchValues: Int32Array = new Int32Array(32);
+  scratchNames: Int32Array = new Int32Array(16);
+  scratchValues: Int32Array = new Int32Array(16);
   scratchCount = 0;
   /** After DUPLICATE_LABEL: the repeated label-name id. */
   duplicateName = -1;
 
-  constructor() {
+  /**
+   * `expectedSamples` sizes the arrays (they grow by doubling past it). Most scrapes are
+   * small, so the default is too: `batchCapacityFor` estimates it from a body's size.
+   */
+  constructor(expectedSamples = 16) {
+    let n = 16;
+    while (n < expectedSamples) n <<= 1;
+    this.values = new Float64Array(n);
+    this.series = new Int32Array(n);
+    this.tsIndex = new Int32Array(n);
+    this.seriesField = new Int32Array(n);
+    this.seriesStart = new Int32Array(n);
+    this.seriesPairs = new Int32Array(n);
+    this.seriesHash = new Int32Array(n);
+    this.pairs = new Int32Array(4 * n);
+    this.slots = new Int32Array(4 * n);
+    this.mask = 2 * n - 1;
+    const strings = Math.min(n, 1024);
+    this.fields = new ByteInterner(strings >> 2);
+    this.labelNames = new ByteInterner(8);
+    this.labelValues = new ByteInterner(strings);
     this.labelValues.internString('');
   }
 
@@ -239,6 +259,15 @@ export class SampleBatch {
     this.slots = slots;
     this.mask = mask;
   }
+}
+
+/**
+ * A capacity hint for the batch of an exposition of `bytes` bytes. Sample lines are rarely
+ * shorter than 32 bytes; a hint that is too small only costs a few doublings, one that is
+ * too large costs memory, so this aims low.
+ */
+export function batchCapacityFor(bytes: number): number {
+  return Math.min(1 << 20, Math.max(16, bytes >> 7));
 }
 
 function growI32(a: Int32Array, n: number): Int32Array {

@@ -12,20 +12,32 @@ export class ByteInterner {
   /** The interned strings; `strings[id]`. */
   readonly strings: string[] = [];
   /** Per id: true when its bytes are not valid UTF-8 (decoded with replacement characters). */
-  private invalid: Uint8Array = new Uint8Array(64);
+  private invalid: Uint8Array;
   private slots: Int32Array;
   private mask: number;
-  private arena: Uint8Array = new Uint8Array(4096);
+  private arena: Uint8Array;
   private arenaLen = 0;
-  private starts: Int32Array = new Int32Array(64);
-  private lens: Int32Array = new Int32Array(64);
-  private hashes: Int32Array = new Int32Array(64);
+  private starts: Int32Array;
+  private lens: Int32Array;
+  private hashes: Int32Array;
 
-  constructor(capacity = 256) {
+  /**
+   * `capacity`: the number of strings expected. Small scrapes are the common case (a task
+   * scraping a few dozen series every second, a fleet of small targets), so the default is
+   * small: every array here grows by doubling, and allocating a few kilobytes of typed arrays
+   * per scrape showed up as garbage-collector time in the scheduler benchmark.
+   */
+  constructor(capacity = 8) {
     let size = 16;
     while (size < capacity * 2) size <<= 1;
     this.slots = new Int32Array(size);
     this.mask = size - 1;
+    const n = size >> 1;
+    this.invalid = new Uint8Array(n);
+    this.starts = new Int32Array(n);
+    this.lens = new Int32Array(n);
+    this.hashes = new Int32Array(n);
+    this.arena = new Uint8Array(n * 16);
   }
 
   get size(): number {

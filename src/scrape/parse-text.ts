@@ -24,6 +24,16 @@ const utf8 = new TextDecoder('utf-8');
 /** Most labels a line may have for the prefix-reuse fast path (more: the general path). */
 const MAX_FAST_LABELS = 64;
 
+/** Per label of a fast-path line: its closing quote (offset in the line), name id, value id. */
+interface LineLabels {
+  readonly quote: Int32Array;
+  readonly ln: Int32Array;
+  readonly lv: Int32Array;
+}
+const lineLabels = (): LineLabels => ({ quote: new Int32Array(MAX_FAST_LABELS), ln: new Int32Array(MAX_FAST_LABELS), lv: new Int32Array(MAX_FAST_LABELS) });
+const scratchA = lineLabels();
+const scratchB = lineLabels();
+
 /**
  * Parse Prometheus text 0.0.4 from `buf` into `batch`; throws ExpositionError.
  *
@@ -35,8 +45,8 @@ const MAX_FAST_LABELS = 64;
  * spaces or non-ASCII bytes) take this path; anything else is parsed by LabelScanner.
  */
 export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
-  const rawNames = new ByteInterner(256);
-  let fieldOf = new Int32Array(256).fill(-1);
+  const rawNames = new ByteInterner();
+  let fieldOf = new Int32Array(16).fill(-1);
   const types = new Map<string, string>();
   const labels = new LabelScanner();
   const len = buf.length;
@@ -47,12 +57,14 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
   let prevNameEnd = 0;
   let prevField = -1;
   let prevCount = 0;
-  let prevQuote = new Int32Array(MAX_FAST_LABELS);
-  let prevLN = new Int32Array(MAX_FAST_LABELS);
-  let prevLV = new Int32Array(MAX_FAST_LABELS);
-  let curQuote = new Int32Array(MAX_FAST_LABELS);
-  let curLN = new Int32Array(MAX_FAST_LABELS);
-  let curLV = new Int32Array(MAX_FAST_LABELS);
+  // Module-level scratch (the parser is synchronous and never re-entered): no allocation
+  // per parse, which matters when a process parses thousands of small scrapes a second.
+  let prevQuote = scratchA.quote;
+  let prevLN = scratchA.ln;
+  let prevLV = scratchA.lv;
+  let curQuote = scratchB.quote;
+  let curLN = scratchB.ln;
+  let curLV = scratchB.lv;
   let pos = 0;
   while (pos < len) {
     let eol = buf.indexOf(LF, pos);
@@ -100,7 +112,10 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
         }
         fieldId = fieldOf[rid]!;
         if (fieldId < 0) {
-          fieldId = fieldFor(rawNames.strings[rid]!, batch, types);
+          // Interned from the bytes (no re-encoding of the name's string).
+          const name = rawNames.strings[rid]!;
+          const trim = name.endsWith('_bucket') && types.get(name.slice(0, -7)) === 'histogram' ? 7 : 0;
+          fieldId = batch.fields.intern(buf, base, i - trim);
           fieldOf[rid] = fieldId;
         }
       }

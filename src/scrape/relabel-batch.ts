@@ -29,7 +29,7 @@ export type RelabelBatchResult =
   | { readonly limitError: string };
 
 export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): RelabelBatchResult {
-  const out = new SampleBatch();
+  const out = new SampleBatch(src.length + 4);
   const names = src.labelNames.strings;
   const values = src.labelValues.strings;
   const fields = src.fields.strings;

@@ -13,7 +13,7 @@ import type { Clock } from '../host/clock.js';
 import { HttpFailure, type HttpClient } from '../host/http.js';
 import type { Logger } from '../host/logger.js';
 import { FluxError } from '../errors/index.js';
-import { SampleBatch } from './batch.js';
+import { SampleBatch, batchCapacityFor } from './batch.js';
 import { displayUrl, fromHttpFailure, malformedError, redact, scrapeError } from './errors.js';
 import { ExpositionError } from './lex.js';
 import { inTimeRange } from './numbers.js';
@@ -63,7 +63,7 @@ export function parseExposition(input: Uint8Array, format: ExpositionFormat, url
   // A plain Uint8Array view (not a Buffer): the parsers' byte loops then see one array
   // class (Buffer is a subclass), which keeps V8's element access monomorphic and fast.
   const body = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  const batch = new SampleBatch();
+  const batch = new SampleBatch(batchCapacityFor(body.length));
   try {
     if (format === 'openmetrics') parseOpenMetrics(body, batch);
     else parsePrometheusText(body, batch);

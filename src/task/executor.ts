@@ -35,6 +35,8 @@ export function runtimeExecutor(runtime: TaskRuntime, logger?: Logger, parse?: P
       name: req.task.file ?? req.task.name,
       now: new Time(req.scheduledNs),
       signal: req.signal,
+      // A scheduled run's results are read by nobody, but the whole pipeline must run.
+      drainResults: !req.manual,
       ...(logger ? { logger } : {}),
     };
     let res;

@@ -34,6 +34,8 @@ export interface TaskRunOptions {
   now?: Time;
   signal?: AbortSignal;
   logger?: Logger;
+  /** Read every table-stream result to its end (scheduled runs: results are discarded). */
+  drainResults?: boolean;
 }
 
 export interface TaskRunResult {

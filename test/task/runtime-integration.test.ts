@@ -68,3 +68,34 @@ test('now() inside a run is the scheduled time', async () => {
     assert.equal((results[0]!.value as Time).ns, scheduled);
   }
 });
+
+test('a scheduled run reads its whole pipeline: an error after the source fails the run', async () => {
+  // Nothing reads a scheduled run's results, yet its pipeline must run: the error raised by
+  // map() on the third row must fail the run (a manual run hands the results back unread).
+  const src =
+    'import "array"\noption task = {name: "pipe", every: 10s}\n' +
+    'array.from(rows: [{_value: 1}, {_value: 2}, {_value: 0}])\n    |> map(fn: (r) => ({r with q: 10 / r._value}))\n';
+  const r = await loadTaskSource(runtime, src, 'pipe.flux', parse);
+  assert.equal(r.kind, 'task');
+  if (r.kind !== 'task') return;
+  const exec = runtimeExecutor(runtime, undefined, parse);
+  const req = { task: r.def, scheduledNs: 10_000_000_000n, signal: new AbortController().signal, attempt: 0 };
+  await assert.rejects(exec({ ...req, manual: false }), (e: Error & { id?: string }) => /division by zero|divide/i.test(e.message));
+  const manual = await exec({ ...req, manual: true });
+  assert.equal((manual.results as unknown[]).length, 1);
+});
+
+test('a scheduled run without to() counts the rows its pipeline read', async () => {
+  const src =
+    'import "array"\noption task = {name: "rows", every: 10s}\n' +
+    'array.from(rows: [{_value: 1.0}, {_value: 2.0}, {_value: 3.0}])\n    |> filter(fn: (r) => r._value > 1.0)\n';
+  const r = await loadTaskSource(runtime, src, 'rows.flux', parse);
+  assert.equal(r.kind, 'task');
+  if (r.kind !== 'task') return;
+  const exec = runtimeExecutor(runtime, undefined, parse);
+  const rep = await exec({ task: r.def, scheduledNs: 10_000_000_000n, signal: new AbortController().signal, attempt: 0, manual: false });
+  const filter = rep.steps!.find((s) => s.name === 'filter');
+  assert.ok(filter, JSON.stringify(rep.steps));
+  assert.equal(filter!.rowsIn, 3);
+  assert.equal(filter!.rowsOut, 2);
+});
