@@ -63,8 +63,9 @@ export class SampleBatch {
     this.seriesPairs = new Int32Array(n);
     this.seriesHash = new Int32Array(n);
     this.pairs = new Int32Array(4 * n);
-    this.slots = new Int32Array(4 * n);
-    this.mask = 2 * n - 1;
+    // The series hash table is made on the first endSeries (the text parser never uses it).
+    this.slots = EMPTY;
+    this.mask = -1;
     const strings = Math.min(n, 1024);
     this.fields = new ByteInterner(strings >> 2);
     this.labelNames = new ByteInterner(8);
@@ -148,6 +149,12 @@ export class SampleBatch {
     h ^= h >>> 13;
     h = Math.imul(h, 0xc2b2ae35);
     h ^= h >>> 16;
+    if (this.mask < 0) {
+      let size = 16;
+      while (size < 2 * (this.seriesCount + 1)) size <<= 1;
+      this.slots = new Int32Array(2 * size);
+      this.mask = size - 1;
+    }
     let slot = h & this.mask;
     const slots = this.slots;
     for (;;) {
@@ -262,13 +269,16 @@ export class SampleBatch {
 }
 
 /**
- * A capacity hint for the batch of an exposition of `bytes` bytes. Sample lines are rarely
- * shorter than 32 bytes; a hint that is too small only costs a few doublings, one that is
- * too large costs memory, so this aims low.
+ * A capacity hint for the batch of an exposition of `bytes` bytes. A sample line with its
+ * share of HELP and TYPE lines takes about 64 bytes or more in the expositions we have
+ * measured; a hint that is too small costs a few doublings, one that is too large costs
+ * memory, so this aims low.
  */
 export function batchCapacityFor(bytes: number): number {
-  return Math.min(1 << 20, Math.max(16, bytes >> 7));
+  return Math.min(1 << 20, Math.max(16, bytes >> 6));
 }
+
+const EMPTY = new Int32Array(0);
 
 function growI32(a: Int32Array, n: number): Int32Array {
   const b = new Int32Array(n);

@@ -7,6 +7,7 @@
 const decoder = new TextDecoder('utf-8');
 const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
+const ASCII_SCRATCH = new Uint8Array(256);
 
 export class ByteInterner {
   /** The interned strings; `strings[id]`. */
@@ -69,6 +70,17 @@ export class ByteInterner {
 
   /** The id of a JavaScript string (slow path: unescaped values, synthetic names). */
   internString(str: string): number {
+    const n = str.length;
+    if (n <= ASCII_SCRATCH.length) {
+      // ASCII (names, most values): char codes are the bytes; no TextEncoder call.
+      let i = 0;
+      for (; i < n; i++) {
+        const c = str.charCodeAt(i);
+        if (c >= 0x80) break;
+        ASCII_SCRATCH[i] = c;
+      }
+      if (i === n) return this.intern(ASCII_SCRATCH, 0, n);
+    }
     const bytes = encoder.encode(str);
     return this.intern(bytes, 0, bytes.length);
   }

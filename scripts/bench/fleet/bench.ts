@@ -2,11 +2,11 @@
 // exposition each), concurrency C. Targets are served by a child process so that the
 // scraper's CPU is measured alone.
 //
-//   node --import tsx scripts/bench/fleet/bench.ts [targets=1000] [concurrency=64] [runs=3]
+//   node --import tsx scripts/bench/fleet/bench.ts [targets=1000] [concurrency=64] [runs=3] [run|store|hold]
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRuntime } from '../../../src/index.js';
@@ -22,27 +22,53 @@ const { ports, bytes } = JSON.parse(first) as { ports: number[]; bytes: number }
 const dir = mkdtempSync(join(tmpdir(), 'promflux-bench-fleet-'));
 const runtime = createRuntime({ dataDir: dir });
 const targets = ports.map((p) => `"127.0.0.1:${p}"`).join(', ');
-const src = `import "experimental/prometheus"\nprometheus.scrapeTargets(targets: [${targets}], concurrency: ${concurrency}, job: "bench")`;
+const scrapeSrc = `import "experimental/prometheus"\nprometheus.scrapeTargets(targets: [${targets}], concurrency: ${concurrency}, job: "bench")`;
 
-console.log(`fleet: ${n} targets x ${(bytes / 1024).toFixed(1)} KB, concurrency ${concurrency}, node ${process.version}`);
+// "run": the script run the way the scheduler runs a task (every result table read to its
+// end, none held), the step statistics giving the rows. "store": the same pipeline ending in
+// to() into the embedded store, what a real task would do (informational: the store's write
+// cost is its own benchmark). "hold": every table of the result collected into one array
+// (the first version of this benchmark: the garbage collector then walks 746k live tables).
+const variants: [string, string, boolean][] = [
+  ['run', scrapeSrc, false],
+  ['store', `${scrapeSrc}\n    |> to(bucket: "fleet")`, false],
+  ['hold', scrapeSrc, true],
+];
+const only = process.argv[5];
+console.log(`fleet: ${n} targets x ${(bytes / 1024).toFixed(1)} KB, concurrency ${concurrency}, node ${process.version}, load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 for (let r = 0; r < runs; r++) {
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const res = await runtime.run(src, { name: 'bench.flux' });
-  const tables = await collectTables(asTableStream(res.results[0]!.value, '_result'));
-  const ms = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  let rows = 0;
-  let up = 0;
-  for (const t of tables) {
-    rows += t.length;
-    const f = t.key.values[t.key.columns.findIndex((c) => c.name === '_field')];
-    if (f === 'up') up += t.column(t.columnIndex('_value')).floats![0]!;
+  for (const [name, src, hold] of variants) {
+    if (only !== undefined && only !== name) continue;
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    let tables = 0;
+    let rows = 0;
+    let up = 0;
+    if (hold) {
+      const res = await runtime.run(src, { name: 'bench.flux' });
+      const all = await collectTables(asTableStream(res.results[0]!.value, '_result'));
+      tables = all.length;
+      for (const t of all) rows += t.length;
+    } else {
+      const res = await runtime.run(src, { name: 'bench.flux', drainResults: true });
+      const scrape = res.stats.calls.find((c) => c.name.endsWith('scrapeTargets'));
+      rows = scrape?.rowsOut ?? 0;
+    }
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    // up: one more (untimed) read of the targets' `up` series
+    if (r === 0 && name === 'run') {
+      const res = await runtime.run(`${scrapeSrc}\n    |> filter(fn: (r) => r._field == "up")`, { name: 'up.flux' });
+      for (const t of await collectTables(asTableStream(res.results[0]!.value, '_result'))) {
+        tables++;
+        up += t.column(t.columnIndex('_value')).floats![0]!;
+      }
+    }
+    const rss = process.memoryUsage().rss / 2 ** 20;
+    console.log(
+      `${name} ${r + 1}: ${ms.toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU, ${rows} rows${hold ? `, ${tables} tables held` : ''}${up ? `, up ${up}/${n}` : ''}, ${((n * bytes) / 2 ** 20 / (ms / 1000)).toFixed(1)} MB/s, rss ${rss.toFixed(0)} MB`,
+    );
   }
-  const rss = process.memoryUsage().rss / 2 ** 20;
-  console.log(
-    `run ${r + 1}: ${ms.toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU, ${tables.length} tables, ${rows} rows, up ${up}/${n}, ${((n * bytes) / 2 ** 20 / (ms / 1000)).toFixed(1)} MB/s, rss ${rss.toFixed(0)} MB`,
-  );
 }
 await runtime.close();
 child.stdin!.end();
