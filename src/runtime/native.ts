@@ -58,6 +58,17 @@ function typeName(t: ast.MonoType): string {
   }
 }
 
+/** The Flux-visible parameters of a signature, made once per signature (runs share them). */
+const paramCache = new WeakMap<FunctionSig, readonly FunctionParam[]>();
+function paramsOf(sig: FunctionSig): readonly FunctionParam[] {
+  let ps = paramCache.get(sig);
+  if (ps === undefined) {
+    ps = sig.params.map((p) => ({ name: p.name, optional: p.optional, pipe: p.pipe }));
+    paramCache.set(sig, ps);
+  }
+  return ps;
+}
+
 export class NativeFunctionValue implements FunctionValue {
   readonly kind = 'function' as const;
   readonly params: readonly FunctionParam[];
@@ -68,7 +79,7 @@ export class NativeFunctionValue implements FunctionValue {
     private readonly impl: NativeFunction,
     private readonly context: ContextFactory,
   ) {
-    this.params = sig.params.map((p) => ({ name: p.name, optional: p.optional, pipe: p.pipe }));
+    this.params = paramsOf(sig);
   }
 
   call(args: ReadonlyMap<string, Value>, site?: CallSite): MaybePromise<Value> {

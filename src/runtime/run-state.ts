@@ -16,7 +16,8 @@ import type * as ast from '../lang/ast.js';
 import { Interpreter, Scope } from '../interpreter/index.js';
 import { RecordValue, Time, isFunction, isPromise, isStream } from '../values/value.js';
 import type { CallSite, FunctionValue, MaybePromise, Value } from '../values/value.js';
-import type { NativeContext, Services } from './builtin-api.js';
+import type { NativeContext, NativeFunction, Services } from './builtin-api.js';
+import type { FunctionSig } from '../semantic/index.js';
 import { NativeFunctionValue, unimplemented } from './native.js';
 import type { PackageDef, PackageRegistry } from './packages.js';
 import type { StepRecord } from './step-stats.js';
@@ -116,19 +117,15 @@ export class RunState {
     const value = new RecordValue(scope.vars);
     const inst: PackageInstance = { def, scope, value };
     this.packages.set(path, inst);
-    const alias = path.split('/').pop()!;
-    for (const [name, decl] of def.builtins) {
-      const full = path === 'universe' ? name : `${alias}.${name}`;
-      const native = def.natives.get(name);
-      if (native === undefined) {
-        scope.set(name, decl.sig ? unimplemented(full, decl.sig) : null);
-      } else if (typeof native === 'function') {
-        const sig = decl.sig ?? { params: [] };
-        const fn = new NativeFunctionValue(full, sig, native, (n, site) => this.context(n, site));
-        scope.set(name, fn);
-        if (path === 'universe' && name === 'now') this.nativeNow = fn;
+    for (const b of preparedBuiltins(path, def)) {
+      if (b.native === undefined) {
+        scope.set(b.name, b.unimplemented);
+      } else if (typeof b.native === 'function') {
+        const fn = new NativeFunctionValue(b.full, b.sig, b.native, this.contextFactory);
+        scope.set(b.name, fn);
+        if (path === 'universe' && b.name === 'now') this.nativeNow = fn;
       } else {
-        scope.set(name, native.value);
+        scope.set(b.name, b.native.value);
       }
     }
     this.loading++;
@@ -216,6 +213,44 @@ export class RunState {
   context(name: string, site: CallSite | undefined): NativeContext {
     return new CallContext(this, name, site);
   }
+
+  /** One factory per run, shared by all of its native functions. */
+  private readonly contextFactory = (name: string, site: CallSite | undefined): NativeContext => new CallContext(this, name, site);
+}
+
+interface PreparedBuiltin {
+  readonly name: string;
+  /** The name in messages: `name` in universe, `alias.name` elsewhere. */
+  readonly full: string;
+  readonly sig: FunctionSig;
+  readonly native: NativeFunction | { readonly value: Value } | undefined;
+  /** The value bound when there is no native implementation. */
+  readonly unimplemented: Value;
+}
+
+/**
+ * What instantiating a package's builtins needs, computed once per package definition: a
+ * run only makes its NativeFunctionValues (they carry the run's context factory).
+ */
+const prepared = new WeakMap<PackageDef, readonly PreparedBuiltin[]>();
+function preparedBuiltins(path: string, def: PackageDef): readonly PreparedBuiltin[] {
+  let list = prepared.get(def);
+  if (list !== undefined) return list;
+  const alias = path.split('/').pop()!;
+  const out: PreparedBuiltin[] = [];
+  for (const [name, decl] of def.builtins) {
+    const full = path === 'universe' ? name : `${alias}.${name}`;
+    const native = def.natives.get(name);
+    out.push({
+      name,
+      full,
+      sig: decl.sig ?? { params: [] },
+      native,
+      unimplemented: native === undefined && decl.sig ? unimplemented(full, decl.sig) : null,
+    });
+  }
+  prepared.set(def, out);
+  return out;
 }
 
 class CallContext implements NativeContext {

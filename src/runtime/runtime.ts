@@ -165,8 +165,14 @@ export class Runtime {
       const scope = state.programScope(file.name);
       const r = state.interpreter.runFile(file, scope);
       if (isPromise(r)) await r;
+      if (opts.drainResults) {
+        // Together: a to() result is a tee of what to() writes; reading it while the write
+        // runs lets each table go as soon as it is written instead of buffering them all.
+        const [results, effects] = await Promise.allSettled([drainResults(state.results, state.signal), state.drainSideEffects()]);
+        if (effects.status === 'rejected') throw effects.reason;
+        if (results.status === 'rejected') throw results.reason;
+      }
       await state.drainSideEffects();
-      if (opts.drainResults) await drainResults(state.results, state.signal);
       return { results: state.results, stats: state.stats };
     } catch (e) {
       throw toFluxError(e);

@@ -20,12 +20,23 @@ import { FluxError, type ErrorCode } from '../errors/index.js';
 import type { HttpFailure } from '../host/http.js';
 import type { ExpositionError } from './lex.js';
 
-/** The URL as shown in messages: userinfo removed. */
+/** Query parameter names whose values are credentials. */
+export const SECRET_PARAM = /token|secret|passw|pwd|auth|signature|credential|api[-_]?key|^key$|^sig$/i;
+
+/**
+ * The URL as shown in messages, logs and the `url` column: userinfo removed, the values of
+ * credential-like query parameters replaced by `xxxxx`.
+ */
 export function displayUrl(url: string): string {
   try {
     const u = new URL(url);
     u.username = '';
     u.password = '';
+    // Credentials passed as query parameters (`?token=...`, `?api_key=...`): the value is
+    // replaced, the parameter stays so that the URL still says what was scraped.
+    for (const k of [...u.searchParams.keys()]) {
+      if (SECRET_PARAM.test(k)) u.searchParams.set(k, 'xxxxx');
+    }
     return u.toString();
   } catch {
     // Not a URL: hide anything that looks like userinfo.

@@ -1,6 +1,6 @@
 // Scrape options (beyond Flux's `url`, which is all Flux's own scrape takes) and their checks.
 import type { HttpTlsOptions } from '../host/http.js';
-import { scrapeError } from './errors.js';
+import { SECRET_PARAM, scrapeError } from './errors.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_BYTES = 100 * 1024 * 1024;
@@ -46,6 +46,7 @@ export function checkRequest(url: string, options: ScrapeOptions, userAgent: str
     throw scrapeError('invalid', 'scrape.invalidUrl', url, 'not a valid URL', secrets);
   }
   if (u.password) secrets.push(decodeURIComponent(u.password), u.password);
+  for (const [k, v] of u.searchParams) if (SECRET_PARAM.test(k) && v !== '') secrets.push(v, encodeURIComponent(v));
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
     throw scrapeError('invalid', 'scrape.invalidUrl', url, `only http and https URLs can be scraped, not "${u.protocol.replace(/:$/, '')}"`, secrets);
   }

@@ -53,6 +53,12 @@ before(async () => {
         res.end(`denied for ${req.headers.authorization}`);
       },
     },
+    '/echo-url': {
+      handler: (req, res) => {
+        res.writeHead(403, { 'content-type': 'text/plain' });
+        res.end(`denied for ${req.url}`);
+      },
+    },
   });
   tls = await startHttpTarget({ '/metrics': { body: TEXT } }, { tls: true });
   mtls = await startHttpTarget({ '/metrics': { body: TEXT } }, { tls: true, requireClientCert: true });
@@ -200,6 +206,20 @@ test('bearer and basic auth; credentials never appear in errors', async () => {
   const echoedBearer = await failure(`${plain.url}/echo`, { bearerToken: 'top-secret-123' });
   assert.ok(!echoedBearer.message.includes('top-secret-123'), echoedBearer.message);
   const refused = await failure('http://bob:hunter2secret@127.0.0.1:1/metrics');
+  assert.ok(!refused.message.includes('hunter2secret'), refused.message);
+});
+
+test('credentials in query parameters: hidden in the url column and in errors', async () => {
+  const r = await scrape(`${plain.url}/metrics?api_key=k3y-value-42&page=2`, {}, env);
+  assert.equal(r.url, `${plain.url}/metrics?api_key=xxxxx&page=2`);
+  const t = [...r.tables.tables()][0]!;
+  assert.equal(t.column(t.columnIndex('url')).get(0), r.url);
+  // The server echoes the request URL in its error body: the value is still hidden.
+  const echoed = await failure(`${plain.url}/echo-url?access_token=t0ken%2Fwith%2Fslashes&x=1`);
+  assert.equal(echoed.id, 'scrape.status');
+  assert.ok(!echoed.message.includes('t0ken'), echoed.message);
+  assert.match(echoed.message, /access_token=xxxxx&x=1/);
+  const refused = await failure('http://127.0.0.1:1/metrics?password=hunter2secret');
   assert.ok(!refused.message.includes('hunter2secret'), refused.message);
 });
 

@@ -383,8 +383,7 @@ function finish(g: Gen, loop: string): Kernel {
   const used = [...g.usedCols.values()];
   for (const { k } of used) colParams.push(`A${k}`, `V${k}`, `D${k}`);
   const constParams = g.consts.map((_, i) => `K${i}`);
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const factory = new Function('n', 'fb', ...colParams, ...constParams, loop) as (...a: unknown[]) => unknown;
+  const factory = compiled(['n', 'fb', ...colParams, ...constParams], loop);
   const consts = g.consts;
   const fb = (): never => {
     throw FALLBACK;
@@ -398,6 +397,27 @@ function finish(g: Gen, loop: string): Kernel {
     }
     return factory(...bound, ...consts);
   };
+}
+
+/**
+ * Generated code -> compiled function, across runs. Closures are per run (a task's
+ * `filter(fn: ...)` is a new function value every run), but the code generated for the same
+ * function literal over the same schema is the same text (constants are parameters), and
+ * compiling it is the expensive part. Bounded: the oldest entry goes first.
+ */
+const factories = new Map<string, (...a: unknown[]) => unknown>();
+const MAX_FACTORIES = 2048;
+
+function compiled(params: string[], body: string): (...a: unknown[]) => unknown {
+  const key = `${params.join(',')}\u0000${body}`;
+  let f = factories.get(key);
+  if (f === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    f = new Function(...params, body) as (...a: unknown[]) => unknown;
+    if (factories.size >= MAX_FACTORIES) factories.delete(factories.keys().next().value!);
+    factories.set(key, f);
+  }
+  return f;
 }
 
 const predicateCache = new WeakMap<FunctionValue, Map<string, Kernel | null>>();
