@@ -536,39 +536,47 @@ export class Scheduler {
     attempt: number,
     manual: boolean,
   ): Promise<{ ok: true; report: RunReport } | { ok: false; outcome: RunOutcome; error: FluxError }> {
-    const ac = new AbortController();
-    this.controllers.add(ac);
-    return new Promise((resolve) => {
-      let done = false;
-      const finish = (r: { ok: true; report: RunReport } | { ok: false; outcome: RunOutcome; error: FluxError }) => {
-        if (done) return;
-        done = true;
-        timer.cancel();
-        this.controllers.delete(ac);
-        resolve(r);
-      };
-      const timer = this.clock.setTimer(timeoutMs, () => {
-        ac.abort(new FluxError('deadline', 'task.timeout', `run cancelled after its timeout of ${formatDuration(BigInt(Math.round(timeoutMs * 1e6)))}`));
-      });
-      ac.signal.addEventListener(
-        'abort',
-        () => {
-          const reason = toFluxError(ac.signal.reason);
-          finish({ ok: false, outcome: reason.id === 'task.timeout' ? 'timeout' : 'canceled', error: reason });
-        },
-        { once: true },
-      );
-      let p: Promise<RunReport>;
-      try {
-        p = Promise.resolve(this.executor({ task: def, scheduledNs: slot, signal: ac.signal, attempt, manual }));
-      } catch (err) {
-        p = Promise.reject(err);
-      }
-      p.then(
-        (report) => finish({ ok: true, report: report ?? {} }),
-        (err: unknown) => finish({ ok: false, outcome: 'failed', error: toFluxError(err) }),
-      );
-    });
+    // The run is started now (its start time is taken, its timeout counts from here), but
+    // everything else happens in a microtask: when many runs are due at the same instant,
+    // `fire` starts all of them before any of them sets up its AbortController and timer
+    // or runs its synchronous part, so one run's set-up does not delay the others' start.
+    const t0 = this.clock.monotonicMs();
+    return Promise.resolve().then(
+      () =>
+        new Promise((resolve) => {
+          const ac = new AbortController();
+          this.controllers.add(ac);
+          let done = false;
+          const finish = (r: { ok: true; report: RunReport } | { ok: false; outcome: RunOutcome; error: FluxError }) => {
+            if (done) return;
+            done = true;
+            timer.cancel();
+            this.controllers.delete(ac);
+            resolve(r);
+          };
+          const timer = this.clock.setTimer(Math.max(0, timeoutMs - (this.clock.monotonicMs() - t0)), () => {
+            ac.abort(new FluxError('deadline', 'task.timeout', `run cancelled after its timeout of ${formatDuration(BigInt(Math.round(timeoutMs * 1e6)))}`));
+          });
+          ac.signal.addEventListener(
+            'abort',
+            () => {
+              const reason = toFluxError(ac.signal.reason);
+              finish({ ok: false, outcome: reason.id === 'task.timeout' ? 'timeout' : 'canceled', error: reason });
+            },
+            { once: true },
+          );
+          let p: Promise<RunReport>;
+          try {
+            p = Promise.resolve(this.executor({ task: def, scheduledNs: slot, signal: ac.signal, attempt, manual }));
+          } catch (err) {
+            p = Promise.reject(err);
+          }
+          p.then(
+            (report) => finish({ ok: true, report: report ?? {} }),
+            (err: unknown) => finish({ ok: false, outcome: 'failed', error: toFluxError(err) }),
+          );
+        }),
+    );
   }
 }
 
