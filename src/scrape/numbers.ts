@@ -47,6 +47,13 @@ function latin1(buf: Uint8Array, s: number, e: number): string {
  * Parse a Prometheus sample value from buf[s, e). On success returns the value and leaves
  * `numberOk` true; on failure returns NaN with `numberOk` false and `numberError` set.
  */
+// The exact fast path keeps mantissas up to 2^53 (every integer up to it is a double): all
+// 15- and most 16-digit decimals; Go's shortest formatting of a float64 writes up to 17.
+/** Whether mant * 10 + d <= 2^53 (decided without computing it: above 2^53 it rounds). */
+function fitsExact(mant: number, d: number): boolean {
+  return mant < 900719925474099 || (mant === 900719925474099 && d <= 2);
+}
+
 export function parseFloatBytes(buf: Uint8Array, s: number, e: number): number {
   numberOk = true;
   if (s >= e) return fail('empty value');
@@ -67,9 +74,8 @@ export function parseFloatBytes(buf: Uint8Array, s: number, e: number): number {
     if (i === s && matchWord(buf, i, e, 'nan')) return Number.NaN;
     return fail(`"${latin1(buf, s, e)}" is not a number`);
   }
-  // Decimal: mantissa digits (up to 2^53 exactly), digits after the point, exponent.
+  // Decimal: mantissa digits (while they fit in 2^53 exactly), digits after the point, exponent.
   let mant = 0;
-  let digits = 0; // significant digits accumulated into mant
   let fracDigits = 0;
   let any = false;
   let exact = true;
@@ -79,9 +85,8 @@ export function parseFloatBytes(buf: Uint8Array, s: number, e: number): number {
     any = true;
     if (mant === 0 && d === 0) {
       // leading zero: no significance
-    } else if (digits < 15) {
+    } else if (exact && fitsExact(mant, d)) {
       mant = mant * 10 + d;
-      digits++;
     } else {
       exact = false;
     }
@@ -95,9 +100,8 @@ export function parseFloatBytes(buf: Uint8Array, s: number, e: number): number {
       any = true;
       if (mant === 0 && d === 0) {
         fracDigits++;
-      } else if (digits < 15) {
+      } else if (exact && fitsExact(mant, d)) {
         mant = mant * 10 + d;
-        digits++;
         fracDigits++;
       } else {
         exact = false;

@@ -287,6 +287,11 @@ function parseComment(buf: Uint8Array, i: number, eol: number, types: Map<string
     if (j >= eol || !isMetricStart(buf[j]!)) throw new ExpositionError(j, `expected a metric name in ${what}, found ${describeByte(buf, j, eol)}`);
     const s = j;
     while (j < eol && isMetricChar(buf[j]!)) j++;
+    // HELP: the name is checked, never needed as a string (the text is not validated).
+    if (isHelp) {
+      if (j < eol && buf[j] !== SP && buf[j] !== TAB) throw new ExpositionError(j, `invalid metric name in HELP: unexpected ${describeByte(buf, j, eol)}`);
+      return;
+    }
     name = String.fromCharCode.apply(null, buf.subarray(s, j) as unknown as number[]);
   }
   if (j < eol && buf[j] !== SP && buf[j] !== TAB) throw new ExpositionError(j, `invalid metric name in ${what}: unexpected ${describeByte(buf, j, eol)}`);

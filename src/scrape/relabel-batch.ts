@@ -106,5 +106,5 @@ export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): Re
 export function addSyntheticSample(batch: SampleBatch, field: string, value: number, targetLabels: ReadonlyMap<string, string>): void {
   batch.beginLabels();
   for (const [k, v] of targetLabels) batch.addLabel(batch.labelNames.internString(k), batch.labelValues.internString(v));
-  batch.addSample(batch.endSeries(batch.fields.internString(field)), value, undefined);
+  batch.addSample(batch.appendSeries(batch.fields.internString(field)), value, undefined);
 }

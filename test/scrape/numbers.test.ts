@@ -37,6 +37,19 @@ test('sample values: what Go ParseFloat (without hex and _) accepts', () => {
   assert.ok(Object.is(float('-0'), -0));
 });
 
+test('sample values: decimal text of many doubles reads back as the same double', () => {
+  // Shortest round-trip text (what Go and JavaScript print: up to 17 significant digits),
+  // fixed 15/16/17-digit precisions, and mantissas at the edge of 2^53.
+  let seed = 12345;
+  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const texts: string[] = ['9007199254740992', '9007199254740993', '900719925474099.3', '0.9007199254740993', '90071992547409921e-5'];
+  for (let i = 0; i < 4000; i++) {
+    const x = (rand() - 0.5) * 10 ** Math.floor(rand() * 40 - 20);
+    texts.push(String(x), x.toPrecision(15), x.toPrecision(16), x.toPrecision(17), (x * 1e6).toFixed(3));
+  }
+  for (const t of texts) assert.ok(Object.is(float(t), Number(t)), `${t}: ${float(t)} != ${Number(t)}`);
+});
+
 test('sample values: what JavaScript accepts and Prometheus rejects', () => {
   for (const s of ['', ' 1', '1 ', '0x10', '0x1p-3', '0X1', '0b1', '0o1', '1_000', '1abc', '+', '-', '.', 'e5', '1e', '1e+', 'infin', '+NaN', '-nan', 'Infinityx', '1.2.3', '1e400', '-1e400', '١']) {
     assert.equal(float(s), 'invalid', JSON.stringify(s));
