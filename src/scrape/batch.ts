@@ -222,6 +222,55 @@ export class SampleBatch {
     return id;
   }
 
+  /**
+   * Add the labels `names[i]=values[i]` (ids of this batch's interners; none of the names
+   * may already be a label of any series) to every series, in place: the label arena is
+   * rebuilt, samples and dictionaries are untouched. Pairs stay sorted by label-name id.
+   * Returns the series with the most labels afterwards (-1 when there are no series).
+   */
+  addLabelsToAllSeries(names: Int32Array, values: Int32Array): number {
+    const k = names.length;
+    const S = this.seriesCount;
+    const old = this.pairs;
+    const next = new Int32Array(Math.max(16, this.pairsLen + 2 * k * S));
+    let w = 0;
+    let widest = -1;
+    let most = -1;
+    for (let s = 0; s < S; s++) {
+      const st = this.seriesStart[s]!;
+      const np = this.seriesPairs[s]!;
+      const start = w;
+      // Merge two lists sorted by name id (the extra labels are few: insertion).
+      for (let i = 0; i < np; i++) {
+        next[w++] = old[st + 2 * i]!;
+        next[w++] = old[st + 2 * i + 1]!;
+      }
+      let n = np;
+      for (let j = 0; j < k; j++) {
+        const nid = names[j]!;
+        let p = start + 2 * n;
+        while (p > start && next[p - 2]! > nid) {
+          next[p] = next[p - 2]!;
+          next[p + 1] = next[p - 1]!;
+          p -= 2;
+        }
+        next[p] = nid;
+        next[p + 1] = values[j]!;
+        n++;
+        w += 2;
+      }
+      this.seriesStart[s] = start;
+      this.seriesPairs[s] = n;
+      if (n > most) {
+        most = n;
+        widest = s;
+      }
+    }
+    this.pairs = next;
+    this.pairsLen = w;
+    return widest;
+  }
+
   /** Append a sample of series `seriesId`; `tsNs` undefined means "no timestamp". */
   addSample(seriesId: number, value: number, tsNs: bigint | undefined): void {
     const i = this.length;

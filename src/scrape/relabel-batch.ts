@@ -1,6 +1,8 @@
 // Re-label the series of a scraped batch for a fleet scrape, staying columnar: the result is
-// a new SampleBatch whose samples are copied by index, so the fast table generator
-// (./tables.ts) serves fleet scrapes as it serves single scrapes.
+// the scraped batch with the target's labels added in place (no metric relabeling and no
+// label-name clash: the common case), or else a new SampleBatch whose samples are copied by
+// index; either way the fast table generator (./tables.ts) serves fleet scrapes as it serves
+// single scrapes.
 //
 // Per series (not per sample):
 //   1. the target's labels are added; a scraped label whose name is also a target label is
@@ -29,6 +31,10 @@ export type RelabelBatchResult =
   | { readonly limitError: string };
 
 export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): RelabelBatchResult {
+  if (options.relabel === undefined) {
+    const inPlace = addTargetLabelsInPlace(src, options);
+    if (inPlace !== undefined) return inPlace;
+  }
   const out = new SampleBatch(src.length + 4);
   const names = src.labelNames.strings;
   const values = src.labelValues.strings;
@@ -63,7 +69,7 @@ export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): Re
         out.addLabel(n, v);
       }
       for (const [n, v] of targetIds) out.addLabel(n, v);
-      if (limit > 0 && out.scratchCount + 1 > limit) return { limitError: `series ${field} has ${out.scratchCount + 1} labels, more than labelLimit ${limit}` };
+      if (limit > 0 && labelCount(out) + 1 > limit) return { limitError: `series ${field} has ${labelCount(out) + 1} labels, more than labelLimit ${limit}` };
       const fid = src.seriesField[s]!;
       let f = fieldMap[fid]!;
       if (f < 0) f = fieldMap[fid] = out.fields.internFrom(src.fields, fid);
@@ -86,7 +92,7 @@ export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): Re
     field = bucket && name.endsWith('_bucket') ? name.slice(0, -'_bucket'.length) : name;
     out.beginLabels();
     for (const [k, v] of after) out.addLabel(out.labelNames.internString(k), out.labelValues.internString(v));
-    if (limit > 0 && out.scratchCount + 1 > limit) return { limitError: `series ${field} has ${out.scratchCount + 1} labels, more than labelLimit ${limit}` };
+    if (limit > 0 && labelCount(out) + 1 > limit) return { limitError: `series ${field} has ${labelCount(out) + 1} labels, more than labelLimit ${limit}` };
     mapping[s] = out.endSeries(out.fields.internString(field));
   }
 
@@ -100,6 +106,33 @@ export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): Re
     samples++;
   }
   return { batch: out, samples };
+}
+
+/**
+ * The common case, without copying anything but the label arena: no metric relabeling and no
+ * scraped label named like a target label. `src` itself is returned, its series extended by
+ * the target's labels (labels with an empty value are not added: Prometheus drops them).
+ * Undefined when the general path is needed.
+ */
+function addTargetLabelsInPlace(src: SampleBatch, options: RelabelBatchOptions): RelabelBatchResult | undefined {
+  const scraped = src.labelNames.strings;
+  for (const name of options.targetLabels.keys()) if (scraped.includes(name)) return undefined;
+  const extra = [...options.targetLabels].filter(([, v]) => v !== '');
+  const names = Int32Array.from(extra, ([k]) => src.labelNames.internString(k));
+  const values = Int32Array.from(extra, ([, v]) => src.labelValues.internString(v));
+  const widest = src.addLabelsToAllSeries(names, values);
+  const limit = options.labelLimit ?? 0;
+  if (limit > 0 && widest >= 0 && src.seriesPairs[widest]! + 1 > limit) {
+    return { limitError: `series ${src.fields.strings[src.seriesField[widest]!]} has ${src.seriesPairs[widest]! + 1} labels, more than labelLimit ${limit}` };
+  }
+  return { batch: src, samples: src.length };
+}
+
+/** Labels of the batch's scratch label set that will be kept (an empty value drops a label). */
+function labelCount(b: SampleBatch): number {
+  let n = 0;
+  for (let i = 0; i < b.scratchCount; i++) if (b.scratchValues[i] !== 0) n++;
+  return n;
 }
 
 /** Append one sample of a synthetic series (`up`, ...) with the target's labels. */

@@ -67,8 +67,15 @@ for (let r = 0; r < runs; r++) {
       }
     }
     const rss = process.memoryUsage().rss / 2 ** 20;
+    // With --expose-gc: the heap that stays after a full collection (should not grow run to run).
+    const gc = (globalThis as { gc?: () => void }).gc;
+    let live = '';
+    if (gc !== undefined) {
+      gc();
+      live = `, heap after GC ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB`;
+    }
     console.log(
-      `${name} ${r + 1}: ${ms.toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU, ${rows} rows${hold ? `, ${tables} tables held` : ''}${up ? `, up ${up}/${n}` : ''}, ${((n * bytes) / 2 ** 20 / (ms / 1000)).toFixed(1)} MB/s, rss ${rss.toFixed(0)} MB`,
+      `${name} ${r + 1}: ${ms.toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU, ${rows} rows${hold ? `, ${tables} tables held` : ''}${up ? `, up ${up}/${n}` : ''}, ${((n * bytes) / 2 ** 20 / (ms / 1000)).toFixed(1)} MB/s, rss ${rss.toFixed(0)} MB${live}`,
     );
   }
 }
