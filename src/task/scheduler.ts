@@ -14,6 +14,14 @@
 // the executor settles or the signal fires, whichever comes first, so a runaway run that
 // ignores its signal cannot hold the task forever. Failed runs are retried immediately up to
 // `retry` times within the same slot. Time comes only from the injected Clock: tests drive it.
+//
+// Starting a run and executing it are two steps. A run is started when it is due: its start
+// time is taken, its timeout begins. Its code then executes as soon as fewer than
+// `maxActiveRuns` runs (all tasks together) are executing; the others wait in start order.
+// All of a process's runs share one JavaScript thread, so executing a thousand runs at once
+// is not faster than executing 64 at a time, and it keeps every one of them alive in the
+// heap at once, which makes the garbage collector's pauses long (measured: BENCHMARKS.md,
+// Scheduler).
 import { FluxError, toFluxError } from '../errors/index.js';
 import type { Span } from '../errors/index.js';
 import type { Clock, TimerHandle } from '../host/clock.js';
@@ -122,6 +130,8 @@ export interface SchedulerOptions {
    * of stale ones. Default: the task's concurrency.
    */
   readonly maxQueued?: number;
+  /** Most runs (all tasks together) executing at once; later runs wait their turn. Default 64. */
+  readonly maxActiveRuns?: number;
 }
 
 /** Where a task stood when promflux last stopped (from the persisted task state). */
@@ -183,6 +193,12 @@ export class Scheduler {
   private stopping = false;
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly controllers = new Set<AbortController>();
+  /** Runs executing (see maxActiveRuns) and the runs waiting for a turn, oldest first. */
+  private active = 0;
+  private readonly turns: (() => void)[] = [];
+  private turnHead = 0;
+  /** Set when stop() cancels the runs left after its grace period. */
+  private shutdownReason: FluxError | undefined;
 
   constructor(options: SchedulerOptions) {
     this.opts = options;
@@ -340,6 +356,7 @@ export class Scheduler {
     }
     if (this.inflight.size > 0) {
       const reason = new FluxError('canceled', 'task.shutdown', 'run cancelled: promflux is shutting down');
+      this.shutdownReason = reason;
       for (const c of this.controllers) c.abort(reason);
       await this.idle();
     }
@@ -529,6 +546,31 @@ export class Scheduler {
     return { record, report };
   }
 
+  /** Resolves when this run may execute (in a microtask at the earliest: see attempt). */
+  private turn(): Promise<void> {
+    const max = Math.max(1, this.opts.maxActiveRuns ?? 64);
+    if (this.active < max) {
+      this.active++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.turns.push(resolve));
+  }
+
+  /** A run stopped executing: the oldest waiting run takes its turn. */
+  private endTurn(): void {
+    if (this.turnHead < this.turns.length) {
+      const next = this.turns[this.turnHead]!;
+      this.turns[this.turnHead++] = undefined as unknown as () => void;
+      if (this.turnHead > 1024 && this.turnHead * 2 > this.turns.length) {
+        this.turns.splice(0, this.turnHead);
+        this.turnHead = 0;
+      }
+      next(); // the turn passes on: `active` stays the same
+    } else {
+      this.active--;
+    }
+  }
+
   private attempt(
     def: TaskDefinition,
     slot: bigint,
@@ -537,13 +579,22 @@ export class Scheduler {
     manual: boolean,
   ): Promise<{ ok: true; report: RunReport } | { ok: false; outcome: RunOutcome; error: FluxError }> {
     // The run is started now (its start time is taken, its timeout counts from here), but
-    // everything else happens in a microtask: when many runs are due at the same instant,
-    // `fire` starts all of them before any of them sets up its AbortController and timer
-    // or runs its synchronous part, so one run's set-up does not delay the others' start.
+    // everything else happens when it gets its turn, in a microtask at the earliest: when
+    // many runs are due at the same instant, `fire` starts all of them before any of them
+    // sets up its AbortController and timer or runs its synchronous part, so one run's
+    // set-up does not delay the others' start.
     const t0 = this.clock.monotonicMs();
-    return Promise.resolve().then(
+    const timeoutError = () => new FluxError('deadline', 'task.timeout', `run cancelled after its timeout of ${formatDuration(BigInt(Math.round(timeoutMs * 1e6)))}`);
+    return this.turn().then(
       () =>
         new Promise((resolve) => {
+          // Waited for a turn past the timeout, or promflux is shutting down: not executed.
+          const left = timeoutMs - (this.clock.monotonicMs() - t0);
+          if (left <= 0 || this.shutdownReason !== undefined) {
+            this.endTurn();
+            resolve(left <= 0 ? { ok: false, outcome: 'timeout', error: timeoutError() } : { ok: false, outcome: 'canceled', error: this.shutdownReason! });
+            return;
+          }
           const ac = new AbortController();
           this.controllers.add(ac);
           let done = false;
@@ -552,11 +603,10 @@ export class Scheduler {
             done = true;
             timer.cancel();
             this.controllers.delete(ac);
+            this.endTurn();
             resolve(r);
           };
-          const timer = this.clock.setTimer(Math.max(0, timeoutMs - (this.clock.monotonicMs() - t0)), () => {
-            ac.abort(new FluxError('deadline', 'task.timeout', `run cancelled after its timeout of ${formatDuration(BigInt(Math.round(timeoutMs * 1e6)))}`));
-          });
+          const timer = this.clock.setTimer(left, () => ac.abort(timeoutError()));
           ac.signal.addEventListener(
             'abort',
             () => {

@@ -42,6 +42,8 @@ export interface TaskServiceOptions {
   readonly executor?: RunExecutor;
   readonly catchUp?: boolean;
   readonly spread?: boolean;
+  /** Most runs executing at once, all tasks together (Scheduler maxActiveRuns; default 64). */
+  readonly maxActiveRuns?: number;
   readonly defaultTimeoutNs?: bigint;
   readonly keepRuns?: number;
   readonly pollMs?: number;
@@ -104,6 +106,7 @@ export class TaskService {
       logger: this.logger,
       catchUp: o.catchUp,
       spread: o.spread,
+      maxActiveRuns: o.maxActiveRuns,
       defaultTimeoutNs: o.defaultTimeoutNs,
       events: {
         runStarted: (task, scheduledNs, _lag, manual) => {

@@ -379,3 +379,55 @@ test('an overloaded task skips its oldest waiting slot (reported) and runs the n
   ]);
   await s.stop(0);
 });
+
+test('maxActiveRuns: every due run starts on time; at most N execute at once, the others in start order', async () => {
+  const clock = new FakeClock(T0);
+  const h = harness(clock, { hold: true });
+  const s = h.sched({ maxActiveRuns: 2 });
+  for (const n of ['a', 'b', 'c', 'd']) s.upsert(def(n));
+  await clock.advanceTo('2026-01-01T12:00:10Z');
+  assert.equal(h.calls.length, 2, 'two execute, two wait');
+  const order: string[] = h.calls.map((c) => c.req.task.name);
+  await clock.advance(1000);
+  h.calls[0]!.finish();
+  await clock.advance(0);
+  assert.equal(h.calls.length, 3);
+  await clock.advance(1000);
+  h.calls[1]!.finish();
+  h.calls[2]!.finish();
+  await clock.advance(0);
+  assert.equal(h.calls.length, 4);
+  h.calls[3]!.finish();
+  await clock.advance(0);
+  order.push(...h.calls.slice(2).map((c) => c.req.task.name));
+  assert.deepEqual([...order].sort(), ['a', 'b', 'c', 'd']);
+  // Executed late (1 s and 2 s after the slot) but started on time: no start lag.
+  assert.deepEqual(h.calls.map((c) => iso(c.startedNs)), ['2026-01-01T12:00:10Z', '2026-01-01T12:00:10Z', '2026-01-01T12:00:11Z', '2026-01-01T12:00:12Z']);
+  assert.equal(h.records.length, 4);
+  for (const r of h.records) {
+    assert.equal(r.outcome, 'success');
+    assert.equal(iso(r.startedNs), '2026-01-01T12:00:10Z');
+    assert.equal(r.lagMs, 0);
+  }
+  await s.stop(0);
+});
+
+test('maxActiveRuns: a run still waiting for its turn at its timeout ends as a timeout, never executed', async () => {
+  const clock = new FakeClock(T0);
+  const h = harness(clock, { hold: true });
+  const s = h.sched({ maxActiveRuns: 1 });
+  s.upsert(def('first', { timeoutNs: 2n * S }));
+  s.upsert(def('second', { timeoutNs: 2n * S }));
+  await clock.advanceTo('2026-01-01T12:00:10Z');
+  assert.equal(h.calls.length, 1);
+  await clock.advance(2000); // the executing run ignores its signal; both reach their timeout
+  assert.equal(h.calls.length, 1, 'the waiting run was never executed');
+  assert.deepEqual(h.records.map((r) => [r.task, r.outcome]).sort(), [
+    ['first', 'timeout'],
+    ['second', 'timeout'],
+  ]);
+  // The turn was given back: the next slot executes.
+  await clock.advanceTo('2026-01-01T12:00:20Z');
+  assert.equal(h.calls.length, 2);
+  await s.stop(0);
+});

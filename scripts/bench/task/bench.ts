@@ -2,7 +2,7 @@
 // seconds, on the real clock. Reports start lag (the scheduler started the run) and work-start lag
 // (the run's own code began) p50/p99/max after a warm-up, missed runs, CPU and memory.
 //
-//   node --import tsx scripts/bench/task/bench.ts [--tasks 1000] [--seconds 60] [--mode flux|array|noop] [--spread] [--warmup 5]
+//   node --import tsx scripts/bench/task/bench.ts [--tasks 1000] [--seconds 60] [--mode flux|array|noop] [--spread] [--warmup 5] [--max-active 64]
 //
 // --mode flux (default): every task is a real Flux script run through the Runtime
 //   (prometheus.scrape of a local target, then a filter), as `promflux serve` runs it.
@@ -92,6 +92,7 @@ async function main() {
     parse: (s, n) => parse(s, n),
     pollMs: 0,
     spread: process.argv.includes('--spread'),
+    maxActiveRuns: Number(arg('max-active', '64')),
     stateFlushMs: Number(arg('flush-ms', '5000')),
     executor,
   });

@@ -40,6 +40,7 @@ export interface ServeFlags {
   logLevel?: string;
   catchUp?: boolean;
   spread?: boolean;
+  maxActiveRuns?: string;
   runTimeout?: string;
   shutdownGrace?: string;
   poll?: string;
@@ -95,6 +96,8 @@ export async function runServe(pathArgs: readonly string[], flags: ServeFlags, i
   if (graceMs === undefined) return usage('--shutdown-grace must be a duration such as 30s');
   const pollMs = parseDurationMs(flags.poll ?? '2s');
   if (pollMs === undefined) return usage('--poll must be a duration such as 2s');
+  const maxActiveRuns = Number(flags.maxActiveRuns ?? '64');
+  if (!Number.isSafeInteger(maxActiveRuns) || maxActiveRuns < 1) return usage(`--max-active-runs must be a whole number of at least 1, not "${flags.maxActiveRuns}"`);
 
   const fs = nodeFileSystem;
   const paths = (pathArgs.length > 0 ? pathArgs : ['.']).map((p) => resolve(p));
@@ -129,6 +132,7 @@ export async function runServe(pathArgs: readonly string[], flags: ServeFlags, i
     parse: (source, name) => parse(source, name),
     catchUp: flags.catchUp ?? false,
     spread: flags.spread ?? false,
+    maxActiveRuns,
     defaultTimeoutNs: timeoutMs !== undefined ? BigInt(Math.round(timeoutMs * 1e6)) : undefined,
     pollMs,
     spoolDir: `${dataDir}/spool`,
@@ -203,6 +207,7 @@ export function registerServe(program: Command, io: CliIO): void {
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
     .option('--catch-up', 'run the runs missed while promflux was down, in order (default: skip them)')
     .option('--spread', 'spread tasks with the same interval over it (default: aligned runs)')
+    .option('--max-active-runs <n>', 'most runs executing at once, all tasks together; later runs wait their turn', '64')
     .option('--run-timeout <duration>', 'cancel a run after this long (default: the task\'s interval)')
     .option('--shutdown-grace <duration>', 'on SIGINT/SIGTERM, how long running runs may finish', '30s')
     .option('--poll <duration>', 'rescan the task files this often besides watching them (0s: never)', '2s')
