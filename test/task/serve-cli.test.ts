@@ -11,6 +11,8 @@ const cases: { name: string; args: string[]; err: RegExp }[] = [
   { name: 'bad log format', args: ['serve', '.', '--log-format', 'xml'], err: /--log-format must be text or json/ },
   { name: 'bad listen', args: ['serve', '.', '--listen', 'localhost:http'], err: /--listen must be HOST:PORT or PORT/ },
   { name: 'bad run timeout', args: ['serve', '.', '--run-timeout', '10 parsecs'], err: /--run-timeout must be a duration/ },
+  { name: 'bad max active runs', args: ['serve', '.', '--max-active-runs', '0'], err: /--max-active-runs must be a whole number of at least 1, not "0"/ },
+  { name: 'max active runs not a number', args: ['serve', '.', '--max-active-runs', 'lots'], err: /--max-active-runs must be a whole number/ },
 ];
 for (const c of cases) {
   test(`serve usage error: ${c.name}`, async () => {
