@@ -41,9 +41,11 @@ export interface FileSystem {
   /**
    * Atomically replace `path` with `data`: write a temporary file beside it, fsync it,
    * rename it over `path`, fsync the directory. Readers see the old or the new content,
-   * never a mix; after it resolves the new content survives a crash.
+   * never a mix; after it resolves the new content survives a crash. With `deferDirSync`
+   * the directory is not fsynced: a caller replacing many files in one directory calls
+   * `syncDir` once after them (until then a crash may leave the old content).
    */
-  writeFileDurable(path: string, data: Uint8Array): Promise<void>;
+  writeFileDurable(path: string, data: Uint8Array, options?: { deferDirSync?: boolean }): Promise<void>;
   /**
    * Create a NEW file (fails when it exists) with `data` and fsync it; the directory entry
    * is made durable by a later `writeFileDurable` in the same directory (or `syncDir`).
@@ -139,7 +141,7 @@ export const nodeFileSystem: FileSystem = {
       close: () => h.close(),
     };
   },
-  async writeFileDurable(path, data) {
+  async writeFileDurable(path, data, options) {
     const dir = dirname(path);
     const tmp = join(dir, `.tmp-${process.pid}-${++tmpCounter}-${basename(path)}`);
     const h = await fsp.open(tmp, 'w');
@@ -155,7 +157,7 @@ export const nodeFileSystem: FileSystem = {
       await fsp.rm(tmp, { force: true });
       throw e;
     }
-    await fsyncDir(dir);
+    if (options?.deferDirSync !== true) await fsyncDir(dir);
   },
   async writeNewFile(path, data) {
     const h = await fsp.open(path, 'wx');

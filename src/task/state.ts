@@ -233,7 +233,7 @@ export class TaskStateStore {
           const st = this.states.get(name);
           if (st === undefined) return;
           try {
-            await this.o.fs.writeFileDurable(stateFile(this.o.dataDir, name), new TextEncoder().encode(JSON.stringify(st, null, 1) + '\n'));
+            await this.o.fs.writeFileDurable(stateFile(this.o.dataDir, name), new TextEncoder().encode(JSON.stringify(st, null, 1) + '\n'), { deferDirSync: true });
           } catch (e) {
             this.dirty.add(name);
             failed ??= e;
@@ -241,6 +241,8 @@ export class TaskStateStore {
         }),
       );
     }
+    // One directory fsync for all the renames above (not one per file).
+    if (names.length > 0) await this.o.fs.syncDir(stateDir(this.o.dataDir));
     if (failed !== undefined) throw failed;
   }
 }
