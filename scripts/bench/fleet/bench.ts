@@ -2,7 +2,7 @@
 // exposition each), concurrency C. Targets are served by a child process so that the
 // scraper's CPU is measured alone.
 //
-//   node --import tsx scripts/bench/fleet/bench.ts [targets=1000] [concurrency=64] [runs=3] [run|store|hold|all]
+//   node --import tsx scripts/bench/fleet/bench.ts [targets=1000] [concurrency=64] [runs=3] [run|store|hold|all] [pause ms=0]
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -38,7 +38,14 @@ const variants: [string, string, boolean][] = [
 // store's index of 746k series) that slows whatever runs after it in the same process.
 const only = process.argv[5] ?? 'run';
 console.log(`fleet: ${n} targets x ${(bytes / 1024).toFixed(1)} KB, concurrency ${concurrency}, node ${process.version}, load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+// A pause before runs 3, 5, 7, ...: longer than the targets' keep-alive (5 s), those runs
+// reconnect, as the runs of a task whose interval is longer than its targets' keep-alive do.
+const pauseMs = Number(process.argv[6] ?? 0);
 for (let r = 0; r < runs; r++) {
+  if (pauseMs > 0 && r >= 2 && r % 2 === 0) {
+    await new Promise((res) => setTimeout(res, pauseMs));
+    console.log(`(paused ${pauseMs} ms)`);
+  }
   for (const [name, src, hold] of variants) {
     if (only !== 'all' && only !== name) continue;
     const cpu0 = process.cpuUsage();
