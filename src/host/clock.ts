@@ -16,14 +16,26 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** The millisecond of the last systemClock reading and the hrtime when it was first seen. */
+let wallMs = -1;
+let hrAtWallMs = 0n;
+
 /** The real clock. */
 export const systemClock: Clock = {
   nowNanos(): bigint {
-    // Date.now() has millisecond resolution; add the sub-millisecond part from hrtime so
-    // successive readings within one millisecond stay distinct and ordered.
+    // Date.now() has millisecond resolution. The sub-millisecond part is the hrtime elapsed
+    // since this process first saw the current millisecond (capped below the next one), so
+    // successive readings within a millisecond are distinct and ordered, and a new
+    // millisecond never reads earlier than the last one. (Taking hrtime modulo 1 ms instead
+    // would mix two unrelated phases and could go back by up to a millisecond.)
     const ms = Date.now();
-    const sub = process.hrtime.bigint() % 1_000_000n;
-    return BigInt(ms) * 1_000_000n + sub;
+    const hr = process.hrtime.bigint();
+    if (ms !== wallMs) {
+      wallMs = ms;
+      hrAtWallMs = hr;
+    }
+    const sub = hr - hrAtWallMs;
+    return BigInt(ms) * 1_000_000n + (sub > 999_999n ? 999_999n : sub);
   },
   monotonicMs(): number {
     return performance.now();
