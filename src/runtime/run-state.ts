@@ -210,11 +210,7 @@ export class RunState {
     return this.instantiate(pkg)?.scope.vars.get(name);
   }
 
-  context(name: string, site: CallSite | undefined): NativeContext {
-    return new CallContext(this, name, site);
-  }
-
-  /** One factory per run, shared by all of its native functions. */
+  /** The NativeContext of one call; one factory per run, shared by all of its native functions. */
   private readonly contextFactory = (name: string, site: CallSite | undefined): NativeContext => new CallContext(this, name, site);
 }
 

@@ -113,9 +113,7 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
         fieldId = fieldOf[rid]!;
         if (fieldId < 0) {
           // Interned from the bytes (no re-encoding of the name's string).
-          const name = rawNames.strings[rid]!;
-          const trim = name.endsWith('_bucket') && types.get(name.slice(0, -7)) === 'histogram' ? 7 : 0;
-          fieldId = batch.fields.intern(buf, base, i - trim);
+          fieldId = batch.fields.intern(buf, base, i - bucketSuffix(rawNames.strings[rid]!, types));
           fieldOf[rid] = fieldId;
         }
       }
@@ -256,11 +254,12 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
 
 /** The field id of a sample name: `_bucket` trimmed when the family is a histogram. */
 function fieldFor(name: string, batch: SampleBatch, types: Map<string, string>): number {
-  if (name.endsWith('_bucket')) {
-    const family = name.slice(0, -7);
-    if (types.get(family) === 'histogram') return batch.fields.internString(family);
-  }
-  return batch.fields.internString(name);
+  return batch.fields.internString(name.slice(0, name.length - bucketSuffix(name, types)));
+}
+
+/** How much of a sample name is not its field: 7 (`_bucket`) for a histogram's bucket, else 0. */
+function bucketSuffix(name: string, types: Map<string, string>): number {
+  return name.endsWith('_bucket') && types.get(name.slice(0, -7)) === 'histogram' ? 7 : 0;
 }
 
 function parseComment(buf: Uint8Array, i: number, eol: number, types: Map<string, string>): void {
@@ -287,12 +286,8 @@ function parseComment(buf: Uint8Array, i: number, eol: number, types: Map<string
     if (j >= eol || !isMetricStart(buf[j]!)) throw new ExpositionError(j, `expected a metric name in ${what}, found ${describeByte(buf, j, eol)}`);
     const s = j;
     while (j < eol && isMetricChar(buf[j]!)) j++;
-    // HELP: the name is checked, never needed as a string (the text is not validated).
-    if (isHelp) {
-      if (j < eol && buf[j] !== SP && buf[j] !== TAB) throw new ExpositionError(j, `invalid metric name in HELP: unexpected ${describeByte(buf, j, eol)}`);
-      return;
-    }
-    name = String.fromCharCode.apply(null, buf.subarray(s, j) as unknown as number[]);
+    // A HELP line's name is checked, never needed as a string.
+    name = isHelp ? '' : String.fromCharCode.apply(null, buf.subarray(s, j) as unknown as number[]);
   }
   if (j < eol && buf[j] !== SP && buf[j] !== TAB) throw new ExpositionError(j, `invalid metric name in ${what}: unexpected ${describeByte(buf, j, eol)}`);
   while (j < eol && (buf[j] === SP || buf[j] === TAB)) j++;

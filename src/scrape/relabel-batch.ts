@@ -69,7 +69,7 @@ export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): Re
         out.addLabel(n, v);
       }
       for (const [n, v] of targetIds) out.addLabel(n, v);
-      if (limit > 0 && labelCount(out) + 1 > limit) return { limitError: `series ${field} has ${labelCount(out) + 1} labels, more than labelLimit ${limit}` };
+      if (limit > 0 && labelCount(out) + 1 > limit) return overLimit(field, labelCount(out) + 1, limit);
       const fid = src.seriesField[s]!;
       let f = fieldMap[fid]!;
       if (f < 0) f = fieldMap[fid] = out.fields.internFrom(src.fields, fid);
@@ -92,7 +92,7 @@ export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): Re
     field = bucket && name.endsWith('_bucket') ? name.slice(0, -'_bucket'.length) : name;
     out.beginLabels();
     for (const [k, v] of after) out.addLabel(out.labelNames.internString(k), out.labelValues.internString(v));
-    if (limit > 0 && labelCount(out) + 1 > limit) return { limitError: `series ${field} has ${labelCount(out) + 1} labels, more than labelLimit ${limit}` };
+    if (limit > 0 && labelCount(out) + 1 > limit) return overLimit(field, labelCount(out) + 1, limit);
     mapping[s] = out.endSeries(out.fields.internString(field));
   }
 
@@ -122,10 +122,13 @@ function addTargetLabelsInPlace(src: SampleBatch, options: RelabelBatchOptions):
   const values = Int32Array.from(extra, ([, v]) => src.labelValues.internString(v));
   const widest = src.addLabelsToAllSeries(names, values);
   const limit = options.labelLimit ?? 0;
-  if (limit > 0 && widest >= 0 && src.seriesPairs[widest]! + 1 > limit) {
-    return { limitError: `series ${src.fields.strings[src.seriesField[widest]!]} has ${src.seriesPairs[widest]! + 1} labels, more than labelLimit ${limit}` };
-  }
+  if (limit > 0 && widest >= 0 && src.seriesPairs[widest]! + 1 > limit) return overLimit(src.fields.strings[src.seriesField[widest]!]!, src.seriesPairs[widest]! + 1, limit);
   return { batch: src, samples: src.length };
+}
+
+/** The labelLimit failure: `count` labels counts `__name__`, as Prometheus does. */
+function overLimit(field: string, count: number, limit: number): RelabelBatchResult {
+  return { limitError: `series ${field} has ${count} labels, more than labelLimit ${limit}` };
 }
 
 /** Labels of the batch's scratch label set that will be kept (an empty value drops a label). */

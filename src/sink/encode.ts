@@ -192,6 +192,19 @@ export class LineEncoder {
   private readonly fieldCaches = new Map<readonly string[], EscapeCache>();
   private readonly shapes = new Map<string, TagShape>();
 
+  /** `escaped field name=` of row `i` (cached per dictionary code), or null when unrepresentable. */
+  private fieldKey(fStrings: { readonly codes: Int32Array; readonly dictionary: readonly string[] }, fCache: EscapeCache, i: number): string | null {
+    const fCode = fStrings.codes[i]!;
+    let fk = fCache[fCode];
+    if (fk === undefined) {
+      const name = fStrings.dictionary[fCode]!;
+      const e = name === '' ? undefined : this.escK(name);
+      fk = e === undefined ? null : e + '=';
+      fCache[fCode] = fk;
+    }
+    return fk;
+  }
+
   private static cacheFor(map: Map<readonly string[], EscapeCache>, dict: readonly string[]): EscapeCache {
     let c = map.get(dict);
     if (c === undefined) {
@@ -278,14 +291,7 @@ export class LineEncoder {
         counts.noFields++;
         continue;
       }
-      const fCode = fStrings.codes[i]!;
-      let fk = fCache[fCode];
-      if (fk === undefined) {
-        const name = fStrings.dictionary[fCode]!;
-        const e = name === '' ? undefined : this.escK(name);
-        fk = e === undefined ? null : e + '=';
-        fCache[fCode] = fk;
-      }
+      const fk = this.fieldKey(fStrings, fCache, i);
       if (fk === null) {
         counts.unrepresentable++;
         continue;
@@ -629,14 +635,7 @@ export class LineEncoder {
         counts.noFields++;
         continue;
       }
-      const fCode = fStrings.codes[i]!;
-      let fk = fCache[fCode];
-      if (fk === undefined) {
-        const name = fStrings.dictionary[fCode]!;
-        const e = name === '' ? undefined : this.escK(name);
-        fk = e === undefined ? null : e + '=';
-        fCache[fCode] = fk;
-      }
+      const fk = this.fieldKey(fStrings, fCache, i);
       if (fk === null) {
         counts.unrepresentable++;
         continue;
