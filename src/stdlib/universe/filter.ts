@@ -3,14 +3,17 @@
 // without rows; "keep" keeps them (empty, with their group key). The group key never changes.
 
 import type { NativeContext, NativeFunction } from '../../runtime/builtin-api.js';
-import type { FunctionValue } from '../../values/value.js';
-import { isPromise, typeOf } from '../../values/value.js';
+import type { FunctionValue, Value } from '../../values/value.js';
+import { isPromise, RecordValue, typeOf } from '../../values/value.js';
+import { streamOf } from '../../table/index.js';
+import type { Table } from '../../table/types.js';
 import { fail, fnArg, strArg, tablesArg } from './lib/args.js';
 import { gather } from './lib/columns.js';
 import type { Frame } from './lib/frame.js';
+import { frameOf, toTable } from './lib/frame.js';
 import { perTable } from './lib/stream.js';
 import { isPushdownSource } from '../../store/index.js';
-import { callRow, compilePredicate, isFallback, rowRecord } from './row-compiler.js';
+import { callRow, compilePredicate, isFallback, readColumns, rowRecord } from './row-compiler.js';
 
 /**
  * The rows of a frame for which a predicate row function is true: compiled when possible,
@@ -68,10 +71,55 @@ export const filter: NativeFunction = (args, ctx) => {
     const narrowed = raw.pushFilter(fn);
     if (narrowed) return narrowed;
   }
-  return perTable(input, async (f) => {
-    const idx = await selectRows(fn, f, ctx);
+  const keep = (f: Frame, idx: Int32Array): Frame | null => {
     if (idx.length === 0 && onEmpty === 'drop') return null;
     if (idx.length === f.length) return f;
     return { ...f, cols: f.cols.map((c) => gather(c, idx)), length: idx.length };
+  };
+  // A predicate that reads only group-key columns (`r._field == "up"`, the usual filter on
+  // scraped series) has one result per table: evaluate it once and pass the table through
+  // untouched or drop it, without reading its columns.
+  const reads = readColumns(fn);
+  if (reads === undefined) return perTable(input, async (f) => keep(f, await selectRows(fn, f, ctx)));
+  return streamOf(async function* () {
+    for await (const t of input) {
+      if (readsOnlyKey(t, reads)) {
+        if (t.length === 0) {
+          if (onEmpty === 'keep') yield t;
+          continue;
+        }
+        let v = callRow(fn, keyRecord(t));
+        if (isPromise(v)) v = await v;
+        if (v === true) {
+          yield t;
+          continue;
+        }
+        if (v !== false && v !== null) throw fail(ctx, 'universe.predicateType', `fn must return a bool, got ${typeOf(v)}`);
+        if (onEmpty === 'drop') continue;
+      }
+      const f = frameOf(t);
+      const out = keep(f, await selectRows(fn, f, ctx));
+      if (out !== null) yield out === f ? t : toTable(out);
+    }
   });
 };
+
+/** Every column in `reads` is a group-key column of `t` or not a column of `t` at all. */
+function readsOnlyKey(t: Table, reads: ReadonlySet<string>): boolean {
+  const key = t.key.columns;
+  for (const name of reads) {
+    if (t.columnIndex(name) < 0) continue;
+    let inKey = false;
+    for (let k = 0; k < key.length; k++) if (key[k]!.name === name) inKey = true;
+    if (!inKey) return false;
+  }
+  return true;
+}
+
+/** The group-key columns of `t` as a row record (the same on every row of the table). */
+function keyRecord(t: Table): RecordValue {
+  const m = new Map<string, Value>();
+  const key = t.key;
+  for (let k = 0; k < key.columns.length; k++) m.set(key.columns[k]!.name, key.values[k]!);
+  return new RecordValue(m);
+}

@@ -371,6 +371,59 @@ function bodyOf(fn: FunctionValue): { param: string; body: ast.Expression; looku
   return { param, body, lookup };
 }
 
+const readColumnsCache = new WeakMap<ast.FunctionExpression, ReadonlySet<string> | null>();
+
+/**
+ * The columns a one-parameter row function reads, when it reads them only as `r.name` or
+ * `r["name"]` (never `r` as a whole, never through a nested function that could shadow it);
+ * undefined otherwise. A function whose columns are all group-key columns of a table gives
+ * the same result on every row of that table (row functions are pure), so callers may
+ * evaluate it once per table.
+ */
+export function readColumns(fn: FunctionValue): ReadonlySet<string> | undefined {
+  const node = (fn as CompilableFunction).node;
+  if (node === undefined) return undefined;
+  let cols = readColumnsCache.get(node);
+  if (cols === undefined) {
+    const b = bodyOf(fn);
+    const found = new Set<string>();
+    cols = b !== undefined && collectReads(b.body, b.param, found) ? found : null;
+    readColumnsCache.set(node, cols);
+  }
+  return cols ?? undefined;
+}
+
+/** Adds the columns `node` reads of `param` to `out`; false when it uses `param` otherwise. */
+function collectReads(node: unknown, param: string, out: Set<string>): boolean {
+  if (node === null || typeof node !== 'object') return true;
+  if (Array.isArray(node)) return node.every((c) => collectReads(c, param, out));
+  const n = node as { type?: string };
+  switch (n.type) {
+    case 'Identifier':
+      return (n as ast.Identifier).name !== param;
+    case 'FunctionExpression':
+      return false;
+    case 'MemberExpression': {
+      const m = n as ast.MemberExpression;
+      if (m.object.type === 'Identifier' && m.object.name === param) {
+        out.add(m.property.type === 'Identifier' ? m.property.name : m.property.value);
+        return true;
+      }
+      return collectReads(m.object, param, out);
+    }
+    case 'Property': {
+      const p = n as ast.Property;
+      if (p.value === null) return p.key.type !== 'Identifier' || p.key.name !== param;
+      return collectReads(p.value, param, out);
+    }
+  }
+  for (const [k, v] of Object.entries(n)) {
+    if (k === 'span' || k === 'comments' || k === 'type') continue;
+    if (!collectReads(v, param, out)) return false;
+  }
+  return true;
+}
+
 function schemaSig(src: RowSource): string {
   return src.names.map((n, i) => `${n}\u0000${src.cols[i]!.type}${src.cols[i]!.valid === null ? '' : '?'}`).join('\u0001');
 }
