@@ -1,15 +1,28 @@
 // Task state persisted in the data directory, so a restart resumes where it stopped and the
 // task CLI can answer when no `promflux serve` runs.
 //
-// Design: one JSON file per task, `<dataDir>/tasks/<encoded name>.json`, holding whether the
-// task is enabled, its last scheduled time, its last success, its last N runs (outcome,
-// timings, counts; per-step statistics for the most recent run only) and recent events
-// (reload errors). Updates mark the task dirty in memory; dirty tasks are written (atomically,
-// through the host FileSystem) at most once per `flushMs`, and on `close()`. Times are stored
-// as decimal nanosecond strings (exact) next to an RFC 3339 rendering for people.
+// What is kept per task: whether it is enabled, its file, schedule and options, its last
+// scheduled time and last success, its last N runs (outcome, timings, counts; per-step
+// statistics for the most recent run only) and recent events (reload errors, enable/disable).
+// Times are decimal nanosecond strings (exact) next to an RFC 3339 rendering for people.
+//
+// On disk (`<dataDir>/tasks/`), a snapshot and a journal:
+// - `state.json`: every task's state, and the generation G of the journal that follows it.
+//   Replaced atomically (temporary file, fsync, rename, directory fsync).
+// - `journal.G.jsonl`: one JSON change per line since that snapshot: a task's settings, a
+//   scheduled time, a run, an event, a removed task. Changes are buffered in memory and
+//   appended with one fsync at most once per `flushMs` and on `close()`.
+// A thousand tasks running every second thus cost one append of their new run records per
+// flush, not a rewrite of every task's history. When the journal outgrows the snapshot (and
+// when the store is opened), the state is compacted: a new snapshot naming generation G+1,
+// then the old journal is removed. A crash between the two leaves a journal the snapshot no
+// longer names, which is ignored and removed. A torn last line (a crash mid-append) is
+// dropped at load. Per-task files of earlier versions (`<name>.json`) are read when no
+// snapshot exists, and removed by the first compaction.
 import type { FileSystem } from '../host/fs.js';
 import { isNotFound } from '../host/fs.js';
 import type { Clock, TimerHandle } from '../host/clock.js';
+import { systemClock } from '../host/clock.js';
 import type { Logger } from '../host/logger.js';
 import { silentLogger } from '../host/logger.js';
 import type { RunError, RunOutcome, RunRecord, StepStat } from './scheduler.js';
@@ -69,58 +82,229 @@ export interface TaskStateStoreOptions {
   readonly keepRuns?: number;
   /** Events kept per task (default 50). */
   readonly keepEvents?: number;
-  /** Flush dirty tasks at most this often (default 5000 ms). */
+  /** Flush buffered changes at most this often (default 5000 ms). */
   readonly flushMs?: number;
+  /** Compact when the journal exceeds max(this, 4 x the snapshot) bytes (default 32 MiB). */
+  readonly compactBytes?: number;
 }
 
-const WRITE_PARALLELISM = 16;
+const SNAPSHOT_FORMAT = 'promflux-task-state/1';
+const DEFAULT_KEEP_RUNS = 20;
+const DEFAULT_KEEP_EVENTS = 50;
+/** Tasks serialised between yields to the event loop while compacting. */
+const COMPACT_CHUNK = 64;
 
 export function stateDir(dataDir: string): string {
   return `${dataDir.replace(/\/+$/, '')}/tasks`;
 }
 
-export function stateFile(dataDir: string, name: string): string {
-  return `${stateDir(dataDir)}/${encodeURIComponent(name)}.json`;
+function snapshotPath(dataDir: string): string {
+  return `${stateDir(dataDir)}/state.json`;
+}
+
+function journalPath(dataDir: string, gen: number): string {
+  return `${stateDir(dataDir)}/journal.${gen}.jsonl`;
+}
+
+/** The settings a `task` journal entry carries (everything but history and times). */
+type TaskSettings = Pick<TaskState, 'enabled' | 'file' | 'schedule' | 'options'>;
+
+/** One journal line. */
+type Change =
+  | { op: 'task'; name: string; set: TaskSettings }
+  | { op: 'scheduled'; name: string; ns: string }
+  | { op: 'run'; name: string; run: PersistedRun }
+  | { op: 'event'; name: string; event: TaskEvent }
+  | { op: 'forget'; name: string }
+  | { op: 'replace'; name: string; state: TaskState };
+
+interface Limits {
+  readonly keepRuns: number;
+  readonly keepEvents: number;
+}
+
+function newState(name: string): TaskState {
+  return { name, enabled: true, runs: [], events: [] };
+}
+
+function later(cur: string | undefined, ns: string): boolean {
+  return cur === undefined || BigInt(cur) < BigInt(ns);
+}
+
+/** Apply one change to a map of states (the live store and journal replay share this). */
+function apply(states: Map<string, TaskState>, c: Change, lim: Limits): void {
+  if (c.op === 'forget') {
+    states.delete(c.name);
+    return;
+  }
+  if (c.op === 'replace') {
+    states.set(c.name, normalise(c.state));
+    return;
+  }
+  let st = states.get(c.name);
+  if (st === undefined) states.set(c.name, (st = newState(c.name)));
+  switch (c.op) {
+    case 'task':
+      st.enabled = c.set.enabled;
+      if (c.set.file !== undefined) st.file = c.set.file;
+      if (c.set.schedule !== undefined) st.schedule = c.set.schedule;
+      if (c.set.options !== undefined) st.options = c.set.options;
+      break;
+    case 'scheduled':
+      if (later(st.lastScheduled, c.ns)) st.lastScheduled = c.ns;
+      break;
+    case 'run': {
+      const r = c.run;
+      if (!r.manual) {
+        if (later(st.lastScheduled, r.scheduled)) st.lastScheduled = r.scheduled;
+        if (r.outcome === 'success' && later(st.lastSuccess, r.scheduled)) st.lastSuccess = r.scheduled;
+      }
+      // per-step statistics only for the newest run, to keep the state small
+      const prev = st.runs.length - 1;
+      if (prev >= 0 && st.runs[prev]!.steps !== undefined) {
+        const { steps: _drop, ...rest } = st.runs[prev]!;
+        st.runs[prev] = rest;
+      }
+      st.runs.push(r);
+      if (st.runs.length > lim.keepRuns) st.runs.splice(0, st.runs.length - lim.keepRuns);
+      break;
+    }
+    case 'event':
+      st.events.push(c.event);
+      if (st.events.length > lim.keepEvents) st.events.splice(0, st.events.length - lim.keepEvents);
+      break;
+  }
+}
+
+function normalise(st: TaskState): TaskState {
+  return { ...st, runs: [...(st.runs ?? [])], events: [...(st.events ?? [])] };
+}
+
+interface Loaded {
+  states: Map<string, TaskState>;
+  /** The journal generation that follows the snapshot. */
+  gen: number;
+  snapshotBytes: number;
+  journalBytes: number;
+  /** Files a compaction may remove: journals of other generations, per-task files. */
+  stale: string[];
+  /** Lines of the journal that could not be read (a torn tail is normal after a crash). */
+  badLines: number;
+}
+
+async function readOptional(fs: FileSystem, path: string): Promise<Uint8Array | undefined> {
+  try {
+    return await fs.readFile(path);
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
+/** Read the snapshot, replay its journal (and read per-task files of earlier versions). */
+async function loadState(fs: FileSystem, dataDir: string, lim: Limits): Promise<Loaded> {
+  const dir = stateDir(dataDir);
+  const names = (await fs.readdir(dir)).sort();
+  const dec = new TextDecoder();
+  const states = new Map<string, TaskState>();
+  let gen = 0;
+  let snapshotBytes = 0;
+  const snap = await readOptional(fs, snapshotPath(dataDir));
+  if (snap !== undefined) {
+    const doc = JSON.parse(dec.decode(snap)) as { format?: string; journal?: number; tasks?: TaskState[] };
+    if (doc.format !== SNAPSHOT_FORMAT || typeof doc.journal !== 'number' || !Array.isArray(doc.tasks)) {
+      throw new Error(`${snapshotPath(dataDir)} is not a promflux task state file`);
+    }
+    gen = doc.journal;
+    snapshotBytes = snap.length;
+    for (const st of doc.tasks) if (typeof st?.name === 'string') states.set(st.name, normalise(st));
+  }
+  const stale: string[] = [];
+  for (const f of names) {
+    const path = `${dir}/${f}`;
+    if (/^journal\.\d+\.jsonl$/.test(f)) {
+      if (f !== `journal.${gen}.jsonl`) stale.push(path);
+    } else if (f.endsWith('.json') && !f.startsWith('.') && f !== 'serve.json' && f !== 'state.json') {
+      // a task file of an earlier version: its content counts only without a snapshot
+      stale.push(path);
+      if (snap !== undefined) continue;
+      try {
+        const st = JSON.parse(dec.decode(await fs.readFile(path))) as TaskState;
+        if (typeof st.name === 'string') states.set(st.name, normalise(st));
+      } catch {
+        // a torn or foreign file: ignore it
+      }
+    }
+  }
+  let journalBytes = 0;
+  let badLines = 0;
+  const journal = await readOptional(fs, journalPath(dataDir, gen));
+  if (journal !== undefined) {
+    journalBytes = journal.length;
+    for (const line of dec.decode(journal).split('\n')) {
+      if (line === '') continue;
+      let c: Change;
+      try {
+        c = JSON.parse(line) as Change;
+      } catch {
+        badLines++;
+        continue;
+      }
+      if (typeof c?.name === 'string') apply(states, c, lim);
+    }
+  }
+  return { states, gen, snapshotBytes, journalBytes, stale, badLines };
+}
+
+function limitsOf(o: { keepRuns?: number; keepEvents?: number }): Limits {
+  return { keepRuns: o.keepRuns ?? DEFAULT_KEEP_RUNS, keepEvents: o.keepEvents ?? DEFAULT_KEEP_EVENTS };
 }
 
 /** Read every task's state from a data directory (the task CLI's fallback when no serve runs). */
 export async function readAllTaskStates(fs: FileSystem, dataDir: string): Promise<Map<string, TaskState>> {
-  const out = new Map<string, TaskState>();
-  const dir = stateDir(dataDir);
-  for (const f of (await fs.readdir(dir)).sort()) {
-    if (!f.endsWith('.json') || f.startsWith('.') || f === 'serve.json') continue;
-    try {
-      const st = JSON.parse(new TextDecoder().decode(await fs.readFile(`${dir}/${f}`))) as TaskState;
-      if (typeof st.name === 'string') out.set(st.name, { ...st, runs: st.runs ?? [], events: st.events ?? [] });
-    } catch (e) {
-      if (!isNotFound(e)) continue; // a torn or foreign file: ignore it
-    }
-  }
-  return out;
+  const { states } = await loadState(fs, dataDir, limitsOf({}));
+  return new Map([...states.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
 }
 
-/** Write one task's state directly (the task CLI's `enable`/`disable` when no serve runs). */
-export async function writeTaskState(fs: FileSystem, dataDir: string, st: TaskState): Promise<void> {
-  await fs.mkdirp(stateDir(dataDir));
-  await fs.writeFileDurable(stateFile(dataDir, st.name), new TextEncoder().encode(JSON.stringify(st, null, 1) + '\n'));
+/** Replace one task's state (the task CLI's `enable`/`disable` when no serve runs). */
+export async function writeTaskState(fs: FileSystem, dataDir: string, st: TaskState, clock?: Clock): Promise<void> {
+  const store = new TaskStateStore({ fs, dataDir, clock: clock ?? systemClock });
+  await store.load();
+  store.replace(st);
+  await store.close();
 }
 
 export class TaskStateStore {
-  private readonly states = new Map<string, TaskState>();
-  private readonly dirty = new Set<string>();
-  private readonly removed = new Set<string>();
+  private states = new Map<string, TaskState>();
+  /** Journal lines not yet appended. */
+  private pending: string[] = [];
+  private gen = 0;
+  private snapshotBytes = 0;
+  private journalBytes = 0;
+  private stale: string[] = [];
+  private compactNeeded = false;
   private timer: TimerHandle | undefined;
   private flushing: Promise<void> | undefined;
   private closed = false;
   private readonly logger: Logger;
+  private readonly lim: Limits;
 
   constructor(private readonly o: TaskStateStoreOptions) {
     this.logger = o.logger ?? silentLogger;
+    this.lim = limitsOf(o);
   }
 
-  /** Load what a previous run of promflux left. */
+  /** Load what a previous run of promflux left, and compact it into a fresh snapshot. */
   async load(): Promise<void> {
-    for (const [name, st] of await readAllTaskStates(this.o.fs, this.o.dataDir)) this.states.set(name, st);
+    const l = await loadState(this.o.fs, this.o.dataDir, this.lim);
+    this.states = l.states;
+    this.gen = l.gen;
+    this.snapshotBytes = l.snapshotBytes;
+    this.journalBytes = l.journalBytes;
+    this.stale = l.stale;
+    if (l.badLines > 0) this.logger.warn('task state journal: skipped unreadable lines (a write cut short by a crash)', { lines: l.badLines });
+    this.compactNeeded = true;
+    this.schedule();
   }
 
   get(name: string): TaskState | undefined {
@@ -131,67 +315,57 @@ export class TaskStateStore {
     return [...this.states.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
-  /** The state of a task, created (enabled) when new. */
+  /** The state of a task, created (enabled) when new; `info` updates its settings. */
   ensure(name: string, info?: { file?: string; schedule?: string; options?: Record<string, string | number | boolean> }): TaskState {
     let st = this.states.get(name);
+    const created = st === undefined;
     if (st === undefined) {
-      st = { name, enabled: true, runs: [], events: [] };
+      st = newState(name);
       this.states.set(name, st);
-      this.removed.delete(name);
     }
-    if (info?.file !== undefined && st.file !== info.file) st.file = info.file;
-    if (info?.schedule !== undefined && st.schedule !== info.schedule) st.schedule = info.schedule;
-    if (info?.options !== undefined) st.options = info.options;
-    this.touch(name);
+    let changed = created;
+    if (info?.file !== undefined && st.file !== info.file) changed = true;
+    if (info?.schedule !== undefined && st.schedule !== info.schedule) changed = true;
+    if (info?.options !== undefined && JSON.stringify(st.options) !== JSON.stringify(info.options)) changed = true;
+    if (changed) this.change({ op: 'task', name, set: { enabled: st.enabled, file: info?.file ?? st.file, schedule: info?.schedule ?? st.schedule, options: info?.options ?? st.options } });
     return st;
   }
 
   setEnabled(name: string, enabled: boolean): void {
-    this.ensure(name).enabled = enabled;
+    const st = this.ensure(name);
+    this.change({ op: 'task', name, set: { enabled, file: st.file, schedule: st.schedule, options: st.options } });
   }
 
   markScheduled(name: string, scheduledNs: bigint): void {
     const st = this.ensure(name);
-    if (st.lastScheduled === undefined || BigInt(st.lastScheduled) < scheduledNs) st.lastScheduled = scheduledNs.toString();
+    const ns = scheduledNs.toString();
+    if (later(st.lastScheduled, ns)) this.change({ op: 'scheduled', name, ns });
   }
 
   recordRun(r: RunRecord): void {
-    const st = this.ensure(r.task);
-    if (!r.manual) {
-      if (st.lastScheduled === undefined || BigInt(st.lastScheduled) < r.scheduledNs) st.lastScheduled = r.scheduledNs.toString();
-      if (r.outcome === 'success' && (st.lastSuccess === undefined || BigInt(st.lastSuccess) < r.scheduledNs)) st.lastSuccess = r.scheduledNs.toString();
-    }
-    // per-step statistics only for the newest run, to keep the file small
-    const prev = st.runs.length - 1;
-    if (prev >= 0 && st.runs[prev]!.steps !== undefined) {
-      const { steps: _drop, ...rest } = st.runs[prev]!;
-      st.runs[prev] = rest;
-    }
-    st.runs.push(persistRun(r));
-    const keep = this.o.keepRuns ?? 20;
-    if (st.runs.length > keep) st.runs.splice(0, st.runs.length - keep);
+    this.ensure(r.task);
+    this.change({ op: 'run', name: r.task, run: persistRun(r) });
   }
 
   event(name: string, level: TaskEvent['level'], message: string): void {
-    const st = this.ensure(name);
-    st.events.push({ time: isoNs(this.o.clock.nowNanos()), level, message });
-    const keep = this.o.keepEvents ?? 50;
-    if (st.events.length > keep) st.events.splice(0, st.events.length - keep);
+    this.ensure(name);
+    this.change({ op: 'event', name, event: { time: isoNs(this.o.clock.nowNanos()), level, message } });
   }
 
-  /** Forget a task whose file was removed (its state file is deleted at the next flush). */
+  /** Replace a task's whole state. */
+  replace(st: TaskState): void {
+    this.change({ op: 'replace', name: st.name, state: normalise(st) });
+  }
+
+  /** Forget a task whose file was removed. */
   forget(name: string): void {
-    if (this.states.delete(name)) {
-      this.dirty.delete(name);
-      this.removed.add(name);
-      this.schedule();
-    }
+    if (this.states.has(name)) this.change({ op: 'forget', name });
   }
 
-  /** Write every dirty task now. */
+  /** Write the buffered changes now (and compact when due). */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
-    if (this.dirty.size === 0 && this.removed.size === 0) return;
+    if (this.pending.length === 0 && !this.compactNeeded) return;
     this.flushing = this.write().finally(() => {
       this.flushing = undefined;
     });
@@ -205,8 +379,9 @@ export class TaskStateStore {
     await this.flush();
   }
 
-  private touch(name: string): void {
-    this.dirty.add(name);
+  private change(c: Change): void {
+    apply(this.states, c, this.lim);
+    this.pending.push(JSON.stringify(c));
     this.schedule();
   }
 
@@ -219,31 +394,64 @@ export class TaskStateStore {
   }
 
   private async write(): Promise<void> {
-    const names = [...this.dirty];
-    const gone = [...this.removed];
-    this.dirty.clear();
-    this.removed.clear();
-    await this.o.fs.mkdirp(stateDir(this.o.dataDir));
-    for (const name of gone) await this.o.fs.remove(stateFile(this.o.dataDir, name));
-    // a few files at a time: a thousand tasks flush in a fraction of the sequential time
-    let failed: unknown;
-    for (let i = 0; i < names.length; i += WRITE_PARALLELISM) {
-      await Promise.all(
-        names.slice(i, i + WRITE_PARALLELISM).map(async (name) => {
-          const st = this.states.get(name);
-          if (st === undefined) return;
-          try {
-            await this.o.fs.writeFileDurable(stateFile(this.o.dataDir, name), new TextEncoder().encode(JSON.stringify(st, null, 1) + '\n'), { deferDirSync: true });
-          } catch (e) {
-            this.dirty.add(name);
-            failed ??= e;
-          }
-        }),
-      );
+    const fs = this.o.fs;
+    await fs.mkdirp(stateDir(this.o.dataDir));
+    if (this.pending.length > 0) {
+      const lines = this.pending;
+      this.pending = [];
+      const bytes = new TextEncoder().encode(lines.join('\n') + '\n');
+      try {
+        await fs.appendDurable(journalPath(this.o.dataDir, this.gen), bytes);
+      } catch (e) {
+        // keep the changes for the next flush (they stay in order before newer ones)
+        this.pending = lines.concat(this.pending);
+        throw e;
+      }
+      this.journalBytes += bytes.length;
     }
-    // One directory fsync for all the renames above (not one per file).
-    if (names.length > 0) await this.o.fs.syncDir(stateDir(this.o.dataDir));
-    if (failed !== undefined) throw failed;
+    if (this.compactNeeded || this.journalBytes > Math.max(this.o.compactBytes ?? 32 * 2 ** 20, 4 * this.snapshotBytes)) {
+      await this.compact();
+    }
+  }
+
+  /**
+   * Write every task's state as a new snapshot followed by an empty journal of the next
+   * generation, then remove the old journal. Called inside `write` (one at a time).
+   */
+  private async compact(): Promise<void> {
+    const fs = this.o.fs;
+    // The snapshot is the state as of now; later changes go to the next generation's journal.
+    // Runs and events are never mutated in place, so copying the arrays freezes it.
+    const frozen = this.all().map((st) => ({ ...st, runs: st.runs.slice(), events: st.events.slice() }));
+    const oldGen = this.gen;
+    const newGen = oldGen + 1;
+    this.gen = newGen;
+    const lines = this.pending;
+    this.pending = [];
+    try {
+      const parts: string[] = [];
+      for (let i = 0; i < frozen.length; i++) {
+        parts.push(JSON.stringify(frozen[i]));
+        // serialising thousands of histories is spread over turns of the event loop
+        if (i % COMPACT_CHUNK === COMPACT_CHUNK - 1) await new Promise<void>((r) => setImmediate(r));
+      }
+      const text = `{"format":${JSON.stringify(SNAPSHOT_FORMAT)},"journal":${newGen},"tasks":[\n${parts.join(',\n')}\n]}\n`;
+      const bytes = new TextEncoder().encode(text);
+      await fs.writeFileDurable(snapshotPath(this.o.dataDir), bytes);
+      this.snapshotBytes = bytes.length;
+    } catch (e) {
+      // still on the old generation: every change since its last append goes there
+      this.gen = oldGen;
+      this.pending = lines.concat(this.pending);
+      throw e;
+    }
+    // `lines` (changes made before the freeze) are in the snapshot; `pending` holds only later ones
+    this.journalBytes = 0;
+    this.compactNeeded = false;
+    const stale = [...this.stale, journalPath(this.o.dataDir, oldGen)];
+    this.stale = [];
+    for (const path of stale) await fs.remove(path);
+    if (this.pending.length > 0) this.schedule();
   }
 }
 

@@ -12,7 +12,7 @@ import { MetricsRegistry } from '../../src/host/metrics.js';
 import { manualFileWatcher } from '../../src/host/watch.js';
 import { TaskService } from '../../src/task/service.js';
 import { createApiHandler } from '../../src/task/api.js';
-import { stateFile } from '../../src/task/state.js';
+import { readAllTaskStates } from '../../src/task/state.js';
 import type { TaskRuntime } from '../../src/task/loader.js';
 import { Duration, RecordValue, Time } from '../../src/values/value.js';
 import type { Value } from '../../src/values/value.js';
@@ -157,7 +157,7 @@ test('task state persists: a restart resumes, skipping what was missed; disabled
   await s.clock.advanceTo('2026-01-01T12:00:20Z');
   assert.ok(svc.setEnabled('b', false));
   await svc.stop(0);
-  const saved = JSON.parse(readFileSync(stateFile(s.data, 'a'), 'utf8'));
+  const saved = JSON.parse(JSON.stringify((await readAllTaskStates(nodeFileSystem, s.data)).get('a')));
   assert.equal(saved.lastScheduled, String(BigInt(Date.parse('2026-01-01T12:00:20Z')) * 1_000_000n));
   assert.equal(saved.runs.length, 2);
   assert.deepEqual(saved.options, { name: 'a', every: '10s', offset: '0s', concurrency: 1, retry: 0 });
@@ -222,7 +222,7 @@ test('the API: health, metrics, list, show, logs, run, enable, disable', async (
   assert.equal(logs.body.runs.length, 4);
   assert.deepEqual(logs.body.events.map((e: { message: string }) => e.message), ['disabled', 'enabled']);
   await svc.stop(0);
-  assert.ok(existsSync(stateFile(s.data, 'a')));
+  assert.ok((await readAllTaskStates(nodeFileSystem, s.data)).has('a'));
   await settle();
 });
 

@@ -1,41 +1,177 @@
-// Task state persistence (src/task/state.ts): a flush rewrites each dirty task's file
-// atomically and fsyncs the state directory once for all of them.
+// Task state persistence (src/task/state.ts): changes are appended to a journal with one
+// fsync per flush; a compaction writes a snapshot and starts the next journal; a restart reads
+// the snapshot and replays the journal, dropping a torn last line and ignoring a journal the
+// snapshot no longer names; per-task files of earlier versions are read and then removed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeFileSystem, type FileSystem } from '../../src/host/fs.js';
-import { TaskStateStore, stateDir } from '../../src/task/state.js';
+import { TaskStateStore, readAllTaskStates, stateDir } from '../../src/task/state.js';
+import type { RunRecord } from '../../src/task/scheduler.js';
+import type { Logger } from '../../src/host/logger.js';
 import { FakeClock } from '../support/fake-clock.js';
 
-test('a flush writes every dirty task and syncs the directory once', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'promflux-state-'));
-  try {
-    const calls: string[] = [];
-    const fs: FileSystem = {
-      ...nodeFileSystem,
-      writeFileDurable: (path, data, options) => {
-        calls.push(`write ${path.split('/').pop()} defer=${options?.deferDirSync === true}`);
-        return nodeFileSystem.writeFileDurable(path, data, options);
-      },
-      syncDir: (path) => {
-        calls.push(`syncDir ${path === stateDir(dataDir)}`);
-        return nodeFileSystem.syncDir(path);
-      },
-    };
-    const store = new TaskStateStore({ fs, dataDir, clock: new FakeClock('2026-01-01T00:00:00Z'), flushMs: 60_000 });
-    for (const name of ['a', 'b', 'c']) store.markScheduled(name, 10_000_000_000n);
-    await store.flush();
-    assert.deepEqual(calls.sort(), ['syncDir true', 'write a.json defer=true', 'write b.json defer=true', 'write c.json defer=true']);
-    assert.deepEqual(readdirSync(stateDir(dataDir)).sort(), ['a.json', 'b.json', 'c.json']);
-    assert.equal(JSON.parse(readFileSync(join(stateDir(dataDir), 'b.json'), 'utf8')).lastScheduled, '10000000000');
-    // Nothing dirty: no writes, no directory sync.
-    calls.length = 0;
-    await store.flush();
-    assert.deepEqual(calls, []);
-    await store.close();
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-});
+const S = 1_000_000_000n;
+
+function record(task: string, slot: number, outcome: RunRecord['outcome'] = 'success', withSteps = false): RunRecord {
+  return {
+    task,
+    version: 'v1',
+    scheduledNs: BigInt(slot) * 10n * S,
+    executeAtNs: BigInt(slot) * 10n * S,
+    startedNs: BigInt(slot) * 10n * S + 1_000_000n,
+    lagMs: 1,
+    durationMs: 2.5,
+    attempts: 1,
+    outcome,
+    rowsScraped: 11,
+    pointsWritten: 0,
+    manual: false,
+    ...(withSteps ? { steps: [{ name: 'prometheus.scrape', rowsOut: 11, ms: 1 }] } : {}),
+  };
+}
+
+function tracingFs(calls: string[]): FileSystem {
+  return {
+    ...nodeFileSystem,
+    appendDurable: (path, data) => {
+      calls.push(`append ${path.split('/').pop()} lines=${new TextDecoder().decode(data).split('\n').length - 1}`);
+      return nodeFileSystem.appendDurable(path, data);
+    },
+    writeFileDurable: (path, data, options) => {
+      calls.push(`write ${path.split('/').pop()}`);
+      return nodeFileSystem.writeFileDurable(path, data, options);
+    },
+  };
+}
+
+function withDir(fn: (dataDir: string) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'promflux-state-'));
+    try {
+      await fn(dataDir);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+}
+
+const clock = () => new FakeClock('2026-01-01T00:00:00Z');
+
+test('a flush appends the buffered changes to the journal in one write; a restart replays them', withDir(async (dataDir) => {
+  const calls: string[] = [];
+  const store = new TaskStateStore({ fs: tracingFs(calls), dataDir, clock: clock(), flushMs: 60_000 });
+  for (const name of ['a', 'b', 'c']) store.markScheduled(name, 10n * S);
+  store.recordRun(record('b', 1));
+  store.recordRun(record('b', 2, 'failed', true));
+  await store.flush();
+  // three new tasks, three scheduled times, two runs
+  assert.deepEqual(calls, ['append journal.0.jsonl lines=8']);
+  calls.length = 0;
+  await store.flush();
+  assert.deepEqual(calls, [], 'nothing buffered: no write');
+  store.setEnabled('c', false);
+  store.event('c', 'info', 'disabled');
+  await store.close();
+  assert.deepEqual(calls, ['append journal.0.jsonl lines=2']);
+
+  const back = await readAllTaskStates(nodeFileSystem, dataDir);
+  assert.deepEqual([...back.keys()], ['a', 'b', 'c']);
+  const b = back.get('b')!;
+  assert.equal(b.lastScheduled, String(20n * S));
+  assert.equal(b.lastSuccess, String(10n * S), 'the failed run is not a success');
+  assert.deepEqual(b.runs.map((r) => r.outcome), ['success', 'failed']);
+  assert.equal(b.runs[1]!.steps?.[0]?.name, 'prometheus.scrape');
+  assert.equal(back.get('c')!.enabled, false);
+  assert.deepEqual(back.get('c')!.events.map((e) => e.message), ['disabled']);
+}));
+
+test('opening the store compacts: a snapshot of the next generation, the old journal removed', withDir(async (dataDir) => {
+  const first = new TaskStateStore({ fs: nodeFileSystem, dataDir, clock: clock(), flushMs: 60_000, keepRuns: 3 });
+  for (let i = 1; i <= 5; i++) first.recordRun(record('a', i, 'success', true));
+  await first.close();
+  assert.deepEqual(readdirSync(stateDir(dataDir)), ['journal.0.jsonl']);
+
+  const calls: string[] = [];
+  const second = new TaskStateStore({ fs: tracingFs(calls), dataDir, clock: clock(), flushMs: 60_000, keepRuns: 3 });
+  await second.load();
+  const a = second.get('a')!;
+  assert.deepEqual(a.runs.map((r) => r.scheduled), [String(30n * S), String(40n * S), String(50n * S)], 'the newest keepRuns runs');
+  assert.deepEqual(a.runs.map((r) => r.steps !== undefined), [false, false, true], 'steps on the newest run only');
+  second.recordRun(record('a', 6));
+  await second.close();
+  assert.deepEqual(calls, ['append journal.0.jsonl lines=1', 'write state.json']);
+  assert.deepEqual(readdirSync(stateDir(dataDir)).sort(), ['state.json']);
+  const snap = JSON.parse(readFileSync(join(stateDir(dataDir), 'state.json'), 'utf8'));
+  assert.equal(snap.journal, 1);
+  assert.deepEqual(snap.tasks[0].runs.map((r: { scheduled: string }) => r.scheduled), [String(40n * S), String(50n * S), String(60n * S)]);
+
+  const back = await readAllTaskStates(nodeFileSystem, dataDir);
+  assert.equal(back.get('a')!.lastScheduled, String(60n * S));
+}));
+
+test('a journal larger than the limit is compacted, and changes made meanwhile are neither lost nor doubled', withDir(async (dataDir) => {
+  const calls: string[] = [];
+  const store = new TaskStateStore({ fs: tracingFs(calls), dataDir, clock: clock(), flushMs: 60_000, compactBytes: 2000 });
+  for (let i = 1; i <= 20; i++) store.recordRun(record(`t${i % 4}`, i));
+  const flushing = store.flush();
+  // while the flush (and its compaction) is in progress
+  store.recordRun(record('t0', 21));
+  await flushing;
+  assert.ok(calls.includes('write state.json'), calls.join(', '));
+  await store.close();
+  const back = await readAllTaskStates(nodeFileSystem, dataDir);
+  assert.deepEqual(back.get('t0')!.runs.map((r) => Number(BigInt(r.scheduled) / (10n * S))), [4, 8, 12, 16, 20, 21]);
+  assert.deepEqual(back.get('t1')!.runs.map((r) => Number(BigInt(r.scheduled) / (10n * S))), [1, 5, 9, 13, 17]);
+}));
+
+test('a torn last line is dropped; a journal the snapshot no longer names is ignored', withDir(async (dataDir) => {
+  const store = new TaskStateStore({ fs: nodeFileSystem, dataDir, clock: clock(), flushMs: 60_000 });
+  await store.load();
+  store.recordRun(record('a', 1));
+  await store.close(); // compacts: state.json names journal 1
+  const dir = stateDir(dataDir);
+  const snap = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+  assert.equal(snap.journal, 1);
+  // a crash after the snapshot and before the old journal was removed would leave this one
+  writeFileSync(join(dir, 'journal.0.jsonl'), JSON.stringify({ op: 'run', name: 'a', run: { scheduled: '1', outcome: 'success' } }) + '\n');
+  // a run appended, then a crash in the middle of the next line
+  appendFileSync(join(dir, 'journal.1.jsonl'), JSON.stringify({ op: 'scheduled', name: 'a', ns: String(20n * S) }) + '\n{"op":"run","name":"a","ru');
+  const back = await readAllTaskStates(nodeFileSystem, dataDir);
+  assert.equal(back.get('a')!.runs.length, 1);
+  assert.equal(back.get('a')!.lastScheduled, String(20n * S));
+
+  const warnings: string[] = [];
+  const logger: Logger = { debug() {}, info() {}, warn: (m) => void warnings.push(m), error() {} };
+  const reopened = new TaskStateStore({ fs: nodeFileSystem, dataDir, clock: clock(), flushMs: 60_000, logger });
+  await reopened.load();
+  await reopened.close();
+  assert.equal(warnings.length, 1);
+  assert.deepEqual(readdirSync(dir).sort(), ['state.json']);
+  assert.equal((await readAllTaskStates(nodeFileSystem, dataDir)).get('a')!.lastScheduled, String(20n * S));
+}));
+
+test('per-task files of an earlier version are read, then replaced by the snapshot', withDir(async (dataDir) => {
+  const dir = stateDir(dataDir);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'old.json'), JSON.stringify({ name: 'old', enabled: false, lastScheduled: String(10n * S), runs: [], events: [] }));
+  writeFileSync(join(dir, 'serve.json'), JSON.stringify({ url: 'http://127.0.0.1:1' }));
+  assert.equal((await readAllTaskStates(nodeFileSystem, dataDir)).get('old')!.enabled, false);
+  const store = new TaskStateStore({ fs: nodeFileSystem, dataDir, clock: clock(), flushMs: 60_000 });
+  await store.load();
+  assert.equal(store.get('old')!.enabled, false);
+  await store.close();
+  assert.deepEqual(readdirSync(dir).sort(), ['serve.json', 'state.json']);
+  assert.equal((await readAllTaskStates(nodeFileSystem, dataDir)).get('old')!.lastScheduled, String(10n * S));
+}));
+
+test('a forgotten task is gone after a restart', withDir(async (dataDir) => {
+  const store = new TaskStateStore({ fs: nodeFileSystem, dataDir, clock: clock(), flushMs: 60_000 });
+  store.recordRun(record('a', 1));
+  store.recordRun(record('b', 1));
+  store.forget('a');
+  await store.close();
+  assert.deepEqual([...(await readAllTaskStates(nodeFileSystem, dataDir)).keys()], ['b']);
+}));

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { memoryIO } from '../../src/cli/io.js';
 import { nodeFileSystem } from '../../src/host/fs.js';
-import { writeTaskState, persistRun, stateFile } from '../../src/task/state.js';
+import { writeTaskState, persistRun, readAllTaskStates } from '../../src/task/state.js';
 import type { RunRecord } from '../../src/task/scheduler.js';
 
 const root = mkdtempSync(join(tmpdir(), 'promflux-task-cli-'));
@@ -110,11 +110,11 @@ test('task disable / enable write the state for the next serve', async () => {
   const d = await cli('task', 'disable', 'node');
   assert.equal(d.code, 0, d.err);
   assert.match(d.out, /task node: disabled \(takes effect when promflux serve starts\)/);
-  assert.equal(JSON.parse(readFileSync(stateFile(data, 'node'), 'utf8')).enabled, false);
+  assert.equal((await readAllTaskStates(nodeFileSystem, data)).get('node')?.enabled, false);
   assert.match((await cli('task', 'list')).out, /node\s+every 10s\s+disabled/);
   const e = await cli('task', 'enable', 'node', '--json');
   assert.deepEqual(JSON.parse(e.out), { name: 'node', status: 'enabled', serving: false });
-  assert.equal(JSON.parse(readFileSync(stateFile(data, 'node'), 'utf8')).enabled, true);
+  assert.equal((await readAllTaskStates(nodeFileSystem, data)).get('node')?.enabled, true);
   assert.equal((await cli('task', 'enable', 'ghost')).code, 1);
 });
 
