@@ -50,28 +50,36 @@ export function batchToTables(batch: SampleBatch, url: string, scrapeTimeNs: big
   const nameRank = rankOf(columnNames);
   const valueRank = rankOf(batch.labelValues.strings);
   const pairs = batch.pairs;
-  // Sort each series' pairs by label-name rank (they are sorted by name id).
+  const ss = batch.seriesStart;
+  const sp = batch.seriesPairs;
+  // Each series' pairs sorted by label-name rank (they are sorted by name id), and beside
+  // them, at the same offsets, their ranks: name rank, value rank. Comparisons of series read
+  // the ranks directly.
+  const rk = new Int32Array(pairs.length);
   for (let s = 0; s < S; s++) {
-    const st = batch.seriesStart[s]!;
-    const n = batch.seriesPairs[s]!;
-    for (let i = 1; i < n; i++) {
+    const st = ss[s]!;
+    const n = sp[s]!;
+    for (let i = 0; i < n; i++) {
       const kn = pairs[st + 2 * i]!;
       const kv = pairs[st + 2 * i + 1]!;
+      const r = nameRank[kn]!;
       let j = i - 1;
-      while (j >= 0 && nameRank[pairs[st + 2 * j]!]! > nameRank[kn]!) {
+      while (j >= 0 && rk[st + 2 * j]! > r) {
         pairs[st + 2 * j + 2] = pairs[st + 2 * j]!;
         pairs[st + 2 * j + 3] = pairs[st + 2 * j + 1]!;
+        rk[st + 2 * j + 2] = rk[st + 2 * j]!;
+        rk[st + 2 * j + 3] = rk[st + 2 * j + 1]!;
         j--;
       }
       pairs[st + 2 * j + 2] = kn;
       pairs[st + 2 * j + 3] = kv;
+      rk[st + 2 * j + 2] = r;
+      rk[st + 2 * j + 3] = valueRank[kv]!;
     }
   }
   // Table order: bucket the series by field rank (counting sort), then sort each field's
   // series by their labels (small groups; input order is usually close to sorted).
   const sf = batch.seriesField;
-  const ss = batch.seriesStart;
-  const sp = batch.seriesPairs;
   const F = batch.fields.size;
   const fieldStart = new Int32Array(F + 1);
   for (let s = 0; s < S; s++) fieldStart[fieldRank[sf[s]!]! + 1]!++;
@@ -85,23 +93,31 @@ export function batchToTables(batch: SampleBatch, url: string, scrapeTimeNs: big
     const pa = ss[a]!;
     const pb = ss[b]!;
     const n = na < nb ? na : nb;
-    for (let i = 0; i < n; i++) {
-      const la = nameRank[pairs[pa + 2 * i]!]!;
-      const lb = nameRank[pairs[pb + 2 * i]!]!;
-      if (la !== lb) return la - lb;
-      const va = valueRank[pairs[pa + 2 * i + 1]!]!;
-      const vb = valueRank[pairs[pb + 2 * i + 1]!]!;
-      if (va !== vb) return va - vb;
+    for (let i = 0; i < 2 * n; i++) {
+      const d = rk[pa + i]! - rk[pb + i]!;
+      if (d !== 0) return d;
     }
     return na - nb;
   };
+  // sameAsPrev[k]: order[k] is the same series as order[k - 1] (same field, same labels).
+  // The text parser does not deduplicate series while parsing; equal series sort together.
+  const sameAsPrev = new Uint8Array(S);
   for (let f = 0; f < F; f++) {
     const a = fieldStart[f]!;
     const b = fieldStart[f + 1]!;
     if (b - a < 2) continue;
     let sorted = true;
-    for (let k = a + 1; k < b && sorted; k++) if (byLabels(order[k - 1]!, order[k]!) > 0) sorted = false;
-    if (!sorted) order.subarray(a, b).sort(byLabels);
+    for (let k = a + 1; k < b; k++) {
+      const c = byLabels(order[k - 1]!, order[k]!);
+      if (c > 0) {
+        sorted = false;
+        break;
+      }
+      if (c === 0) sameAsPrev[k] = 1;
+    }
+    if (sorted) continue;
+    order.subarray(a, b).sort(byLabels);
+    for (let k = a + 1; k < b; k++) sameAsPrev[k] = byLabels(order[k - 1]!, order[k]!) === 0 ? 1 : 0;
   }
   // Rows per series, then a counting sort of samples into table order.
   const count = new Int32Array(S);
@@ -127,20 +143,16 @@ export function batchToTables(batch: SampleBatch, url: string, scrapeTimeNs: big
       if (t >= 0) times[p] = stamps[t]!;
     }
   }
-  // Tables: runs of equal series in `order` (the text parser does not deduplicate series
-  // while parsing; equal series sort next to each other, their rows in exposition order).
+  // Tables: runs of equal series in `order`, their rows in exposition order.
   const tStart = new Int32Array(S);
   const tEnd = new Int32Array(S);
   const tSeries = new Int32Array(S);
   let T = 0;
   for (let k = 0; k < S; k++) {
     const s = order[k]!;
-    if (k > 0) {
-      const p = order[k - 1]!;
-      if (sf[p] === sf[s] && byLabels(p, s) === 0) {
-        tEnd[T - 1] = offset[k + 1]!;
-        continue;
-      }
+    if (sameAsPrev[k] === 1) {
+      tEnd[T - 1] = offset[k + 1]!;
+      continue;
     }
     tStart[T] = offset[k]!;
     tEnd[T] = offset[k + 1]!;

@@ -88,6 +88,14 @@ test('a repeated series is one table; a repeated timestamp keeps the first sampl
   assert.deepEqual(rowsOf('a 1\na{} 2\n'), ['a{} 1']);
 });
 
+test('repeated series apart from each other are one table, whether or not their field needs sorting', () => {
+  const shape = (ts: ReturnType<typeof tablesOf>) => ts.map((t) => `${t.columns.slice(5).map((_, i) => t.column(5 + i).get(0)).join(',')}=${[...t.column(3).floats!].join(',')}`);
+  // already in table order, the repeat adjacent after a different timestamp
+  assert.deepEqual(shape(tablesOf('a{x="1"} 1\na{x="1"} 2 5000\na{x="2"} 3\na{x="2",y="1"} 4\n')), ['1=1,2', '2=3', '2,1=4']);
+  // out of order: sorted first, then the equal neighbours are merged
+  assert.deepEqual(shape(tablesOf('a{x="2"} 1\na{x="1"} 2\na{x="2"} 3 5000\na{x="10"} 4\na{x="1"} 5 6000\n')), ['1=2,5', '10=4', '2=1,3']);
+});
+
 test('an empty label value means no label (as Prometheus stores it)', () => {
   assert.deepEqual(rowsOf('a{x="",y="1"} 1\n'), ['a{y="1"} 1']);
 });
