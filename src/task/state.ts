@@ -389,7 +389,10 @@ export class TaskStateStore {
     if (this.timer !== undefined || this.closed) return;
     this.timer = this.o.clock.setTimer(this.o.flushMs ?? 5000, () => {
       this.timer = undefined;
-      this.flush().catch((e: unknown) => this.logger.error('could not save task state', { error: e instanceof Error ? e.message : String(e) }));
+      this.flush().catch((e: unknown) => {
+        this.logger.error('could not save task state (retrying at the next flush)', { error: e instanceof Error ? e.message : String(e) });
+        this.schedule();
+      });
     });
   }
 
@@ -403,8 +406,9 @@ export class TaskStateStore {
       try {
         await fs.appendDurable(journalPath(this.o.dataDir, this.gen), bytes);
       } catch (e) {
-        // keep the changes for the next flush (they stay in order before newer ones)
-        this.pending = lines.concat(this.pending);
+        // The changes are in memory: the next flush writes a whole snapshot instead (memory
+        // stays bounded however long the disk keeps failing).
+        this.compactNeeded = true;
         throw e;
       }
       this.journalBytes += bytes.length;
@@ -426,7 +430,7 @@ export class TaskStateStore {
     const oldGen = this.gen;
     const newGen = oldGen + 1;
     this.gen = newGen;
-    const lines = this.pending;
+    // Buffered changes made before the freeze are in the snapshot: drop them.
     this.pending = [];
     try {
       const parts: string[] = [];
@@ -440,12 +444,13 @@ export class TaskStateStore {
       await fs.writeFileDurable(snapshotPath(this.o.dataDir), bytes);
       this.snapshotBytes = bytes.length;
     } catch (e) {
-      // still on the old generation: every change since its last append goes there
+      // Still on the old generation. The changes since its last append are in memory only:
+      // the next flush tries the snapshot again.
       this.gen = oldGen;
-      this.pending = lines.concat(this.pending);
+      this.compactNeeded = true;
       throw e;
     }
-    // `lines` (changes made before the freeze) are in the snapshot; `pending` holds only later ones
+    // `pending` now holds only changes made after the freeze: they go to the new journal
     this.journalBytes = 0;
     this.compactNeeded = false;
     const stale = [...this.stale, journalPath(this.o.dataDir, oldGen)];

@@ -175,3 +175,25 @@ test('a forgotten task is gone after a restart', withDir(async (dataDir) => {
   await store.close();
   assert.deepEqual([...(await readAllTaskStates(nodeFileSystem, dataDir)).keys()], ['b']);
 }));
+
+test('when the disk fails, the next flush writes the whole state as a snapshot (nothing buffered without bound)', withDir(async (dataDir) => {
+  let failAppends = 1;
+  let failWrites = 1;
+  const calls: string[] = [];
+  const inner = tracingFs(calls);
+  const fs: FileSystem = {
+    ...inner,
+    appendDurable: (path, data) => (failAppends-- > 0 ? Promise.reject(new Error('ENOSPC: no space left on device')) : inner.appendDurable(path, data)),
+    writeFileDurable: (path, data, options) => (failWrites-- > 0 ? Promise.reject(new Error('ENOSPC: no space left on device')) : inner.writeFileDurable(path, data, options)),
+  };
+  const store = new TaskStateStore({ fs, dataDir, clock: clock(), flushMs: 60_000 });
+  store.recordRun(record('a', 1));
+  await assert.rejects(store.flush(), /ENOSPC/); // the append fails
+  store.recordRun(record('a', 2));
+  await assert.rejects(store.flush(), /ENOSPC/); // the append succeeds, the snapshot fails
+  store.recordRun(record('a', 3));
+  await store.close(); // appended, then the snapshot
+  assert.deepEqual(calls, ['append journal.0.jsonl lines=1', 'append journal.0.jsonl lines=1', 'write state.json']);
+  const a = (await readAllTaskStates(nodeFileSystem, dataDir)).get('a')!;
+  assert.deepEqual(a.runs.map((r) => Number(BigInt(r.scheduled) / (10n * S))), [1, 2, 3]);
+}));
