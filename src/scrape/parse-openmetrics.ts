@@ -31,6 +31,7 @@ import { DUPLICATE_LABEL, SampleBatch } from './batch.js';
 import { ByteInterner } from './interner.js';
 import { ExpositionError, LabelScanner, describeByte, isMetricChar, isMetricStart, DQUOTE, HASH, LBRACE, LF, SP } from './lex.js';
 import { numberError, numberOk, parseFloatBytes, parseSecondsTimestamp } from './numbers.js';
+import { LinePrefix } from './prefix.js';
 
 const TYPE_SUFFIXES: Record<string, readonly string[]> = {
   counter: ['_total', '_created'],
@@ -94,7 +95,13 @@ function newFamily(name: string, offset: number): Family {
   };
 }
 
-/** Parse OpenMetrics 1.0 text from `buf` into `batch`; throws ExpositionError. */
+/** The previous-line state (module level: the parser is synchronous and never re-entered). */
+const prefix = new LinePrefix();
+
+/**
+ * Parse OpenMetrics 1.0 text from `buf` into `batch`; throws ExpositionError. Lines that share
+ * a prefix with the previous sample line reuse its name and labels (./prefix.ts).
+ */
 export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
   const seenNames = new Set<string>();
   const rawNames = new ByteInterner(256);
@@ -110,6 +117,9 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
   let fam: Family | null = null;
   let eof = false;
   const len = buf.length;
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  prefix.reset();
+  let prevSampleName = ''; // the sample name of the previous sample line
   let pos = 0;
 
   const build = (f: Family) => {
@@ -174,20 +184,38 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
     let i = ls;
     let sampleName: string;
     batch.beginLabels();
+    let curCount = -1; // labels read by the prefix path; -1: this line cannot serve as a prefix
+    let nameEnd = 0;
     if (buf[i] === LBRACE) {
       i = labels.scan(buf, i, eol, true, batch);
       if (labels.quotedName === null) throw new ExpositionError(ls, 'a sample needs a metric name');
       sampleName = labels.quotedName;
     } else {
-      if (!isMetricStart(buf[i]!)) throw new ExpositionError(i, `invalid metric name: unexpected ${describeByte(buf, i, eol)}`);
-      i++;
-      while (i < eol && isMetricChar(buf[i]!)) i++;
-      sampleName = rawNames.strings[rawNames.intern(buf, ls, i)]!;
+      const common = prefix.common(buf, view, ls, eol);
+      if (common > prefix.prevNameEnd) {
+        sampleName = prevSampleName;
+        i = ls + prefix.prevNameEnd;
+      } else {
+        if (!isMetricStart(buf[i]!)) throw new ExpositionError(i, `invalid metric name: unexpected ${describeByte(buf, i, eol)}`);
+        i++;
+        while (i < eol && isMetricChar(buf[i]!)) i++;
+        sampleName = rawNames.strings[rawNames.intern(buf, ls, i)]!;
+      }
+      nameEnd = i - ls;
+      curCount = 0;
       if (i < eol && buf[i] === LBRACE) {
-        i = labels.scan(buf, i, eol, true, batch);
-        if (labels.quotedName !== null) throw new ExpositionError(ls, 'metric name given twice');
+        const braceAt = i;
+        i = prefix.labels(buf, ls, braceAt, eol, common, common >= 0 && prefix.prevNameEnd === nameEnd, true, batch);
+        if (i >= 0) curCount = prefix.count;
+        else {
+          batch.beginLabels();
+          i = labels.scan(buf, braceAt, eol, true, batch);
+          if (labels.quotedName !== null) throw new ExpositionError(ls, 'metric name given twice');
+        }
       }
     }
+    prefix.commit(ls, eol, nameEnd, curCount);
+    if (curCount >= 0) prevSampleName = sampleName;
     if (i >= eol || buf[i] !== SP) throw new ExpositionError(i, `expected a space and a value, found ${describeByte(buf, i, eol)}`);
     i++;
     if (fam === null || !fam.allowed.includes(sampleName)) {

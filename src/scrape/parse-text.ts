@@ -15,34 +15,19 @@
 // the field `<name>` with their `le` label; every other sample keeps its own name.
 import { DUPLICATE_LABEL, type SampleBatch } from './batch.js';
 import { ByteInterner } from './interner.js';
-import { ExpositionError, LabelScanner, describeByte, isLabelChar, isLabelStart, isMetricChar, isMetricStart, BSLASH, COMMA, DQUOTE, EQ, HASH, LBRACE, LF, RBRACE, SP, TAB } from './lex.js';
+import { ExpositionError, LabelScanner, describeByte, isMetricChar, isMetricStart, HASH, LBRACE, LF, SP, TAB } from './lex.js';
 import { numberError, numberOk, parseFloatBytes, parseMillisTimestamp } from './numbers.js';
+import { LinePrefix } from './prefix.js';
 
 const TEXT_TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
 const utf8 = new TextDecoder('utf-8');
 
-/** Most labels a line may have for the prefix-reuse fast path (more: the general path). */
-const MAX_FAST_LABELS = 64;
-
-/** Per label of a fast-path line: its closing quote (offset in the line), name id, value id. */
-interface LineLabels {
-  readonly quote: Int32Array;
-  readonly ln: Int32Array;
-  readonly lv: Int32Array;
-}
-const lineLabels = (): LineLabels => ({ quote: new Int32Array(MAX_FAST_LABELS), ln: new Int32Array(MAX_FAST_LABELS), lv: new Int32Array(MAX_FAST_LABELS) });
-const scratchA = lineLabels();
-const scratchB = lineLabels();
+/** The previous-line state (module level: the parser is synchronous and never re-entered). */
+const prefix = new LinePrefix();
 
 /**
- * Parse Prometheus text 0.0.4 from `buf` into `batch`; throws ExpositionError.
- *
- * Speed: consecutive sample lines usually share a long prefix (same metric, same leading
- * labels: client libraries sort series by label values). Each line is compared with the
- * previous sample line; the metric name and every label whose closing quote lies inside
- * the common prefix are taken from the previous line (same bytes, so the same ids) instead
- * of being scanned and interned again. Only plain labels (`name="value"` without escapes,
- * spaces or non-ASCII bytes) take this path; anything else is parsed by LabelScanner.
+ * Parse Prometheus text 0.0.4 from `buf` into `batch`; throws ExpositionError. Lines that
+ * share a prefix with the previous sample line reuse its name and labels (./prefix.ts).
  */
 export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
   const rawNames = new ByteInterner();
@@ -51,20 +36,8 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
   const labels = new LabelScanner();
   const len = buf.length;
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  // The previous sample line, offsets relative to its start (prevStart < 0: none).
-  let prevStart = -1;
-  let prevLen = 0;
-  let prevNameEnd = 0;
-  let prevField = -1;
-  let prevCount = 0;
-  // Module-level scratch (the parser is synchronous and never re-entered): no allocation
-  // per parse, which matters when a process parses thousands of small scrapes a second.
-  let prevQuote = scratchA.quote;
-  let prevLN = scratchA.ln;
-  let prevLV = scratchA.lv;
-  let curQuote = scratchB.quote;
-  let curLN = scratchB.ln;
-  let curLV = scratchB.lv;
+  prefix.reset();
+  let prevField = -1; // the field of the previous sample line
   let pos = 0;
   while (pos < len) {
     let eol = buf.indexOf(LF, pos);
@@ -90,16 +63,10 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
       if (labels.quotedName === null) throw new ExpositionError(lineStart, 'a sample needs a metric name');
       fieldId = fieldFor(labels.quotedName, batch, types);
     } else {
-      let common = 0;
-      if (prevStart >= 0) {
-        const max = Math.min(eol - base, prevLen);
-        // Four bytes at a time (unaligned DataView reads), then byte by byte.
-        while (common + 4 <= max && view.getUint32(base + common) === view.getUint32(prevStart + common)) common += 4;
-        while (common < max && buf[base + common] === buf[prevStart + common]) common++;
-      }
-      if (prevStart >= 0 && prevNameEnd < common) {
+      const common = prefix.common(buf, view, base, eol);
+      if (common > prefix.prevNameEnd) {
         fieldId = prevField;
-        i = base + prevNameEnd;
+        i = base + prefix.prevNameEnd;
       } else {
         if (!isMetricStart(b)) throw new ExpositionError(i, `invalid metric name: unexpected ${describeByte(buf, i, eol)}`);
         i++;
@@ -120,85 +87,14 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
       curNameEnd = i - base;
       curCount = 0;
       if (i < eol && buf[i] === LBRACE) {
-        // Fast path: reuse the labels inside the common prefix, then plain labels.
         const braceAt = i;
-        let k = 0;
-        let ok = true;
-        let closed = false;
-        i++;
-        if (prevStart >= 0 && prevNameEnd === curNameEnd) {
-          while (k < prevCount && prevQuote[k]! < common) {
-            const ln = prevLN[k]!;
-            const lv = prevLV[k]!;
-            batch.addLabel(ln, lv);
-            curQuote[k] = prevQuote[k]!;
-            curLN[k] = ln;
-            curLV[k] = lv;
-            i = base + prevQuote[k]! + 1;
-            k++;
-            b = buf[i]!;
-            if (b === COMMA) i++;
-            else if (b === RBRACE) {
-              i++;
-              closed = true;
-              break;
-            } else {
-              ok = false;
-              break;
-            }
-          }
-        }
-        while (ok && !closed) {
-          if (i >= eol || k === MAX_FAST_LABELS) {
-            ok = false;
-            break;
-          }
-          b = buf[i]!;
-          if (b === RBRACE) {
-            i++;
-            closed = true;
-            break;
-          }
-          if (!isLabelStart(b)) {
-            ok = false;
-            break;
-          }
-          const ns = i;
-          i++;
-          while (i < eol && isLabelChar(buf[i]!)) i++;
-          if (buf[i] !== EQ || buf[i + 1] !== DQUOTE) {
-            ok = false;
-            break;
-          }
-          const ln = batch.labelNames.intern(buf, ns, i);
-          i += 2;
-          const vs = i;
-          while (i < eol && (b = buf[i]!) !== DQUOTE && b !== BSLASH && b < 0x80) i++;
-          if (i >= eol || b !== DQUOTE) {
-            ok = false;
-            break;
-          }
-          const lv = batch.labelValues.intern(buf, vs, i);
-          batch.addLabel(ln, lv);
-          curQuote[k] = i - base;
-          curLN[k] = ln;
-          curLV[k] = lv;
-          k++;
-          i++;
-          b = buf[i]!;
-          if (b === COMMA) i++;
-          else if (b === RBRACE) {
-            i++;
-            closed = true;
-          } else ok = false;
-        }
-        if (ok) curCount = k;
+        i = prefix.labels(buf, base, braceAt, eol, common, common >= 0 && prefix.prevNameEnd === curNameEnd, false, batch);
+        if (i >= 0) curCount = prefix.count;
         else {
           // General path (spaces, escapes, quoted names, UTF-8, errors): from the brace.
           batch.beginLabels();
           i = labels.scan(buf, braceAt, eol, false, batch);
           if (labels.quotedName !== null) throw new ExpositionError(lineStart, 'metric name given twice');
-          curCount = 0;
         }
       } else {
         const afterName = i;
@@ -210,22 +106,8 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
       }
     }
     // Remember this line as the prefix source of the next one.
-    if (curCount >= 0) {
-      prevStart = base;
-      prevLen = eol - base;
-      prevNameEnd = curNameEnd;
-      prevField = fieldId;
-      prevCount = curCount;
-      const q = prevQuote;
-      prevQuote = curQuote;
-      curQuote = q;
-      const n = prevLN;
-      prevLN = curLN;
-      curLN = n;
-      const v = prevLV;
-      prevLV = curLV;
-      curLV = v;
-    } else prevStart = -1;
+    prefix.commit(base, eol, curNameEnd, curCount);
+    if (curCount >= 0) prevField = fieldId;
     const sid = batch.appendSeries(fieldId);
     if (sid === DUPLICATE_LABEL) throw new ExpositionError(lineStart, `label name "${batch.labelNames.strings[batch.duplicateName]}" is repeated`);
     // Value.

@@ -1,11 +1,12 @@
-// The text parser reuses the metric name and leading labels of the previous line when the
-// bytes are the same (src/scrape/parse-text.ts). Whatever the line order, and whether the
-// fast path or the general label scanner reads a line, the tables must be the same.
+// Both parsers reuse the metric name and leading labels of the previous sample line when the
+// bytes are the same (src/scrape/prefix.ts). Whatever the line order, and whether the prefix
+// path or the general label scanner reads a line, the tables must be the same; and a line
+// the general scanner rejects is rejected after any previous line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeCsv } from '../../src/table/index.js';
-import { generateExposition } from '../../scripts/bench/scrape/generate.js';
-import { tablesOf } from './helpers.js';
+import { generateExposition, toOpenMetrics } from '../../scripts/bench/scrape/generate.js';
+import { parseError, rowsOf, tablesOf } from './helpers.js';
 
 function shuffled<T>(xs: T[], seed: number): T[] {
   const a = [...xs];
@@ -45,5 +46,45 @@ test('a line that shares a prefix ending inside a token is parsed afresh', () =>
     'foo a=12',
     'foo ab=1',
     'foo_bar a=1',
+  ]);
+});
+
+const omCsv = (text: string) => encodeCsv([{ name: '_result', tables: tablesOf(text, 'openmetrics') }]);
+
+test('OpenMetrics: the same tables whether labels come in one order or the reverse', () => {
+  const text = toOpenMetrics(generateExposition(4000, 11)); // 4000: ends with a whole histogram
+  // Reversing each label set changes which prefixes neighbouring lines share, not the series.
+  const reversed = text
+    .split('\n')
+    .map((l) => l.replace(/^([^#{ ]+)\{([^}]*)\}/, (_m, name: string, body: string) => `${name}{${body.split(',').reverse().join(',')}}`))
+    .join('\n');
+  assert.notEqual(reversed, text);
+  const want = omCsv(text);
+  assert.ok(want.length > 100_000);
+  assert.equal(omCsv(reversed), want);
+});
+
+test('OpenMetrics: what the general scanner rejects is rejected after a line with the same prefix', () => {
+  const om = (lines: string[]) => lines.join('\n') + '\n# EOF\n';
+  const cases: [string, RegExp][] = [
+    ['a{x="1",} 2', /trailing "," in label set/],
+    ['a{x="1",,y="2"} 2', /unexpected ","|label name/],
+    ['a{x="1", y="2"} 2', /label name/],
+    ['a{x="1",x="2"} 2', /label name "x" is repeated/],
+    ['a{x="1"}  2', /value/],
+    ['a{x="1"y="2"} 2', /expected "," or "}"/],
+  ];
+  for (const [line, want] of cases) {
+    const e = parseError(om(['# TYPE a gauge', 'a{x="1"} 1', line]), 'openmetrics');
+    assert.equal(e.at.split(':')[0], '3', `${line}: ${e.error.message}`);
+    assert.match(e.error.message, want, line);
+  }
+});
+
+test('OpenMetrics: escapes and UTF-8 after reused labels take the general scanner', () => {
+  assert.deepEqual(rowsOf('# TYPE a gauge\na{x="1"} 1\na{x="1",y="q\\"uote"} 2\na{x="1",y="\u00e9t\u00e9"} 3\n# EOF\n', 'openmetrics'), [
+    'a{x="1"} 1',
+    'a{x="1",y="q\\"uote"} 2',
+    'a{x="1",y="\u00e9t\u00e9"} 3',
   ]);
 });

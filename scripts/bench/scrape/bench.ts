@@ -5,6 +5,7 @@
 // Serves a generated exposition (./generate.ts) from a local HTTP server and measures, in
 // the same run and interleaved round by round:
 //   scrape      promflux: HTTP GET + parse + every table made (key and _value read)
+//   http        the HTTP GET alone (same client, body read into memory): the floor under scrape
 //   parse       promflux: parse + tables from the bytes already in memory
 //   parseOnly   promflux: parse into the columnar batch only (what the baseline does)
 //   omParseOnly promflux: the same samples as OpenMetrics 1.0, parse only
@@ -112,15 +113,15 @@ async function main(): Promise<void> {
   const env = { http, clock: systemClock };
   const mb = body.length / 1e6;
   const omBody = Buffer.from(toOpenMetrics(text), 'utf8');
-  const t: Record<string, number[]> = { scrape: [], parse: [], parseOnly: [], omParseOnly: [], ppt: [], indexOf: [] };
+  const t: Record<string, number[]> = { scrape: [], http: [], parse: [], parseOnly: [], omParseOnly: [], ppt: [], indexOf: [] };
   // CPU time (user + system) of this process for each step: the machines are shared, and
   // wall-clock time also counts the time other processes held the cores.
-  const c: Record<string, number[]> = { scrape: [], parse: [], parseOnly: [], omParseOnly: [], ppt: [], indexOf: [] };
+  const c: Record<string, number[]> = { scrape: [], http: [], parse: [], parseOnly: [], omParseOnly: [], ppt: [], indexOf: [] };
   const cpu = () => {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1000;
   };
-  // The steps, run in a rotating order (round r starts at step r mod 6), so that the garbage
+  // The steps, run in a rotating order (round r starts at step r mod 7), so that the garbage
   // one step leaves (the baseline makes an object per sample) is collected during each step
   // equally often. No forced GC between steps: steady state, as a long-running process sees it.
   let check = 0;
@@ -131,6 +132,13 @@ async function main(): Promise<void> {
       async () => {
         const res = await scrape(srv.url, {}, env);
         check = consume(res.tables.tables());
+      },
+    ],
+    [
+      'http',
+      async () => {
+        const res = await http.get({ url: srv.url, headers: {}, timeoutMs: 10_000, maxBytes: 1 << 30 });
+        if (res.body.length !== body.length) throw new Error('short body');
       },
     ],
     ['parse', () => void consume(batchToTables(parseExposition(body, 'prometheus-text', srv.url), srv.url, 0n).tables())],
@@ -199,6 +207,7 @@ async function main(): Promise<void> {
   console.log('| what | wall time | wall MB/s | CPU time | CPU MB/s |');
   console.log('| --- | --- | --- | --- | --- |');
   console.log(row('promflux scrape to tables (HTTP + parse + tables)', 'scrape'));
+  console.log(row('HTTP GET alone (the same undici client, body read, no parse)', 'http'));
   console.log(row('promflux parse to tables (bytes in memory)', 'parse'));
   console.log(row('promflux parse only (bytes to the columnar sample batch, no tables)', 'parseOnly'));
   console.log(row(`promflux OpenMetrics parse only (the same samples as OpenMetrics 1.0: ${omBody.length} bytes)`, 'omParseOnly', omBody.length));
