@@ -120,6 +120,10 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   prefix.reset();
   let prevSampleName = ''; // the sample name of the previous sample line
+  // The previous sample's series, the label it left out of its group, and its group.
+  let prevGroupSid = -1;
+  let prevSkip = -1;
+  let prevGroup = -1;
   let pos = 0;
 
   const build = (f: Family) => {
@@ -299,7 +303,12 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
     if (typ === 'info') group = -1;
     else {
       const skip = isBucket ? leId : typ === 'summary' && suffix === '' ? quantileId : typ === 'stateset' ? famLabelId : -1;
-      group = groupId(batch, groups, sid, skip);
+      // Neighbouring samples usually share a group (a histogram's buckets, _count and _sum):
+      // comparing with the previous sample's labels is cheaper than hashing them again.
+      group = prevGroupSid >= 0 && sameGroup(batch, sid, skip, prevGroupSid, prevSkip) ? prevGroup : groupId(batch, groups, sid, skip);
+      prevGroupSid = sid;
+      prevSkip = skip;
+      prevGroup = group;
     }
     if (f.group !== undefined && group !== f.group && f.seenGroups.has(group)) throw new ExpositionError(ls, 'samples of one label group are not contiguous');
     if (f.group !== undefined && group === f.group) {
@@ -323,7 +332,7 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
     if (typ === 'histogram' || typ === 'gaugehistogram') {
       const h = f.hist;
       h.suffix.push(suffix === '_bucket' ? H_BUCKET : suffix === '_count' || suffix === '_gcount' ? H_COUNT : suffix === '_sum' ? H_SUM : suffix === '_gsum' ? H_GSUM : H_OTHER);
-      h.group.push(isBucket ? group : groupId(batch, groups, sid, -1));
+      h.group.push(group); // a bucket's group leaves out le; the others have no le
       h.ts.push(ts);
       h.le.push(le);
       h.value.push(value);
@@ -374,6 +383,25 @@ function groupId(batch: SampleBatch, groups: SampleBatch, sid: number, skip: num
     if (ln !== skip) groups.addLabel(ln, batch.pairs[st + 2 * i + 1]!);
   }
   return groups.endSeries(0);
+}
+
+/** Whether series `a` without label `skipA` and series `b` without label `skipB` have the same labels. */
+function sameGroup(batch: SampleBatch, a: number, skipA: number, b: number, skipB: number): boolean {
+  const p = batch.pairs;
+  const pa = batch.seriesStart[a]!;
+  const na = batch.seriesPairs[a]!;
+  const pb = batch.seriesStart[b]!;
+  const nb = batch.seriesPairs[b]!;
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < na && p[pa + 2 * i] === skipA) i++;
+    while (j < nb && p[pb + 2 * j] === skipB) j++;
+    if (i === na || j === nb) return i === na && j === nb;
+    if (p[pa + 2 * i] !== p[pb + 2 * j] || p[pa + 2 * i + 1] !== p[pb + 2 * j + 1]) return false;
+    i++;
+    j++;
+  }
 }
 
 function metricName(buf: Uint8Array, s: number, e: number): string {
