@@ -64,49 +64,40 @@ export class LinePrefix {
     let i = braceAt + 1;
     let k = 0;
     let b: number;
+    const reusable = sameName ? this.prevCount : 0;
+    const prevQuote = this.prevQuote;
     const curQuote = this.curQuote;
     const curLN = this.curLN;
     const curLV = this.curLV;
-    if (sameName) {
-      const prevQuote = this.prevQuote;
-      const n = this.prevCount;
-      while (k < n && prevQuote[k]! < common) {
-        const ln = this.prevLN[k]!;
-        const lv = this.prevLV[k]!;
-        batch.addLabel(ln, lv);
-        curQuote[k] = prevQuote[k]!;
-        curLN[k] = ln;
-        curLV[k] = lv;
-        i = base + prevQuote[k]! + 1;
-        k++;
+    for (;;) {
+      let ln: number;
+      let lv: number;
+      // Label k: the previous line's when its closing quote lies in the common prefix (then
+      // so did the quotes of the labels before it), else scanned.
+      if (k < reusable && prevQuote[k]! < common) {
+        ln = this.prevLN[k]!;
+        lv = this.prevLV[k]!;
+        i = base + prevQuote[k]!;
+      } else {
+        if (i >= eol || k === MAX_FAST_LABELS) return -1;
         b = buf[i]!;
-        if (b === COMMA) {
-          i++;
-          if (strict && !isLabelStart(buf[i]!)) return -1;
-        } else if (b === RBRACE) {
+        if (b === RBRACE) {
           this.count = k;
           return i + 1;
-        } else return -1;
+        }
+        if (!isLabelStart(b)) return -1;
+        const ns = i;
+        i++;
+        while (i < eol && isLabelChar(buf[i]!)) i++;
+        if (buf[i] !== EQ || buf[i + 1] !== DQUOTE) return -1;
+        ln = batch.labelNames.intern(buf, ns, i);
+        i += 2;
+        const vs = i;
+        while (i < eol && (b = buf[i]!) !== DQUOTE && b !== BSLASH && b < 0x80) i++;
+        if (i >= eol || b !== DQUOTE) return -1;
+        lv = batch.labelValues.intern(buf, vs, i);
       }
-    }
-    for (;;) {
-      if (i >= eol || k === MAX_FAST_LABELS) return -1;
-      b = buf[i]!;
-      if (b === RBRACE) {
-        this.count = k;
-        return i + 1;
-      }
-      if (!isLabelStart(b)) return -1;
-      const ns = i;
-      i++;
-      while (i < eol && isLabelChar(buf[i]!)) i++;
-      if (buf[i] !== EQ || buf[i + 1] !== DQUOTE) return -1;
-      const ln = batch.labelNames.intern(buf, ns, i);
-      i += 2;
-      const vs = i;
-      while (i < eol && (b = buf[i]!) !== DQUOTE && b !== BSLASH && b < 0x80) i++;
-      if (i >= eol || b !== DQUOTE) return -1;
-      const lv = batch.labelValues.intern(buf, vs, i);
+      // i is at the label's closing quote.
       batch.addLabel(ln, lv);
       curQuote[k] = i - base;
       curLN[k] = ln;
