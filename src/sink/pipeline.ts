@@ -222,6 +222,11 @@ export class WritePipeline {
     );
   }
 
+  /** Batches dispatched and not yet settled (queued or in flight). */
+  get pending(): number {
+    return this.outstanding;
+  }
+
   /** Whether a session writing now should wait (backpressure). */
   congested(): boolean {
     return this.outstanding >= this.options.concurrency * 2;
