@@ -211,9 +211,17 @@ async function loadState(fs: FileSystem, dataDir: string, lim: Limits): Promise<
   let snapshotBytes = 0;
   const snap = await readOptional(fs, snapshotPath(dataDir));
   if (snap !== undefined) {
-    const doc = JSON.parse(dec.decode(snap)) as { format?: string; journal?: number; tasks?: TaskState[] };
-    if (doc.format !== SNAPSHOT_FORMAT || typeof doc.journal !== 'number' || !Array.isArray(doc.tasks)) {
-      throw new Error(`${snapshotPath(dataDir)} is not a promflux task state file`);
+    // Written atomically, so unreadable only after damage or a hand edit: say which file, and
+    // keep it (the task history in it is the user's) rather than start over silently.
+    const unreadable = (why: string) => new Error(`cannot read the task state ${snapshotPath(dataDir)}: ${why} (move it aside to start with empty task state)`);
+    let doc: { format?: string; journal?: number; tasks?: TaskState[] };
+    try {
+      doc = JSON.parse(dec.decode(snap)) as typeof doc;
+    } catch (e) {
+      throw unreadable((e as Error).message);
+    }
+    if (doc?.format !== SNAPSHOT_FORMAT || typeof doc.journal !== 'number' || !Array.isArray(doc.tasks)) {
+      throw unreadable('not a promflux task state file');
     }
     gen = doc.journal;
     snapshotBytes = snap.length;

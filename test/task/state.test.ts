@@ -197,3 +197,13 @@ test('when the disk fails, the next flush writes the whole state as a snapshot (
   const a = (await readAllTaskStates(nodeFileSystem, dataDir)).get('a')!;
   assert.deepEqual(a.runs.map((r) => Number(BigInt(r.scheduled) / (10n * S))), [1, 2, 3]);
 }));
+
+test('a damaged snapshot is an error naming the file, and is left in place', withDir(async (dataDir) => {
+  const dir = stateDir(dataDir);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'state.json'), '{"format":"promflux-task-state/1","journal":3,"tasks":[{"na');
+  const store = new TaskStateStore({ fs: nodeFileSystem, dataDir, clock: clock(), flushMs: 60_000 });
+  await assert.rejects(store.load(), (e: Error) => e.message.includes(join(dir, 'state.json')) && /move it aside/.test(e.message));
+  await assert.rejects(readAllTaskStates(nodeFileSystem, dataDir), /cannot read the task state/);
+  assert.ok(readFileSync(join(dir, 'state.json'), 'utf8').endsWith('"na'));
+}));

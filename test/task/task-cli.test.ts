@@ -140,3 +140,21 @@ test('task run without a serve runs the task file once here and prints its resul
   assert.equal(b.code, 2);
   assert.match(b.err, /once\.flux:2:6: unexpected end of input/);
 });
+
+test('a damaged task state is a clear error (exit 1) naming the file, not a crash', async () => {
+  const { mkdirSync, mkdtempSync: tmp, writeFileSync } = await import('node:fs');
+  const other = tmp(join(tmpdir(), 'promflux-taskcli-bad-'));
+  try {
+    mkdirSync(join(other, 'tasks'));
+    writeFileSync(join(other, 'tasks', 'state.json'), '{"format":');
+    for (const args of [['task', 'list'], ['task', 'show', 'node'], ['task', 'disable', 'node']]) {
+      const io = memoryIO();
+      const code = await main([...args, '--data', other], io);
+      assert.equal(code, 1, `${args.join(' ')}: ${io.err}`);
+      assert.match(io.err, /cannot read the task state .*state\.json: .*move it aside/);
+      assert.doesNotMatch(io.err, /internal error|\n\s+at /);
+    }
+  } finally {
+    rmSync(other, { recursive: true, force: true });
+  }
+});

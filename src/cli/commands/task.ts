@@ -75,7 +75,12 @@ async function api(url: string, method: 'GET' | 'POST', path: string): Promise<u
 const enc = encodeURIComponent;
 
 async function localStates(flags: TaskFlags, io: CliIO): Promise<Map<string, TaskState>> {
-  return readAllTaskStates(nodeFileSystem, resolveDataDir(flags.data, io.env));
+  try {
+    return await readAllTaskStates(nodeFileSystem, resolveDataDir(flags.data, io.env));
+  } catch (e) {
+    // a damaged or unreadable state file: the user's problem to look at, not a crash
+    throw new CliFailure((e as Error).message ?? String(e), 1);
+  }
 }
 
 function summaryOfState(st: TaskState): TaskSummary {
@@ -239,7 +244,9 @@ async function setEnabled(name: string, enabled: boolean, flags: TaskFlags, io: 
     const st = await getState(flags, io, name);
     st.enabled = enabled;
     st.events.push({ time: isoNs(systemClock.nowNanos()), level: 'info', message: `${enabled ? 'enabled' : 'disabled'} (while promflux serve was not running)` });
-    await writeTaskState(nodeFileSystem, resolveDataDir(flags.data, io.env), st);
+    await writeTaskState(nodeFileSystem, resolveDataDir(flags.data, io.env), st).catch((e: unknown) => {
+      throw new CliFailure(`cannot save the task state: ${(e as Error).message ?? String(e)}`, 1);
+    });
   }
   const status = enabled ? 'enabled' : 'disabled';
   if (flags.json) io.stdout(toJson({ name, status, serving: url !== undefined }) + '\n');
