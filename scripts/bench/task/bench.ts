@@ -11,7 +11,6 @@
 // --spread: spread the tasks over their interval (serve --spread); by default runs are aligned,
 // so all N runs are due at the same instant every second.
 // The target runs in a child process so it does not share the event loop being measured.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +23,7 @@ import { MetricsRegistry } from '../../../src/host/metrics.js';
 import { TaskService } from '../../../src/task/service.js';
 import type { RunExecutor, RunRecord } from '../../../src/task/scheduler.js';
 import { runtimeExecutor } from '../../../src/task/executor.js';
+import { startTarget } from './target.js';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,22 +32,6 @@ const arg = (name: string, dflt: string) => {
 const N = Number(arg('tasks', '1000'));
 const SECONDS = Number(arg('seconds', '60'));
 const MODE = arg('mode', 'flux');
-
-const TARGET = `
-const http = require('node:http');
-let body = '# HELP demo_requests_total Requests.\\n# TYPE demo_requests_total counter\\n';
-for (let i = 0; i < 10; i++) body += 'demo_requests_total{code="' + (200 + i) + '",path="/api/' + i + '"} ' + (i * 17) + '\\n';
-body += '# HELP demo_temp Temperature.\\n# TYPE demo_temp gauge\\ndemo_temp 21.5\\n';
-const srv = http.createServer((req, res) => { res.writeHead(200, {'content-type': 'text/plain; version=0.0.4'}); res.end(body); });
-srv.keepAliveTimeout = 60000;
-srv.listen(0, '127.0.0.1', () => console.log(srv.address().port));
-`;
-
-async function startTarget(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['-e', TARGET], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
-  return { url: `http://127.0.0.1:${port}/metrics`, stop: () => child.kill('SIGTERM') };
-}
 
 function pct(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;

@@ -4,7 +4,6 @@
 // read to the end), 100 at a time, without the scheduler, the task service or run records.
 //
 //   node --import tsx scripts/bench/task/run-cost.ts [flux|array] [runs per round=2000] [rounds=6]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,24 +12,15 @@ import { parse } from '../../../src/lang/index.js';
 import { systemClock } from '../../../src/host/clock.js';
 import { silentLogger } from '../../../src/host/logger.js';
 import { Time } from '../../../src/values/value.js';
+import { startTarget } from './target.js';
 
-const TARGET = `
-const http = require('node:http');
-let body = '# HELP demo_requests_total Requests.\\n# TYPE demo_requests_total counter\\n';
-for (let i = 0; i < 10; i++) body += 'demo_requests_total{code="' + (200 + i) + '",path="/api/' + i + '"} ' + (i * 17) + '\\n';
-body += '# HELP demo_temp Temperature.\\n# TYPE demo_temp gauge\\ndemo_temp 21.5\\n';
-const srv = http.createServer((req, res) => { res.writeHead(200, {'content-type': 'text/plain; version=0.0.4'}); res.end(body); });
-srv.keepAliveTimeout = 60000;
-srv.listen(0, '127.0.0.1', () => console.log(srv.address().port));
-`;
 const mode = process.argv[2] ?? 'flux';
 const perRound = Number(process.argv[3] ?? 2000);
 const rounds = Number(process.argv[4] ?? 6);
-const child = spawn(process.execPath, ['-e', TARGET], { stdio: ['ignore', 'pipe', 'inherit'] });
-const port = await new Promise<number>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
+const target = await startTarget();
 const src =
   mode === 'flux'
-    ? `import "experimental/prometheus"\noption task = {name: "t", every: 1s}\nprometheus.scrape(url: "http://127.0.0.1:${port}/metrics")\n    |> filter(fn: (r) => r._field == "demo_requests_total")\n`
+    ? `import "experimental/prometheus"\noption task = {name: "t", every: 1s}\nprometheus.scrape(url: "${target.url}")\n    |> filter(fn: (r) => r._field == "demo_requests_total")\n`
     : `import "array"\noption task = {name: "t", every: 1s}\narray.from(rows: [{_measurement: "m", _field: "f", _value: 1.0}])\n    |> filter(fn: (r) => r._value > 0.0)\n`;
 const dir = mkdtempSync(join(tmpdir(), 'promflux-bench-run-cost-'));
 const runtime = createRuntime({ dataDir: dir, clock: systemClock, logger: silentLogger });
@@ -47,6 +37,6 @@ for (let r = 0; r < rounds; r++) {
   const c = process.cpuUsage(c0);
   console.log(`round ${r + 1}: ${((performance.now() - t0) / perRound).toFixed(3)} ms wall, ${((c.user + c.system) / 1000 / perRound).toFixed(3)} ms CPU per run`);
 }
-child.kill();
+target.stop();
 await runtime.close();
 rmSync(dir, { recursive: true, force: true });

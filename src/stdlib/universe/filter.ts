@@ -5,13 +5,12 @@
 import type { NativeContext, NativeFunction } from '../../runtime/builtin-api.js';
 import type { FunctionValue, Value } from '../../values/value.js';
 import { isPromise, RecordValue, typeOf } from '../../values/value.js';
-import { streamOf } from '../../table/index.js';
 import type { Table } from '../../table/types.js';
 import { fail, fnArg, strArg, tablesArg } from './lib/args.js';
 import { gather } from './lib/columns.js';
 import type { Frame } from './lib/frame.js';
 import { frameOf, toTable } from './lib/frame.js';
-import { perTable } from './lib/stream.js';
+import { mapTables, perTable } from './lib/stream.js';
 import { isPushdownSource } from '../../store/index.js';
 import { callRow, compilePredicate, isFallback, readColumns, rowRecord } from './row-compiler.js';
 
@@ -41,12 +40,16 @@ export async function predicateMask(fn: FunctionValue, f: Frame, ctx: NativeCont
   for (let i = 0; i < f.length; i++) {
     let v = callRow(fn, rowRecord(f, i));
     if (isPromise(v)) v = await v;
-    if (v === true) mask[i] = 1;
-    else if (v !== false && v !== null) {
-      throw fail(ctx, 'universe.predicateType', `fn must return a bool, got ${typeOf(v)}`);
-    }
+    if (kept(v, ctx)) mask[i] = 1;
   }
   return mask;
+}
+
+/** A predicate's result: true keeps the row; false and null drop it; anything else is an error. */
+function kept(v: Value, ctx: NativeContext): boolean {
+  if (v === true) return true;
+  if (v !== false && v !== null) throw fail(ctx, 'universe.predicateType', `fn must return a bool, got ${typeOf(v)}`);
+  return false;
 }
 
 /** The mask form of selectRows (for functions that look at every row: stateCount...). */
@@ -81,26 +84,17 @@ export const filter: NativeFunction = (args, ctx) => {
   // untouched or drop it, without reading its columns.
   const reads = readColumns(fn);
   if (reads === undefined) return perTable(input, async (f) => keep(f, await selectRows(fn, f, ctx)));
-  return streamOf(async function* () {
-    for await (const t of input) {
-      if (readsOnlyKey(t, reads)) {
-        if (t.length === 0) {
-          if (onEmpty === 'keep') yield t;
-          continue;
-        }
-        let v = callRow(fn, keyRecord(t));
-        if (isPromise(v)) v = await v;
-        if (v === true) {
-          yield t;
-          continue;
-        }
-        if (v !== false && v !== null) throw fail(ctx, 'universe.predicateType', `fn must return a bool, got ${typeOf(v)}`);
-        if (onEmpty === 'drop') continue;
-      }
-      const f = frameOf(t);
-      const out = keep(f, await selectRows(fn, f, ctx));
-      if (out !== null) yield out === f ? t : toTable(out);
+  return mapTables(input, async (t) => {
+    if (readsOnlyKey(t, reads)) {
+      if (t.length === 0) return onEmpty === 'keep' ? t : null;
+      let v = callRow(fn, keyRecord(t));
+      if (isPromise(v)) v = await v;
+      if (kept(v, ctx)) return t;
+      if (onEmpty === 'drop') return null;
     }
+    const f = frameOf(t);
+    const out = keep(f, await selectRows(fn, f, ctx));
+    return out === null ? null : out === f ? t : toTable(out);
   });
 };
 
