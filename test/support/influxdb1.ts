@@ -116,10 +116,27 @@ export async function startInfluxDB1(opts: StartInfluxDB1Options = {}): Promise<
     return first?.series ?? [];
   };
   if (opts.auth) {
-    // The first admin user may be created without credentials.
-    const params = new URLSearchParams({ q: "CREATE USER admin WITH PASSWORD 'admin' WITH ALL PRIVILEGES" });
-    const r = await fetch(`${url}/query`, { method: 'POST', body: params, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    if (!r.ok) throw new Error(`create admin user: ${r.status} ${await r.text()}`);
+    // The first admin user may be created without credentials. influxd can answer /ping before
+    // its meta store takes the user (the CREATE USER reply may carry an error in its body), so
+    // retry until an authenticated statement is accepted.
+    const createAdmin = new URLSearchParams({ q: "CREATE USER admin WITH PASSWORD 'admin' WITH ALL PRIVILEGES" }).toString();
+    let last = '';
+    await waitUntil(
+      async () => {
+        const probe = await fetch(`${url}/query`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...authHeader },
+          body: new URLSearchParams({ q: 'SHOW USERS' }).toString(),
+        });
+        last = `SHOW USERS: ${probe.status} ${await probe.text()}`;
+        if (probe.ok && !last.includes('"error"')) return true;
+        const r = await fetch(`${url}/query`, { method: 'POST', body: createAdmin, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+        last += `; CREATE USER: ${r.status} ${await r.text()}`;
+        return false;
+      },
+      20_000,
+      () => `influxd on ${url} did not accept the admin user; last answers: ${last}`,
+    );
   }
 
   return {
