@@ -3,12 +3,12 @@
 // (Int32Array, the id of its series) and `tsIndex` (Int32Array, -1 when the sample has no
 // timestamp, else an index into the rare-path `timestamps` bigint list). A series is the
 // field id plus its label pairs (label-name id, label-value id) sorted by label-name id, kept
-// in a flat Int32Array arena. `endSeries` finds an equal series again through an
-// open-addressing hash table, so a series seen twice (same labels in any order) gets the
-// same id (the OpenMetrics parser needs that for its group rules); `appendSeries` (the text
-// parser) always appends, and ./tables.ts merges equal series after sorting them. Field names, label names
-// and label values are interned byte ranges (./interner.ts); their ids are the dictionary
-// codes of the string columns built later (./tables.ts).
+// in a flat Int32Array arena. `appendSeries` (both parsers) always appends: ./tables.ts
+// merges equal series after sorting them. `endSeries` finds an equal series again through an
+// open-addressing hash table, so a series seen twice (same labels in any order) gets the same
+// id (re-labelling, and the OpenMetrics parser's label groups, need that). Field names, label
+// names and label values are interned byte ranges (./interner.ts); their ids are the
+// dictionary codes of the string columns built later (./tables.ts).
 import { ByteInterner } from './interner.js';
 
 /** Returned by `endSeries` when the label set repeats a label name. */
@@ -285,13 +285,6 @@ export class SampleBatch {
       this.timestamps.push(tsNs);
     }
     this.length = i + 1;
-  }
-
-  /** Remove the last sample (OpenMetrics drops a repeated sample with the same timestamp). */
-  popSample(): void {
-    const i = this.length - 1;
-    if (this.tsIndex[i]! >= 0) this.timestamps.pop();
-    this.length = i;
   }
 
   private growSamples(): void {

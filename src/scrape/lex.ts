@@ -13,6 +13,16 @@ export class ExpositionError extends Error {
   }
 }
 
+/**
+ * A Buffer over the same bytes, for finding line ends only: Buffer#indexOf searches with
+ * memchr, about 4x faster than Uint8Array#indexOf, which compares element by element. The
+ * parsers read bytes through the plain Uint8Array (one array class keeps their element
+ * loads monomorphic).
+ */
+export function lineFinder(buf: Uint8Array): Buffer {
+  return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
 export const SP = 32;
 export const TAB = 9;
 export const LF = 10;

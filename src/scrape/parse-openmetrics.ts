@@ -14,7 +14,8 @@
 //     clash with another family's; a sample of another name starts a new (unknown) family;
 //   - a family's label groups (labels without `le`/`quantile`/the stateset label) are
 //     contiguous; within a group timestamps are all present or all absent and never go
-//     backwards; a repeated series with the same timestamp is dropped;
+//     backwards; a repeated series with the same timestamp is dropped (as in the text
+//     format, when the tables are made: ./tables.ts);
 //   - values: counters, `_count`, `_sum`, `_bucket`, `_gcount` not NaN and not negative
 //     (`_gsum` not NaN); info samples are 1, stateset samples 0 or 1; summary quantiles are
 //     canonical numbers in [0, 1] and their values not negative; buckets need a canonical
@@ -29,7 +30,7 @@
 // `a_info`, `a_gsum`...), except bucket samples, stored as `<family>` with their `le`.
 import { DUPLICATE_LABEL, SampleBatch } from './batch.js';
 import { ByteInterner } from './interner.js';
-import { ExpositionError, LabelScanner, describeByte, isMetricChar, isMetricStart, DQUOTE, HASH, LBRACE, LF, SP } from './lex.js';
+import { ExpositionError, LabelScanner, lineFinder, describeByte, isMetricChar, isMetricStart, DQUOTE, HASH, LBRACE, LF, SP } from './lex.js';
 import { numberError, numberOk, parseFloatBytes, parseSecondsTimestamp } from './numbers.js';
 import { LinePrefix } from './prefix.js';
 
@@ -72,10 +73,24 @@ interface Family {
   seenGroups: Set<number>;
   group: number | undefined;
   groupTs: bigint | null | undefined;
-  groupSeries: Set<number>;
+  /** The last sample name of this family and what it implies (most lines repeat the name). */
+  lastName: string | undefined;
+  lastInfo: NameInfo | undefined;
   /** Histogram check entries. */
   hist: HistEntries;
   startOffset: number;
+}
+
+/** What a sample name means in its family. */
+interface NameInfo {
+  /** The name after the family name (`_total`, `_bucket`, ... or ""). */
+  suffix: string;
+  isBucket: boolean;
+  fieldId: number;
+  notNaN: boolean;
+  notNegative: boolean;
+  /** The histogram entry kind (H_*), for histograms and gauge histograms. */
+  histKind: number;
 }
 
 function newFamily(name: string, offset: number): Family {
@@ -89,7 +104,8 @@ function newFamily(name: string, offset: number): Family {
     seenGroups: new Set(),
     group: undefined,
     groupTs: undefined,
-    groupSeries: new Set(),
+    lastName: undefined,
+    lastInfo: undefined,
     hist: { suffix: [], group: [], ts: [], le: [], value: [], offset: [] },
     startOffset: offset,
   };
@@ -110,14 +126,15 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
   const fieldIds = new Map<string, number>();
   const labelIds = new Map<string, number>();
   const groups = new SampleBatch();
-  /** canonicalNumber of `le`/`quantile` label values (few distinct values, many samples). */
-  const numberCache = new Map<string, number>();
+  /** canonicalNumber of `le`/`quantile` label values by value id (few distinct values, many samples). */
+  const numberCache = new Map<number, number>();
   const leId = batch.labelNames.internString('le');
   const quantileId = batch.labelNames.internString('quantile');
   let fam: Family | null = null;
   let eof = false;
   const len = buf.length;
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const lines = lineFinder(buf);
   prefix.reset();
   let prevSampleName = ''; // the sample name of the previous sample line
   // The previous sample's series, the label it left out of its group, and its group.
@@ -139,7 +156,7 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
   };
 
   while (pos < len) {
-    let eol = buf.indexOf(LF, pos);
+    let eol = lines.indexOf(LF, pos);
     if (eol < 0) eol = len;
     const ls = pos;
     pos = eol + 1;
@@ -222,39 +239,56 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
     if (curCount >= 0) prevSampleName = sampleName;
     if (i >= eol || buf[i] !== SP) throw new ExpositionError(i, `expected a space and a value, found ${describeByte(buf, i, eol)}`);
     i++;
-    if (fam === null || !fam.allowed.includes(sampleName)) {
+    // (The family's last sample name passed this check already.)
+    if (fam === null || (fam.lastName !== sampleName && !fam.allowed.includes(sampleName))) {
       if (fam !== null) build(fam);
       fam = newFamily(sampleName, ls);
       fam.type = 'unknown';
     }
     const f: Family = fam;
     const typ = f.type ?? 'unknown';
-    const suffix = sampleName.slice(f.name.length);
-    const isBucket = suffix === '_bucket' && (typ === 'histogram' || typ === 'gaugehistogram');
+    let info = f.lastInfo;
+    if (f.lastName !== sampleName || info === undefined) {
+      const suffix = sampleName.slice(f.name.length);
+      const isBucket = suffix === '_bucket' && (typ === 'histogram' || typ === 'gaugehistogram');
+      info = {
+        suffix,
+        isBucket,
+        fieldId: internCached(fieldIds, batch.fields, isBucket ? f.name : sampleName),
+        notNaN: NOT_NAN.has(suffix),
+        notNegative: NOT_NEGATIVE.has(suffix),
+        histKind: suffix === '_bucket' ? H_BUCKET : suffix === '_count' || suffix === '_gcount' ? H_COUNT : suffix === '_sum' ? H_SUM : suffix === '_gsum' ? H_GSUM : H_OTHER,
+      };
+      f.lastName = sampleName;
+      f.lastInfo = info;
+    }
+    const { suffix, isBucket, fieldId } = info;
     // Special labels, read from the scratch label set before it is sorted.
-    let leStr: string | undefined;
-    let qStr: string | undefined;
+    let leVal = -1;
+    let qVal = -1;
     let statesetLabel = false;
     const famLabelId = typ === 'stateset' ? internCached(labelIds, batch.labelNames, f.name) : -1;
+    const skip = isBucket ? leId : typ === 'summary' && suffix === '' ? quantileId : typ === 'stateset' ? famLabelId : -1;
     for (let k = 0; k < batch.scratchCount; k++) {
       const n = batch.scratchNames[k]!;
-      if (n === leId) leStr = batch.labelValues.strings[batch.scratchValues[k]!];
-      else if (n === quantileId) qStr = batch.labelValues.strings[batch.scratchValues[k]!];
+      if (n === leId) leVal = batch.scratchValues[k]!;
+      else if (n === quantileId) qVal = batch.scratchValues[k]!;
       if (n === famLabelId) statesetLabel = true;
     }
-    const fieldId = internCached(fieldIds, batch.fields, isBucket ? f.name : sampleName);
-    const sid = batch.endSeries(fieldId);
+    // Always a new series id, as in the text parser: equal series are merged, and a repeated
+    // sample of a series (same timestamp) dropped, when the tables are made (./tables.ts).
+    const sid = batch.appendSeries(fieldId);
     if (sid === DUPLICATE_LABEL) throw new ExpositionError(ls, `label name "${batch.labelNames.strings[batch.duplicateName]}" is repeated`);
     if (typ === 'stateset' && !statesetLabel) throw new ExpositionError(ls, `stateset sample needs the label "${f.name}"`);
     let le = 0;
     if (isBucket) {
-      if (leStr === undefined) throw new ExpositionError(ls, 'bucket sample needs an "le" label');
-      le = numberCache.get(leStr) ?? cacheNumber(numberCache, leStr);
-      if (Number.isNaN(le)) throw new ExpositionError(ls, `invalid "le" label value "${leStr}"`);
+      if (leVal < 0) throw new ExpositionError(ls, 'bucket sample needs an "le" label');
+      le = numberCache.get(leVal) ?? cacheNumber(numberCache, batch.labelValues, leVal);
+      if (Number.isNaN(le)) throw new ExpositionError(ls, `invalid "le" label value "${batch.labelValues.strings[leVal]}"`);
     }
     if (typ === 'summary' && suffix === '') {
-      const q = qStr === undefined ? Number.NaN : (numberCache.get(qStr) ?? cacheNumber(numberCache, qStr));
-      if (!(q >= 0 && q <= 1)) throw new ExpositionError(ls, `invalid "quantile" label value ${qStr === undefined ? '(missing)' : `"${qStr}"`}`);
+      const q = qVal < 0 ? Number.NaN : (numberCache.get(qVal) ?? cacheNumber(numberCache, batch.labelValues, qVal));
+      if (!(q >= 0 && q <= 1)) throw new ExpositionError(ls, `invalid "quantile" label value ${qVal < 0 ? '(missing)' : `"${batch.labelValues.strings[qVal]}"`}`);
     }
     // Value, timestamp, exemplar.
     const vs = i;
@@ -302,7 +336,6 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
     let group: number;
     if (typ === 'info') group = -1;
     else {
-      const skip = isBucket ? leId : typ === 'summary' && suffix === '' ? quantileId : typ === 'stateset' ? famLabelId : -1;
       // Neighbouring samples usually share a group (a histogram's buckets, _count and _sum):
       // comparing with the previous sample's labels is cheaper than hashing them again.
       group = prevGroupSid >= 0 && sameGroup(batch, sid, skip, prevGroupSid, prevSkip) ? prevGroup : groupId(batch, groups, sid, skip);
@@ -314,24 +347,21 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
     if (f.group !== undefined && group === f.group) {
       if ((ts === null) !== (f.groupTs === null)) throw new ExpositionError(ls, 'some samples of a group have a timestamp and others do not');
       if (f.groupTs !== null && f.groupTs !== undefined && ts !== null && f.groupTs > ts && typ !== 'info') throw new ExpositionError(ls, 'timestamps go backwards within a group');
-    } else f.groupSeries.clear();
-    const duplicate = ts === f.groupTs && f.groupSeries.has(sid);
-    f.groupSeries.add(sid);
+    } else f.seenGroups.add(group);
     f.group = group;
     f.groupTs = ts;
-    f.seenGroups.add(group);
     // Values.
     if (typ === 'stateset' && value !== 0 && value !== 1) throw new ExpositionError(vs, 'stateset samples must be 0 or 1');
     if (typ === 'info' && value !== 1) throw new ExpositionError(vs, 'info samples must be 1');
     if (typ === 'summary' && suffix === '' && value < 0) throw new ExpositionError(vs, 'quantile values cannot be negative');
-    if (NOT_NAN.has(suffix) && Number.isNaN(value)) throw new ExpositionError(vs, `"${suffix}" samples cannot be NaN`);
-    if (NOT_NEGATIVE.has(suffix) && value < 0) throw new ExpositionError(vs, `"${suffix}" samples cannot be negative`);
+    if (info.notNaN && Number.isNaN(value)) throw new ExpositionError(vs, `"${suffix}" samples cannot be NaN`);
+    if (info.notNegative && value < 0) throw new ExpositionError(vs, `"${suffix}" samples cannot be negative`);
     if (hasExemplar && !(((typ === 'histogram' || typ === 'gaugehistogram') && suffix === '_bucket') || (typ === 'counter' && suffix === '_total'))) {
       throw new ExpositionError(ls, 'only counter _total and bucket samples can have exemplars');
     }
     if (typ === 'histogram' || typ === 'gaugehistogram') {
       const h = f.hist;
-      h.suffix.push(suffix === '_bucket' ? H_BUCKET : suffix === '_count' || suffix === '_gcount' ? H_COUNT : suffix === '_sum' ? H_SUM : suffix === '_gsum' ? H_GSUM : H_OTHER);
+      h.suffix.push(info.histKind);
       h.group.push(group); // a bucket's group leaves out le; the others have no le
       h.ts.push(ts);
       h.le.push(le);
@@ -339,7 +369,7 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
       h.offset.push(ls);
     }
     f.samples++;
-    if (!duplicate) batch.addSample(sid, value, ts === null ? undefined : ts);
+    batch.addSample(sid, value, ts === null ? undefined : ts);
   }
   if (fam !== null) build(fam);
   if (!eof) throw new ExpositionError(len, 'missing "# EOF" at the end of an OpenMetrics exposition');
@@ -355,9 +385,9 @@ function internCached(cache: Map<string, number>, interner: ByteInterner, s: str
   return id;
 }
 
-function cacheNumber(cache: Map<string, number>, s: string): number {
-  const v = canonicalNumber(s);
-  cache.set(s, v);
+function cacheNumber(cache: Map<number, number>, values: ByteInterner, id: number): number {
+  const v = canonicalNumber(values.strings[id]!);
+  cache.set(id, v);
   return v;
 }
 

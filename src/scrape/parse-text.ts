@@ -15,7 +15,7 @@
 // the field `<name>` with their `le` label; every other sample keeps its own name.
 import { DUPLICATE_LABEL, type SampleBatch } from './batch.js';
 import { ByteInterner } from './interner.js';
-import { ExpositionError, LabelScanner, describeByte, isMetricChar, isMetricStart, HASH, LBRACE, LF, SP, TAB } from './lex.js';
+import { ExpositionError, LabelScanner, lineFinder, describeByte, isMetricChar, isMetricStart, HASH, LBRACE, LF, SP, TAB } from './lex.js';
 import { numberError, numberOk, parseFloatBytes, parseMillisTimestamp } from './numbers.js';
 import { LinePrefix } from './prefix.js';
 
@@ -36,11 +36,12 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
   const labels = new LabelScanner();
   const len = buf.length;
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const lines = lineFinder(buf);
   prefix.reset();
   let prevField = -1; // the field of the previous sample line
   let pos = 0;
   while (pos < len) {
-    let eol = buf.indexOf(LF, pos);
+    let eol = lines.indexOf(LF, pos);
     if (eol < 0) eol = len;
     let i = pos;
     const lineStart = pos;

@@ -78,6 +78,91 @@ test('a repeated series with the same timestamp is dropped (first kept)', () => 
   assert.deepEqual(om(['# TYPE a gauge', 'a 1 0', 'a 2 0', 'a 3 1']), ['a{} 1 @0', 'a{} 3 @1000000000']);
 });
 
+test('a group sampled at several timestamps keeps every sample of each', () => {
+  // A histogram, a summary, a stateset and info samples, each at two timestamps: the same
+  // series again at a later timestamp is a new sample, not a repeat.
+  assert.deepEqual(
+    om([
+      '# TYPE h histogram',
+      'h_bucket{a="x",le="1"} 1 10',
+      'h_bucket{a="x",le="+Inf"} 2 10',
+      'h_count{a="x"} 2 10',
+      'h_sum{a="x"} 3 10',
+      'h_bucket{a="x",le="1"} 2 20',
+      'h_bucket{a="x",le="+Inf"} 3 20',
+      'h_count{a="x"} 3 20',
+      'h_sum{a="x"} 4 20',
+      '# TYPE s summary',
+      's{quantile="0.5"} 1 10',
+      's_count 1 10',
+      's{quantile="0.5"} 2 20',
+      's_count 2 20',
+      '# TYPE st stateset',
+      'st{st="a"} 1 10',
+      'st{st="b"} 0 10',
+      'st{st="a"} 0 20',
+      'st{st="b"} 1 20',
+      '# TYPE i info',
+      'i_info{v="1"} 1 10',
+      'i_info{v="2"} 1 10',
+      'i_info{v="1"} 1 20',
+    ]),
+    [
+      'h{a="x",le="+Inf"} 2 @10000000000',
+      'h{a="x",le="+Inf"} 3 @20000000000',
+      'h{a="x",le="1"} 1 @10000000000',
+      'h{a="x",le="1"} 2 @20000000000',
+      'h_count{a="x"} 2 @10000000000',
+      'h_count{a="x"} 3 @20000000000',
+      'h_sum{a="x"} 3 @10000000000',
+      'h_sum{a="x"} 4 @20000000000',
+      'i_info{v="1"} 1 @10000000000',
+      'i_info{v="1"} 1 @20000000000',
+      'i_info{v="2"} 1 @10000000000',
+      's{quantile="0.5"} 1 @10000000000',
+      's{quantile="0.5"} 2 @20000000000',
+      's_count{} 1 @10000000000',
+      's_count{} 2 @20000000000',
+      'st{st="a"} 1 @10000000000',
+      'st{st="a"} 0 @20000000000',
+      'st{st="b"} 0 @10000000000',
+      'st{st="b"} 1 @20000000000',
+    ],
+  );
+});
+
+test('a repeat within one group and timestamp is dropped, whatever the type', () => {
+  assert.deepEqual(
+    om([
+      '# TYPE s summary',
+      's{quantile="0.5"} 1',
+      's{quantile="0.5"} 5',
+      's{quantile="0.9"} 2',
+      's_count 2',
+      's_count 7',
+      '# TYPE c counter',
+      'c_total{a="1"} 4',
+      'c_created{a="1"} 100',
+      'c_total{a="1"} 9',
+      '# TYPE i info',
+      'i_info{v="1"} 1',
+      'i_info{v="2"} 1',
+      'i_info{v="1"} 1',
+    ]),
+    ['c_created{a="1"} 100', 'c_total{a="1"} 4', 'i_info{v="1"} 1', 'i_info{v="2"} 1', 's{quantile="0.5"} 1', 's{quantile="0.9"} 2', 's_count{} 2'],
+  );
+});
+
+test('a group of 40 quantiles with repeats: each repeat dropped, the first sample kept', () => {
+  const qs = Array.from({ length: 40 }, (_, i) => ((i + 1) / 100).toString());
+  const lines = ['# TYPE s summary', ...qs.map((q, i) => `s{quantile="${q}"} ${i}`), 's{quantile="0.05"} 99', 's{quantile="0.4"} 98', 's_count 1'];
+  const rows = om(lines);
+  assert.equal(rows.length, 41);
+  assert.ok(rows.includes('s{quantile="0.05"} 4'));
+  assert.ok(rows.includes('s{quantile="0.4"} 39'));
+  assert.ok(!rows.some((r) => r.endsWith(' 99') || r.endsWith(' 98')));
+});
+
 test('rejections name the line and column', () => {
   const cases: [string, string][] = [
     ['a 1\n', '2:1'], // missing EOF (at the end)
