@@ -1,7 +1,13 @@
-// The REPL on a terminal, built on node:repl: line editing, multi-line continuation (via
-// repl.Recoverable), history saved to a file and searchable with Ctrl-R, tab completion,
-// Ctrl-C that cancels a running query (aborting an in-flight scrape) and keeps the
-// session, Ctrl-D to leave.
+// The REPL on a terminal, built on node:repl: line editing, history saved to a file and
+// searchable with Ctrl-R, tab completion, Ctrl-C that cancels a running query (aborting an
+// in-flight scrape) and keeps the session, Ctrl-D to leave.
+//
+// Design: node's REPL hands over each line as it is typed, also while an earlier line is
+// still being evaluated (an asynchronous eval does not pause it). Lines therefore go through
+// one queue: each is evaluated after the one before it has finished, so input typed or pasted
+// ahead runs in order. Continuation lines are collected by the controller (not by node's
+// repl.Recoverable, which would take a line typed ahead as a statement of its own); the
+// prompt says "... " while a statement is incomplete, and Ctrl-C there drops it.
 import repl from 'node:repl';
 import type { Readable, Writable } from 'node:stream';
 import { completeAsync } from './completion.js';
@@ -14,9 +20,12 @@ export interface TtyOptions {
   prompt?: string;
 }
 
+const CONTINUE = '... ';
+
 export function runTty(controller: ReplController, options: TtyOptions): Promise<number> {
   const prompt = options.prompt ?? 'flux> ';
   let busy = false;
+  let queue: Promise<void> = Promise.resolve();
   const server = repl.start({
     prompt,
     input: options.input,
@@ -32,35 +41,49 @@ export function runTty(controller: ReplController, options: TtyOptions): Promise
       );
     },
     eval: (cmd, _context, _file, callback) => {
-      busy = true;
       const text = cmd.endsWith('\n') ? cmd.slice(0, -1) : cmd;
-      controller.submit(text).then(
-        (outcome) => {
-          busy = false;
-          if (outcome.continued) return callback(new repl.Recoverable(new Error('incomplete input')), undefined);
+      queue = queue.then(async () => {
+        busy = true;
+        let quit = false;
+        try {
+          const outcome = await controller.line(text);
           if (outcome.out) options.output.write(outcome.out.endsWith('\n') ? outcome.out : outcome.out + '\n');
           if (outcome.err) options.output.write(outcome.err);
-          if (outcome.quit) {
-            server.close();
-            return;
-          }
-          callback(null, undefined);
-        },
-        (e: unknown) => {
-          busy = false;
+          quit = outcome.quit;
+        } catch (e) {
           options.output.write(`internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-          callback(null, undefined);
-        },
-      );
+        } finally {
+          busy = false;
+        }
+        server.setPrompt(controller.pending ? CONTINUE : prompt);
+        if (quit) server.close();
+        else callback(null, undefined);
+      });
     },
   });
-  // Ctrl-C while a query runs cancels it; otherwise node's REPL handles it (clear line,
-  // or leave on a second Ctrl-C on an empty line).
+  // Ctrl-C while a query runs cancels it; on a continuation line it drops the incomplete
+  // statement; otherwise node's REPL handles it (clear the line, or leave on a second Ctrl-C
+  // on an empty line).
   const defaults = server.listeners('SIGINT') as ((...a: unknown[]) => void)[];
   server.removeAllListeners('SIGINT');
   server.on('SIGINT', (...args: unknown[]) => {
     if (busy && controller.cancel()) {
       options.output.write('^C\n');
+      return;
+    }
+    if (!busy && controller.pending) {
+      controller.clearPending();
+      // End the line, leaving what was typed on screen, as node's REPL does on Ctrl-C
+      // (readline's clearLine; without it, erase the line with Ctrl-E, Ctrl-U).
+      const rl = server as unknown as { clearLine?: () => void };
+      if (typeof rl.clearLine === 'function') rl.clearLine();
+      else {
+        server.write('', { ctrl: true, name: 'e' });
+        server.write('', { ctrl: true, name: 'u' });
+        options.output.write('\n');
+      }
+      server.setPrompt(prompt);
+      server.displayPrompt();
       return;
     }
     for (const fn of defaults) fn.apply(server, args);
