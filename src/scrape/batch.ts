@@ -61,7 +61,8 @@ export class SampleBatch {
     this.seriesField = new Int32Array(n);
     this.seriesStart = new Int32Array(n);
     this.seriesPairs = new Int32Array(n);
-    this.seriesHash = new Int32Array(n);
+    // Only batches that look series up (endSeries) need the hashes: made on first use.
+    this.seriesHash = EMPTY;
     this.pairs = new Int32Array(4 * n);
     // The series hash table is made on the first endSeries (the text parser never uses it).
     this.slots = EMPTY;
@@ -152,6 +153,7 @@ export class SampleBatch {
     h = Math.imul(h, 0xc2b2ae35);
     h ^= h >>> 16;
     if (this.mask < 0) {
+      this.seriesHash = new Int32Array(this.seriesField.length);
       let size = 16;
       while (size < 2 * (this.seriesCount + 1)) size <<= 1;
       this.slots = new Int32Array(2 * size);
@@ -199,7 +201,7 @@ export class SampleBatch {
       this.seriesField = growI32(this.seriesField, m);
       this.seriesStart = growI32(this.seriesStart, m);
       this.seriesPairs = growI32(this.seriesPairs, m);
-      this.seriesHash = growI32(this.seriesHash, m);
+      if (this.seriesHash.length > 0) this.seriesHash = growI32(this.seriesHash, m);
     }
     if (this.pairsLen + 2 * n > this.pairs.length) {
       // 1.5x growth: the arena is the batch's largest array (peak memory matters).
@@ -219,7 +221,7 @@ export class SampleBatch {
     this.seriesField[id] = fieldId;
     this.seriesStart[id] = st;
     this.seriesPairs[id] = n;
-    this.seriesHash[id] = h;
+    if (this.seriesHash.length > 0) this.seriesHash[id] = h;
     this.seriesCount = id + 1;
     return id;
   }
