@@ -73,15 +73,9 @@ export function runTty(controller: ReplController, options: TtyOptions): Promise
     }
     if (!busy && controller.pending) {
       controller.clearPending();
-      // End the line, leaving what was typed on screen, as node's REPL does on Ctrl-C
-      // (readline's clearLine; without it, erase the line with Ctrl-E, Ctrl-U).
-      const rl = server as unknown as { clearLine?: () => void };
-      if (typeof rl.clearLine === 'function') rl.clearLine();
-      else {
-        server.write('', { ctrl: true, name: 'e' });
-        server.write('', { ctrl: true, name: 'u' });
-        options.output.write('\n');
-      }
+      // End the line, leaving what was typed on screen: readline's clearLine, which node's
+      // own REPL calls on Ctrl-C.
+      (server as unknown as { clearLine(): void }).clearLine();
       server.setPrompt(prompt);
       server.displayPrompt();
       return;

@@ -61,10 +61,10 @@ export class SampleBatch {
     this.seriesField = new Int32Array(n);
     this.seriesStart = new Int32Array(n);
     this.seriesPairs = new Int32Array(n);
-    // Only batches that look series up (endSeries) need the hashes: made on first use.
-    this.seriesHash = EMPTY;
     this.pairs = new Int32Array(4 * n);
-    // The series hash table is made on the first endSeries (the text parser never uses it).
+    // The series hashes and their table are made on the first endSeries: only batches that
+    // look series up need them (the parsers append).
+    this.seriesHash = EMPTY;
     this.slots = EMPTY;
     this.mask = -1;
     // Distinct strings are far fewer than samples (a 50 KB node exporter body: 750 samples,

@@ -268,7 +268,6 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
     let qVal = -1;
     let statesetLabel = false;
     const famLabelId = typ === 'stateset' ? internCached(labelIds, batch.labelNames, f.name) : -1;
-    const skip = isBucket ? leId : typ === 'summary' && suffix === '' ? quantileId : typ === 'stateset' ? famLabelId : -1;
     for (let k = 0; k < batch.scratchCount; k++) {
       const n = batch.scratchNames[k]!;
       if (n === leId) leVal = batch.scratchValues[k]!;
@@ -336,6 +335,7 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
     let group: number;
     if (typ === 'info') group = -1;
     else {
+      const skip = isBucket ? leId : typ === 'summary' && suffix === '' ? quantileId : typ === 'stateset' ? famLabelId : -1;
       // Neighbouring samples usually share a group (a histogram's buckets, _count and _sum):
       // comparing with the previous sample's labels is cheaper than hashing them again.
       group = prevGroupSid >= 0 && sameGroup(batch, sid, skip, prevGroupSid, prevSkip) ? prevGroup : groupId(batch, groups, sid, skip);
