@@ -2,8 +2,12 @@
 // undici 7.x `request` over one keep-alive Agent per TLS configuration (created on first
 // use, closed by `close()`), a single deadline per request driven by the injected Clock,
 // a size limit applied to the decompressed body, and gzip/deflate decoding with node's
-// zlib. Failures are `HttpFailure`s with a `kind` the caller maps to its own error ids;
-// their messages never contain the URL (the caller names it, without credentials).
+// zlib, and redirects followed on request (301, 302, 303, 307, 308, as Go's client and
+// Prometheus's `follow_redirects` do: at most `maxRedirects`, only to http/https, within the
+// one deadline, the Authorization and Cookie headers sent only while the origin stays the
+// same). Failures are `HttpFailure`s with a `kind` the caller maps to its own error ids;
+// their messages never contain the request's URL (the caller names it, without
+// credentials); a redirect's target is named by its scheme, host and path only.
 import { Agent, request, type Dispatcher } from 'undici';
 import { gunzip, inflate } from 'node:zlib';
 import { readFile as nodeReadFile } from 'node:fs/promises';
@@ -31,6 +35,8 @@ export interface HttpGetRequest {
   readonly maxBytes: number;
   readonly tls?: HttpTlsOptions;
   readonly signal?: AbortSignal;
+  /** Redirects to follow (default 0: a 3xx response is returned as it is). */
+  readonly maxRedirects?: number;
 }
 
 export interface HttpResponse {
@@ -39,6 +45,10 @@ export interface HttpResponse {
   readonly headers: Readonly<Record<string, string>>;
   /** The decompressed body; for a non-2xx status only its first bytes (up to 1 KiB). */
   readonly body: Buffer;
+  /** The URL that answered: the request's, or where its redirects led. */
+  readonly url: string;
+  /** How many redirects were followed. */
+  readonly redirects: number;
 }
 
 export type HttpFailureKind =
@@ -50,6 +60,7 @@ export type HttpFailureKind =
   | 'connection' // reset, closed early, other socket errors
   | 'decode' // gzip/deflate data was corrupt
   | 'aborted' // the caller's signal fired
+  | 'redirect' // too many redirects, or one without a usable Location
   | 'file'; // a TLS file could not be read
 
 export class HttpFailure extends Error {
@@ -186,27 +197,48 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       if (req.signal?.aborted) onAbort();
       req.signal?.addEventListener('abort', onAbort, { once: true });
       let res: Dispatcher.ResponseData | undefined;
+      let url = req.url;
+      let sendHeaders: Record<string, string> = { ...req.headers };
+      const origin = new URL(req.url).origin;
+      const maxRedirects = req.maxRedirects ?? 0;
+      let redirects = 0;
       try {
-        try {
+        let headers: Record<string, string>;
+        for (;;) {
           try {
-            res = await request(req.url, { method: 'GET', headers: { ...req.headers }, signal: ac.signal, dispatcher });
+            try {
+              res = await request(url, { method: 'GET', headers: sendHeaders, signal: ac.signal, dispatcher });
+            } catch (e) {
+              // A pooled keep-alive connection the server closed at the same moment: retry the
+              // (idempotent) GET once on a new connection, as Go's HTTP client does.
+              const code = errCode(e);
+              if (ac.signal.aborted || (code !== 'ECONNRESET' && code !== 'UND_ERR_SOCKET' && code !== 'EPIPE')) throw e;
+              res = await request(url, { method: 'GET', headers: sendHeaders, signal: ac.signal, dispatcher });
+            }
           } catch (e) {
-            // A pooled keep-alive connection the server closed at the same moment: retry the
-            // (idempotent) GET once on a new connection, as Go's HTTP client does.
-            const code = errCode(e);
-            if (ac.signal.aborted || (code !== 'ECONNRESET' && code !== 'UND_ERR_SOCKET' && code !== 'EPIPE')) throw e;
-            res = await request(req.url, { method: 'GET', headers: { ...req.headers }, signal: ac.signal, dispatcher });
+            if (timedOut) throw new HttpFailure('timeout', 'no response headers before the deadline (connecting included)', 'headers', { cause: e });
+            if (ac.signal.aborted) throw new HttpFailure('aborted', 'the request was cancelled', undefined, { cause: e });
+            throw classify(e);
           }
-        } catch (e) {
-          if (timedOut) throw new HttpFailure('timeout', 'no response headers before the deadline (connecting included)', 'headers', { cause: e });
-          if (ac.signal.aborted) throw new HttpFailure('aborted', 'the request was cancelled', undefined, { cause: e });
-          throw classify(e);
+          headers = {};
+          for (const [k, v] of Object.entries(res.headers)) {
+            if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+          }
+          if (maxRedirects === 0 || !REDIRECTS.has(res.statusCode)) break;
+          discard(res.body);
+          const next = redirectTarget(url, headers['location'], res.statusCode);
+          if (redirects === maxRedirects) throw new HttpFailure('redirect', `stopped after ${maxRedirects} redirects (the last one to ${describeUrl(next)})`);
+          redirects++;
+          // Credentials go only to the origin they were given for (Go drops them on a
+          // redirect to another host too).
+          if (new URL(next).origin !== origin) {
+            sendHeaders = { ...sendHeaders };
+            delete sendHeaders['authorization'];
+            delete sendHeaders['cookie'];
+          }
+          url = next;
         }
         phase = 'body';
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) {
-          if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-        }
         const ok = res.statusCode >= 200 && res.statusCode < 300;
         const limit = ok ? req.maxBytes : ERROR_BODY_BYTES;
         const encoding = (headers['content-encoding'] ?? 'identity').trim().toLowerCase();
@@ -227,7 +259,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         let body = raw;
         if (compressed && ok) body = await decompress(raw, encoding, req.maxBytes);
         else if (compressed && !ok) body = await decompress(raw, encoding, ERROR_BODY_BYTES).catch(() => raw);
-        return { status: res.statusCode, headers, body };
+        return { status: res.statusCode, headers, body, url, redirects };
       } finally {
         timer.cancel();
         req.signal?.removeEventListener('abort', onAbort);
@@ -239,6 +271,32 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       await Promise.all(all.map(async (p) => (await p.catch(() => undefined))?.close()));
     },
   };
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** The absolute http/https URL a redirect's Location names (userinfo removed). */
+function redirectTarget(from: string, location: string | undefined, status: number): string {
+  if (location === undefined || location.trim() === '') throw new HttpFailure('redirect', `the server answered HTTP ${status} without a Location header`);
+  let u: URL;
+  try {
+    u = new URL(location.trim(), from);
+  } catch {
+    throw new HttpFailure('redirect', `the server answered HTTP ${status} with an invalid Location header`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    throw new HttpFailure('redirect', `the server redirected to a ${u.protocol.replace(/:$/, '')} URL; only http and https are followed`);
+  }
+  u.username = '';
+  u.password = '';
+  u.hash = '';
+  return u.toString();
+}
+
+/** A URL for a message: scheme, host and path only (a query may carry credentials). */
+function describeUrl(url: string): string {
+  const u = new URL(url);
+  return u.origin + u.pathname;
 }
 
 /**

@@ -8,6 +8,8 @@
 //   scrape.connection         reset / closed / other socket failure        (unavailable)
 //   scrape.timeout            the scrape timeout passed (says which phase) (deadline)
 //   scrape.status             a non-2xx status (status + first body bytes) (unavailable)
+//   scrape.redirect           too many redirects, or a redirect without a  (unavailable)
+//                             usable http/https Location
 //   scrape.tooLarge           body over maxBytes                           (resourceExhausted)
 //   scrape.tls                TLS handshake/verification failed (why)      (unavailable)
 //   scrape.tlsFile            a TLS file cannot be read                    (invalid)
@@ -76,6 +78,8 @@ export function fromHttpFailure(f: HttpFailure, url: string, timeoutMs: number, 
       return scrapeError('canceled', 'scrape.canceled', url, 'the scrape was cancelled', secrets, f);
     case 'file':
       return scrapeError('invalid', 'scrape.tlsFile', url, f.message, secrets, f);
+    case 'redirect':
+      return scrapeError('unavailable', 'scrape.redirect', url, f.message, secrets, f);
     default: {
       // TLS 1.3 servers that require a client certificate close the connection after the
       // handshake rather than failing it: say so for https.

@@ -4,6 +4,8 @@ import { SECRET_PARAM, scrapeError } from './errors.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_BYTES = 100 * 1024 * 1024;
+/** Redirects followed per scrape (Go's HTTP client, which Prometheus uses, stops after 10). */
+export const MAX_REDIRECTS = 10;
 
 export interface ScrapeOptions {
   /** Deadline for the whole scrape; sent as X-Prometheus-Scrape-Timeout-Seconds. Default 10s. */
@@ -16,6 +18,8 @@ export interface ScrapeOptions {
   readonly tls?: HttpTlsOptions;
   /** Limit on the decompressed body. Default 100 MiB. */
   readonly maxBytes?: number;
+  /** Follow HTTP redirects (at most MAX_REDIRECTS), as Prometheus's `follow_redirects`. Default true. */
+  readonly followRedirects?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -25,6 +29,7 @@ export interface CheckedRequest {
   readonly headers: Record<string, string>;
   readonly timeoutMs: number;
   readonly maxBytes: number;
+  readonly maxRedirects: number;
   /** Strings that must never appear in a message. */
   readonly secrets: string[];
 }
@@ -84,5 +89,6 @@ export function checkRequest(url: string, options: ScrapeOptions, userAgent: str
     headers['authorization'] = `Basic ${Buffer.from(`${username ?? ''}:${password ?? ''}`, 'utf8').toString('base64')}`;
     secrets.push(headers['authorization'].slice(6));
   }
-  return { requestUrl: u.toString(), headers, timeoutMs, maxBytes, secrets };
+  const maxRedirects = options.followRedirects === false ? 0 : MAX_REDIRECTS;
+  return { requestUrl: u.toString(), headers, timeoutMs, maxBytes, maxRedirects, secrets };
 }

@@ -100,6 +100,7 @@ export async function scrapeBatch(url: string, options: ScrapeOptions, env: Scra
       headers: req.headers,
       timeoutMs: req.timeoutMs,
       maxBytes: req.maxBytes,
+      maxRedirects: req.maxRedirects,
       ...(options.tls ? { tls: options.tls } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
@@ -111,7 +112,9 @@ export async function scrapeBatch(url: string, options: ScrapeOptions, env: Scra
   if (res.status < 200 || res.status >= 300) {
     const text = new TextDecoder('utf-8').decode(res.body).replace(/\s+/g, ' ').trim();
     const excerpt = text.length > 200 ? text.slice(0, 200) + '...' : text;
-    throw scrapeError('unavailable', 'scrape.status', url, `the server answered HTTP ${res.status}${excerpt ? `: ${JSON.stringify(excerpt)}` : ' with an empty body'}`, req.secrets);
+    const via = res.redirects > 0 ? ` (after ${res.redirects === 1 ? 'a redirect' : `${res.redirects} redirects`} to ${displayUrl(res.url)})` : '';
+    const location = res.status >= 300 && res.status < 400 && res.headers['location'] ? ` redirecting to ${redirectShown(res.headers['location'], res.url ?? url)} (followRedirects is false)` : '';
+    throw scrapeError('unavailable', 'scrape.status', url, `the server answered HTTP ${res.status}${via}${location}${excerpt ? `: ${JSON.stringify(excerpt)}` : ' with an empty body'}`, req.secrets);
   }
   const contentType = res.headers['content-type'] ?? '';
   const f = formatOf(contentType);
@@ -119,6 +122,15 @@ export async function scrapeBatch(url: string, options: ScrapeOptions, env: Scra
   if (f.fallback) env.logger?.debug('scrape: unknown Content-Type, parsing as Prometheus text 0.0.4', { url: shown, contentType });
   const batch = parseExposition(res.body, f.format, url, req.secrets);
   return { url: shown, format: f.format, contentType, fallback: f.fallback, bytes: res.body.length, startNs, samples: batch.length, batch };
+}
+
+/** A redirect's Location as shown in an error (credentials removed), or "an invalid URL". */
+function redirectShown(location: string, base: string): string {
+  try {
+    return JSON.stringify(displayUrl(new URL(location, base).toString()));
+  } catch {
+    return 'an invalid URL';
+  }
 }
 
 export { redact };

@@ -12,6 +12,12 @@ before(async () => {
     '/metrics': { body: '# TYPE up gauge\nup{job="node"} 1\nload 0.5\n' },
     '/auth': { body: 'up 1\n', auth: { username: 'u', password: 'p4ss-word' } },
     '/500': { status: 500, body: 'boom' },
+    '/moved': {
+      handler: (_req, res) => {
+        res.writeHead(302, { location: '/metrics' });
+        res.end();
+      },
+    },
   });
 });
 after(() => target.close());
@@ -49,6 +55,15 @@ test('a failed scrape exits 1 with the error id; bad usage exits 2', async () =>
   assert.match(bad.err, /scrape\.invalidUrl/);
   assert.equal(await main(['scrape', `${target.url}/metrics`, '--timeout', 'soon'], memoryIO()), 2);
   assert.equal(await main(['scrape', `${target.url}/metrics`, '--max-bytes', '-5'], memoryIO()), 2);
+});
+
+test('redirects are followed unless --no-follow-redirects', async () => {
+  const io = memoryIO();
+  assert.equal(await main(['scrape', `${target.url}/moved`, '--format', 'csv'], io), 0);
+  assert.match(io.out, /prometheus,up,1,http:\/\/127\.0\.0\.1:\d+\/moved,node/);
+  const no = memoryIO();
+  assert.equal(await main(['scrape', `${target.url}/moved`, '--no-follow-redirects'], no), 1);
+  assert.match(no.err, /HTTP 302 redirecting to .*\/metrics.*\[scrape\.status\]/);
 });
 
 test('--help has an example', async () => {

@@ -43,6 +43,12 @@ before(async () => {
     '/metrics': { body: HISTOGRAM },
     '/secure': { body: 'up 1\n', auth: { bearer: 'flux-token' } },
     '/missing': { status: 404, body: 'nope' },
+    '/old': {
+      handler: (_req, res) => {
+        res.writeHead(301, { location: '/secure' });
+        res.end();
+      },
+    },
     '/nonmono': { body: '# TYPE h histogram\nh_bucket{le="1"} 5\nh_bucket{le="2"} 3\nh_bucket{le="+Inf"} 6\n' },
   });
   dataDir = mkdtempSync(join(tmpdir(), 'promflux-scrape-flux-'));
@@ -83,6 +89,15 @@ test('prometheus.scrape options: timeout, headers (record and dict), bearerToken
   assert.equal(req.headers['x-dict'], 'yes');
   const ts = await run(`import "experimental/prometheus"\nprometheus.scrape(url: "${target.url}/secure", bearerToken: "flux-token")`);
   assert.equal(ts.length, 1);
+});
+
+test('prometheus.scrape followRedirects: true by default, false fails on the redirect', async () => {
+  const ts = await run(`import "experimental/prometheus"\nprometheus.scrape(url: "${target.url}/old", bearerToken: "flux-token")`);
+  assert.equal(ts.length, 1);
+  await assert.rejects(
+    rt.run(`import "experimental/prometheus"\nprometheus.scrape(url: "${target.url}/old", bearerToken: "flux-token", followRedirects: false)`),
+    (e: unknown) => isFluxError(e) && e.id === 'scrape.status' && /HTTP 301/.test(e.message) && !e.message.includes('flux-token'),
+  );
 });
 
 test('a failed scrape fails the run with its id, pointing at the call', async () => {

@@ -22,6 +22,8 @@ interface ScrapeFlags {
   tlsServerName?: string;
   tlsInsecureSkipVerify?: boolean;
   maxBytes?: string;
+  /** false with --no-follow-redirects. */
+  followRedirects?: boolean;
   format: ResultFormat;
 }
 
@@ -74,6 +76,7 @@ async function scrapeCommand(url: string, flags: ScrapeFlags, io: CliIO): Promis
     if (!/^\d+$/.test(flags.maxBytes) || Number(flags.maxBytes) <= 0) return usage(io, `--max-bytes must be a positive integer, got ${JSON.stringify(flags.maxBytes)}`);
     options.maxBytes = Number(flags.maxBytes);
   }
+  if (flags.followRedirects === false) options.followRedirects = false;
   const http = createHttpClient();
   try {
     const r = await withProgress(io, `scraping ${url}`, () => scrape(url, options, { http, clock: systemClock }));
@@ -104,6 +107,7 @@ export function registerScrape(program: Command, io: CliIO): void {
     .option('--tls-server-name <name>', 'name the server certificate must carry (SNI)')
     .option('--tls-insecure-skip-verify', 'accept any server certificate (testing only)')
     .option('--max-bytes <n>', 'limit on the decompressed body in bytes (default 104857600)')
+    .option('--no-follow-redirects', 'answer a redirect with an error instead of following it (at most 10 are followed)')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
     .addHelpText(
       'after',

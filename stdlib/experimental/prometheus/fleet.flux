@@ -27,7 +27,8 @@ package prometheus
 // - sampleLimit: a target with more samples (after metric relabeling) fails (0: no limit).
 // - labelLimit: a target with a series of more labels fails (0: no limit).
 // - timeout, headers, bearerToken, username, password, tlsCa, tlsCert, tlsKey,
-//   tlsServerName, tlsInsecureSkipVerify, maxBytes: as for `scrape()`, for every target.
+//   tlsServerName, tlsInsecureSkipVerify, maxBytes, followRedirects: as for `scrape()`, for
+//   every target.
 //
 // ## Examples
 // ```
@@ -60,4 +61,5 @@ builtin scrapeTargets : (
         ?tlsServerName: string,
         ?tlsInsecureSkipVerify: bool,
         ?maxBytes: int,
+        ?followRedirects: bool,
     ) => stream[D]

@@ -23,6 +23,9 @@ package prometheus
 // - tlsServerName: the name the server certificate must carry (SNI).
 // - tlsInsecureSkipVerify: accept any server certificate (testing only).
 // - maxBytes: limit on the decompressed body (default 104857600, 100 MiB).
+// - followRedirects: follow HTTP redirects, at most 10 (default true, as Prometheus's
+//   follow_redirects). Credentials are sent only while the redirects stay on the URL's
+//   origin; the url column keeps the URL given here.
 //
 // ## Examples
 // ```
@@ -44,6 +47,7 @@ builtin scrape : (
         ?tlsServerName: string,
         ?tlsInsecureSkipVerify: bool,
         ?maxBytes: int,
+        ?followRedirects: bool,
     ) => stream[B]
     where
     B: Record

@@ -77,6 +77,7 @@ export function scrapeOptions(args: ReadonlyMap<string, Value>, ctx: NativeConte
     if (typeof maxBytes !== 'bigint' || maxBytes <= 0n || maxBytes > BigInt(Number.MAX_SAFE_INTEGER)) throw optionError(ctx, 'maxBytes must be a positive int');
     opts.maxBytes = Number(maxBytes);
   }
+  if (args.get('followRedirects') === false) opts.followRedirects = false;
   return opts;
 }
 
