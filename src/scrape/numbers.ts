@@ -22,7 +22,8 @@ const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
 
 function fail(msg: string): number {
   numberOk = false;
-  numberError = msg;
+  // A token quoted by shown() that holds an escaped "\r": say why it is there.
+  numberError = msg.includes('\\r') ? `${msg} (it ends with a carriage return: lines must end with "\\n" alone)` : msg;
   return INVALID;
 }
 
@@ -41,6 +42,18 @@ function latin1(buf: Uint8Array, s: number, e: number): string {
   let out = '';
   for (let i = s; i < e; i++) out += String.fromCharCode(buf[i]!);
   return out;
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+/**
+ * buf[s, e) quoted for a message: decoded as UTF-8, control characters escaped (a "\r" left
+ * by CRLF line ends is otherwise invisible), at most 40 characters.
+ */
+function shown(buf: Uint8Array, s: number, e: number): string {
+  let text = utf8.decode(buf.subarray(s, e));
+  if (text.length > 40) text = text.slice(0, 37) + '...';
+  return JSON.stringify(text);
 }
 
 /**
@@ -68,11 +81,11 @@ export function parseFloatBytes(buf: Uint8Array, s: number, e: number): number {
   const c = buf[i]!;
   if (c === 105 || c === 73 /* i I */) {
     if (matchWord(buf, i, e, 'inf') || matchWord(buf, i, e, 'infinity')) return neg ? -Infinity : Infinity;
-    return fail(`"${latin1(buf, s, e)}" is not a number`);
+    return fail(`${shown(buf, s, e)} is not a number`);
   }
   if (c === 110 || c === 78 /* n N */) {
     if (i === s && matchWord(buf, i, e, 'nan')) return Number.NaN;
-    return fail(`"${latin1(buf, s, e)}" is not a number`);
+    return fail(`${shown(buf, s, e)} is not a number`);
   }
   // Decimal: mantissa digits (while they fit in 2^53 exactly), digits after the point, exponent.
   let mant = 0;
@@ -109,7 +122,7 @@ export function parseFloatBytes(buf: Uint8Array, s: number, e: number): number {
       i++;
     }
   }
-  if (!any) return fail(`"${latin1(buf, s, e)}" is not a number`);
+  if (!any) return fail(`${shown(buf, s, e)} is not a number`);
   let exp = 0;
   if (i < e && (buf[i] === 101 || buf[i] === 69) /* e E */) {
     i++;
@@ -126,20 +139,20 @@ export function parseFloatBytes(buf: Uint8Array, s: number, e: number): number {
       edigits++;
       i++;
     }
-    if (edigits === 0) return fail(`"${latin1(buf, s, e)}" has an exponent without digits`);
+    if (edigits === 0) return fail(`${shown(buf, s, e)} has an exponent without digits`);
     if (eneg) exp = -exp;
   }
-  if (i !== e) return fail(`"${latin1(buf, s, e)}" is not a number`);
+  if (i !== e) return fail(`${shown(buf, s, e)} is not a number`);
   let v: number;
   const scale = exp - fracDigits;
   if (exact && scale >= -22 && scale <= 22) {
     // Clinger's fast path: mantissa < 2^53 and one exact power of ten: correctly rounded.
     v = scale < 0 ? mant / POW10[-scale]! : mant * POW10[scale]!;
-    if (v === Infinity) return fail(`"${latin1(buf, s, e)}" is out of the range of a float`);
+    if (v === Infinity) return fail(`${shown(buf, s, e)} is out of the range of a float`);
   } else {
     // Syntax validated above, so Number() (correctly rounded) agrees with Go's ParseFloat.
     v = Number(latin1(buf, s, e));
-    if (!Number.isFinite(v)) return fail(`"${latin1(buf, s, e)}" is out of the range of a float`);
+    if (!Number.isFinite(v)) return fail(`${shown(buf, s, e)} is out of the range of a float`);
     return v;
   }
   return neg ? -v : v;
@@ -163,13 +176,13 @@ export function parseMillisTimestamp(buf: Uint8Array, s: number, e: number): big
   for (let j = i; j < e; j++) {
     const d = buf[j]!;
     if (d < 48 || d > 57) {
-      numberError = `timestamp "${latin1(buf, s, e)}" is not an integer number of milliseconds`;
+      numberError = `timestamp ${shown(buf, s, e)} is not an integer number of milliseconds`;
       return undefined;
     }
   }
   const ms = BigInt(latin1(buf, s, e));
   if (ms > INT64_MAX || ms < INT64_MIN) {
-    numberError = `timestamp "${latin1(buf, s, e)}" is out of the int64 range`;
+    numberError = `timestamp ${shown(buf, s, e)} is out of the int64 range`;
     return undefined;
   }
   return ms * 1_000_000n;
@@ -206,7 +219,7 @@ export function parseSecondsTimestamp(buf: Uint8Array, s: number, e: number): bi
     }
   }
   if (!any) {
-    numberError = `timestamp "${latin1(buf, s, e)}" is not a number of seconds`;
+    numberError = `timestamp ${shown(buf, s, e)} is not a number of seconds`;
     return undefined;
   }
   let exp = 0;
@@ -224,13 +237,13 @@ export function parseSecondsTimestamp(buf: Uint8Array, s: number, e: number): bi
       i++;
     }
     if (ed === 0) {
-      numberError = `timestamp "${latin1(buf, s, e)}" has an exponent without digits`;
+      numberError = `timestamp ${shown(buf, s, e)} has an exponent without digits`;
       return undefined;
     }
     if (eneg) exp = -exp;
   }
   if (i !== e) {
-    numberError = `timestamp "${latin1(buf, s, e)}" is not a number of seconds`;
+    numberError = `timestamp ${shown(buf, s, e)} is not a number of seconds`;
     return undefined;
   }
   // value = digits * 10^(exp - fracDigits) seconds = digits * 10^(exp - fracDigits + 9) ns

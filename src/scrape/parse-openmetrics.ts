@@ -173,7 +173,7 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
       const ks = i;
       while (i < eol && buf[i] !== SP) i++;
       const kw = String.fromCharCode.apply(null, buf.subarray(ks, i) as unknown as number[]);
-      if (kw !== 'HELP' && kw !== 'TYPE' && kw !== 'UNIT') throw new ExpositionError(ks, `unknown metadata "${kw}" (expected HELP, TYPE, UNIT or EOF)`);
+      if (kw !== 'HELP' && kw !== 'TYPE' && kw !== 'UNIT') throw new ExpositionError(ks, `unknown metadata ${JSON.stringify(kw)} (expected HELP, TYPE, UNIT or EOF)`);
       if (i >= eol) throw new ExpositionError(i, `${kw} needs a metric name and a value`);
       i++;
       const ns = i;
@@ -191,7 +191,7 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
         fam.help = true;
       } else if (kw === 'TYPE') {
         if (fam.type !== undefined) throw new ExpositionError(ls, `more than one TYPE for "${name}"`);
-        if (!OM_TYPES.has(text)) throw new ExpositionError(i + 1, `invalid metric type "${text}"`);
+        if (!OM_TYPES.has(text)) throw new ExpositionError(i + 1, `invalid metric type ${JSON.stringify(text)}`);
         fam.type = text;
         fam.allowed = (TYPE_SUFFIXES[text] ?? ['']).map((s) => name + s);
       } else {
@@ -283,11 +283,11 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
     if (isBucket) {
       if (leVal < 0) throw new ExpositionError(ls, 'bucket sample needs an "le" label');
       le = numberCache.get(leVal) ?? cacheNumber(numberCache, batch.labelValues, leVal);
-      if (Number.isNaN(le)) throw new ExpositionError(ls, `invalid "le" label value "${batch.labelValues.strings[leVal]}"`);
+      if (Number.isNaN(le)) throw new ExpositionError(ls, `invalid "le" label value ${JSON.stringify(batch.labelValues.strings[leVal])}`);
     }
     if (typ === 'summary' && suffix === '') {
       const q = qVal < 0 ? Number.NaN : (numberCache.get(qVal) ?? cacheNumber(numberCache, batch.labelValues, qVal));
-      if (!(q >= 0 && q <= 1)) throw new ExpositionError(ls, `invalid "quantile" label value ${qVal < 0 ? '(missing)' : `"${batch.labelValues.strings[qVal]}"`}`);
+      if (!(q >= 0 && q <= 1)) throw new ExpositionError(ls, `invalid "quantile" label value ${qVal < 0 ? '(missing)' : JSON.stringify(batch.labelValues.strings[qVal])}`);
     }
     // Value, timestamp, exemplar.
     const vs = i;

@@ -179,6 +179,6 @@ function parseComment(buf: Uint8Array, i: number, eol: number, types: Map<string
   while (e > j && (buf[e - 1] === SP || buf[e - 1] === TAB)) e--;
   const type = String.fromCharCode.apply(null, buf.subarray(j, e) as unknown as number[]);
   if (type === '') throw new ExpositionError(j, `TYPE of "${name}" is missing`);
-  if (!TEXT_TYPES.has(type)) throw new ExpositionError(j, `invalid metric type "${type}" (expected counter, gauge, histogram, summary or untyped)`);
+  if (!TEXT_TYPES.has(type)) throw new ExpositionError(j, `invalid metric type ${JSON.stringify(type)} (expected counter, gauge, histogram, summary or untyped)${type.endsWith('\r') ? '; lines must end with "\\n" alone' : ''}`);
   types.set(name, type);
 }

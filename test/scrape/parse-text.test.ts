@@ -138,3 +138,20 @@ test('malformed input: scrape.malformed with line and column', () => {
     assert.match(e.error.message, /^scrape http:\/\/target\/metrics: malformed Prometheus text exposition/);
   }
 });
+
+test('CRLF line ends: the error shows the carriage return and says why it is there', () => {
+  const value = parseError('up 1\r\n');
+  assert.equal(value.at, '1:4');
+  assert.match(value.error.message, /invalid value: "1\\r" is not a number \(it ends with a carriage return: lines must end with "\\n" alone\)/);
+  assert.ok(!value.error.message.includes('\r'), 'no raw carriage return in the message');
+  const type = parseError('# TYPE up gauge\r\nup 1\r\n');
+  assert.match(type.error.message, /invalid metric type "gauge\\r" .*lines must end with "\\n" alone/);
+  assert.ok(!type.error.message.includes('\r'));
+  const ts = parseError('up 1 1700000000000\r\n');
+  assert.match(ts.error.message, /timestamp "1700000000000\\r" is not an integer/);
+});
+
+test('a bad value is quoted as UTF-8, not byte by byte', () => {
+  const e = parseError('up 1é\n');
+  assert.match(e.error.message, /invalid value: "1é" is not a number/);
+});
