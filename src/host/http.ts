@@ -1,15 +1,16 @@
 // Design: the HTTP client behind prometheus.scrape (and anything else that GETs a body):
 // undici 7.x `request` over one keep-alive Agent per TLS configuration (created on first
 // use, closed by `close()`), a single deadline per request driven by the injected Clock,
-// a size limit applied to the decompressed body, and gzip/deflate decoding with node's
-// zlib, and redirects followed on request (301, 302, 303, 307, 308, as Go's client and
-// Prometheus's `follow_redirects` do: at most `maxRedirects`, only to http/https, within the
-// one deadline, the Authorization and Cookie headers sent only while the origin stays the
-// same). Failures are `HttpFailure`s with a `kind` the caller maps to its own error ids;
-// their messages never contain the request's URL (the caller names it, without
-// credentials); a redirect's target is named by its scheme, host and path only.
+// a size limit applied to the decompressed body, gzip/deflate/brotli decoding with node's
+// zlib (another Content-Encoding is a `decode` failure), and redirects followed on request
+// (301, 302, 303, 307, 308, as Go's client and Prometheus's `follow_redirects` do: at most
+// `maxRedirects`, only to http/https, within the one deadline, the Authorization and Cookie
+// headers sent only while the origin stays the same). Failures are `HttpFailure`s with a
+// `kind` the caller maps to its own error ids; their messages never contain the request's
+// URL (the caller names it, without credentials); a redirect's target is named by its
+// scheme, host and path only.
 import { Agent, request, type Dispatcher } from 'undici';
-import { gunzip, inflate } from 'node:zlib';
+import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import { readFile as nodeReadFile } from 'node:fs/promises';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
@@ -242,7 +243,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         const ok = res.statusCode >= 200 && res.statusCode < 300;
         const limit = ok ? req.maxBytes : ERROR_BODY_BYTES;
         const encoding = (headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-        const compressed = encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate';
+        const compressed = encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate' || encoding === 'br';
+        if (ok && !compressed && encoding !== 'identity' && encoding !== '') {
+          // Read as it is, the body would fail as a malformed exposition; say what it is.
+          discard(res.body);
+          throw new HttpFailure('decode', `the body has Content-Encoding ${JSON.stringify(encoding)}, which promflux cannot decode (it asks for gzip)`);
+        }
         const declared = Number(headers['content-length']);
         if (ok && !compressed && Number.isFinite(declared) && declared > req.maxBytes) {
           discard(res.body);
@@ -351,6 +357,7 @@ function decompress(raw: Buffer, encoding: string, maxBytes: number): Promise<Bu
     };
     const opts = { maxOutputLength: Math.max(1, maxBytes) };
     if (encoding === 'deflate') inflate(raw, opts, done);
+    else if (encoding === 'br') brotliDecompress(raw, opts, done);
     else gunzip(raw, opts, done);
   });
 }

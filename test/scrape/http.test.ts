@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { brotliCompressSync } from 'node:zlib';
 import { createHttpClient } from '../../src/host/http.js';
 import { systemClock, type Clock } from '../../src/host/clock.js';
 import { scrape, USER_AGENT, ACCEPT_HEADER, type ScrapeOptions } from '../../src/scrape/index.js';
@@ -45,6 +46,18 @@ before(async () => {
       handler: (_req, res) => {
         res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' });
         res.end(Buffer.from('this is not gzip data at all'));
+      },
+    },
+    '/brotli': {
+      handler: (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-encoding': 'br' });
+        res.end(brotliCompressSync(Buffer.from(TEXT)));
+      },
+    },
+    '/zstd': {
+      handler: (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-encoding': 'zstd' });
+        res.end(Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3]));
       },
     },
     '/echo': {
@@ -243,6 +256,13 @@ test('scraping plain HTTP with https fails as a TLS error', async () => {
 
 test('a corrupt gzip body: scrape.decode', async () => {
   assert.equal((await failure(`${plain.url}/corrupt-gzip`)).id, 'scrape.decode');
+});
+
+test('a brotli body is decoded; an encoding promflux cannot decode is scrape.decode, not a malformed exposition', async () => {
+  assert.deepEqual(await rows(`${plain.url}/brotli`), ['requests_total{code=200} 5 true', 'up{job=node} 1 true']);
+  const e = await failure(`${plain.url}/zstd`);
+  assert.equal(e.id, 'scrape.decode');
+  assert.match(e.message, /Content-Encoding "zstd", which promflux cannot decode/);
 });
 
 test('cancelling the run cancels the scrape: scrape.canceled', async () => {
