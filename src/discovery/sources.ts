@@ -66,21 +66,25 @@ export function fileDiscoverer(fs: FileSystem, files: readonly string[]): Discov
   };
 }
 
-/** A GET returning a JSON body, as src/host's HTTP client provides it. */
+/** A GET returning a JSON body (src/host/http-json.ts); its messages hold no secret. */
 export type JsonGetter = (url: string, options: { signal?: AbortSignal; timeoutMs: number }) => Promise<unknown>;
 
-/** Prometheus http_sd: GET a JSON list of target groups; keep the last good list on failure. */
-export function httpDiscoverer(get: JsonGetter, url: string, options: { timeoutMs?: number } = {}): Discoverer {
+/**
+ * Prometheus http_sd: GET a JSON list of target groups; keep the last good list on failure.
+ * `shownUrl` is the URL as messages and `__meta_url` show it (credentials hidden); default `url`.
+ */
+export function httpDiscoverer(get: JsonGetter, url: string, options: { timeoutMs?: number; shownUrl?: string } = {}): Discoverer {
+  const shown = options.shownUrl ?? url;
   let lastGood: TargetGroup[] | undefined;
   return {
     async discover(signal) {
       try {
         const doc = await get(url, { signal, timeoutMs: options.timeoutMs ?? 10_000 });
-        lastGood = parseTargetGroups(doc, url, { __meta_url: url });
+        lastGood = parseTargetGroups(doc, shown, { __meta_url: shown });
         return { groups: lastGood, warnings: [] };
       } catch (e) {
         const why = e instanceof Error ? e.message : String(e);
-        const err = new FluxError('unavailable', 'discovery.httpFailed', `http_sd ${url}: ${why}${lastGood ? '; using the last good list' : ''}`, { cause: e });
+        const err = new FluxError('unavailable', 'discovery.httpFailed', `http_sd ${shown}: ${why}${lastGood ? '; using the last good list' : ''}`, { cause: e });
         if (lastGood === undefined) throw err;
         return { groups: lastGood, warnings: [err] };
       }

@@ -1,50 +1,44 @@
-// GET a JSON document over HTTP(S) with undici (service discovery endpoints).
-// Errors name the URL (without credentials) and the cause; the body is limited in size.
-import { request } from 'undici';
+// GET a JSON document (service discovery endpoints) through the HttpClient of ./http.ts, so
+// that http_sd has what scrapes have: auth headers, TLS options, gzip, redirects, one
+// deadline and a size limit. Errors are plain Errors whose messages hold no URL (the caller
+// names it, without credentials).
+import { HttpFailure, type HttpClient, type HttpTlsOptions } from './http.js';
 
-const MAX_BYTES = 16 * 1024 * 1024;
+/** Largest JSON body accepted. */
+export const MAX_JSON_BYTES = 16 * 1024 * 1024;
 
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.username || u.password) {
-      u.username = '';
-      u.password = '';
-    }
-    return u.toString();
-  } catch {
-    return '<invalid url>';
-  }
+export interface JsonRequest {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  readonly tls?: HttpTlsOptions;
+  readonly signal?: AbortSignal;
 }
 
-export async function getJson(url: string, options: { signal?: AbortSignal; timeoutMs: number }): Promise<unknown> {
-  const shown = redact(url);
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+export async function getJson(client: HttpClient, req: JsonRequest): Promise<unknown> {
   let res;
   try {
-    res = await request(url, { method: 'GET', headers: { accept: 'application/json' }, signal });
+    res = await client.get({
+      url: req.url,
+      headers: { accept: 'application/json', ...req.headers },
+      timeoutMs: req.timeoutMs,
+      maxBytes: MAX_JSON_BYTES,
+      maxRedirects: 10,
+      ...(req.tls ? { tls: req.tls } : {}),
+      ...(req.signal ? { signal: req.signal } : {}),
+    });
   } catch (e) {
-    if (timeout.aborted) throw new Error(`GET ${shown}: no answer within ${options.timeoutMs} ms`);
-    throw new Error(`GET ${shown}: ${(e as Error).message}`);
+    if (e instanceof HttpFailure && e.kind === 'timeout') throw new Error(`no complete answer within ${req.timeoutMs} ms`, { cause: e });
+    throw new Error((e as Error).message, { cause: e });
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res.body) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BYTES) {
-      res.body.destroy();
-      throw new Error(`GET ${shown}: body larger than ${MAX_BYTES} bytes`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (res.statusCode < 200 || res.statusCode > 299) {
-    throw new Error(`GET ${shown}: HTTP ${res.statusCode}: ${text.slice(0, 200)}`);
+  const text = res.body.toString('utf8');
+  if (res.status < 200 || res.status > 299) {
+    const excerpt = text.replace(/\s+/g, ' ').trim().slice(0, 200);
+    throw new Error(`HTTP ${res.status}${excerpt ? `: ${JSON.stringify(excerpt)}` : ''}`);
   }
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`GET ${shown}: the body is not JSON (${(e as Error).message})`);
+    throw new Error(`the body is not JSON (${(e as Error).message})`);
   }
 }

@@ -40,7 +40,21 @@ export interface CheckedRequest {
  */
 export const ACCEPT_HEADER = 'application/openmetrics-text;version=1.0.0;q=0.75,application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1';
 
-export function checkRequest(url: string, options: ScrapeOptions, userAgent: string): CheckedRequest {
+/** An HTTP GET's URL (userinfo removed), headers (options.headers, then auth) and secrets. */
+export interface RequestAuth {
+  readonly requestUrl: string;
+  readonly headers: Record<string, string>;
+  /** Strings that must never appear in a message. */
+  readonly secrets: string[];
+}
+
+/**
+ * The request parts every authenticated GET shares (scrapes and http_sd): checks `url`
+ * (http/https only), the extra headers and the auth options; userinfo in the URL becomes
+ * basic auth. Throws `RequestOptionError` (the caller names what it was for), whose
+ * message holds no secret.
+ */
+export function requestAuth(url: string, options: Pick<ScrapeOptions, 'headers' | 'bearerToken' | 'username' | 'password' | 'tls'>): RequestAuth {
   const secrets: string[] = [];
   if (options.bearerToken) secrets.push(options.bearerToken);
   if (options.password) secrets.push(options.password);
@@ -48,34 +62,26 @@ export function checkRequest(url: string, options: ScrapeOptions, userAgent: str
   try {
     u = new URL(url);
   } catch {
-    throw scrapeError('invalid', 'scrape.invalidUrl', url, 'not a valid URL', secrets);
+    throw new RequestOptionError('invalidUrl', 'not a valid URL', secrets);
   }
   if (u.password) secrets.push(decodeURIComponent(u.password), u.password);
   for (const [k, v] of u.searchParams) if (SECRET_PARAM.test(k) && v !== '') secrets.push(v, encodeURIComponent(v));
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw scrapeError('invalid', 'scrape.invalidUrl', url, `only http and https URLs can be scraped, not "${u.protocol.replace(/:$/, '')}"`, secrets);
+    throw new RequestOptionError('invalidUrl', `only http and https URLs can be fetched, not "${u.protocol.replace(/:$/, '')}"`, secrets);
   }
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) throw scrapeError('invalid', 'scrape.invalidOption', url, `timeout must be positive, got ${timeoutMs}ms`, secrets);
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  if (!(maxBytes > 0) || !Number.isSafeInteger(maxBytes)) throw scrapeError('invalid', 'scrape.invalidOption', url, `maxBytes must be a positive integer, got ${maxBytes}`, secrets);
   if (options.bearerToken !== undefined && (options.username !== undefined || options.password !== undefined)) {
-    throw scrapeError('invalid', 'scrape.invalidOption', url, 'give either bearerToken or username/password, not both', secrets);
+    throw new RequestOptionError('invalidOption', 'give either bearerToken or username/password, not both', secrets);
   }
   if ((options.tls?.certFile === undefined) !== (options.tls?.keyFile === undefined)) {
-    throw scrapeError('invalid', 'scrape.invalidOption', url, 'tlsCert and tlsKey go together', secrets);
+    throw new RequestOptionError('invalidOption', 'tlsCert and tlsKey go together', secrets);
   }
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(options.headers ?? {})) {
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(k)) throw scrapeError('invalid', 'scrape.invalidOption', url, `invalid header name ${JSON.stringify(k)}`, secrets);
-    if (/[\r\n\0]/.test(v)) throw scrapeError('invalid', 'scrape.invalidOption', url, `invalid value for header ${JSON.stringify(k)}`, secrets);
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(k)) throw new RequestOptionError('invalidOption', `invalid header name ${JSON.stringify(k)}`, secrets);
+    if (/[\r\n\0]/.test(v)) throw new RequestOptionError('invalidOption', `invalid value for header ${JSON.stringify(k)}`, secrets);
     headers[k.toLowerCase()] = v;
     if (k.toLowerCase() === 'authorization') secrets.push(v);
   }
-  headers['accept'] ??= ACCEPT_HEADER;
-  headers['accept-encoding'] ??= 'gzip';
-  headers['user-agent'] ??= userAgent;
-  headers['x-prometheus-scrape-timeout-seconds'] = String(timeoutMs / 1000);
   let username = options.username;
   let password = options.password;
   if (username === undefined && password === undefined && (u.username || u.password)) {
@@ -89,6 +95,40 @@ export function checkRequest(url: string, options: ScrapeOptions, userAgent: str
     headers['authorization'] = `Basic ${Buffer.from(`${username ?? ''}:${password ?? ''}`, 'utf8').toString('base64')}`;
     secrets.push(headers['authorization'].slice(6));
   }
+  return { requestUrl: u.toString(), headers, secrets };
+}
+
+/** A bad URL or request option, found by `requestAuth`. */
+export class RequestOptionError extends Error {
+  constructor(
+    readonly kind: 'invalidUrl' | 'invalidOption',
+    message: string,
+    /** The secrets known when it was found (to redact the caller's message). */
+    readonly secrets: readonly string[],
+  ) {
+    super(message);
+    this.name = 'RequestOptionError';
+  }
+}
+
+export function checkRequest(url: string, options: ScrapeOptions, userAgent: string): CheckedRequest {
+  let auth: RequestAuth;
+  try {
+    auth = requestAuth(url, options);
+  } catch (e) {
+    if (!(e instanceof RequestOptionError)) throw e;
+    const message = e.kind === 'invalidUrl' ? e.message.replace('can be fetched', 'can be scraped') : e.message;
+    throw scrapeError('invalid', e.kind === 'invalidUrl' ? 'scrape.invalidUrl' : 'scrape.invalidOption', url, message, e.secrets);
+  }
+  const { headers, secrets } = auth;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) throw scrapeError('invalid', 'scrape.invalidOption', url, `timeout must be positive, got ${timeoutMs}ms`, secrets);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (!(maxBytes > 0) || !Number.isSafeInteger(maxBytes)) throw scrapeError('invalid', 'scrape.invalidOption', url, `maxBytes must be a positive integer, got ${maxBytes}`, secrets);
+  headers['accept'] ??= ACCEPT_HEADER;
+  headers['accept-encoding'] ??= 'gzip';
+  headers['user-agent'] ??= userAgent;
+  headers['x-prometheus-scrape-timeout-seconds'] = String(timeoutMs / 1000);
   const maxRedirects = options.followRedirects === false ? 0 : MAX_REDIRECTS;
-  return { requestUrl: u.toString(), headers, timeoutMs, maxBytes, maxRedirects, secrets };
+  return { requestUrl: auth.requestUrl, headers, timeoutMs, maxBytes, maxRedirects, secrets };
 }

@@ -139,6 +139,51 @@ shard = (n) => discovery.relabel(targets: ts, rules: [
   assert.deepEqual(flat, ['a:1', 'b:2', 'c:3', 'd:4', 'e:5', 'f:6'], 'every target is in exactly one shard');
 });
 
+test('discovery.http: bearer and basic auth, redirects; credentials never in messages or __meta_url', async () => {
+  const list = JSON.stringify([{ targets: ['h1:9100'], labels: { team: 'a' } }]);
+  const sd = await startHttpTarget({
+    '/bearer': { body: list, contentType: 'application/json', auth: { bearer: 'sd-token-123' } },
+    '/basic': { body: list, contentType: 'application/json', auth: { username: 'sd', password: 'sd-pass-456' } },
+    '/moved': {
+      handler: (_req, res) => {
+        res.writeHead(302, { location: '/bearer' });
+        res.end();
+      },
+    },
+  });
+  const addresses = (v: unknown) => (v as { elements: { get(k: string): unknown }[] }).elements.map((t) => t.get('address'));
+  const metaUrl = (v: unknown) =>
+    (v as { elements: { get(k: string): { entries: Map<unknown, { value: unknown }> } }[] }).elements.map((t) => [...t.get('labels').entries.values()].find((e) => (e as { key?: unknown }).key === '__meta_url'));
+  try {
+    const bearer = await runtime.run(`import "experimental/prometheus/discovery"\ndiscovery.http(url: "${sd.url}/moved", bearerToken: "sd-token-123")`);
+    assert.deepEqual(addresses(bearer.results[0]!.value), ['h1:9100']);
+    assert.equal(sd.requests.at(-1)!.headers['authorization'], 'Bearer sd-token-123');
+    const viaUserinfo = `http://sd:sd-pass-456@127.0.0.1:${sd.port}/basic?token=q-secret-789`;
+    const basic = await runtime.run(`import "experimental/prometheus/discovery"\ndiscovery.http(url: "${viaUserinfo}")`);
+    assert.deepEqual(addresses(basic.results[0]!.value), ['h1:9100']);
+    const meta = JSON.stringify(metaUrl(basic.results[0]!.value));
+    assert.ok(meta.includes(`127.0.0.1:${sd.port}/basic?token=xxxxx`), meta);
+    assert.ok(!meta.includes('sd-pass-456') && !meta.includes('q-secret-789'), meta);
+    sd.routes['/basic'] = { status: 500, body: 'denied sd:sd-pass-456 q-secret-789' };
+    await assert.rejects(
+      runtime.run(`import "experimental/prometheus/discovery"\ndiscovery.http(url: "http://sd:sd-pass-456@127.0.0.1:${sd.port}/basic?token=q-secret-789&x=1")`),
+      (e: unknown) => {
+        const m = (e as Error).message;
+        assert.equal((e as { id?: string }).id, 'discovery.httpFailed');
+        assert.match(m, /HTTP 500/);
+        assert.ok(!m.includes('sd-pass-456') && !m.includes('q-secret-789'), m);
+        return true;
+      },
+    );
+    await assert.rejects(
+      runtime.run(`import "experimental/prometheus/discovery"\ndiscovery.http(url: "${sd.url}/basic", bearerToken: "t-1", username: "u")`),
+      (e: unknown) => (e as { id?: string }).id === 'discovery.invalidOption' && !(e as Error).message.includes('t-1'),
+    );
+  } finally {
+    await sd.close();
+  }
+});
+
 test('discovery.http reads a real http_sd endpoint and keeps the last good list when it fails', async () => {
   const sd = await startHttpTarget({
     '/targets': { body: JSON.stringify([{ targets: [hostPort(targets[0]!)], labels: { team: 'a' } }]), contentType: 'application/json' },

@@ -10,8 +10,9 @@ import { scrape as scrapeOnce, type ScrapeOptions } from '../../../scrape/index.
 import { streamOf } from '../../../table/index.js';
 import { DictValue, Duration, RecordValue, typeOf, type Value } from '../../../values/value.js';
 
-function optionError(ctx: NativeContext, message: string): FluxError {
-  return new FluxError('invalid', 'scrape.invalidOption', `prometheus.scrape: ${message}`, { span: ctx.span, source: ctx.source });
+function optionError(ctx: NativeContext, message: string, fn = 'prometheus.scrape'): FluxError {
+  const id = fn === 'prometheus.scrape' ? 'scrape.invalidOption' : 'discovery.invalidOption';
+  return new FluxError('invalid', id, `${fn}: ${message}`, { span: ctx.span, source: ctx.source });
 }
 
 /** The HTTP client shared by every scrape of a runtime. */
@@ -28,12 +29,12 @@ function str(args: ReadonlyMap<string, Value>, name: string): string | undefined
 }
 
 /** Flux arguments -> ScrapeOptions (checked; the URL itself is checked by the scraper). */
-export function scrapeOptions(args: ReadonlyMap<string, Value>, ctx: NativeContext): ScrapeOptions {
+export function scrapeOptions(args: ReadonlyMap<string, Value>, ctx: NativeContext, fn = 'prometheus.scrape'): ScrapeOptions {
   const opts: { -readonly [K in keyof ScrapeOptions]: ScrapeOptions[K] } = { signal: ctx.signal };
   const timeout = args.get('timeout');
   if (timeout !== undefined && timeout !== null) {
     const d = timeout as Duration;
-    if (!(d instanceof Duration) || d.months !== 0n || d.negative || d.nanoseconds === 0n) throw optionError(ctx, 'timeout must be a positive duration without months (e.g. 5s)');
+    if (!(d instanceof Duration) || d.months !== 0n || d.negative || d.nanoseconds === 0n) throw optionError(ctx, 'timeout must be a positive duration without months (e.g. 5s)', fn);
     opts.timeoutMs = Number(d.nanoseconds) / 1e6;
   }
   const headers = args.get('headers');
@@ -41,15 +42,15 @@ export function scrapeOptions(args: ReadonlyMap<string, Value>, ctx: NativeConte
     const h: Record<string, string> = {};
     if (headers instanceof RecordValue) {
       for (const [k, v] of headers.fields) {
-        if (typeof v !== 'string') throw optionError(ctx, `header "${k}" must be a string, got ${typeOf(v)}`);
+        if (typeof v !== 'string') throw optionError(ctx, `header "${k}" must be a string, got ${typeOf(v)}`, fn);
         h[k] = v;
       }
     } else if (headers instanceof DictValue) {
       for (const { key, value } of headers.entries.values()) {
-        if (typeof key !== 'string' || typeof value !== 'string') throw optionError(ctx, 'headers must map strings to strings');
+        if (typeof key !== 'string' || typeof value !== 'string') throw optionError(ctx, 'headers must map strings to strings', fn);
         h[key] = value;
       }
-    } else throw optionError(ctx, `headers must be a record or a dictionary, got ${typeOf(headers)}`);
+    } else throw optionError(ctx, `headers must be a record or a dictionary, got ${typeOf(headers)}`, fn);
     opts.headers = h;
   }
   const bearer = str(args, 'bearerToken');
@@ -74,7 +75,7 @@ export function scrapeOptions(args: ReadonlyMap<string, Value>, ctx: NativeConte
   }
   const maxBytes = args.get('maxBytes');
   if (maxBytes !== undefined && maxBytes !== null) {
-    if (typeof maxBytes !== 'bigint' || maxBytes <= 0n || maxBytes > BigInt(Number.MAX_SAFE_INTEGER)) throw optionError(ctx, 'maxBytes must be a positive int');
+    if (typeof maxBytes !== 'bigint' || maxBytes <= 0n || maxBytes > BigInt(Number.MAX_SAFE_INTEGER)) throw optionError(ctx, 'maxBytes must be a positive int', fn);
     opts.maxBytes = Number(maxBytes);
   }
   if (args.get('followRedirects') === false) opts.followRedirects = false;

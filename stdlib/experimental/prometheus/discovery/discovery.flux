@@ -29,12 +29,27 @@ builtin file : (files: [string]) => [{address: string, labels: [string:string]}]
 
 // http fetches a Prometheus http_sd endpoint (GET returning the file_sd JSON list). When the
 // endpoint fails, the last good list is kept; the first fetch must succeed. Each target gets
-// `__meta_url`.
+// `__meta_url` (the URL with its credentials hidden). Redirects are followed, at most 10.
 //
 // ## Parameters
-// - url: the http or https URL of the endpoint.
+// - url: the http or https URL of the endpoint (userinfo is basic auth).
 // - timeout: how long the request may take. Default is 10s.
-builtin http : (url: string, ?timeout: duration) => [{address: string, labels: [string:string]}]
+// - headers, bearerToken, username, password, tlsCa, tlsCert, tlsKey, tlsServerName,
+//   tlsInsecureSkipVerify: as for `prometheus.scrape()`. Credentials never appear in
+//   messages or labels.
+builtin http : (
+        url: string,
+        ?timeout: duration,
+        ?headers: A,
+        ?bearerToken: string,
+        ?username: string,
+        ?password: string,
+        ?tlsCa: string,
+        ?tlsCert: string,
+        ?tlsKey: string,
+        ?tlsServerName: string,
+        ?tlsInsecureSkipVerify: bool,
+    ) => [{address: string, labels: [string:string]}]
 
 // dns resolves DNS names to targets: SRV records give host and port; A and AAAA records
 // give addresses, with `port`. Each target gets `__meta_dns_name` (and for SRV

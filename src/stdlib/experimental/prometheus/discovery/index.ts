@@ -7,6 +7,8 @@ import type { Value } from '../../../../values/value.js';
 import { nodeFileSystem } from '../../../../host/fs.js';
 import { createDnsResolver } from '../../../../host/dns.js';
 import { getJson } from '../../../../host/http-json.js';
+import { displayUrl, redact, requestAuth, RequestOptionError, USER_AGENT } from '../../../../scrape/index.js';
+import { scrapeHttpClient, scrapeOptions } from '../scrape.js';
 import { FluxError } from '../../../../errors/index.js';
 import { dnsDiscoverer, fileDiscoverer, httpDiscoverer, staticDiscoverer, type Discoverer } from '../../../../discovery/sources.js';
 import { relabel } from '../../../../discovery/relabel.js';
@@ -33,7 +35,27 @@ export const discoveryPackage: NativePackage = {
         throw new FluxError('invalid', 'discovery.badUrl', 'discovery.http: url must be an http or https URL');
       }
       const timeoutMs = durationMs(args.get('timeout'), 10_000, 'timeout');
-      const d = ctx.services.get(`discovery.http:${url}`, () => httpDiscoverer(getJson, url, { timeoutMs }));
+      // The same HTTP options as prometheus.scrape (headers, bearerToken, basic auth, TLS),
+      // as Prometheus's http_sd_config takes its HTTP client settings.
+      const { signal: _perRun, ...options } = scrapeOptions(args, ctx, 'discovery.http');
+      let auth;
+      try {
+        auth = requestAuth(url, options);
+      } catch (e) {
+        if (!(e instanceof RequestOptionError)) throw e;
+        throw new FluxError('invalid', e.kind === 'invalidUrl' ? 'discovery.badUrl' : 'discovery.invalidOption', redact(`discovery.http ${displayUrl(url)}: ${e.message}`, e.secrets), { span: ctx.span, source: ctx.source });
+      }
+      const { requestUrl, headers, secrets } = auth;
+      const http = scrapeHttpClient(ctx);
+      const get = async (_url: string, o: { signal?: AbortSignal; timeoutMs: number }) => {
+        try {
+          return await getJson(http, { url: requestUrl, headers: { 'user-agent': USER_AGENT, ...headers }, timeoutMs: o.timeoutMs, ...(options.tls ? { tls: options.tls } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+        } catch (e) {
+          throw new Error(redact((e as Error).message, secrets), { cause: e });
+        }
+      };
+      const key = `discovery.http:${JSON.stringify([url, timeoutMs, options])}`;
+      const d = ctx.services.get(key, () => httpDiscoverer(get, requestUrl, { timeoutMs, shownUrl: displayUrl(url) }));
       return run(d, ctx, 'discovery.http');
     },
     dns: (args, ctx) => {
