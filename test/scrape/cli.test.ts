@@ -12,6 +12,7 @@ before(async () => {
     '/metrics': { body: '# TYPE up gauge\nup{job="node"} 1\nload 0.5\n' },
     '/auth': { body: 'up 1\n', auth: { username: 'u', password: 'p4ss-word' } },
     '/500': { status: 500, body: 'boom' },
+    '/slow-auth': { body: 'up 1\n', auth: { username: 'u', password: 'p4ss-word' }, delayMs: 800 },
     '/moved': {
       handler: (_req, res) => {
         res.writeHead(302, { location: '/metrics' });
@@ -44,6 +45,15 @@ test('basic auth with the password from the environment; it never shows up', asy
   assert.equal(await main(['scrape', `${target.url}/auth`, '--username', 'u'], bad), 1);
   assert.match(bad.err, /401/);
   assert.ok(!bad.err.includes('wrong-pass'));
+});
+
+test('the progress line on a terminal shows the URL without its credentials', async () => {
+  const io = memoryIO();
+  (io as { stderrIsTTY: boolean }).stderrIsTTY = true;
+  const url = `http://u:p4ss-word@127.0.0.1:${target.port}/slow-auth?token=t0k3n-value`;
+  assert.equal(await main(['scrape', url, '--format', 'csv'], io), 0);
+  assert.match(io.err, /scraping http:\/\/127\.0\.0\.1:\d+\/slow-auth\?token=xxxxx/, 'the progress line was drawn');
+  assert.ok(!io.err.includes('p4ss-word') && !io.err.includes('t0k3n-value'), io.err);
 });
 
 test('a failed scrape exits 1 with the error id; bad usage exits 2', async () => {

@@ -6,7 +6,7 @@ import { withProgress } from '../progress.js';
 import { renderResults, type ResultFormat } from '../render.js';
 import { createHttpClient } from '../../host/http.js';
 import { systemClock } from '../../host/clock.js';
-import { scrape, type ScrapeOptions } from '../../scrape/index.js';
+import { displayUrl, scrape, type ScrapeOptions } from '../../scrape/index.js';
 import { streamOf } from '../../table/index.js';
 import { toFluxError } from '../../errors/index.js';
 
@@ -79,7 +79,7 @@ async function scrapeCommand(url: string, flags: ScrapeFlags, io: CliIO): Promis
   if (flags.followRedirects === false) options.followRedirects = false;
   const http = createHttpClient();
   try {
-    const r = await withProgress(io, `scraping ${url}`, () => scrape(url, options, { http, clock: systemClock }));
+    const r = await withProgress(io, `scraping ${displayUrl(url)}`, () => scrape(url, options, { http, clock: systemClock }));
     const text = await renderResults([{ name: '_result', value: streamOf(r.tables.tables()) }], { format: flags.format, color: io.color });
     io.stdout(text.endsWith('\n') ? text : text + '\n');
   } catch (e) {
