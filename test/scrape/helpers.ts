@@ -1,6 +1,6 @@
 // Test helpers for the scraper: parse an exposition into tables and render them compactly.
 import assert from 'node:assert/strict';
-import { batchToTables, parseExposition, type ExpositionFormat } from '../../src/scrape/index.js';
+import { batchToTables, parseExposition, scrape, type ExpositionFormat, type ScrapeEnv, type ScrapeOptions } from '../../src/scrape/index.js';
 import { isFluxError, type FluxError } from '../../src/errors/index.js';
 import type { Table } from '../../src/table/index.js';
 
@@ -35,4 +35,15 @@ export function parseError(text: string, format: ExpositionFormat = 'prometheus-
     return { id: e.id, at: m ? `${m[1]}:${m[2]}` : '', error: e };
   }
   assert.fail(`expected a parse error for ${JSON.stringify(text)}`);
+}
+
+/** The FluxError a scrape of `url` fails with (the test fails when the scrape succeeds). */
+export async function scrapeFailure(url: string, options: ScrapeOptions, env: ScrapeEnv): Promise<FluxError> {
+  try {
+    await scrape(url, options, env);
+  } catch (e) {
+    assert.ok(isFluxError(e), `not a FluxError: ${e}`);
+    return e;
+  }
+  assert.fail(`scraping ${url} succeeded`);
 }

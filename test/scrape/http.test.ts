@@ -10,7 +10,7 @@ import { scrape, USER_AGENT, ACCEPT_HEADER, type ScrapeOptions } from '../../src
 import { isFluxError, type FluxError } from '../../src/errors/index.js';
 import { PROMFLUX_VERSION } from '../../src/version.js';
 import { startHttpTarget, OPENMETRICS_CONTENT_TYPE, type HttpTarget } from '../support/http-target.js';
-import { SCRAPE_TIME_NS } from './helpers.js';
+import { SCRAPE_TIME_NS, scrapeFailure } from './helpers.js';
 
 const clock: Clock = { ...systemClock, nowNanos: () => SCRAPE_TIME_NS };
 const http = createHttpClient({ clock });
@@ -94,15 +94,7 @@ async function rows(url: string, options: ScrapeOptions = {}): Promise<string[]>
   return out;
 }
 
-async function failure(url: string, options: ScrapeOptions = {}): Promise<FluxError> {
-  try {
-    await scrape(url, options, env);
-  } catch (e) {
-    assert.ok(isFluxError(e), `not a FluxError: ${e}`);
-    return e;
-  }
-  assert.fail(`scraping ${url} succeeded`);
-}
+const failure = (url: string, options: ScrapeOptions = {}): Promise<FluxError> => scrapeFailure(url, options, env);
 
 test('plain text 0.0.4: rows, url column, request headers', async () => {
   assert.deepEqual(await rows(`${plain.url}/metrics`), ['requests_total{code=200} 5 true', 'up{job=node} 1 true']);

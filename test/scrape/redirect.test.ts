@@ -7,9 +7,9 @@ import type { ServerResponse } from 'node:http';
 import { createHttpClient } from '../../src/host/http.js';
 import { systemClock, type Clock } from '../../src/host/clock.js';
 import { scrape, type ScrapeOptions } from '../../src/scrape/index.js';
-import { isFluxError, type FluxError } from '../../src/errors/index.js';
+import type { FluxError } from '../../src/errors/index.js';
 import { startHttpTarget, type HttpTarget } from '../support/http-target.js';
-import { SCRAPE_TIME_NS } from './helpers.js';
+import { SCRAPE_TIME_NS, scrapeFailure } from './helpers.js';
 
 const clock: Clock = { ...systemClock, nowNanos: () => SCRAPE_TIME_NS };
 const http = createHttpClient({ clock });
@@ -60,15 +60,7 @@ after(async () => {
   await b.close();
 });
 
-async function failure(url: string, options: ScrapeOptions = {}): Promise<FluxError> {
-  try {
-    await scrape(url, options, env);
-  } catch (e) {
-    assert.ok(isFluxError(e), `not a FluxError: ${e}`);
-    return e;
-  }
-  assert.fail(`scraping ${url} succeeded`);
-}
+const failure = (url: string, options: ScrapeOptions = {}): Promise<FluxError> => scrapeFailure(url, options, env);
 
 async function fields(url: string, options: ScrapeOptions = {}): Promise<{ url: string; rows: string[] }> {
   const r = await scrape(url, options, env);
