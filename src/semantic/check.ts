@@ -3,11 +3,17 @@
 //   undefined.identifier     a name that is not defined (nor imported, nor in the prelude)
 //   import.unknownPackage    `import "nope"`
 //   package.unknownMember    `strings.nope`
+//   import.duplicate         two imports bound to one name (`import s "strings"` then
+//                            `import s "math"`, or the same package twice): the SPEC's
+//                            "Assignment and scope" lets an identifier be bound once per block
 //   call.unknownArgument     an argument the called function does not declare
+//   call.duplicateArgument   `f(a: 1, a: 2)`: arguments are a record of named values, one per name
 //   call.missingArgument     a required argument left out
 //   call.noPipeParameter     `x |> f()` where f has no pipe parameter
 //   call.missingPipe         `f()` where f has a pipe parameter but nothing is piped or named
 //   function.duplicateParam  `(a, a) => ...`
+//   function.multiplePipeParams  `(a=<-, b=<-) => ...`: the SPEC (Function literals) allows
+//                            one pipe parameter, the one `|>` fills
 //   assign.redeclared        a name assigned twice in one scope
 //   return.outsideFunction   `return` at the top level
 //   block.noReturn           a function block without `return`
@@ -68,6 +74,10 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
   for (const imp of file.imports) {
     const path = imp.path.value;
     const alias = imp.as?.name ?? path.split('/').pop()!;
+    if (top.names.has(alias)) {
+      err('import.duplicate', `${alias} is already imported (an import name can be bound once; use \`import other "${path}"\`)`, imp.as?.span ?? imp.span);
+      continue;
+    }
     const info = env.package(path);
     if (info === undefined) {
       err('import.unknownPackage', `unknown package ${JSON.stringify(path)}`, imp.path.span, 'notFound');
@@ -108,9 +118,15 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
       if (p.value) expr(p.value, scope);
       else if (p.key.type === 'Identifier') expr(p.key, scope);
     }
+    const name = calleeName(call.callee);
+    const named = new Set<string>();
+    for (const p of props) {
+      const k = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+      if (named.has(k)) err('call.duplicateArgument', `argument ${JSON.stringify(k)} is given twice in call to ${name}`, p.key.span);
+      named.add(k);
+    }
     const sig = sigOf(call.callee, scope);
     if (!sig) return;
-    const name = calleeName(call.callee);
     const given = new Set<string>();
     for (const p of props) {
       const k = p.key.type === 'Identifier' ? p.key.name : p.key.value;
@@ -136,10 +152,15 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
   const fn = (f: ast.FunctionExpression, scope: CheckScope) => {
     const inner = new CheckScope(scope);
     const seen = new Set<string>();
+    let pipe: string | undefined;
     for (const p of f.params) {
       const k = p.key.type === 'Identifier' ? p.key.name : p.key.value;
       if (seen.has(k)) err('function.duplicateParam', `parameter ${k} is declared twice`, p.key.span);
       seen.add(k);
+      if (p.value?.type === 'PipeLiteral') {
+        if (pipe !== undefined) err('function.multiplePipeParams', `parameter ${k} is a second pipe parameter (${pipe} is already piped): a function has at most one`, p.key.span);
+        else pipe = k;
+      }
       inner.names.set(k, { kind: 'value', sig: null });
     }
     for (const p of f.params) if (p.value && p.value.type !== 'PipeLiteral') expr(p.value, inner);
