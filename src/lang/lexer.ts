@@ -284,7 +284,7 @@ export function tokenize(source: string, name = '<input>'): LexResult {
       regexTok = null;
       if (type === 'regexEnd') {
         r.text += raw.text;
-        push(mk('regex', r.value, r.text, r.start, end, false));
+        push(mk('regex', decodeRegexBytes(r.value), r.text, r.start, end, false));
       } else {
         err('lex.unterminatedRegex', 'unterminated regular expression: expected a closing "/" on the same line', {
           start: r.start,
@@ -549,4 +549,45 @@ export function parseDateTime(text: string): DateTimeValue | undefined {
     }
   }
   return { value: text, nanos: seconds * 1_000_000_000n + nanos };
+}
+
+/**
+ * Flux SPEC, Regular expression literals: "The `\x` hex byte value representation from string
+ * literals may also be present", and the SPEC's example makes `/^\xe6\x97\xa5/` equal to
+ * `/^日/`. So a run of `\xHH` escapes with bytes 0x80-0xFF that decodes as UTF-8 becomes the
+ * characters it spells (never a metacharacter: they are all non-ASCII). ASCII bytes (`\x2e`)
+ * and runs that are not UTF-8 (`\xe9` alone) are left to RE2, where `\xHH` is code point U+00HH.
+ * An escaped backslash (`\\xe6`) is not an escape of `x`.
+ */
+export function decodeRegexBytes(body: string): string {
+  if (!body.includes('\\x')) return body;
+  let out = '';
+  let i = 0;
+  const highByte = (at: number): number | undefined => {
+    const m = /^\\x([89a-fA-F][0-9a-fA-F])/.exec(body.slice(at, at + 4));
+    return m ? parseInt(m[1]!, 16) : undefined;
+  };
+  while (i < body.length) {
+    if (body[i] !== '\\') {
+      out += body[i++];
+      continue;
+    }
+    const start = i;
+    const bytes: number[] = [];
+    for (let b = highByte(i); b !== undefined; b = highByte(i)) {
+      bytes.push(b);
+      i += 4;
+    }
+    if (bytes.length === 0) {
+      out += body.slice(i, i + 2); // any other escape pair, kept whole
+      i += 2;
+      continue;
+    }
+    try {
+      out += new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bytes));
+    } catch {
+      out += body.slice(start, i);
+    }
+  }
+  return out;
 }

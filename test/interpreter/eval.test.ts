@@ -77,6 +77,8 @@ valueCases('strings, comparison, logic', [
   { src: '"abc" =~ /b/', want: 'true' },
   { src: '"abc" !~ /^b/', want: 'true' },
   { src: '"ABC" =~ /(?i)abc/', want: 'true' },
+  { src: '"日本語ZZ" =~ /^\\xe6\\x97\\xa5\\xe6\\x9c\\xac\\xe8\\xaa\\x9e(ZZ)?$/', want: 'true', name: 'regex \\x bytes spell UTF-8 (SPEC example)' },
+  { src: '"é" =~ /^\\xe9$/', want: 'true', name: 'regex \\x byte that is not UTF-8 keeps its RE2 meaning' },
 ]);
 
 valueCases('time and duration arithmetic', [
