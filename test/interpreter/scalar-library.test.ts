@@ -14,3 +14,20 @@ valueCases(
 );
 
 errorCases('date.scale', [{ src: 'import "date"\nx = date.scale(d: 1h, n: 1.5)', id: 'type.mismatch' }]);
+
+// Flux docs, math.mMax / math.mMin special cases (Go's math.Max / math.Min): an infinity in
+// the direction asked for wins over NaN; otherwise NaN wins; +0 is larger than -0.
+valueCases(
+  'math.mMax and math.mMin',
+  [
+    { src: 'math.mMax(x: math.mInf(sign: 1), y: math.NaN())', want: '+Inf' },
+    { src: 'math.mMax(x: math.NaN(), y: math.mInf(sign: 1))', want: '+Inf' },
+    { src: 'math.mMax(x: 1.0, y: math.NaN())', want: 'NaN' },
+    { src: 'math.mMax(x: -0.0, y: 0.0)', want: '0.0' },
+    { src: 'math.mMin(x: math.NaN(), y: math.mInf(sign: -1))', want: '-Inf' },
+    { src: 'math.mMin(x: math.mInf(sign: -1), y: math.NaN())', want: '-Inf' },
+    { src: 'math.mMin(x: math.NaN(), y: 1.0)', want: 'NaN' },
+    { src: 'math.mMin(x: 0.0, y: -0.0)', want: '-0.0' },
+  ],
+  'import "math"\n',
+);
