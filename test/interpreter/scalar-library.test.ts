@@ -31,3 +31,22 @@ valueCases(
   ],
   'import "math"\n',
 );
+
+// Flux's strings functions are Go's: per-character simple case mappings (a character without
+// a one-character mapping is kept), and strings.title's word boundaries are Go's isSeparator
+// (every ASCII character other than letters, digits and `_` separates words; beyond ASCII
+// only spaces do).
+valueCases(
+  'strings case mapping',
+  [
+    { src: 'strings.toUpper(v: "straße")', want: '"STRAßE"', name: 'toUpper keeps ß (no one-letter upper case)' },
+    { src: 'strings.toTitle(v: "ﬁx")', want: '"ﬁX"', name: 'toTitle keeps the ﬁ ligature' },
+    { src: 'strings.toLower(v: "İSTANBUL")', want: '"istanbul"', name: 'toLower maps İ to i alone' },
+    { src: 'strings.equalFold(v: "straße", t: "STRASSE")', want: 'false' },
+    { src: 'strings.equalFold(v: "Kelvin", t: "\u212Aelvin")', want: 'true', name: 'equalFold folds the Kelvin sign' },
+    { src: 'strings.title(v: "o\'neil is here")', want: '"O\'Neil Is Here"', name: 'title: an apostrophe separates words' },
+    { src: 'strings.title(v: "a-b c_d x.y")', want: '"A-B C_d X.Y"' },
+    { src: 'strings.title(v: "über—öl")', want: '"Über—öl"', name: 'title: non-ASCII punctuation does not separate words' },
+  ],
+  'import "strings"\n',
+);
