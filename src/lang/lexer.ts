@@ -173,6 +173,8 @@ const NL_TYPES: Record<string, string> = {
 
 const INT64_MAX = 9223372036854775807n;
 
+/** Duration units from largest to smallest (Flux SPEC, Duration literals). */
+const UNIT_RANK: Record<DurationUnit, number> = { y: 0, mo: 1, w: 2, d: 3, h: 4, m: 5, s: 6, ms: 7, us: 8, ns: 9 };
 const DURATION_UNITS = /([0-9]+)(mo|ms|ns|us|µs|s|m|h|d|w|y)/uy;
 
 function advance(pos: Position, text: string): Position {
@@ -404,13 +406,28 @@ export function tokenize(source: string, name = '<input>'): LexResult {
       case 'numword': {
         const d = parseDuration(raw.text);
         if (d === undefined) {
+          const exponent = /^[0-9]*\.?[0-9]*[eE][0-9]*$/u.test(raw.text);
           err(
             'lex.badDuration',
-            `invalid duration ${JSON.stringify(raw.text)}: expected magnitude/unit pairs such as 1h30m (units ns us µs ms s m h d w mo y)`,
+            exponent
+              ? `invalid number ${JSON.stringify(raw.text)}: Flux has no exponent notation; write the digits out (1000.0, 0.001) or use float(v: "1e3")`
+              : `invalid duration ${JSON.stringify(raw.text)}: expected magnitude/unit pairs such as 1h30m (units ns us µs ms s m h d w mo y)`,
             { start, end },
           );
           value = [];
         } else {
+          // Flux SPEC, Duration literals: "larger units must appear before smaller ones, and
+          // there can be no repeated units".
+          for (let k = 1; k < d.length; k++) {
+            if (UNIT_RANK[d[k]!.unit] <= UNIT_RANK[d[k - 1]!.unit]) {
+              err(
+                'lex.durationUnitOrder',
+                `invalid duration ${JSON.stringify(raw.text)}: ${d[k]!.unit === d[k - 1]!.unit ? `unit ${d[k]!.unit} is repeated` : `${d[k]!.unit} comes after the smaller unit ${d[k - 1]!.unit}`}; write units once, largest first (y mo w d h m s ms us ns)`,
+                { start, end },
+              );
+              break;
+            }
+          }
           for (const part of d) {
             if (part.magnitude > INT64_MAX) {
               err('lex.intOverflow', `duration magnitude ${part.magnitude} does not fit in a 64-bit signed integer`, {

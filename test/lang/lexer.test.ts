@@ -71,6 +71,18 @@ describe('lexer: durations', () => {
       assert.equal(parseDuration(bad), undefined);
     });
   }
+  // Flux SPEC, Duration literals: "larger units must appear before smaller ones, and there can
+  // be no repeated units".
+  for (const bad of ['1h1h', '1m1h', '1d1w', '1us1µs', '1s1mo']) {
+    it(`rejects units out of order or repeated: ${bad}`, () => {
+      assert.deepEqual(ids(bad), ['lex.durationUnitOrder']);
+    });
+  }
+  it('reports where exponent notation was meant', () => {
+    const r = tokenize('x = 1e3');
+    assert.deepEqual(r.diagnostics.map((d) => d.id), ['lex.badDuration']);
+    assert.match(r.diagnostics[0]!.message, /exponent/);
+  });
   it('negative durations are unary minus', () => {
     assert.deepEqual(kinds('x = -5m'), ['ident', 'assign', 'minus', 'duration']);
   });
