@@ -393,6 +393,29 @@ export function parseWithStats(source: string, name = '<input>'): ParseResultWit
     );
   }
 
+  // Flux SPEC, Function literals: a body that starts with `{` is a block, so `(r) => {r with
+  // x: 1}` or `(r) => {a: 1}` is a syntax error that nearley notices only later (often on the
+  // next line). `{` then `name with` or `name:` cannot begin a block, so say what was meant;
+  // no further line can complete such input, so it is not reported as unexpected EOF either
+  // (the REPL would wait for a continuation line).
+  if (diagnostics.some((d) => d.id.startsWith('syntax.'))) {
+    const before = diagnostics.length;
+    for (let i = 0; i + 3 < tokens.length; i++) {
+      const [arrow, brace, name, next] = [tokens[i]!, tokens[i + 1]!, tokens[i + 2]!, tokens[i + 3]!];
+      if (arrow.type === 'arrow' && brace.type === 'lbrace' && name.type === 'ident' && (next.type === 'kw_with' || next.type === 'colon')) {
+        syntaxError(
+          'syntax.recordBody',
+          'a function body in braces is a block, not a record: to return a record, wrap it in parentheses, as in (r) => ({r with x: 1})',
+          { start: brace.start, end: next.end },
+        );
+      }
+    }
+    if (diagnostics.length > before) {
+      const eof = diagnostics.findIndex((d) => d.id === 'syntax.unexpectedEOF');
+      if (eof >= 0) diagnostics.splice(eof, 1);
+    }
+  }
+
   const results = parser.results as FileParts[];
   const parsed = results[0];
   const body: ast.Statement[] = parsed ? arr(parsed.stmts) : [];
