@@ -486,6 +486,28 @@ export class Interpreter {
     for (const el of e.elements) exprs.push(el.key, el.value);
     return then(this.evalList(exprs, scope), (vs) => {
       const m = new Map<string | number | bigint | boolean, { key: Value; value: Value }>();
+      // Flux SPEC, Types (Dictionary types): keys are of one type, values of one type.
+      const types: (string | undefined)[] = [undefined, undefined];
+      for (let i = 0; i < vs.length; i++) {
+        const v = vs[i]!;
+        if (v === null) continue;
+        if (i % 2 === 0) {
+          try {
+            dictKeyOf(v); // a key that cannot be one is dict.invalidKey, before any type mismatch
+          } catch (err) {
+            throw this.located(err, exprs[i]!, scope);
+          }
+        }
+        const t = typeOf(v);
+        const seen = types[i % 2];
+        if (seen === undefined) types[i % 2] = t;
+        else if (t !== seen) {
+          throw new FluxError('invalid', 'type.mismatch', `dictionary ${i % 2 === 0 ? 'keys' : 'values'} must have one type: found ${seen} and ${t}`, {
+            span: exprs[i]!.span,
+            source: scope.source,
+          });
+        }
+      }
       for (let i = 0; i < vs.length; i += 2) {
         let k: string | number | bigint | boolean;
         try {

@@ -50,3 +50,23 @@ valueCases(
   ],
   'import "strings"\n',
 );
+
+// Flux SPEC, Types (Dictionary types): "Keys must be comparable and of the same type. Values
+// must also be of the same type." A dictionary literal and the dict functions keep both.
+errorCases('dictionaries keep one key type and one value type', [
+  { src: 'x = ["a": 1, 2: 2]', id: 'type.mismatch', span: '1:14-1:15', name: 'literal with an int key among string keys' },
+  { src: 'x = ["a": 1, "b": "two"]', id: 'type.mismatch', span: '1:19-1:24', name: 'literal with a string value among int values' },
+  { src: 'import "dict"\nx = dict.insert(dict: ["a": 1], key: 1, value: 2)', id: 'type.mismatch', name: 'insert of an int key into a string-keyed dict' },
+  { src: 'import "dict"\nx = dict.insert(dict: ["a": 1], key: "b", value: 2.0)', id: 'type.mismatch', name: 'insert of a float value into an int-valued dict' },
+  { src: 'import "dict"\nx = dict.get(dict: ["a": 1], key: "a", default: "none")', id: 'type.mismatch', name: 'get with a default of another type than the values' },
+  { src: 'import "dict"\nx = dict.get(dict: ["a": 1], key: 1, default: 0)', id: 'type.mismatch', name: 'get with a key of another type' },
+  { src: 'import "dict"\nx = dict.remove(dict: ["a": 1], key: true)', id: 'type.mismatch', name: 'remove with a key of another type' },
+  { src: 'import "dict"\nx = dict.fromList(pairs: [{key: "a", value: 1}, {key: 2, value: 2}])', id: 'type.mismatch', name: 'fromList with mixed key types' },
+]);
+
+valueCases('dictionaries', [
+  { src: 'import "dict"\ndict.insert(dict: ["a": 1], key: "b", value: 2)', want: '["a": 1, "b": 2]' },
+  { src: 'import "dict"\ndict.get(dict: ["a": 1], key: "z", default: 0)', want: '0' },
+  { src: 'import "dict"\ndict.remove(dict: ["a": 1], key: "z")', want: '["a": 1]' },
+  { src: 'import "dict"\ndict.insert(dict: [:], key: 1, value: "x")', want: '[1: "x"]', name: 'an empty dict takes any key and value type' },
+]);
