@@ -15,6 +15,7 @@ import { negate, unaryPlus } from '../values/arith.js';
 import { dictKeyOf } from '../values/compare.js';
 import { stringOf } from '../values/convert.js';
 import { compileRegexp } from '../values/regexp.js';
+import { statementKind } from '../semantic/index.js';
 import { makeDuration } from '../values/arith.js';
 import {
   ArrayValue,
@@ -220,7 +221,7 @@ export class Interpreter {
       } else if (st.type === 'VariableAssignment') {
         r = this.runStatement(st, scope, new Map());
       } else {
-        throw new FluxError('invalid', 'block.invalidStatement', `a ${st.type} is not allowed in a function body`, { span: st.span, source: scope.source });
+        throw new FluxError('invalid', 'block.invalidStatement', `${statementKind(st.type)} is not allowed in a function body (only assignments, expressions and return are)`, { span: st.span, source: scope.source });
       }
       if (isPromise(r)) return r.then(() => this.runBlock(block, scope, i + 1));
     }

@@ -17,6 +17,9 @@
 //   assign.redeclared        a name assigned twice in one scope
 //   return.outsideFunction   `return` at the top level
 //   block.noReturn           a function block without `return`
+//   block.invalidStatement   an option, testcase or builtin statement in a function body (Flux
+//                            SPEC, Function literals: a body holds assignments, expressions and
+//                            return; options and testcases belong to the package block)
 //   record.missingField      `r.b` where r is bound to a record literal without field b
 //                            (outside `exists`; at run time a missing field reads as null,
 //                            as a missing column does in a row function)
@@ -172,6 +175,10 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
     const inner = new CheckScope(scope);
     let returned = false;
     for (const st of b.body) {
+      if (isFunction && (st.type === 'OptionStatement' || st.type === 'TestCaseStatement' || st.type === 'BuiltinStatement')) {
+        err('block.invalidStatement', `${statementKind(st.type)} is not allowed in a function body (only assignments, expressions and return are)`, st.span);
+        continue;
+      }
       if (st.type === 'ReturnStatement') {
         if (!isFunction) err('return.outsideFunction', 'return is only allowed in a function body', st.span);
         expr(st.argument, inner);
@@ -317,6 +324,20 @@ function staticFields(e: ast.Expression): ReadonlySet<string> | undefined {
   while (e.type === 'ParenExpression') e = e.expression;
   if (e.type !== 'RecordExpression' || e.with !== null) return undefined;
   return new Set(e.properties.map((p) => (p.key.type === 'Identifier' ? p.key.name : p.key.value)));
+}
+
+/** How a user would name a statement kind in a message. */
+export function statementKind(type: ast.Statement['type']): string {
+  switch (type) {
+    case 'OptionStatement':
+      return 'an option statement';
+    case 'TestCaseStatement':
+      return 'a testcase';
+    case 'BuiltinStatement':
+      return 'a builtin declaration';
+    default:
+      return 'this statement';
+  }
 }
 
 function calleeName(e: ast.Expression): string {

@@ -35,6 +35,8 @@ const cases: readonly Case[] = [
   { name: 'two pipe parameters', src: 'f = (t=<-, u=<-) => t', want: ['function.multiplePipeParams@1:12-1:13'] },
   { name: 'two imports under one name', src: 'import s "strings"\nimport s "math"\nx = s.toUpper(v: "a")', want: ['import.duplicate@2:8-2:9'] },
   { name: 'the same package imported twice', src: 'import "strings"\nimport "strings"\nx = 1', want: ['import.duplicate@2:1-2:17'] },
+  { name: 'an option statement in a function body', src: 'f = () => {\n  option now = () => 2030-01-01T00:00:00Z\n  return now()\n}', want: ['block.invalidStatement@2:3-2:42'] },
+  { name: 'a testcase in a function body', src: 'f = () => {\n  testcase t { x = 1 }\n  return 1\n}', want: ['block.invalidStatement@2:3-2:23'] },
   {
     name: 'several problems at once',
     src: 'import "strings"\na = b\nc = strings.toUpper(x: 1)\nreturn 2\nf = (p, p) => p',
