@@ -341,7 +341,10 @@ export function parseWithStats(source: string, name = '<input>'): ParseResultWit
         errors++;
         syntaxError(
           'syntax.unexpectedToken',
-          `unexpected ${describeFound(failed)}; expected ${expectedAt(parser.table[parser.current])}`,
+          failed.type === 'kw_import'
+            ? // Flux SPEC, Packages: File = [ PackageClause ] [ ImportList ] StatementList.
+              'unexpected keyword "import": imports must come before every other statement (after the package clause, if any)'
+            : `unexpected ${describeFound(failed)}; expected ${expectedAt(parser.table[parser.current])}`,
           { start: failed.start, end: failed.end },
         );
         // Rewind: to just before the bad token when the program up to it is complete, else to
