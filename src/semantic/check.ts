@@ -290,10 +290,19 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
         expr(e.index, scope);
         return;
       case 'BinaryExpression':
-      case 'LogicalExpression':
-        expr(e.left, scope);
-        expr(e.right, scope);
+      case 'LogicalExpression': {
+        // Operator chains are left-deep (`a or b or c ...`): walk the left spine in a loop, so
+        // a generated chain of thousands of terms does not overflow the stack.
+        const rights: ast.Expression[] = [];
+        let cur: ast.Expression = e;
+        while (cur.type === 'BinaryExpression' || cur.type === 'LogicalExpression') {
+          rights.push(cur.right);
+          cur = cur.left;
+        }
+        expr(cur, scope);
+        for (let i = rights.length - 1; i >= 0; i--) expr(rights[i]!, scope);
         return;
+      }
       case 'UnaryExpression':
         if (e.operator === 'exists' && e.argument.type === 'MemberExpression') {
           // `exists r.x` asks whether the field is there: never an error.

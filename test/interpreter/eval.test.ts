@@ -169,3 +169,21 @@ valueCases('dictionaries', [
   { src: '[1: "one", 2: "two"]', want: '[1: "one", 2: "two"]' },
   { src: '["a": 1] == ["a": 1]', want: 'true' },
 ]);
+
+// A generated filter or sum may chain thousands of terms; operator chains are left-deep trees,
+// and checking or evaluating one must not overflow the stack (it was an internal error).
+const manyTerms = 20000;
+valueCases('long operator chains', [
+  { src: `x = ${Array.from({ length: manyTerms }, () => '1').join(' + ')}\nx`, want: String(manyTerms), name: `${manyTerms} additions` },
+  {
+    src: `r = {host: "h${manyTerms - 1}"}\nx = ${Array.from({ length: manyTerms }, (_, i) => `r.host == "h${i}"`).join(' or ')}\nx`,
+    want: 'true',
+    name: `${manyTerms} alternatives joined by or`,
+  },
+  { src: `x = false and die(msg: "no") and die(msg: "no") or true\nx`, want: 'true', name: 'a mixed chain still short-circuits' },
+  { src: `x = 10 - 2 - 3 * 2 - 1\nx`, want: '1', name: 'a mixed chain keeps precedence and left associativity' },
+]);
+errorCases('long operator chains', [
+  { src: `x = ${Array.from({ length: manyTerms }, () => '1').join(' + ')} + "a"`, id: 'type.mismatch', span: `1:5-1:${5 + manyTerms * 4 + 3}`, name: 'an error at the end of a long chain has the whole chain as span' },
+  { src: `x = 1 + 2 + "a" + 4`, id: 'type.mismatch', span: '1:5-1:16', name: 'an error in the middle of a chain points at that operation' },
+]);
