@@ -57,7 +57,10 @@ export function compileRegexp(source: string): Regexp {
     try {
       re = new RegExp(pattern, flags);
     } catch (e) {
-      throw new FluxError('invalid', 'regexp.invalid', `invalid regular expression /${source}/: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
+      // JavaScript's message repeats the translated pattern ("Invalid regular expression:
+      // /a(b/u: Unterminated group"); keep only the reason, after the user's own pattern.
+      const reason = (e as Error).message.replace(/^Invalid regular expression: /, '').replace(`/${pattern}/${flags}: `, '');
+      throw new FluxError('invalid', 'regexp.invalid', `invalid regular expression /${source}/: ${reason}`);
     }
     r = new Regexp(source, re);
     if (cache.size > 1000) cache.clear();

@@ -40,3 +40,14 @@ test('escapes: \\a is the bell, unknown letter escapes are rejected', () => {
   }
   assert.ok(matches('\\x41\\t', 'A\t'));
 });
+
+test('an invalid pattern is named once in the message, as the user wrote it', () => {
+  // JavaScript's message repeats the translated pattern ("/a(b/: /a(b/: Unterminated group").
+  for (const re of ['a(b', '(?i)x(']) {
+    assert.throws(
+      () => compileRegexp(re),
+      (e: unknown) => e instanceof FluxError && e.id === 'regexp.invalid' && e.message.split(`/${re}/`).length === 2 && !/\/[a-z]*: \//.test(e.message),
+      re,
+    );
+  }
+});
