@@ -187,3 +187,10 @@ errorCases('long operator chains', [
   { src: `x = ${Array.from({ length: manyTerms }, () => '1').join(' + ')} + "a"`, id: 'type.mismatch', span: `1:5-1:${5 + manyTerms * 4 + 3}`, name: 'an error at the end of a long chain has the whole chain as span' },
   { src: `x = 1 + 2 + "a" + 4`, id: 'type.mismatch', span: '1:5-1:16', name: 'an error in the middle of a chain points at that operation' },
 ]);
+
+// Flux SPEC, Types (Equatable constraint): functions are not Equatable, so == and != on
+// them are type errors (a function compared with itself used to be true, with another false).
+errorCases('equality of functions', [
+  { src: 'f = (x) => x\nx = f == f', id: 'type.notEquatable', span: '2:5-2:11' },
+  { src: 'f = (x) => x\ng = (x) => x\nx = f != g', id: 'type.notEquatable', span: '3:5-3:11' },
+]);
