@@ -4,7 +4,8 @@
 // - `==` / `!=` compare values of one type structurally; mixing types (`1 == 1.0`,
 //   `"1" == 1`) is a `type.mismatch` error, as Flux's type checker rejects it; functions and
 //   streams are not Equatable (`type.notEquatable`).
-// - `<` `<=` `>` `>=` order int, uint, float, string, time, duration; NaN compares false.
+// - `<` `<=` `>` `>=` order int, uint, float, string, time, duration (not bool); NaN compares
+//   false.
 // - `=~` / `!~` need a string on the left and a regexp on the right.
 // - A null operand makes the result null (`exists` is how Flux tests for null).
 import { FluxError } from '../errors/index.js';
@@ -48,6 +49,9 @@ export function binaryOp(op: BinaryOperator, a: Value, b: Value): Value {
     case '>':
     case '>=': {
       if (a === null || b === null) return null;
+      // Flux SPEC, Types (Comparable): bool is Equatable but not ordered. (compareValues orders
+      // bools for sort(); the operators do not.)
+      if (typeof a === 'boolean' && typeof b === 'boolean') throw new FluxError('invalid', 'type.notComparable', `values of type bool are not ordered (use == or !=)`);
       const c = compareValues(a, b);
       if (Number.isNaN(c)) return false;
       return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;

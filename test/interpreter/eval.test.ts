@@ -194,3 +194,10 @@ errorCases('equality of functions', [
   { src: 'f = (x) => x\nx = f == f', id: 'type.notEquatable', span: '2:5-2:11' },
   { src: 'f = (x) => x\ng = (x) => x\nx = f != g', id: 'type.notEquatable', span: '3:5-3:11' },
 ]);
+
+// Flux SPEC, Types (Comparable constraint): int, uint, float, string, duration and time are
+// ordered; bool is not (true < false was answered as if false < true).
+errorCases('ordering of booleans', [
+  { src: 'x = true < false', id: 'type.notComparable', span: '1:5-1:17' },
+  { src: 'x = false >= false', id: 'type.notComparable', span: '1:5-1:19' },
+]);
