@@ -56,10 +56,17 @@ export function toInt(v: Value): bigint {
     return t;
   }
   if (v instanceof UInt) return wrapInt(v.value);
-  if (v instanceof Time) return v.ns;
+  // Times and durations are kept exact beyond the int64 nanosecond range (9999-12-31 is a valid
+  // literal); as an int they must fit in 64 bits.
+  if (v instanceof Time) {
+    if (v.ns < INT64_MIN || v.ns > INT64_MAX) throw range(`time ${formatTime(v)}`, 'int (nanoseconds since 1970 fit from 1677-09-21 to 2262-04-11)');
+    return v.ns;
+  }
   if (v instanceof Duration) {
     if (v.months !== 0n) throw new FluxError('invalid', 'convert.unsupported', `cannot convert duration ${formatDuration(v)} with months to int`);
-    return v.signedNanos;
+    const ns = v.signedNanos;
+    if (ns < INT64_MIN || ns > INT64_MAX) throw range(`duration ${formatDuration(v)}`, 'int');
+    return ns;
   }
   throw cannot(v, 'int');
 }

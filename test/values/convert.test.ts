@@ -71,3 +71,13 @@ test('parseDuration', () => {
   throwsId(() => parseDuration('1x'), 'convert.invalidSyntax');
   throwsId(() => parseDuration(''), 'convert.invalidSyntax');
 });
+
+// An int is 64 bits. A time after 2262-04-11T23:47:16.854775807Z (or a duration longer than
+// about 292 years) has no int nanosecond count, so int(v:) must not return one beyond the range.
+test('toInt of a time or duration outside the int64 nanosecond range is out of range', () => {
+  assert.equal(toInt(new Time(2n ** 63n - 1n)), 2n ** 63n - 1n);
+  throwsId(() => toInt(new Time(2n ** 63n)), 'convert.outOfRange');
+  throwsId(() => toInt(new Time(-(2n ** 63n) - 1n)), 'convert.outOfRange');
+  throwsId(() => toInt(parseTime('9999-12-31T23:59:59Z')), 'convert.outOfRange');
+  throwsId(() => toInt(new Duration(0n, 2n ** 63n)), 'convert.outOfRange');
+});
