@@ -406,6 +406,11 @@ export function parseWithStats(source: string, name = '<input>'): ParseResultWit
     for (let i = 0; i + 3 < tokens.length; i++) {
       const [arrow, brace, name, next] = [tokens[i]!, tokens[i + 1]!, tokens[i + 2]!, tokens[i + 3]!];
       if (arrow.type === 'arrow' && brace.type === 'lbrace' && name.type === 'ident' && (next.type === 'kw_with' || next.type === 'colon')) {
+        // In a builtin's signature `=> {a: int}` is a record type, not a body: look back to the
+        // statement's start (a signature may span lines; an assignment ends the search).
+        let j = i;
+        while (j > 0 && tokens[j]!.type !== 'kw_builtin' && !(tokens[j]!.type === 'ident' && tokens[j + 1]!.type === 'assign')) j--;
+        if (tokens[j]!.type === 'kw_builtin') continue;
         syntaxError(
           'syntax.recordBody',
           'a function body in braces is a block, not a record: to return a record, wrap it in parentheses, as in (r) => ({r with x: 1})',

@@ -266,6 +266,9 @@ describe('parser: diagnostics', () => {
       assert.ok(!ds.some((x) => x.id === 'syntax.unexpectedEOF'), 'no line can complete it, so it is not EOF (the REPL would wait)');
     }
     assert.deepEqual(parse('f = (r) => ({r with z: 1})\ng = (r) => {\n  a = 1\n  return a\n}').diagnostics, []);
+    // A record type in a builtin signature is not a function body.
+    const typed = parse('builtin f : (x: int) => {a: int}\nbuiltin g :\n  (x: int)\n    => {b: int}\nx = )');
+    assert.deepEqual(typed.diagnostics.map((d) => d.id), ['syntax.unexpectedToken']);
   });
   it('recovers and reports several errors', () => {
     const r = parse('a = )\nb = 1\nc = (1 +\nd = 2\ne = ]\nf = 3');
