@@ -15,6 +15,7 @@ import { negate, unaryPlus } from '../values/arith.js';
 import { dictKeyOf } from '../values/compare.js';
 import { stringOf } from '../values/convert.js';
 import { compileRegexp } from '../values/regexp.js';
+import { statementKind } from '../semantic/index.js';
 import { makeDuration } from '../values/arith.js';
 import {
   ArrayValue,
@@ -220,7 +221,7 @@ export class Interpreter {
       } else if (st.type === 'VariableAssignment') {
         r = this.runStatement(st, scope, new Map());
       } else {
-        throw new FluxError('invalid', 'block.invalidStatement', `a ${st.type} is not allowed in a function body`, { span: st.span, source: scope.source });
+        throw new FluxError('invalid', 'block.invalidStatement', `${statementKind(st.type)} is not allowed in a function body (only assignments, expressions and return are)`, { span: st.span, source: scope.source });
       }
       if (isPromise(r)) return r.then(() => this.runBlock(block, scope, i + 1));
     }
@@ -333,6 +334,7 @@ export class Interpreter {
   }
 
   private evalBinary(e: ast.BinaryExpression, scope: Scope): MaybePromise<Value> {
+    if (e.left.type === 'BinaryExpression') return this.evalBinaryChain(e, scope);
     const l = this.eval(e.left, scope);
     if (isPromise(l)) return l.then((lv) => then(this.eval(e.right, scope), (rv) => this.binary(e, lv, rv, scope)));
     const r = this.eval(e.right, scope);
@@ -340,7 +342,64 @@ export class Interpreter {
     return this.binary(e, l, r, scope);
   }
 
+  // Operator chains (`a + b + c ...`, `x == 1 or x == 2 or ...`) are left-deep trees; a
+  // generated one may have thousands of terms. The chain functions below walk the left spine in
+  // a loop instead of recursing per operator, so such a chain cannot overflow the stack. Order
+  // of evaluation and short-circuiting are the same as the recursive form.
+  private evalBinaryChain(e: ast.BinaryExpression, scope: Scope): MaybePromise<Value> {
+    const spine: ast.BinaryExpression[] = [];
+    let cur: ast.Expression = e;
+    while (cur.type === 'BinaryExpression') {
+      spine.push(cur);
+      cur = cur.left;
+    }
+    return this.binaryFrom(spine, spine.length - 1, this.eval(cur, scope), scope);
+  }
+
+  /** Applies spine[i], spine[i-1], ... spine[0] to the value of spine[i].left. */
+  private binaryFrom(spine: readonly ast.BinaryExpression[], i: number, left: MaybePromise<Value>, scope: Scope): MaybePromise<Value> {
+    let l = left;
+    for (; i >= 0; i--) {
+      if (isPromise(l)) {
+        const k = i;
+        return l.then((lv) => this.binaryFrom(spine, k, lv, scope));
+      }
+      const node = spine[i]!;
+      const r = this.eval(node.right, scope);
+      if (isPromise(r)) {
+        const k = i;
+        const lv = l;
+        return r.then((rv) => this.binaryFrom(spine, k - 1, this.binary(node, lv, rv, scope), scope));
+      }
+      l = this.binary(node, l, r, scope);
+    }
+    return l;
+  }
+
+  private evalLogicalChain(e: ast.LogicalExpression, scope: Scope): MaybePromise<Value> {
+    const spine: ast.LogicalExpression[] = [];
+    let cur: ast.Expression = e;
+    while (cur.type === 'LogicalExpression') {
+      spine.push(cur);
+      cur = cur.left;
+    }
+    return this.logicalFrom(spine, spine.length - 1, this.eval(cur, scope), scope);
+  }
+
+  private logicalFrom(spine: readonly ast.LogicalExpression[], i: number, left: MaybePromise<Value>, scope: Scope): MaybePromise<Value> {
+    let l = left;
+    for (; i >= 0; i--) {
+      if (isPromise(l)) {
+        const k = i;
+        return l.then((lv) => this.logicalFrom(spine, k, lv, scope));
+      }
+      l = this.logicalRest(spine[i]!, l, scope);
+    }
+    return l;
+  }
+
   private evalLogical(e: ast.LogicalExpression, scope: Scope): MaybePromise<Value> {
+    if (e.left.type === 'LogicalExpression') return this.evalLogicalChain(e, scope);
     const l = this.eval(e.left, scope);
     if (isPromise(l)) return l.then((lv) => this.logicalRest(e, lv, scope));
     return this.logicalRest(e, l, scope);
@@ -486,6 +545,28 @@ export class Interpreter {
     for (const el of e.elements) exprs.push(el.key, el.value);
     return then(this.evalList(exprs, scope), (vs) => {
       const m = new Map<string | number | bigint | boolean, { key: Value; value: Value }>();
+      // Flux SPEC, Types (Dictionary types): keys are of one type, values of one type.
+      const types: (string | undefined)[] = [undefined, undefined];
+      for (let i = 0; i < vs.length; i++) {
+        const v = vs[i]!;
+        if (v === null) continue;
+        if (i % 2 === 0) {
+          try {
+            dictKeyOf(v); // a key that cannot be one is dict.invalidKey, before any type mismatch
+          } catch (err) {
+            throw this.located(err, exprs[i]!, scope);
+          }
+        }
+        const t = typeOf(v);
+        const seen = types[i % 2];
+        if (seen === undefined) types[i % 2] = t;
+        else if (t !== seen) {
+          throw new FluxError('invalid', 'type.mismatch', `dictionary ${i % 2 === 0 ? 'keys' : 'values'} must have one type: found ${seen} and ${t}`, {
+            span: exprs[i]!.span,
+            source: scope.source,
+          });
+        }
+      }
       for (let i = 0; i < vs.length; i += 2) {
         let k: string | number | bigint | boolean;
         try {

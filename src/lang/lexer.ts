@@ -173,6 +173,8 @@ const NL_TYPES: Record<string, string> = {
 
 const INT64_MAX = 9223372036854775807n;
 
+/** Duration units from largest to smallest (Flux SPEC, Duration literals). */
+const UNIT_RANK: Record<DurationUnit, number> = { y: 0, mo: 1, w: 2, d: 3, h: 4, m: 5, s: 6, ms: 7, us: 8, ns: 9 };
 const DURATION_UNITS = /([0-9]+)(mo|ms|ns|us|µs|s|m|h|d|w|y)/uy;
 
 function advance(pos: Position, text: string): Position {
@@ -284,7 +286,7 @@ export function tokenize(source: string, name = '<input>'): LexResult {
       regexTok = null;
       if (type === 'regexEnd') {
         r.text += raw.text;
-        push(mk('regex', r.value, r.text, r.start, end, false));
+        push(mk('regex', decodeRegexBytes(r.value), r.text, r.start, end, false));
       } else {
         err('lex.unterminatedRegex', 'unterminated regular expression: expected a closing "/" on the same line', {
           start: r.start,
@@ -404,13 +406,28 @@ export function tokenize(source: string, name = '<input>'): LexResult {
       case 'numword': {
         const d = parseDuration(raw.text);
         if (d === undefined) {
+          const exponent = /^[0-9]*\.?[0-9]*[eE][0-9]*$/u.test(raw.text);
           err(
             'lex.badDuration',
-            `invalid duration ${JSON.stringify(raw.text)}: expected magnitude/unit pairs such as 1h30m (units ns us µs ms s m h d w mo y)`,
+            exponent
+              ? `invalid number ${JSON.stringify(raw.text)}: Flux has no exponent notation; write the digits out (1000.0, 0.001) or use float(v: "1e3")`
+              : `invalid duration ${JSON.stringify(raw.text)}: expected magnitude/unit pairs such as 1h30m (units ns us µs ms s m h d w mo y)`,
             { start, end },
           );
           value = [];
         } else {
+          // Flux SPEC, Duration literals: "larger units must appear before smaller ones, and
+          // there can be no repeated units".
+          for (let k = 1; k < d.length; k++) {
+            if (UNIT_RANK[d[k]!.unit] <= UNIT_RANK[d[k - 1]!.unit]) {
+              err(
+                'lex.durationUnitOrder',
+                `invalid duration ${JSON.stringify(raw.text)}: ${d[k]!.unit === d[k - 1]!.unit ? `unit ${d[k]!.unit} is repeated` : `${d[k]!.unit} comes after the smaller unit ${d[k - 1]!.unit}`}; write units once, largest first (y mo w d h m s ms us ns)`,
+                { start, end },
+              );
+              break;
+            }
+          }
           for (const part of d) {
             if (part.magnitude > INT64_MAX) {
               err('lex.intOverflow', `duration magnitude ${part.magnitude} does not fit in a 64-bit signed integer`, {
@@ -549,4 +566,45 @@ export function parseDateTime(text: string): DateTimeValue | undefined {
     }
   }
   return { value: text, nanos: seconds * 1_000_000_000n + nanos };
+}
+
+/**
+ * Flux SPEC, Regular expression literals: "The `\x` hex byte value representation from string
+ * literals may also be present", and the SPEC's example makes `/^\xe6\x97\xa5/` equal to
+ * `/^日/`. So a run of `\xHH` escapes with bytes 0x80-0xFF that decodes as UTF-8 becomes the
+ * characters it spells (never a metacharacter: they are all non-ASCII). ASCII bytes (`\x2e`)
+ * and runs that are not UTF-8 (`\xe9` alone) are left to RE2, where `\xHH` is code point U+00HH.
+ * An escaped backslash (`\\xe6`) is not an escape of `x`.
+ */
+export function decodeRegexBytes(body: string): string {
+  if (!body.includes('\\x')) return body;
+  let out = '';
+  let i = 0;
+  const highByte = (at: number): number | undefined => {
+    const m = /^\\x([89a-fA-F][0-9a-fA-F])/.exec(body.slice(at, at + 4));
+    return m ? parseInt(m[1]!, 16) : undefined;
+  };
+  while (i < body.length) {
+    if (body[i] !== '\\') {
+      out += body[i++];
+      continue;
+    }
+    const start = i;
+    const bytes: number[] = [];
+    for (let b = highByte(i); b !== undefined; b = highByte(i)) {
+      bytes.push(b);
+      i += 4;
+    }
+    if (bytes.length === 0) {
+      out += body.slice(i, i + 2); // any other escape pair, kept whole
+      i += 2;
+      continue;
+    }
+    try {
+      out += new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bytes));
+    } catch {
+      out += body.slice(start, i);
+    }
+  }
+  return out;
 }

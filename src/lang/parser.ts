@@ -341,7 +341,10 @@ export function parseWithStats(source: string, name = '<input>'): ParseResultWit
         errors++;
         syntaxError(
           'syntax.unexpectedToken',
-          `unexpected ${describeFound(failed)}; expected ${expectedAt(parser.table[parser.current])}`,
+          failed.type === 'kw_import'
+            ? // Flux SPEC, Packages: File = [ PackageClause ] [ ImportList ] StatementList.
+              'unexpected keyword "import": imports must come before every other statement (after the package clause, if any)'
+            : `unexpected ${describeFound(failed)}; expected ${expectedAt(parser.table[parser.current])}`,
           { start: failed.start, end: failed.end },
         );
         // Rewind: to just before the bad token when the program up to it is complete, else to
@@ -391,6 +394,34 @@ export function parseWithStats(source: string, name = '<input>'): ParseResultWit
         cause: e,
       }),
     );
+  }
+
+  // Flux SPEC, Function literals: a body that starts with `{` is a block, so `(r) => {r with
+  // x: 1}` or `(r) => {a: 1}` is a syntax error that nearley notices only later (often on the
+  // next line). `{` then `name with` or `name:` cannot begin a block, so say what was meant;
+  // no further line can complete such input, so it is not reported as unexpected EOF either
+  // (the REPL would wait for a continuation line).
+  if (diagnostics.some((d) => d.id.startsWith('syntax.'))) {
+    const before = diagnostics.length;
+    for (let i = 0; i + 3 < tokens.length; i++) {
+      const [arrow, brace, name, next] = [tokens[i]!, tokens[i + 1]!, tokens[i + 2]!, tokens[i + 3]!];
+      if (arrow.type === 'arrow' && brace.type === 'lbrace' && name.type === 'ident' && (next.type === 'kw_with' || next.type === 'colon')) {
+        // In a builtin's signature `=> {a: int}` is a record type, not a body: look back to the
+        // statement's start (a signature may span lines; an assignment ends the search).
+        let j = i;
+        while (j > 0 && tokens[j]!.type !== 'kw_builtin' && !(tokens[j]!.type === 'ident' && tokens[j + 1]!.type === 'assign')) j--;
+        if (tokens[j]!.type === 'kw_builtin') continue;
+        syntaxError(
+          'syntax.recordBody',
+          'a function body in braces is a block, not a record: to return a record, wrap it in parentheses, as in (r) => ({r with x: 1})',
+          { start: brace.start, end: next.end },
+        );
+      }
+    }
+    if (diagnostics.length > before) {
+      const eof = diagnostics.findIndex((d) => d.id === 'syntax.unexpectedEOF');
+      if (eof >= 0) diagnostics.splice(eof, 1);
+    }
   }
 
   const results = parser.results as FileParts[];

@@ -3,14 +3,23 @@
 //   undefined.identifier     a name that is not defined (nor imported, nor in the prelude)
 //   import.unknownPackage    `import "nope"`
 //   package.unknownMember    `strings.nope`
+//   import.duplicate         two imports bound to one name (`import s "strings"` then
+//                            `import s "math"`, or the same package twice): the SPEC's
+//                            "Assignment and scope" lets an identifier be bound once per block
 //   call.unknownArgument     an argument the called function does not declare
+//   call.duplicateArgument   `f(a: 1, a: 2)`: arguments are a record of named values, one per name
 //   call.missingArgument     a required argument left out
 //   call.noPipeParameter     `x |> f()` where f has no pipe parameter
 //   call.missingPipe         `f()` where f has a pipe parameter but nothing is piped or named
 //   function.duplicateParam  `(a, a) => ...`
+//   function.multiplePipeParams  `(a=<-, b=<-) => ...`: the SPEC (Function literals) allows
+//                            one pipe parameter, the one `|>` fills
 //   assign.redeclared        a name assigned twice in one scope
 //   return.outsideFunction   `return` at the top level
 //   block.noReturn           a function block without `return`
+//   block.invalidStatement   an option, testcase or builtin statement in a function body (Flux
+//                            SPEC, Function literals: a body holds assignments, expressions and
+//                            return; options and testcases belong to the package block)
 //   record.missingField      `r.b` where r is bound to a record literal without field b
 //                            (outside `exists`; at run time a missing field reads as null,
 //                            as a missing column does in a row function)
@@ -68,6 +77,10 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
   for (const imp of file.imports) {
     const path = imp.path.value;
     const alias = imp.as?.name ?? path.split('/').pop()!;
+    if (top.names.has(alias)) {
+      err('import.duplicate', `${alias} is already imported (an import name can be bound once; use \`import other "${path}"\`)`, imp.as?.span ?? imp.span);
+      continue;
+    }
     const info = env.package(path);
     if (info === undefined) {
       err('import.unknownPackage', `unknown package ${JSON.stringify(path)}`, imp.path.span, 'notFound');
@@ -108,9 +121,15 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
       if (p.value) expr(p.value, scope);
       else if (p.key.type === 'Identifier') expr(p.key, scope);
     }
+    const name = calleeName(call.callee);
+    const named = new Set<string>();
+    for (const p of props) {
+      const k = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+      if (named.has(k)) err('call.duplicateArgument', `argument ${JSON.stringify(k)} is given twice in call to ${name}`, p.key.span);
+      named.add(k);
+    }
     const sig = sigOf(call.callee, scope);
     if (!sig) return;
-    const name = calleeName(call.callee);
     const given = new Set<string>();
     for (const p of props) {
       const k = p.key.type === 'Identifier' ? p.key.name : p.key.value;
@@ -136,10 +155,15 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
   const fn = (f: ast.FunctionExpression, scope: CheckScope) => {
     const inner = new CheckScope(scope);
     const seen = new Set<string>();
+    let pipe: string | undefined;
     for (const p of f.params) {
       const k = p.key.type === 'Identifier' ? p.key.name : p.key.value;
       if (seen.has(k)) err('function.duplicateParam', `parameter ${k} is declared twice`, p.key.span);
       seen.add(k);
+      if (p.value?.type === 'PipeLiteral') {
+        if (pipe !== undefined) err('function.multiplePipeParams', `parameter ${k} is a second pipe parameter (${pipe} is already piped): a function has at most one`, p.key.span);
+        else pipe = k;
+      }
       inner.names.set(k, { kind: 'value', sig: null });
     }
     for (const p of f.params) if (p.value && p.value.type !== 'PipeLiteral') expr(p.value, inner);
@@ -151,6 +175,10 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
     const inner = new CheckScope(scope);
     let returned = false;
     for (const st of b.body) {
+      if (isFunction && (st.type === 'OptionStatement' || st.type === 'TestCaseStatement' || st.type === 'BuiltinStatement')) {
+        err('block.invalidStatement', `${statementKind(st.type)} is not allowed in a function body (only assignments, expressions and return are)`, st.span);
+        continue;
+      }
       if (st.type === 'ReturnStatement') {
         if (!isFunction) err('return.outsideFunction', 'return is only allowed in a function body', st.span);
         expr(st.argument, inner);
@@ -262,10 +290,19 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
         expr(e.index, scope);
         return;
       case 'BinaryExpression':
-      case 'LogicalExpression':
-        expr(e.left, scope);
-        expr(e.right, scope);
+      case 'LogicalExpression': {
+        // Operator chains are left-deep (`a or b or c ...`): walk the left spine in a loop, so
+        // a generated chain of thousands of terms does not overflow the stack.
+        const rights: ast.Expression[] = [];
+        let cur: ast.Expression = e;
+        while (cur.type === 'BinaryExpression' || cur.type === 'LogicalExpression') {
+          rights.push(cur.right);
+          cur = cur.left;
+        }
+        expr(cur, scope);
+        for (let i = rights.length - 1; i >= 0; i--) expr(rights[i]!, scope);
         return;
+      }
       case 'UnaryExpression':
         if (e.operator === 'exists' && e.argument.type === 'MemberExpression') {
           // `exists r.x` asks whether the field is there: never an error.
@@ -296,6 +333,20 @@ function staticFields(e: ast.Expression): ReadonlySet<string> | undefined {
   while (e.type === 'ParenExpression') e = e.expression;
   if (e.type !== 'RecordExpression' || e.with !== null) return undefined;
   return new Set(e.properties.map((p) => (p.key.type === 'Identifier' ? p.key.name : p.key.value)));
+}
+
+/** How a user would name a statement kind in a message. */
+export function statementKind(type: ast.Statement['type']): string {
+  switch (type) {
+    case 'OptionStatement':
+      return 'an option statement';
+    case 'TestCaseStatement':
+      return 'a testcase';
+    case 'BuiltinStatement':
+      return 'a builtin declaration';
+    default:
+      return 'this statement';
+  }
 }
 
 function calleeName(e: ast.Expression): string {

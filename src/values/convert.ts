@@ -56,10 +56,17 @@ export function toInt(v: Value): bigint {
     return t;
   }
   if (v instanceof UInt) return wrapInt(v.value);
-  if (v instanceof Time) return v.ns;
+  // Times and durations are kept exact beyond the int64 nanosecond range (9999-12-31 is a valid
+  // literal); as an int they must fit in 64 bits.
+  if (v instanceof Time) {
+    if (v.ns < INT64_MIN || v.ns > INT64_MAX) throw range(`time ${formatTime(v)}`, 'int (nanoseconds since 1970 fit from 1677-09-21 to 2262-04-11)');
+    return v.ns;
+  }
   if (v instanceof Duration) {
     if (v.months !== 0n) throw new FluxError('invalid', 'convert.unsupported', `cannot convert duration ${formatDuration(v)} with months to int`);
-    return v.signedNanos;
+    const ns = v.signedNanos;
+    if (ns < INT64_MIN || ns > INT64_MAX) throw range(`duration ${formatDuration(v)}`, 'int');
+    return ns;
   }
   throw cannot(v, 'int');
 }
@@ -135,8 +142,13 @@ export function parseTime(s: string): Time {
   const hour = Number(h);
   const minute = Number(mi);
   const second = Number(se);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) throw syntax(s, 'time (RFC3339)');
-  let ns = nanosFromCivil({ year: Number(y), month, day, hour, minute, second, nano: Number(frac.padEnd(9, '0') || '0') });
+  // RFC 3339 section 5.7: the day exists in its month (Go's time.Parse: "day out of range").
+  const year = Number(y);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+  if (month < 1 || month > 12 || day < 1 || day > monthDays || hour > 23 || minute > 59 || second > 59) throw syntax(s, 'time (RFC3339)');
+  if (zone.length === 6 && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(4, 6)) > 59)) throw syntax(s, 'time (RFC3339)');
+  let ns = nanosFromCivil({ year, month, day, hour, minute, second, nano: Number(frac.padEnd(9, '0') || '0') });
   if (zone !== 'Z' && zone !== 'z') {
     const sign = zone[0] === '-' ? -1n : 1n;
     const off = BigInt(Number(zone.slice(1, 3)) * 3600 + Number(zone.slice(4, 6)) * 60) * 1_000_000_000n;

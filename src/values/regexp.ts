@@ -12,7 +12,13 @@
 // - `\s` is RE2's ASCII class `[\t\n\f\r ]` (JS's `\s` also matches Unicode spaces);
 //   `\S` outside a class becomes `[^\t\n\f\r ]`.
 // - POSIX classes inside brackets (`[[:alpha:]]`, `[[:^digit:]]` is rejected) become ASCII
-//   ranges; `\pL` / `\p{Greek}` switch on the JS `u` flag.
+//   ranges; `\pL` / `\p{Greek}` switch on the JS `u` flag, and a name that is not a general
+//   category (`Greek`, `Han`) is a script, written `\p{Script=Greek}` in JavaScript.
+// - `\x{HHHH}` is a code point (`\uHHHH`, or `\u{...}` with the `u` flag beyond U+FFFF).
+// - Because the `u` flag may be on, everything is emitted in a form valid with and without it:
+//   an escaped punctuation character JavaScript does not allow to escape (`\-` outside a class,
+//   `\!`, `\@`, ...) is emitted bare; a `{` that does not begin a repetition `{n}`, `{n,}`,
+//   `{n,m}` and a lone `}` or `]` are escaped (RE2 reads them as literals).
 // - `\a` is the bell character; escapes RE2 does not know (`\Z`, `\e`, `\k`, ...) are rejected
 //   (JavaScript would read some of them as plain letters).
 // - Backreferences (`\1`) and lookaround (`(?=`, `(?!`, `(?<=`, `(?<!`) are not RE2 syntax:
@@ -40,11 +46,20 @@ const POSIX: Record<string, string> = {
   xdigit: '0-9A-Fa-f',
 };
 
-const SPECIAL = /[.*+?^${}()|[\]\\\/-]/g;
+const SPECIAL = /[.*+?^${}()|[\]\\\/]/g;
+const SPECIAL_IN_CLASS = /[.*+?^${}()|[\]\\\/-]/g;
 
-function quoteLiteral(s: string): string {
-  return s.replace(SPECIAL, '\\$&');
+function quoteLiteral(s: string, inClass: boolean): string {
+  return s.replace(inClass ? SPECIAL_IN_CLASS : SPECIAL, '\\$&');
 }
+
+/** Characters JavaScript lets a pattern escape in `u` mode (SyntaxCharacter and `/`; `-` in a class). */
+const JS_ESCAPABLE = new Set('^$\\.*+?()[]{}|/');
+
+/** Unicode general categories (RE2 `\pL`, `\p{Lu}`); any other name is a script. */
+const GENERAL_CATEGORIES = new Set(
+  'C Cc Cf Co Cs L Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps S Sc Sk Sm So Z Zl Zp Zs'.split(' '),
+);
 
 const cache = new Map<string, Regexp>();
 
@@ -57,7 +72,10 @@ export function compileRegexp(source: string): Regexp {
     try {
       re = new RegExp(pattern, flags);
     } catch (e) {
-      throw new FluxError('invalid', 'regexp.invalid', `invalid regular expression /${source}/: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
+      // JavaScript's message repeats the translated pattern ("Invalid regular expression:
+      // /a(b/u: Unterminated group"); keep only the reason, after the user's own pattern.
+      const reason = (e as Error).message.replace(/^Invalid regular expression: /, '').replace(`/${pattern}/${flags}: `, '');
+      throw new FluxError('invalid', 'regexp.invalid', `invalid regular expression /${source}/: ${reason}`);
     }
     r = new Regexp(source, re);
     if (cache.size > 1000) cache.clear();
@@ -97,7 +115,7 @@ export function translateRe2(source: string): { pattern: string; flags: string }
       if (n === 'Q') {
         const end = source.indexOf('\\E', i + 2);
         const lit = end < 0 ? source.slice(i + 2) : source.slice(i + 2, end);
-        out += quoteLiteral(lit);
+        out += quoteLiteral(lit, inClass);
         i = end < 0 ? source.length : end + 2;
         continue;
       }
@@ -134,6 +152,8 @@ export function translateRe2(source: string): { pattern: string; flags: string }
           name = '{' + name.slice(2);
         }
         if (!name.startsWith('{')) name = `{${name}}`;
+        const bare = name.slice(1, -1);
+        if (!GENERAL_CATEGORIES.has(bare) && bare !== 'Any') name = `{Script=${bare}}`;
         out += `\\${neg ? 'P' : 'p'}${name}`;
         i += m[0].length;
         continue;
@@ -143,7 +163,25 @@ export function translateRe2(source: string): { pattern: string; flags: string }
         i += 2;
         continue;
       }
+      if (n === 'x' && source[i + 2] === '{') {
+        const m = /^\\x\{([0-9A-Fa-f]{1,6})\}/.exec(source.slice(i));
+        const cp = m ? parseInt(m[1]!, 16) : NaN;
+        if (!m || cp > 0x10ffff) throw invalid(source, 'bad \\x{...} escape');
+        if (cp <= 0xffff) out += '\\u' + cp.toString(16).padStart(4, '0');
+        else {
+          flagSet.add('u');
+          out += `\\u{${cp.toString(16)}}`;
+        }
+        i += m[0].length;
+        continue;
+      }
       if (/[A-Za-z]/.test(n) && !/[fntrvxdDsSwWbBx]/.test(n)) throw invalid(source, `unknown escape \\${n}`);
+      if (!/[A-Za-z0-9]/.test(n) && !JS_ESCAPABLE.has(n) && !(inClass && n === '-')) {
+        // RE2 escapes any punctuation; JavaScript's u mode allows only its syntax characters.
+        out += n;
+        i += 2;
+        continue;
+      }
       out += c + n;
       i += 2;
       continue;
@@ -203,6 +241,22 @@ export function translateRe2(source: string): { pattern: string; flags: string }
     }
     if (c === '/') {
       out += '\\/';
+      i++;
+      continue;
+    }
+    if (c === '{') {
+      const m = /^\{\d+(?:,\d*)?\}/.exec(source.slice(i));
+      if (m) {
+        out += m[0];
+        i += m[0].length;
+      } else {
+        out += '\\{';
+        i++;
+      }
+      continue;
+    }
+    if (c === '}' || c === ']') {
+      out += '\\' + c;
       i++;
       continue;
     }

@@ -75,3 +75,7 @@ builtin add : (d: duration, to: T, ?location: {zone: string, offset: duration}) 
 
 // sub subtracts the duration d from the time from (see add).
 builtin sub : (d: duration, from: T, ?location: {zone: string, offset: duration}) => time
+
+// scale multiplies the duration d by n, each unit (months, nanoseconds) on its own, as the
+// Flux SPEC's Duration literals section does: date.scale(d: 1mo1d, n: 2) is 2mo2d.
+scale = (d, n) => d * n

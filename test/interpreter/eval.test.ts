@@ -77,6 +77,8 @@ valueCases('strings, comparison, logic', [
   { src: '"abc" =~ /b/', want: 'true' },
   { src: '"abc" !~ /^b/', want: 'true' },
   { src: '"ABC" =~ /(?i)abc/', want: 'true' },
+  { src: '"日本語ZZ" =~ /^\\xe6\\x97\\xa5\\xe6\\x9c\\xac\\xe8\\xaa\\x9e(ZZ)?$/', want: 'true', name: 'regex \\x bytes spell UTF-8 (SPEC example)' },
+  { src: '"é" =~ /^\\xe9$/', want: 'true', name: 'regex \\x byte that is not UTF-8 keeps its RE2 meaning' },
 ]);
 
 valueCases('time and duration arithmetic', [
@@ -166,4 +168,36 @@ valueCases('dictionaries', [
   { src: 'import "dict"\nd = ["a": 1, "b": 2]\ndict.get(dict: d, key: "b", default: 0)', want: '2' },
   { src: '[1: "one", 2: "two"]', want: '[1: "one", 2: "two"]' },
   { src: '["a": 1] == ["a": 1]', want: 'true' },
+]);
+
+// A generated filter or sum may chain thousands of terms; operator chains are left-deep trees,
+// and checking or evaluating one must not overflow the stack (it was an internal error).
+const manyTerms = 20000;
+valueCases('long operator chains', [
+  { src: `x = ${Array.from({ length: manyTerms }, () => '1').join(' + ')}\nx`, want: String(manyTerms), name: `${manyTerms} additions` },
+  {
+    src: `r = {host: "h${manyTerms - 1}"}\nx = ${Array.from({ length: manyTerms }, (_, i) => `r.host == "h${i}"`).join(' or ')}\nx`,
+    want: 'true',
+    name: `${manyTerms} alternatives joined by or`,
+  },
+  { src: `x = false and die(msg: "no") and die(msg: "no") or true\nx`, want: 'true', name: 'a mixed chain still short-circuits' },
+  { src: `x = 10 - 2 - 3 * 2 - 1\nx`, want: '1', name: 'a mixed chain keeps precedence and left associativity' },
+]);
+errorCases('long operator chains', [
+  { src: `x = ${Array.from({ length: manyTerms }, () => '1').join(' + ')} + "a"`, id: 'type.mismatch', span: `1:5-1:${5 + manyTerms * 4 + 3}`, name: 'an error at the end of a long chain has the whole chain as span' },
+  { src: `x = 1 + 2 + "a" + 4`, id: 'type.mismatch', span: '1:5-1:16', name: 'an error in the middle of a chain points at that operation' },
+]);
+
+// Flux SPEC, Types (Equatable constraint): functions are not Equatable, so == and != on
+// them are type errors (a function compared with itself used to be true, with another false).
+errorCases('equality of functions', [
+  { src: 'f = (x) => x\nx = f == f', id: 'type.notEquatable', span: '2:5-2:11' },
+  { src: 'f = (x) => x\ng = (x) => x\nx = f != g', id: 'type.notEquatable', span: '3:5-3:11' },
+]);
+
+// Flux SPEC, Types (Comparable constraint): int, uint, float, string, duration and time are
+// ordered; bool is not (true < false was answered as if false < true).
+errorCases('ordering of booleans', [
+  { src: 'x = true < false', id: 'type.notComparable', span: '1:5-1:17' },
+  { src: 'x = false >= false', id: 'type.notComparable', span: '1:5-1:19' },
 ]);

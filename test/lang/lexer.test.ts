@@ -71,6 +71,18 @@ describe('lexer: durations', () => {
       assert.equal(parseDuration(bad), undefined);
     });
   }
+  // Flux SPEC, Duration literals: "larger units must appear before smaller ones, and there can
+  // be no repeated units".
+  for (const bad of ['1h1h', '1m1h', '1d1w', '1us1µs', '1s1mo']) {
+    it(`rejects units out of order or repeated: ${bad}`, () => {
+      assert.deepEqual(ids(bad), ['lex.durationUnitOrder']);
+    });
+  }
+  it('reports where exponent notation was meant', () => {
+    const r = tokenize('x = 1e3');
+    assert.deepEqual(r.diagnostics.map((d) => d.id), ['lex.badDuration']);
+    assert.match(r.diagnostics[0]!.message, /exponent/);
+  });
   it('negative durations are unary minus', () => {
     assert.deepEqual(kinds('x = -5m'), ['ident', 'assign', 'minus', 'duration']);
   });
@@ -150,6 +162,17 @@ describe('lexer: regex vs division', () => {
   it('regex value unescapes \\/ only', () => {
     const t = tokenize('x = /a\\/b\\d/').tokens[2]!;
     assert.equal(t.value, 'a/b\\d');
+  });
+  // Flux SPEC, Regular expression literals: the \x byte values of string literals may appear,
+  // so /^\xe6\x97\xa5$/ and /^日$/ are the same pattern.
+  it('regex value decodes \\x runs that spell UTF-8', () => {
+    assert.equal(tokenize('/^\\xe6\\x97\\xa5(ZZ)?$/').tokens[0]!.value, '^日(ZZ)?$');
+    assert.equal(tokenize('/[\\xc3\\xa9]x/').tokens[0]!.value, '[é]x');
+  });
+  it('regex value keeps ASCII \\x, escaped backslashes and bytes that are not UTF-8 for RE2', () => {
+    assert.equal(tokenize('/a\\x2e/').tokens[0]!.value, 'a\\x2e');
+    assert.equal(tokenize('/\\\\xe6\\x97\\xa5/').tokens[0]!.value, '\\\\xe6\\x97\\xa5');
+    assert.equal(tokenize('/\\xe9/').tokens[0]!.value, '\\xe9');
   });
   it('an unterminated regex is an error', () => {
     assert.deepEqual(ids('x = /abc\ny = 1'), ['lex.unterminatedRegex']);

@@ -249,6 +249,27 @@ describe('parser: diagnostics', () => {
     assert.equal(d.id, 'syntax.unexpectedToken');
     assert.match(d.message, /must be a function call/);
   });
+  // Flux SPEC, Function literals: a body in braces is a block, so a record body needs
+  // parentheses. The slip is reported where it is, not at the next line.
+  it('a record written as a function body says to wrap it in parentheses', () => {
+    for (const [src, span] of [
+      ['f = (r) => {r with z: 1}\ny = f(r: {a: 1})', '1:12-1:19'],
+      ['f = (r) => {a: 1, b: 2}', '1:12-1:15'],
+      ['x = g(fn: (r) => {_value: r._value})', '1:18-1:26'],
+      ['f = (r) => {r with z: 1}', '1:12-1:19'],
+    ] as const) {
+      const ds = parse(src).diagnostics;
+      const d = ds.find((x) => x.id === 'syntax.recordBody');
+      assert.ok(d, `${src}: ${ds.map((x) => x.id).join(', ')}`);
+      assert.equal(`${d.span?.start.line}:${d.span?.start.column}-${d.span?.end.line}:${d.span?.end.column}`, span);
+      assert.equal(ds[0], d, 'the hint comes first');
+      assert.ok(!ds.some((x) => x.id === 'syntax.unexpectedEOF'), 'no line can complete it, so it is not EOF (the REPL would wait)');
+    }
+    assert.deepEqual(parse('f = (r) => ({r with z: 1})\ng = (r) => {\n  a = 1\n  return a\n}').diagnostics, []);
+    // A record type in a builtin signature is not a function body.
+    const typed = parse('builtin f : (x: int) => {a: int}\nbuiltin g :\n  (x: int)\n    => {b: int}\nx = )');
+    assert.deepEqual(typed.diagnostics.map((d) => d.id), ['syntax.unexpectedToken']);
+  });
   it('recovers and reports several errors', () => {
     const r = parse('a = )\nb = 1\nc = (1 +\nd = 2\ne = ]\nf = 3');
     assert.deepEqual(r.diagnostics.map((d) => `${d.id} ${at(d)}`), [

@@ -30,6 +30,13 @@ const cases: readonly Case[] = [
   { name: 'a function with a pipe parameter called without input', src: 'f = (t=<-) => t\nx = f()', want: ['call.missingPipe@2:5-2:8'] },
   { name: 'a builtin with a pipe parameter called without input', src: 'import "array"\nx = array.map(fn: (x) => x)', want: ['call.missingPipe@2:5-2:28'] },
   { name: 'missing field of a record literal', src: 'r = {a: 1}\nx = r.b', want: ['record.missingField@2:7-2:8'] },
+  { name: 'the same argument twice', src: 'f = (a) => a\nx = f(a: 1, a: 2)', want: ['call.duplicateArgument@2:13-2:14'] },
+  { name: 'the same argument twice to an unknown callee', src: 'g = [(a) => a]\nx = g[0](a: 1, b: 2, a: 3)', want: ['call.duplicateArgument@2:22-2:23'] },
+  { name: 'two pipe parameters', src: 'f = (t=<-, u=<-) => t', want: ['function.multiplePipeParams@1:12-1:13'] },
+  { name: 'two imports under one name', src: 'import s "strings"\nimport s "math"\nx = s.toUpper(v: "a")', want: ['import.duplicate@2:8-2:9'] },
+  { name: 'the same package imported twice', src: 'import "strings"\nimport "strings"\nx = 1', want: ['import.duplicate@2:1-2:17'] },
+  { name: 'an option statement in a function body', src: 'f = () => {\n  option now = () => 2030-01-01T00:00:00Z\n  return now()\n}', want: ['block.invalidStatement@2:3-2:42'] },
+  { name: 'a testcase in a function body', src: 'f = () => {\n  testcase t { x = 1 }\n  return 1\n}', want: ['block.invalidStatement@2:3-2:23'] },
   {
     name: 'several problems at once',
     src: 'import "strings"\na = b\nc = strings.toUpper(x: 1)\nreturn 2\nf = (p, p) => p',

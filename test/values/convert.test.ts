@@ -50,6 +50,19 @@ test('parseTime: RFC3339 with offsets and fractions, bare dates', () => {
   throwsId(() => parseTime('yesterday'), 'convert.invalidSyntax');
 });
 
+// RFC 3339 section 5.7: the day must exist in its month (Go's time.Parse, which Flux's time()
+// uses, says "day out of range"), and an offset is at most 23:59. Date-time literals already
+// obey this; time(v:) rolled 2020-02-30 over to March 1st.
+test('parseTime: days that do not exist and offsets out of range are rejected', () => {
+  throwsId(() => parseTime('2020-02-30'), 'convert.invalidSyntax');
+  throwsId(() => parseTime('2021-02-29T00:00:00Z'), 'convert.invalidSyntax');
+  throwsId(() => parseTime('2020-04-31T00:00:00Z'), 'convert.invalidSyntax');
+  throwsId(() => parseTime('2020-01-01T00:00:00+25:00'), 'convert.invalidSyntax');
+  throwsId(() => parseTime('2020-01-01T00:00:00+01:60'), 'convert.invalidSyntax');
+  assert.equal(parseTime('2020-02-29').ns, 1_582_934_400_000_000_000n);
+  assert.equal(parseTime('2020-01-01T00:00:00+23:59').ns, 1_577_750_460_000_000_000n);
+});
+
 test('parseDuration', () => {
   const d = parseDuration('1y2mo3w');
   assert.equal(d.months, 14n);
@@ -57,4 +70,14 @@ test('parseDuration', () => {
   assert.equal(parseDuration('-1h30m').signedNanos, -5_400_000_000_000n);
   throwsId(() => parseDuration('1x'), 'convert.invalidSyntax');
   throwsId(() => parseDuration(''), 'convert.invalidSyntax');
+});
+
+// An int is 64 bits. A time after 2262-04-11T23:47:16.854775807Z (or a duration longer than
+// about 292 years) has no int nanosecond count, so int(v:) must not return one beyond the range.
+test('toInt of a time or duration outside the int64 nanosecond range is out of range', () => {
+  assert.equal(toInt(new Time(2n ** 63n - 1n)), 2n ** 63n - 1n);
+  throwsId(() => toInt(new Time(2n ** 63n)), 'convert.outOfRange');
+  throwsId(() => toInt(new Time(-(2n ** 63n) - 1n)), 'convert.outOfRange');
+  throwsId(() => toInt(parseTime('9999-12-31T23:59:59Z')), 'convert.outOfRange');
+  throwsId(() => toInt(new Duration(0n, 2n ** 63n)), 'convert.outOfRange');
 });

@@ -40,3 +40,28 @@ test('escapes: \\a is the bell, unknown letter escapes are rejected', () => {
   }
   assert.ok(matches('\\x41\\t', 'A\t'));
 });
+
+test('an invalid pattern is named once in the message, as the user wrote it', () => {
+  // JavaScript's message repeats the translated pattern ("/a(b/: /a(b/: Unterminated group").
+  for (const re of ['a(b', '(?i)x(']) {
+    assert.throws(
+      () => compileRegexp(re),
+      (e: unknown) => e instanceof FluxError && e.id === 'regexp.invalid' && e.message.split(`/${re}/`).length === 2 && !/\/[a-z]*: \//.test(e.message),
+      re,
+    );
+  }
+});
+
+// RE2 syntax (github.com/google/re2/wiki/Syntax) that JavaScript spells differently.
+test('RE2 script classes, \\x{...} and escaped punctuation next to a Unicode class', () => {
+  assert.ok(matches('^\\p{Greek}+$', 'αβγ'), '\\p{Greek} is a script in RE2');
+  assert.ok(!matches('^\\p{Greek}$', 'a'));
+  assert.ok(matches('^\\p{Han}$', '日'));
+  assert.ok(matches('^\\P{Han}$', 'a'));
+  assert.ok(matches('^\\p{^Han}$', 'a'));
+  assert.ok(matches('^[\\p{Greek}x]+$', 'αx'));
+  assert.ok(matches('^\\pL\\-x$', 'é-x'), 'RE2 lets any punctuation be escaped, also with a \\p class');
+  assert.ok(matches('^\\pN\\!\\@\\#\\%\\&\\~$', '5!@#%&~'));
+  assert.ok(matches('^\\x{78}\\x{65E5}\\x{1F600}$', 'x日😀'), '\\x{...} is a code point');
+  assert.ok(!matches('^\\x{78}$', 'x{78}'));
+});

@@ -85,8 +85,10 @@ export const mathPackage: NativePackage = {
     log1p: f1(Math.log1p),
     mod: f2((x, y) => x % y, 'x', 'y'),
     remainder: f2(remainder, 'x', 'y'),
-    mMax: f2((x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.max(x, y)), 'x', 'y'),
-    mMin: f2((x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.min(x, y)), 'x', 'y'),
+    // Go's math.Max / math.Min (the Flux docs list the same special cases): an infinity in the
+    // direction asked for wins even over NaN, then NaN wins; Math.max/min order -0 below +0.
+    mMax: f2((x, y) => (x === Infinity || y === Infinity ? Infinity : Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.max(x, y)), 'x', 'y'),
+    mMin: f2((x, y) => (x === -Infinity || y === -Infinity ? -Infinity : Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.min(x, y)), 'x', 'y'),
     hypot: f2(Math.hypot, 'p', 'q'),
     sin: f1(Math.sin),
     cos: f1(Math.cos),

@@ -2,11 +2,43 @@
 import type { NativeFunction } from '../../runtime/builtin-api.js';
 import { str, strOrNull } from './args.js';
 
-export const toUpper: NativeFunction = (a) => strOrNull(a, 'v', (v) => v.toUpperCase());
-export const toLower: NativeFunction = (a) => strOrNull(a, 'v', (v) => v.toLowerCase());
-export const toTitle: NativeFunction = (a) => strOrNull(a, 'v', (v) => v.toUpperCase());
+// Flux runs Go's strings.ToUpper / ToLower / ToTitle / EqualFold, which map each character by
+// Unicode's simple (one-character) case mapping. JavaScript applies the full mapping, which
+// can change the length ("ß" -> "SS", "İ" -> "i̇"); per character, a multi-character upper case
+// keeps the character (Go has no simple mapping for it) and a multi-character lower case keeps
+// its first character (İ -> i, Go's simple mapping).
+function upperChar(ch: string): string {
+  const u = ch.toUpperCase();
+  return u.length === ch.length || [...u].length === 1 ? u : ch;
+}
+function lowerChar(ch: string): string {
+  const l = ch.toLowerCase();
+  return l.length === ch.length || [...l].length === 1 ? l : String.fromCodePoint(l.codePointAt(0)!);
+}
+/** Go's strings.ToUpper. */
+export function goUpper(v: string): string {
+  let out = '';
+  for (const ch of v) out += upperChar(ch);
+  return out;
+}
+/** Go's strings.ToLower. */
+export function goLower(v: string): string {
+  let out = '';
+  for (const ch of v) out += lowerChar(ch);
+  return out;
+}
 
-const WORD = /[\p{L}\p{N}_']/u;
+export const toUpper: NativeFunction = (a) => strOrNull(a, 'v', goUpper);
+export const toLower: NativeFunction = (a) => strOrNull(a, 'v', goLower);
+export const toTitle: NativeFunction = (a) => strOrNull(a, 'v', goUpper);
+
+/** Go's isSeparator (strings.Title): ASCII other than [0-9A-Za-z_] separates; beyond ASCII, spaces only. */
+function isSeparator(ch: string): boolean {
+  const c = ch.codePointAt(0)!;
+  if (c <= 0x7f) return !/[0-9A-Za-z_]/.test(ch);
+  if (/[\p{L}\p{Nd}]/u.test(ch)) return false;
+  return /\s/u.test(ch);
+}
 
 /** Go's strings.Title: upper-case each letter that starts a word. */
 export const title: NativeFunction = (a) =>
@@ -14,16 +46,16 @@ export const title: NativeFunction = (a) =>
     let out = '';
     let prevSep = true;
     for (const ch of v) {
-      out += prevSep ? ch.toUpperCase() : ch;
-      prevSep = !WORD.test(ch);
+      out += prevSep ? upperChar(ch) : ch;
+      prevSep = isSeparator(ch);
     }
     return out;
   });
 
+/** Go's strings.EqualFold: equal under simple case folding (so "ß" is not "SS"). */
 export const equalFold: NativeFunction = (a) => {
-  const v = str(a, 'v');
-  const t = str(a, 't');
-  return v.toLowerCase() === t.toLowerCase() || v.toUpperCase() === t.toUpperCase();
+  const fold = (s: string) => goLower(goUpper(s));
+  return fold(str(a, 'v')) === fold(str(a, 't'));
 };
 
 export const compare: NativeFunction = (a) => {
