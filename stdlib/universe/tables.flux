@@ -29,6 +29,15 @@ builtin filter : (<-tables: stream[A], fn: (r: A) => bool, ?onEmpty: string) => 
 // result leave the group key; rows whose key values change are regrouped.
 builtin map : (<-tables: stream[A], fn: (r: A) => B, ?mergeKey: bool) => stream[B] where A: Record, B: Record
 
+// reduce aggregates the rows of each table with fn, starting from identity: the output is
+// one row per table with the group-key columns and the fields of the final accumulator
+// (sorted by name). A field named like a key column overwrites it (changing the key).
+builtin reduce : (<-tables: stream[B], fn: (r: B, accumulator: A) => A, identity: A) => stream[C]
+    where
+    A: Record,
+    B: Record,
+    C: Record
+
 // keep keeps only the named columns (or those for which fn returns true).
 builtin keep : (<-tables: stream[A], ?columns: [string], ?fn: (column: string) => bool) => stream[B]
     where

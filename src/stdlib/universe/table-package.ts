@@ -12,6 +12,7 @@ import { histogramQuantile } from './histogram-quantile.js';
 import { map } from './map.js';
 import { join, pivot, union } from './pivot-join.js';
 import { range } from './range.js';
+import { reduce } from './reduce.js';
 import { first, last, max, min } from './selectors.js';
 import { limit, sample, sort, tail } from './sort-limit.js';
 import { stateCount, stateDuration } from './state.js';
@@ -34,6 +35,7 @@ export const universeTablesPackage: NativePackage = {
     range,
     filter,
     map,
+    reduce,
     keep,
     drop,
     rename,

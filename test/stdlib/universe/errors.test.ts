@@ -51,6 +51,10 @@ const cases: { name: string; line: string; id: string; col: number }[] = [
   { name: 'filter fn result', line: 'data |> filter(fn: (r) => r._value)', id: 'universe.predicateType', col: 9 },
   { name: 'map fn result', line: 'data |> map(fn: (r) => r._value)', id: 'universe.map.notRecord', col: 9 },
   { name: 'tableFind none', line: 'x = data |> tableFind(fn: (key) => key.host == "z")', id: 'universe.tableFind.notFound', col: 13 },
+  { name: 'reduce fn result', line: 'data |> reduce(fn: (r, accumulator) => r._value, identity: {s: 0.0})', id: 'universe.reduce.notRecord', col: 9 },
+  { name: 'reduce missing field', line: 'data |> reduce(fn: (r, accumulator) => ({t: r._value}), identity: {s: 0.0})', id: 'universe.reduce.fields', col: 9 },
+  { name: 'reduce field type', line: 'data |> reduce(fn: (r, accumulator) => ({s: r.host}), identity: {s: 0.0})', id: 'universe.reduce.fieldType', col: 9 },
+  { name: 'reduce to one key twice', line: 'data |> group(columns: ["host"]) |> reduce(fn: (r, accumulator) => ({host: "z"}), identity: {host: ""})', id: 'universe.reduce.duplicateKey', col: 37 },
   { name: 'histogram nonmonotonic', line: 'array.from(rows: [{le: 1.0, _value: 5.0}, {le: 2.0, _value: 1.0}]) |> histogramQuantile(quantile: 0.5)', id: 'universe.histogramQuantile.nonmonotonic', col: 71 },
 ];
 
