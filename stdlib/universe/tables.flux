@@ -122,7 +122,8 @@ builtin quantile : (
     where
     A: Record
 
-// mode returns the most frequent non-null value of `column` (the smallest on ties).
+// mode returns the most frequent non-null values of `column` in `_value`, sorted, one row
+// each; null when every distinct value occurs equally often (there is no mode).
 builtin mode : (<-tables: stream[A], ?column: string) => stream[B] where A: Record, B: Record
 
 // integral returns the area under `column` over time (trapezoidal rule), in `unit`s
