@@ -196,3 +196,26 @@ testcase aggregate_window_period {
 
     testing.diff(got: got, want: csv.from(csv: want))
 }
+
+// fn may regroup: here it sums each window over all hosts. The result keeps range's bounds
+// in _start/_stop (and in the key), as Flux's final window(every: inf) does; the window's
+// stop is in _time.
+testcase aggregate_window_fn_regroups {
+    want =
+        "#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,double,dateTime:RFC3339
+#group,false,false,true,true,false,false
+#default,_result,,,,,
+,result,table,_start,_stop,_value,_time
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,4,2021-01-01T00:02:00Z
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,15,2021-01-01T00:04:00Z
+"
+    got =
+        csv.from(csv: wdata)
+            |> aggregateWindow(
+                every: 2m,
+                fn: (tables=<-, column) => tables |> group(columns: ["_start", "_stop"]) |> sum(column: column),
+                createEmpty: false,
+            )
+
+    testing.diff(got: got, want: csv.from(csv: want))
+}

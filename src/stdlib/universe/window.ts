@@ -15,7 +15,10 @@
 //     window(every, period, offset, location, createEmpty) |> fn(column) |>
 //     duplicate(column: timeSrc, as: timeDst) |> window(every: inf)
 // i.e. per input table one output table with the input's group key, one row per window
-// (per selected row for selectors), the window bound `timeSrc` in `timeDst`. When `fn` is
+// (per selected row for selectors), the window bound `timeSrc` in `timeDst`. When fn
+// changes the key (regroups), the final `window(every: inf)` puts the bounds all input tables
+// share (those of range()) back into _start/_stop and into the key, as Flux does (the test
+// of experimental/aggregate.rate in Flux's stdlib shows that output). When `fn` is
 // one of the native aggregates or selectors (mean, sum, count, ...) the windows are reduced
 // in place over the sorted time column without building window tables; any other fn runs
 // on real window tables through the general path.
@@ -34,7 +37,7 @@ import { ColBuilder, constantCol, gather, sliceCol } from './lib/columns.js';
 import type { ColData } from './lib/columns.js';
 import type { Frame } from './lib/frame.js';
 import { frameOf, toTable } from './lib/frame.js';
-import { KeyedCollector, keyIdentity } from './lib/regroup.js';
+import { KeyedCollector, keyIdentity, valueKey } from './lib/regroup.js';
 import { perTable } from './lib/stream.js';
 import type { Reducer } from './aggregates.js';
 import { countReducer, keyPart, meanReducer, spreadReducer, stddevReducer, sumReducer } from './aggregates.js';
@@ -595,10 +598,18 @@ function generalAggregateWindow(
       });
       return keyIdentity(ns, vs);
     };
+    // The bounds every input table shares in its key (those of range()), if any: Flux's final
+    // `window(every: inf)` gives them to tables whose key fn changed.
+    let shared: { start: Value; stop: Value } | null | undefined;
     const windowed = streamOf(async function* () {
       for await (const t of input) {
         const f = frameOf(t);
         original.set(bare(f.keyNames, f.keyValues), { names: [...f.keyNames], values: [...f.keyValues] });
+        const ks = f.keyNames.indexOf(o.startColumn);
+        const ke = f.keyNames.indexOf(o.stopColumn);
+        const b = ks >= 0 && ke >= 0 ? { start: f.keyValues[ks]!, stop: f.keyValues[ke]! } : null;
+        if (shared === undefined) shared = b;
+        else if (shared !== null && (b === null || valueKey(b.start) !== valueKey(shared.start) || valueKey(b.stop) !== valueKey(shared.stop))) shared = null;
         for (const wf of windowFrames(f, o, ctx)) yield toTable(wf);
       }
     });
@@ -619,7 +630,21 @@ function generalAggregateWindow(
         names.push(timeDst);
         cols.push(src);
       }
-      const orig = original.get(bare(f.keyNames, f.keyValues));
+      let orig = original.get(bare(f.keyNames, f.keyValues));
+      if (orig === undefined && shared) {
+        // fn changed the key (e.g. regrouped): the input's bounds, added to the key.
+        const rest = f.keyNames.filter((n) => n !== o.startColumn && n !== o.stopColumn);
+        orig = {
+          names: [o.startColumn, o.stopColumn, ...rest],
+          values: [shared.start, shared.stop, ...rest.map((n) => f.keyValues[f.keyNames.indexOf(n)]!)],
+        };
+        for (const [b, pos] of [[o.startColumn, 0], [o.stopColumn, 1]] as const) {
+          if (!names.includes(b)) {
+            names.splice(pos, 0, b);
+            cols.splice(pos, 0, constantCol('time', null, f.length));
+          }
+        }
+      }
       const keyNames = orig?.names.filter((n) => names.includes(n)) ?? f.keyNames.filter((n) => n !== o.startColumn && n !== o.stopColumn);
       const keyValues = keyNames.map((n) => (orig !== undefined ? orig.values[orig.names.indexOf(n)]! : f.keyValues[f.keyNames.indexOf(n)]!));
       // Restore the input's bound columns (the window's bounds were only for fn).
