@@ -67,7 +67,9 @@ testcase aggregate_window_count_no_empty_time_src {
     testing.diff(got: got, want: csv.from(csv: want))
 }
 
-// A selector keeps whole rows; _time becomes the window stop.
+// A selector keeps whole rows; _time becomes the window stop. With createEmpty (the
+// default) an empty window gives a row of key values and nulls, as Flux's _fillEmpty step
+// does (Flux's aggregate_empty_window_first test).
 testcase aggregate_window_selector {
     want =
         "#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,double,string
@@ -76,12 +78,10 @@ testcase aggregate_window_selector {
 ,result,table,_start,_stop,_time,_value,host
 ,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,2021-01-01T00:02:00Z,3,a
 ,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,2021-01-01T00:04:00Z,10,a
+,,1,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,2021-01-01T00:02:00Z,,b
 ,,1,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,2021-01-01T00:04:00Z,5,b
-
-#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,double,string
-#group,false,false,true,true,false,false,true
-#default,_result,2,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,,,c
-,result,table,_start,_stop,_time,_value,host
+,,2,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,2021-01-01T00:02:00Z,,c
+,,2,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,2021-01-01T00:04:00Z,,c
 "
 
     testing.diff(got: csv.from(csv: wdata) |> aggregateWindow(every: 2m, fn: max), want: csv.from(csv: want))
@@ -216,6 +216,28 @@ testcase aggregate_window_fn_regroups {
                 fn: (tables=<-, column) => tables |> group(columns: ["_start", "_stop"]) |> sum(column: column),
                 createEmpty: false,
             )
+
+    testing.diff(got: got, want: csv.from(csv: want))
+}
+
+// The same through the general path (a closure around a selector), and in a non-key
+// column: the filled row has nulls outside the key.
+testcase aggregate_window_closure_selector_fills_empty_windows {
+    want =
+        "#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,double,string,string
+#group,false,false,true,true,false,false,true,false
+#default,_result,,,,,,,
+,result,table,_start,_stop,_time,_value,host,note
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,2021-01-01T00:02:00Z,1,a,n
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,2021-01-01T00:04:00Z,10,a,n
+,,1,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,2021-01-01T00:02:00Z,,b,
+,,1,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,2021-01-01T00:04:00Z,5,b,n
+"
+    got =
+        csv.from(csv: wdata)
+            |> filter(fn: (r) => r.host != "c")
+            |> map(fn: (r) => ({r with note: "n"}))
+            |> aggregateWindow(every: 2m, fn: (tables=<-, column) => tables |> first(column: column))
 
     testing.diff(got: got, want: csv.from(csv: want))
 }

@@ -15,7 +15,9 @@
 //     window(every, period, offset, location, createEmpty) |> fn(column) |>
 //     duplicate(column: timeSrc, as: timeDst) |> window(every: inf)
 // i.e. per input table one output table with the input's group key, one row per window
-// (per selected row for selectors), the window bound `timeSrc` in `timeDst`. When fn
+// (per selected row for selectors), the window bound `timeSrc` in `timeDst`. With createEmpty,
+// a window whose fn result has no row (a selector on an empty window) gives one row of key
+// values and nulls (Flux's `_fillEmpty` step; Flux's aggregate_empty_window_first test). When fn
 // changes the key (regroups), the final `window(every: inf)` puts the bounds all input tables
 // share (those of range()) back into _start/_stop and into the key, as Flux does (the test
 // of experimental/aggregate.rate in Flux's stdlib shows that output). When `fn` is
@@ -551,18 +553,20 @@ function fastAggregateWindow(
   }
   const sel = fast.selector!;
   if (!sel.supports(c.type)) throw fail(ctx, 'universe.selector.columnType', `cannot compute ${sel.name} of column "${column}" of type ${c.type}`);
+  // The selected row of each window; -1 for a window without one, which gets a row of
+  // nulls when createEmpty (Flux's _fillEmpty).
   const picked: number[] = [];
   const times: bigint[] = [];
   for (let k = 0; k < nw; k++) {
     const r = sel.select(c, ws.offsets[k]!, ws.offsets[k + 1]!, ws.rows);
-    if (r >= 0) {
+    if (r >= 0 || o.createEmpty) {
       picked.push(r);
       times.push(srcTimes[k]!);
     }
   }
   const idx = Int32Array.from(picked);
   const names = [...f.names];
-  const cols = f.cols.map((col) => gather(col, idx));
+  const cols = f.cols.map((col, j) => gatherOrFill(f, j, col, idx));
   const tcol: ColData = { type: 'time', length: idx.length, valid: null, ints: BigInt64Array.from(times) };
   const di = names.indexOf(timeDst);
   if (di >= 0) cols[di] = tcol;
@@ -573,6 +577,32 @@ function fastAggregateWindow(
   return { names, cols, length: idx.length, keyNames: [...f.keyNames], keyValues: [...f.keyValues] };
 }
 
+
+/**
+ * Rows `idx` of column j of a frame, where -1 stands for a filled row: the key value in a
+ * group-key column, null in any other.
+ */
+function gatherOrFill(f: Frame, j: number, col: ColData, idx: Int32Array): ColData {
+  if (!idx.some((i) => i < 0)) return gather(col, idx);
+  const ki = f.keyNames.indexOf(f.names[j]!);
+  if (ki >= 0) return constantCol(col.type, f.keyValues[ki] ?? null, idx.length);
+  if (f.length === 0) return constantCol(col.type, null, idx.length);
+  const g = gather(
+    col,
+    idx.map((i) => (i < 0 ? 0 : i)),
+  );
+  const valid = g.valid === null ? new Uint8Array(idx.length).fill(1) : Uint8Array.from(g.valid);
+  idx.forEach((i, k) => {
+    if (i < 0) valid[k] = 0;
+  });
+  return { ...g, valid };
+}
+
+/** A table without rows as one row of its key values and nulls (Flux's _fillEmpty). */
+function fillEmpty(f: Frame): Frame {
+  const idx = Int32Array.of(-1);
+  return { ...f, cols: f.cols.map((c, j) => gatherOrFill(f, j, c, idx)), length: 1 };
+}
 
 /** The general path: real window tables through `fn`, then back to the input's group key. */
 function generalAggregateWindow(
@@ -618,7 +648,10 @@ function generalAggregateWindow(
     if (!isStream(result)) throw fail(ctx, 'universe.aggregateWindow.fnResult', 'fn must return a stream of tables');
     const col = new KeyedCollector();
     for await (const t of result as TableStream) {
-      const f = frameOf(t as Table);
+      let f = frameOf(t as Table);
+      // Flux's aggregateWindow runs _fillEmpty(createEmpty) after fn: an empty result table
+      // (a selector on an empty window) becomes one row of key values and nulls.
+      if (f.length === 0 && o.createEmpty) f = fillEmpty(f);
       const si = f.names.indexOf(timeSrc);
       if (si < 0) throw fail(ctx, 'universe.aggregateWindow.missingTimeSrc', `column "${timeSrc}" does not exist after fn`);
       const src = f.cols[si]!;
