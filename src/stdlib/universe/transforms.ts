@@ -408,11 +408,13 @@ export const fill: NativeFunction = (args, ctx) => {
     const i = f.names.indexOf(column);
     if (i < 0) return f;
     const c = f.cols[i]!;
-    if (c.valid === null) return f;
+    // The type is checked whether or not this table has nulls (Flux: "fill column type
+    // mismatch"), so a script does not start failing when its data first has a null.
     if (!usePrevious) {
       const vt = columnTypeOf(value!);
       if (vt !== c.type) throw fail(ctx, 'universe.fill.valueType', `value of type ${typeOf(value!)} cannot fill column "${column}" of type ${c.type}`);
     }
+    if (c.valid === null) return f;
     const b = new ColBuilder(c.type, f.length);
     let prev: Value = null;
     for (let r = 0; r < f.length; r++) {

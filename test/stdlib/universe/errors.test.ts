@@ -55,6 +55,7 @@ const cases: { name: string; line: string; id: string; col: number }[] = [
   { name: 'reduce missing field', line: 'data |> reduce(fn: (r, accumulator) => ({t: r._value}), identity: {s: 0.0})', id: 'universe.reduce.fields', col: 9 },
   { name: 'reduce field type', line: 'data |> reduce(fn: (r, accumulator) => ({s: r.host}), identity: {s: 0.0})', id: 'universe.reduce.fieldType', col: 9 },
   { name: 'reduce to one key twice', line: 'data |> group(columns: ["host"]) |> reduce(fn: (r, accumulator) => ({host: "z"}), identity: {host: ""})', id: 'universe.reduce.duplicateKey', col: 37 },
+  { name: 'fill value type, without nulls', line: 'data |> fill(value: "x")', id: 'universe.fill.valueType', col: 9 },
   { name: 'histogram nonmonotonic', line: 'array.from(rows: [{le: 1.0, _value: 5.0}, {le: 2.0, _value: 1.0}]) |> histogramQuantile(quantile: 0.5)', id: 'universe.histogramQuantile.nonmonotonic', col: 71 },
 ];
 
