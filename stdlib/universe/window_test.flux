@@ -241,3 +241,26 @@ testcase aggregate_window_closure_selector_fills_empty_windows {
 
     testing.diff(got: got, want: csv.from(csv: want))
 }
+
+// After range() |> group() the bounds are columns, not key columns: windows still cover
+// range's bounds (empty windows at both ends with createEmpty), and the result has range's
+// _start/_stop in its key, as in Flux.
+testcase aggregate_window_after_group {
+    want =
+        "#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,double,dateTime:RFC3339
+#group,false,false,true,true,false,false
+#default,_result,,,,,
+,result,table,_start,_stop,_value,_time
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,,2021-01-01T00:01:00Z
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,,2021-01-01T00:02:00Z
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,10,2021-01-01T00:03:00Z
+,,0,2021-01-01T00:00:00Z,2021-01-01T00:04:00Z,,2021-01-01T00:04:00Z
+"
+    got =
+        csv.from(csv: wdata)
+            |> filter(fn: (r) => r._time >= 2021-01-01T00:01:00Z and r._time < 2021-01-01T00:03:00Z)
+            |> group()
+            |> aggregateWindow(every: 1m, fn: sum)
+
+    testing.diff(got: got, want: csv.from(csv: want))
+}

@@ -5,7 +5,11 @@
 // UTC); a window is [start, start + period), period defaulting to every. A row belongs to
 // every window containing its time (several when period > every, none when it falls in a
 // gap of period < every). When a table has _start/_stop (after range) windows are clipped
-// to [_start, _stop), and createEmpty emits the windows between them that hold no row.
+// to [_start, _stop), and createEmpty emits the windows between them that hold no row. When
+// _start/_stop are columns outside the key (range() then group()), their smallest start and
+// largest stop are the bounds (Flux windows within the query's bounds), and aggregateWindow
+// puts these bounds back into _start/_stop and the key, as Flux's final window(every: inf)
+// does.
 // Rows with a null time are dropped.
 //
 // window() emits one table per (input table, window) with _start/_stop set to the window
@@ -112,7 +116,33 @@ function timeBounds(f: Frame, o: WindowOptions): { lo: bigint; hi: bigint } | nu
   const ke = f.keyNames.indexOf(o.stopColumn);
   const s = ks >= 0 ? f.keyValues[ks] : undefined;
   const e = ke >= 0 ? f.keyValues[ke] : undefined;
-  return s instanceof Time && e instanceof Time ? { lo: s.ns, hi: e.ns } : null;
+  if (s instanceof Time && e instanceof Time) return { lo: s.ns, hi: e.ns };
+  return ks < 0 && ke < 0 ? columnBounds(f, o) : null;
+}
+
+/**
+ * The bounds of a table whose _start/_stop are columns but not in its key (range() then
+ * group()): the smallest start and the largest stop over its rows, or null. Flux windows
+ * such a table within the query's bounds (those of range()), which these columns hold.
+ */
+export function columnBounds(f: Frame, o: WindowOptions): { lo: bigint; hi: bigint } | null {
+  if (f.keyNames.includes(o.startColumn) || f.keyNames.includes(o.stopColumn)) return null;
+  const sc = f.cols[f.names.indexOf(o.startColumn)];
+  const ec = f.cols[f.names.indexOf(o.stopColumn)];
+  if (sc === undefined || ec === undefined || sc.type !== 'time' || ec.type !== 'time') return null;
+  let lo: bigint | undefined;
+  let hi: bigint | undefined;
+  for (let i = 0; i < f.length; i++) {
+    if (sc.valid === null || sc.valid[i] !== 0) {
+      const v = sc.ints![i]!;
+      if (lo === undefined || v < lo) lo = v;
+    }
+    if (ec.valid === null || ec.valid[i] !== 0) {
+      const v = ec.ints![i]!;
+      if (hi === undefined || v > hi) hi = v;
+    }
+  }
+  return lo !== undefined && hi !== undefined && lo <= hi ? { lo, hi } : null;
 }
 
 const MAX_WINDOWS = 10_000_000;
@@ -634,10 +664,17 @@ function generalAggregateWindow(
     const windowed = streamOf(async function* () {
       for await (const t of input) {
         const f = frameOf(t);
-        original.set(bare(f.keyNames, f.keyValues), { names: [...f.keyNames], values: [...f.keyValues] });
+        // Bounds from columns (range() then group()) join the key of the output.
+        const cb = columnBounds(f, o);
+        original.set(
+          bare(f.keyNames, f.keyValues),
+          cb === null
+            ? { names: [...f.keyNames], values: [...f.keyValues] }
+            : { names: [o.startColumn, o.stopColumn, ...f.keyNames], values: [new Time(cb.lo), new Time(cb.hi), ...f.keyValues] },
+        );
         const ks = f.keyNames.indexOf(o.startColumn);
         const ke = f.keyNames.indexOf(o.stopColumn);
-        const b = ks >= 0 && ke >= 0 ? { start: f.keyValues[ks]!, stop: f.keyValues[ke]! } : null;
+        const b = ks >= 0 && ke >= 0 ? { start: f.keyValues[ks]!, stop: f.keyValues[ke]! } : cb === null ? null : { start: new Time(cb.lo) as Value, stop: new Time(cb.hi) as Value };
         if (shared === undefined) shared = b;
         else if (shared !== null && (b === null || valueKey(b.start) !== valueKey(shared.start) || valueKey(b.stop) !== valueKey(shared.stop))) shared = null;
         for (const wf of windowFrames(f, o, ctx)) yield toTable(wf);
@@ -701,7 +738,16 @@ export const aggregateWindow: NativeFunction = (args, ctx) => {
   const timeDst = strArg(args, ctx, 'timeDst', '_time');
   const fast = fastFn(fn);
   if (fast !== undefined && (timeSrc === o.startColumn || timeSrc === o.stopColumn)) {
-    return perTable(input, (f) => fastAggregateWindow(f, o, ctx, column, timeSrc, timeDst, fast));
+    return perTable(input, (f) => {
+      const out = fastAggregateWindow(f, o, ctx, column, timeSrc, timeDst, fast);
+      // Bounds from columns (range() then group()): back into _start/_stop and the key.
+      const cb = columnBounds(f, o);
+      if (cb !== null) {
+        setKeyTime(out, o.startColumn, cb.lo, 0);
+        setKeyTime(out, o.stopColumn, cb.hi, 1);
+      }
+      return out;
+    });
   }
   return generalAggregateWindow(input, o, ctx, fn, column, timeSrc, timeDst);
 };
