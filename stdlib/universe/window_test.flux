@@ -264,3 +264,32 @@ testcase aggregate_window_after_group {
 
     testing.diff(got: got, want: csv.from(csv: want))
 }
+
+// Daily windows in a time zone follow local midnights: the day of the spring DST change in
+// Paris (2021-03-28) lasts 23 hours, so its window stops at 22:00Z and the next starts
+// there; a row at 22:30Z belongs to the next day only, and no two windows overlap.
+testcase aggregate_window_local_days_across_dst {
+    input =
+        "#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,double
+#group,false,false,true,true,false,false
+#default,_result,,,,,
+,result,table,_start,_stop,_time,_value
+,,0,2021-03-27T00:00:00Z,2021-03-30T00:00:00Z,2021-03-28T12:00:00Z,2
+,,0,2021-03-27T00:00:00Z,2021-03-30T00:00:00Z,2021-03-28T22:30:00Z,7
+"
+    want =
+        "#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,double,dateTime:RFC3339
+#group,false,false,true,true,false,false
+#default,_result,,,,,
+,result,table,_start,_stop,_value,_time
+,,0,2021-03-27T00:00:00Z,2021-03-30T00:00:00Z,,2021-03-27T23:00:00Z
+,,0,2021-03-27T00:00:00Z,2021-03-30T00:00:00Z,2,2021-03-28T22:00:00Z
+,,0,2021-03-27T00:00:00Z,2021-03-30T00:00:00Z,7,2021-03-29T22:00:00Z
+,,0,2021-03-27T00:00:00Z,2021-03-30T00:00:00Z,,2021-03-30T00:00:00Z
+"
+    got =
+        csv.from(csv: input)
+            |> aggregateWindow(every: 1d, fn: sum, location: {zone: "Europe/Paris", offset: 0h})
+
+    testing.diff(got: got, want: csv.from(csv: want))
+}

@@ -50,10 +50,15 @@ import { countReducer, keyPart, meanReducer, spreadReducer, stddevReducer, sumRe
 import type { Selector } from './selectors.js';
 import { firstSelector, lastSelector, maxSelector, minSelector } from './selectors.js';
 
+const DAY_NS = 86_400_000_000_000n;
+const ONE_DAY = Duration.ofNanos(DAY_NS);
+
 /** Window boundaries: alignment and stepping, fixed-length or on a calendar. */
 export class Windower {
   /** Fixed-length windows in UTC (no months, no location): plain integer arithmetic. */
   readonly fixed: boolean;
+  /** Whole-day windows on the calendar of a time zone (see onLocalDays). */
+  readonly localDays: boolean;
   readonly everyNs: bigint;
   readonly periodNs: bigint;
   readonly offsetNs: bigint;
@@ -65,6 +70,8 @@ export class Windower {
     readonly loc: Location,
   ) {
     this.fixed = every.months === 0n && period.months === 0n && offset.months === 0n && loc.zone === 'UTC' && loc.offsetNs === 0n;
+    this.localDays =
+      !this.fixed && every.months === 0n && period.months === 0n && offset.months === 0n && loc.zone !== 'UTC' && loc.zone !== '' && every.signedNanos > 0n && every.signedNanos % DAY_NS === 0n;
     this.everyNs = every.signedNanos;
     this.periodNs = period.signedNanos;
     const off = offset.signedNanos;
@@ -84,13 +91,30 @@ export class Windower {
     return s;
   }
   next(s: bigint): bigint {
+    if (this.localDays) return this.onLocalDays(s + this.everyNs + this.everyNs / 2n);
     return this.fixed ? s + this.everyNs : addDuration(new Time(s), this.every, this.loc).ns;
   }
   prev(s: bigint): bigint {
+    if (this.localDays) return this.onLocalDays(s - this.everyNs / 2n);
     return this.fixed ? s - this.everyNs : addDuration(new Time(s), this.every, this.loc, -1).ns;
   }
   stopOf(s: bigint): bigint {
+    if (this.localDays && this.periodNs > 0n && this.periodNs % DAY_NS === 0n) {
+      // The local midnight (plus offset) `period` days later.
+      return truncateTime(new Time(s - this.offsetNs + this.periodNs + DAY_NS / 2n), ONE_DAY, this.loc).ns + this.offsetNs;
+    }
     return this.fixed ? s + this.periodNs : addDuration(new Time(s), this.period, this.loc).ns;
+  }
+  /**
+   * Windows of whole days in a location with a time zone: starts are local midnights (plus
+   * offset), so a window spans 23 or 25 hours across a DST change, and its stop is the next
+   * window's start (Flux docs, location: it "affects boundaries used for windowing,
+   * specifically around time shifts like daylight savings"). Stepping by 24h instead made
+   * the window after a change overlap the next one. The start at or before t; used half a
+   * step past a start, as no DST shift reaches half a day.
+   */
+  private onLocalDays(t: bigint): bigint {
+    return truncateTime(new Time(t - this.offsetNs), this.every, this.loc).ns + this.offsetNs;
   }
 }
 
