@@ -293,3 +293,29 @@ testcase aggregate_window_local_days_across_dst {
 
     testing.diff(got: got, want: csv.from(csv: want))
 }
+
+// The same for 6h windows: on the DST day the window from local 00:00 stops at local 06:00
+// (04:00Z), five hours later, where the next one starts.
+testcase aggregate_window_local_hours_across_dst {
+    input =
+        "#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,double
+#group,false,false,true,true,false,false
+#default,_result,,,,,
+,result,table,_start,_stop,_time,_value
+,,0,2021-03-27T23:00:00Z,2021-03-28T10:00:00Z,2021-03-28T03:30:00Z,2
+,,0,2021-03-27T23:00:00Z,2021-03-28T10:00:00Z,2021-03-28T04:30:00Z,7
+"
+    want =
+        "#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,long,dateTime:RFC3339
+#group,false,false,true,true,false,false
+#default,_result,,,,,
+,result,table,_start,_stop,_value,_time
+,,0,2021-03-27T23:00:00Z,2021-03-28T10:00:00Z,1,2021-03-28T04:00:00Z
+,,0,2021-03-27T23:00:00Z,2021-03-28T10:00:00Z,1,2021-03-28T10:00:00Z
+"
+    got =
+        csv.from(csv: input)
+            |> aggregateWindow(every: 6h, fn: count, location: {zone: "Europe/Paris", offset: 0h})
+
+    testing.diff(got: got, want: csv.from(csv: want))
+}

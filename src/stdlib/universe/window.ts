@@ -50,14 +50,15 @@ import { countReducer, keyPart, meanReducer, spreadReducer, stddevReducer, sumRe
 import type { Selector } from './selectors.js';
 import { firstSelector, lastSelector, maxSelector, minSelector } from './selectors.js';
 
-const DAY_NS = 86_400_000_000_000n;
-const ONE_DAY = Duration.ofNanos(DAY_NS);
+// Windows of at least 3 hours in a time zone are laid on its local calendar (DST shifts are
+// at most an hour or two, less than half such a window).
+const LOCAL_MIN_NS = 3n * 3_600_000_000_000n;
 
 /** Window boundaries: alignment and stepping, fixed-length or on a calendar. */
 export class Windower {
   /** Fixed-length windows in UTC (no months, no location): plain integer arithmetic. */
   readonly fixed: boolean;
-  /** Whole-day windows on the calendar of a time zone (see onLocalDays). */
+  /** Windows of 3h or more on the local calendar of a time zone (see onLocalDays). */
   readonly localDays: boolean;
   readonly everyNs: bigint;
   readonly periodNs: bigint;
@@ -71,7 +72,7 @@ export class Windower {
   ) {
     this.fixed = every.months === 0n && period.months === 0n && offset.months === 0n && loc.zone === 'UTC' && loc.offsetNs === 0n;
     this.localDays =
-      !this.fixed && every.months === 0n && period.months === 0n && offset.months === 0n && loc.zone !== 'UTC' && loc.zone !== '' && every.signedNanos > 0n && every.signedNanos % DAY_NS === 0n;
+      !this.fixed && every.months === 0n && period.months === 0n && offset.months === 0n && loc.zone !== 'UTC' && loc.zone !== '' && every.signedNanos >= LOCAL_MIN_NS;
     this.everyNs = every.signedNanos;
     this.periodNs = period.signedNanos;
     const off = offset.signedNanos;
@@ -99,19 +100,20 @@ export class Windower {
     return this.fixed ? s - this.everyNs : addDuration(new Time(s), this.every, this.loc, -1).ns;
   }
   stopOf(s: bigint): bigint {
-    if (this.localDays && this.periodNs > 0n && this.periodNs % DAY_NS === 0n) {
-      // The local midnight (plus offset) `period` days later.
-      return truncateTime(new Time(s - this.offsetNs + this.periodNs + DAY_NS / 2n), ONE_DAY, this.loc).ns + this.offsetNs;
+    if (this.localDays && this.periodNs > 0n && this.periodNs % this.everyNs === 0n) {
+      // The window start `period` later on the local calendar.
+      return this.onLocalDays(s + this.periodNs + this.everyNs / 2n);
     }
     return this.fixed ? s + this.periodNs : addDuration(new Time(s), this.period, this.loc).ns;
   }
   /**
-   * Windows of whole days in a location with a time zone: starts are local midnights (plus
-   * offset), so a window spans 23 or 25 hours across a DST change, and its stop is the next
-   * window's start (Flux docs, location: it "affects boundaries used for windowing,
-   * specifically around time shifts like daylight savings"). Stepping by 24h instead made
-   * the window after a change overlap the next one. The start at or before t; used half a
-   * step past a start, as no DST shift reaches half a day.
+   * Windows of 3h or more in a location with a time zone: starts are multiples of `every` on
+   * the local wall clock (local midnights for days), plus offset, so a day window spans 23 or
+   * 25 hours across a DST change, and its stop is the next window's start (Flux docs,
+   * location: it "affects boundaries used for windowing, specifically around time shifts
+   * like daylight savings"). Stepping by a fixed length instead made the window after a
+   * change overlap the next one. The start at or before t; stepping calls it half a window
+   * past a start, as no DST shift reaches half a window.
    */
   private onLocalDays(t: bigint): bigint {
     return truncateTime(new Time(t - this.offsetNs), this.every, this.loc).ns + this.offsetNs;
