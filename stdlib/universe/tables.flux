@@ -159,8 +159,8 @@ builtin window : (
 
 // aggregateWindow windows each table by `every`, applies fn to each window, and writes the
 // window's bound (timeSrc, default "_stop") into timeDst (default "_time"); the result has
-// the original group key. createEmpty (default true) emits a null-valued row for windows
-// without data.
+// the original group key (plus range's _start/_stop when they were not in it). createEmpty
+// (default true) emits a null-valued row for windows without data, also for selectors.
 builtin aggregateWindow : (
         <-tables: stream[A],
         every: duration,
@@ -213,11 +213,13 @@ builtin derivative : (
 builtin cumulativeSum : (<-tables: stream[A], ?columns: [string]) => stream[B] where A: Record, B: Record
 
 // movingAverage returns the mean of each n consecutive values of `column` (nulls skipped;
-// a window of nulls gives null).
+// a window of nulls gives null). A table with fewer than n rows gives its last row with the
+// mean of its values.
 builtin movingAverage : (<-tables: stream[A], n: int, ?column: string) => stream[B] where A: Record, B: Record
 
 // exponentialMovingAverage returns the n-point exponential moving average of `column`
-// (alpha = 2 / (n + 1), seeded with the mean of the first n values).
+// (alpha = 2 / (n + 1), seeded with the mean of the first n values). A table with fewer
+// than n rows gives its last row with the mean of its values.
 builtin exponentialMovingAverage : (<-tables: stream[A], n: int, ?column: string) => stream[B]
     where
     A: Record,
