@@ -58,6 +58,8 @@ const cases: { name: string; line: string; id: string; col: number }[] = [
   { name: 'fill value type, without nulls', line: 'data |> fill(value: "x")', id: 'universe.fill.valueType', col: 9 },
   { name: 'schema collision in union', line: 'union(tables: [data, data |> map(fn: (r) => ({r with _value: 1}))])', id: 'universe.schemaCollision', col: 1 },
   { name: 'schema collision when drop merges tables', line: 'data |> group(columns: ["host"]) |> map(fn: (r) => ({r with _value: if r.host == "a" then 1 else 2.0})) |> drop(columns: ["host"])', id: 'universe.schemaCollision', col: 108 },
+  { name: 'range start after stop', line: 'data |> range(start: 2021-01-02T00:00:00Z, stop: 2021-01-01T00:00:00Z)', id: 'universe.range.emptyRange', col: 9 },
+  { name: 'range start equal to stop', line: 'data |> range(start: 2021-01-01T00:00:00Z, stop: 2021-01-01T00:00:00Z)', id: 'universe.range.emptyRange', col: 9 },
   { name: 'histogram nonmonotonic', line: 'array.from(rows: [{le: 1.0, _value: 5.0}, {le: 2.0, _value: 1.0}]) |> histogramQuantile(quantile: 0.5)', id: 'universe.histogramQuantile.nonmonotonic', col: 71 },
 ];
 
