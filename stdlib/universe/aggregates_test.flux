@@ -180,16 +180,15 @@ testcase quantile_bad_q_is_error {
     testing.shouldError(fn: () => csv.from(csv: adata) |> quantile(q: 1.5), want: /between 0 and 1/)
 }
 
-// All modes, sorted; empty tables are dropped.
+// Table a has no mode (every value occurs once): null, as in the Flux docs' example;
+// table b's mode is 3.
 testcase mode_all_modes {
     want =
         "#datatype,string,long,long,string
 #group,false,false,false,true
 #default,_result,,,
 ,result,table,_value,host
-,,0,-2,a
-,,0,5,a
-,,0,10,a
+,,0,,a
 ,,1,3,b
 "
 
@@ -197,6 +196,31 @@ testcase mode_all_modes {
 }
 
 // Trapezoids over seconds, skipping the null row: (4+1)/2*20 + (1+7)/2*10 + (7+4)/2*10.
+// Several modes come out sorted; mode(column:) writes the result to _value.
+testcase mode_several_sorted_in_value {
+    input =
+        "#datatype,string,long,string,long
+#group,false,false,true,false
+#default,_result,,,
+,result,table,host,n
+,,0,a,9
+,,0,a,2
+,,0,a,9
+,,0,a,-4
+,,0,a,2
+"
+    want =
+        "#datatype,string,long,string,long
+#group,false,false,true,false
+#default,_result,,,
+,result,table,host,_value
+,,0,a,2
+,,0,a,9
+"
+
+    testing.diff(got: csv.from(csv: input) |> mode(column: "n"), want: csv.from(csv: want))
+}
+
 testcase integral_seconds_and_minutes {
     want =
         aggOut(

@@ -29,6 +29,15 @@ builtin filter : (<-tables: stream[A], fn: (r: A) => bool, ?onEmpty: string) => 
 // result leave the group key; rows whose key values change are regrouped.
 builtin map : (<-tables: stream[A], fn: (r: A) => B, ?mergeKey: bool) => stream[B] where A: Record, B: Record
 
+// reduce aggregates the rows of each table with fn, starting from identity: the output is
+// one row per table with the group-key columns and the fields of the final accumulator
+// (sorted by name). A field named like a key column overwrites it (changing the key).
+builtin reduce : (<-tables: stream[B], fn: (r: B, accumulator: A) => A, identity: A) => stream[C]
+    where
+    A: Record,
+    B: Record,
+    C: Record
+
 // keep keeps only the named columns (or those for which fn returns true).
 builtin keep : (<-tables: stream[A], ?columns: [string], ?fn: (column: string) => bool) => stream[B]
     where
@@ -113,7 +122,8 @@ builtin quantile : (
     where
     A: Record
 
-// mode returns the most frequent non-null value of `column` (the smallest on ties).
+// mode returns the most frequent non-null values of `column` in `_value`, sorted, one row
+// each; null when every distinct value occurs equally often (there is no mode).
 builtin mode : (<-tables: stream[A], ?column: string) => stream[B] where A: Record, B: Record
 
 // integral returns the area under `column` over time (trapezoidal rule), in `unit`s
@@ -149,8 +159,8 @@ builtin window : (
 
 // aggregateWindow windows each table by `every`, applies fn to each window, and writes the
 // window's bound (timeSrc, default "_stop") into timeDst (default "_time"); the result has
-// the original group key. createEmpty (default true) emits a null-valued row for windows
-// without data.
+// the original group key (plus range's _start/_stop when they were not in it). createEmpty
+// (default true) emits a null-valued row for windows without data, also for selectors.
 builtin aggregateWindow : (
         <-tables: stream[A],
         every: duration,
@@ -203,11 +213,13 @@ builtin derivative : (
 builtin cumulativeSum : (<-tables: stream[A], ?columns: [string]) => stream[B] where A: Record, B: Record
 
 // movingAverage returns the mean of each n consecutive values of `column` (nulls skipped;
-// a window of nulls gives null).
+// a window of nulls gives null). A table with fewer than n rows gives its last row with the
+// mean of its values.
 builtin movingAverage : (<-tables: stream[A], n: int, ?column: string) => stream[B] where A: Record, B: Record
 
 // exponentialMovingAverage returns the n-point exponential moving average of `column`
-// (alpha = 2 / (n + 1), seeded with the mean of the first n values).
+// (alpha = 2 / (n + 1), seeded with the mean of the first n values). A table with fewer
+// than n rows gives its last row with the mean of its values.
 builtin exponentialMovingAverage : (<-tables: stream[A], n: int, ?column: string) => stream[B]
     where
     A: Record,

@@ -172,7 +172,8 @@ testcase cumulative_sum {
     testing.diff(got: csv.from(csv: tdata) |> cumulativeSum(), want: csv.from(csv: want))
 }
 
-// Windows of 2 rows; nulls are skipped; a table shorter than n is left empty.
+// Windows of 2 rows; nulls are skipped; a table shorter than n gives the average of its
+// values (Flux docs for movingAverage).
 testcase moving_average {
     want =
         "#datatype,string,long,dateTime:RFC3339,double,string
@@ -183,11 +184,7 @@ testcase moving_average {
 ,,0,2021-01-01T00:00:20Z,3,a
 ,,0,2021-01-01T00:00:30Z,2,a
 ,,0,2021-01-01T00:00:40Z,4,a
-
-#datatype,string,long,dateTime:RFC3339,double,string
-#group,false,false,false,false,true
-#default,_result,1,,,b
-,result,table,_time,_value,host
+,,1,2021-01-01T00:00:05Z,4,b
 
 #datatype,string,long,dateTime:RFC3339,double,string
 #group,false,false,false,false,true
@@ -198,7 +195,8 @@ testcase moving_average {
     testing.diff(got: csv.from(csv: tdata) |> movingAverage(n: 2), want: csv.from(csv: want))
 }
 
-// Seeded with the mean of the first n values; a null keeps the average.
+// Seeded with the mean of the first n values; a null keeps the average; a table shorter
+// than n gives the mean of its values.
 testcase exponential_moving_average {
     want =
         "#datatype,string,long,dateTime:RFC3339,double,string
@@ -209,11 +207,7 @@ testcase exponential_moving_average {
 ,,0,2021-01-01T00:00:20Z,2,a
 ,,0,2021-01-01T00:00:30Z,2,a
 ,,0,2021-01-01T00:00:40Z,4.666666666666667,a
-
-#datatype,string,long,dateTime:RFC3339,double,string
-#group,false,false,false,false,true
-#default,_result,1,,,b
-,result,table,_time,_value,host
+,,1,2021-01-01T00:00:05Z,4,b
 
 #datatype,string,long,dateTime:RFC3339,double,string
 #group,false,false,false,false,true
@@ -384,4 +378,55 @@ testcase truncate_time_column {
 
 testcase fill_type_mismatch_is_error {
     testing.shouldError(fn: () => csv.from(csv: tdata) |> fill(value: "x"), want: /cannot fill/)
+}
+
+// Moving averages over tables shorter than n, and after a seed of only nulls.
+madata =
+    "#datatype,string,long,dateTime:RFC3339,long,string
+#group,false,false,false,false,true
+#default,_result,,,,
+,result,table,_time,_value,host
+,,0,2021-01-01T00:00:00Z,,a
+,,0,2021-01-01T00:00:10Z,,a
+,,0,2021-01-01T00:00:20Z,4,a
+,,0,2021-01-01T00:00:30Z,,a
+,,0,2021-01-01T00:00:40Z,10,a
+,,1,2021-01-01T00:00:00Z,3,b
+,,1,2021-01-01T00:00:10Z,6,b
+"
+
+// A table with fewer rows than n gives its last row with the average of its values (Flux
+// docs for movingAverage: "returns the average of the available values").
+testcase moving_average_fewer_rows_than_n {
+    want =
+        "#datatype,string,long,dateTime:RFC3339,double,string
+#group,false,false,false,false,true
+#default,_result,,,,
+,result,table,_time,_value,host
+,,0,2021-01-01T00:00:40Z,7,a
+,,1,2021-01-01T00:00:10Z,4.5,b
+"
+
+    testing.diff(got: csv.from(csv: madata) |> movingAverage(n: 6), want: csv.from(csv: want))
+}
+
+// After a seed of nulls the first value starts the average; a null row keeps it; a short
+// table gives the mean of its values.
+testcase exponential_moving_average_null_seed_and_short_table {
+    want =
+        "#datatype,string,long,dateTime:RFC3339,double,string
+#group,false,false,false,false,true
+#default,_result,,,,
+,result,table,_time,_value,host
+,,0,2021-01-01T00:00:10Z,,a
+,,0,2021-01-01T00:00:20Z,4,a
+,,0,2021-01-01T00:00:30Z,4,a
+,,0,2021-01-01T00:00:40Z,8,a
+,,1,2021-01-01T00:00:10Z,4.5,b
+"
+
+    a = csv.from(csv: madata) |> filter(fn: (r) => r.host == "a") |> exponentialMovingAverage(n: 2)
+    b = csv.from(csv: madata) |> filter(fn: (r) => r.host == "b") |> exponentialMovingAverage(n: 3)
+
+    testing.diff(got: union(tables: [a, b]), want: csv.from(csv: want))
 }

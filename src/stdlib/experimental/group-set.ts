@@ -9,7 +9,7 @@ import { RecordValue, typeOf } from '../../values/value.js';
 import { fail, strArg, strArrayArg, tablesArg } from '../universe/lib/args.js';
 import { columnTypeOf, constantCol } from '../universe/lib/columns.js';
 import type { Frame } from '../universe/lib/frame.js';
-import { perTable } from '../universe/lib/stream.js';
+import { atCallSite, perTable } from '../universe/lib/stream.js';
 import { groupStream } from '../universe/group.js';
 
 export const group: NativeFunction = (args, ctx) => {
@@ -52,5 +52,5 @@ export const set: NativeFunction = (args, ctx) => {
 
 export const experimentalTables: NativePackage = {
   path: 'experimental',
-  builtins: { group, set },
+  builtins: { group: atCallSite(group), set: atCallSite(set) },
 };

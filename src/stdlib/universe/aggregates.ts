@@ -507,7 +507,14 @@ export const quantile: NativeFunction = (args, ctx) => {
   return aggregateStream(input, column, quantileReducer(q), ctx);
 };
 
-/** mode: every most frequent non-null value, sorted, one row each; empty tables are dropped. */
+/**
+ * mode: the most frequent non-null values of `column`, sorted, one row each, in `_value`
+ * (Flux docs for mode: signature `stream[{B with _value: C}]`; "If there are multiple
+ * modes, mode() returns all mode values in a sorted table. If there is no mode, mode()
+ * returns null"). As in Flux, there is no mode when every distinct value occurs equally
+ * often (this includes a table of nulls only, and one value repeated), except that the
+ * mode of a group-key column is its key value. Empty tables are dropped.
+ */
 export const mode: NativeFunction = (args, ctx) => {
   const input = tablesArg(args, ctx);
   const column = strArg(args, ctx, 'column', '_value');
@@ -525,23 +532,28 @@ export const mode: NativeFunction = (args, ctx) => {
       if (e === undefined) counts.set(key, { n: 1, row: k });
       else e.n++;
     }
+    const out = '_value';
     const kp = keyPart(f);
-    const names = [...kp.names.filter((n) => n !== column), column];
+    const names = [...kp.names.filter((n) => n !== out), out];
     const b = new ColBuilder(c.type, 1);
-    if (counts.size === 0) b.pushNull();
+    const entries = [...counts.values()];
+    const max = entries.reduce((m, e) => Math.max(m, e.n), 0);
+    const modeRows = entries.filter((e) => e.n === max).map((e) => e.row);
+    if (f.keyNames.includes(column)) b.push(f.keyValues[f.keyNames.indexOf(column)] ?? null);
+    else if (modeRows.length === entries.length) b.pushNull();
     else {
-      const max = Math.max(...[...counts.values()].map((e) => e.n));
-      const modeRows = [...counts.values()].filter((e) => e.n === max).map((e) => e.row);
       const cmp = rowComparator(c);
       modeRows.sort(cmp);
       for (const r of modeRows) b.pushFrom(c, r);
     }
     const valCol = b.finish();
     const cols = kp.names
-      .filter((n) => n !== column)
+      .filter((n) => n !== out)
       .map((n) => constantCol(kp.types[kp.names.indexOf(n)]!, kp.values[kp.names.indexOf(n)]!, valCol.length));
     cols.push(valCol);
-    return { names, cols, length: valCol.length, keyNames: [...f.keyNames], keyValues: [...f.keyValues] };
+    const keyNames = f.keyNames.filter((n) => n !== out);
+    const keyValues = keyNames.map((n) => f.keyValues[f.keyNames.indexOf(n)]!);
+    return { names, cols, length: valCol.length, keyNames, keyValues };
   });
 };
 

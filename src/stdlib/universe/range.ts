@@ -6,9 +6,12 @@
 //   key. A table whose key already holds _start/_stop gets the intersection of both ranges
 //   ("each input table's group key value is modified to fit within the time bounds").
 // - A table without the time column is an error (`universe.range.missingTimeColumn`).
+// - start must be before stop: an empty range is an error, as in Flux ("cannot query an empty
+//   range", `universe.range.emptyRange`), not an empty result that hides swapped bounds.
 
 import type { NativeFunction } from '../../runtime/builtin-api.js';
 import { Time } from '../../values/value.js';
+import { formatTime } from '../../values/format.js';
 import { fail, strArg, tablesArg, timeBoundArg } from './lib/args.js';
 import { constantCol, gather } from './lib/columns.js';
 import type { ColData } from './lib/columns.js';
@@ -20,6 +23,9 @@ export const range: NativeFunction = (args, ctx) => {
   const input = tablesArg(args, ctx);
   const start = timeBoundArg(args, ctx, 'start');
   const stop = timeBoundArg(args, ctx, 'stop', () => ctx.now().ns);
+  if (start >= stop) {
+    throw fail(ctx, 'universe.range.emptyRange', `cannot query an empty range: start ${formatTime(new Time(start))} is not before stop ${formatTime(new Time(stop))}`);
+  }
   const timeColumn = strArg(args, ctx, 'timeColumn', '_time');
   const startColumn = strArg(args, ctx, 'startColumn', '_start');
   const stopColumn = strArg(args, ctx, 'stopColumn', '_stop');

@@ -200,7 +200,9 @@ export const cumulativeSum: NativeFunction = (args, ctx) => {
 
 /**
  * movingAverage(n:): for each row from the n-th on, the mean of the non-null values among
- * the last n rows (null when all n are null). The first n-1 rows are dropped.
+ * the last n rows (null when all n are null). The first n-1 rows are dropped. A table with
+ * fewer than n rows gives one row, the last, holding the mean of all its values (Flux docs'
+ * rule: "returns the average of the available values"). The column is a float column.
  */
 export const movingAverage: NativeFunction = (args, ctx) => {
   const input = tablesArg(args, ctx);
@@ -210,7 +212,27 @@ export const movingAverage: NativeFunction = (args, ctx) => {
   return perTable(input, (f) => {
     const c = requireColumn(f, column, ctx, 'movingAverage');
     if (!numeric(c.type)) throw fail(ctx, 'universe.movingAverage.columnType', `column "${column}" must be numeric, got ${c.type}`);
-    if (f.length < n) return { ...f, cols: f.cols.map((x) => gather(x, new Int32Array(0))), length: 0 };
+    const ci = f.names.indexOf(column);
+    if (f.length < n) {
+      // Fewer rows than n (none included): one row, the last, with the mean of them all.
+      const m = Math.min(f.length, 1);
+      const b = new ColBuilder('float', m);
+      if (m === 1) {
+        let sum = 0;
+        let cnt = 0;
+        for (let i = 0; i < f.length; i++) {
+          if (c.valid !== null && c.valid[i] === 0) continue;
+          sum += numAt(c, i);
+          cnt++;
+        }
+        if (cnt === 0) b.pushNull();
+        else b.pushFloat(sum / cnt);
+      }
+      const idx = m === 1 ? Int32Array.of(f.length - 1) : new Int32Array(0);
+      const cols = f.cols.map((x) => gather(x, idx));
+      cols[ci] = b.finish();
+      return { ...f, cols, length: m };
+    }
     const b = new ColBuilder('float', f.length - n + 1);
     let sum = 0;
     let cnt = 0;
@@ -234,7 +256,7 @@ export const movingAverage: NativeFunction = (args, ctx) => {
     const idx = new Int32Array(f.length - n + 1);
     for (let i = 0; i < idx.length; i++) idx[i] = i + n - 1;
     const cols = f.cols.map((x) => gather(x, idx));
-    cols[f.names.indexOf(column)] = b.finish();
+    cols[ci] = b.finish();
     return { ...f, cols, length: idx.length };
   });
 };
@@ -242,7 +264,9 @@ export const movingAverage: NativeFunction = (args, ctx) => {
 /**
  * exponentialMovingAverage(n:): EMA with alpha = 2 / (n + 1), seeded with the mean of the
  * first n values; output starts at the n-th row. Null values are skipped (their row keeps
- * the current average).
+ * the current average; after a seed of only nulls the first value starts the average). A
+ * table with fewer than n rows gives its last row with the mean of its values (Flux docs:
+ * the first value is "the algebraic mean of n values"; Flux emits the mean so far).
  */
 export const exponentialMovingAverage: NativeFunction = (args, ctx) => {
   const input = tablesArg(args, ctx);
@@ -257,10 +281,11 @@ export const exponentialMovingAverage: NativeFunction = (args, ctx) => {
     const vals: (number | null)[] = [];
     let seen = 0;
     let sum = 0;
+    // The current average; null until a non-null value has been seen.
     let ema: number | null = null;
     for (let i = 0; i < f.length; i++) {
       const isNull = c.valid !== null && c.valid[i] === 0;
-      if (ema === null) {
+      if (i < n) {
         if (!isNull) {
           sum += numAt(c, i);
           seen++;
@@ -272,9 +297,15 @@ export const exponentialMovingAverage: NativeFunction = (args, ctx) => {
         }
         continue;
       }
-      if (!isNull) ema = alpha * numAt(c, i) + (1 - alpha) * ema;
+      // After the seed: a null keeps the average; the first value after only nulls starts it.
+      if (!isNull) ema = ema === null ? numAt(c, i) : alpha * numAt(c, i) + (1 - alpha) * ema;
       rows.push(i);
       vals.push(ema);
+    }
+    if (f.length > 0 && f.length < n) {
+      // Fewer rows than n: the last row with the mean of the values (as movingAverage).
+      rows.push(f.length - 1);
+      vals.push(seen === 0 ? null : sum / seen);
     }
     const idx = Int32Array.from(rows);
     const cols = f.cols.map((x) => gather(x, idx));
@@ -377,11 +408,13 @@ export const fill: NativeFunction = (args, ctx) => {
     const i = f.names.indexOf(column);
     if (i < 0) return f;
     const c = f.cols[i]!;
-    if (c.valid === null) return f;
+    // The type is checked whether or not this table has nulls (Flux: "fill column type
+    // mismatch"), so a script does not start failing when its data first has a null.
     if (!usePrevious) {
       const vt = columnTypeOf(value!);
       if (vt !== c.type) throw fail(ctx, 'universe.fill.valueType', `value of type ${typeOf(value!)} cannot fill column "${column}" of type ${c.type}`);
     }
+    if (c.valid === null) return f;
     const b = new ColBuilder(c.type, f.length);
     let prev: Value = null;
     for (let r = 0; r < f.length; r++) {

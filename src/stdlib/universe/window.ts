@@ -5,7 +5,11 @@
 // UTC); a window is [start, start + period), period defaulting to every. A row belongs to
 // every window containing its time (several when period > every, none when it falls in a
 // gap of period < every). When a table has _start/_stop (after range) windows are clipped
-// to [_start, _stop), and createEmpty emits the windows between them that hold no row.
+// to [_start, _stop), and createEmpty emits the windows between them that hold no row. When
+// _start/_stop are columns outside the key (range() then group()), their smallest start and
+// largest stop are the bounds (Flux windows within the query's bounds), and aggregateWindow
+// puts these bounds back into _start/_stop and the key, as Flux's final window(every: inf)
+// does.
 // Rows with a null time are dropped.
 //
 // window() emits one table per (input table, window) with _start/_stop set to the window
@@ -15,7 +19,12 @@
 //     window(every, period, offset, location, createEmpty) |> fn(column) |>
 //     duplicate(column: timeSrc, as: timeDst) |> window(every: inf)
 // i.e. per input table one output table with the input's group key, one row per window
-// (per selected row for selectors), the window bound `timeSrc` in `timeDst`. When `fn` is
+// (per selected row for selectors), the window bound `timeSrc` in `timeDst`. With createEmpty,
+// a window whose fn result has no row (a selector on an empty window) gives one row of key
+// values and nulls (Flux's `_fillEmpty` step; Flux's aggregate_empty_window_first test). When fn
+// changes the key (regroups), the final `window(every: inf)` puts the bounds all input tables
+// share (those of range()) back into _start/_stop and into the key, as Flux does (the test
+// of experimental/aggregate.rate in Flux's stdlib shows that output). When `fn` is
 // one of the native aggregates or selectors (mean, sum, count, ...) the windows are reduced
 // in place over the sorted time column without building window tables; any other fn runs
 // on real window tables through the general path.
@@ -34,17 +43,23 @@ import { ColBuilder, constantCol, gather, sliceCol } from './lib/columns.js';
 import type { ColData } from './lib/columns.js';
 import type { Frame } from './lib/frame.js';
 import { frameOf, toTable } from './lib/frame.js';
-import { KeyedCollector, keyIdentity } from './lib/regroup.js';
+import { KeyedCollector, keyIdentity, valueKey } from './lib/regroup.js';
 import { perTable } from './lib/stream.js';
 import type { Reducer } from './aggregates.js';
 import { countReducer, keyPart, meanReducer, spreadReducer, stddevReducer, sumReducer } from './aggregates.js';
 import type { Selector } from './selectors.js';
 import { firstSelector, lastSelector, maxSelector, minSelector } from './selectors.js';
 
+// Windows of at least 3 hours in a time zone are laid on its local calendar (DST shifts are
+// at most an hour or two, less than half such a window).
+const LOCAL_MIN_NS = 3n * 3_600_000_000_000n;
+
 /** Window boundaries: alignment and stepping, fixed-length or on a calendar. */
 export class Windower {
   /** Fixed-length windows in UTC (no months, no location): plain integer arithmetic. */
   readonly fixed: boolean;
+  /** Windows of 3h or more on the local calendar of a time zone (see onLocalDays). */
+  readonly localDays: boolean;
   readonly everyNs: bigint;
   readonly periodNs: bigint;
   readonly offsetNs: bigint;
@@ -56,6 +71,8 @@ export class Windower {
     readonly loc: Location,
   ) {
     this.fixed = every.months === 0n && period.months === 0n && offset.months === 0n && loc.zone === 'UTC' && loc.offsetNs === 0n;
+    this.localDays =
+      !this.fixed && every.months === 0n && period.months === 0n && offset.months === 0n && loc.zone !== 'UTC' && loc.zone !== '' && every.signedNanos >= LOCAL_MIN_NS;
     this.everyNs = every.signedNanos;
     this.periodNs = period.signedNanos;
     const off = offset.signedNanos;
@@ -75,13 +92,31 @@ export class Windower {
     return s;
   }
   next(s: bigint): bigint {
+    if (this.localDays) return this.onLocalDays(s + this.everyNs + this.everyNs / 2n);
     return this.fixed ? s + this.everyNs : addDuration(new Time(s), this.every, this.loc).ns;
   }
   prev(s: bigint): bigint {
+    if (this.localDays) return this.onLocalDays(s - this.everyNs / 2n);
     return this.fixed ? s - this.everyNs : addDuration(new Time(s), this.every, this.loc, -1).ns;
   }
   stopOf(s: bigint): bigint {
+    if (this.localDays && this.periodNs > 0n && this.periodNs % this.everyNs === 0n) {
+      // The window start `period` later on the local calendar.
+      return this.onLocalDays(s + this.periodNs + this.everyNs / 2n);
+    }
     return this.fixed ? s + this.periodNs : addDuration(new Time(s), this.period, this.loc).ns;
+  }
+  /**
+   * Windows of 3h or more in a location with a time zone: starts are multiples of `every` on
+   * the local wall clock (local midnights for days), plus offset, so a day window spans 23 or
+   * 25 hours across a DST change, and its stop is the next window's start (Flux docs,
+   * location: it "affects boundaries used for windowing, specifically around time shifts
+   * like daylight savings"). Stepping by a fixed length instead made the window after a
+   * change overlap the next one. The start at or before t; stepping calls it half a window
+   * past a start, as no DST shift reaches half a window.
+   */
+  private onLocalDays(t: bigint): bigint {
+    return truncateTime(new Time(t - this.offsetNs), this.every, this.loc).ns + this.offsetNs;
   }
 }
 
@@ -107,7 +142,33 @@ function timeBounds(f: Frame, o: WindowOptions): { lo: bigint; hi: bigint } | nu
   const ke = f.keyNames.indexOf(o.stopColumn);
   const s = ks >= 0 ? f.keyValues[ks] : undefined;
   const e = ke >= 0 ? f.keyValues[ke] : undefined;
-  return s instanceof Time && e instanceof Time ? { lo: s.ns, hi: e.ns } : null;
+  if (s instanceof Time && e instanceof Time) return { lo: s.ns, hi: e.ns };
+  return ks < 0 && ke < 0 ? columnBounds(f, o) : null;
+}
+
+/**
+ * The bounds of a table whose _start/_stop are columns but not in its key (range() then
+ * group()): the smallest start and the largest stop over its rows, or null. Flux windows
+ * such a table within the query's bounds (those of range()), which these columns hold.
+ */
+export function columnBounds(f: Frame, o: WindowOptions): { lo: bigint; hi: bigint } | null {
+  if (f.keyNames.includes(o.startColumn) || f.keyNames.includes(o.stopColumn)) return null;
+  const sc = f.cols[f.names.indexOf(o.startColumn)];
+  const ec = f.cols[f.names.indexOf(o.stopColumn)];
+  if (sc === undefined || ec === undefined || sc.type !== 'time' || ec.type !== 'time') return null;
+  let lo: bigint | undefined;
+  let hi: bigint | undefined;
+  for (let i = 0; i < f.length; i++) {
+    if (sc.valid === null || sc.valid[i] !== 0) {
+      const v = sc.ints![i]!;
+      if (lo === undefined || v < lo) lo = v;
+    }
+    if (ec.valid === null || ec.valid[i] !== 0) {
+      const v = ec.ints![i]!;
+      if (hi === undefined || v > hi) hi = v;
+    }
+  }
+  return lo !== undefined && hi !== undefined && lo <= hi ? { lo, hi } : null;
 }
 
 const MAX_WINDOWS = 10_000_000;
@@ -548,18 +609,20 @@ function fastAggregateWindow(
   }
   const sel = fast.selector!;
   if (!sel.supports(c.type)) throw fail(ctx, 'universe.selector.columnType', `cannot compute ${sel.name} of column "${column}" of type ${c.type}`);
+  // The selected row of each window; -1 for a window without one, which gets a row of
+  // nulls when createEmpty (Flux's _fillEmpty).
   const picked: number[] = [];
   const times: bigint[] = [];
   for (let k = 0; k < nw; k++) {
     const r = sel.select(c, ws.offsets[k]!, ws.offsets[k + 1]!, ws.rows);
-    if (r >= 0) {
+    if (r >= 0 || o.createEmpty) {
       picked.push(r);
       times.push(srcTimes[k]!);
     }
   }
   const idx = Int32Array.from(picked);
   const names = [...f.names];
-  const cols = f.cols.map((col) => gather(col, idx));
+  const cols = f.cols.map((col, j) => gatherOrFill(f, j, col, idx));
   const tcol: ColData = { type: 'time', length: idx.length, valid: null, ints: BigInt64Array.from(times) };
   const di = names.indexOf(timeDst);
   if (di >= 0) cols[di] = tcol;
@@ -570,6 +633,32 @@ function fastAggregateWindow(
   return { names, cols, length: idx.length, keyNames: [...f.keyNames], keyValues: [...f.keyValues] };
 }
 
+
+/**
+ * Rows `idx` of column j of a frame, where -1 stands for a filled row: the key value in a
+ * group-key column, null in any other.
+ */
+function gatherOrFill(f: Frame, j: number, col: ColData, idx: Int32Array): ColData {
+  if (!idx.some((i) => i < 0)) return gather(col, idx);
+  const ki = f.keyNames.indexOf(f.names[j]!);
+  if (ki >= 0) return constantCol(col.type, f.keyValues[ki] ?? null, idx.length);
+  if (f.length === 0) return constantCol(col.type, null, idx.length);
+  const g = gather(
+    col,
+    idx.map((i) => (i < 0 ? 0 : i)),
+  );
+  const valid = g.valid === null ? new Uint8Array(idx.length).fill(1) : Uint8Array.from(g.valid);
+  idx.forEach((i, k) => {
+    if (i < 0) valid[k] = 0;
+  });
+  return { ...g, valid };
+}
+
+/** A table without rows as one row of its key values and nulls (Flux's _fillEmpty). */
+function fillEmpty(f: Frame): Frame {
+  const idx = Int32Array.of(-1);
+  return { ...f, cols: f.cols.map((c, j) => gatherOrFill(f, j, c, idx)), length: 1 };
+}
 
 /** The general path: real window tables through `fn`, then back to the input's group key. */
 function generalAggregateWindow(
@@ -595,10 +684,25 @@ function generalAggregateWindow(
       });
       return keyIdentity(ns, vs);
     };
+    // The bounds every input table shares in its key (those of range()), if any: Flux's final
+    // `window(every: inf)` gives them to tables whose key fn changed.
+    let shared: { start: Value; stop: Value } | null | undefined;
     const windowed = streamOf(async function* () {
       for await (const t of input) {
         const f = frameOf(t);
-        original.set(bare(f.keyNames, f.keyValues), { names: [...f.keyNames], values: [...f.keyValues] });
+        // Bounds from columns (range() then group()) join the key of the output.
+        const cb = columnBounds(f, o);
+        original.set(
+          bare(f.keyNames, f.keyValues),
+          cb === null
+            ? { names: [...f.keyNames], values: [...f.keyValues] }
+            : { names: [o.startColumn, o.stopColumn, ...f.keyNames], values: [new Time(cb.lo), new Time(cb.hi), ...f.keyValues] },
+        );
+        const ks = f.keyNames.indexOf(o.startColumn);
+        const ke = f.keyNames.indexOf(o.stopColumn);
+        const b = ks >= 0 && ke >= 0 ? { start: f.keyValues[ks]!, stop: f.keyValues[ke]! } : cb === null ? null : { start: new Time(cb.lo) as Value, stop: new Time(cb.hi) as Value };
+        if (shared === undefined) shared = b;
+        else if (shared !== null && (b === null || valueKey(b.start) !== valueKey(shared.start) || valueKey(b.stop) !== valueKey(shared.stop))) shared = null;
         for (const wf of windowFrames(f, o, ctx)) yield toTable(wf);
       }
     });
@@ -607,7 +711,10 @@ function generalAggregateWindow(
     if (!isStream(result)) throw fail(ctx, 'universe.aggregateWindow.fnResult', 'fn must return a stream of tables');
     const col = new KeyedCollector();
     for await (const t of result as TableStream) {
-      const f = frameOf(t as Table);
+      let f = frameOf(t as Table);
+      // Flux's aggregateWindow runs _fillEmpty(createEmpty) after fn: an empty result table
+      // (a selector on an empty window) becomes one row of key values and nulls.
+      if (f.length === 0 && o.createEmpty) f = fillEmpty(f);
       const si = f.names.indexOf(timeSrc);
       if (si < 0) throw fail(ctx, 'universe.aggregateWindow.missingTimeSrc', `column "${timeSrc}" does not exist after fn`);
       const src = f.cols[si]!;
@@ -619,7 +726,21 @@ function generalAggregateWindow(
         names.push(timeDst);
         cols.push(src);
       }
-      const orig = original.get(bare(f.keyNames, f.keyValues));
+      let orig = original.get(bare(f.keyNames, f.keyValues));
+      if (orig === undefined && shared) {
+        // fn changed the key (e.g. regrouped): the input's bounds, added to the key.
+        const rest = f.keyNames.filter((n) => n !== o.startColumn && n !== o.stopColumn);
+        orig = {
+          names: [o.startColumn, o.stopColumn, ...rest],
+          values: [shared.start, shared.stop, ...rest.map((n) => f.keyValues[f.keyNames.indexOf(n)]!)],
+        };
+        for (const [b, pos] of [[o.startColumn, 0], [o.stopColumn, 1]] as const) {
+          if (!names.includes(b)) {
+            names.splice(pos, 0, b);
+            cols.splice(pos, 0, constantCol('time', null, f.length));
+          }
+        }
+      }
       const keyNames = orig?.names.filter((n) => names.includes(n)) ?? f.keyNames.filter((n) => n !== o.startColumn && n !== o.stopColumn);
       const keyValues = keyNames.map((n) => (orig !== undefined ? orig.values[orig.names.indexOf(n)]! : f.keyValues[f.keyNames.indexOf(n)]!));
       // Restore the input's bound columns (the window's bounds were only for fn).
@@ -643,7 +764,16 @@ export const aggregateWindow: NativeFunction = (args, ctx) => {
   const timeDst = strArg(args, ctx, 'timeDst', '_time');
   const fast = fastFn(fn);
   if (fast !== undefined && (timeSrc === o.startColumn || timeSrc === o.stopColumn)) {
-    return perTable(input, (f) => fastAggregateWindow(f, o, ctx, column, timeSrc, timeDst, fast));
+    return perTable(input, (f) => {
+      const out = fastAggregateWindow(f, o, ctx, column, timeSrc, timeDst, fast);
+      // Bounds from columns (range() then group()): back into _start/_stop and the key.
+      const cb = columnBounds(f, o);
+      if (cb !== null) {
+        setKeyTime(out, o.startColumn, cb.lo, 0);
+        setKeyTime(out, o.stopColumn, cb.hi, 1);
+      }
+      return out;
+    });
   }
   return generalAggregateWindow(input, o, ctx, fn, column, timeSrc, timeDst);
 };

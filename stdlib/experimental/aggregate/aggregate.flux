@@ -5,7 +5,9 @@ import "experimental"
 
 // rate returns the average per-second rate of change of counters (non-negative
 // derivatives, so counter resets count as no change) in windows of `every`, summed over the
-// tables of each group of `groupColumns`.
+// tables of each group of `groupColumns`. As in Flux, the result is one table per group of
+// `groupColumns` (plus the _start and _stop of range() in the key), one row per window, with
+// the window's stop in _time.
 //
 // ## Parameters
 // - every: window length.
@@ -22,8 +24,12 @@ import "experimental"
 rate = (tables=<-, every, groupColumns=[], unit=1s) =>
     tables
         |> derivative(nonNegative: true, unit: unit)
-        |> window(every: every)
-        |> mean()
-        |> group(columns: groupColumns)
-        |> experimental.group(columns: ["_start", "_stop"], mode: "extend")
-        |> sum()
+        |> aggregateWindow(
+            every: every,
+            fn: (tables=<-, column) =>
+                tables
+                    |> mean(column: column)
+                    |> group(columns: groupColumns)
+                    |> experimental.group(columns: ["_start", "_stop"], mode: "extend")
+                    |> sum(),
+        )

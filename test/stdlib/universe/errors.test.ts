@@ -51,6 +51,15 @@ const cases: { name: string; line: string; id: string; col: number }[] = [
   { name: 'filter fn result', line: 'data |> filter(fn: (r) => r._value)', id: 'universe.predicateType', col: 9 },
   { name: 'map fn result', line: 'data |> map(fn: (r) => r._value)', id: 'universe.map.notRecord', col: 9 },
   { name: 'tableFind none', line: 'x = data |> tableFind(fn: (key) => key.host == "z")', id: 'universe.tableFind.notFound', col: 13 },
+  { name: 'reduce fn result', line: 'data |> reduce(fn: (r, accumulator) => r._value, identity: {s: 0.0})', id: 'universe.reduce.notRecord', col: 9 },
+  { name: 'reduce missing field', line: 'data |> reduce(fn: (r, accumulator) => ({t: r._value}), identity: {s: 0.0})', id: 'universe.reduce.fields', col: 9 },
+  { name: 'reduce field type', line: 'data |> reduce(fn: (r, accumulator) => ({s: r.host}), identity: {s: 0.0})', id: 'universe.reduce.fieldType', col: 9 },
+  { name: 'reduce to one key twice', line: 'data |> group(columns: ["host"]) |> reduce(fn: (r, accumulator) => ({host: "z"}), identity: {host: ""})', id: 'universe.reduce.duplicateKey', col: 37 },
+  { name: 'fill value type, without nulls', line: 'data |> fill(value: "x")', id: 'universe.fill.valueType', col: 9 },
+  { name: 'schema collision in union', line: 'union(tables: [data, data |> map(fn: (r) => ({r with _value: 1}))])', id: 'universe.schemaCollision', col: 1 },
+  { name: 'schema collision when drop merges tables', line: 'data |> group(columns: ["host"]) |> map(fn: (r) => ({r with _value: if r.host == "a" then 1 else 2.0})) |> drop(columns: ["host"])', id: 'universe.schemaCollision', col: 108 },
+  { name: 'range start after stop', line: 'data |> range(start: 2021-01-02T00:00:00Z, stop: 2021-01-01T00:00:00Z)', id: 'universe.range.emptyRange', col: 9 },
+  { name: 'range start equal to stop', line: 'data |> range(start: 2021-01-01T00:00:00Z, stop: 2021-01-01T00:00:00Z)', id: 'universe.range.emptyRange', col: 9 },
   { name: 'histogram nonmonotonic', line: 'array.from(rows: [{le: 1.0, _value: 5.0}, {le: 2.0, _value: 1.0}]) |> histogramQuantile(quantile: 0.5)', id: 'universe.histogramQuantile.nonmonotonic', col: 71 },
 ];
 
