@@ -25,6 +25,8 @@ const CONTINUE = '... ';
 export function runTty(controller: ReplController, options: TtyOptions): Promise<number> {
   const prompt = options.prompt ?? 'flux> ';
   let busy = false;
+  /** Lines handed to eval and not finished (the one running and those waiting behind it). */
+  let running = 0;
   let queue: Promise<void> = Promise.resolve();
   const server = repl.start({
     prompt,
@@ -42,11 +44,16 @@ export function runTty(controller: ReplController, options: TtyOptions): Promise
     },
     eval: (cmd, _context, _file, callback) => {
       const text = cmd.endsWith('\n') ? cmd.slice(0, -1) : cmd;
+      // A line typed while an earlier one runs: by the time it runs, finishing the earlier
+      // line has shown a fresh prompt, so its output starts on the next line.
+      const typedAhead = running > 0;
+      running++;
       queue = queue.then(async () => {
         busy = true;
         let quit = false;
         try {
           const outcome = await controller.line(text);
+          if (typedAhead && (outcome.out || outcome.err)) options.output.write('\n');
           if (outcome.out) options.output.write(outcome.out.endsWith('\n') ? outcome.out : outcome.out + '\n');
           if (outcome.err) options.output.write(outcome.err);
           quit = outcome.quit;
@@ -54,6 +61,7 @@ export function runTty(controller: ReplController, options: TtyOptions): Promise
           options.output.write(`internal error: ${e instanceof Error ? e.message : String(e)}\n`);
         } finally {
           busy = false;
+          running--;
         }
         server.setPrompt(controller.pending ? CONTINUE : prompt);
         if (quit) server.close();
