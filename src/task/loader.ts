@@ -6,8 +6,9 @@
 // and reloads only files whose content changed. A file that now fails to check keeps its last
 // good task running and reports the errors; a file that no longer declares `option task`,
 // or that disappeared, removes its task. Two files defining the same task name: the first one
-// keeps it and the second is reported. Hidden entries and node_modules are not walked. Scans
-// never overlap (a change during a scan triggers one more scan).
+// keeps it and the second is reported; once the name is free again (the first file was
+// removed or renamed its task), the second file is loaded without waiting for an edit. Hidden
+// entries and node_modules are not walked. Scans never overlap (a change during a scan triggers one more scan).
 import { createHash } from 'node:crypto';
 import { FluxError, errorList, toFluxError } from '../errors/index.js';
 import type * as ast from '../lang/ast.js';
@@ -121,6 +122,8 @@ interface FileRecord {
   mtimeMs: number;
   hash: string;
   name: string | undefined;
+  /** The task name this file was refused because another file owns it (task.duplicateName). */
+  refusedName?: string;
 }
 
 export class TaskLoader {
@@ -229,6 +232,10 @@ export class TaskLoader {
         this.o.sink.remove(rec.name, path);
       }
     }
+    // A file refused for a duplicate name whose owner has let go of it: load it (one more pass).
+    for (const rec of this.files.values()) {
+      if (rec.refusedName !== undefined && !this.owners.has(rec.refusedName)) this.again = true;
+    }
   }
 
   private async collect(path: string, top: boolean, out: string[], dirs: string[]): Promise<void> {
@@ -253,10 +260,14 @@ export class TaskLoader {
     const st = await this.o.fs.stat(path);
     if (st === undefined) return;
     const rec = this.files.get(path);
-    if (rec !== undefined && rec.size === st.size && rec.mtimeMs === st.mtimeMs) return;
+    // unchanged files are not reloaded, unless they were refused a task name that is now free
+    const retry = rec?.refusedName !== undefined && !this.owners.has(rec.refusedName);
+    if (rec !== undefined && !retry && rec.size === st.size && rec.mtimeMs === st.mtimeMs) return;
+    // cleared before reading, so a file that cannot be read is not retried in a loop
+    if (retry) rec.refusedName = undefined;
     const source = new TextDecoder().decode(await this.o.fs.readFile(path));
     const hash = createHash('sha256').update(source).digest('hex');
-    if (rec !== undefined && rec.hash === hash) {
+    if (rec !== undefined && !retry && rec.hash === hash) {
       rec.size = st.size;
       rec.mtimeMs = st.mtimeMs;
       return;
@@ -265,6 +276,7 @@ export class TaskLoader {
     r.size = st.size;
     r.mtimeMs = st.mtimeMs;
     r.hash = hash;
+    r.refusedName = undefined;
     this.files.set(path, r);
     const result = await loadTaskSource(this.o.runtime, source, path, this.o.parse);
     if (result.kind === 'invalid') {
@@ -283,6 +295,7 @@ export class TaskLoader {
     const name = result.def.name;
     const owner = this.owners.get(name);
     if (owner !== undefined && owner !== path) {
+      r.refusedName = name;
       this.o.sink.invalid(
         path,
         [new FluxError('invalid', 'task.duplicateName', `task "${name}" is already defined in ${owner}`, { source: path })],

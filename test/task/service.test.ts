@@ -241,3 +241,30 @@ test('serve --catch-up: a restart runs the slots missed while down, in order, wi
   assert.deepEqual(s.runs.slice(before).map((r) => iso(r.now!)), ['2026-01-01T12:00:20Z', '2026-01-01T12:00:30Z', '2026-01-01T12:00:40Z', '2026-01-01T12:00:50Z']);
   await svc2.stop(0);
 });
+
+test('a file refused for a duplicate task name takes the name over once its owner is removed or renamed', async () => {
+  const s = setup();
+  const a = join(s.tasks, 'a.flux');
+  const b = join(s.tasks, 'b.flux');
+  writeFileSync(a, 'option task = {name: "node", every: 10s}\nA\n');
+  writeFileSync(b, 'option task = {name: "node", every: 10s}\nB\n');
+  const svc = s.make();
+  await svc.start();
+  assert.equal(svc.fileErrors.get(b)![0]!.id, 'task.duplicateName');
+  // the owner goes: b, unchanged, is loaded in the same scan and its error is gone
+  unlinkSync(a);
+  await svc.loader.scan();
+  assert.deepEqual(svc.list().map((t) => [t.name, t.file]), [['node', b]]);
+  assert.equal(svc.fileErrors.size, 0);
+  await s.clock.advanceTo('2026-01-01T12:00:10Z');
+  assert.deepEqual(s.runs.map((r) => r.source.split('\n')[1]), ['B']);
+  // the owner comes back and is refused in turn; when b renames its task, a gets "node" back
+  writeFileSync(a, 'option task = {name: "node", every: 10s}\nA2\n');
+  await svc.loader.scan();
+  assert.equal(svc.fileErrors.get(a)![0]!.id, 'task.duplicateName');
+  writeFileSync(b, 'option task = {name: "other", every: 10s}\nB2\n');
+  await svc.loader.scan();
+  assert.deepEqual(svc.list().map((t) => [t.name, t.file]).sort(), [['node', a], ['other', b]]);
+  assert.equal(svc.fileErrors.size, 0);
+  await svc.stop(0);
+});
