@@ -126,9 +126,14 @@ interface FileRecord {
   refusedName?: string;
 }
 
+/** A file's read failure that was reported at an earlier scan. */
+class AlreadyReported extends Error {}
+
 export class TaskLoader {
   private readonly files = new Map<string, FileRecord>();
   private readonly owners = new Map<string, string>();
+  /** Files that could not be read, with the reason already reported. */
+  private readonly unreadable = new Map<string, string>();
   private scanning: Promise<void> | undefined;
   private again = false;
   private watchHandle: WatchHandle | undefined;
@@ -220,8 +225,14 @@ export class TaskLoader {
       try {
         await this.loadFile(path);
       } catch (e) {
+        if (e instanceof AlreadyReported) continue;
         this.o.sink.invalid(path, errorList(toFluxError(e)), this.files.get(path)?.name);
       }
+    }
+    for (const path of this.unreadable.keys()) {
+      if (seen.has(path)) continue;
+      this.unreadable.delete(path);
+      if (!this.files.has(path)) this.o.sink.gone?.(path);
     }
     for (const [path, rec] of this.files) {
       if (seen.has(path)) continue;
@@ -256,6 +267,26 @@ export class TaskLoader {
     }
   }
 
+  /**
+   * A file's bytes. A file that cannot be read (permissions, a directory named *.flux) is
+   * reported once per cause as `task.unreadableFile`, not at every rescan, and is read again
+   * at each scan (a chmod changes neither its size nor its mtime).
+   */
+  private async read(path: string): Promise<Uint8Array> {
+    try {
+      const bytes = await this.o.fs.readFile(path);
+      this.unreadable.delete(path);
+      return bytes;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (code ?? (e instanceof Error ? e.message : String(e)));
+      const reported = this.unreadable.get(path) === why;
+      this.unreadable.set(path, why);
+      if (reported) throw new AlreadyReported();
+      throw new FluxError('unavailable', 'task.unreadableFile', `cannot read task file ${path}: ${why}`, { source: path });
+    }
+  }
+
   private async loadFile(path: string): Promise<void> {
     const st = await this.o.fs.stat(path);
     if (st === undefined) return;
@@ -265,7 +296,7 @@ export class TaskLoader {
     if (rec !== undefined && !retry && rec.size === st.size && rec.mtimeMs === st.mtimeMs) return;
     // cleared before reading, so a file that cannot be read is not retried in a loop
     if (retry) rec.refusedName = undefined;
-    const source = new TextDecoder().decode(await this.o.fs.readFile(path));
+    const source = new TextDecoder().decode(await this.read(path));
     const hash = createHash('sha256').update(source).digest('hex');
     if (rec !== undefined && !retry && rec.hash === hash) {
       rec.size = st.size;

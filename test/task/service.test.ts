@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { FakeClock, settle } from '../support/fake-clock.js';
 import { FluxError } from '../../src/errors/index.js';
 import { nodeFileSystem } from '../../src/host/fs.js';
+import type { FileSystem } from '../../src/host/fs.js';
 import { MetricsRegistry } from '../../src/host/metrics.js';
 import { manualFileWatcher } from '../../src/host/watch.js';
 import { TaskService } from '../../src/task/service.js';
@@ -70,7 +71,7 @@ function setup(start = '2026-01-01T12:00:07Z') {
   };
   const watcher = manualFileWatcher();
   const metrics = new MetricsRegistry();
-  const make = (extra: { catchUp?: boolean } = {}) =>
+  const make = (extra: { catchUp?: boolean; fs?: FileSystem } = {}) =>
     new TaskService({ clock, fs: nodeFileSystem, runtime: rt, dataDir: data, paths: [tasks], metrics, logger, watcher, pollMs: 0, stateFlushMs: 1000, ...extra });
   return { root, tasks, data, clock, runs, logs, watcher, metrics, make };
 }
@@ -266,5 +267,47 @@ test('a file refused for a duplicate task name takes the name over once its owne
   await svc.loader.scan();
   assert.deepEqual(svc.list().map((t) => [t.name, t.file]).sort(), [['node', a], ['other', b]]);
   assert.equal(svc.fileErrors.size, 0);
+  await svc.stop(0);
+});
+
+test('an unreadable task file is reported once as task.unreadableFile, loaded once readable, forgotten once removed', async () => {
+  const s = setup();
+  const locked = join(s.tasks, 'locked.flux');
+  writeFileSync(locked, 'option task = {name: "locked", every: 10s}\nL\n');
+  const denied = new Set([locked]);
+  // as a chmod 000 does (root reads through it, so the test denies in the file system)
+  const fs: FileSystem = {
+    ...nodeFileSystem,
+    readFile: async (p) => {
+      if (denied.has(p)) throw Object.assign(new Error(`EACCES: permission denied, open '${p}'`), { code: 'EACCES' });
+      return nodeFileSystem.readFile(p);
+    },
+  };
+  const svc = s.make({ fs });
+  await svc.start();
+  const errs = svc.fileErrors.get(locked)!;
+  assert.equal(errs[0]!.id, 'task.unreadableFile');
+  assert.equal(errs[0]!.source, locked);
+  const reported = () => s.logs.filter((l) => l.startsWith('error ') && l.includes('task.unreadableFile')).length;
+  assert.equal(reported(), 1);
+  // rescans do not report it again
+  await svc.loader.scan();
+  await svc.loader.scan();
+  assert.equal(reported(), 1);
+  // readable again (a chmod: same size and mtime): loaded at the next scan
+  denied.delete(locked);
+  await svc.loader.scan();
+  assert.deepEqual(svc.list().map((t) => t.name), ['locked']);
+  assert.equal(svc.fileErrors.size, 0);
+  // a new unreadable file, then removed: its error goes with it
+  const other = join(s.tasks, 'other.flux');
+  writeFileSync(other, 'option task = {name: "other", every: 10s}\nO\n');
+  denied.add(other);
+  await svc.loader.scan();
+  assert.equal(svc.fileErrors.get(other)![0]!.id, 'task.unreadableFile');
+  unlinkSync(other);
+  await svc.loader.scan();
+  assert.equal(svc.fileErrors.size, 0);
+  assert.deepEqual(svc.list().map((t) => t.name), ['locked']);
   await svc.stop(0);
 });
