@@ -1,6 +1,9 @@
 // `promflux serve` usage errors (exit 2, nothing started) and the shared flag parsers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { memoryIO } from '../../src/cli/io.js';
 import { parseDurationMs } from '../../src/cli/commands/serve.js';
@@ -38,4 +41,22 @@ test('parseDurationMs', () => {
   assert.equal(parseDurationMs('1.5s'), 1500);
   assert.equal(parseDurationMs(''), undefined);
   assert.equal(parseDurationMs('5 s'), undefined);
+});
+
+test('serve with a data directory that cannot be created: one line naming it, exit 1, no internal error', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'promflux-serve-data-'));
+  try {
+    const file = join(root, 'not-a-dir');
+    writeFileSync(file, 'x');
+    const data = join(file, 'data');
+    const io = memoryIO();
+    const code = await main(['serve', root, '--data', data, '--listen', '127.0.0.1:0'], io);
+    assert.equal(code, 1);
+    assert.equal(io.err.trimEnd().split('\n').length, 1, io.err);
+    assert.match(io.err, /^promflux serve: cannot create the data directory /);
+    assert.ok(io.err.includes(data), io.err);
+    assert.doesNotMatch(io.err, /internal error|\n\s+at /);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

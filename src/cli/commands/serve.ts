@@ -108,7 +108,15 @@ export async function runServe(pathArgs: readonly string[], flags: ServeFlags, i
   const dataDir = resolveDataDir(flags.data, io.env);
   const logger = createStreamLogger({ format: logFormat, level: logLevel, write: (line) => io.stderr(line + '\n') });
 
-  await fs.mkdirp(stateDir(dataDir));
+  try {
+    await fs.mkdirp(stateDir(dataDir));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' ? 'a part of the path is a file' : code === 'EROFS' ? 'read-only file system' : e instanceof Error ? e.message : String(e);
+    io.stderr(`promflux serve: cannot create the data directory ${dataDir}: ${why} (choose another with --data or PROMFLUX_DATA)\n`);
+    io.setExitCode(1);
+    return;
+  }
   let lock: FileLock;
   try {
     lock = await fs.lock(`${stateDir(dataDir)}/serve.lock`, { timeoutMs: 200, staleMs: Number.MAX_SAFE_INTEGER });
