@@ -12,6 +12,7 @@ import type * as ast from '../lang/ast.js';
 import { FluxError, errorList, renderError, toFluxError } from '../errors/index.js';
 import type { Runtime, Session } from '../runtime/runtime.js';
 import { renderResults } from '../cli/render.js';
+import { readFailureReason } from '../cli/read-error.js';
 import { asTableStream, collectTables, streamOf } from '../table/index.js';
 import { isStream } from '../values/value.js';
 import type { Value } from '../values/value.js';
@@ -230,7 +231,7 @@ export class ReplController {
         try {
           source = await this.options.readFile(arg);
         } catch (e) {
-          return bad(`:load: cannot read ${arg}: ${(e as Error).message}\n`);
+          return bad(`:load: cannot read ${arg}: ${readFailureReason(e)}\n`);
         }
         return this.evaluate(source, arg);
       }

@@ -70,3 +70,11 @@ test('input that ends inside a statement is reported', () => {
   assert.match(r.stderr, /incomplete/);
   assert.equal(r.status, 1);
 });
+
+test(':load of a missing file or a directory says why in a few words, and the session goes on', () => {
+  const r = repl(`:load ${join(tmpdir(), 'promflux-no-such-file.flux')}\n:load ${tmpdir()}\n1 + 1\n`);
+  assert.match(r.stderr, /^:load: cannot read .*promflux-no-such-file\.flux: no such file$/m);
+  assert.match(r.stderr, /^:load: cannot read .*: it is a directory$/m);
+  assert.doesNotMatch(r.stderr, /ENOENT|EISDIR/);
+  assert.equal(r.stdout.trim(), '2');
+});

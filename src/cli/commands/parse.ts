@@ -7,6 +7,7 @@ import { renderError } from '../../errors/index.js';
 import { astToJson, parse } from '../../lang/index.js';
 import type { ast } from '../../lang/index.js';
 import type { CliIO } from '../io.js';
+import { readFailureReason } from '../read-error.js';
 
 export interface ParseFlags {
   json?: boolean;
@@ -21,8 +22,7 @@ export async function parseFiles(files: readonly string[], flags: ParseFlags, io
     try {
       source = f === '-' ? await io.readStdin() : await readFile(f, 'utf8');
     } catch (e) {
-      const code = (e as { code?: string }).code;
-      io.stderr(`promflux parse: cannot read ${name}: ${code === 'ENOENT' ? 'no such file' : code ?? String(e)}\n`);
+      io.stderr(`promflux parse: cannot read ${name}: ${readFailureReason(e)}\n`);
       io.setExitCode(2);
       continue;
     }

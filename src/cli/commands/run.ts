@@ -17,6 +17,7 @@ import type { ResultFormat } from '../render.js';
 import { DATA_DIR_HELP, resolveDataDir } from '../data-dir.js';
 import type { CliIO } from '../io.js';
 import { withProgress } from '../progress.js';
+import { readFailureReason } from '../read-error.js';
 import { logFormatOption, logLevelOption, loggerFromFlags } from '../log-flags.js';
 import type { LogFlags } from '../log-flags.js';
 
@@ -52,7 +53,7 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO): Prom
   try {
     source = file === '-' ? await io.readStdin() : await readFile(file, 'utf8');
   } catch (e) {
-    io.stderr(`promflux run: cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
+    io.stderr(`promflux run: cannot read ${file}: ${readFailureReason(e)}\n`);
     io.setExitCode(2);
     return;
   }

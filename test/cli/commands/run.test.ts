@@ -87,6 +87,13 @@ test('runaway recursion: a clear error, exit 1', async () => {
   noStack(r.err);
 });
 
+test('a directory given as the script: one line saying so, exit 2', async () => {
+  const r = await run([dir]);
+  assert.equal(r.code, 2);
+  assert.equal(r.out, '');
+  assert.equal(r.err, `promflux run: cannot read ${dir}: it is a directory\n`);
+});
+
 test('usage errors: missing file, bad --now, bad --format', async () => {
   const missing = await run([join(dir, 'does-not-exist.flux')]);
   assert.equal(missing.code, 2);
