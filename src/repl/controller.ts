@@ -13,6 +13,7 @@ import { FluxError, errorList, renderError, toFluxError } from '../errors/index.
 import type { Runtime, Session } from '../runtime/runtime.js';
 import { renderResults } from '../cli/render.js';
 import { readFailureReason } from '../cli/read-error.js';
+import { redactSource } from '../cli/redact.js';
 import { asTableStream, collectTables, streamOf } from '../table/index.js';
 import { isStream } from '../values/value.js';
 import type { Value } from '../values/value.js';
@@ -185,7 +186,7 @@ export class ReplController {
   private renderDiagnostics(err: FluxError, source: string, name: string): string {
     return (
       errorList(err)
-        .map((e) => renderError(e.source === undefined ? new FluxError(e.code, e.id, e.message, { span: e.span, source: name }) : e, source, { color: this.options.color }))
+        .map((e) => renderError(e.source === undefined ? new FluxError(e.code, e.id, e.message, { span: e.span, source: name }) : e, redactSource(source), { color: this.options.color }))
         .join('\n') + '\n'
     );
   }

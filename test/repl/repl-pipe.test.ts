@@ -78,3 +78,10 @@ test(':load of a missing file or a directory says why in a few words, and the se
   assert.doesNotMatch(r.stderr, /ENOENT|EISDIR/);
   assert.equal(r.stdout.trim(), '2');
 });
+
+test('a credential typed in the session is masked in the quoted line of an error', () => {
+  const r = repl('{token: "tok-S3CRET"}.token + 1\n');
+  assert.doesNotMatch(r.stderr, /S3CRET/);
+  assert.match(r.stderr, /token: "\*{10}"/);
+  assert.equal(r.status, 1);
+});

@@ -141,6 +141,18 @@ test('task run without a serve runs the task file once here and prints its resul
   assert.match(b.err, /once\.flux:2:6: unexpected end of input/);
 });
 
+test('task run without a serve masks credentials of the task file in the quoted line of an error', async () => {
+  const { writeFileSync } = await import('node:fs');
+  const file = join(root, 'secret.flux');
+  // a closed port: the scrape fails at once, and its diagnostic quotes the line
+  writeFileSync(file, 'import "experimental/prometheus"\noption task = {name: "secret", every: 1h}\nprometheus.scrape(url: "http://u:pw-S3CRET@127.0.0.1:1/m", bearerToken: "tok-S3CRET")\n');
+  await writeTaskState(nodeFileSystem, data, { name: 'secret', enabled: true, file, schedule: 'every 1h', runs: [], events: [] });
+  const r = await cli('task', 'run', 'secret');
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.err, / 3 \| prometheus\.scrape\(url: "http:\/\/u:\*+@127\.0\.0\.1:1\/m", bearerToken: "\*+"\)/);
+  assert.doesNotMatch(r.err, /S3CRET/);
+});
+
 test('a damaged task state is a clear error (exit 1) naming the file, not a crash', async () => {
   const { mkdirSync, mkdtempSync: tmp, writeFileSync } = await import('node:fs');
   const other = tmp(join(tmpdir(), 'promflux-taskcli-bad-'));

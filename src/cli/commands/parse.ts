@@ -8,6 +8,7 @@ import { astToJson, parse } from '../../lang/index.js';
 import type { ast } from '../../lang/index.js';
 import type { CliIO } from '../io.js';
 import { readFailureReason } from '../read-error.js';
+import { redactSource } from '../redact.js';
 
 export interface ParseFlags {
   json?: boolean;
@@ -28,7 +29,7 @@ export async function parseFiles(files: readonly string[], flags: ParseFlags, io
     }
     const { file, diagnostics } = parse(source, name);
     asts.push(file);
-    for (const d of diagnostics) io.stderr(`${renderError(d, source, { color: io.stderrColor ?? io.color })}\n`);
+    for (const d of diagnostics) io.stderr(`${renderError(d, redactSource(source), { color: io.stderrColor ?? io.color })}\n`);
     if (diagnostics.length > 0) io.setExitCode(2);
   }
   if (flags.json) {

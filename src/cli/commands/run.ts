@@ -18,6 +18,7 @@ import { DATA_DIR_HELP, resolveDataDir } from '../data-dir.js';
 import type { CliIO } from '../io.js';
 import { withProgress } from '../progress.js';
 import { readFailureReason } from '../read-error.js';
+import { redactSource } from '../redact.js';
 import { logFormatOption, logLevelOption, loggerFromFlags } from '../log-flags.js';
 import type { LogFlags } from '../log-flags.js';
 
@@ -30,7 +31,7 @@ export interface RunFlags extends LogFlags {
 /** Print every diagnostic of an error, with a caret under the code when it is in `source`. */
 export function printDiagnostics(io: CliIO, err: FluxError, name: string, source: string): void {
   for (const e of errorList(err)) {
-    const text = e.source === undefined || e.source === name ? source : undefined;
+    const text = e.source === undefined || e.source === name ? redactSource(source) : undefined;
     let out = renderError(e.source === undefined ? new FluxError(e.code, e.id, e.message, { span: e.span, source: name, stack: e.fluxStack }) : e, text, { color: io.stderrColor ?? io.color });
     if (e.fluxStack.length > 1) out += '\n' + e.fluxStack.map((f) => `    at ${f}`).join('\n');
     io.stderr(out + '\n');

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import type { CliIO } from '../io.js';
 import { withProgress } from '../progress.js';
+import { redactSource } from '../redact.js';
 import { DATA_DIR_HELP, resolveDataDir } from '../data-dir.js';
 import { createRuntime } from '../../index.js';
 import { renderResults } from '../render.js';
@@ -278,7 +279,7 @@ async function run(name: string, flags: TaskFlags, io: CliIO): Promise<void> {
     const loaded = await loadTaskSource(trt, source, st.file);
     if (loaded.kind !== 'task') {
       const errs = loaded.kind === 'invalid' ? loaded.errors : [];
-      for (const e of errs) io.stderr(renderError(e, source) + '\n');
+      for (const e of errs) io.stderr(renderError(e, redactSource(source)) + '\n');
       if (loaded.kind === 'notTask') io.stderr(`${st.file} no longer declares option task\n`);
       io.setExitCode(loaded.kind === 'invalid' && errs.some((e) => e.id.startsWith('syntax')) ? 2 : 1);
       return;
@@ -295,7 +296,7 @@ async function run(name: string, flags: TaskFlags, io: CliIO): Promise<void> {
       const counts = countRows(res.stats?.calls ?? []);
       io.stderr(`task ${name}: success in ${ms(performance.now() - t0)}, ${counts.rowsScraped} rows scraped, ${counts.pointsWritten} points written\n`);
     } catch (e) {
-      for (const fe of errorList(toFluxError(e))) io.stderr(renderError(fe, source) + '\n');
+      for (const fe of errorList(toFluxError(e))) io.stderr(renderError(fe, redactSource(source)) + '\n');
       io.setExitCode(1);
     }
   } finally {

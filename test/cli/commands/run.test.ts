@@ -116,3 +116,18 @@ test('run --help has an example', async () => {
   assert.equal(r.code, 0);
   assert.match(r.out, /Examples:/);
 });
+
+test('credentials in the script are masked in the quoted source line; the caret stays aligned', async () => {
+  // a closed port: the scrape fails at once, and its diagnostic quotes the line
+  const src = 'import "experimental/prometheus"\n\nprometheus.scrape(url: "http://u:pw-S3CRET@127.0.0.1:1/metrics", bearerToken: "tok-S3CRET")\n';
+  const r = await run([file('secret.flux', src)]);
+  assert.equal(r.code, 1, r.err);
+  assert.doesNotMatch(r.err, /S3CRET/);
+  noStack(r.err);
+  const lines = r.err.split('\n');
+  const quoted = lines.findIndex((l) => l.startsWith(' 3 | '));
+  assert.ok(quoted >= 0, r.err);
+  assert.equal(lines[quoted], ' 3 | prometheus.scrape(url: "http://u:*********@127.0.0.1:1/metrics", bearerToken: "**********")');
+  // the caret line underlines the whole call: as long as the (unchanged-length) line
+  assert.equal(lines[quoted + 1]!.replace(/^ *\| /, '').trimEnd().length, src.split('\n')[2]!.length);
+});
