@@ -170,3 +170,21 @@ test('a damaged task state is a clear error (exit 1) naming the file, not a cras
     rmSync(other, { recursive: true, force: true });
   }
 });
+
+test('task --url: a malformed URL is a usage error (exit 2); a closed port says the connection was refused', async () => {
+  for (const url of ['notaurl', 'ftp://127.0.0.1:9321']) {
+    const r = await cli('task', 'list', '--url', url);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /^promflux task: --url must be the http URL of a promflux serve/);
+  }
+  // a port that was free a moment ago (fetch refuses to even try some, such as 1)
+  const { createServer } = await import('node:net');
+  const srv = createServer();
+  await new Promise<void>((res) => srv.listen(0, '127.0.0.1', res));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((res) => srv.close(() => res()));
+  const r = await cli('task', 'list', '--url', `http://127.0.0.1:${port}`);
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.err, new RegExp(`^promflux task: cannot reach promflux serve at http://127\\.0\\.0\\.1:${port}: connection refused`));
+  assert.doesNotMatch(r.err, /fetch failed/);
+});

@@ -44,7 +44,18 @@ class CliFailure extends Error {
 
 /** The URL of a running serve for this data directory, or undefined. */
 async function findServer(flags: TaskFlags, io: CliIO): Promise<string | undefined> {
-  if (flags.url) return flags.url.replace(/\/+$/, '');
+  if (flags.url !== undefined) {
+    let u: URL | undefined;
+    try {
+      u = new URL(flags.url);
+    } catch {
+      u = undefined;
+    }
+    if (u === undefined || (u.protocol !== 'http:' && u.protocol !== 'https:')) {
+      throw new CliFailure(`--url must be the http URL of a promflux serve, like http://127.0.0.1:9321, not ${JSON.stringify(flags.url)}`, 2);
+    }
+    return flags.url.replace(/\/+$/, '');
+  }
   const dataDir = resolveDataDir(flags.data, io.env);
   let ann: ServeAnnouncement;
   try {
@@ -61,12 +72,22 @@ async function findServer(flags: TaskFlags, io: CliIO): Promise<string | undefin
   return undefined;
 }
 
+/** Why fetch failed, from its cause (undici reports only "fetch failed" itself). */
+function unreachableReason(e: unknown): string {
+  const cause = (e as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+  const code = cause?.code;
+  if (code === 'ECONNREFUSED') return 'connection refused (is it running, and on this address?)';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'unknown host';
+  if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) return 'no answer in time';
+  return cause?.message ?? (e instanceof Error ? e.message : String(e));
+}
+
 async function api(url: string, method: 'GET' | 'POST', path: string): Promise<unknown> {
   let r: Response;
   try {
     r = await fetch(`${url}${path}`, { method, signal: AbortSignal.timeout(10 * 60_000) });
   } catch (e) {
-    throw new CliFailure(`cannot reach promflux serve at ${url}: ${e instanceof Error ? e.message : String(e)}`, 1);
+    throw new CliFailure(`cannot reach promflux serve at ${url}: ${unreachableReason(e)}`, 1);
   }
   const body = (await r.json().catch(() => ({}))) as { error?: { message?: string } };
   if (!r.ok) throw new CliFailure(body.error?.message ?? `promflux serve answered ${r.status}`, r.status === 404 ? 1 : 1);
