@@ -315,6 +315,8 @@ export class TaskLoader {
       return;
     }
     if (result.kind === 'notTask') {
+      // a file named on the command line is meant to be a task: say why it is not scheduled
+      if (this.o.paths.includes(path)) this.logger.warn('not a task: the file does not declare `option task = {...}`; it is not scheduled', { file: path });
       this.o.sink.gone?.(path);
       if (r.name !== undefined && this.owners.get(r.name) === path) {
         this.owners.delete(r.name);

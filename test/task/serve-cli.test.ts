@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { memoryIO } from '../../src/cli/io.js';
-import { parseDurationMs } from '../../src/cli/commands/serve.js';
+import { parseDurationMs, runServe } from '../../src/cli/commands/serve.js';
 import { parseListen } from '../../src/host/http-server.js';
 
 const cases: { name: string; args: string[]; err: RegExp }[] = [
@@ -56,6 +56,22 @@ test('serve with a data directory that cannot be created: one line naming it, ex
     assert.match(io.err, /^promflux serve: cannot create the data directory /);
     assert.ok(io.err.includes(data), io.err);
     assert.doesNotMatch(io.err, /internal error|\n\s+at /);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('serve with no task among its paths says so (a warning), and still serves', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'promflux-serve-empty-'));
+  try {
+    const io = memoryIO();
+    await runServe([root], { data: join(root, 'data'), listen: '127.0.0.1:0', logFormat: 'json' }, io, { until: Promise.resolve() });
+    assert.equal(io.exitCode(), 0, io.err);
+    const lines = io.err.trimEnd().split('\n').map((l) => JSON.parse(l) as { level: string; msg: string });
+    const serving = lines.findIndex((l) => l.msg === 'serving');
+    assert.ok(serving >= 0, io.err);
+    assert.equal(lines[serving + 1]!.level, 'warn');
+    assert.match(lines[serving + 1]!.msg, /^no tasks yet/);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -71,7 +71,7 @@ function setup(start = '2026-01-01T12:00:07Z') {
   };
   const watcher = manualFileWatcher();
   const metrics = new MetricsRegistry();
-  const make = (extra: { catchUp?: boolean; fs?: FileSystem } = {}) =>
+  const make = (extra: { catchUp?: boolean; fs?: FileSystem; paths?: string[] } = {}) =>
     new TaskService({ clock, fs: nodeFileSystem, runtime: rt, dataDir: data, paths: [tasks], metrics, logger, watcher, pollMs: 0, stateFlushMs: 1000, ...extra });
   return { root, tasks, data, clock, runs, logs, watcher, metrics, make };
 }
@@ -309,5 +309,27 @@ test('an unreadable task file is reported once as task.unreadableFile, loaded on
   await svc.loader.scan();
   assert.equal(svc.fileErrors.size, 0);
   assert.deepEqual(svc.list().map((t) => t.name), ['locked']);
+  await svc.stop(0);
+});
+
+test('a file named as a path that does not declare option task is reported (once per version) as not scheduled', async () => {
+  const s = setup();
+  const named = join(s.tasks, 'query.flux');
+  const inDir = join(s.root, 'lib');
+  mkdirSync(inDir);
+  writeFileSync(named, 'from(bucket: "m")\n');
+  writeFileSync(join(inDir, 'helper.flux'), 'x = 1\n');
+  const svc = s.make({ paths: [named, inDir] });
+  await svc.start();
+  const warned = () => s.logs.filter((l) => l.startsWith('warn not a task'));
+  assert.equal(warned().length, 1);
+  assert.ok(warned()[0]!.includes(JSON.stringify(named)), warned()[0]);
+  // a rescan of the unchanged file says nothing more; a file found in a directory is not named
+  await svc.loader.scan();
+  assert.equal(warned().length, 1);
+  // once it declares a task, it is scheduled
+  writeFileSync(named, 'option task = {name: "q", every: 10s}\nQ\n');
+  await svc.loader.scan();
+  assert.deepEqual(svc.list().map((t) => t.name), ['q']);
   await svc.stop(0);
 });

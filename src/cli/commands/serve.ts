@@ -171,6 +171,9 @@ export async function runServe(pathArgs: readonly string[], flags: ServeFlags, i
     // Announce only once the signal handlers are in place: a SIGTERM right after 'serving'
     // must shut down cleanly, not kill the process.
     logger.info('serving', { tasks: svc.scheduler.names().length, url: server.url, data: dataDir, paths: paths.join(',') });
+    if (svc.scheduler.names().length === 0 && svc.fileErrors.size === 0) {
+      logger.warn('no tasks yet: no .flux file under the given paths declares `option task = {...}`; files added or edited later are loaded', { paths: paths.join(',') });
+    }
     const why = await until;
     stopSignals();
     logger.info('shutting down: no new runs; waiting for running runs', { signal: typeof why === 'string' ? why : undefined, running: svc.scheduler.runningCount() });
