@@ -85,3 +85,10 @@ test('a credential typed in the session is masked in the quoted line of an error
   assert.match(r.stderr, /token: "\*{10}"/);
   assert.equal(r.status, 1);
 });
+
+test('warnings of the session (a fleet target that failed) are printed on stderr, not swallowed', () => {
+  const r = repl('import "experimental/prometheus"\nprometheus.scrapeTargets(targets: ["127.0.0.1:1"], job: "dead") |> filter(fn: (r) => r._field == "up") |> keep(columns: ["_value"])\n');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /_value:float/);
+  assert.match(r.stderr, /WARN .*prometheus\.scrapeTargets: .*127\.0\.0\.1:1.* id=scrape\.connectionRefused/);
+});

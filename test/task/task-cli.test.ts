@@ -153,6 +153,17 @@ test('task run without a serve masks credentials of the task file in the quoted 
   assert.doesNotMatch(r.err, /S3CRET/);
 });
 
+test('task run without a serve prints the run\'s warnings (a fleet target that failed) on stderr', async () => {
+  const { writeFileSync } = await import('node:fs');
+  const file = join(root, 'fleet.flux');
+  writeFileSync(file, 'import "experimental/prometheus"\noption task = {name: "fleet", every: 1h}\nprometheus.scrapeTargets(targets: ["127.0.0.1:1"], job: "dead") |> filter(fn: (r) => r._field == "up")\n');
+  await writeTaskState(nodeFileSystem, data, { name: 'fleet', enabled: true, file, schedule: 'every 1h', runs: [], events: [] });
+  const r = await cli('task', 'run', 'fleet');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /WARN .*prometheus\.scrapeTargets: .*id=scrape\.connectionRefused/);
+  assert.match(r.err, /^task fleet: success in /m);
+});
+
 test('a damaged task state is a clear error (exit 1) naming the file, not a crash', async () => {
   const { mkdirSync, mkdtempSync: tmp, writeFileSync } = await import('node:fs');
   const other = tmp(join(tmpdir(), 'promflux-taskcli-bad-'));

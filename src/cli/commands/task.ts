@@ -9,6 +9,7 @@ import type { CliIO } from '../io.js';
 import { withProgress } from '../progress.js';
 import { redactSource } from '../redact.js';
 import { DATA_DIR_HELP, resolveDataDir } from '../data-dir.js';
+import { loggerFromFlags } from '../log-flags.js';
 import { createRuntime } from '../../index.js';
 import { renderResults } from '../render.js';
 import { renderError, toFluxError, errorList } from '../../errors/index.js';
@@ -294,7 +295,8 @@ async function run(name: string, flags: TaskFlags, io: CliIO): Promise<void> {
     throw new CliFailure(`cannot read ${st.file}, the file of task "${name}"`, 1);
   }
   const dataDir = resolveDataDir(flags.data, io.env);
-  const runtime = createRuntime({ dataDir });
+  // warnings of the run (a fleet target that failed, points to() skipped) go to stderr, as in `promflux run`
+  const runtime = createRuntime({ dataDir, logger: loggerFromFlags({ logLevel: 'warn' }, io) });
   const trt: TaskRuntime = runtime;
   try {
     const loaded = await loadTaskSource(trt, source, st.file);
