@@ -126,6 +126,13 @@ interface FileRecord {
   refusedName?: string;
 }
 
+/** The directory of a path (`/` for a top-level entry). */
+function parentDir(path: string): string {
+  const trimmed = path.replace(/\/+$/, '');
+  const i = trimmed.lastIndexOf('/');
+  return i > 0 ? trimmed.slice(0, i) : i === 0 ? '/' : '.';
+}
+
 /** A file's read failure that was reported at an earlier scan. */
 class AlreadyReported extends Error {}
 
@@ -136,6 +143,8 @@ export class TaskLoader {
   private readonly unreadable = new Map<string, string>();
   private scanning: Promise<void> | undefined;
   private again = false;
+  /** The next scan reads every file, not only those whose size or mtime changed. */
+  private rehash = false;
   private watchHandle: WatchHandle | undefined;
   private watchedDirs: string[] = [];
   private pollTimer: TimerHandle | undefined;
@@ -200,6 +209,10 @@ export class TaskLoader {
     if (this.stopped || this.debounceTimer !== undefined) return;
     this.debounceTimer = this.o.clock.setTimer(this.o.debounceMs ?? 50, () => {
       this.debounceTimer = undefined;
+      // A reported change is read even when size and mtime look unchanged: mtimes are as
+      // coarse as the kernel's clock tick, and an edit of the same length within one tick
+      // (or a new file renamed over the old one) keeps both.
+      this.rehash = true;
       void this.scan().catch((e: unknown) => this.logger.error('task scan failed', { error: toFluxError(e).message }));
     });
   }
@@ -209,10 +222,16 @@ export class TaskLoader {
     this.watchHandle?.close();
     // one watch per directory, capped: beyond MAX_WATCHED_DIRS the periodic rescan covers the rest
     const dirs = this.watchedDirs.slice(0, MAX_WATCHED_DIRS);
-    this.watchHandle = this.o.watcher.watch([...new Set([...this.o.paths, ...dirs])], () => this.changed());
+    // A file named as a path is watched through its directory too: editors save by writing a
+    // new file and renaming it over the old one, and a watch on the old file ends there.
+    const walked = new Set(this.watchedDirs);
+    const parents = this.o.paths.filter((p) => !walked.has(p)).map(parentDir);
+    this.watchHandle = this.o.watcher.watch([...new Set([...this.o.paths, ...dirs, ...parents])], () => this.changed());
   }
 
   private async scanOnce(): Promise<void> {
+    const rehash = this.rehash;
+    this.rehash = false;
     const found: string[] = [];
     const dirs: string[] = [];
     for (const p of this.o.paths) await this.collect(p, true, found, dirs);
@@ -223,7 +242,7 @@ export class TaskLoader {
     const seen = new Set(found);
     for (const path of found) {
       try {
-        await this.loadFile(path);
+        await this.loadFile(path, rehash);
       } catch (e) {
         if (e instanceof AlreadyReported) continue;
         this.o.sink.invalid(path, errorList(toFluxError(e)), this.files.get(path)?.name);
@@ -287,13 +306,13 @@ export class TaskLoader {
     }
   }
 
-  private async loadFile(path: string): Promise<void> {
+  private async loadFile(path: string, rehash = false): Promise<void> {
     const st = await this.o.fs.stat(path);
     if (st === undefined) return;
     const rec = this.files.get(path);
     // unchanged files are not reloaded, unless they were refused a task name that is now free
     const retry = rec?.refusedName !== undefined && !this.owners.has(rec.refusedName);
-    if (rec !== undefined && !retry && rec.size === st.size && rec.mtimeMs === st.mtimeMs) return;
+    if (rec !== undefined && !retry && !rehash && rec.size === st.size && rec.mtimeMs === st.mtimeMs) return;
     // cleared before reading, so a file that cannot be read is not retried in a loop
     if (retry) rec.refusedName = undefined;
     const source = new TextDecoder().decode(await this.read(path));
