@@ -111,6 +111,17 @@ export class ReplController {
     this.buffer = [];
   }
 
+  /**
+   * The input ended while a statement was still incomplete: evaluate what was buffered, so
+   * its syntax error (`unexpected end of input`, with line, column and caret) is reported.
+   */
+  async endOfInput(): Promise<LineOutcome> {
+    const source = this.buffer.join('\n');
+    this.buffer = [];
+    if (source.trim() === '') return { out: '', err: '', continued: false, quit: false };
+    return this.evaluate(source, `<repl:${++this.counter}>`);
+  }
+
   /** Cancel the running evaluation, if any. Returns true when something was cancelled. */
   cancel(): boolean {
     if (!this.running) return false;

@@ -92,3 +92,11 @@ test('warnings of the session (a fleet target that failed) are printed on stderr
   assert.match(r.stdout, /_value:float/);
   assert.match(r.stderr, /WARN .*prometheus\.scrapeTargets: .*127\.0\.0\.1:1.* id=scrape\.connectionRefused/);
 });
+
+test('input that ends inside a statement reports its syntax error with line, column and caret; exit 1', () => {
+  const r = repl('x = 1\ny = (x +\n  2\n');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^<repl:\d+>:2:4: unexpected end of input/m);
+  assert.match(r.stderr, /^ 2 \|   2$/m);
+  assert.match(r.stderr, /^ {3}\| {4}\^$/m);
+});
