@@ -76,3 +76,19 @@ test('serve with no task among its paths says so (a warning), and still serves',
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('serve listening beyond loopback warns that the task API has no authentication; on loopback it does not', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'promflux-serve-listen-'));
+  try {
+    const warned = async (listen: string) => {
+      const io = memoryIO();
+      await runServe([root], { data: join(root, 'data'), listen, logFormat: 'json' }, io, { until: Promise.resolve() });
+      assert.equal(io.exitCode(), 0, io.err);
+      return io.err.trimEnd().split('\n').map((l) => JSON.parse(l) as { level: string; msg: string }).some((l) => l.level === 'warn' && /no authentication/.test(l.msg));
+    };
+    assert.equal(await warned('0.0.0.0:0'), true);
+    assert.equal(await warned('127.0.0.1:0'), false);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -73,6 +73,11 @@ export function parseDurationMs(s: string): number | undefined {
   return total;
 }
 
+/** 127.0.0.0/8, ::1 and localhost: addresses only this machine reaches. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 export interface ServeHooks {
   /** Resolves when the process should shut down (default: SIGINT or SIGTERM). */
   readonly until?: Promise<unknown>;
@@ -171,6 +176,9 @@ export async function runServe(pathArgs: readonly string[], flags: ServeFlags, i
     // Announce only once the signal handlers are in place: a SIGTERM right after 'serving'
     // must shut down cleanly, not kill the process.
     logger.info('serving', { tasks: svc.scheduler.names().length, url: server.url, data: dataDir, paths: paths.join(',') });
+    if (!isLoopback(listen.host)) {
+      logger.warn('the task API has no authentication: whoever can reach this address can run, enable and disable tasks (use a loopback --listen, or a firewall)', { url: server.url });
+    }
     if (svc.scheduler.names().length === 0 && svc.fileErrors.size === 0) {
       logger.warn('no tasks yet: no .flux file under the given paths declares `option task = {...}`; files added or edited later are loaded', { paths: paths.join(',') });
     }
