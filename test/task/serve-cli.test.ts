@@ -92,3 +92,31 @@ test('serve listening beyond loopback warns that the task API has no authenticat
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a second serve on the same data directory exits 1 naming the first one (pid and address)', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'promflux-serve-twice-'));
+  try {
+    let stop = () => {};
+    const until = new Promise<void>((res) => (stop = res));
+    const first = memoryIO();
+    const running = runServe([root], { data: join(root, 'data'), listen: '127.0.0.1:0', logFormat: 'json' }, first, { until });
+    try {
+      // wait (up to 10 s) until the first one announces itself
+      const deadline = Date.now() + 10_000;
+      while (!first.err.includes('"msg":"serving"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      const line = first.err.split('\n').find((l) => l.includes('"msg":"serving"'));
+      assert.ok(line, first.err);
+      const url = (JSON.parse(line) as { url: string }).url;
+      const second = memoryIO();
+      await runServe([root], { data: join(root, 'data'), listen: '127.0.0.1:0' }, second);
+      assert.equal(second.exitCode(), 1);
+      assert.equal(second.err, `promflux serve: another promflux serve (pid ${process.pid}, ${url}) is using the data directory ${join(root, 'data')}; stop it, or choose another with --data\n`);
+    } finally {
+      stop();
+      await running;
+    }
+    assert.equal(first.exitCode(), 0, first.err);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

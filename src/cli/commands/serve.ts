@@ -126,7 +126,15 @@ export async function runServe(pathArgs: readonly string[], flags: ServeFlags, i
   try {
     lock = await fs.lock(`${stateDir(dataDir)}/serve.lock`, { timeoutMs: 200, staleMs: Number.MAX_SAFE_INTEGER });
   } catch {
-    io.stderr(`promflux serve: another promflux serve is using the data directory ${dataDir}\n`);
+    // Name the other serve when it announced itself (its pid and API address).
+    let who = '';
+    try {
+      const ann = JSON.parse(new TextDecoder().decode(await fs.readFile(serveFile(dataDir)))) as Partial<ServeAnnouncement>;
+      if (typeof ann.pid === 'number' && typeof ann.url === 'string') who = ` (pid ${ann.pid}, ${ann.url})`;
+    } catch {
+      who = '';
+    }
+    io.stderr(`promflux serve: another promflux serve${who} is using the data directory ${dataDir}; stop it, or choose another with --data\n`);
     io.setExitCode(1);
     return;
   }
