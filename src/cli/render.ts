@@ -7,7 +7,8 @@
 //   its name when it has one.
 // - csv: annotated CSV exactly as Flux writes it (src/table/csv.ts), including the error table
 //   when a stream fails after output began; scalars are printed in Flux syntax on their own line.
-// - json: one JSON document `[{"result": name, "tables": [...]}, {"result": name, "value": v}]`.
+// - json: one JSON document `[{"result": name, "tables": [...]}, {"result": name, "value": v}]`;
+//   when a stream fails, its entry ends with `"error": {"id", "message"}` and the document closes.
 import { CsvEncoder, formatTable, isTableStream, tableToJson, valueToJson } from '../table/index.js';
 import type { Table } from '../table/index.js';
 import { displayValue } from '../values/display.js';
@@ -81,9 +82,17 @@ export async function writeResults(results: readonly NamedResult[], options: Ren
         if (isTableStream(r.value)) {
           out(`{"result":${JSON.stringify(r.name)},"tables":[`);
           let firstTable = true;
-          for await (const t of r.value) {
-            out((firstTable ? '' : ',') + tableToJson(t));
-            firstTable = false;
+          try {
+            for await (const t of r.value) {
+              out((firstTable ? '' : ',') + tableToJson(t));
+              firstTable = false;
+            }
+          } catch (e) {
+            // As CSV ends with Flux's error table, the document ends with the error of the
+            // failing result: stdout stays one valid JSON document. Then rethrow.
+            const err = toFluxError(e);
+            out(`],"error":${JSON.stringify({ id: err.id, message: err.message })}}]\n`);
+            throw err;
           }
           out(']}');
         } else {

@@ -12,6 +12,8 @@ import type * as ast from '../lang/ast.js';
 import { FluxError, errorList, renderError, toFluxError } from '../errors/index.js';
 import type { Runtime, Session } from '../runtime/runtime.js';
 import { renderResults } from '../cli/render.js';
+import { readFailureReason } from '../cli/read-error.js';
+import { redactSource } from '../cli/redact.js';
 import { asTableStream, collectTables, streamOf } from '../table/index.js';
 import { isStream } from '../values/value.js';
 import type { Value } from '../values/value.js';
@@ -109,6 +111,17 @@ export class ReplController {
     this.buffer = [];
   }
 
+  /**
+   * The input ended while a statement was still incomplete: evaluate what was buffered, so
+   * its syntax error (`unexpected end of input`, with line, column and caret) is reported.
+   */
+  async endOfInput(): Promise<LineOutcome> {
+    const source = this.buffer.join('\n');
+    this.buffer = [];
+    if (source.trim() === '') return { out: '', err: '', continued: false, quit: false };
+    return this.evaluate(source, `<repl:${++this.counter}>`);
+  }
+
   /** Cancel the running evaluation, if any. Returns true when something was cancelled. */
   cancel(): boolean {
     if (!this.running) return false;
@@ -184,7 +197,7 @@ export class ReplController {
   private renderDiagnostics(err: FluxError, source: string, name: string): string {
     return (
       errorList(err)
-        .map((e) => renderError(e.source === undefined ? new FluxError(e.code, e.id, e.message, { span: e.span, source: name }) : e, source, { color: this.options.color }))
+        .map((e) => renderError(e.source === undefined ? new FluxError(e.code, e.id, e.message, { span: e.span, source: name }) : e, redactSource(source), { color: this.options.color }))
         .join('\n') + '\n'
     );
   }
@@ -230,7 +243,7 @@ export class ReplController {
         try {
           source = await this.options.readFile(arg);
         } catch (e) {
-          return bad(`:load: cannot read ${arg}: ${(e as Error).message}\n`);
+          return bad(`:load: cannot read ${arg}: ${readFailureReason(e)}\n`);
         }
         return this.evaluate(source, arg);
       }

@@ -24,7 +24,8 @@ export async function runPipe(controller: ReplController, input: Readable, io: P
   }
   rl.close();
   if (controller.pending) {
-    io.stderr('input ended inside an incomplete statement\n');
+    const outcome = await controller.endOfInput();
+    io.stderr(`input ended inside an incomplete statement\n${outcome.err}`);
     failed = true;
   }
   return failed ? 1 : 0;

@@ -6,8 +6,9 @@
 // and reloads only files whose content changed. A file that now fails to check keeps its last
 // good task running and reports the errors; a file that no longer declares `option task`,
 // or that disappeared, removes its task. Two files defining the same task name: the first one
-// keeps it and the second is reported. Hidden entries and node_modules are not walked. Scans
-// never overlap (a change during a scan triggers one more scan).
+// keeps it and the second is reported; once the name is free again (the first file was
+// removed or renamed its task), the second file is loaded without waiting for an edit. Hidden
+// entries and node_modules are not walked. Scans never overlap (a change during a scan triggers one more scan).
 import { createHash } from 'node:crypto';
 import { FluxError, errorList, toFluxError } from '../errors/index.js';
 import type * as ast from '../lang/ast.js';
@@ -121,13 +122,29 @@ interface FileRecord {
   mtimeMs: number;
   hash: string;
   name: string | undefined;
+  /** The task name this file was refused because another file owns it (task.duplicateName). */
+  refusedName?: string;
 }
+
+/** The directory of a path (`/` for a top-level entry). */
+function parentDir(path: string): string {
+  const trimmed = path.replace(/\/+$/, '');
+  const i = trimmed.lastIndexOf('/');
+  return i > 0 ? trimmed.slice(0, i) : i === 0 ? '/' : '.';
+}
+
+/** A file's read failure that was reported at an earlier scan. */
+class AlreadyReported extends Error {}
 
 export class TaskLoader {
   private readonly files = new Map<string, FileRecord>();
   private readonly owners = new Map<string, string>();
+  /** Files that could not be read, with the reason already reported. */
+  private readonly unreadable = new Map<string, string>();
   private scanning: Promise<void> | undefined;
   private again = false;
+  /** The next scan reads every file, not only those whose size or mtime changed. */
+  private rehash = false;
   private watchHandle: WatchHandle | undefined;
   private watchedDirs: string[] = [];
   private pollTimer: TimerHandle | undefined;
@@ -192,6 +209,10 @@ export class TaskLoader {
     if (this.stopped || this.debounceTimer !== undefined) return;
     this.debounceTimer = this.o.clock.setTimer(this.o.debounceMs ?? 50, () => {
       this.debounceTimer = undefined;
+      // A reported change is read even when size and mtime look unchanged: mtimes are as
+      // coarse as the kernel's clock tick, and an edit of the same length within one tick
+      // (or a new file renamed over the old one) keeps both.
+      this.rehash = true;
       void this.scan().catch((e: unknown) => this.logger.error('task scan failed', { error: toFluxError(e).message }));
     });
   }
@@ -201,10 +222,16 @@ export class TaskLoader {
     this.watchHandle?.close();
     // one watch per directory, capped: beyond MAX_WATCHED_DIRS the periodic rescan covers the rest
     const dirs = this.watchedDirs.slice(0, MAX_WATCHED_DIRS);
-    this.watchHandle = this.o.watcher.watch([...new Set([...this.o.paths, ...dirs])], () => this.changed());
+    // A file named as a path is watched through its directory too: editors save by writing a
+    // new file and renaming it over the old one, and a watch on the old file ends there.
+    const walked = new Set(this.watchedDirs);
+    const parents = this.o.paths.filter((p) => !walked.has(p)).map(parentDir);
+    this.watchHandle = this.o.watcher.watch([...new Set([...this.o.paths, ...dirs, ...parents])], () => this.changed());
   }
 
   private async scanOnce(): Promise<void> {
+    const rehash = this.rehash;
+    this.rehash = false;
     const found: string[] = [];
     const dirs: string[] = [];
     for (const p of this.o.paths) await this.collect(p, true, found, dirs);
@@ -215,10 +242,16 @@ export class TaskLoader {
     const seen = new Set(found);
     for (const path of found) {
       try {
-        await this.loadFile(path);
+        await this.loadFile(path, rehash);
       } catch (e) {
+        if (e instanceof AlreadyReported) continue;
         this.o.sink.invalid(path, errorList(toFluxError(e)), this.files.get(path)?.name);
       }
+    }
+    for (const path of this.unreadable.keys()) {
+      if (seen.has(path)) continue;
+      this.unreadable.delete(path);
+      if (!this.files.has(path)) this.o.sink.gone?.(path);
     }
     for (const [path, rec] of this.files) {
       if (seen.has(path)) continue;
@@ -228,6 +261,10 @@ export class TaskLoader {
         this.owners.delete(rec.name);
         this.o.sink.remove(rec.name, path);
       }
+    }
+    // A file refused for a duplicate name whose owner has let go of it: load it (one more pass).
+    for (const rec of this.files.values()) {
+      if (rec.refusedName !== undefined && !this.owners.has(rec.refusedName)) this.again = true;
     }
   }
 
@@ -249,14 +286,38 @@ export class TaskLoader {
     }
   }
 
-  private async loadFile(path: string): Promise<void> {
+  /**
+   * A file's bytes. A file that cannot be read (permissions, a directory named *.flux) is
+   * reported once per cause as `task.unreadableFile`, not at every rescan, and is read again
+   * at each scan (a chmod changes neither its size nor its mtime).
+   */
+  private async read(path: string): Promise<Uint8Array> {
+    try {
+      const bytes = await this.o.fs.readFile(path);
+      this.unreadable.delete(path);
+      return bytes;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (code ?? (e instanceof Error ? e.message : String(e)));
+      const reported = this.unreadable.get(path) === why;
+      this.unreadable.set(path, why);
+      if (reported) throw new AlreadyReported();
+      throw new FluxError('unavailable', 'task.unreadableFile', `cannot read task file ${path}: ${why}`, { source: path });
+    }
+  }
+
+  private async loadFile(path: string, rehash = false): Promise<void> {
     const st = await this.o.fs.stat(path);
     if (st === undefined) return;
     const rec = this.files.get(path);
-    if (rec !== undefined && rec.size === st.size && rec.mtimeMs === st.mtimeMs) return;
-    const source = new TextDecoder().decode(await this.o.fs.readFile(path));
+    // unchanged files are not reloaded, unless they were refused a task name that is now free
+    const retry = rec?.refusedName !== undefined && !this.owners.has(rec.refusedName);
+    if (rec !== undefined && !retry && !rehash && rec.size === st.size && rec.mtimeMs === st.mtimeMs) return;
+    // cleared before reading, so a file that cannot be read is not retried in a loop
+    if (retry) rec.refusedName = undefined;
+    const source = new TextDecoder().decode(await this.read(path));
     const hash = createHash('sha256').update(source).digest('hex');
-    if (rec !== undefined && rec.hash === hash) {
+    if (rec !== undefined && !retry && rec.hash === hash) {
       rec.size = st.size;
       rec.mtimeMs = st.mtimeMs;
       return;
@@ -265,6 +326,7 @@ export class TaskLoader {
     r.size = st.size;
     r.mtimeMs = st.mtimeMs;
     r.hash = hash;
+    r.refusedName = undefined;
     this.files.set(path, r);
     const result = await loadTaskSource(this.o.runtime, source, path, this.o.parse);
     if (result.kind === 'invalid') {
@@ -272,6 +334,8 @@ export class TaskLoader {
       return;
     }
     if (result.kind === 'notTask') {
+      // a file named on the command line is meant to be a task: say why it is not scheduled
+      if (this.o.paths.includes(path)) this.logger.warn('not a task: the file does not declare `option task = {...}`; it is not scheduled', { file: path });
       this.o.sink.gone?.(path);
       if (r.name !== undefined && this.owners.get(r.name) === path) {
         this.owners.delete(r.name);
@@ -283,6 +347,7 @@ export class TaskLoader {
     const name = result.def.name;
     const owner = this.owners.get(name);
     if (owner !== undefined && owner !== path) {
+      r.refusedName = name;
       this.o.sink.invalid(
         path,
         [new FluxError('invalid', 'task.duplicateName', `task "${name}" is already defined in ${owner}`, { source: path })],

@@ -59,6 +59,28 @@ describe('renderResults', () => {
   });
 });
 
+describe('renderResults json with a failing stream', () => {
+  it('stays one valid JSON document: the tables so far, then the error of that result', async () => {
+    const chunks: string[] = [];
+    const failing = streamOf(async function* () {
+      yield table();
+      throw new FluxError('invalid', 'test.boom', 'boom');
+    });
+    const ok = streamOf([table()]);
+    await assert.rejects(
+      writeResults([{ name: 'ok', value: ok }, { name: 'bad', value: failing }], { format: 'json' }, (s) => chunks.push(s)),
+      (e: unknown) => e instanceof FluxError && e.id === 'test.boom',
+    );
+    const text = chunks.join('');
+    assert.ok(text.endsWith('\n'));
+    const doc = JSON.parse(text) as { result: string; tables: unknown[]; error?: { id: string; message: string } }[];
+    assert.deepEqual(doc.map((r) => [r.result, r.tables.length, r.error]), [
+      ['ok', 1, undefined],
+      ['bad', 1, { id: 'test.boom', message: 'boom' }],
+    ]);
+  });
+});
+
 describe('renderResults width', () => {
   it('cuts long cells at width and shows them whole without it', async () => {
     const b = new TableBuilder([{ name: 's', type: 'string' }], []);

@@ -70,3 +70,33 @@ test('input that ends inside a statement is reported', () => {
   assert.match(r.stderr, /incomplete/);
   assert.equal(r.status, 1);
 });
+
+test(':load of a missing file or a directory says why in a few words, and the session goes on', () => {
+  const r = repl(`:load ${join(tmpdir(), 'promflux-no-such-file.flux')}\n:load ${tmpdir()}\n1 + 1\n`);
+  assert.match(r.stderr, /^:load: cannot read .*promflux-no-such-file\.flux: no such file$/m);
+  assert.match(r.stderr, /^:load: cannot read .*: it is a directory$/m);
+  assert.doesNotMatch(r.stderr, /ENOENT|EISDIR/);
+  assert.equal(r.stdout.trim(), '2');
+});
+
+test('a credential typed in the session is masked in the quoted line of an error', () => {
+  const r = repl('{token: "tok-S3CRET"}.token + 1\n');
+  assert.doesNotMatch(r.stderr, /S3CRET/);
+  assert.match(r.stderr, /token: "\*{10}"/);
+  assert.equal(r.status, 1);
+});
+
+test('warnings of the session (a fleet target that failed) are printed on stderr, not swallowed', () => {
+  const r = repl('import "experimental/prometheus"\nprometheus.scrapeTargets(targets: ["127.0.0.1:1"], job: "dead") |> filter(fn: (r) => r._field == "up") |> keep(columns: ["_value"])\n');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /_value:float/);
+  assert.match(r.stderr, /WARN .*prometheus\.scrapeTargets: .*127\.0\.0\.1:1.* id=scrape\.connectionRefused/);
+});
+
+test('input that ends inside a statement reports its syntax error with line, column and caret; exit 1', () => {
+  const r = repl('x = 1\ny = (x +\n  2\n');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^<repl:\d+>:2:4: unexpected end of input/m);
+  assert.match(r.stderr, /^ 2 \|   2$/m);
+  assert.match(r.stderr, /^ {3}\| {4}\^$/m);
+});

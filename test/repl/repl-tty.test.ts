@@ -182,3 +182,20 @@ test('history is kept across sessions', { skip }, async () => {
     await t.waitFor('flux> historyMarker = 1234');
   });
 });
+
+test('a data directory that cannot be created disables the history, not the session', { skip }, async () => {
+  const { writeFileSync } = await import('node:fs');
+  const file = join(dataDir, 'not-a-dir');
+  writeFileSync(file, 'x');
+  const t = startTerminal(`node ${join(REPO_ROOT, 'bin', 'promflux.js')} repl`, { env: { PROMFLUX_DATA: join(file, 'data'), NO_COLOR: '1' }, cwd: REPO_ROOT });
+  try {
+    const s = await t.waitFor('flux>');
+    assert.match(s, /history disabled: cannot create the data directory .*not-a-dir\/data/);
+    assert.doesNotMatch(s, /internal error/);
+    t.type('20 + 22');
+    t.press('Enter');
+    await t.waitFor(/^42$/m);
+  } finally {
+    t.close();
+  }
+});

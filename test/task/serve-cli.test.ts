@@ -1,9 +1,12 @@
 // `promflux serve` usage errors (exit 2, nothing started) and the shared flag parsers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { memoryIO } from '../../src/cli/io.js';
-import { parseDurationMs } from '../../src/cli/commands/serve.js';
+import { parseDurationMs, runServe } from '../../src/cli/commands/serve.js';
 import { parseListen } from '../../src/host/http-server.js';
 
 const cases: { name: string; args: string[]; err: RegExp }[] = [
@@ -38,4 +41,82 @@ test('parseDurationMs', () => {
   assert.equal(parseDurationMs('1.5s'), 1500);
   assert.equal(parseDurationMs(''), undefined);
   assert.equal(parseDurationMs('5 s'), undefined);
+});
+
+test('serve with a data directory that cannot be created: one line naming it, exit 1, no internal error', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'promflux-serve-data-'));
+  try {
+    const file = join(root, 'not-a-dir');
+    writeFileSync(file, 'x');
+    const data = join(file, 'data');
+    const io = memoryIO();
+    const code = await main(['serve', root, '--data', data, '--listen', '127.0.0.1:0'], io);
+    assert.equal(code, 1);
+    assert.equal(io.err.trimEnd().split('\n').length, 1, io.err);
+    assert.match(io.err, /^promflux serve: cannot create the data directory /);
+    assert.ok(io.err.includes(data), io.err);
+    assert.doesNotMatch(io.err, /internal error|\n\s+at /);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('serve with no task among its paths says so (a warning), and still serves', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'promflux-serve-empty-'));
+  try {
+    const io = memoryIO();
+    await runServe([root], { data: join(root, 'data'), listen: '127.0.0.1:0', logFormat: 'json' }, io, { until: Promise.resolve() });
+    assert.equal(io.exitCode(), 0, io.err);
+    const lines = io.err.trimEnd().split('\n').map((l) => JSON.parse(l) as { level: string; msg: string });
+    const serving = lines.findIndex((l) => l.msg === 'serving');
+    assert.ok(serving >= 0, io.err);
+    assert.equal(lines[serving + 1]!.level, 'warn');
+    assert.match(lines[serving + 1]!.msg, /^no tasks yet/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('serve listening beyond loopback warns that the task API has no authentication; on loopback it does not', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'promflux-serve-listen-'));
+  try {
+    const warned = async (listen: string) => {
+      const io = memoryIO();
+      await runServe([root], { data: join(root, 'data'), listen, logFormat: 'json' }, io, { until: Promise.resolve() });
+      assert.equal(io.exitCode(), 0, io.err);
+      return io.err.trimEnd().split('\n').map((l) => JSON.parse(l) as { level: string; msg: string }).some((l) => l.level === 'warn' && /no authentication/.test(l.msg));
+    };
+    assert.equal(await warned('0.0.0.0:0'), true);
+    assert.equal(await warned('127.0.0.1:0'), false);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a second serve on the same data directory exits 1 naming the first one (pid and address)', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'promflux-serve-twice-'));
+  try {
+    let stop = () => {};
+    const until = new Promise<void>((res) => (stop = res));
+    const first = memoryIO();
+    const running = runServe([root], { data: join(root, 'data'), listen: '127.0.0.1:0', logFormat: 'json' }, first, { until });
+    try {
+      // wait (up to 10 s) until the first one announces itself
+      const deadline = Date.now() + 10_000;
+      while (!first.err.includes('"msg":"serving"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      const line = first.err.split('\n').find((l) => l.includes('"msg":"serving"'));
+      assert.ok(line, first.err);
+      const url = (JSON.parse(line) as { url: string }).url;
+      const second = memoryIO();
+      await runServe([root], { data: join(root, 'data'), listen: '127.0.0.1:0' }, second);
+      assert.equal(second.exitCode(), 1);
+      assert.equal(second.err, `promflux serve: another promflux serve (pid ${process.pid}, ${url}) is using the data directory ${join(root, 'data')}; stop it, or choose another with --data\n`);
+    } finally {
+      stop();
+      await running;
+    }
+    assert.equal(first.exitCode(), 0, first.err);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

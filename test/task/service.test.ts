@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { FakeClock, settle } from '../support/fake-clock.js';
 import { FluxError } from '../../src/errors/index.js';
 import { nodeFileSystem } from '../../src/host/fs.js';
+import type { FileSystem } from '../../src/host/fs.js';
 import { MetricsRegistry } from '../../src/host/metrics.js';
 import { manualFileWatcher } from '../../src/host/watch.js';
 import { TaskService } from '../../src/task/service.js';
@@ -70,7 +71,7 @@ function setup(start = '2026-01-01T12:00:07Z') {
   };
   const watcher = manualFileWatcher();
   const metrics = new MetricsRegistry();
-  const make = (extra: { catchUp?: boolean } = {}) =>
+  const make = (extra: { catchUp?: boolean; fs?: FileSystem; paths?: string[] } = {}) =>
     new TaskService({ clock, fs: nodeFileSystem, runtime: rt, dataDir: data, paths: [tasks], metrics, logger, watcher, pollMs: 0, stateFlushMs: 1000, ...extra });
   return { root, tasks, data, clock, runs, logs, watcher, metrics, make };
 }
@@ -240,4 +241,95 @@ test('serve --catch-up: a restart runs the slots missed while down, in order, wi
   await s.clock.advanceTo('2026-01-01T12:00:50Z');
   assert.deepEqual(s.runs.slice(before).map((r) => iso(r.now!)), ['2026-01-01T12:00:20Z', '2026-01-01T12:00:30Z', '2026-01-01T12:00:40Z', '2026-01-01T12:00:50Z']);
   await svc2.stop(0);
+});
+
+test('a file refused for a duplicate task name takes the name over once its owner is removed or renamed', async () => {
+  const s = setup();
+  const a = join(s.tasks, 'a.flux');
+  const b = join(s.tasks, 'b.flux');
+  writeFileSync(a, 'option task = {name: "node", every: 10s}\nA\n');
+  writeFileSync(b, 'option task = {name: "node", every: 10s}\nB\n');
+  const svc = s.make();
+  await svc.start();
+  assert.equal(svc.fileErrors.get(b)![0]!.id, 'task.duplicateName');
+  // the owner goes: b, unchanged, is loaded in the same scan and its error is gone
+  unlinkSync(a);
+  await svc.loader.scan();
+  assert.deepEqual(svc.list().map((t) => [t.name, t.file]), [['node', b]]);
+  assert.equal(svc.fileErrors.size, 0);
+  await s.clock.advanceTo('2026-01-01T12:00:10Z');
+  assert.deepEqual(s.runs.map((r) => r.source.split('\n')[1]), ['B']);
+  // the owner comes back and is refused in turn; when b renames its task, a gets "node" back
+  writeFileSync(a, 'option task = {name: "node", every: 10s}\nA2\n');
+  await svc.loader.scan();
+  assert.equal(svc.fileErrors.get(a)![0]!.id, 'task.duplicateName');
+  writeFileSync(b, 'option task = {name: "other", every: 10s}\nB2\n');
+  await svc.loader.scan();
+  assert.deepEqual(svc.list().map((t) => [t.name, t.file]).sort(), [['node', a], ['other', b]]);
+  assert.equal(svc.fileErrors.size, 0);
+  await svc.stop(0);
+});
+
+test('an unreadable task file is reported once as task.unreadableFile, loaded once readable, forgotten once removed', async () => {
+  const s = setup();
+  const locked = join(s.tasks, 'locked.flux');
+  writeFileSync(locked, 'option task = {name: "locked", every: 10s}\nL\n');
+  const denied = new Set([locked]);
+  // as a chmod 000 does (root reads through it, so the test denies in the file system)
+  const fs: FileSystem = {
+    ...nodeFileSystem,
+    readFile: async (p) => {
+      if (denied.has(p)) throw Object.assign(new Error(`EACCES: permission denied, open '${p}'`), { code: 'EACCES' });
+      return nodeFileSystem.readFile(p);
+    },
+  };
+  const svc = s.make({ fs });
+  await svc.start();
+  const errs = svc.fileErrors.get(locked)!;
+  assert.equal(errs[0]!.id, 'task.unreadableFile');
+  assert.equal(errs[0]!.source, locked);
+  const reported = () => s.logs.filter((l) => l.startsWith('error ') && l.includes('task.unreadableFile')).length;
+  assert.equal(reported(), 1);
+  // rescans do not report it again
+  await svc.loader.scan();
+  await svc.loader.scan();
+  assert.equal(reported(), 1);
+  // readable again (a chmod: same size and mtime): loaded at the next scan
+  denied.delete(locked);
+  await svc.loader.scan();
+  assert.deepEqual(svc.list().map((t) => t.name), ['locked']);
+  assert.equal(svc.fileErrors.size, 0);
+  // a new unreadable file, then removed: its error goes with it
+  const other = join(s.tasks, 'other.flux');
+  writeFileSync(other, 'option task = {name: "other", every: 10s}\nO\n');
+  denied.add(other);
+  await svc.loader.scan();
+  assert.equal(svc.fileErrors.get(other)![0]!.id, 'task.unreadableFile');
+  unlinkSync(other);
+  await svc.loader.scan();
+  assert.equal(svc.fileErrors.size, 0);
+  assert.deepEqual(svc.list().map((t) => t.name), ['locked']);
+  await svc.stop(0);
+});
+
+test('a file named as a path that does not declare option task is reported (once per version) as not scheduled', async () => {
+  const s = setup();
+  const named = join(s.tasks, 'query.flux');
+  const inDir = join(s.root, 'lib');
+  mkdirSync(inDir);
+  writeFileSync(named, 'from(bucket: "m")\n');
+  writeFileSync(join(inDir, 'helper.flux'), 'x = 1\n');
+  const svc = s.make({ paths: [named, inDir] });
+  await svc.start();
+  const warned = () => s.logs.filter((l) => l.startsWith('warn not a task'));
+  assert.equal(warned().length, 1);
+  assert.ok(warned()[0]!.includes(JSON.stringify(named)), warned()[0]);
+  // a rescan of the unchanged file says nothing more; a file found in a directory is not named
+  await svc.loader.scan();
+  assert.equal(warned().length, 1);
+  // once it declares a task, it is scheduled
+  writeFileSync(named, 'option task = {name: "q", every: 10s}\nQ\n');
+  await svc.loader.scan();
+  assert.deepEqual(svc.list().map((t) => t.name), ['q']);
+  await svc.stop(0);
 });

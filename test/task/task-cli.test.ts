@@ -141,6 +141,29 @@ test('task run without a serve runs the task file once here and prints its resul
   assert.match(b.err, /once\.flux:2:6: unexpected end of input/);
 });
 
+test('task run without a serve masks credentials of the task file in the quoted line of an error', async () => {
+  const { writeFileSync } = await import('node:fs');
+  const file = join(root, 'secret.flux');
+  // a closed port: the scrape fails at once, and its diagnostic quotes the line
+  writeFileSync(file, 'import "experimental/prometheus"\noption task = {name: "secret", every: 1h}\nprometheus.scrape(url: "http://u:pw-S3CRET@127.0.0.1:1/m", bearerToken: "tok-S3CRET")\n');
+  await writeTaskState(nodeFileSystem, data, { name: 'secret', enabled: true, file, schedule: 'every 1h', runs: [], events: [] });
+  const r = await cli('task', 'run', 'secret');
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.err, / 3 \| prometheus\.scrape\(url: "http:\/\/u:\*+@127\.0\.0\.1:1\/m", bearerToken: "\*+"\)/);
+  assert.doesNotMatch(r.err, /S3CRET/);
+});
+
+test('task run without a serve prints the run\'s warnings (a fleet target that failed) on stderr', async () => {
+  const { writeFileSync } = await import('node:fs');
+  const file = join(root, 'fleet.flux');
+  writeFileSync(file, 'import "experimental/prometheus"\noption task = {name: "fleet", every: 1h}\nprometheus.scrapeTargets(targets: ["127.0.0.1:1"], job: "dead") |> filter(fn: (r) => r._field == "up")\n');
+  await writeTaskState(nodeFileSystem, data, { name: 'fleet', enabled: true, file, schedule: 'every 1h', runs: [], events: [] });
+  const r = await cli('task', 'run', 'fleet');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /WARN .*prometheus\.scrapeTargets: .*id=scrape\.connectionRefused/);
+  assert.match(r.err, /^task fleet: success in /m);
+});
+
 test('a damaged task state is a clear error (exit 1) naming the file, not a crash', async () => {
   const { mkdirSync, mkdtempSync: tmp, writeFileSync } = await import('node:fs');
   const other = tmp(join(tmpdir(), 'promflux-taskcli-bad-'));
@@ -157,4 +180,22 @@ test('a damaged task state is a clear error (exit 1) naming the file, not a cras
   } finally {
     rmSync(other, { recursive: true, force: true });
   }
+});
+
+test('task --url: a malformed URL is a usage error (exit 2); a closed port says the connection was refused', async () => {
+  for (const url of ['notaurl', 'ftp://127.0.0.1:9321']) {
+    const r = await cli('task', 'list', '--url', url);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /^promflux task: --url must be the http URL of a promflux serve/);
+  }
+  // a port that was free a moment ago (fetch refuses to even try some, such as 1)
+  const { createServer } = await import('node:net');
+  const srv = createServer();
+  await new Promise<void>((res) => srv.listen(0, '127.0.0.1', res));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((res) => srv.close(() => res()));
+  const r = await cli('task', 'list', '--url', `http://127.0.0.1:${port}`);
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.err, new RegExp(`^promflux task: cannot reach promflux serve at http://127\\.0\\.0\\.1:${port}: connection refused`));
+  assert.doesNotMatch(r.err, /fetch failed/);
 });

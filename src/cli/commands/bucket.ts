@@ -83,6 +83,13 @@ async function run(io: CliIO, fn: () => Promise<void>): Promise<void> {
       io.setExitCode(1);
       return;
     }
+    // The file system refused (a data directory that is a file, or not writable): one line
+    // naming the path, as for every other error a user can cause.
+    if (e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((e as NodeJS.ErrnoException).code!)) {
+      io.stderr(`promflux bucket: cannot use the store: ${e.message}\n`);
+      io.setExitCode(1);
+      return;
+    }
     throw e;
   }
 }

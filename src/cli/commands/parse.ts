@@ -7,6 +7,8 @@ import { renderError } from '../../errors/index.js';
 import { astToJson, parse } from '../../lang/index.js';
 import type { ast } from '../../lang/index.js';
 import type { CliIO } from '../io.js';
+import { readFailureReason } from '../read-error.js';
+import { redactSource } from '../redact.js';
 
 export interface ParseFlags {
   json?: boolean;
@@ -21,14 +23,13 @@ export async function parseFiles(files: readonly string[], flags: ParseFlags, io
     try {
       source = f === '-' ? await io.readStdin() : await readFile(f, 'utf8');
     } catch (e) {
-      const code = (e as { code?: string }).code;
-      io.stderr(`promflux parse: cannot read ${name}: ${code === 'ENOENT' ? 'no such file' : code ?? String(e)}\n`);
+      io.stderr(`promflux parse: cannot read ${name}: ${readFailureReason(e)}\n`);
       io.setExitCode(2);
       continue;
     }
     const { file, diagnostics } = parse(source, name);
     asts.push(file);
-    for (const d of diagnostics) io.stderr(`${renderError(d, source, { color: io.stderrColor ?? io.color })}\n`);
+    for (const d of diagnostics) io.stderr(`${renderError(d, redactSource(source), { color: io.stderrColor ?? io.color })}\n`);
     if (diagnostics.length > 0) io.setExitCode(2);
   }
   if (flags.json) {

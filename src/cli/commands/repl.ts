@@ -4,6 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CliIO } from '../io.js';
 import { DATA_DIR_HELP, resolveDataDir } from '../data-dir.js';
+import { loggerFromFlags } from '../log-flags.js';
+import { readFailureReason } from '../read-error.js';
 import { createRuntime } from '../../index.js';
 import { ReplController } from '../../repl/controller.js';
 import { runPipe } from '../../repl/pipe.js';
@@ -18,7 +20,9 @@ export interface ReplFlags {
 /** Start the REPL: on a terminal interactively, otherwise reading statements from stdin. */
 export async function startRepl(io: CliIO, flags: ReplFlags): Promise<void> {
   const dataDir = resolveDataDir(flags.data, io.env);
-  const runtime = createRuntime({ dataDir });
+  // Warnings of the session (a fleet target that failed, points to() skipped) go to stderr as
+  // in `promflux run`, never swallowed.
+  const runtime = createRuntime({ dataDir, logger: loggerFromFlags({ logLevel: 'warn' }, io) });
   const controller = new ReplController({
     runtime,
     width: () => process.stdout.columns,
@@ -30,8 +34,13 @@ export async function startRepl(io: CliIO, flags: ReplFlags): Promise<void> {
     if (process.stdin.isTTY && process.stdout.isTTY) {
       let historyFile: string | undefined;
       if (flags.history !== false) {
-        mkdirSync(dataDir, { recursive: true });
-        historyFile = join(dataDir, 'repl_history');
+        // A data directory that cannot be made costs the history, not the session.
+        try {
+          mkdirSync(dataDir, { recursive: true });
+          historyFile = join(dataDir, 'repl_history');
+        } catch (e) {
+          io.stderr(`history disabled: cannot create the data directory ${dataDir}: ${readFailureReason(e)}\n`);
+        }
       }
       io.stdout(`promflux REPL: Flux statements, :help for commands, Ctrl-D to leave\n`);
       await runTty(controller, { input: process.stdin, output: process.stdout, historyFile });

@@ -17,6 +17,8 @@ import type { ResultFormat } from '../render.js';
 import { DATA_DIR_HELP, resolveDataDir } from '../data-dir.js';
 import type { CliIO } from '../io.js';
 import { withProgress } from '../progress.js';
+import { readFailureReason } from '../read-error.js';
+import { redactSource } from '../redact.js';
 import { logFormatOption, logLevelOption, loggerFromFlags } from '../log-flags.js';
 import type { LogFlags } from '../log-flags.js';
 
@@ -29,7 +31,7 @@ export interface RunFlags extends LogFlags {
 /** Print every diagnostic of an error, with a caret under the code when it is in `source`. */
 export function printDiagnostics(io: CliIO, err: FluxError, name: string, source: string): void {
   for (const e of errorList(err)) {
-    const text = e.source === undefined || e.source === name ? source : undefined;
+    const text = e.source === undefined || e.source === name ? redactSource(source) : undefined;
     let out = renderError(e.source === undefined ? new FluxError(e.code, e.id, e.message, { span: e.span, source: name, stack: e.fluxStack }) : e, text, { color: io.stderrColor ?? io.color });
     if (e.fluxStack.length > 1) out += '\n' + e.fluxStack.map((f) => `    at ${f}`).join('\n');
     io.stderr(out + '\n');
@@ -52,7 +54,7 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO): Prom
   try {
     source = file === '-' ? await io.readStdin() : await readFile(file, 'utf8');
   } catch (e) {
-    io.stderr(`promflux run: cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
+    io.stderr(`promflux run: cannot read ${file}: ${readFailureReason(e)}\n`);
     io.setExitCode(2);
     return;
   }

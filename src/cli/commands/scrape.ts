@@ -37,6 +37,11 @@ export function parseDurationMs(s: string): number | undefined {
   return ms > 0 ? ms : undefined;
 }
 
+function ordinal(n: number): string {
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `the ${n}${suffix}`;
+}
+
 function usage(io: CliIO, message: string): void {
   io.stderr(`promflux scrape: ${message}\n`);
   io.setExitCode(2);
@@ -51,9 +56,11 @@ async function scrapeCommand(url: string, flags: ScrapeFlags, io: CliIO): Promis
   }
   if (flags.header?.length) {
     const headers: Record<string, string> = {};
-    for (const h of flags.header) {
+    for (const [n, h] of flags.header.entries()) {
       const i = h.indexOf(':');
-      if (i <= 0) return usage(io, `--header must be "Name: value", got ${JSON.stringify(h)}`);
+      // The header's text is not echoed: it is often a credential (`Authorization Bearer ...`
+      // with its colon forgotten), and secrets never appear in output.
+      if (i <= 0) return usage(io, `--header must be "Name: value"; ${ordinal(n + 1)} --header has ${i === 0 ? 'no name before its colon' : 'no colon'}`);
       headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
     }
     options.headers = headers;
@@ -63,6 +70,7 @@ async function scrapeCommand(url: string, flags: ScrapeFlags, io: CliIO): Promis
   if (flags.username !== undefined) options.username = flags.username;
   const password = flags.password ?? (flags.username !== undefined ? io.env.PROMFLUX_SCRAPE_PASSWORD : undefined);
   if (password !== undefined) options.password = password;
+  if (Boolean(flags.tlsCert) !== Boolean(flags.tlsKey)) return usage(io, '--tls-cert and --tls-key go together: give both or neither');
   if (flags.tlsCa || flags.tlsCert || flags.tlsKey || flags.tlsServerName || flags.tlsInsecureSkipVerify) {
     options.tls = {
       ...(flags.tlsCa ? { caFile: flags.tlsCa } : {}),

@@ -73,6 +73,11 @@ export function parseDurationMs(s: string): number | undefined {
   return total;
 }
 
+/** 127.0.0.0/8, ::1 and localhost: addresses only this machine reaches. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 export interface ServeHooks {
   /** Resolves when the process should shut down (default: SIGINT or SIGTERM). */
   readonly until?: Promise<unknown>;
@@ -108,12 +113,28 @@ export async function runServe(pathArgs: readonly string[], flags: ServeFlags, i
   const dataDir = resolveDataDir(flags.data, io.env);
   const logger = createStreamLogger({ format: logFormat, level: logLevel, write: (line) => io.stderr(line + '\n') });
 
-  await fs.mkdirp(stateDir(dataDir));
+  try {
+    await fs.mkdirp(stateDir(dataDir));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' ? 'a part of the path is a file' : code === 'EROFS' ? 'read-only file system' : e instanceof Error ? e.message : String(e);
+    io.stderr(`promflux serve: cannot create the data directory ${dataDir}: ${why} (choose another with --data or PROMFLUX_DATA)\n`);
+    io.setExitCode(1);
+    return;
+  }
   let lock: FileLock;
   try {
     lock = await fs.lock(`${stateDir(dataDir)}/serve.lock`, { timeoutMs: 200, staleMs: Number.MAX_SAFE_INTEGER });
   } catch {
-    io.stderr(`promflux serve: another promflux serve is using the data directory ${dataDir}\n`);
+    // Name the other serve when it announced itself (its pid and API address).
+    let who = '';
+    try {
+      const ann = JSON.parse(new TextDecoder().decode(await fs.readFile(serveFile(dataDir)))) as Partial<ServeAnnouncement>;
+      if (typeof ann.pid === 'number' && typeof ann.url === 'string') who = ` (pid ${ann.pid}, ${ann.url})`;
+    } catch {
+      who = '';
+    }
+    io.stderr(`promflux serve: another promflux serve${who} is using the data directory ${dataDir}; stop it, or choose another with --data\n`);
     io.setExitCode(1);
     return;
   }
@@ -163,6 +184,12 @@ export async function runServe(pathArgs: readonly string[], flags: ServeFlags, i
     // Announce only once the signal handlers are in place: a SIGTERM right after 'serving'
     // must shut down cleanly, not kill the process.
     logger.info('serving', { tasks: svc.scheduler.names().length, url: server.url, data: dataDir, paths: paths.join(',') });
+    if (!isLoopback(listen.host)) {
+      logger.warn('the task API has no authentication: whoever can reach this address can run, enable and disable tasks (use a loopback --listen, or a firewall)', { url: server.url });
+    }
+    if (svc.scheduler.names().length === 0 && svc.fileErrors.size === 0) {
+      logger.warn('no tasks yet: no .flux file under the given paths declares `option task = {...}`; files added or edited later are loaded', { paths: paths.join(',') });
+    }
     const why = await until;
     stopSignals();
     logger.info('shutting down: no new runs; waiting for running runs', { signal: typeof why === 'string' ? why : undefined, running: svc.scheduler.runningCount() });

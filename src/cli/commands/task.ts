@@ -7,7 +7,9 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import type { CliIO } from '../io.js';
 import { withProgress } from '../progress.js';
+import { redactSource } from '../redact.js';
 import { DATA_DIR_HELP, resolveDataDir } from '../data-dir.js';
+import { loggerFromFlags } from '../log-flags.js';
 import { createRuntime } from '../../index.js';
 import { renderResults } from '../render.js';
 import { renderError, toFluxError, errorList } from '../../errors/index.js';
@@ -43,7 +45,18 @@ class CliFailure extends Error {
 
 /** The URL of a running serve for this data directory, or undefined. */
 async function findServer(flags: TaskFlags, io: CliIO): Promise<string | undefined> {
-  if (flags.url) return flags.url.replace(/\/+$/, '');
+  if (flags.url !== undefined) {
+    let u: URL | undefined;
+    try {
+      u = new URL(flags.url);
+    } catch {
+      u = undefined;
+    }
+    if (u === undefined || (u.protocol !== 'http:' && u.protocol !== 'https:')) {
+      throw new CliFailure(`--url must be the http URL of a promflux serve, like http://127.0.0.1:9321, not ${JSON.stringify(flags.url)}`, 2);
+    }
+    return flags.url.replace(/\/+$/, '');
+  }
   const dataDir = resolveDataDir(flags.data, io.env);
   let ann: ServeAnnouncement;
   try {
@@ -60,12 +73,22 @@ async function findServer(flags: TaskFlags, io: CliIO): Promise<string | undefin
   return undefined;
 }
 
+/** Why fetch failed, from its cause (undici reports only "fetch failed" itself). */
+function unreachableReason(e: unknown): string {
+  const cause = (e as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+  const code = cause?.code;
+  if (code === 'ECONNREFUSED') return 'connection refused (is it running, and on this address?)';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'unknown host';
+  if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) return 'no answer in time';
+  return cause?.message ?? (e instanceof Error ? e.message : String(e));
+}
+
 async function api(url: string, method: 'GET' | 'POST', path: string): Promise<unknown> {
   let r: Response;
   try {
     r = await fetch(`${url}${path}`, { method, signal: AbortSignal.timeout(10 * 60_000) });
   } catch (e) {
-    throw new CliFailure(`cannot reach promflux serve at ${url}: ${e instanceof Error ? e.message : String(e)}`, 1);
+    throw new CliFailure(`cannot reach promflux serve at ${url}: ${unreachableReason(e)}`, 1);
   }
   const body = (await r.json().catch(() => ({}))) as { error?: { message?: string } };
   if (!r.ok) throw new CliFailure(body.error?.message ?? `promflux serve answered ${r.status}`, r.status === 404 ? 1 : 1);
@@ -272,13 +295,14 @@ async function run(name: string, flags: TaskFlags, io: CliIO): Promise<void> {
     throw new CliFailure(`cannot read ${st.file}, the file of task "${name}"`, 1);
   }
   const dataDir = resolveDataDir(flags.data, io.env);
-  const runtime = createRuntime({ dataDir });
+  // warnings of the run (a fleet target that failed, points to() skipped) go to stderr, as in `promflux run`
+  const runtime = createRuntime({ dataDir, logger: loggerFromFlags({ logLevel: 'warn' }, io) });
   const trt: TaskRuntime = runtime;
   try {
     const loaded = await loadTaskSource(trt, source, st.file);
     if (loaded.kind !== 'task') {
       const errs = loaded.kind === 'invalid' ? loaded.errors : [];
-      for (const e of errs) io.stderr(renderError(e, source) + '\n');
+      for (const e of errs) io.stderr(renderError(e, redactSource(source)) + '\n');
       if (loaded.kind === 'notTask') io.stderr(`${st.file} no longer declares option task\n`);
       io.setExitCode(loaded.kind === 'invalid' && errs.some((e) => e.id.startsWith('syntax')) ? 2 : 1);
       return;
@@ -295,7 +319,7 @@ async function run(name: string, flags: TaskFlags, io: CliIO): Promise<void> {
       const counts = countRows(res.stats?.calls ?? []);
       io.stderr(`task ${name}: success in ${ms(performance.now() - t0)}, ${counts.rowsScraped} rows scraped, ${counts.pointsWritten} points written\n`);
     } catch (e) {
-      for (const fe of errorList(toFluxError(e))) io.stderr(renderError(fe, source) + '\n');
+      for (const fe of errorList(toFluxError(e))) io.stderr(renderError(fe, redactSource(source)) + '\n');
       io.setExitCode(1);
     }
   } finally {

@@ -89,6 +89,12 @@ describe('promflux parse', () => {
     assert.match(io.err, /^promflux parse: cannot read .*no-such-file\.flux: no such file\n$/);
   });
 
+  it('a directory is reported as one, not as a bare EISDIR (exit 2)', async () => {
+    const io = memoryIO();
+    assert.equal(await main(['parse', join(REPO_ROOT, 'stdlib')], io), 2);
+    assert.match(io.err, /^promflux parse: cannot read .*stdlib: it is a directory\n$/);
+  });
+
   it('has --help with an example', async () => {
     const io = memoryIO();
     assert.equal(await main(['parse', '--help'], io), 0);

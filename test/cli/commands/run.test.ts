@@ -87,6 +87,13 @@ test('runaway recursion: a clear error, exit 1', async () => {
   noStack(r.err);
 });
 
+test('a directory given as the script: one line saying so, exit 2', async () => {
+  const r = await run([dir]);
+  assert.equal(r.code, 2);
+  assert.equal(r.out, '');
+  assert.equal(r.err, `promflux run: cannot read ${dir}: it is a directory\n`);
+});
+
 test('usage errors: missing file, bad --now, bad --format', async () => {
   const missing = await run([join(dir, 'does-not-exist.flux')]);
   assert.equal(missing.code, 2);
@@ -108,4 +115,19 @@ test('run --help has an example', async () => {
   const r = await run(['--help']);
   assert.equal(r.code, 0);
   assert.match(r.out, /Examples:/);
+});
+
+test('credentials in the script are masked in the quoted source line; the caret stays aligned', async () => {
+  // a closed port: the scrape fails at once, and its diagnostic quotes the line
+  const src = 'import "experimental/prometheus"\n\nprometheus.scrape(url: "http://u:pw-S3CRET@127.0.0.1:1/metrics", bearerToken: "tok-S3CRET")\n';
+  const r = await run([file('secret.flux', src)]);
+  assert.equal(r.code, 1, r.err);
+  assert.doesNotMatch(r.err, /S3CRET/);
+  noStack(r.err);
+  const lines = r.err.split('\n');
+  const quoted = lines.findIndex((l) => l.startsWith(' 3 | '));
+  assert.ok(quoted >= 0, r.err);
+  assert.equal(lines[quoted], ' 3 | prometheus.scrape(url: "http://u:*********@127.0.0.1:1/metrics", bearerToken: "**********")');
+  // the caret line underlines the whole call: as long as the (unchanged-length) line
+  assert.equal(lines[quoted + 1]!.replace(/^ *\| /, '').trimEnd().length, src.split('\n')[2]!.length);
 });
