@@ -138,7 +138,13 @@ function classify(e: unknown): HttpFailure {
   }
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return new HttpFailure('timeout', 'connecting timed out', 'connect', { cause: e });
   if (TLS_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || /certificate|SSL|TLS/i.test(msg)) {
-    return new HttpFailure('tls', `TLS handshake failed: ${msg}${code && !msg.includes(code) ? ` (${code})` : ''}`, undefined, { cause: e });
+    // OpenSSL's own text is several lines of library internals
+    // ("...:ssl3_get_record:wrong version number:../deps/openssl/..."): say what it means.
+    if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/i.test(msg)) {
+      return new HttpFailure('tls', 'TLS handshake failed: the server did not answer in TLS (is it plain http?)', undefined, { cause: e });
+    }
+    const oneLine = msg.replace(/\s*\n\s*/g, ' ').trim();
+    return new HttpFailure('tls', `TLS handshake failed: ${oneLine}${code && !oneLine.includes(code) ? ` (${code})` : ''}`, undefined, { cause: e });
   }
   if (code === 'ECONNRESET') return new HttpFailure('connection', 'the connection was reset by the server', undefined, { cause: e });
   return new HttpFailure('connection', `${msg}${code && !msg.includes(code) ? ` (${code})` : ''}`, undefined, { cause: e });

@@ -75,10 +75,15 @@ export function requestAuth(url: string, options: Pick<ScrapeOptions, 'headers' 
   if ((options.tls?.certFile === undefined) !== (options.tls?.keyFile === undefined)) {
     throw new RequestOptionError('invalidOption', 'tlsCert and tlsKey go together', secrets);
   }
+  // A header value cannot hold control characters (RFC 9110 field-value); caught here, the
+  // error names the option rather than failing as a connection error.
+  if (options.bearerToken !== undefined && /[\0-\x08\x0a-\x1f\x7f]/.test(options.bearerToken)) {
+    throw new RequestOptionError('invalidOption', 'bearerToken contains a control character', secrets);
+  }
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(options.headers ?? {})) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(k)) throw new RequestOptionError('invalidOption', `invalid header name ${JSON.stringify(k)}`, secrets);
-    if (/[\r\n\0]/.test(v)) throw new RequestOptionError('invalidOption', `invalid value for header ${JSON.stringify(k)}`, secrets);
+    if (/[\0-\x08\x0a-\x1f\x7f]/.test(v)) throw new RequestOptionError('invalidOption', `the value of header ${JSON.stringify(k)} contains a control character`, secrets);
     headers[k.toLowerCase()] = v;
     if (k.toLowerCase() === 'authorization') secrets.push(v);
   }

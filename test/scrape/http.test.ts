@@ -244,6 +244,18 @@ test('TLS: an untrusted certificate fails with the reason; tlsCa, tlsServerName 
 test('scraping plain HTTP with https fails as a TLS error', async () => {
   const e = await failure(`https://127.0.0.1:${plain.port}/metrics`, { timeoutMs: 3000 });
   assert.equal(e.id, 'scrape.tls');
+  assert.match(e.message, /the server did not answer in TLS \(is it plain http\?\)/);
+  assert.ok(!e.message.includes('\n') && !/openssl|ssl3_/i.test(e.message), e.message);
+});
+
+test('a control character in bearerToken or a header value is scrape.invalidOption, with no secret shown', async () => {
+  const token = await failure(`${plain.url}/metrics`, { bearerToken: 'tok-\nsecret-9' });
+  assert.equal(token.id, 'scrape.invalidOption');
+  assert.match(token.message, /bearerToken contains a control character/);
+  assert.ok(!token.message.includes('secret-9'), token.message);
+  const header = await failure(`${plain.url}/metrics`, { headers: { 'X-Key': 'a\tb\x01c' } });
+  assert.equal(header.id, 'scrape.invalidOption');
+  assert.match(header.message, /the value of header "X-Key" contains a control character/);
 });
 
 test('a corrupt gzip body: scrape.decode', async () => {
