@@ -6,6 +6,8 @@ import { createServer } from 'node:http';
 export interface HttpServerRequest {
   readonly method: string;
   readonly url: string;
+  /** Request headers, lower-case names (repeated headers joined with ", "). */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 export interface HttpServerResponse {
@@ -52,7 +54,9 @@ export function startHttpServer(
   return new Promise((resolve, reject) => {
     const server = createServer((req, res) => {
       req.resume();
-      handler({ method: req.method ?? 'GET', url: req.url ?? '/' }).then(
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      handler({ method: req.method ?? 'GET', url: req.url ?? '/', headers }).then(
         (r) => {
           res.writeHead(r.status, { 'content-type': r.contentType, 'cache-control': 'no-store' });
           res.end(r.body);

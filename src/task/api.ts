@@ -10,7 +10,17 @@
 //   POST /api/v1/tasks/NAME/run        {"run":PersistedRun,"output":"..."} (?format=table|csv|json)
 //   POST /api/v1/tasks/NAME/enable     {"name":NAME,"status":"enabled"}
 //   POST /api/v1/tasks/NAME/disable    {"name":NAME,"status":"disabled"}
-// Errors: {"error":{"code","id","message"}} with 404 (unknown task), 405, 500.
+// Errors: {"error":{"code","id","message"}} with 403 (refused, below), 404 (unknown task), 405, 500.
+//
+// The API has no accounts, so it guards against the browser, the one client that can reach
+// a loopback port on the user's behalf without being asked:
+// - DNS rebinding: a page whose host name is made to resolve to 127.0.0.1 talks to the API
+//   as its own origin. /api/ answers only requests whose Host is an IP address, `localhost`
+//   or the name serve listens on (`allowedHosts`).
+// - Cross-site requests: a page may send a form POST to any address. The POST endpoints
+//   need the `X-Promflux-Client` header, which a page can only send cross-origin after a
+//   CORS preflight this server never grants, and refuse requests with a foreign `Origin`.
+// `promflux task` sends that header.
 import { toFluxError } from '../errors/index.js';
 import type { MetricsRegistry } from '../host/metrics.js';
 import type { TaskService } from './service.js';
@@ -19,6 +29,50 @@ export interface ApiRequest {
   readonly method: string;
   /** Path and query, e.g. `/api/v1/tasks/scrape/run?format=json`. */
   readonly url: string;
+  /** Request headers, lower-case names. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** The header POST requests to the API must carry (`promflux task` sends it). */
+export const CLIENT_HEADER = 'x-promflux-client';
+
+export interface ApiOptions {
+  /** Host names accepted in the Host header besides IP addresses and `localhost` (e.g. serve's --listen host). */
+  readonly allowedHosts?: readonly string[];
+}
+
+/** The host name of a Host header value (`name:port`, `[v6]:port`), lower case. */
+function hostName(host: string): string {
+  const h = host.trim().toLowerCase();
+  const v6 = /^\[([^\]]*)\]/.exec(h);
+  if (v6) return v6[1]!;
+  const i = h.lastIndexOf(':');
+  return i >= 0 ? h.slice(0, i) : h;
+}
+
+/** Why an API request is refused (null: it is not). */
+function refusal(req: ApiRequest, method: string, allowed: ReadonlySet<string>): string | null {
+  const headers = req.headers ?? {};
+  const host = headers['host'];
+  if (host !== undefined) {
+    const name = hostName(host);
+    const ip = /^\d{1,3}(\.\d{1,3}){3}$/.test(name) || name.includes(':');
+    if (!ip && name !== 'localhost' && !allowed.has(name)) return `requests for host "${name}" are refused (only IP addresses, localhost and the listen host)`;
+  }
+  if (method !== 'GET' && method !== 'HEAD') {
+    if (headers[CLIENT_HEADER] === undefined) return `a ${method} request needs the ${CLIENT_HEADER} header (promflux task sends it)`;
+    const origin = headers['origin'];
+    if (origin !== undefined && origin !== 'null') {
+      let originHost = '';
+      try {
+        originHost = new URL(origin).host.toLowerCase();
+      } catch {
+        // unparsable: refused below
+      }
+      if (host === undefined || originHost !== host.trim().toLowerCase()) return 'cross-origin requests are refused';
+    } else if (origin === 'null') return 'cross-origin requests are refused';
+  }
+  return null;
 }
 
 export interface ApiResponse {
@@ -37,12 +91,17 @@ export function toJson(v: unknown): string {
 const json = (status: number, v: unknown): ApiResponse => ({ status, contentType: 'application/json', body: toJson(v) + '\n' });
 const notFound = (name: string) => json(404, { error: { code: 'notFound', id: 'task.notFound', message: `no task named "${name}"` } });
 
-export function createApiHandler(svc: TaskService, metrics: MetricsRegistry, render?: ResultRenderer): (req: ApiRequest) => Promise<ApiResponse> {
+export function createApiHandler(svc: TaskService, metrics: MetricsRegistry, render?: ResultRenderer, options: ApiOptions = {}): (req: ApiRequest) => Promise<ApiResponse> {
+  const allowed = new Set((options.allowedHosts ?? []).map((h) => h.toLowerCase()));
   return async (req) => {
     const u = new URL(req.url, 'http://localhost');
     const parts = u.pathname.split('/').filter((p) => p !== '').map((p) => decodeURIComponent(p));
     const method = req.method.toUpperCase();
     try {
+      if (u.pathname.startsWith('/api/')) {
+        const why = refusal(req, method, allowed);
+        if (why !== null) return json(403, { error: { code: 'permissionDenied', id: 'api.refused', message: why } });
+      }
       if (u.pathname === '/health') {
         return json(200, { status: 'ok', tasks: svc.scheduler.names().length, running: svc.scheduler.runningCount() });
       }

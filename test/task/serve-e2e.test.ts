@@ -4,6 +4,7 @@
 // scheduled time produced exactly one run, consecutive, and each run's points arrived; the
 // task CLI reaches the running serve through its API; SIGTERM gives a clean exit 0 with
 // nothing pending.
+import { request as httpRequest } from 'node:http';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -132,6 +133,23 @@ test('promflux serve runs a 1 s scrape -> to() task against VictoriaMetrics, the
   assert.match(show.out, /^Last run, step by step/m);
   const metrics = await (await fetch(`${serving.url}/metrics`)).text();
   assert.match(metrics, /^promflux_task_runs_total\{task="e2e",outcome="success"\} \d+$/m);
+  // POSTs from the CLI go through; what a web page could send is refused (403).
+  const disable = await cli(['task', 'disable', 'e2e', '--data', data]);
+  assert.equal(disable.code, 0, disable.err);
+  const enable = await cli(['task', 'enable', 'e2e', '--data', data]);
+  assert.equal(enable.code, 0, enable.err);
+  const formPost = await fetch(`${serving.url}/api/v1/tasks/e2e/disable`, { method: 'POST', headers: { origin: 'https://evil.example' } });
+  assert.equal(formPost.status, 403);
+  // fetch() will not send another Host: a raw request, as a DNS-rebound page's would arrive.
+  const rebound = await new Promise<number>((resolve, reject) => {
+    const req = httpRequest(`${serving.url}/api/v1/tasks`, { headers: { host: 'evil.example' } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  assert.equal(rebound, 403);
 
   child.kill('SIGTERM');
   const code = await exited;

@@ -187,7 +187,7 @@ test('the API: health, metrics, list, show, logs, run, enable, disable', async (
   await svc.start();
   const api = createApiHandler(svc, s.metrics, async (_results, format) => `rendered as ${format}\n`);
   const get = async (url: string, method = 'GET') => {
-    const r = await api({ method, url });
+    const r = await api({ method, url, headers: { host: '127.0.0.1:9321', 'x-promflux-client': 'test' } });
     return { status: r.status, type: r.contentType, body: r.contentType.startsWith('application/json') ? JSON.parse(r.body) : r.body };
   };
   await s.clock.advanceTo('2026-01-01T12:00:20Z');
@@ -224,6 +224,40 @@ test('the API: health, metrics, list, show, logs, run, enable, disable', async (
   assert.deepEqual(logs.body.events.map((e: { message: string }) => e.message), ['disabled', 'enabled']);
   await svc.stop(0);
   assert.ok((await readAllTaskStates(nodeFileSystem, s.data)).has('a'));
+  await settle();
+});
+
+test('the API refuses what a web page could send: a foreign Host (DNS rebinding), a POST without the client header or from another origin', async () => {
+  const s = setup();
+  writeFileSync(join(s.tasks, 'a.flux'), 'option task = {name: "a", every: 10s}\nA\n');
+  const svc = s.make();
+  await svc.start();
+  const api = createApiHandler(svc, s.metrics, undefined, { allowedHosts: ['promflux.internal'] });
+  const call = async (method: string, url: string, headers: Record<string, string>) => {
+    const r = await api({ method, url, headers });
+    return { status: r.status, body: JSON.parse(r.body) as { error?: { id: string; message: string } } };
+  };
+  const cli = { 'x-promflux-client': 'promflux-cli' };
+  // Hosts: IP addresses, localhost and the listen host pass; any other name is refused.
+  for (const host of ['127.0.0.1:9321', 'localhost:9321', '[::1]:9321', 'promflux.internal:9321', '10.1.2.3']) {
+    assert.equal((await call('GET', '/api/v1/tasks', { host })).status, 200, host);
+  }
+  const rebound = await call('GET', '/api/v1/tasks', { host: 'evil.example:9321' });
+  assert.equal(rebound.status, 403);
+  assert.equal(rebound.body.error!.id, 'api.refused');
+  assert.match(rebound.body.error!.message, /host "evil\.example"/);
+  // POST: the client header is required; a foreign or opaque Origin is refused.
+  const noHeader = await call('POST', '/api/v1/tasks/a/disable', { host: '127.0.0.1:9321' });
+  assert.equal(noHeader.status, 403);
+  assert.match(noHeader.body.error!.message, /x-promflux-client/);
+  assert.equal((await call('POST', '/api/v1/tasks/a/disable', { host: '127.0.0.1:9321', ...cli, origin: 'https://evil.example' })).status, 403);
+  assert.equal((await call('POST', '/api/v1/tasks/a/disable', { host: '127.0.0.1:9321', ...cli, origin: 'null' })).status, 403);
+  assert.ok(svc.list().every((t) => t.status === 'enabled'), 'nothing was disabled by a refused request');
+  assert.equal((await call('POST', '/api/v1/tasks/a/disable', { host: '127.0.0.1:9321', ...cli, origin: 'http://127.0.0.1:9321' })).status, 200);
+  assert.equal((await call('POST', '/api/v1/tasks/a/enable', { host: '127.0.0.1:9321', ...cli })).status, 200);
+  // /health and /metrics stay open (Prometheus scrapes /metrics by any name).
+  assert.equal((await api({ method: 'GET', url: '/metrics', headers: { host: 'monitoring.example:9321' } })).status, 200);
+  await svc.stop(0);
   await settle();
 });
 

@@ -164,7 +164,7 @@ export async function runServe(pathArgs: readonly string[], flags: ServeFlags, i
   try {
     await svc.start();
     try {
-      server = await startHttpServer(listen.host, listen.port, createApiHandler(svc, defaultMetrics, render));
+      server = await startHttpServer(listen.host, listen.port, createApiHandler(svc, defaultMetrics, render, { allowedHosts: [listen.host] }));
     } catch (e) {
       throw new FluxError('unavailable', 'serve.listen', `cannot listen on ${listen.host}:${listen.port}: ${e instanceof Error ? e.message : String(e)}`);
     }

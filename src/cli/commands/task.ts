@@ -21,7 +21,7 @@ import type { TaskDetail, TaskSummary } from '../../task/service.js';
 import { countRows } from '../../task/executor.js';
 import { loadTaskSource } from '../../task/loader.js';
 import type { TaskRuntime } from '../../task/loader.js';
-import { toJson } from '../../task/api.js';
+import { CLIENT_HEADER, toJson } from '../../task/api.js';
 import { Time } from '../../values/value.js';
 import type { Value } from '../../values/value.js';
 import { serveFile } from './serve.js';
@@ -86,7 +86,7 @@ function unreachableReason(e: unknown): string {
 async function api(url: string, method: 'GET' | 'POST', path: string): Promise<unknown> {
   let r: Response;
   try {
-    r = await fetch(`${url}${path}`, { method, signal: AbortSignal.timeout(10 * 60_000) });
+    r = await fetch(`${url}${path}`, { method, headers: { [CLIENT_HEADER]: 'promflux-cli' }, signal: AbortSignal.timeout(10 * 60_000) });
   } catch (e) {
     throw new CliFailure(`cannot reach promflux serve at ${url}: ${unreachableReason(e)}`, 1);
   }
