@@ -9,11 +9,11 @@
 
 import { parse } from '../lang/index.js';
 import type * as ast from '../lang/ast.js';
-import { FluxError, errorList, renderError, toFluxError } from '../errors/index.js';
+import { FluxError, toFluxError } from '../errors/index.js';
 import type { Runtime, Session } from '../runtime/runtime.js';
 import { renderResults } from '../cli/render.js';
 import { readFailureReason } from '../cli/read-error.js';
-import { redactSource } from '../cli/redact.js';
+import { renderDiagnostics } from '../cli/diagnostics.js';
 import { asTableStream, collectTables, streamOf } from '../table/index.js';
 import { isStream } from '../values/value.js';
 import type { Value } from '../values/value.js';
@@ -195,11 +195,7 @@ export class ReplController {
   }
 
   private renderDiagnostics(err: FluxError, source: string, name: string): string {
-    return (
-      errorList(err)
-        .map((e) => renderError(e.source === undefined ? new FluxError(e.code, e.id, e.message, { span: e.span, source: name }) : e, redactSource(source), { color: this.options.color }))
-        .join('\n') + '\n'
-    );
+    return renderDiagnostics(err, name, source, { color: this.options.color }).join('\n') + '\n';
   }
 
   private noteImports(file: ast.File): void {

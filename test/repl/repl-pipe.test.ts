@@ -36,6 +36,12 @@ test('an error is reported with a caret and later input still runs; exit code 1'
   assert.equal(r.status, 1);
 });
 
+test('an error inside a stdlib function quotes the call typed in the session, not a line of the session taken for the stdlib file', () => {
+  const r = repl('import "date"\ndate.scale(d: 1h, n: 1.5)\n');
+  assert.match(r.stderr, /^stdlib\/date:\d+:\d+: cannot apply \*[^\n]*\n<repl:2>:1:1: called here\n 1 \| date\.scale\(d: 1h, n: 1\.5\)\n/);
+  assert.equal(r.status, 1);
+});
+
 test('tables print in the table format; :format csv switches to annotated CSV', () => {
   const src = 'import "array"\narray.from(rows: [{host: "a", v: 1.5}])\n:format csv\narray.from(rows: [{host: "a", v: 1.5}])\n';
   const r = repl(src);

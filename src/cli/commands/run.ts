@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { createRuntime } from '../../index.js';
-import { FluxError, errorList, renderError, toFluxError } from '../../errors/index.js';
+import { FluxError, toFluxError } from '../../errors/index.js';
 import { parseTime } from '../../values/convert.js';
 import type { Time } from '../../values/value.js';
 import { renderResultsSettled } from '../render.js';
@@ -18,7 +18,7 @@ import { DATA_DIR_HELP, resolveDataDir } from '../data-dir.js';
 import type { CliIO } from '../io.js';
 import { withProgress } from '../progress.js';
 import { readFailureReason } from '../read-error.js';
-import { redactSource } from '../redact.js';
+import { renderDiagnostics } from '../diagnostics.js';
 import { logFormatOption, logLevelOption, loggerFromFlags } from '../log-flags.js';
 import type { LogFlags } from '../log-flags.js';
 
@@ -30,12 +30,7 @@ export interface RunFlags extends LogFlags {
 
 /** Print every diagnostic of an error, with a caret under the code when it is in `source`. */
 export function printDiagnostics(io: CliIO, err: FluxError, name: string, source: string): void {
-  for (const e of errorList(err)) {
-    const text = e.source === undefined || e.source === name ? redactSource(source) : undefined;
-    let out = renderError(e.source === undefined ? new FluxError(e.code, e.id, e.message, { span: e.span, source: name, stack: e.fluxStack }) : e, text, { color: io.stderrColor ?? io.color });
-    if (e.fluxStack.length > 1) out += '\n' + e.fluxStack.map((f) => `    at ${f}`).join('\n');
-    io.stderr(out + '\n');
-  }
+  for (const out of renderDiagnostics(err, name, source, { color: io.stderrColor ?? io.color })) io.stderr(out + '\n');
 }
 
 export async function runCommand(file: string, flags: RunFlags, io: CliIO): Promise<void> {

@@ -131,3 +131,17 @@ test('credentials in the script are masked in the quoted source line; the caret 
   // the caret line underlines the whole call: as long as the (unchanged-length) line
   assert.equal(lines[quoted + 1]!.replace(/^ *\| /, '').trimEnd().length, src.split('\n')[2]!.length);
 });
+
+test('an error inside a Flux-written stdlib function also points at the call in the script', async () => {
+  const r = await run([file('scale.flux', 'import "date"\n\nx = date.scale(d: 1h, n: 1.5)\nx\n')]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /^stdlib\/date:\d+:\d+: cannot apply \*/m);
+  assert.match(r.err, /scale\.flux:3:5: called here\n 3 \| x = date\.scale\(d: 1h, n: 1\.5\)\n {3}\| {5}\^{25}/);
+  assert.match(r.err, /^ {4}at function "scale" @3:5-3:30$/m);
+  noStack(r.err);
+  // A frame that is itself inside the stdlib is not quoted against the script's lines.
+  const inner = await run([file('toint.flux', 'import "array"\narray.from(rows: [{_value: "x"}])\n  |> toInt()\n')]);
+  assert.equal(inner.code, 1);
+  assert.match(inner.err, /cannot parse "x" as int/);
+  assert.doesNotMatch(inner.err, /called here/);
+});
