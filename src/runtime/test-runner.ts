@@ -13,6 +13,7 @@
 // - Testcases run one after another (each gets its own run, so options never leak).
 import { join, relative, sep } from 'node:path';
 import { FluxError, FluxErrors, errorList, renderError, toFluxError } from '../errors/index.js';
+import { redactSource } from '../errors/redact-source.js';
 import type { FileSystem } from '../host/fs.js';
 import type * as ast from '../lang/ast.js';
 import { parse } from '../lang/index.js';
@@ -125,7 +126,10 @@ class Runner {
   render(e: unknown): string {
     const err = toFluxError(e);
     return errorList(err)
-      .map((x) => renderError(x, x.source === undefined ? undefined : this.sources.get(x.source)))
+      .map((x) => {
+        const text = x.source === undefined ? undefined : this.sources.get(x.source);
+        return renderError(x, text === undefined ? undefined : redactSource(text));
+      })
       .join('\n');
   }
 

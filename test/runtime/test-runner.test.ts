@@ -146,5 +146,15 @@ describe('Flux testcase runner', () => {
     assert.equal(await main(['test', join(dir, 'nope')], missing), 2);
     assert.match(missing.err, /no such file or directory/);
   });
-});
 
+  it('promflux test: a failure quoting a line with a credential masks it', async () => {
+    const file = join(dir, 'secret_test.flux');
+    await writeFile(file, 'package secret_test\nimport "experimental/prometheus"\n\ntestcase scrape_refused {\n    prometheus.scrape(url: "http://u:s3cr3t-pw@127.0.0.1:1/m", bearerToken: "tok-777") |> yield()\n}\n');
+    const io = memoryIO();
+    assert.equal(await main(['test', file], io), 1);
+    const all = io.out + io.err;
+    assert.match(all, /FAIL/);
+    assert.match(all, / 5 \|/, all);
+    assert.ok(!all.includes('s3cr3t-pw') && !all.includes('tok-777'), all);
+  });
+});
