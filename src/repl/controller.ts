@@ -45,8 +45,8 @@ const HELP = `Commands:
   :help              this help
   :help NAME         a builtin's signature and documentation (e.g. :help prometheus.scrape)
   :load FILE         run a Flux file in this session
-  :format FMT        print results as table (default), csv or json
-  :wide              toggle truncation of long cells in the table format
+  :format [FMT]      print results as table (default), csv or json; alone: the current one
+  :wide [on|off]     show long cells whole, or truncate them to the terminal width (alone: toggle)
   :reset             forget every variable, import and option of this session
   :quit              leave (Ctrl-D does too)
 
@@ -225,13 +225,15 @@ export class ReplController {
         this.lastColumns = [];
         return ok('session reset\n');
       case 'format':
+        if (!arg) return ok(`format: ${this.format}\n`);
         if (arg === 'table' || arg === 'csv' || arg === 'json') {
           this.format = arg;
           return ok(`format: ${arg}\n`);
         }
         return bad(`:format takes table, csv or json (got "${arg}")\n`);
       case 'wide':
-        this.wide = !this.wide;
+        if (arg && arg !== 'on' && arg !== 'off') return bad(`:wide takes on or off (got "${arg}")\n`);
+        this.wide = arg === 'on' ? true : arg === 'off' ? false : !this.wide;
         return ok(`long cells ${this.wide ? 'shown whole' : 'truncated to the terminal width'}\n`);
       case 'load': {
         if (!arg) return bad(':load needs a file name\n');

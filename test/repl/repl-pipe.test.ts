@@ -42,6 +42,15 @@ test('an error inside a stdlib function quotes the call typed in the session, no
   assert.equal(r.status, 1);
 });
 
+test(':format alone names the current format; :wide takes on and off', () => {
+  const r = repl(':format\n:format json\n:format\n:wide on\n:wide on\n:wide off\n:wide\n:wide maybe\n');
+  assert.equal(
+    r.stdout,
+    'format: table\nformat: json\nformat: json\nlong cells shown whole\nlong cells shown whole\nlong cells truncated to the terminal width\nlong cells shown whole\n',
+  );
+  assert.match(r.stderr, /:wide takes on or off \(got "maybe"\)/);
+});
+
 test('tables print in the table format; :format csv switches to annotated CSV', () => {
   const src = 'import "array"\narray.from(rows: [{host: "a", v: 1.5}])\n:format csv\narray.from(rows: [{host: "a", v: 1.5}])\n';
   const r = repl(src);
