@@ -68,14 +68,19 @@ export async function main(argv: readonly string[], io: CliIO = nodeIO()): Promi
     return io.exitCode();
   }
   const program = buildProgram(io);
+  // `promflux help nope` would print the whole help as an error without naming "nope".
+  if (argv[0] === 'help' && argv.length > 1 && !argv[1]!.startsWith('-') && !program.commands.some((c) => c.name() === argv[1] || c.aliases().includes(argv[1]!))) {
+    io.stderr(`error: unknown command '${argv[1]}'\n(run 'promflux --help' for the list of commands)\n`);
+    return 2;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return io.exitCode();
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
-      // `promflux help` asked for help (0); `promflux task` without a subcommand or
-      // `promflux help nope` print help as an error (commander exit code 1): bad usage.
+      // `promflux help` asked for help (0); `promflux task` without a subcommand prints
+      // help as an error (commander exit code 1): bad usage.
       if (e.code === 'commander.help') return e.exitCode === 0 ? 0 : 2;
       return 2;
     }
