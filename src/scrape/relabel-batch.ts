@@ -6,7 +6,8 @@
 //
 // Per series (not per sample):
 //   1. the target's labels are added; a scraped label whose name is also a target label is
-//      kept as `exported_<name>` (Prometheus's honor_labels: false);
+//      kept as `exported_<name>`, or `exported_exported_<name>`... when that name is taken
+//      too (Prometheus's honor_labels: false, scrape.resolveConflictingExposedLabels);
 //   2. metric relabeling runs with `__name__` = the sample name (a histogram bucket's field
 //      had `_bucket` trimmed, so it is put back for the rules and trimmed again after);
 //   3. the label limit is checked (labels + `__name__`, as Prometheus counts them).
@@ -53,22 +54,25 @@ export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): Re
     const np = src.seriesPairs[s]!;
     let field = fields[src.seriesField[s]!]!;
     if (options.relabel === undefined) {
-      // Fast path: the scraped labels (renamed on a clash) and the target's, mapped id to id
-      // (each distinct string is interned into the new batch once).
+      // Fast path: the scraped labels and the target's, mapped id to id (each distinct string
+      // is interned into the new batch once). A series with a clash is renamed through a map.
       out.beginLabels();
-      for (let i = 0; i < np; i++) {
-        const nid = pairs[st + 2 * i]!;
-        let n = nameMap[nid]!;
-        if (n < 0) {
-          const name = names[nid]!;
-          n = nameMap[nid] = options.targetLabels.has(name) ? out.labelNames.internString(`exported_${name}`) : out.labelNames.internFrom(src.labelNames, nid);
+      let clash = false;
+      for (let i = 0; i < np && !clash; i++) clash = options.targetLabels.has(names[pairs[st + 2 * i]!]!);
+      if (clash) {
+        for (const [k, v] of withTargetLabels(src, s, options.targetLabels)) out.addLabel(out.labelNames.internString(k), out.labelValues.internString(v));
+      } else {
+        for (let i = 0; i < np; i++) {
+          const nid = pairs[st + 2 * i]!;
+          let n = nameMap[nid]!;
+          if (n < 0) n = nameMap[nid] = out.labelNames.internFrom(src.labelNames, nid);
+          const vid = pairs[st + 2 * i + 1]!;
+          let v = valueMap[vid]!;
+          if (v < 0) v = valueMap[vid] = out.labelValues.internFrom(src.labelValues, vid);
+          out.addLabel(n, v);
         }
-        const vid = pairs[st + 2 * i + 1]!;
-        let v = valueMap[vid]!;
-        if (v < 0) v = valueMap[vid] = out.labelValues.internFrom(src.labelValues, vid);
-        out.addLabel(n, v);
+        for (const [n, v] of targetIds) out.addLabel(n, v);
       }
-      for (const [n, v] of targetIds) out.addLabel(n, v);
       if (limit > 0 && labelCount(out) + 1 > limit) return overLimit(field, labelCount(out) + 1, limit);
       const fid = src.seriesField[s]!;
       let f = fieldMap[fid]!;
@@ -76,12 +80,7 @@ export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): Re
       mapping[s] = out.endSeries(f);
       continue;
     }
-    const labels: Labels = new Map();
-    for (let i = 0; i < np; i++) {
-      const name = names[pairs[st + 2 * i]!]!;
-      labels.set(options.targetLabels.has(name) ? `exported_${name}` : name, values[pairs[st + 2 * i + 1]!]!);
-    }
-    for (const [k, v] of target) labels.set(k, v);
+    const labels = withTargetLabels(src, s, options.targetLabels);
     const bucket = labels.has('le') && !field.endsWith('_bucket');
     labels.set('__name__', bucket ? `${field}_bucket` : field);
     const after = options.relabel(labels);
@@ -106,6 +105,36 @@ export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): Re
     samples++;
   }
   return { batch: out, samples };
+}
+
+/**
+ * Series `s` of `src` with the target's labels, as Prometheus's mutateSampleLabels does it
+ * with honor_labels: false: every target label is set; a scraped label it displaces (a
+ * non-empty value under the same name) moves to `exported_<name>`, prefixed again while
+ * that name holds a non-empty value; the displaced labels are placed shortest name first
+ * (scrape.resolveConflictingExposedLabels). Empty values stay in the map; the batch drops them.
+ */
+function withTargetLabels(src: SampleBatch, s: number, targetLabels: ReadonlyMap<string, string>): Labels {
+  const names = src.labelNames.strings;
+  const values = src.labelValues.strings;
+  const pairs = src.pairs;
+  const st = src.seriesStart[s]!;
+  const labels: Labels = new Map();
+  for (let i = 0; i < src.seriesPairs[s]!; i++) labels.set(names[pairs[st + 2 * i]!]!, values[pairs[st + 2 * i + 1]!]!);
+  const displaced: [string, string][] = [];
+  for (const [k, v] of targetLabels) {
+    const scraped = labels.get(k);
+    if (scraped !== undefined && scraped !== '') displaced.push([k, scraped]);
+    labels.set(k, v);
+  }
+  displaced.sort(([a], [b]) => a.length - b.length); // stable: equal lengths keep target order
+  for (const [k, v] of displaced) {
+    let name = k;
+    do name = `exported_${name}`;
+    while ((labels.get(name) ?? '') !== '');
+    labels.set(name, v);
+  }
+  return labels;
 }
 
 /**

@@ -208,3 +208,21 @@ discovery.http(url: "${sd.url}/never-worked", timeout: 2s)`),
     await sd.close();
   }
 });
+
+test('a scraped label displaced by a target label moves to exported_<name>, prefixed again when that is taken', async () => {
+  // Prometheus (honor_labels: false, scrape.resolveConflictingExposedLabels): job="a" is
+  // displaced by the target's job; exported_job="b" is scraped too, so "a" goes to
+  // exported_exported_job. Nothing is lost, on the path without and with metric relabeling.
+  const t = await startHttpTarget({ '/metrics': { body: 'm{job="a",exported_job="b",code="1"} 7\n' } });
+  try {
+    for (const metricRelabel of ['', ', metricRelabel: [{targetLabel: "r", replacement: "1"}]']) {
+      const m = rows(await query(`
+import "experimental/prometheus"
+prometheus.scrapeTargets(targets: ["${hostPort(t)}"], job: "node"${metricRelabel})`)).filter((r) => r._field === 'm');
+      assert.equal(m.length, 1, `the series is kept (${metricRelabel || 'no metric relabeling'})`);
+      assert.deepEqual([m[0]!.job, m[0]!.exported_job, m[0]!.exported_exported_job, m[0]!.code, m[0]!._value], ['node', 'b', 'a', '1', 7]);
+    }
+  } finally {
+    await t.close();
+  }
+});
