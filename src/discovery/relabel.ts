@@ -15,6 +15,9 @@
 // - `labeldrop` / `labelkeep`: remove labels whose names match / do not match;
 // - `lowercase` / `uppercase`: target = the value in lower / upper case.
 //
+// Setting a label to the empty string removes it, as Prometheus's labels.Builder.Set does
+// (an empty label is no label): `lowercase` of a missing source removes the target label.
+//
 // Replacement expansion follows Go's regexp.Expand: `$1`, `${1}`, `$name`, `${name}`, and
 // `$$` for a literal `$`; `$name` takes the longest run of letters, digits and `_`, so
 // `$1x` names the group "1x" (which usually does not exist: empty).
@@ -196,6 +199,12 @@ function sourceValue(labels: Labels, rule: RelabelRule): string {
   return rule.sourceLabels.map((n) => labels.get(n) ?? '').join(rule.separator);
 }
 
+/** labels.Builder.Set: an empty value deletes the label. */
+function setLabel(labels: Labels, name: string, value: string): void {
+  if (value === '') labels.delete(name);
+  else labels.set(name, value);
+}
+
 /** Apply one rule in place; false when the label set is dropped. */
 function applyRule(labels: Labels, rule: RelabelRule): boolean {
   const value = sourceValue(labels, rule);
@@ -214,15 +223,14 @@ function applyRule(labels: Labels, rule: RelabelRule): boolean {
       const target = expand(rule.targetLabel, m);
       if (!LABEL_NAME.test(target)) return true;
       const res = expand(rule.replacement, m);
-      if (res === '') labels.delete(target);
-      else labels.set(target, res);
+      setLabel(labels, target, res);
       return true;
     }
     case 'lowercase':
-      labels.set(rule.targetLabel, value.toLowerCase());
+      setLabel(labels, rule.targetLabel, value.toLowerCase());
       return true;
     case 'uppercase':
-      labels.set(rule.targetLabel, value.toUpperCase());
+      setLabel(labels, rule.targetLabel, value.toUpperCase());
       return true;
     case 'hashmod':
       labels.set(rule.targetLabel, String(hashmod(value, rule.modulus)));
@@ -233,7 +241,7 @@ function applyRule(labels: Labels, rule: RelabelRule): boolean {
         const m = rule.regex.exec(name);
         if (m) add.push([expand(rule.replacement, m), v]);
       }
-      for (const [name, v] of add) labels.set(name, v);
+      for (const [name, v] of add) setLabel(labels, name, v);
       return true;
     }
     case 'labeldrop':

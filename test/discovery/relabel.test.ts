@@ -145,6 +145,18 @@ const cases: Case[] = [
     want: null,
   },
   {
+    name: 'lowercase of a missing source removes the target label (an empty label is no label)',
+    input: { env: 'Prod' },
+    rules: [{ sourceLabels: ['missing'], targetLabel: 'env', action: 'lowercase' }],
+    want: {},
+  },
+  {
+    name: 'labelmap does not copy an empty value into a new label',
+    input: { __meta_x: '', __meta_y: 'v' },
+    rules: [{ regex: '__meta_(.*)', action: 'labelmap' }],
+    want: { __meta_x: '', __meta_y: 'v', y: 'v' },
+  },
+  {
     name: 'the default regex (.*) matches across newlines',
     input: { a: 'x\ny' },
     rules: [{ sourceLabels: ['a'], targetLabel: 'b' }],
