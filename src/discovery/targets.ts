@@ -1,12 +1,16 @@
 // From discovered targets to scrape targets, as Prometheus does it (scrape.PopulateLabels):
 //
 // 1. start from the target's labels, then its group's labels (the target's win);
-// 2. set the defaults that are not already there: `job` (the job name), `__scheme__`,
+// 2. set the defaults that are not already there (a label with an empty value is not
+//    there: Prometheus's `lb.Get(name) == ""`): `job` (the job name), `__scheme__`,
 //    `__metrics_path__`, `__scrape_interval__`, `__scrape_timeout__`, and `__param_<name>`
 //    for each URL parameter of the job;
 // 3. apply the relabel rules; a dropped set is no target;
-// 4. a target without `__address__` is an error (reported, not scraped);
-// 5. `instance` defaults to `__address__`;
+// 4. a target without `__address__` is an error (reported, not scraped), and so is an
+//    address that is not `host[:port]`: Prometheus's config.CheckTargetAddress refuses a
+//    `/`; a scheme, path, query or credentials in the address would otherwise be scraped
+//    from the wrong URL (`http://h:1` as host "http") or written into `instance`;
+// 5. `instance` defaults to `__address__` (when missing or empty);
 // 6. the URL is `__scheme__://__address____metrics_path__?__param_*`;
 // 7. every label starting with `__` (meta, address, params, ...) is removed from the
 //    labels the samples will carry.
@@ -74,7 +78,7 @@ export function populateTargets(discovered: readonly DiscoveredTarget[], job: Jo
   for (const d of discovered) {
     const lb = new Map(d.labels);
     const setDefault = (k: string, v: string | undefined) => {
-      if (v !== undefined && !lb.has(k)) lb.set(k, v);
+      if (v !== undefined && !lb.get(k)) lb.set(k, v);
     };
     setDefault('job', job.jobName);
     setDefault('__scheme__', job.scheme ?? 'http');
@@ -93,7 +97,15 @@ export function populateTargets(discovered: readonly DiscoveredTarget[], job: Jo
       errors.push({ discovered: d.labels, error: new FluxError('invalid', 'discovery.noAddress', 'target has no __address__ label after relabeling') });
       continue;
     }
-    if (!after.has('instance')) after.set('instance', address);
+    const notHostPort = /[/?#@\s\\]/.exec(address);
+    if (notHostPort) {
+      // Credentials before an '@' are not repeated in the message.
+      const shown = address.includes('@') ? `<hidden>@${address.slice(address.lastIndexOf('@') + 1)}` : address;
+      const hint = /^[a-z][a-z0-9+.-]*:\/\//i.test(address) ? ' (the scheme goes in __scheme__ and the path in __metrics_path__)' : '';
+      errors.push({ discovered: redactedAddress(d.labels), error: new FluxError('invalid', 'discovery.badAddress', `target address "${shown}" is not host:port: it contains "${notHostPort[0]}"${hint}`) });
+      continue;
+    }
+    if (!after.get('instance')) after.set('instance', address);
     const scheme = after.get('__scheme__') ?? 'http';
     if (scheme !== 'http' && scheme !== 'https') {
       errors.push({ discovered: d.labels, error: new FluxError('invalid', 'discovery.badScheme', `target ${address} has scheme "${scheme}"; only http and https are scraped`) });
@@ -126,6 +138,13 @@ export function populateTargets(discovered: readonly DiscoveredTarget[], job: Jo
     targets.push({ url, labels, discovered: d.labels });
   }
   return { targets, dropped, errors };
+}
+
+/** Discovered labels with any credentials in `__address__` hidden. */
+function redactedAddress(labels: ReadonlyMap<string, string>): ReadonlyMap<string, string> {
+  const a = labels.get('__address__');
+  if (a === undefined || !a.includes('@')) return labels;
+  return new Map(labels).set('__address__', `<hidden>@${a.slice(a.lastIndexOf('@') + 1)}`);
 }
 
 /**

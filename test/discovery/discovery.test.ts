@@ -58,6 +58,24 @@ test('populateTargets: no address and a bad scheme are per-target errors', () =>
   assert.deepEqual(res.errors.map((e) => e.error.id), ['discovery.noAddress', 'discovery.badScheme']);
 });
 
+test('populateTargets: an address that is not host:port is a per-target error, credentials not shown', () => {
+  const res = populateTargets(
+    ['http://h:1', 'h:1/sub', 'h:1?x=1', 'user:s3cret@h:1', 'ok:1'].map((a) => ({ labels: new Map([['__address__', a]]) })),
+    { jobName: 'j' },
+    [],
+  );
+  assert.deepEqual(res.targets.map((t) => t.url), ['http://ok:1/metrics']);
+  assert.deepEqual(res.errors.map((e) => e.error.id), Array(4).fill('discovery.badAddress'));
+  assert.match(res.errors[0]!.error.message, /__scheme__/);
+  for (const e of res.errors) assert.ok(!e.error.message.includes('s3cret') && !e.discovered.get('__address__')!.includes('s3cret'), e.error.message);
+});
+
+test('populateTargets: an empty job, instance or __metrics_path__ gets its default, as a missing one does', () => {
+  const res = populateTargets([{ labels: new Map([['__address__', 'h:1'], ['job', ''], ['instance', ''], ['__metrics_path__', '']]) }], { jobName: 'node' }, []);
+  assert.equal(res.targets[0]!.url, 'http://h:1/metrics');
+  assert.deepEqual(Object.fromEntries(res.targets[0]!.labels), { instance: 'h:1', job: 'node' });
+});
+
 test('file_sd: JSON and YAML files, __meta_filepath, re-read on change, last good kept on a bad edit', async () => {
   const json = join(dir, 'targets.json');
   const yml = join(dir, 'more.yml');
