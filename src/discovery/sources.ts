@@ -8,7 +8,7 @@
 // Every failure is reported through `warnings` of the result, never thrown, except when
 // there is no good list at all yet.
 
-import { parse as parseYaml } from 'yaml';
+import { parseDocument, visit } from 'yaml';
 import { FluxError } from '../errors/index.js';
 import type { FileSystem } from '../host/fs.js';
 import type { DnsResolver } from '../host/dns.js';
@@ -51,7 +51,7 @@ export function fileDiscoverer(fs: FileSystem, files: readonly string[]): Discov
         }
         try {
           const text = new TextDecoder().decode(await fs.readFile(file));
-          const doc = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+          const doc = /\.ya?ml$/i.test(file) ? parseFileSdYaml(text) : JSON.parse(text);
           const parsed = parseTargetGroups(doc ?? [], file, { __meta_filepath: file });
           cache.set(file, { size: st.size, mtimeMs: st.mtimeMs, groups: parsed });
           groups.push(...parsed);
@@ -64,6 +64,24 @@ export function fileDiscoverer(fs: FileSystem, files: readonly string[]): Discov
       return { groups, warnings };
     },
   };
+}
+
+/**
+ * A file_sd YAML document as plain values. Prometheus decodes it into strings (Go's YAML
+ * decoder gives a string field a plain scalar's own text), so `port: 9100` and
+ * `version: 1.20` are the labels "9100" and "1.20": a number or boolean scalar is kept as
+ * its source text. A syntax error is thrown with its line and column (first line only).
+ */
+function parseFileSdYaml(text: string): unknown {
+  const doc = parseDocument(text);
+  const err = doc.errors[0];
+  if (err) throw new Error(err.message.split('\n')[0]!.replace(/:$/, ''));
+  visit(doc, {
+    Scalar(_key, node) {
+      if ((typeof node.value === 'number' || typeof node.value === 'boolean' || typeof node.value === 'bigint') && typeof node.source === 'string') node.value = node.source;
+    },
+  });
+  return doc.toJS();
 }
 
 /** A GET returning a JSON body (src/host/http-json.ts); its messages hold no secret. */

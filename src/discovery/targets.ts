@@ -150,6 +150,10 @@ function redactedAddress(labels: ReadonlyMap<string, string>): ReadonlyMap<strin
 /**
  * Parse a file_sd / http_sd document: a JSON (or, for files, YAML) list of
  * `{targets: [string], labels: {string: string}}`. Throws a FluxError naming `source`.
+ * As Prometheus's targetgroup.Group decoding: `targets` and `labels` may be missing or null
+ * (no targets, no labels), a null label value is the empty string (no label), and any other
+ * key is an error (its JSON decoder disallows unknown fields, file_sd's YAML is strict), so
+ * a misspelt `target:` is reported rather than read as an empty group.
  */
 export function parseTargetGroups(doc: unknown, source: string, extraLabels: Readonly<Record<string, string>> = {}): TargetGroup[] {
   if (!Array.isArray(doc)) {
@@ -159,8 +163,12 @@ export function parseTargetGroups(doc: unknown, source: string, extraLabels: Rea
     if (g === null || typeof g !== 'object' || Array.isArray(g)) {
       throw new FluxError('invalid', 'discovery.badDocument', `${source}: group ${i} is not an object`);
     }
-    const { targets, labels } = g as { targets?: unknown; labels?: unknown };
-    if (!Array.isArray(targets) || !targets.every((t) => typeof t === 'string')) {
+    const unknown = Object.keys(g).find((k) => k !== 'targets' && k !== 'labels');
+    if (unknown !== undefined) {
+      throw new FluxError('invalid', 'discovery.badDocument', `${source}: group ${i}: unknown field ${JSON.stringify(unknown)} (a group has "targets" and "labels")`);
+    }
+    const { targets = [], labels } = g as { targets?: unknown; labels?: unknown };
+    if (targets !== null && (!Array.isArray(targets) || !targets.every((t) => typeof t === 'string'))) {
       throw new FluxError('invalid', 'discovery.badDocument', `${source}: group ${i}: "targets" must be a list of strings`);
     }
     const lab: Record<string, string> = { ...extraLabels };
@@ -169,10 +177,10 @@ export function parseTargetGroups(doc: unknown, source: string, extraLabels: Rea
         throw new FluxError('invalid', 'discovery.badDocument', `${source}: group ${i}: "labels" must be a map of strings`);
       }
       for (const [k, v] of Object.entries(labels as Record<string, unknown>)) {
-        if (typeof v !== 'string') throw new FluxError('invalid', 'discovery.badDocument', `${source}: group ${i}: label "${k}" must be a string`);
-        lab[k] = v;
+        if (v !== null && typeof v !== 'string') throw new FluxError('invalid', 'discovery.badDocument', `${source}: group ${i}: label "${k}" must be a string`);
+        lab[k] = v ?? '';
       }
     }
-    return { targets: targets as string[], labels: lab, source };
+    return { targets: (targets ?? []) as string[], labels: lab, source };
   });
 }

@@ -99,6 +99,31 @@ test('file_sd: JSON and YAML files, __meta_filepath, re-read on change, last goo
   assert.deepEqual(r.warnings.map((w) => w.id), ['discovery.badFile']);
 });
 
+test('file_sd YAML: number and boolean label values are their text; null is no label; a group may have no targets', async () => {
+  const yml = join(dir, 'typed.yaml');
+  writeFileSync(yml, '- targets: [h1:1]\n  labels:\n    port: 9100\n    version: 1.20\n    canary: true\n    gone: null\n- labels: {team: a}\n- targets:\n');
+  const r = await fileDiscoverer(nodeFileSystem, [yml]).discover();
+  assert.deepEqual(r.warnings, []);
+  assert.deepEqual(r.groups.flatMap((g) => g.targets), ['h1:1']);
+  const { __meta_filepath: _f, ...labels } = r.groups[0]!.labels;
+  assert.deepEqual(labels, { port: '9100', version: '1.20', canary: 'true', gone: '' });
+  const res = populateTargets(expandGroups(r.groups), { jobName: 'j' }, []);
+  assert.deepEqual(Object.fromEntries(res.targets[0]!.labels), { canary: 'true', instance: 'h1:1', job: 'j', port: '9100', version: '1.20' });
+});
+
+test('file_sd: a misspelt group field and a YAML syntax error are reported with where', async () => {
+  const typo = join(dir, 'typo.json');
+  writeFileSync(typo, JSON.stringify([{ target: ['h1:1'] }]));
+  const bad = join(dir, 'bad.yml');
+  writeFileSync(bad, '- targets: [h1:1\n  labels: {a: b}\n');
+  const r = await fileDiscoverer(nodeFileSystem, [typo, bad]).discover();
+  assert.deepEqual(r.groups, []);
+  assert.deepEqual(r.warnings.map((w) => w.id), ['discovery.badFile', 'discovery.badFile']);
+  assert.match(r.warnings[0]!.message, /group 0: unknown field "target"/);
+  assert.match(r.warnings[1]!.message, /line \d+, column \d+/);
+  assert.ok(!r.warnings[1]!.message.includes('\n'), 'one line');
+});
+
 test('http_sd: keeps the last good list when the endpoint fails, fails when it never worked', async () => {
   let answer: unknown = [{ targets: ['x:1'], labels: { a: 'b' } }];
   let fail = false;
