@@ -9,7 +9,9 @@
 //      kept as `exported_<name>`, or `exported_exported_<name>`... when that name is taken
 //      too (Prometheus's honor_labels: false, scrape.resolveConflictingExposedLabels);
 //   2. metric relabeling runs with `__name__` = the sample name (a histogram bucket's field
-//      had `_bucket` trimmed, so it is put back for the rules and trimmed again after);
+//      had `_bucket` trimmed, so it is put back for the rules and trimmed again after); an
+//      empty label set drops the series, but a non-empty one without `__name__` fails the
+//      whole scrape, as Prometheus's scrape loop does ("missing metric name");
 //   3. the label limit is checked (labels + `__name__`, as Prometheus counts them).
 // Then synthetic series (`up`, `scrape_duration_seconds`, ...) can be appended with
 // `addSyntheticSample`.
@@ -29,7 +31,11 @@ export interface RelabelBatchOptions {
 
 export type RelabelBatchResult =
   | { readonly batch: SampleBatch; readonly samples: number }
-  | { readonly limitError: string };
+  /**
+   * The target's scrape fails: a limit was passed (`scrape.limit`), or metric relabeling left
+   * a series with labels but no `__name__` (failureId `scrape.missingName`).
+   */
+  | { readonly limitError: string; readonly failureId?: 'scrape.missingName' };
 
 export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): RelabelBatchResult {
   if (options.relabel === undefined) {
@@ -86,7 +92,10 @@ export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): Re
     const after = options.relabel(labels);
     if (after === null) continue;
     const name = after.get('__name__') ?? '';
-    if (name === '') continue;
+    if (name === '') {
+      if ([...after.values()].every((v) => v === '')) continue; // an empty label set: dropped
+      return { failureId: 'scrape.missingName', limitError: `metric relabeling left series ${field} without a metric name (__name__ label)` };
+    }
     after.delete('__name__');
     field = bucket && name.endsWith('_bucket') ? name.slice(0, -'_bucket'.length) : name;
     out.beginLabels();

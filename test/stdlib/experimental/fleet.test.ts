@@ -226,3 +226,26 @@ prometheus.scrapeTargets(targets: ["${hostPort(t)}"], job: "node"${metricRelabel
     await t.close();
   }
 });
+
+test('metric relabeling that removes __name__ from a series fails the target (Prometheus: missing metric name); an emptied label set is only dropped', async () => {
+  const t = await startHttpTarget({ '/metrics': { body: 'm{code="200"} 1\nm{code="500"} 2\n' } });
+  const warnings: { msg: string; id: unknown }[] = [];
+  const logger = { debug() {}, info() {}, error() {}, warn: (msg: string, f?: Record<string, unknown>) => void warnings.push({ msg, id: f?.id }) };
+  const run = async (rule: string) => {
+    const r = await runtime.run(`
+import "experimental/prometheus"
+prometheus.scrapeTargets(targets: ["${hostPort(t)}"], metricRelabel: [${rule}])`, { logger });
+    return rows(await collectTables(asTableStream(r.results[0]!.value, '_result')));
+  };
+  try {
+    const noName = await run('{sourceLabels: ["code"], regex: "500", targetLabel: "__name__", replacement: ""}');
+    assert.equal(noName.find((r) => r._field === 'up')!._value, 0);
+    assert.deepEqual(noName.filter((r) => r._field === 'm'), []);
+    assert.deepEqual(warnings.map((w) => w.id), ['scrape.missingName']);
+    const emptied = await run('{regex: ".*", action: "labeldrop"}');
+    assert.equal(emptied.find((r) => r._field === 'up')!._value, 1);
+    assert.deepEqual(emptied.filter((r) => r._field === 'm'), []);
+  } finally {
+    await t.close();
+  }
+});

@@ -11,7 +11,8 @@
 // `scrape_duration_seconds`, `scrape_samples_scraped` and
 // `scrape_samples_post_metric_relabeling`. A failing target gives `up = 0` and a line in
 // the run log; it never fails the call. `sampleLimit` and `labelLimit` fail a target's scrape
-// (up = 0) as Prometheus's sample_limit and label_limit do.
+// (up = 0) as Prometheus's sample_limit and label_limit do, and so does a metric relabeling
+// that leaves a series without `__name__` (Prometheus: "missing metric name").
 //
 // Output order is deterministic: targets by URL; within a target, series by _field then
 // labels (the order of prometheus.scrape), the synthetic series among them.
@@ -75,13 +76,17 @@ export const scrapeTargets: NativeFunction = async (args, ctx) => {
       scraped = r.samples;
       const relabelled = relabelBatch(r.batch, { targetLabels: target.labels, relabel: metricRelabel, labelLimit });
       let failure: string | undefined;
-      if ('limitError' in relabelled) failure = relabelled.limitError;
+      let failureId = 'scrape.limit';
+      if ('limitError' in relabelled) {
+        failure = relabelled.limitError;
+        failureId = relabelled.failureId ?? failureId;
+      }
       else if (sampleLimit > 0 && relabelled.samples > sampleLimit) failure = `${relabelled.samples} samples, more than sampleLimit ${sampleLimit}`;
       else {
         batch = relabelled.batch;
         post = relabelled.samples;
       }
-      if (failure !== undefined) ctx.logger.warn(`prometheus.scrapeTargets: scrape of ${url} failed: ${failure}`, { id: 'scrape.limit', url });
+      if (failure !== undefined) ctx.logger.warn(`prometheus.scrapeTargets: scrape of ${url} failed: ${failure}`, { id: failureId, url });
     } catch (e) {
       if (ctx.signal.aborted) throw e;
       const err = e instanceof FluxError ? e : new FluxError('unavailable', 'scrape.connection', String((e as Error).message ?? e));
