@@ -4,7 +4,9 @@
 //   - file_sd re-reads its files only when their size or modification time changed, and
 //     keeps the last good content of a file that became unreadable or invalid;
 //   - http_sd keeps the last good list when the endpoint fails (as Prometheus does);
-//   - DNS answers are not cached here (the resolver's own TTL handling applies).
+//   - DNS keeps a name's last good answer when its lookup fails (a timeout, a refused or
+//     failing server), as Prometheus's dns_sd keeps the target group it last sent; a name
+//     that does not exist (NXDOMAIN) or has no such records is an empty answer, not a failure.
 // Every failure is reported through `warnings` of the result, never thrown, except when
 // there is no good list at all yet.
 
@@ -122,32 +124,46 @@ export function dnsDiscoverer(resolver: DnsResolver, config: DnsConfig): Discove
   if (config.type !== 'SRV' && (config.port === undefined || !Number.isInteger(config.port) || config.port <= 0 || config.port > 65535)) {
     throw new FluxError('invalid', 'discovery.dnsPort', `DNS ${config.type} discovery needs a port between 1 and 65535`);
   }
+  const lastGood = new Map<string, TargetGroup[]>();
+  const lookup = async (name: string): Promise<TargetGroup[]> => {
+    const groups: TargetGroup[] = [];
+    if (config.type === 'SRV') {
+      const records = await resolver.resolveSrv(name);
+      for (const r of records) {
+        const host = r.name.replace(/\.$/, '');
+        groups.push({
+          targets: [`${host}:${r.port}`],
+          labels: { __meta_dns_name: name, __meta_dns_srv_record_target: host, __meta_dns_srv_record_port: String(r.port) },
+          source: `dns ${name}`,
+        });
+      }
+    } else {
+      const addrs = config.type === 'A' ? await resolver.resolveA(name) : await resolver.resolveAAAA(name);
+      groups.push({
+        targets: addrs.map((a) => (config.type === 'AAAA' ? `[${a}]:${config.port}` : `${a}:${config.port}`)),
+        labels: { __meta_dns_name: name },
+        source: `dns ${name}`,
+      });
+    }
+    return groups;
+  };
   return {
     async discover() {
       const groups: TargetGroup[] = [];
       const warnings: FluxError[] = [];
       for (const name of config.names) {
         try {
-          if (config.type === 'SRV') {
-            const records = await resolver.resolveSrv(name);
-            for (const r of records) {
-              const host = r.name.replace(/\.$/, '');
-              groups.push({
-                targets: [`${host}:${r.port}`],
-                labels: { __meta_dns_name: name, __meta_dns_srv_record_target: host, __meta_dns_srv_record_port: String(r.port) },
-                source: `dns ${name}`,
-              });
-            }
-          } else {
-            const addrs = config.type === 'A' ? await resolver.resolveA(name) : await resolver.resolveAAAA(name);
-            groups.push({
-              targets: addrs.map((a) => (config.type === 'AAAA' ? `[${a}]:${config.port}` : `${a}:${config.port}`)),
-              labels: { __meta_dns_name: name },
-              source: `dns ${name}`,
-            });
-          }
+          const found = await lookup(name);
+          lastGood.set(name, found);
+          groups.push(...found);
         } catch (e) {
-          warnings.push(new FluxError('unavailable', 'discovery.dnsFailed', `DNS ${config.type} lookup of ${name} failed: ${(e as Error).message}`, { cause: e }));
+          const code = (e as { code?: unknown }).code;
+          // The answer "no such name / no such records": the name has no targets now.
+          const noRecords = code === 'ENOTFOUND' || code === 'ENODATA';
+          const kept = noRecords ? undefined : lastGood.get(name);
+          if (noRecords) lastGood.delete(name);
+          warnings.push(new FluxError('unavailable', 'discovery.dnsFailed', `DNS ${config.type} lookup of ${name} failed: ${(e as Error).message}${kept ? '; using its last good answer' : ''}`, { cause: e }));
+          if (kept) groups.push(...kept);
         }
       }
       return { groups, warnings };

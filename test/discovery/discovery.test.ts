@@ -203,6 +203,31 @@ test('DNS discovery: SRV and A records from a real dnsmasq', { skip: requireExte
   }
 });
 
+test('DNS: a failed lookup keeps the name\'s last good answer; NXDOMAIN is an empty answer', async () => {
+  const answers = new Map<string, string[] | Error>([['a.lan', ['10.0.0.1']], ['b.lan', ['10.0.0.2']]]);
+  const failing = (code: string) => Object.assign(new Error(`queryA ${code}`), { code });
+  const resolver = {
+    resolveA: async (name: string) => {
+      const a = answers.get(name);
+      if (a instanceof Error) throw a;
+      return a ?? [];
+    },
+    resolveAAAA: async () => [],
+    resolveSrv: async () => [],
+  };
+  const d = dnsDiscoverer(resolver, { names: ['a.lan', 'b.lan'], type: 'A', port: 9100 });
+  const targetsOf = (r: { groups: { targets: readonly string[] }[] }) => r.groups.flatMap((g) => g.targets);
+  assert.deepEqual(targetsOf(await d.discover()), ['10.0.0.1:9100', '10.0.0.2:9100']);
+  answers.set('a.lan', failing('ETIMEOUT'));
+  answers.set('b.lan', failing('ENOTFOUND'));
+  const r = await d.discover();
+  assert.deepEqual(targetsOf(r), ['10.0.0.1:9100'], 'a.lan timed out: its last answer; b.lan does not exist any more');
+  assert.deepEqual(r.warnings.map((w) => w.id), ['discovery.dnsFailed', 'discovery.dnsFailed']);
+  assert.match(r.warnings[0]!.message, /last good answer/);
+  answers.set('a.lan', ['10.0.0.3']);
+  assert.deepEqual(targetsOf(await d.discover()), ['10.0.0.3:9100']);
+});
+
 test('DNS A discovery needs a port', () => {
   assert.throws(() => dnsDiscoverer(createDnsResolver(), { names: ['x'], type: 'A' }), (e: unknown) => (e as { id?: string }).id === 'discovery.dnsPort');
 });

@@ -1,13 +1,16 @@
 // prometheus.scrapeTargets + discovery through the Flux runtime, against real local targets.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRuntime } from '../../../src/index.js';
 import { asTableStream, collectTables, type Table } from '../../../src/table/index.js';
 import { startHttpTarget } from '../../support/http-target.js';
 import type { Runtime } from '../../../src/runtime/runtime.js';
+import { requireExternal } from '../../support/env.js';
 
 type Target = Awaited<ReturnType<typeof startHttpTarget>>;
 let targets: Target[] = [];
@@ -247,5 +250,34 @@ prometheus.scrapeTargets(targets: ["${hostPort(t)}"], metricRelabel: [${rule}])`
     assert.deepEqual(emptied.filter((r) => r._field === 'm'), []);
   } finally {
     await t.close();
+  }
+});
+
+const dnsmasq = '/usr/sbin/dnsmasq';
+test('discovery.dns keeps a name\'s last good answer across runs when its server stops answering', { skip: requireExternal('dnsmasq', existsSync(dnsmasq)) }, async () => {
+  const sock = createSocket('udp4');
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+  const port = sock.address().port;
+  await new Promise<void>((r) => sock.close(() => r()));
+  const args = ['--keep-in-foreground', '--no-resolv', '--no-hosts', '--conf-file=/dev/null', `--port=${port}`, '--listen-address=127.0.0.1', '--bind-interfaces', '--user=root', '--pid-file=', '--host-record=node1.fleet.lan,127.0.0.21'];
+  const proc = spawn(dnsmasq, args, { stdio: 'ignore' });
+  const exited = new Promise((r) => proc.once('exit', r));
+  const src = `
+import "experimental/prometheus/discovery"
+discovery.dns(names: ["node1.fleet.lan"], type: "A", port: 9100, servers: ["127.0.0.1:${port}"])`;
+  const addresses = async () => ((await runtime.run(src)).results[0]!.value as unknown as { elements: { get(k: string): unknown }[] }).elements.map((t) => t.get('address'));
+  try {
+    // dnsmasq needs a moment to bind: ask until it answers (at most 10s).
+    let first: unknown[] = [];
+    for (let i = 0; i < 100 && first.length === 0; i++) {
+      first = await addresses();
+      if (first.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(first, ['127.0.0.21:9100']);
+    proc.kill('SIGTERM');
+    await exited;
+    assert.deepEqual(await addresses(), ['127.0.0.21:9100'], 'the server is gone: the last good answer is used');
+  } finally {
+    proc.kill('SIGTERM');
   }
 });

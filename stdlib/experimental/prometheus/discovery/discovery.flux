@@ -53,7 +53,9 @@ builtin http : (
 
 // dns resolves DNS names to targets: SRV records give host and port; A and AAAA records
 // give addresses, with `port`. Each target gets `__meta_dns_name` (and for SRV
-// `__meta_dns_srv_record_target` and `__meta_dns_srv_record_port`).
+// `__meta_dns_srv_record_target` and `__meta_dns_srv_record_port`). When a lookup fails
+// (no answer, a failing server), the name's last good answer is kept; a name that does
+// not exist, or has no such records, has no targets.
 //
 // ## Parameters
 // - names: the names to resolve.

@@ -67,7 +67,10 @@ export const discoveryPackage: NativePackage = {
       const portArg = args.get('port');
       const port = typeof portArg === 'bigint' ? Number(portArg) : undefined;
       const servers = args.has('servers') ? stringArray(args.get('servers'), 'servers') : undefined;
-      return run(dnsDiscoverer(createDnsResolver({ servers }), { names, type, port }), ctx, 'discovery.dns');
+      // Kept in the services registry (like file and http) so that a failed lookup can use
+      // the name's last good answer in the next run.
+      const d = ctx.services.get(`discovery.dns:${JSON.stringify([names, type, port, servers])}`, () => dnsDiscoverer(createDnsResolver({ servers }), { names, type, port }));
+      return run(d, ctx, 'discovery.dns');
     },
     relabel: (args) => {
       const targets = discoveredTargets(args.get('targets'));
