@@ -95,6 +95,16 @@ export function compileAnchored(pattern: string): RegExp {
   }
 }
 
+/** compileAnchored, its error naming the rule. */
+function compileInRule(pattern: string, where: string): RegExp {
+  try {
+    return compileAnchored(pattern);
+  } catch (e) {
+    if (e instanceof FluxError) throw new FluxError(e.code, e.id, `${where}: ${e.message}`);
+    throw e;
+  }
+}
+
 /** Validate a rule and fill in Prometheus's defaults. `where` prefixes error messages (e.g. `relabel rule 2`). */
 export function compileRule(input: RelabelRuleInput, where = 'relabel rule'): RelabelRule {
   const action = (input.action ?? 'replace').toLowerCase();
@@ -107,7 +117,7 @@ export function compileRule(input: RelabelRuleInput, where = 'relabel rule'): Re
     sourceLabels: input.sourceLabels ?? [],
     separator: input.separator ?? ';',
     targetLabel: input.targetLabel ?? '',
-    regex: compileAnchored(regexSource),
+    regex: compileInRule(regexSource, where),
     regexSource,
     modulus: input.modulus ?? 0,
     replacement: input.replacement ?? '$1',
@@ -117,7 +127,12 @@ export function compileRule(input: RelabelRuleInput, where = 'relabel rule'): Re
   if (needsTarget.includes(a) && rule.targetLabel === '') {
     throw new FluxError('invalid', 'relabel.missingTarget', `${where}: action "${a}" needs targetLabel`);
   }
-  if ((a === 'lowercase' || a === 'uppercase' || a === 'hashmod' || a === 'keepequal' || a === 'dropequal') && !LABEL_NAME.test(rule.targetLabel)) {
+  // A replace target without a group reference is a label name as written: an invalid one
+  // is a configuration error in Prometheus ("is invalid 'target_label' for replace action"),
+  // not a rule that silently never applies. With a reference, an invalid expansion is
+  // skipped when the rule runs.
+  const literalTarget = a === 'replace' && !rule.targetLabel.includes('$');
+  if ((literalTarget || a === 'lowercase' || a === 'uppercase' || a === 'hashmod' || a === 'keepequal' || a === 'dropequal') && !LABEL_NAME.test(rule.targetLabel)) {
     throw new FluxError('invalid', 'relabel.badTarget', `${where}: "${rule.targetLabel}" is not a valid label name for action "${a}"`);
   }
   if (a === 'hashmod' && !(Number.isInteger(rule.modulus) && rule.modulus > 0)) {

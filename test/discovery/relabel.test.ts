@@ -177,6 +177,7 @@ const badRules: { name: string; rule: RelabelRuleInput; id: string }[] = [
   { name: 'replace without target', rule: { sourceLabels: ['a'] }, id: 'relabel.missingTarget' },
   { name: 'hashmod without modulus', rule: { sourceLabels: ['a'], targetLabel: 't', action: 'hashmod' }, id: 'relabel.badModulus' },
   { name: 'lowercase with an invalid target', rule: { sourceLabels: ['a'], targetLabel: '1bad', action: 'lowercase' }, id: 'relabel.badTarget' },
+  { name: 'replace with a literal invalid target', rule: { sourceLabels: ['a'], targetLabel: 'my-label' }, id: 'relabel.badTarget' },
   { name: 'labeldrop with source labels', rule: { sourceLabels: ['a'], regex: 'x', action: 'labeldrop' }, id: 'relabel.badRule' },
   { name: 'a regex that does not compile', rule: { sourceLabels: ['a'], targetLabel: 't', regex: '(' }, id: 'relabel.badRegex' },
   { name: 'a backreference (not RE2)', rule: { sourceLabels: ['a'], targetLabel: 't', regex: '(a)\\1' }, id: 'relabel.badRegex' },
@@ -185,7 +186,7 @@ for (const c of badRules) {
   test(`relabel rule error: ${c.name}`, () => {
     assert.throws(
       () => compileRule(c.rule),
-      (e: unknown) => e instanceof FluxError && e.id === c.id,
+      (e: unknown) => e instanceof FluxError && e.id === c.id && e.message.startsWith('relabel rule: '),
     );
   });
 }
