@@ -2,7 +2,8 @@
 // object kept for the life of the process (the runtime's services registry holds them), so
 // that what it learned survives between task runs:
 //   - file_sd re-reads its files only when their size or modification time changed, and
-//     keeps the last good content of a file that became unreadable or invalid;
+//     keeps the last good content of a file that became unreadable or invalid; a file that
+//     is gone takes its targets with it (Prometheus sends empty groups for deleted files);
 //   - http_sd keeps the last good list when the endpoint fails (as Prometheus does);
 //   - DNS keeps a name's last good answer when its lookup fails (a timeout, a refused or
 //     failing server), as Prometheus's dns_sd keeps the target group it last sent; a name
@@ -32,19 +33,49 @@ export function staticDiscoverer(targets: readonly string[], labels: Readonly<Re
   return { discover: async () => ({ groups, warnings: [] }) };
 }
 
-/** Prometheus file_sd: JSON or YAML files (by extension: .json, .yml, .yaml). */
-export function fileDiscoverer(fs: FileSystem, files: readonly string[]): Discoverer {
+/**
+ * The files a file_sd pattern names: the path itself, or, when its last path segment holds
+ * a `*` (Prometheus's `<filename_pattern>`: "the last path segment may contain a single *
+ * that matches any character sequence", e.g. `my/path/tg_*.json`), the matching names in
+ * that directory, sorted. A pattern that matches nothing names no file (no warning, as
+ * Prometheus's filepath.Glob gives none).
+ */
+async function filesOf(fs: FileSystem, pattern: string): Promise<string[]> {
+  const slash = pattern.lastIndexOf('/');
+  const dir = slash < 0 ? '.' : pattern.slice(0, slash) || '/';
+  const base = pattern.slice(slash + 1);
+  if (!base.includes('*')) return [pattern];
+  const re = new RegExp(`^${base.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
+  const names = (await fs.readdir(dir).catch(() => [] as string[])).filter((n) => re.test(n)).sort();
+  return names.map((n) => (slash < 0 ? n : `${pattern.slice(0, slash)}/${n}`));
+}
+
+/**
+ * Prometheus file_sd: JSON or YAML files (by extension: .json, .yml, .yaml); a `*` in a
+ * path's last segment matches many files.
+ */
+export function fileDiscoverer(fs: FileSystem, patterns: readonly string[]): Discoverer {
   const cache = new Map<string, { size: number; mtimeMs: number; groups: TargetGroup[] }>();
   return {
     async discover() {
       const groups: TargetGroup[] = [];
       const warnings: FluxError[] = [];
+      const seen = new Set<string>();
+      const files: string[] = [];
+      for (const pattern of patterns) {
+        for (const f of await filesOf(fs, pattern)) {
+          if (seen.has(f)) continue;
+          seen.add(f);
+          files.push(f);
+        }
+      }
       for (const file of files) {
         const st = await fs.stat(file).catch(() => undefined);
         const cached = cache.get(file);
         if (st === undefined) {
-          warnings.push(new FluxError('notFound', 'discovery.fileMissing', `file_sd: ${file} does not exist${cached ? '; using its last good content' : ''}`));
-          if (cached) groups.push(...cached.groups);
+          // Gone: its targets go too (a deleted file is how a fleet is shrunk).
+          cache.delete(file);
+          warnings.push(new FluxError('notFound', 'discovery.fileMissing', `file_sd: ${file} does not exist`));
           continue;
         }
         if (cached && cached.size === st.size && cached.mtimeMs === st.mtimeMs) {
@@ -63,6 +94,7 @@ export function fileDiscoverer(fs: FileSystem, files: readonly string[]): Discov
           if (cached) groups.push(...cached.groups);
         }
       }
+      for (const f of [...cache.keys()]) if (!seen.has(f)) cache.delete(f);
       return { groups, warnings };
     },
   };

@@ -2,7 +2,7 @@
 // loopback port started by the test).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, utimesSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, utimesSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -122,6 +122,26 @@ test('file_sd: a misspelt group field and a YAML syntax error are reported with 
   assert.match(r.warnings[0]!.message, /group 0: unknown field "target"/);
   assert.match(r.warnings[1]!.message, /line \d+, column \d+/);
   assert.ok(!r.warnings[1]!.message.includes('\n'), 'one line');
+});
+
+test('file_sd: a * in the last path segment reads every matching file; a deleted file takes its targets with it', async () => {
+  const sub = join(dir, 'fleet');
+  mkdirSync(sub);
+  writeFileSync(join(sub, 'tg_a.json'), JSON.stringify([{ targets: ['a:1'] }]));
+  writeFileSync(join(sub, 'tg_b.yml'), '- targets: [b:1]\n');
+  writeFileSync(join(sub, 'other.json'), JSON.stringify([{ targets: ['x:1'] }]));
+  const single = join(dir, 'single.json');
+  writeFileSync(single, JSON.stringify([{ targets: ['s:1'] }]));
+  const d = fileDiscoverer(nodeFileSystem, [join(sub, 'tg_*.json'), join(sub, 'tg_*.yml'), join(sub, 'none_*.json'), single]);
+  let r = await d.discover();
+  assert.deepEqual(r.warnings, []);
+  assert.deepEqual(r.groups.flatMap((g) => g.targets), ['a:1', 'b:1', 's:1']);
+  assert.equal(r.groups[1]!.labels.__meta_filepath, join(sub, 'tg_b.yml'));
+  rmSync(join(sub, 'tg_a.json'));
+  rmSync(single);
+  r = await d.discover();
+  assert.deepEqual(r.groups.flatMap((g) => g.targets), ['b:1']);
+  assert.deepEqual(r.warnings.map((w) => w.id), ['discovery.fileMissing'], 'a named file that is gone is reported; a glob that matches less is not');
 });
 
 test('http_sd: keeps the last good list when the endpoint fails, fails when it never worked', async () => {

@@ -20,11 +20,12 @@ builtin static : (targets: [string], ?labels: A) => [{address: string, labels: [
 
 // file reads Prometheus file_sd files: JSON (or YAML, by the .yml/.yaml extension) lists of
 // `{"targets": [...], "labels": {...}}`. A file is read again only when it changed; a file
-// that becomes invalid keeps its last good content (and the run log says so). Each target
-// gets `__meta_filepath`.
+// that becomes invalid keeps its last good content (and the run log says so); a file that
+// is deleted takes its targets with it. Each target gets `__meta_filepath`.
 //
 // ## Parameters
-// - files: paths of the files.
+// - files: paths of the files. The last path segment may hold a `*`, as in Prometheus
+//   (`"/etc/promflux/targets/*.json"`).
 builtin file : (files: [string]) => [{address: string, labels: [string:string]}]
 
 // http fetches a Prometheus http_sd endpoint (GET returning the file_sd JSON list). When the
