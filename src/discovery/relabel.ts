@@ -138,11 +138,30 @@ export function compileRule(input: RelabelRuleInput, where = 'relabel rule'): Re
   if (a === 'hashmod' && !(Number.isInteger(rule.modulus) && rule.modulus > 0)) {
     throw new FluxError('invalid', 'relabel.badModulus', `${where}: action "hashmod" needs a positive integer modulus`);
   }
-  if ((a === 'labeldrop' || a === 'labelkeep') && (input.sourceLabels?.length || input.targetLabel)) {
-    throw new FluxError('invalid', 'relabel.badRule', `${where}: action "${a}" takes only regex (no sourceLabels or targetLabel)`);
+  // Fields an action would ignore are refused, as Prometheus's relabel config check does: a
+  // `regex` on keepequal, say, would otherwise look like it filters and silently not.
+  const notDefault = (
+    [
+      ['sourceLabels', (input.sourceLabels?.length ?? 0) > 0],
+      ['targetLabel', rule.targetLabel !== ''],
+      ['regex', regexSource !== '(.*)'],
+      ['separator', rule.separator !== ';'],
+      ['modulus', rule.modulus !== 0],
+      ['replacement', rule.replacement !== '$1'],
+    ] as const
+  ).filter(([, set]) => set).map(([name]) => name as string);
+  const onlyFields = (allowed: readonly string[]) => {
+    const extra = notDefault.filter((f) => !allowed.includes(f));
+    if (extra.length) throw new FluxError('invalid', 'relabel.badRule', `${where}: action "${a}" takes only ${allowed.join(' and ')} (not ${extra.join(', ')})`);
+  };
+  if (a === 'labeldrop' || a === 'labelkeep') onlyFields(['regex']);
+  if (a === 'keepequal' || a === 'dropequal') {
+    onlyFields(['sourceLabels', 'targetLabel']);
+    if (rule.sourceLabels.length === 0) throw new FluxError('invalid', 'relabel.badRule', `${where}: action "${a}" needs sourceLabels`);
   }
-  if ((a === 'keepequal' || a === 'dropequal') && rule.sourceLabels.length === 0) {
-    throw new FluxError('invalid', 'relabel.badRule', `${where}: action "${a}" needs sourceLabels`);
+  // labelmap's replacement is a label name with group references (Prometheus's relabelTarget).
+  if (a === 'labelmap' && !/^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$/.test(rule.replacement)) {
+    throw new FluxError('invalid', 'relabel.badRule', `${where}: "${rule.replacement}" is not a valid replacement for action "labelmap" (a label name, with $1 or \${1} references)`);
   }
   return rule;
 }
