@@ -281,3 +281,17 @@ discovery.dns(names: ["node1.fleet.lan"], type: "A", port: 9100, servers: ["127.
     proc.kill('SIGTERM');
   }
 });
+
+test('discovery.dns: type is case-insensitive (Prometheus upper-cases it); an unknown type is discovery.dnsType', async () => {
+  const idOf = async (type: string) => {
+    try {
+      await runtime.run(`import "experimental/prometheus/discovery"\ndiscovery.dns(names: ["x.lan"], type: "${type}")`);
+      return undefined;
+    } catch (e) {
+      return (e as { id?: string }).id;
+    }
+  };
+  assert.equal(await idOf('a'), 'discovery.dnsPort', '"a" is A, which needs a port');
+  assert.equal(await idOf('aaaa'), 'discovery.dnsPort');
+  assert.equal(await idOf('TXT'), 'discovery.dnsType');
+});

@@ -60,7 +60,8 @@ export const discoveryPackage: NativePackage = {
     },
     dns: (args, ctx) => {
       const names = stringArray(args.get('names'), 'names');
-      const type = (args.get('type') ?? 'SRV') as string;
+      // Case-insensitive, as Prometheus's dns_sd_config upper-cases `type`.
+      const type = ((args.get('type') ?? 'SRV') as string).toUpperCase();
       if (type !== 'SRV' && type !== 'A' && type !== 'AAAA') {
         throw new FluxError('invalid', 'discovery.dnsType', `discovery.dns: type must be "SRV", "A" or "AAAA", got "${type}"`);
       }
