@@ -181,23 +181,27 @@ export function dnsDiscoverer(resolver: DnsResolver, config: DnsConfig): Discove
   };
   return {
     async discover() {
+      // Every name is looked up at once (Prometheus refreshes names in parallel): a name whose
+      // server does not answer costs one resolver timeout, not one per name after it.
+      const answers = await Promise.all(config.names.map((name) => lookup(name).then((found) => ({ found }), (error: unknown) => ({ error }))));
       const groups: TargetGroup[] = [];
       const warnings: FluxError[] = [];
-      for (const name of config.names) {
-        try {
-          const found = await lookup(name);
-          lastGood.set(name, found);
-          groups.push(...found);
-        } catch (e) {
-          const code = (e as { code?: unknown }).code;
-          // The answer "no such name / no such records": the name has no targets now.
-          const noRecords = code === 'ENOTFOUND' || code === 'ENODATA';
-          const kept = noRecords ? undefined : lastGood.get(name);
-          if (noRecords) lastGood.delete(name);
-          warnings.push(new FluxError('unavailable', 'discovery.dnsFailed', `DNS ${config.type} lookup of ${name} failed: ${(e as Error).message}${kept ? '; using its last good answer' : ''}`, { cause: e }));
-          if (kept) groups.push(...kept);
+      config.names.forEach((name, i) => {
+        const a = answers[i]!;
+        if ('found' in a) {
+          lastGood.set(name, a.found);
+          groups.push(...a.found);
+          return;
         }
-      }
+        const e = a.error;
+        const code = (e as { code?: unknown }).code;
+        // The answer "no such name / no such records": the name has no targets now.
+        const noRecords = code === 'ENOTFOUND' || code === 'ENODATA';
+        const kept = noRecords ? undefined : lastGood.get(name);
+        if (noRecords) lastGood.delete(name);
+        warnings.push(new FluxError('unavailable', 'discovery.dnsFailed', `DNS ${config.type} lookup of ${name} failed: ${(e as Error).message}${kept ? '; using its last good answer' : ''}`, { cause: e }));
+        if (kept) groups.push(...kept);
+      });
       return { groups, warnings };
     },
   };

@@ -248,6 +248,25 @@ test('DNS: a failed lookup keeps the name\'s last good answer; NXDOMAIN is an em
   assert.deepEqual(targetsOf(await d.discover()), ['10.0.0.3:9100']);
 });
 
+test('DNS: names are looked up at once, so a name whose server is slow does not hold up the others', async () => {
+  const asked: string[] = [];
+  let release!: (a: string[]) => void;
+  const slow = new Promise<string[]>((r) => (release = r));
+  const resolver = {
+    resolveA: (name: string) => {
+      asked.push(name);
+      return name === 'slow.lan' ? slow : Promise.resolve(['10.0.0.9']);
+    },
+    resolveAAAA: async () => [],
+    resolveSrv: async () => [],
+  };
+  const pending = dnsDiscoverer(resolver, { names: ['slow.lan', 'fast.lan'], type: 'A', port: 1 }).discover();
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+  assert.deepEqual(asked, ['slow.lan', 'fast.lan'], 'fast.lan is asked while slow.lan is pending');
+  release(['10.0.0.8']);
+  assert.deepEqual((await pending).groups.flatMap((g) => g.targets), ['10.0.0.8:1', '10.0.0.9:1'], 'in the order of names');
+});
+
 test('DNS A discovery needs a port', () => {
   assert.throws(() => dnsDiscoverer(createDnsResolver(), { names: ['x'], type: 'A' }), (e: unknown) => (e as { id?: string }).id === 'discovery.dnsPort');
 });
