@@ -94,7 +94,10 @@ export function populateTargets(discovered: readonly DiscoveredTarget[], job: Jo
     }
     const address = after.get('__address__');
     if (!address) {
-      errors.push({ discovered: d.labels, error: new FluxError('invalid', 'discovery.noAddress', 'target has no __address__ label after relabeling') });
+      // Name the target by what it was discovered as (its address, credentials hidden).
+      const shown = redactedAddress(d.labels).get('__address__');
+      const which = shown ? `target "${shown}"` : 'a target without __address__';
+      errors.push({ discovered: redactedAddress(d.labels), error: new FluxError('invalid', 'discovery.noAddress', `${which} has no __address__ label after relabeling`) });
       continue;
     }
     const notHostPort = /[/?#@\s\\]/.exec(address);

@@ -58,6 +58,12 @@ test('populateTargets: no address and a bad scheme are per-target errors', () =>
   assert.deepEqual(res.errors.map((e) => e.error.id), ['discovery.noAddress', 'discovery.badScheme']);
 });
 
+test('populateTargets: a target whose address relabeling emptied is named by its discovered address', () => {
+  const res = populateTargets([{ labels: new Map([['__address__', '10.9.8.7:9100']]) }], { jobName: 'j' }, [compileRule({ targetLabel: '__address__', replacement: '' })]);
+  assert.deepEqual(res.errors.map((e) => e.error.id), ['discovery.noAddress']);
+  assert.ok(res.errors[0]!.error.message.includes('10.9.8.7:9100'), res.errors[0]!.error.message);
+});
+
 test('populateTargets: an address that is not host:port is a per-target error, credentials not shown', () => {
   const res = populateTargets(
     ['http://h:1', 'h:1/sub', 'h:1?x=1', 'user:s3cret@h:1', 'ok:1'].map((a) => ({ labels: new Map([['__address__', a]]) })),
