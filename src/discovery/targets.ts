@@ -70,24 +70,28 @@ export interface PopulateResult {
   readonly errors: { readonly discovered: ReadonlyMap<string, string>; readonly error: FluxError }[];
 }
 
+/** Step 2: a discovered label set with the job's defaults, the set relabel rules see. */
+export function withJobDefaults(labels: ReadonlyMap<string, string>, job: JobSettings): Map<string, string> {
+  const lb = new Map(labels);
+  const setDefault = (k: string, v: string | undefined) => {
+    if (v !== undefined && !lb.get(k)) lb.set(k, v);
+  };
+  setDefault('job', job.jobName);
+  setDefault('__scheme__', job.scheme ?? 'http');
+  setDefault('__metrics_path__', job.metricsPath ?? '/metrics');
+  setDefault('__scrape_interval__', job.scrapeInterval);
+  setDefault('__scrape_timeout__', job.scrapeTimeout);
+  for (const [k, v] of Object.entries(job.params ?? {})) setDefault(`__param_${k}`, v);
+  return lb;
+}
+
 export function populateTargets(discovered: readonly DiscoveredTarget[], job: JobSettings, rules: readonly RelabelRule[]): PopulateResult {
   const targets: ScrapeTarget[] = [];
   const errors: { discovered: ReadonlyMap<string, string>; error: FluxError }[] = [];
   let dropped = 0;
   const seen = new Set<string>();
   for (const d of discovered) {
-    const lb = new Map(d.labels);
-    const setDefault = (k: string, v: string | undefined) => {
-      if (v !== undefined && !lb.get(k)) lb.set(k, v);
-    };
-    setDefault('job', job.jobName);
-    setDefault('__scheme__', job.scheme ?? 'http');
-    setDefault('__metrics_path__', job.metricsPath ?? '/metrics');
-    setDefault('__scrape_interval__', job.scrapeInterval);
-    setDefault('__scrape_timeout__', job.scrapeTimeout);
-    for (const [k, v] of Object.entries(job.params ?? {})) setDefault(`__param_${k}`, v);
-
-    const after = relabel(lb, rules);
+    const after = relabel(withJobDefaults(d.labels, job), rules);
     if (after === null) {
       dropped++;
       continue;

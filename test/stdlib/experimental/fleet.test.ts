@@ -295,3 +295,18 @@ test('discovery.dns: type is case-insensitive (Prometheus upper-cases it); an un
   assert.equal(await idOf('aaaa'), 'discovery.dnsPort');
   assert.equal(await idOf('TXT'), 'discovery.dnsType');
 });
+
+test('discovery.relabel previews with the labels scrapeTargets gives the rules: job, __scheme__, __metrics_path__', async () => {
+  const r = await runtime.run(`
+import "experimental/prometheus/discovery"
+discovery.relabel(
+    targets: discovery.static(targets: ["a:1", "b:2"], labels: {}),
+    job: "node",
+    rules: [
+        {sourceLabels: ["job", "__scheme__", "__metrics_path__"], regex: "node;http;/metrics", action: "keep"},
+        {sourceLabels: ["__address__"], regex: "b:2", action: "drop"},
+    ],
+)`);
+  const v = r.results[0]!.value as unknown as { elements: { get(k: string): unknown }[] };
+  assert.deepEqual(v.elements.map((t) => t.get('address')), ['a:1'], 'the keep rule on the defaults keeps what scrapeTargets would keep');
+});

@@ -66,7 +66,9 @@ builtin http : (
 builtin dns : (names: [string], ?type: string, ?port: int, ?servers: [string]) => [{address: string, labels: [string:string]}]
 
 // relabel applies Prometheus relabeling rules to targets and returns the targets that are
-// kept, with their rewritten labels. It previews what `prometheus.scrapeTargets()` scrapes.
+// kept, with their rewritten labels. It previews what `prometheus.scrapeTargets()` scrapes:
+// as there, the rules also see `job`, `__scheme__` ("http") and `__metrics_path__`
+// ("/metrics") when a target does not set them.
 //
 // A rule is a record with the fields of Prometheus's `relabel_config`:
 // `sourceLabels` ([string]), `separator` (";"), `targetLabel`, `regex` ("(.*)", fully
@@ -77,4 +79,5 @@ builtin dns : (names: [string], ?type: string, ?port: int, ?servers: [string]) =
 // ## Parameters
 // - targets: targets from a discovery function.
 // - rules: the relabeling rules, applied in order.
-builtin relabel : (targets: [{address: string, labels: [string:string]}], rules: [A]) => [{address: string, labels: [string:string]}]
+// - job: the job name, as `job` of `prometheus.scrapeTargets()` (default "prometheus").
+builtin relabel : (targets: [{address: string, labels: [string:string]}], rules: [A], ?job: string) => [{address: string, labels: [string:string]}]

@@ -12,6 +12,7 @@ import { scrapeHttpClient, scrapeOptions } from '../scrape.js';
 import { FluxError } from '../../../../errors/index.js';
 import { dnsDiscoverer, fileDiscoverer, httpDiscoverer, staticDiscoverer, type Discoverer } from '../../../../discovery/sources.js';
 import { relabel } from '../../../../discovery/relabel.js';
+import { withJobDefaults } from '../../../../discovery/targets.js';
 import { discoveredTargets, discoveredValue, durationMs, relabelRules, stringArray, stringMap, targetsValue } from './targets-value.js';
 
 async function run(d: Discoverer, ctx: NativeContext, what: string): Promise<Value> {
@@ -76,9 +77,12 @@ export const discoveryPackage: NativePackage = {
     relabel: (args) => {
       const targets = discoveredTargets(args.get('targets'));
       const rules = relabelRules(args.get('rules'), 'rules');
+      // The rules see what they see in prometheus.scrapeTargets: the job's defaults (job,
+      // __scheme__, __metrics_path__) are set first, so a rule on them previews truly.
+      const job = (args.get('job') as string | undefined) ?? 'prometheus';
       const kept = [];
       for (const t of targets) {
-        const after = relabel(t.labels, rules);
+        const after = relabel(withJobDefaults(t.labels, { jobName: job }), rules);
         if (after) kept.push({ labels: after });
       }
       return discoveredValue(kept);
