@@ -27,6 +27,12 @@ export interface RelabelBatchOptions {
   readonly relabel?: (labels: Labels) => Labels | null;
   /** Fail when a series has more labels than this (0: no limit). */
   readonly labelLimit?: number;
+  /**
+   * Prometheus's honor_labels: true: on a clash the scraped label is kept and the target's
+   * is not set (for that series). Default false: the target's wins, the scraped one moves
+   * to `exported_<name>`.
+   */
+  readonly honorLabels?: boolean;
 }
 
 export type RelabelBatchResult =
@@ -66,7 +72,7 @@ export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): Re
       let clash = false;
       for (let i = 0; i < np && !clash; i++) clash = options.targetLabels.has(names[pairs[st + 2 * i]!]!);
       if (clash) {
-        for (const [k, v] of withTargetLabels(src, s, options.targetLabels)) out.addLabel(out.labelNames.internString(k), out.labelValues.internString(v));
+        for (const [k, v] of withTargetLabels(src, s, options.targetLabels, options.honorLabels ?? false)) out.addLabel(out.labelNames.internString(k), out.labelValues.internString(v));
       } else {
         for (let i = 0; i < np; i++) {
           const nid = pairs[st + 2 * i]!;
@@ -86,7 +92,7 @@ export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): Re
       mapping[s] = out.endSeries(f);
       continue;
     }
-    const labels = withTargetLabels(src, s, options.targetLabels);
+    const labels = withTargetLabels(src, s, options.targetLabels, options.honorLabels ?? false);
     const bucket = labels.has('le') && !field.endsWith('_bucket');
     labels.set('__name__', bucket ? `${field}_bucket` : field);
     const after = options.relabel(labels);
@@ -118,18 +124,24 @@ export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): Re
 
 /**
  * Series `s` of `src` with the target's labels, as Prometheus's mutateSampleLabels does it
- * with honor_labels: false: every target label is set; a scraped label it displaces (a
+ * (honor_labels: true: only where the series lacks the label). With honor_labels: false,
+ * every target label is set; a scraped label it displaces (a
  * non-empty value under the same name) moves to `exported_<name>`, prefixed again while
  * that name holds a non-empty value; the displaced labels are placed shortest name first
  * (scrape.resolveConflictingExposedLabels). Empty values stay in the map; the batch drops them.
  */
-function withTargetLabels(src: SampleBatch, s: number, targetLabels: ReadonlyMap<string, string>): Labels {
+function withTargetLabels(src: SampleBatch, s: number, targetLabels: ReadonlyMap<string, string>, honorLabels: boolean): Labels {
   const names = src.labelNames.strings;
   const values = src.labelValues.strings;
   const pairs = src.pairs;
   const st = src.seriesStart[s]!;
   const labels: Labels = new Map();
   for (let i = 0; i < src.seriesPairs[s]!; i++) labels.set(names[pairs[st + 2 * i]!]!, values[pairs[st + 2 * i + 1]!]!);
+  if (honorLabels) {
+    // mutateSampleLabels with honor: a target label is set only where the series has none.
+    for (const [k, v] of targetLabels) if ((labels.get(k) ?? '') === '') labels.set(k, v);
+    return labels;
+  }
   const displaced: [string, string][] = [];
   for (const [k, v] of targetLabels) {
     const scraped = labels.get(k);

@@ -310,3 +310,21 @@ discovery.relabel(
   const v = r.results[0]!.value as unknown as { elements: { get(k: string): unknown }[] };
   assert.deepEqual(v.elements.map((t) => t.get('address')), ['a:1'], 'the keep rule on the defaults keeps what scrapeTargets would keep');
 });
+
+test('honorLabels: true keeps a scraped label over the target label of that name (Prometheus honor_labels)', async () => {
+  const t = await startHttpTarget({ '/metrics': { body: 'pushed{job="batch",instance="worker-1"} 1\nplain 2\n' } });
+  try {
+    for (const metricRelabel of ['', ', metricRelabel: [{targetLabel: "r", replacement: "1"}]']) {
+      const all = rows(await query(`
+import "experimental/prometheus"
+prometheus.scrapeTargets(targets: ["${hostPort(t)}"], job: "pushgateway", honorLabels: true${metricRelabel})`));
+      const pushed = all.find((r) => r._field === 'pushed')!;
+      assert.deepEqual([pushed.job, pushed.instance, pushed.exported_job, pushed.exported_instance], ['batch', 'worker-1', undefined, undefined]);
+      const plain = all.find((r) => r._field === 'plain')!;
+      assert.deepEqual([plain.job, plain.instance], ['pushgateway', hostPort(t)], 'a series without them gets the target labels');
+      assert.equal(all.find((r) => r._field === 'up')!.job, 'pushgateway');
+    }
+  } finally {
+    await t.close();
+  }
+});

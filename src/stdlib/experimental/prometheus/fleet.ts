@@ -6,7 +6,7 @@
 // scraped concurrently, at most `concurrency` at a time, each with the options of
 // prometheus.scrape. A target's samples carry the target's labels (a scraped label whose
 // name clashes with a target label is renamed `exported_<name>`, Prometheus's
-// honor_labels: false), then metric relabeling rules run on each series (with `__name__`
+// honor_labels: false; with `honorLabels: true` the scraped label wins), then metric relabeling rules run on each series (with `__name__`
 // the sample name). Per target, the synthetic series Prometheus records are added: `up`,
 // `scrape_duration_seconds`, `scrape_samples_scraped` and
 // `scrape_samples_post_metric_relabeling`. A failing target gives `up = 0` and a line in
@@ -52,6 +52,7 @@ export const scrapeTargets: NativeFunction = async (args, ctx) => {
   const concurrency = intArg(args, 'concurrency', 16, ctx, 1);
   const sampleLimit = intArg(args, 'sampleLimit', 0, ctx, 0);
   const labelLimit = intArg(args, 'labelLimit', 0, ctx, 0);
+  const honorLabels = args.get('honorLabels') === true;
   const options = scrapeOptions(args, ctx);
   const http = scrapeHttpClient(ctx);
   // Every in-flight scrape listens on the run's abort signal.
@@ -74,7 +75,7 @@ export const scrapeTargets: NativeFunction = async (args, ctx) => {
       startNs = r.startNs;
       url = r.url;
       scraped = r.samples;
-      const relabelled = relabelBatch(r.batch, { targetLabels: target.labels, relabel: metricRelabel, labelLimit });
+      const relabelled = relabelBatch(r.batch, { targetLabels: target.labels, relabel: metricRelabel, labelLimit, honorLabels });
       let failure: string | undefined;
       let failureId = 'scrape.limit';
       if ('limitError' in relabelled) {
