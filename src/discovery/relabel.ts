@@ -15,6 +15,9 @@
 // - `labeldrop` / `labelkeep`: remove labels whose names match / do not match;
 // - `lowercase` / `uppercase`: target = the value in lower / upper case.
 //
+// Setting a label to the empty string removes it, as Prometheus's labels.Builder.Set does
+// (an empty label is no label): `lowercase` of a missing source removes the target label.
+//
 // Replacement expansion follows Go's regexp.Expand: `$1`, `${1}`, `$name`, `${name}`, and
 // `$$` for a literal `$`; `$name` takes the longest run of letters, digits and `_`, so
 // `$1x` names the group "1x" (which usually does not exist: empty).
@@ -92,6 +95,16 @@ export function compileAnchored(pattern: string): RegExp {
   }
 }
 
+/** compileAnchored, its error naming the rule. */
+function compileInRule(pattern: string, where: string): RegExp {
+  try {
+    return compileAnchored(pattern);
+  } catch (e) {
+    if (e instanceof FluxError) throw new FluxError(e.code, e.id, `${where}: ${e.message}`);
+    throw e;
+  }
+}
+
 /** Validate a rule and fill in Prometheus's defaults. `where` prefixes error messages (e.g. `relabel rule 2`). */
 export function compileRule(input: RelabelRuleInput, where = 'relabel rule'): RelabelRule {
   const action = (input.action ?? 'replace').toLowerCase();
@@ -104,7 +117,7 @@ export function compileRule(input: RelabelRuleInput, where = 'relabel rule'): Re
     sourceLabels: input.sourceLabels ?? [],
     separator: input.separator ?? ';',
     targetLabel: input.targetLabel ?? '',
-    regex: compileAnchored(regexSource),
+    regex: compileInRule(regexSource, where),
     regexSource,
     modulus: input.modulus ?? 0,
     replacement: input.replacement ?? '$1',
@@ -114,17 +127,41 @@ export function compileRule(input: RelabelRuleInput, where = 'relabel rule'): Re
   if (needsTarget.includes(a) && rule.targetLabel === '') {
     throw new FluxError('invalid', 'relabel.missingTarget', `${where}: action "${a}" needs targetLabel`);
   }
-  if ((a === 'lowercase' || a === 'uppercase' || a === 'hashmod' || a === 'keepequal' || a === 'dropequal') && !LABEL_NAME.test(rule.targetLabel)) {
+  // A replace target without a group reference is a label name as written: an invalid one
+  // is a configuration error in Prometheus ("is invalid 'target_label' for replace action"),
+  // not a rule that silently never applies. With a reference, an invalid expansion is
+  // skipped when the rule runs.
+  const literalTarget = a === 'replace' && !rule.targetLabel.includes('$');
+  if ((literalTarget || a === 'lowercase' || a === 'uppercase' || a === 'hashmod' || a === 'keepequal' || a === 'dropequal') && !LABEL_NAME.test(rule.targetLabel)) {
     throw new FluxError('invalid', 'relabel.badTarget', `${where}: "${rule.targetLabel}" is not a valid label name for action "${a}"`);
   }
   if (a === 'hashmod' && !(Number.isInteger(rule.modulus) && rule.modulus > 0)) {
     throw new FluxError('invalid', 'relabel.badModulus', `${where}: action "hashmod" needs a positive integer modulus`);
   }
-  if ((a === 'labeldrop' || a === 'labelkeep') && (input.sourceLabels?.length || input.targetLabel)) {
-    throw new FluxError('invalid', 'relabel.badRule', `${where}: action "${a}" takes only regex (no sourceLabels or targetLabel)`);
+  // Fields an action would ignore are refused, as Prometheus's relabel config check does: a
+  // `regex` on keepequal, say, would otherwise look like it filters and silently not.
+  const notDefault = (
+    [
+      ['sourceLabels', (input.sourceLabels?.length ?? 0) > 0],
+      ['targetLabel', rule.targetLabel !== ''],
+      ['regex', regexSource !== '(.*)'],
+      ['separator', rule.separator !== ';'],
+      ['modulus', rule.modulus !== 0],
+      ['replacement', rule.replacement !== '$1'],
+    ] as const
+  ).filter(([, set]) => set).map(([name]) => name as string);
+  const onlyFields = (allowed: readonly string[]) => {
+    const extra = notDefault.filter((f) => !allowed.includes(f));
+    if (extra.length) throw new FluxError('invalid', 'relabel.badRule', `${where}: action "${a}" takes only ${allowed.join(' and ')} (not ${extra.join(', ')})`);
+  };
+  if (a === 'labeldrop' || a === 'labelkeep') onlyFields(['regex']);
+  if (a === 'keepequal' || a === 'dropequal') {
+    onlyFields(['sourceLabels', 'targetLabel']);
+    if (rule.sourceLabels.length === 0) throw new FluxError('invalid', 'relabel.badRule', `${where}: action "${a}" needs sourceLabels`);
   }
-  if ((a === 'keepequal' || a === 'dropequal') && rule.sourceLabels.length === 0) {
-    throw new FluxError('invalid', 'relabel.badRule', `${where}: action "${a}" needs sourceLabels`);
+  // labelmap's replacement is a label name with group references (Prometheus's relabelTarget).
+  if (a === 'labelmap' && !/^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$/.test(rule.replacement)) {
+    throw new FluxError('invalid', 'relabel.badRule', `${where}: "${rule.replacement}" is not a valid replacement for action "labelmap" (a label name, with $1 or \${1} references)`);
   }
   return rule;
 }
@@ -196,6 +233,12 @@ function sourceValue(labels: Labels, rule: RelabelRule): string {
   return rule.sourceLabels.map((n) => labels.get(n) ?? '').join(rule.separator);
 }
 
+/** labels.Builder.Set: an empty value deletes the label. */
+function setLabel(labels: Labels, name: string, value: string): void {
+  if (value === '') labels.delete(name);
+  else labels.set(name, value);
+}
+
 /** Apply one rule in place; false when the label set is dropped. */
 function applyRule(labels: Labels, rule: RelabelRule): boolean {
   const value = sourceValue(labels, rule);
@@ -214,15 +257,14 @@ function applyRule(labels: Labels, rule: RelabelRule): boolean {
       const target = expand(rule.targetLabel, m);
       if (!LABEL_NAME.test(target)) return true;
       const res = expand(rule.replacement, m);
-      if (res === '') labels.delete(target);
-      else labels.set(target, res);
+      setLabel(labels, target, res);
       return true;
     }
     case 'lowercase':
-      labels.set(rule.targetLabel, value.toLowerCase());
+      setLabel(labels, rule.targetLabel, value.toLowerCase());
       return true;
     case 'uppercase':
-      labels.set(rule.targetLabel, value.toUpperCase());
+      setLabel(labels, rule.targetLabel, value.toUpperCase());
       return true;
     case 'hashmod':
       labels.set(rule.targetLabel, String(hashmod(value, rule.modulus)));
@@ -233,7 +275,7 @@ function applyRule(labels: Labels, rule: RelabelRule): boolean {
         const m = rule.regex.exec(name);
         if (m) add.push([expand(rule.replacement, m), v]);
       }
-      for (const [name, v] of add) labels.set(name, v);
+      for (const [name, v] of add) setLabel(labels, name, v);
       return true;
     }
     case 'labeldrop':

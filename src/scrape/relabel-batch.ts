@@ -6,9 +6,12 @@
 //
 // Per series (not per sample):
 //   1. the target's labels are added; a scraped label whose name is also a target label is
-//      kept as `exported_<name>` (Prometheus's honor_labels: false);
+//      kept as `exported_<name>`, or `exported_exported_<name>`... when that name is taken
+//      too (Prometheus's honor_labels: false, scrape.resolveConflictingExposedLabels);
 //   2. metric relabeling runs with `__name__` = the sample name (a histogram bucket's field
-//      had `_bucket` trimmed, so it is put back for the rules and trimmed again after);
+//      had `_bucket` trimmed, so it is put back for the rules and trimmed again after); an
+//      empty label set drops the series, but a non-empty one without `__name__` fails the
+//      whole scrape, as Prometheus's scrape loop does ("missing metric name");
 //   3. the label limit is checked (labels + `__name__`, as Prometheus counts them).
 // Then synthetic series (`up`, `scrape_duration_seconds`, ...) can be appended with
 // `addSyntheticSample`.
@@ -24,11 +27,21 @@ export interface RelabelBatchOptions {
   readonly relabel?: (labels: Labels) => Labels | null;
   /** Fail when a series has more labels than this (0: no limit). */
   readonly labelLimit?: number;
+  /**
+   * Prometheus's honor_labels: true: on a clash the scraped label is kept and the target's
+   * is not set (for that series). Default false: the target's wins, the scraped one moves
+   * to `exported_<name>`.
+   */
+  readonly honorLabels?: boolean;
 }
 
 export type RelabelBatchResult =
   | { readonly batch: SampleBatch; readonly samples: number }
-  | { readonly limitError: string };
+  /**
+   * The target's scrape fails: a limit was passed (`scrape.limit`), or metric relabeling left
+   * a series with labels but no `__name__` (failureId `scrape.missingName`).
+   */
+  | { readonly limitError: string; readonly failureId?: 'scrape.missingName' };
 
 export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): RelabelBatchResult {
   if (options.relabel === undefined) {
@@ -53,22 +66,25 @@ export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): Re
     const np = src.seriesPairs[s]!;
     let field = fields[src.seriesField[s]!]!;
     if (options.relabel === undefined) {
-      // Fast path: the scraped labels (renamed on a clash) and the target's, mapped id to id
-      // (each distinct string is interned into the new batch once).
+      // Fast path: the scraped labels and the target's, mapped id to id (each distinct string
+      // is interned into the new batch once). A series with a clash is renamed through a map.
       out.beginLabels();
-      for (let i = 0; i < np; i++) {
-        const nid = pairs[st + 2 * i]!;
-        let n = nameMap[nid]!;
-        if (n < 0) {
-          const name = names[nid]!;
-          n = nameMap[nid] = options.targetLabels.has(name) ? out.labelNames.internString(`exported_${name}`) : out.labelNames.internFrom(src.labelNames, nid);
+      let clash = false;
+      for (let i = 0; i < np && !clash; i++) clash = options.targetLabels.has(names[pairs[st + 2 * i]!]!);
+      if (clash) {
+        for (const [k, v] of withTargetLabels(src, s, options.targetLabels, options.honorLabels ?? false)) out.addLabel(out.labelNames.internString(k), out.labelValues.internString(v));
+      } else {
+        for (let i = 0; i < np; i++) {
+          const nid = pairs[st + 2 * i]!;
+          let n = nameMap[nid]!;
+          if (n < 0) n = nameMap[nid] = out.labelNames.internFrom(src.labelNames, nid);
+          const vid = pairs[st + 2 * i + 1]!;
+          let v = valueMap[vid]!;
+          if (v < 0) v = valueMap[vid] = out.labelValues.internFrom(src.labelValues, vid);
+          out.addLabel(n, v);
         }
-        const vid = pairs[st + 2 * i + 1]!;
-        let v = valueMap[vid]!;
-        if (v < 0) v = valueMap[vid] = out.labelValues.internFrom(src.labelValues, vid);
-        out.addLabel(n, v);
+        for (const [n, v] of targetIds) out.addLabel(n, v);
       }
-      for (const [n, v] of targetIds) out.addLabel(n, v);
       if (limit > 0 && labelCount(out) + 1 > limit) return overLimit(field, labelCount(out) + 1, limit);
       const fid = src.seriesField[s]!;
       let f = fieldMap[fid]!;
@@ -76,18 +92,16 @@ export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): Re
       mapping[s] = out.endSeries(f);
       continue;
     }
-    const labels: Labels = new Map();
-    for (let i = 0; i < np; i++) {
-      const name = names[pairs[st + 2 * i]!]!;
-      labels.set(options.targetLabels.has(name) ? `exported_${name}` : name, values[pairs[st + 2 * i + 1]!]!);
-    }
-    for (const [k, v] of target) labels.set(k, v);
+    const labels = withTargetLabels(src, s, options.targetLabels, options.honorLabels ?? false);
     const bucket = labels.has('le') && !field.endsWith('_bucket');
     labels.set('__name__', bucket ? `${field}_bucket` : field);
     const after = options.relabel(labels);
     if (after === null) continue;
     const name = after.get('__name__') ?? '';
-    if (name === '') continue;
+    if (name === '') {
+      if ([...after.values()].every((v) => v === '')) continue; // an empty label set: dropped
+      return { failureId: 'scrape.missingName', limitError: `metric relabeling left series ${field} without a metric name (__name__ label)` };
+    }
     after.delete('__name__');
     field = bucket && name.endsWith('_bucket') ? name.slice(0, -'_bucket'.length) : name;
     out.beginLabels();
@@ -106,6 +120,42 @@ export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): Re
     samples++;
   }
   return { batch: out, samples };
+}
+
+/**
+ * Series `s` of `src` with the target's labels, as Prometheus's mutateSampleLabels does it
+ * (honor_labels: true: only where the series lacks the label). With honor_labels: false,
+ * every target label is set; a scraped label it displaces (a
+ * non-empty value under the same name) moves to `exported_<name>`, prefixed again while
+ * that name holds a non-empty value; the displaced labels are placed shortest name first
+ * (scrape.resolveConflictingExposedLabels). Empty values stay in the map; the batch drops them.
+ */
+function withTargetLabels(src: SampleBatch, s: number, targetLabels: ReadonlyMap<string, string>, honorLabels: boolean): Labels {
+  const names = src.labelNames.strings;
+  const values = src.labelValues.strings;
+  const pairs = src.pairs;
+  const st = src.seriesStart[s]!;
+  const labels: Labels = new Map();
+  for (let i = 0; i < src.seriesPairs[s]!; i++) labels.set(names[pairs[st + 2 * i]!]!, values[pairs[st + 2 * i + 1]!]!);
+  if (honorLabels) {
+    // mutateSampleLabels with honor: a target label is set only where the series has none.
+    for (const [k, v] of targetLabels) if ((labels.get(k) ?? '') === '') labels.set(k, v);
+    return labels;
+  }
+  const displaced: [string, string][] = [];
+  for (const [k, v] of targetLabels) {
+    const scraped = labels.get(k);
+    if (scraped !== undefined && scraped !== '') displaced.push([k, scraped]);
+    labels.set(k, v);
+  }
+  displaced.sort(([a], [b]) => a.length - b.length); // stable: equal lengths keep target order
+  for (const [k, v] of displaced) {
+    let name = k;
+    do name = `exported_${name}`;
+    while ((labels.get(name) ?? '') !== '');
+    labels.set(name, v);
+  }
+  return labels;
 }
 
 /**

@@ -2,7 +2,7 @@
 // loopback port started by the test).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, utimesSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, utimesSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -58,6 +58,30 @@ test('populateTargets: no address and a bad scheme are per-target errors', () =>
   assert.deepEqual(res.errors.map((e) => e.error.id), ['discovery.noAddress', 'discovery.badScheme']);
 });
 
+test('populateTargets: a target whose address relabeling emptied is named by its discovered address', () => {
+  const res = populateTargets([{ labels: new Map([['__address__', '10.9.8.7:9100']]) }], { jobName: 'j' }, [compileRule({ targetLabel: '__address__', replacement: '' })]);
+  assert.deepEqual(res.errors.map((e) => e.error.id), ['discovery.noAddress']);
+  assert.ok(res.errors[0]!.error.message.includes('10.9.8.7:9100'), res.errors[0]!.error.message);
+});
+
+test('populateTargets: an address that is not host:port is a per-target error, credentials not shown', () => {
+  const res = populateTargets(
+    ['http://h:1', 'h:1/sub', 'h:1?x=1', 'user:s3cret@h:1', 'ok:1'].map((a) => ({ labels: new Map([['__address__', a]]) })),
+    { jobName: 'j' },
+    [],
+  );
+  assert.deepEqual(res.targets.map((t) => t.url), ['http://ok:1/metrics']);
+  assert.deepEqual(res.errors.map((e) => e.error.id), Array(4).fill('discovery.badAddress'));
+  assert.match(res.errors[0]!.error.message, /__scheme__/);
+  for (const e of res.errors) assert.ok(!e.error.message.includes('s3cret') && !e.discovered.get('__address__')!.includes('s3cret'), e.error.message);
+});
+
+test('populateTargets: an empty job, instance or __metrics_path__ gets its default, as a missing one does', () => {
+  const res = populateTargets([{ labels: new Map([['__address__', 'h:1'], ['job', ''], ['instance', ''], ['__metrics_path__', '']]) }], { jobName: 'node' }, []);
+  assert.equal(res.targets[0]!.url, 'http://h:1/metrics');
+  assert.deepEqual(Object.fromEntries(res.targets[0]!.labels), { instance: 'h:1', job: 'node' });
+});
+
 test('file_sd: JSON and YAML files, __meta_filepath, re-read on change, last good kept on a bad edit', async () => {
   const json = join(dir, 'targets.json');
   const yml = join(dir, 'more.yml');
@@ -79,6 +103,51 @@ test('file_sd: JSON and YAML files, __meta_filepath, re-read on change, last goo
   r = await d.discover();
   assert.deepEqual(r.groups.flatMap((g) => g.targets), ['h9:9', 'h3:3']);
   assert.deepEqual(r.warnings.map((w) => w.id), ['discovery.badFile']);
+});
+
+test('file_sd YAML: number and boolean label values are their text; null is no label; a group may have no targets', async () => {
+  const yml = join(dir, 'typed.yaml');
+  writeFileSync(yml, '- targets: [h1:1]\n  labels:\n    port: 9100\n    version: 1.20\n    canary: true\n    gone: null\n- labels: {team: a}\n- targets:\n');
+  const r = await fileDiscoverer(nodeFileSystem, [yml]).discover();
+  assert.deepEqual(r.warnings, []);
+  assert.deepEqual(r.groups.flatMap((g) => g.targets), ['h1:1']);
+  const { __meta_filepath: _f, ...labels } = r.groups[0]!.labels;
+  assert.deepEqual(labels, { port: '9100', version: '1.20', canary: 'true', gone: '' });
+  const res = populateTargets(expandGroups(r.groups), { jobName: 'j' }, []);
+  assert.deepEqual(Object.fromEntries(res.targets[0]!.labels), { canary: 'true', instance: 'h1:1', job: 'j', port: '9100', version: '1.20' });
+});
+
+test('file_sd: a misspelt group field and a YAML syntax error are reported with where', async () => {
+  const typo = join(dir, 'typo.json');
+  writeFileSync(typo, JSON.stringify([{ target: ['h1:1'] }]));
+  const bad = join(dir, 'bad.yml');
+  writeFileSync(bad, '- targets: [h1:1\n  labels: {a: b}\n');
+  const r = await fileDiscoverer(nodeFileSystem, [typo, bad]).discover();
+  assert.deepEqual(r.groups, []);
+  assert.deepEqual(r.warnings.map((w) => w.id), ['discovery.badFile', 'discovery.badFile']);
+  assert.match(r.warnings[0]!.message, /group 0: unknown field "target"/);
+  assert.match(r.warnings[1]!.message, /line \d+, column \d+/);
+  assert.ok(!r.warnings[1]!.message.includes('\n'), 'one line');
+});
+
+test('file_sd: a * in the last path segment reads every matching file; a deleted file takes its targets with it', async () => {
+  const sub = join(dir, 'fleet');
+  mkdirSync(sub);
+  writeFileSync(join(sub, 'tg_a.json'), JSON.stringify([{ targets: ['a:1'] }]));
+  writeFileSync(join(sub, 'tg_b.yml'), '- targets: [b:1]\n');
+  writeFileSync(join(sub, 'other.json'), JSON.stringify([{ targets: ['x:1'] }]));
+  const single = join(dir, 'single.json');
+  writeFileSync(single, JSON.stringify([{ targets: ['s:1'] }]));
+  const d = fileDiscoverer(nodeFileSystem, [join(sub, 'tg_*.json'), join(sub, 'tg_*.yml'), join(sub, 'none_*.json'), single]);
+  let r = await d.discover();
+  assert.deepEqual(r.warnings, []);
+  assert.deepEqual(r.groups.flatMap((g) => g.targets), ['a:1', 'b:1', 's:1']);
+  assert.equal(r.groups[1]!.labels.__meta_filepath, join(sub, 'tg_b.yml'));
+  rmSync(join(sub, 'tg_a.json'));
+  rmSync(single);
+  r = await d.discover();
+  assert.deepEqual(r.groups.flatMap((g) => g.targets), ['b:1']);
+  assert.deepEqual(r.warnings.map((w) => w.id), ['discovery.fileMissing'], 'a named file that is gone is reported; a glob that matches less is not');
 });
 
 test('http_sd: keeps the last good list when the endpoint fails, fails when it never worked', async () => {
@@ -158,6 +227,50 @@ test('DNS discovery: SRV and A records from a real dnsmasq', { skip: requireExte
   } finally {
     proc.kill('SIGTERM');
   }
+});
+
+test('DNS: a failed lookup keeps the name\'s last good answer; NXDOMAIN is an empty answer', async () => {
+  const answers = new Map<string, string[] | Error>([['a.lan', ['10.0.0.1']], ['b.lan', ['10.0.0.2']]]);
+  const failing = (code: string) => Object.assign(new Error(`queryA ${code}`), { code });
+  const resolver = {
+    resolveA: async (name: string) => {
+      const a = answers.get(name);
+      if (a instanceof Error) throw a;
+      return a ?? [];
+    },
+    resolveAAAA: async () => [],
+    resolveSrv: async () => [],
+  };
+  const d = dnsDiscoverer(resolver, { names: ['a.lan', 'b.lan'], type: 'A', port: 9100 });
+  const targetsOf = (r: { groups: { targets: readonly string[] }[] }) => r.groups.flatMap((g) => g.targets);
+  assert.deepEqual(targetsOf(await d.discover()), ['10.0.0.1:9100', '10.0.0.2:9100']);
+  answers.set('a.lan', failing('ETIMEOUT'));
+  answers.set('b.lan', failing('ENOTFOUND'));
+  const r = await d.discover();
+  assert.deepEqual(targetsOf(r), ['10.0.0.1:9100'], 'a.lan timed out: its last answer; b.lan does not exist any more');
+  assert.deepEqual(r.warnings.map((w) => w.id), ['discovery.dnsFailed', 'discovery.dnsFailed']);
+  assert.match(r.warnings[0]!.message, /last good answer/);
+  answers.set('a.lan', ['10.0.0.3']);
+  assert.deepEqual(targetsOf(await d.discover()), ['10.0.0.3:9100']);
+});
+
+test('DNS: names are looked up at once, so a name whose server is slow does not hold up the others', async () => {
+  const asked: string[] = [];
+  let release!: (a: string[]) => void;
+  const slow = new Promise<string[]>((r) => (release = r));
+  const resolver = {
+    resolveA: (name: string) => {
+      asked.push(name);
+      return name === 'slow.lan' ? slow : Promise.resolve(['10.0.0.9']);
+    },
+    resolveAAAA: async () => [],
+    resolveSrv: async () => [],
+  };
+  const pending = dnsDiscoverer(resolver, { names: ['slow.lan', 'fast.lan'], type: 'A', port: 1 }).discover();
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+  assert.deepEqual(asked, ['slow.lan', 'fast.lan'], 'fast.lan is asked while slow.lan is pending');
+  release(['10.0.0.8']);
+  assert.deepEqual((await pending).groups.flatMap((g) => g.targets), ['10.0.0.8:1', '10.0.0.9:1'], 'in the order of names');
 });
 
 test('DNS A discovery needs a port', () => {

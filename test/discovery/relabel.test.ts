@@ -145,6 +145,18 @@ const cases: Case[] = [
     want: null,
   },
   {
+    name: 'lowercase of a missing source removes the target label (an empty label is no label)',
+    input: { env: 'Prod' },
+    rules: [{ sourceLabels: ['missing'], targetLabel: 'env', action: 'lowercase' }],
+    want: {},
+  },
+  {
+    name: 'labelmap does not copy an empty value into a new label',
+    input: { __meta_x: '', __meta_y: 'v' },
+    rules: [{ regex: '__meta_(.*)', action: 'labelmap' }],
+    want: { __meta_x: '', __meta_y: 'v', y: 'v' },
+  },
+  {
     name: 'the default regex (.*) matches across newlines',
     input: { a: 'x\ny' },
     rules: [{ sourceLabels: ['a'], targetLabel: 'b' }],
@@ -165,15 +177,26 @@ const badRules: { name: string; rule: RelabelRuleInput; id: string }[] = [
   { name: 'replace without target', rule: { sourceLabels: ['a'] }, id: 'relabel.missingTarget' },
   { name: 'hashmod without modulus', rule: { sourceLabels: ['a'], targetLabel: 't', action: 'hashmod' }, id: 'relabel.badModulus' },
   { name: 'lowercase with an invalid target', rule: { sourceLabels: ['a'], targetLabel: '1bad', action: 'lowercase' }, id: 'relabel.badTarget' },
+  { name: 'replace with a literal invalid target', rule: { sourceLabels: ['a'], targetLabel: 'my-label' }, id: 'relabel.badTarget' },
+  { name: 'keepequal with a regex (it would be ignored)', rule: { sourceLabels: ['a'], targetLabel: 'b', regex: 'x', action: 'keepequal' }, id: 'relabel.badRule' },
+  { name: 'dropequal with a separator', rule: { sourceLabels: ['a'], targetLabel: 'b', separator: ',', action: 'dropequal' }, id: 'relabel.badRule' },
+  { name: 'labelkeep with a replacement', rule: { regex: 'a', replacement: 'b', action: 'labelkeep' }, id: 'relabel.badRule' },
+  { name: 'labelmap to an invalid label name', rule: { regex: 'a_(.*)', replacement: 'x-$1', action: 'labelmap' }, id: 'relabel.badRule' },
   { name: 'labeldrop with source labels', rule: { sourceLabels: ['a'], regex: 'x', action: 'labeldrop' }, id: 'relabel.badRule' },
   { name: 'a regex that does not compile', rule: { sourceLabels: ['a'], targetLabel: 't', regex: '(' }, id: 'relabel.badRegex' },
   { name: 'a backreference (not RE2)', rule: { sourceLabels: ['a'], targetLabel: 't', regex: '(a)\\1' }, id: 'relabel.badRegex' },
 ];
+test('relabel rule: fields set to their defaults are accepted by actions that take fewer', () => {
+  compileRule({ sourceLabels: ['a'], targetLabel: 'b', regex: '(.*)', separator: ';', replacement: '$1', action: 'keepequal' });
+  compileRule({ regex: 'tmp_.*', replacement: '$1', action: 'labeldrop' });
+  compileRule({ regex: '__meta_(.+)', replacement: 'k8s_${1}_x', action: 'labelmap' });
+});
+
 for (const c of badRules) {
   test(`relabel rule error: ${c.name}`, () => {
     assert.throws(
       () => compileRule(c.rule),
-      (e: unknown) => e instanceof FluxError && e.id === c.id,
+      (e: unknown) => e instanceof FluxError && e.id === c.id && e.message.startsWith('relabel rule: '),
     );
   });
 }

@@ -26,6 +26,10 @@ package prometheus
 // - concurrency: how many targets are scraped at once (default 16).
 // - sampleLimit: a target with more samples (after metric relabeling) fails (0: no limit).
 // - labelLimit: a target with a series of more labels fails (0: no limit).
+// - honorLabels: when a scraped label has the name of a target label (`job`, `instance`...),
+//   keep the scraped one, as Prometheus's `honor_labels: true` (for federation and
+//   Pushgateway). Default false: the target's label wins and the scraped one is kept as
+//   `exported_<name>`.
 // - timeout, headers, bearerToken, username, password, tlsCa, tlsCert, tlsKey,
 //   tlsServerName, tlsInsecureSkipVerify, maxBytes, followRedirects: as for `scrape()`, for
 //   every target.
@@ -50,6 +54,7 @@ builtin scrapeTargets : (
         ?concurrency: int,
         ?sampleLimit: int,
         ?labelLimit: int,
+        ?honorLabels: bool,
         ?timeout: duration,
         ?headers: C,
         ?bearerToken: string,

@@ -1,13 +1,16 @@
 // prometheus.scrapeTargets + discovery through the Flux runtime, against real local targets.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRuntime } from '../../../src/index.js';
 import { asTableStream, collectTables, type Table } from '../../../src/table/index.js';
 import { startHttpTarget } from '../../support/http-target.js';
 import type { Runtime } from '../../../src/runtime/runtime.js';
+import { requireExternal } from '../../support/env.js';
 
 type Target = Awaited<ReturnType<typeof startHttpTarget>>;
 let targets: Target[] = [];
@@ -206,5 +209,122 @@ discovery.http(url: "${sd.url}/never-worked", timeout: 2s)`),
     );
   } finally {
     await sd.close();
+  }
+});
+
+test('a scraped label displaced by a target label moves to exported_<name>, prefixed again when that is taken', async () => {
+  // Prometheus (honor_labels: false, scrape.resolveConflictingExposedLabels): job="a" is
+  // displaced by the target's job; exported_job="b" is scraped too, so "a" goes to
+  // exported_exported_job. Nothing is lost, on the path without and with metric relabeling.
+  const t = await startHttpTarget({ '/metrics': { body: 'm{job="a",exported_job="b",code="1"} 7\n' } });
+  try {
+    for (const metricRelabel of ['', ', metricRelabel: [{targetLabel: "r", replacement: "1"}]']) {
+      const m = rows(await query(`
+import "experimental/prometheus"
+prometheus.scrapeTargets(targets: ["${hostPort(t)}"], job: "node"${metricRelabel})`)).filter((r) => r._field === 'm');
+      assert.equal(m.length, 1, `the series is kept (${metricRelabel || 'no metric relabeling'})`);
+      assert.deepEqual([m[0]!.job, m[0]!.exported_job, m[0]!.exported_exported_job, m[0]!.code, m[0]!._value], ['node', 'b', 'a', '1', 7]);
+    }
+  } finally {
+    await t.close();
+  }
+});
+
+test('metric relabeling that removes __name__ from a series fails the target (Prometheus: missing metric name); an emptied label set is only dropped', async () => {
+  const t = await startHttpTarget({ '/metrics': { body: 'm{code="200"} 1\nm{code="500"} 2\n' } });
+  const warnings: { msg: string; id: unknown }[] = [];
+  const logger = { debug() {}, info() {}, error() {}, warn: (msg: string, f?: Record<string, unknown>) => void warnings.push({ msg, id: f?.id }) };
+  const run = async (rule: string) => {
+    const r = await runtime.run(`
+import "experimental/prometheus"
+prometheus.scrapeTargets(targets: ["${hostPort(t)}"], metricRelabel: [${rule}])`, { logger });
+    return rows(await collectTables(asTableStream(r.results[0]!.value, '_result')));
+  };
+  try {
+    const noName = await run('{sourceLabels: ["code"], regex: "500", targetLabel: "__name__", replacement: ""}');
+    assert.equal(noName.find((r) => r._field === 'up')!._value, 0);
+    assert.deepEqual(noName.filter((r) => r._field === 'm'), []);
+    assert.deepEqual(warnings.map((w) => w.id), ['scrape.missingName']);
+    const emptied = await run('{regex: ".*", action: "labeldrop"}');
+    assert.equal(emptied.find((r) => r._field === 'up')!._value, 1);
+    assert.deepEqual(emptied.filter((r) => r._field === 'm'), []);
+  } finally {
+    await t.close();
+  }
+});
+
+const dnsmasq = '/usr/sbin/dnsmasq';
+test('discovery.dns keeps a name\'s last good answer across runs when its server stops answering', { skip: requireExternal('dnsmasq', existsSync(dnsmasq)) }, async () => {
+  const sock = createSocket('udp4');
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+  const port = sock.address().port;
+  await new Promise<void>((r) => sock.close(() => r()));
+  const args = ['--keep-in-foreground', '--no-resolv', '--no-hosts', '--conf-file=/dev/null', `--port=${port}`, '--listen-address=127.0.0.1', '--bind-interfaces', '--user=root', '--pid-file=', '--host-record=node1.fleet.lan,127.0.0.21'];
+  const proc = spawn(dnsmasq, args, { stdio: 'ignore' });
+  const exited = new Promise((r) => proc.once('exit', r));
+  const src = `
+import "experimental/prometheus/discovery"
+discovery.dns(names: ["node1.fleet.lan"], type: "A", port: 9100, servers: ["127.0.0.1:${port}"])`;
+  const addresses = async () => ((await runtime.run(src)).results[0]!.value as unknown as { elements: { get(k: string): unknown }[] }).elements.map((t) => t.get('address'));
+  try {
+    // dnsmasq needs a moment to bind: ask until it answers (at most 10s).
+    let first: unknown[] = [];
+    for (let i = 0; i < 100 && first.length === 0; i++) {
+      first = await addresses();
+      if (first.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(first, ['127.0.0.21:9100']);
+    proc.kill('SIGTERM');
+    await exited;
+    assert.deepEqual(await addresses(), ['127.0.0.21:9100'], 'the server is gone: the last good answer is used');
+  } finally {
+    proc.kill('SIGTERM');
+  }
+});
+
+test('discovery.dns: type is case-insensitive (Prometheus upper-cases it); an unknown type is discovery.dnsType', async () => {
+  const idOf = async (type: string) => {
+    try {
+      await runtime.run(`import "experimental/prometheus/discovery"\ndiscovery.dns(names: ["x.lan"], type: "${type}")`);
+      return undefined;
+    } catch (e) {
+      return (e as { id?: string }).id;
+    }
+  };
+  assert.equal(await idOf('a'), 'discovery.dnsPort', '"a" is A, which needs a port');
+  assert.equal(await idOf('aaaa'), 'discovery.dnsPort');
+  assert.equal(await idOf('TXT'), 'discovery.dnsType');
+});
+
+test('discovery.relabel previews with the labels scrapeTargets gives the rules: job, __scheme__, __metrics_path__', async () => {
+  const r = await runtime.run(`
+import "experimental/prometheus/discovery"
+discovery.relabel(
+    targets: discovery.static(targets: ["a:1", "b:2"], labels: {}),
+    job: "node",
+    rules: [
+        {sourceLabels: ["job", "__scheme__", "__metrics_path__"], regex: "node;http;/metrics", action: "keep"},
+        {sourceLabels: ["__address__"], regex: "b:2", action: "drop"},
+    ],
+)`);
+  const v = r.results[0]!.value as unknown as { elements: { get(k: string): unknown }[] };
+  assert.deepEqual(v.elements.map((t) => t.get('address')), ['a:1'], 'the keep rule on the defaults keeps what scrapeTargets would keep');
+});
+
+test('honorLabels: true keeps a scraped label over the target label of that name (Prometheus honor_labels)', async () => {
+  const t = await startHttpTarget({ '/metrics': { body: 'pushed{job="batch",instance="worker-1"} 1\nplain 2\n' } });
+  try {
+    for (const metricRelabel of ['', ', metricRelabel: [{targetLabel: "r", replacement: "1"}]']) {
+      const all = rows(await query(`
+import "experimental/prometheus"
+prometheus.scrapeTargets(targets: ["${hostPort(t)}"], job: "pushgateway", honorLabels: true${metricRelabel})`));
+      const pushed = all.find((r) => r._field === 'pushed')!;
+      assert.deepEqual([pushed.job, pushed.instance, pushed.exported_job, pushed.exported_instance], ['batch', 'worker-1', undefined, undefined]);
+      const plain = all.find((r) => r._field === 'plain')!;
+      assert.deepEqual([plain.job, plain.instance], ['pushgateway', hostPort(t)], 'a series without them gets the target labels');
+      assert.equal(all.find((r) => r._field === 'up')!.job, 'pushgateway');
+    }
+  } finally {
+    await t.close();
   }
 });

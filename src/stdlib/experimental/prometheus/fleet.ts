@@ -6,12 +6,13 @@
 // scraped concurrently, at most `concurrency` at a time, each with the options of
 // prometheus.scrape. A target's samples carry the target's labels (a scraped label whose
 // name clashes with a target label is renamed `exported_<name>`, Prometheus's
-// honor_labels: false), then metric relabeling rules run on each series (with `__name__`
+// honor_labels: false; with `honorLabels: true` the scraped label wins), then metric relabeling rules run on each series (with `__name__`
 // the sample name). Per target, the synthetic series Prometheus records are added: `up`,
 // `scrape_duration_seconds`, `scrape_samples_scraped` and
 // `scrape_samples_post_metric_relabeling`. A failing target gives `up = 0` and a line in
 // the run log; it never fails the call. `sampleLimit` and `labelLimit` fail a target's scrape
-// (up = 0) as Prometheus's sample_limit and label_limit do.
+// (up = 0) as Prometheus's sample_limit and label_limit do, and so does a metric relabeling
+// that leaves a series without `__name__` (Prometheus: "missing metric name").
 //
 // Output order is deterministic: targets by URL; within a target, series by _field then
 // labels (the order of prometheus.scrape), the synthetic series among them.
@@ -51,6 +52,7 @@ export const scrapeTargets: NativeFunction = async (args, ctx) => {
   const concurrency = intArg(args, 'concurrency', 16, ctx, 1);
   const sampleLimit = intArg(args, 'sampleLimit', 0, ctx, 0);
   const labelLimit = intArg(args, 'labelLimit', 0, ctx, 0);
+  const honorLabels = args.get('honorLabels') === true;
   const options = scrapeOptions(args, ctx);
   const http = scrapeHttpClient(ctx);
   // Every in-flight scrape listens on the run's abort signal.
@@ -73,15 +75,19 @@ export const scrapeTargets: NativeFunction = async (args, ctx) => {
       startNs = r.startNs;
       url = r.url;
       scraped = r.samples;
-      const relabelled = relabelBatch(r.batch, { targetLabels: target.labels, relabel: metricRelabel, labelLimit });
+      const relabelled = relabelBatch(r.batch, { targetLabels: target.labels, relabel: metricRelabel, labelLimit, honorLabels });
       let failure: string | undefined;
-      if ('limitError' in relabelled) failure = relabelled.limitError;
+      let failureId = 'scrape.limit';
+      if ('limitError' in relabelled) {
+        failure = relabelled.limitError;
+        failureId = relabelled.failureId ?? failureId;
+      }
       else if (sampleLimit > 0 && relabelled.samples > sampleLimit) failure = `${relabelled.samples} samples, more than sampleLimit ${sampleLimit}`;
       else {
         batch = relabelled.batch;
         post = relabelled.samples;
       }
-      if (failure !== undefined) ctx.logger.warn(`prometheus.scrapeTargets: scrape of ${url} failed: ${failure}`, { id: 'scrape.limit', url });
+      if (failure !== undefined) ctx.logger.warn(`prometheus.scrapeTargets: scrape of ${url} failed: ${failure}`, { id: failureId, url });
     } catch (e) {
       if (ctx.signal.aborted) throw e;
       const err = e instanceof FluxError ? e : new FluxError('unavailable', 'scrape.connection', String((e as Error).message ?? e));

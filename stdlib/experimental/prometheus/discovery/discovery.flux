@@ -20,11 +20,12 @@ builtin static : (targets: [string], ?labels: A) => [{address: string, labels: [
 
 // file reads Prometheus file_sd files: JSON (or YAML, by the .yml/.yaml extension) lists of
 // `{"targets": [...], "labels": {...}}`. A file is read again only when it changed; a file
-// that becomes invalid keeps its last good content (and the run log says so). Each target
-// gets `__meta_filepath`.
+// that becomes invalid keeps its last good content (and the run log says so); a file that
+// is deleted takes its targets with it. Each target gets `__meta_filepath`.
 //
 // ## Parameters
-// - files: paths of the files.
+// - files: paths of the files. The last path segment may hold a `*`, as in Prometheus
+//   (`"/etc/promflux/targets/*.json"`).
 builtin file : (files: [string]) => [{address: string, labels: [string:string]}]
 
 // http fetches a Prometheus http_sd endpoint (GET returning the file_sd JSON list). When the
@@ -53,7 +54,9 @@ builtin http : (
 
 // dns resolves DNS names to targets: SRV records give host and port; A and AAAA records
 // give addresses, with `port`. Each target gets `__meta_dns_name` (and for SRV
-// `__meta_dns_srv_record_target` and `__meta_dns_srv_record_port`).
+// `__meta_dns_srv_record_target` and `__meta_dns_srv_record_port`). When a lookup fails
+// (no answer, a failing server), the name's last good answer is kept; a name that does
+// not exist, or has no such records, has no targets.
 //
 // ## Parameters
 // - names: the names to resolve.
@@ -63,7 +66,9 @@ builtin http : (
 builtin dns : (names: [string], ?type: string, ?port: int, ?servers: [string]) => [{address: string, labels: [string:string]}]
 
 // relabel applies Prometheus relabeling rules to targets and returns the targets that are
-// kept, with their rewritten labels. It previews what `prometheus.scrapeTargets()` scrapes.
+// kept, with their rewritten labels. It previews what `prometheus.scrapeTargets()` scrapes:
+// as there, the rules also see `job`, `__scheme__` ("http") and `__metrics_path__`
+// ("/metrics") when a target does not set them.
 //
 // A rule is a record with the fields of Prometheus's `relabel_config`:
 // `sourceLabels` ([string]), `separator` (";"), `targetLabel`, `regex` ("(.*)", fully
@@ -74,4 +79,5 @@ builtin dns : (names: [string], ?type: string, ?port: int, ?servers: [string]) =
 // ## Parameters
 // - targets: targets from a discovery function.
 // - rules: the relabeling rules, applied in order.
-builtin relabel : (targets: [{address: string, labels: [string:string]}], rules: [A]) => [{address: string, labels: [string:string]}]
+// - job: the job name, as `job` of `prometheus.scrapeTargets()` (default "prometheus").
+builtin relabel : (targets: [{address: string, labels: [string:string]}], rules: [A], ?job: string) => [{address: string, labels: [string:string]}]

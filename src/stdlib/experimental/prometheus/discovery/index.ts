@@ -12,6 +12,7 @@ import { scrapeHttpClient, scrapeOptions } from '../scrape.js';
 import { FluxError } from '../../../../errors/index.js';
 import { dnsDiscoverer, fileDiscoverer, httpDiscoverer, staticDiscoverer, type Discoverer } from '../../../../discovery/sources.js';
 import { relabel } from '../../../../discovery/relabel.js';
+import { withJobDefaults } from '../../../../discovery/targets.js';
 import { discoveredTargets, discoveredValue, durationMs, relabelRules, stringArray, stringMap, targetsValue } from './targets-value.js';
 
 async function run(d: Discoverer, ctx: NativeContext, what: string): Promise<Value> {
@@ -60,21 +61,28 @@ export const discoveryPackage: NativePackage = {
     },
     dns: (args, ctx) => {
       const names = stringArray(args.get('names'), 'names');
-      const type = (args.get('type') ?? 'SRV') as string;
+      // Case-insensitive, as Prometheus's dns_sd_config upper-cases `type`.
+      const type = ((args.get('type') ?? 'SRV') as string).toUpperCase();
       if (type !== 'SRV' && type !== 'A' && type !== 'AAAA') {
         throw new FluxError('invalid', 'discovery.dnsType', `discovery.dns: type must be "SRV", "A" or "AAAA", got "${type}"`);
       }
       const portArg = args.get('port');
       const port = typeof portArg === 'bigint' ? Number(portArg) : undefined;
       const servers = args.has('servers') ? stringArray(args.get('servers'), 'servers') : undefined;
-      return run(dnsDiscoverer(createDnsResolver({ servers }), { names, type, port }), ctx, 'discovery.dns');
+      // Kept in the services registry (like file and http) so that a failed lookup can use
+      // the name's last good answer in the next run.
+      const d = ctx.services.get(`discovery.dns:${JSON.stringify([names, type, port, servers])}`, () => dnsDiscoverer(createDnsResolver({ servers }), { names, type, port }));
+      return run(d, ctx, 'discovery.dns');
     },
     relabel: (args) => {
       const targets = discoveredTargets(args.get('targets'));
       const rules = relabelRules(args.get('rules'), 'rules');
+      // The rules see what they see in prometheus.scrapeTargets: the job's defaults (job,
+      // __scheme__, __metrics_path__) are set first, so a rule on them previews truly.
+      const job = (args.get('job') as string | undefined) ?? 'prometheus';
       const kept = [];
       for (const t of targets) {
-        const after = relabel(t.labels, rules);
+        const after = relabel(withJobDefaults(t.labels, { jobName: job }), rules);
         if (after) kept.push({ labels: after });
       }
       return discoveredValue(kept);
