@@ -110,7 +110,10 @@ export class LabelScanner {
         if (!strict) while (i < end && (buf[i] === SP || buf[i] === TAB)) i++;
         if (first && (buf[i] === COMMA || buf[i] === RBRACE)) {
           this.quotedName = this.lastString;
-          if (buf[i] === COMMA) i++;
+          // `{"my.metric"}`: a name alone is a complete label set in both formats (the
+          // strict "label after a comma" check below is about commas, not names).
+          if (buf[i] === RBRACE) return i + 1;
+          i++;
           first = false;
           continue;
         }

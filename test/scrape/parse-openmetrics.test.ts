@@ -184,3 +184,9 @@ test('rejections name the line and column', () => {
 test('a timestamp beyond the Flux time range: scrape.timestampRange', () => {
   assert.equal(parseError('a 1 12345678901234567890\n# EOF\n', 'openmetrics').id, 'scrape.timestampRange');
 });
+
+test('a quoted UTF-8 metric name alone in the braces: {"my.metric"} 1', () => {
+  assert.deepEqual(rowsOf('# TYPE "my.metric" gauge\n{"my.metric"} 1\n{"my.metric",a="b"} 2\n# EOF\n', 'openmetrics'), ['my.metric{} 1', 'my.metric{a="b"} 2']);
+  // A comma still needs a label after it.
+  assert.equal(parseError('{"my.metric",} 1\n# EOF\n', 'openmetrics').at, '1:14');
+});
