@@ -54,7 +54,22 @@ export function redact(message: string, secrets: readonly string[]): string {
 }
 
 export function scrapeError(code: ErrorCode, id: string, url: string, detail: string, secrets: readonly string[] = [], cause?: unknown): FluxError {
-  return new FluxError(code, id, redact(`scrape ${displayUrl(url)}: ${detail}`, secrets), { cause });
+  return new FluxError(code, id, escapeControls(redact(`scrape ${displayUrl(url)}: ${detail}`, secrets)), { cause });
+}
+
+/**
+ * A message made safe for a terminal and a one-line log: C0 and C1 control characters, DEL
+ * and the Unicode line/paragraph separators become `\n`, `\r`, `\t` or `\uXXXX`. Names and
+ * text quoted from a scraped body (a quoted label name holding ESC, a C1 CSI byte pair in a
+ * bad timestamp, a status page) reach messages; JSON.stringify leaves DEL and C1 raw.
+ */
+export function escapeControls(message: string): string {
+  return message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
 }
 
 export function fromHttpFailure(f: HttpFailure, url: string, timeoutMs: number, secrets: readonly string[]): FluxError {

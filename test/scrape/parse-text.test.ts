@@ -155,3 +155,19 @@ test('a bad value is quoted as UTF-8, not byte by byte', () => {
   const e = parseError('up 1é\n');
   assert.match(e.error.message, /invalid value: "1é" is not a number/);
 });
+
+test('error messages carry no raw control character (C0, DEL, C1) from the body', () => {
+  const cases: [string, string][] = [
+    ['a{"x\u001b[31m"="1","x\u001b[31m"="2"} 1\n', '1:1'], // ESC in a repeated quoted label name
+    ['a{b="1"} 1 \u009b2J\n', '1:12'], // C1 CSI in a bad timestamp
+    ['# TYPE a \u007fgauge\n', '1:10'], // DEL in a bad type
+    ['a{b="\u0085"} x\n', '1:10'], // C1 NEL in the quoted line
+  ];
+  for (const [text, at] of cases) {
+    const e = parseError(text);
+    assert.equal(e.id, 'scrape.malformed');
+    assert.equal(e.at, at, e.error.message);
+    assert.doesNotMatch(e.error.message, /[\u0000-\u001f\u007f-\u009f]/, JSON.stringify(e.error.message));
+  }
+  assert.match(parseError('a{"x\u001b"="1","x\u001b"="2"} 1\n').error.message, /label name "x\\u001b" is repeated/);
+});
