@@ -109,15 +109,18 @@ export function formatMs(ms: number): string {
   return `${ms}ms`;
 }
 
-/** A malformed-exposition error: line and column (1-based, in characters) of the byte offset. */
+/**
+ * A malformed-exposition error (or a sample timestamp outside Flux's range,
+ * scrape.timestampRange): line and column (1-based, in characters) of the byte offset.
+ */
 export function malformedError(url: string, format: string, body: Uint8Array, e: ExpositionError, secrets: readonly string[]): FluxError {
   const { line, column, text } = locate(body, e.offset);
   const excerpt = text.length > 80 ? text.slice(0, 77) + '...' : text;
   return scrapeError(
     'invalid',
-    'scrape.malformed',
+    e.id,
     url,
-    `malformed ${format} exposition at line ${line}, column ${column}: ${e.detail}${excerpt ? ` (line: ${JSON.stringify(excerpt)})` : ''}`,
+    `${e.id === 'scrape.malformed' ? 'malformed ' : ''}${format} exposition at line ${line}, column ${column}: ${e.detail}${excerpt ? ` (line: ${JSON.stringify(excerpt)})` : ''}`,
     secrets,
     e,
   );

@@ -2,11 +2,15 @@
 // and the error type that carries a byte offset (turned into line:column by ./errors.ts).
 import type { SampleBatch } from './batch.js';
 
-/** A malformed exposition: `offset` is the byte offset in the body where the problem is. */
+/**
+ * A malformed exposition: `offset` is the byte offset in the body where the problem is; `id`
+ * the FluxError id it becomes (./errors.ts), `scrape.malformed` unless said otherwise.
+ */
 export class ExpositionError extends Error {
   constructor(
     readonly offset: number,
     readonly detail: string,
+    readonly id: 'scrape.malformed' | 'scrape.timestampRange' = 'scrape.malformed',
   ) {
     super(detail);
     this.name = 'ExpositionError';

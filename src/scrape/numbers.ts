@@ -50,7 +50,7 @@ const utf8 = new TextDecoder('utf-8');
  * buf[s, e) quoted for a message: decoded as UTF-8, control characters escaped (a "\r" left
  * by CRLF line ends is otherwise invisible), at most 40 characters.
  */
-function shown(buf: Uint8Array, s: number, e: number): string {
+export function shown(buf: Uint8Array, s: number, e: number): string {
   let text = utf8.decode(buf.subarray(s, e));
   if (text.length > 40) text = text.slice(0, 37) + '...';
   return JSON.stringify(text);
@@ -252,6 +252,11 @@ export function parseSecondsTimestamp(buf: Uint8Array, s: number, e: number): bi
   if (shift >= 0) ns = shift > 400 ? (/^0*$/.test(digits) ? 0n : 10n ** 400n) : BigInt(digits) * 10n ** BigInt(shift);
   else ns = -shift > 400 ? 0n : BigInt(digits) / 10n ** BigInt(-shift);
   return neg ? -ns : ns;
+}
+
+/** The message of a timestamp buf[s, e) (in `unit`) that is not a Flux time. */
+export function timestampRangeMessage(buf: Uint8Array, s: number, e: number, unit: string): string {
+  return `timestamp ${shown(buf, s, e)} (${unit}) is outside the range of Flux times (int64 nanoseconds: 1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z)`;
 }
 
 /** True when ns fits a Flux time (int64 nanoseconds). */

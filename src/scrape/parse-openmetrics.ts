@@ -31,7 +31,7 @@
 import { DUPLICATE_LABEL, SampleBatch } from './batch.js';
 import { ByteInterner } from './interner.js';
 import { ExpositionError, LabelScanner, lineFinder, describeByte, isMetricChar, isMetricStart, DQUOTE, HASH, LBRACE, LF, SP } from './lex.js';
-import { numberError, numberOk, parseFloatBytes, parseSecondsTimestamp } from './numbers.js';
+import { inTimeRange, numberError, numberOk, parseFloatBytes, parseSecondsTimestamp, timestampRangeMessage } from './numbers.js';
 import { LinePrefix } from './prefix.js';
 
 const TYPE_SUFFIXES: Record<string, readonly string[]> = {
@@ -304,6 +304,7 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
         while (i < eol && buf[i] !== SP) i++;
         const t = parseSecondsTimestamp(buf, ts0, i);
         if (t === undefined) throw new ExpositionError(ts0, `invalid timestamp: ${numberError}`);
+        if (!inTimeRange(t)) throw new ExpositionError(ts0, timestampRangeMessage(buf, ts0, i, 'seconds'), 'scrape.timestampRange');
         ts = t;
         if (i < eol) {
           i++;

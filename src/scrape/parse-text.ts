@@ -16,7 +16,7 @@
 import { DUPLICATE_LABEL, type SampleBatch } from './batch.js';
 import { ByteInterner } from './interner.js';
 import { ExpositionError, LabelScanner, lineFinder, describeByte, isMetricChar, isMetricStart, HASH, LBRACE, LF, SP, TAB } from './lex.js';
-import { numberError, numberOk, parseFloatBytes, parseMillisTimestamp } from './numbers.js';
+import { inTimeRange, numberError, numberOk, parseFloatBytes, parseMillisTimestamp, timestampRangeMessage } from './numbers.js';
 import { LinePrefix } from './prefix.js';
 
 const TEXT_TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
@@ -129,6 +129,7 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
     while (i < eol && (b = buf[i]!) !== SP && b !== TAB) i++;
     const tsNs = parseMillisTimestamp(buf, ts, i);
     if (tsNs === undefined) throw new ExpositionError(ts, `invalid timestamp: ${numberError}`);
+    if (!inTimeRange(tsNs)) throw new ExpositionError(ts, timestampRangeMessage(buf, ts, i, 'milliseconds'), 'scrape.timestampRange');
     while (i < eol && (buf[i] === SP || buf[i] === TAB)) i++;
     if (i !== eol) throw new ExpositionError(i, `unexpected ${describeByte(buf, i, eol)} after the timestamp`);
     batch.addSample(sid, value, tsNs);

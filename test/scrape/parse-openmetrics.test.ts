@@ -181,8 +181,14 @@ test('rejections name the line and column', () => {
   }
 });
 
-test('a timestamp beyond the Flux time range: scrape.timestampRange', () => {
+test('a timestamp beyond the Flux time range: scrape.timestampRange at its line and column', () => {
   assert.equal(parseError('a 1 12345678901234567890\n# EOF\n', 'openmetrics').id, 'scrape.timestampRange');
+  const e = parseError('a 1 1\nb 1 1e400\n# EOF\n', 'openmetrics');
+  assert.equal(e.id, 'scrape.timestampRange');
+  assert.equal(e.at, '2:5');
+  // The token as written, not a 400-digit number of nanoseconds.
+  assert.ok(e.error.message.length < 300, e.error.message);
+  assert.equal(parseError('a 1 -9223372037\n# EOF\n', 'openmetrics').at, '1:5');
 });
 
 test('a quoted UTF-8 metric name alone in the braces: {"my.metric"} 1', () => {

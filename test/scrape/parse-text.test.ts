@@ -171,3 +171,17 @@ test('error messages carry no raw control character (C0, DEL, C1) from the body'
   }
   assert.match(parseError('a{"x\u001b"="1","x\u001b"="2"} 1\n').error.message, /label name "x\\u001b" is repeated/);
 });
+
+test('a timestamp outside the Flux time range: scrape.timestampRange at its line and column', () => {
+  // int64 milliseconds go beyond int64 nanoseconds: 9223372036854 ms fits, one more does not.
+  assert.deepEqual(rowsOf('a 1 9223372036854\n'), ['a{} 1 @9223372036854000000']);
+  for (const [text, at] of [
+    ['a 1 9223372036855\n', '1:5'],
+    ['a 1\nb{x="y"} 2 -9223372036855\n', '2:12'],
+    ['a 1 9223372036854775807\n', '1:5'],
+  ] as const) {
+    const e = parseError(text);
+    assert.equal(e.id, 'scrape.timestampRange', e.error.message);
+    assert.equal(e.at, at, e.error.message);
+  }
+});
