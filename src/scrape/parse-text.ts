@@ -155,7 +155,9 @@ function parseComment(buf: Uint8Array, i: number, eol: number, types: Map<string
   const isType = buf[j] === 84 && buf[j + 1] === 89 && buf[j + 2] === 80 && buf[j + 3] === 69; // TYPE
   if (!isHelp && !isType) return;
   j += 4;
-  if (j < eol && buf[j] !== SP && buf[j] !== TAB) return; // e.g. "# HELPER": a comment
+  // "# HELPER", or "# HELP" ending the line: a comment (Prometheus's lexer needs blanks after
+  // the keyword to read a HELP or TYPE line).
+  if (j >= eol || (buf[j] !== SP && buf[j] !== TAB)) return;
   while (j < eol && (buf[j] === SP || buf[j] === TAB)) j++;
   const what = isHelp ? 'HELP' : 'TYPE';
   // Metric name: plain or quoted.

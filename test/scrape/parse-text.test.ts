@@ -125,7 +125,7 @@ test('malformed input: scrape.malformed with line and column', () => {
     ['a{b="1"}1\n', '1:9'],
     ['# TYPE a foo\n', '1:10'],
     ['# TYPE a\n', '1:9'],
-    ['# HELP\n', '1:7'],
+    ['# HELP \n', '1:8'], // a blank after HELP: a name must follow
     ['ok 1\nx{y="\xff"} 1\n', '2:6'],
     ['a 1e400\n', '1:3'],
     ['{a="1"} 1\n', '1:1'],
@@ -184,4 +184,10 @@ test('a timestamp outside the Flux time range: scrape.timestampRange at its line
     assert.equal(e.id, 'scrape.timestampRange', e.error.message);
     assert.equal(e.at, at, e.error.message);
   }
+});
+
+test('"# HELP" or "# TYPE" alone on a line is a comment; with a blank after it, a name must follow', () => {
+  assert.deepEqual(rowsOf('# HELP\n# TYPE\n#\tTYPE\na 1\n'), ['a{} 1']);
+  assert.equal(parseError('# TYPE \na 1\n').at, '1:8');
+  assert.equal(parseError('a 1\n# HELP\t\n').at, '2:8');
 });
