@@ -27,7 +27,9 @@
 //     most 128 code points of label names and values. Exemplars are validated and dropped.
 //
 // Samples land in the batch with the names Prometheus stores (`a_total`, `a_created`,
-// `a_info`, `a_gsum`...), except bucket samples, stored as `<family>` with their `le`.
+// `a_info`, `a_gsum`...), except bucket samples, stored as `<family>` with their `le`. As
+// Prometheus 3 stores them, histogram `le` and summary `quantile` values are in one float
+// format ("1" -> "1.0"; gauge histograms keep theirs as written): SampleBatch.normalizeBounds.
 import { DUPLICATE_LABEL, SampleBatch } from './batch.js';
 import { ByteInterner } from './interner.js';
 import { ExpositionError, LabelScanner, lineFinder, describeByte, isMetricChar, isMetricStart, DQUOTE, HASH, LBRACE, LF, SP } from './lex.js';
@@ -131,6 +133,8 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
   const leId = batch.labelNames.internString('le');
   const quantileId = batch.labelNames.internString('quantile');
   let fam: Family | null = null;
+  const leFields: number[] = [];
+  const quantileFields: number[] = [];
   let eof = false;
   const len = buf.length;
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -261,6 +265,10 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
       };
       f.lastName = sampleName;
       f.lastInfo = info;
+      // Prometheus 3 normalizes `le` of classic histograms (not gauge histograms) and
+      // `quantile` of summaries; a field is listed once.
+      if (isBucket && typ === 'histogram' && !leFields.includes(info.fieldId)) leFields.push(info.fieldId);
+      if (typ === 'summary' && suffix === '' && !quantileFields.includes(info.fieldId)) quantileFields.push(info.fieldId);
     }
     const { suffix, isBucket, fieldId } = info;
     // Special labels, read from the scratch label set before it is sorted.
@@ -374,6 +382,7 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
   }
   if (fam !== null) build(fam);
   if (!eof) throw new ExpositionError(len, 'missing "# EOF" at the end of an OpenMetrics exposition');
+  batch.normalizeBounds(leFields, quantileFields);
 }
 
 /** The id of `s` in `interner`, through a string cache (internString encodes). */

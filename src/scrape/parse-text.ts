@@ -12,7 +12,9 @@
 //     any letter case; timestamp: optional int64 milliseconds since the epoch.
 //
 // Histogram buckets (`<name>_bucket` of a family whose TYPE is histogram) are stored under
-// the field `<name>` with their `le` label; every other sample keeps its own name.
+// the field `<name>` with their `le` label; every other sample keeps its own name. As in
+// Prometheus 3, the `le` of those buckets and the `quantile` of a summary's samples are
+// stored in one float format ("1" -> "1.0": SampleBatch.normalizeBounds).
 import { DUPLICATE_LABEL, type SampleBatch } from './batch.js';
 import { ByteInterner } from './interner.js';
 import { ExpositionError, LabelScanner, lineFinder, describeByte, isMetricChar, isMetricStart, HASH, LBRACE, LF, SP, TAB } from './lex.js';
@@ -38,6 +40,7 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const lines = lineFinder(buf);
   prefix.reset();
+  const bounds = new BoundFields();
   let prevField = -1; // the field of the previous sample line
   let pos = 0;
   while (pos < len) {
@@ -63,6 +66,7 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
       i = labels.scan(buf, i, eol, false, batch);
       if (labels.quotedName === null) throw new ExpositionError(lineStart, 'a sample needs a metric name');
       fieldId = fieldFor(labels.quotedName, batch, types);
+      bounds.note(fieldId, labels.quotedName, bucketSuffix(labels.quotedName, types), types);
     } else {
       const common = prefix.common(buf, view, base, eol);
       if (common > prefix.prevNameEnd) {
@@ -81,8 +85,11 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
         fieldId = fieldOf[rid]!;
         if (fieldId < 0) {
           // Interned from the bytes (no re-encoding of the name's string).
-          fieldId = batch.fields.intern(buf, base, i - bucketSuffix(rawNames.strings[rid]!, types));
+          const name = rawNames.strings[rid]!;
+          const trim = bucketSuffix(name, types);
+          fieldId = batch.fields.intern(buf, base, i - trim);
           fieldOf[rid] = fieldId;
+          bounds.note(fieldId, name, trim, types);
         }
       }
       curNameEnd = i - base;
@@ -133,6 +140,23 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
     while (i < eol && (buf[i] === SP || buf[i] === TAB)) i++;
     if (i !== eol) throw new ExpositionError(i, `unexpected ${describeByte(buf, i, eol)} after the timestamp`);
     batch.addSample(sid, value, tsNs);
+  }
+  batch.normalizeBounds(bounds.le, bounds.quantile);
+}
+
+/** The fields whose `le` (histogram buckets) or `quantile` (summary samples) Prometheus 3 normalizes. */
+class BoundFields {
+  readonly le: number[] = [];
+  readonly quantile: number[] = [];
+  private seen = new Set<number>();
+
+  /** A sample name `name` read into field `fieldId`, `trim` bytes of `_bucket` removed. */
+  note(fieldId: number, name: string, trim: number, types: Map<string, string>): void {
+    if (this.seen.has(fieldId)) return;
+    if (trim > 0) this.le.push(fieldId);
+    else if (types.get(name) === 'summary') this.quantile.push(fieldId);
+    else return;
+    this.seen.add(fieldId);
   }
 }
 

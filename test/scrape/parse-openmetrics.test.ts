@@ -110,8 +110,8 @@ test('a group sampled at several timestamps keeps every sample of each', () => {
     [
       'h{a="x",le="+Inf"} 2 @10000000000',
       'h{a="x",le="+Inf"} 3 @20000000000',
-      'h{a="x",le="1"} 1 @10000000000',
-      'h{a="x",le="1"} 2 @20000000000',
+      'h{a="x",le="1.0"} 1 @10000000000',
+      'h{a="x",le="1.0"} 2 @20000000000',
       'h_count{a="x"} 2 @10000000000',
       'h_count{a="x"} 3 @20000000000',
       'h_sum{a="x"} 3 @10000000000',
@@ -195,4 +195,32 @@ test('a quoted UTF-8 metric name alone in the braces: {"my.metric"} 1', () => {
   assert.deepEqual(rowsOf('# TYPE "my.metric" gauge\n{"my.metric"} 1\n{"my.metric",a="b"} 2\n# EOF\n', 'openmetrics'), ['my.metric{} 1', 'my.metric{a="b"} 2']);
   // A comma still needs a label after it.
   assert.equal(parseError('{"my.metric",} 1\n# EOF\n', 'openmetrics').at, '1:14');
+});
+
+test('histogram le and summary quantile values are stored as Prometheus 3 stores them; gauge histograms as written', () => {
+  const text = [
+    '# TYPE h histogram',
+    'h_bucket{le="1"} 1',
+    'h_bucket{le="10"} 2',
+    'h_bucket{le="+Inf"} 2',
+    'h_count 2',
+    'h_sum 3',
+    '# TYPE g gaugehistogram',
+    'g_bucket{le="1"} 1',
+    'g_bucket{le="+Inf"} 1',
+    '# TYPE s summary',
+    's{quantile="1"} 1',
+    '# EOF',
+    '',
+  ].join('\n');
+  assert.deepEqual(rowsOf(text, 'openmetrics'), [
+    'g{le="+Inf"} 1',
+    'g{le="1"} 1',
+    'h{le="+Inf"} 2',
+    'h{le="1.0"} 1',
+    'h{le="10.0"} 2',
+    'h_count{} 2',
+    'h_sum{} 3',
+    's{quantile="1.0"} 1',
+  ]);
 });

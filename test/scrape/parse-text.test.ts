@@ -191,3 +191,37 @@ test('"# HELP" or "# TYPE" alone on a line is a comment; with a blank after it, 
   assert.equal(parseError('# TYPE \na 1\n').at, '1:8');
   assert.equal(parseError('a 1\n# HELP\t\n').at, '2:8');
 });
+
+test('histogram le and summary quantile values are stored as Prometheus 3 stores them ("1" -> "1.0")', () => {
+  const text = [
+    '# TYPE h histogram',
+    'h_bucket{le="0.5"} 1',
+    'h_bucket{le="1"} 2',
+    'h_bucket{le="1.0"} 9', // the same series as le="1" once normalized: the first sample is kept
+    'h_bucket{le="1e3"} 3',
+    'h_bucket{le="+inf"} 4',
+    'h_sum 1',
+    'h_count 4',
+    '# TYPE s summary',
+    's{quantile="0"} 1',
+    's{quantile="0.50"} 2',
+    's{quantile="1"} 3',
+    'x_bucket{le="1"} 1', // not a histogram bucket: as written
+    'y{quantile="1"} 1', // not a summary: as written
+  ].join('\n');
+  assert.deepEqual(rowsOf(text), [
+    'h{le="+Inf"} 4',
+    'h{le="0.5"} 1',
+    'h{le="1.0"} 2',
+    'h{le="1000.0"} 3',
+    'h_count{} 4',
+    'h_sum{} 1',
+    's{quantile="0.0"} 1',
+    's{quantile="0.5"} 2',
+    's{quantile="1.0"} 3',
+    'x_bucket{le="1"} 1',
+    'y{quantile="1"} 1',
+  ]);
+  // Quoted UTF-8 names too.
+  assert.deepEqual(rowsOf('# TYPE "h.x" histogram\n{"h.x_bucket", le="2"} 1\n'), ['h.x{le="2.0"} 1']);
+});
