@@ -225,3 +225,15 @@ test('histogram le and summary quantile values are stored as Prometheus 3 stores
   // Quoted UTF-8 names too.
   assert.deepEqual(rowsOf('# TYPE "h.x" histogram\n{"h.x_bucket", le="2"} 1\n'), ['h.x{le="2.0"} 1']);
 });
+
+test('a renamed label never takes the name of another label: exported_ is repeated as Prometheus does', () => {
+  const t = tablesOf('a{url="u",exported_url="e"} 1\n')[0]!;
+  const names = t.columns.map((c) => c.name);
+  assert.equal(new Set(names).size, names.length, `duplicate column in ${names}`);
+  assert.equal(t.column(t.columnIndex('exported_exported_url')).get(0), 'u');
+  assert.equal(t.column(t.columnIndex('exported_url')).get(0), 'e');
+  assert.deepEqual(rowsOf('a{_value="x"} 1\nb{exported__value="y",exported_exported__value="z"} 2\n'), [
+    'a{exported_exported_exported__value="x"} 1',
+    'b{exported__value="y",exported_exported__value="z"} 2',
+  ]);
+});
