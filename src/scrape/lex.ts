@@ -242,6 +242,40 @@ export class LabelScanner {
   }
 }
 
+/**
+ * Rejects a `__name__` label (`a{__name__="b"} 1`): the metric name given twice. Prometheus
+ * builds the label set with `__name__` set to the metric name, so the label repeats it and the
+ * sample is refused (label name "__name__" is not unique), failing the scrape. Checked after
+ * the parse, off the per-line path: only when some series has the label is the line found, as
+ * the `k`-th sample line (every sample line gives one sample; `text`: blank lines and `#`
+ * lines after blanks are not sample lines, OpenMetrics: `#` lines).
+ */
+export function rejectNameLabel(buf: Uint8Array, batch: SampleBatch, text: boolean): void {
+  const id = batch.labelNames.strings.indexOf('__name__');
+  if (id < 0) return;
+  let series = -1;
+  for (let s = 0; s < batch.seriesCount && series < 0; s++) {
+    const st = batch.seriesStart[s]!;
+    for (let i = 0; i < batch.seriesPairs[s]!; i++) if (batch.pairs[st + 2 * i] === id) series = s;
+  }
+  if (series < 0) return;
+  let k = 0;
+  while (batch.series[k] !== series) k++;
+  let pos = 0;
+  for (;;) {
+    let eol = buf.indexOf(LF, pos);
+    if (eol < 0) eol = buf.length;
+    let i = pos;
+    if (text) while (i < eol && (buf[i] === SP || buf[i] === TAB)) i++;
+    if (i < eol && buf[i] !== HASH) {
+      if (k === 0) throw new ExpositionError(i, 'the metric name is given twice: as the name and as the label "__name__"');
+      k--;
+    }
+    if (eol >= buf.length) return;
+    pos = eol + 1;
+  }
+}
+
 /** Code points in a UTF-8 byte range (bytes that are not continuation bytes). */
 export function countRunes(buf: Uint8Array, s: number, e: number): number {
   let n = 0;

@@ -32,7 +32,7 @@
 // format ("1" -> "1.0"; gauge histograms keep theirs as written): SampleBatch.normalizeBounds.
 import { DUPLICATE_LABEL, SampleBatch } from './batch.js';
 import { ByteInterner } from './interner.js';
-import { ExpositionError, LabelScanner, lineFinder, describeByte, isMetricChar, isMetricStart, DQUOTE, HASH, LBRACE, LF, SP } from './lex.js';
+import { ExpositionError, LabelScanner, lineFinder, describeByte, rejectNameLabel, isMetricChar, isMetricStart, DQUOTE, HASH, LBRACE, LF, SP } from './lex.js';
 import { inTimeRange, numberError, numberOk, parseFloatBytes, parseSecondsTimestamp, timestampRangeMessage } from './numbers.js';
 import { LinePrefix } from './prefix.js';
 
@@ -382,6 +382,7 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
   }
   if (fam !== null) build(fam);
   if (!eof) throw new ExpositionError(len, 'missing "# EOF" at the end of an OpenMetrics exposition');
+  rejectNameLabel(buf, batch, false);
   batch.normalizeBounds(leFields, quantileFields);
 }
 

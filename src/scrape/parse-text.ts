@@ -17,7 +17,7 @@
 // stored in one float format ("1" -> "1.0": SampleBatch.normalizeBounds).
 import { DUPLICATE_LABEL, type SampleBatch } from './batch.js';
 import { ByteInterner } from './interner.js';
-import { ExpositionError, LabelScanner, lineFinder, describeByte, isMetricChar, isMetricStart, HASH, LBRACE, LF, SP, TAB } from './lex.js';
+import { ExpositionError, LabelScanner, lineFinder, describeByte, rejectNameLabel, isMetricChar, isMetricStart, HASH, LBRACE, LF, SP, TAB } from './lex.js';
 import { inTimeRange, numberError, numberOk, parseFloatBytes, parseMillisTimestamp, timestampRangeMessage } from './numbers.js';
 import { LinePrefix } from './prefix.js';
 
@@ -141,6 +141,7 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
     if (i !== eol) throw new ExpositionError(i, `unexpected ${describeByte(buf, i, eol)} after the timestamp`);
     batch.addSample(sid, value, tsNs);
   }
+  rejectNameLabel(buf, batch, true);
   batch.normalizeBounds(bounds.le, bounds.quantile);
 }
 

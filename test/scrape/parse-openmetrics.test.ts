@@ -224,3 +224,9 @@ test('histogram le and summary quantile values are stored as Prometheus 3 stores
     's{quantile="1.0"} 1',
   ]);
 });
+
+test('a __name__ label repeats the metric name: scrape.malformed at its line', () => {
+  const e = parseError('# TYPE a counter\na_total 1\na_total{__name__="x"} 2\n# EOF\n', 'openmetrics');
+  assert.equal(e.id, 'scrape.malformed');
+  assert.equal(e.at, '3:1');
+});

@@ -237,3 +237,17 @@ test('a renamed label never takes the name of another label: exported_ is repeat
     'b{exported__value="y",exported_exported__value="z"} 2',
   ]);
 });
+
+test('a __name__ label repeats the metric name: scrape.malformed at its line, as Prometheus refuses it', () => {
+  for (const [text, at] of [
+    ['a 1\n\n  # c\n  b{x="1"} 2\n c{__name__="d"} 3\n', '5:2'],
+    ['{"a", "__name__"="b"} 1\n', '1:1'],
+    ['a{x="1"} 1\na{x="2",__name__="a"} 1\n', '2:1'],
+  ] as const) {
+    const e = parseError(text);
+    assert.equal(e.id, 'scrape.malformed');
+    assert.equal(e.at, at, e.error.message);
+  }
+  // A label value that reads "__name__" is only a value.
+  assert.deepEqual(rowsOf('a{x="__name__"} 1\n'), ['a{x="__name__"} 1']);
+});
