@@ -32,7 +32,7 @@
 // format ("1" -> "1.0"; gauge histograms keep theirs as written): SampleBatch.normalizeBounds.
 import { DUPLICATE_LABEL, SampleBatch } from './batch.js';
 import { ByteInterner } from './interner.js';
-import { ExpositionError, LabelScanner, lineFinder, describeByte, rejectNameLabel, isMetricChar, isMetricStart, DQUOTE, HASH, LBRACE, LF, SP } from './lex.js';
+import { ExpositionError, LabelScanner, lineFinder, describeByte, rejectNameLabel, isMetricChar, isMetricStart, BSLASH, DQUOTE, HASH, LBRACE, LF, SP } from './lex.js';
 import { inTimeRange, numberError, numberOk, parseFloatBytes, parseSecondsTimestamp, timestampRangeMessage } from './numbers.js';
 import { LinePrefix } from './prefix.js';
 
@@ -181,8 +181,15 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
       if (i >= eol) throw new ExpositionError(i, `${kw} needs a metric name and a value`);
       i++;
       const ns = i;
-      while (i < eol && buf[i] !== SP) i++;
+      if (buf[i] === DQUOTE) {
+        // A quoted name (`# TYPE "my metric" gauge`) may hold spaces and escaped quotes.
+        i++;
+        while (i < eol && buf[i] !== DQUOTE) i += buf[i] === BSLASH ? 2 : 1;
+        if (i >= eol) throw new ExpositionError(ns, `unterminated quoted metric name in ${kw}`);
+        i++;
+      } else while (i < eol && buf[i] !== SP) i++;
       if (i >= eol) throw new ExpositionError(i, `${kw} needs a metric name and a value separated by a space`);
+      if (buf[i] !== SP) throw new ExpositionError(i, `expected a space after the metric name in ${kw}, found ${describeByte(buf, i, eol)}`);
       const name = metricName(buf, ns, i);
       const text = new TextDecoder().decode(buf.subarray(i + 1, eol));
       if (fam !== null && fam.name === name && fam.samples > 0) throw new ExpositionError(ls, `${kw} for "${name}" after its samples`);
@@ -448,7 +455,8 @@ function sameGroup(batch: SampleBatch, a: number, skipA: number, b: number, skip
 function metricName(buf: Uint8Array, s: number, e: number): string {
   if (s < e && buf[s] === DQUOTE) {
     if (e - s < 3 || buf[e - 1] !== DQUOTE) throw new ExpositionError(s, 'invalid quoted metric name');
-    return new TextDecoder().decode(buf.subarray(s + 1, e - 1));
+    // Unescaped as sample names are (./lex.ts): \\, \" and \n; any other escape is kept.
+    return new TextDecoder().decode(buf.subarray(s + 1, e - 1)).replace(/\\(.)/g, (m, c: string) => (c === 'n' ? '\n' : c === '"' || c === '\\' ? c : m));
   }
   if (s >= e || !isMetricStart(buf[s]!)) throw new ExpositionError(s, `invalid metric name: unexpected ${describeByte(buf, s, e)}`);
   for (let k = s + 1; k < e; k++) if (!isMetricChar(buf[k]!)) throw new ExpositionError(k, `invalid metric name: unexpected ${describeByte(buf, k, e)}`);

@@ -230,3 +230,12 @@ test('a __name__ label repeats the metric name: scrape.malformed at its line', (
   assert.equal(e.id, 'scrape.malformed');
   assert.equal(e.at, '3:1');
 });
+
+test('quoted metric names in HELP/TYPE/UNIT may hold spaces and escaped quotes; the TYPE applies to the samples', () => {
+  assert.deepEqual(rowsOf('# TYPE "my metric" gauge\n# HELP "my metric" some help\n{"my metric"} 1\n# EOF\n', 'openmetrics'), ['my metric{} 1']);
+  // The escaped quote is unescaped as in the sample's name, so the histogram's bucket is the family's field.
+  assert.deepEqual(rowsOf('# TYPE "a\\"b" histogram\n{"a\\"b_bucket",le="+Inf"} 1\n# EOF\n', 'openmetrics'), ['a"b{le="+Inf"} 1']);
+  assert.equal(parseError('# TYPE "a\\"b" counter\n{"a\\"b"} 1\n# EOF\n', 'openmetrics').at, '2:1'); // a counter needs _total
+  assert.equal(parseError('# TYPE "a gauge\n# EOF\n', 'openmetrics').at, '1:8');
+  assert.equal(parseError('# TYPE "a"x gauge\n# EOF\n', 'openmetrics').at, '1:11');
+});
