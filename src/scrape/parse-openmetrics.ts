@@ -177,6 +177,7 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
       const ks = i;
       while (i < eol && buf[i] !== SP) i++;
       const kw = String.fromCharCode.apply(null, buf.subarray(ks, i) as unknown as number[]);
+      if (kw === 'EOF') throw new ExpositionError(i, `"# EOF" must be alone on its line, found ${describeByte(buf, i, eol)} after it`);
       if (kw !== 'HELP' && kw !== 'TYPE' && kw !== 'UNIT') throw new ExpositionError(ks, `unknown metadata ${JSON.stringify(kw)} (expected HELP, TYPE, UNIT or EOF)`);
       if (i >= eol) throw new ExpositionError(i, `${kw} needs a metric name and a value`);
       i++;

@@ -239,3 +239,9 @@ test('quoted metric names in HELP/TYPE/UNIT may hold spaces and escaped quotes; 
   assert.equal(parseError('# TYPE "a gauge\n# EOF\n', 'openmetrics').at, '1:8');
   assert.equal(parseError('# TYPE "a"x gauge\n# EOF\n', 'openmetrics').at, '1:11');
 });
+
+test('"# EOF" with anything after it on its line says so', () => {
+  const e = parseError('a 1\n# EOF \n', 'openmetrics');
+  assert.equal(e.at, '2:6');
+  assert.match(e.error.message, /"# EOF" must be alone on its line/);
+});
