@@ -191,7 +191,8 @@ function parseComment(buf: Uint8Array, i: number, eol: number, types: Map<string
     let k = j + 1;
     while (k < eol && buf[k] !== 34) k += buf[k] === 92 ? 2 : 1;
     if (k >= eol) throw new ExpositionError(j, `unterminated quoted metric name in ${what}`);
-    name = utf8.decode(buf.subarray(j + 1, k)).replace(/\\(["\\])/g, '$1');
+    // Unescaped as sample names are (./lex.ts): \\, \" and \n; any other escape is kept.
+    name = utf8.decode(buf.subarray(j + 1, k)).replace(/\\(.)/g, (m, c: string) => (c === 'n' ? '\n' : c === '"' || c === '\\' ? c : m));
     j = k + 1;
   } else {
     if (j >= eol || !isMetricStart(buf[j]!)) throw new ExpositionError(j, `expected a metric name in ${what}, found ${describeByte(buf, j, eol)}`);

@@ -251,3 +251,7 @@ test('a __name__ label repeats the metric name: scrape.malformed at its line, as
   // A label value that reads "__name__" is only a value.
   assert.deepEqual(rowsOf('a{x="__name__"} 1\n'), ['a{x="__name__"} 1']);
 });
+
+test('a quoted name in TYPE is unescaped as sample names are (\\n too), so its type applies', () => {
+  assert.deepEqual(rowsOf('# TYPE "a\\nb" histogram\n{"a\\nb_bucket", le="+Inf"} 1\n'), ['a\nb{le="+Inf"} 1']);
+});
