@@ -10,6 +10,7 @@
 // names and label values are interned byte ranges (./interner.ts); their ids are the
 // dictionary codes of the string columns built later (./tables.ts).
 import { ByteInterner } from './interner.js';
+import { normalizedBound } from './numbers.js';
 
 /** Returned by `endSeries` when the label set repeats a label name. */
 export const DUPLICATE_LABEL = -2;
@@ -273,6 +274,55 @@ export class SampleBatch {
     this.pairs = next;
     this.pairsLen = w;
     return widest;
+  }
+
+  /**
+   * In every series whose field id `f` has `fields[f] !== 0`, replace the value of the label
+   * `nameId` with `rewrite(valueId)` (a value id of this batch). For parsers, after the parse
+   * (appendSeries keeps no hash to update): pairs stay sorted by name id, and series that
+   * become equal are merged when the tables are made (./tables.ts).
+   */
+  rewriteLabelValues(fields: Uint8Array, nameId: number, rewrite: (valueId: number) => number): void {
+    const pairs = this.pairs;
+    for (let s = 0; s < this.seriesCount; s++) {
+      const f = this.seriesField[s]!;
+      if (f >= fields.length || fields[f] === 0) continue;
+      const st = this.seriesStart[s]!;
+      const n = this.seriesPairs[s]!;
+      for (let i = 0; i < n; i++) {
+        if (pairs[st + 2 * i] === nameId) {
+          pairs[st + 2 * i + 1] = rewrite(pairs[st + 2 * i + 1]!);
+          break;
+        }
+      }
+    }
+  }
+
+  /**
+   * Prometheus 3 stores the `le` of classic histogram buckets and the `quantile` of summary
+   * samples in one float format ("1" -> "1.0", whatever the exposition wrote; see the
+   * Prometheus 3 migration guide, "le and quantile label values"): rewrite them so, in the
+   * series of the fields `leFields` / `quantileFields` (field ids; usually none or a few).
+   */
+  normalizeBounds(leFields: readonly number[], quantileFields: readonly number[]): void {
+    if (leFields.length === 0 && quantileFields.length === 0) return;
+    const values = this.labelValues;
+    const cache = new Map<number, number>();
+    const rewrite = (id: number): number => {
+      let out = cache.get(id);
+      if (out === undefined) {
+        out = values.internString(normalizedBound(values.strings[id]!));
+        cache.set(id, out);
+      }
+      return out;
+    };
+    const flags = (ids: readonly number[]): Uint8Array => {
+      const a = new Uint8Array(this.fields.size);
+      for (const f of ids) a[f] = 1;
+      return a;
+    };
+    if (leFields.length > 0) this.rewriteLabelValues(flags(leFields), this.labelNames.internString('le'), rewrite);
+    if (quantileFields.length > 0) this.rewriteLabelValues(flags(quantileFields), this.labelNames.internString('quantile'), rewrite);
   }
 
   /** Append a sample of series `seriesId`; `tsNs` undefined means "no timestamp". */

@@ -54,7 +54,22 @@ export function redact(message: string, secrets: readonly string[]): string {
 }
 
 export function scrapeError(code: ErrorCode, id: string, url: string, detail: string, secrets: readonly string[] = [], cause?: unknown): FluxError {
-  return new FluxError(code, id, redact(`scrape ${displayUrl(url)}: ${detail}`, secrets), { cause });
+  return new FluxError(code, id, escapeControls(redact(`scrape ${displayUrl(url)}: ${detail}`, secrets)), { cause });
+}
+
+/**
+ * A message made safe for a terminal and a one-line log: C0 and C1 control characters, DEL
+ * and the Unicode line/paragraph separators become `\n`, `\r`, `\t` or `\uXXXX`. Names and
+ * text quoted from a scraped body (a quoted label name holding ESC, a C1 CSI byte pair in a
+ * bad timestamp, a status page) reach messages; JSON.stringify leaves DEL and C1 raw.
+ */
+export function escapeControls(message: string): string {
+  return message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
 }
 
 export function fromHttpFailure(f: HttpFailure, url: string, timeoutMs: number, secrets: readonly string[]): FluxError {
@@ -94,15 +109,18 @@ export function formatMs(ms: number): string {
   return `${ms}ms`;
 }
 
-/** A malformed-exposition error: line and column (1-based, in characters) of the byte offset. */
+/**
+ * A malformed-exposition error (or a sample timestamp outside Flux's range,
+ * scrape.timestampRange): line and column (1-based, in characters) of the byte offset.
+ */
 export function malformedError(url: string, format: string, body: Uint8Array, e: ExpositionError, secrets: readonly string[]): FluxError {
   const { line, column, text } = locate(body, e.offset);
   const excerpt = text.length > 80 ? text.slice(0, 77) + '...' : text;
   return scrapeError(
     'invalid',
-    'scrape.malformed',
+    e.id,
     url,
-    `malformed ${format} exposition at line ${line}, column ${column}: ${e.detail}${excerpt ? ` (line: ${JSON.stringify(excerpt)})` : ''}`,
+    `${e.id === 'scrape.malformed' ? 'malformed ' : ''}${format} exposition at line ${line}, column ${column}: ${e.detail}${excerpt ? ` (line: ${JSON.stringify(excerpt)})` : ''}`,
     secrets,
     e,
   );

@@ -2,11 +2,15 @@
 // and the error type that carries a byte offset (turned into line:column by ./errors.ts).
 import type { SampleBatch } from './batch.js';
 
-/** A malformed exposition: `offset` is the byte offset in the body where the problem is. */
+/**
+ * A malformed exposition: `offset` is the byte offset in the body where the problem is; `id`
+ * the FluxError id it becomes (./errors.ts), `scrape.malformed` unless said otherwise.
+ */
 export class ExpositionError extends Error {
   constructor(
     readonly offset: number,
     readonly detail: string,
+    readonly id: 'scrape.malformed' | 'scrape.timestampRange' = 'scrape.malformed',
   ) {
     super(detail);
     this.name = 'ExpositionError';
@@ -110,7 +114,10 @@ export class LabelScanner {
         if (!strict) while (i < end && (buf[i] === SP || buf[i] === TAB)) i++;
         if (first && (buf[i] === COMMA || buf[i] === RBRACE)) {
           this.quotedName = this.lastString;
-          if (buf[i] === COMMA) i++;
+          // `{"my.metric"}`: a name alone is a complete label set in both formats (the
+          // strict "label after a comma" check below is about commas, not names).
+          if (buf[i] === RBRACE) return i + 1;
+          i++;
           first = false;
           continue;
         }
@@ -232,6 +239,40 @@ export class LabelScanner {
     } catch {
       throw new ExpositionError(at, 'label value is not valid UTF-8');
     }
+  }
+}
+
+/**
+ * Rejects a `__name__` label (`a{__name__="b"} 1`): the metric name given twice. Prometheus
+ * builds the label set with `__name__` set to the metric name, so the label repeats it and the
+ * sample is refused (label name "__name__" is not unique), failing the scrape. Checked after
+ * the parse, off the per-line path: only when some series has the label is the line found, as
+ * the `k`-th sample line (every sample line gives one sample; `text`: blank lines and `#`
+ * lines after blanks are not sample lines, OpenMetrics: `#` lines).
+ */
+export function rejectNameLabel(buf: Uint8Array, batch: SampleBatch, text: boolean): void {
+  const id = batch.labelNames.strings.indexOf('__name__');
+  if (id < 0) return;
+  let series = -1;
+  for (let s = 0; s < batch.seriesCount && series < 0; s++) {
+    const st = batch.seriesStart[s]!;
+    for (let i = 0; i < batch.seriesPairs[s]!; i++) if (batch.pairs[st + 2 * i] === id) series = s;
+  }
+  if (series < 0) return;
+  let k = 0;
+  while (batch.series[k] !== series) k++;
+  let pos = 0;
+  for (;;) {
+    let eol = buf.indexOf(LF, pos);
+    if (eol < 0) eol = buf.length;
+    let i = pos;
+    if (text) while (i < eol && (buf[i] === SP || buf[i] === TAB)) i++;
+    if (i < eol && buf[i] !== HASH) {
+      if (k === 0) throw new ExpositionError(i, 'the metric name is given twice: as the name and as the label "__name__"');
+      k--;
+    }
+    if (eol >= buf.length) return;
+    pos = eol + 1;
   }
 }
 

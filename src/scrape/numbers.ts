@@ -50,7 +50,7 @@ const utf8 = new TextDecoder('utf-8');
  * buf[s, e) quoted for a message: decoded as UTF-8, control characters escaped (a "\r" left
  * by CRLF line ends is otherwise invisible), at most 40 characters.
  */
-function shown(buf: Uint8Array, s: number, e: number): string {
+export function shown(buf: Uint8Array, s: number, e: number): string {
   let text = utf8.decode(buf.subarray(s, e));
   if (text.length > 40) text = text.slice(0, 37) + '...';
   return JSON.stringify(text);
@@ -252,6 +252,42 @@ export function parseSecondsTimestamp(buf: Uint8Array, s: number, e: number): bi
   if (shift >= 0) ns = shift > 400 ? (/^0*$/.test(digits) ? 0n : 10n ** 400n) : BigInt(digits) * 10n ** BigInt(shift);
   else ns = -shift > 400 ? 0n : BigInt(digits) / 10n ** BigInt(-shift);
   return neg ? -ns : ns;
+}
+
+/**
+ * A number written the way Prometheus 3 stores `le` and `quantile` label values
+ * (formatOpenMetricsFloat): "+Inf", "-Inf", "NaN"; else Go's shortest 'g' format (an
+ * exponent, at least two digits, below 1e-4 and from 1e6 on: "1e-05", "1.5e+06"), with
+ * ".0" appended when it has neither a point nor an exponent ("1" -> "1.0", "0" -> "0.0").
+ */
+export function formatOpenMetricsFloat(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  if (v === 0) return '0.0';
+  // Shortest round-trip digits and the decimal exponent (as Go's 'g' with precision -1).
+  const [mant, e] = v.toExponential().split('e') as [string, string];
+  const exp = Number(e);
+  let s: string;
+  if (exp < -4 || exp >= 6) s = `${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  else s = String(v); // JavaScript writes these magnitudes without an exponent, shortest digits
+  return s.includes('.') || s.includes('e') ? s : `${s}.0`;
+}
+
+/**
+ * The stored form of an `le` / `quantile` label value: Prometheus 3 parses it as a float and
+ * writes it back with formatOpenMetricsFloat ("1" -> "1.0", "1e3" -> "1000.0"); a value that
+ * is not a number is kept as written.
+ */
+export function normalizedBound(s: string): string {
+  const b = new TextEncoder().encode(s);
+  const v = parseFloatBytes(b, 0, b.length);
+  return numberOk ? formatOpenMetricsFloat(v) : s;
+}
+
+/** The message of a timestamp buf[s, e) (in `unit`) that is not a Flux time. */
+export function timestampRangeMessage(buf: Uint8Array, s: number, e: number, unit: string): string {
+  return `timestamp ${shown(buf, s, e)} (${unit}) is outside the range of Flux times (int64 nanoseconds: 1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z)`;
 }
 
 /** True when ns fits a Flux time (int64 nanoseconds). */

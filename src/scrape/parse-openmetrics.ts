@@ -27,11 +27,13 @@
 //     most 128 code points of label names and values. Exemplars are validated and dropped.
 //
 // Samples land in the batch with the names Prometheus stores (`a_total`, `a_created`,
-// `a_info`, `a_gsum`...), except bucket samples, stored as `<family>` with their `le`.
+// `a_info`, `a_gsum`...), except bucket samples, stored as `<family>` with their `le`. As
+// Prometheus 3 stores them, histogram `le` and summary `quantile` values are in one float
+// format ("1" -> "1.0"; gauge histograms keep theirs as written): SampleBatch.normalizeBounds.
 import { DUPLICATE_LABEL, SampleBatch } from './batch.js';
 import { ByteInterner } from './interner.js';
-import { ExpositionError, LabelScanner, lineFinder, describeByte, isMetricChar, isMetricStart, DQUOTE, HASH, LBRACE, LF, SP } from './lex.js';
-import { numberError, numberOk, parseFloatBytes, parseSecondsTimestamp } from './numbers.js';
+import { ExpositionError, LabelScanner, lineFinder, describeByte, rejectNameLabel, isMetricChar, isMetricStart, BSLASH, DQUOTE, HASH, LBRACE, LF, SP } from './lex.js';
+import { inTimeRange, numberError, numberOk, parseFloatBytes, parseSecondsTimestamp, timestampRangeMessage } from './numbers.js';
 import { LinePrefix } from './prefix.js';
 
 const TYPE_SUFFIXES: Record<string, readonly string[]> = {
@@ -131,6 +133,8 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
   const leId = batch.labelNames.internString('le');
   const quantileId = batch.labelNames.internString('quantile');
   let fam: Family | null = null;
+  const leFields: number[] = [];
+  const quantileFields: number[] = [];
   let eof = false;
   const len = buf.length;
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -173,12 +177,20 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
       const ks = i;
       while (i < eol && buf[i] !== SP) i++;
       const kw = String.fromCharCode.apply(null, buf.subarray(ks, i) as unknown as number[]);
+      if (kw === 'EOF') throw new ExpositionError(i, `"# EOF" must be alone on its line, found ${describeByte(buf, i, eol)} after it`);
       if (kw !== 'HELP' && kw !== 'TYPE' && kw !== 'UNIT') throw new ExpositionError(ks, `unknown metadata ${JSON.stringify(kw)} (expected HELP, TYPE, UNIT or EOF)`);
       if (i >= eol) throw new ExpositionError(i, `${kw} needs a metric name and a value`);
       i++;
       const ns = i;
-      while (i < eol && buf[i] !== SP) i++;
+      if (buf[i] === DQUOTE) {
+        // A quoted name (`# TYPE "my metric" gauge`) may hold spaces and escaped quotes.
+        i++;
+        while (i < eol && buf[i] !== DQUOTE) i += buf[i] === BSLASH ? 2 : 1;
+        if (i >= eol) throw new ExpositionError(ns, `unterminated quoted metric name in ${kw}`);
+        i++;
+      } else while (i < eol && buf[i] !== SP) i++;
       if (i >= eol) throw new ExpositionError(i, `${kw} needs a metric name and a value separated by a space`);
+      if (buf[i] !== SP) throw new ExpositionError(i, `expected a space after the metric name in ${kw}, found ${describeByte(buf, i, eol)}`);
       const name = metricName(buf, ns, i);
       const text = new TextDecoder().decode(buf.subarray(i + 1, eol));
       if (fam !== null && fam.name === name && fam.samples > 0) throw new ExpositionError(ls, `${kw} for "${name}" after its samples`);
@@ -261,6 +273,10 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
       };
       f.lastName = sampleName;
       f.lastInfo = info;
+      // Prometheus 3 normalizes `le` of classic histograms (not gauge histograms) and
+      // `quantile` of summaries; a field is listed once.
+      if (isBucket && typ === 'histogram' && !leFields.includes(info.fieldId)) leFields.push(info.fieldId);
+      if (typ === 'summary' && suffix === '' && !quantileFields.includes(info.fieldId)) quantileFields.push(info.fieldId);
     }
     const { suffix, isBucket, fieldId } = info;
     // Special labels, read from the scratch label set before it is sorted.
@@ -304,6 +320,7 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
         while (i < eol && buf[i] !== SP) i++;
         const t = parseSecondsTimestamp(buf, ts0, i);
         if (t === undefined) throw new ExpositionError(ts0, `invalid timestamp: ${numberError}`);
+        if (!inTimeRange(t)) throw new ExpositionError(ts0, timestampRangeMessage(buf, ts0, i, 'seconds'), 'scrape.timestampRange');
         ts = t;
         if (i < eol) {
           i++;
@@ -373,6 +390,8 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
   }
   if (fam !== null) build(fam);
   if (!eof) throw new ExpositionError(len, 'missing "# EOF" at the end of an OpenMetrics exposition');
+  rejectNameLabel(buf, batch, false);
+  batch.normalizeBounds(leFields, quantileFields);
 }
 
 /** The id of `s` in `interner`, through a string cache (internString encodes). */
@@ -437,7 +456,8 @@ function sameGroup(batch: SampleBatch, a: number, skipA: number, b: number, skip
 function metricName(buf: Uint8Array, s: number, e: number): string {
   if (s < e && buf[s] === DQUOTE) {
     if (e - s < 3 || buf[e - 1] !== DQUOTE) throw new ExpositionError(s, 'invalid quoted metric name');
-    return new TextDecoder().decode(buf.subarray(s + 1, e - 1));
+    // Unescaped as sample names are (./lex.ts): \\, \" and \n; any other escape is kept.
+    return new TextDecoder().decode(buf.subarray(s + 1, e - 1)).replace(/\\(.)/g, (m, c: string) => (c === 'n' ? '\n' : c === '"' || c === '\\' ? c : m));
   }
   if (s >= e || !isMetricStart(buf[s]!)) throw new ExpositionError(s, `invalid metric name: unexpected ${describeByte(buf, s, e)}`);
   for (let k = s + 1; k < e; k++) if (!isMetricChar(buf[k]!)) throw new ExpositionError(k, `invalid metric name: unexpected ${describeByte(buf, k, e)}`);

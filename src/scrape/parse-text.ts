@@ -12,11 +12,13 @@
 //     any letter case; timestamp: optional int64 milliseconds since the epoch.
 //
 // Histogram buckets (`<name>_bucket` of a family whose TYPE is histogram) are stored under
-// the field `<name>` with their `le` label; every other sample keeps its own name.
+// the field `<name>` with their `le` label; every other sample keeps its own name. As in
+// Prometheus 3, the `le` of those buckets and the `quantile` of a summary's samples are
+// stored in one float format ("1" -> "1.0": SampleBatch.normalizeBounds).
 import { DUPLICATE_LABEL, type SampleBatch } from './batch.js';
 import { ByteInterner } from './interner.js';
-import { ExpositionError, LabelScanner, lineFinder, describeByte, isMetricChar, isMetricStart, HASH, LBRACE, LF, SP, TAB } from './lex.js';
-import { numberError, numberOk, parseFloatBytes, parseMillisTimestamp } from './numbers.js';
+import { ExpositionError, LabelScanner, lineFinder, describeByte, rejectNameLabel, isMetricChar, isMetricStart, HASH, LBRACE, LF, SP, TAB } from './lex.js';
+import { inTimeRange, numberError, numberOk, parseFloatBytes, parseMillisTimestamp, timestampRangeMessage } from './numbers.js';
 import { LinePrefix } from './prefix.js';
 
 const TEXT_TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
@@ -38,6 +40,7 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const lines = lineFinder(buf);
   prefix.reset();
+  const bounds = new BoundFields();
   let prevField = -1; // the field of the previous sample line
   let pos = 0;
   while (pos < len) {
@@ -63,6 +66,7 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
       i = labels.scan(buf, i, eol, false, batch);
       if (labels.quotedName === null) throw new ExpositionError(lineStart, 'a sample needs a metric name');
       fieldId = fieldFor(labels.quotedName, batch, types);
+      bounds.note(fieldId, labels.quotedName, bucketSuffix(labels.quotedName, types), types);
     } else {
       const common = prefix.common(buf, view, base, eol);
       if (common > prefix.prevNameEnd) {
@@ -81,8 +85,11 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
         fieldId = fieldOf[rid]!;
         if (fieldId < 0) {
           // Interned from the bytes (no re-encoding of the name's string).
-          fieldId = batch.fields.intern(buf, base, i - bucketSuffix(rawNames.strings[rid]!, types));
+          const name = rawNames.strings[rid]!;
+          const trim = bucketSuffix(name, types);
+          fieldId = batch.fields.intern(buf, base, i - trim);
           fieldOf[rid] = fieldId;
+          bounds.note(fieldId, name, trim, types);
         }
       }
       curNameEnd = i - base;
@@ -129,9 +136,28 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
     while (i < eol && (b = buf[i]!) !== SP && b !== TAB) i++;
     const tsNs = parseMillisTimestamp(buf, ts, i);
     if (tsNs === undefined) throw new ExpositionError(ts, `invalid timestamp: ${numberError}`);
+    if (!inTimeRange(tsNs)) throw new ExpositionError(ts, timestampRangeMessage(buf, ts, i, 'milliseconds'), 'scrape.timestampRange');
     while (i < eol && (buf[i] === SP || buf[i] === TAB)) i++;
     if (i !== eol) throw new ExpositionError(i, `unexpected ${describeByte(buf, i, eol)} after the timestamp`);
     batch.addSample(sid, value, tsNs);
+  }
+  rejectNameLabel(buf, batch, true);
+  batch.normalizeBounds(bounds.le, bounds.quantile);
+}
+
+/** The fields whose `le` (histogram buckets) or `quantile` (summary samples) Prometheus 3 normalizes. */
+class BoundFields {
+  readonly le: number[] = [];
+  readonly quantile: number[] = [];
+  private seen = new Set<number>();
+
+  /** A sample name `name` read into field `fieldId`, `trim` bytes of `_bucket` removed. */
+  note(fieldId: number, name: string, trim: number, types: Map<string, string>): void {
+    if (this.seen.has(fieldId)) return;
+    if (trim > 0) this.le.push(fieldId);
+    else if (types.get(name) === 'summary') this.quantile.push(fieldId);
+    else return;
+    this.seen.add(fieldId);
   }
 }
 
@@ -154,7 +180,9 @@ function parseComment(buf: Uint8Array, i: number, eol: number, types: Map<string
   const isType = buf[j] === 84 && buf[j + 1] === 89 && buf[j + 2] === 80 && buf[j + 3] === 69; // TYPE
   if (!isHelp && !isType) return;
   j += 4;
-  if (j < eol && buf[j] !== SP && buf[j] !== TAB) return; // e.g. "# HELPER": a comment
+  // "# HELPER", or "# HELP" ending the line: a comment (Prometheus's lexer needs blanks after
+  // the keyword to read a HELP or TYPE line).
+  if (j >= eol || (buf[j] !== SP && buf[j] !== TAB)) return;
   while (j < eol && (buf[j] === SP || buf[j] === TAB)) j++;
   const what = isHelp ? 'HELP' : 'TYPE';
   // Metric name: plain or quoted.
@@ -163,7 +191,8 @@ function parseComment(buf: Uint8Array, i: number, eol: number, types: Map<string
     let k = j + 1;
     while (k < eol && buf[k] !== 34) k += buf[k] === 92 ? 2 : 1;
     if (k >= eol) throw new ExpositionError(j, `unterminated quoted metric name in ${what}`);
-    name = utf8.decode(buf.subarray(j + 1, k)).replace(/\\(["\\])/g, '$1');
+    // Unescaped as sample names are (./lex.ts): \\, \" and \n; any other escape is kept.
+    name = utf8.decode(buf.subarray(j + 1, k)).replace(/\\(.)/g, (m, c: string) => (c === 'n' ? '\n' : c === '"' || c === '\\' ? c : m));
     j = k + 1;
   } else {
     if (j >= eol || !isMetricStart(buf[j]!)) throw new ExpositionError(j, `expected a metric name in ${what}, found ${describeByte(buf, j, eol)}`);

@@ -11,8 +11,9 @@
 //   _time    the sample's own timestamp when it has one, else the scrape start time.
 //
 // Labels whose names collide with the fixed columns (`_time`, `_measurement`, `_field`,
-// `_value`, `url`, and Flux's `_start`/`_stop`) are renamed `exported_<name>`, as Prometheus
-// renames target labels that clash (honor_labels: false). NaN and ±Inf stay float values.
+// `_value`, `url`, and Flux's `_start`/`_stop`) are renamed `exported_<name>` (again
+// prefixed while that is another label's name), as Prometheus renames exposed labels that
+// clash with target labels (honor_labels: false). NaN and ±Inf stay float values.
 //
 // Design: the batch's interned strings are the dictionaries of the string columns (shared
 // by every table, zero copy); the values and times of all tables live in two typed arrays
@@ -34,6 +35,24 @@ export interface ScrapeTables {
   tables(): Iterable<Table>;
 }
 
+/**
+ * Column names of the label names: a label named like a fixed column becomes
+ * `exported_<name>`, prefixed again while that name is a label of the scrape too (Prometheus's
+ * resolveConflictingExposedLabels: `url` beside an exposed `exported_url` becomes
+ * `exported_exported_url`), so no table has two columns of one name. Prometheus decides this
+ * per series; here it is decided once per scrape, so every table of a scrape names the label
+ * alike.
+ */
+function exportedNames(names: readonly string[]): string[] {
+  const taken = new Set(names);
+  return names.map((n) => {
+    if (!RESERVED.has(n)) return n;
+    let c = `exported_${n}`;
+    while (taken.has(c)) c = `exported_${c}`;
+    return c;
+  });
+}
+
 function rankOf(strings: readonly string[]): Int32Array {
   const order = strings.map((_, i) => i);
   order.sort((a, b) => (strings[a]! < strings[b]! ? -1 : strings[a]! > strings[b]! ? 1 : 0));
@@ -46,7 +65,7 @@ export function batchToTables(batch: SampleBatch, url: string, scrapeTimeNs: big
   const S = batch.seriesCount;
   const N = batch.length;
   const fieldRank = rankOf(batch.fields.strings);
-  const columnNames = batch.labelNames.strings.map((n) => (RESERVED.has(n) ? `exported_${n}` : n));
+  const columnNames = exportedNames(batch.labelNames.strings);
   const nameRank = rankOf(columnNames);
   const valueRank = rankOf(batch.labelValues.strings);
   const pairs = batch.pairs;

@@ -81,6 +81,16 @@ function samplesOf(text: string): { name: string; labels: Map<string, string>; v
   return out;
 }
 
+/** Go's shortest 'g' format with ".0" for whole numbers (how Prometheus 3 writes le/quantile). */
+function floatLabel(s: string): string {
+  const v = s === '+Inf' ? Infinity : Number(s);
+  if (v === Infinity) return '+Inf';
+  if (Number.isNaN(v)) return s;
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-4 || a >= 1e6)) return v.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
+  return Number.isInteger(v) ? v.toFixed(1) : String(v);
+}
+
 test('node-exporter: every sample of its output is a row with the same value', { skip }, async () => {
   const http = createHttpClient();
   try {
@@ -91,6 +101,8 @@ test('node-exporter: every sample of its output is a row with the same value', {
     console.log(`node-exporter answered ${seen[0]!.contentType} (${r.format})`);
     const text = seen[0]!.body.toString('utf8');
     const histograms = new Set([...text.matchAll(/^# TYPE (\S+) (?:histogram|gaugehistogram)$/gm)].map((m) => m[1]!));
+    const classic = new Set([...text.matchAll(/^# TYPE (\S+) histogram$/gm)].map((m) => m[1]!));
+    const summaries = new Set([...text.matchAll(/^# TYPE (\S+) summary$/gm)].map((m) => m[1]!));
     const expected = samplesOf(text);
     assert.ok(expected.length > 200, `only ${expected.length} samples`);
     // Index the tables by field + labels.
@@ -107,6 +119,9 @@ test('node-exporter: every sample of its output is a row with the same value', {
     for (const s of expected) {
       const base = s.name.endsWith('_bucket') ? s.name.slice(0, -7) : '';
       const field = base && histograms.has(base) ? base : s.name;
+      // Prometheus 3 stores histogram `le` and summary `quantile` as floats ("1" -> "1.0").
+      if (base && classic.has(base) && s.labels.has('le')) s.labels.set('le', floatLabel(s.labels.get('le')!));
+      if (summaries.has(s.name) && s.labels.has('quantile')) s.labels.set('quantile', floatLabel(s.labels.get('quantile')!));
       const labels = [...s.labels].filter(([, v]) => v !== '').sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',');
       const vals = got.get(`${field}{${labels}}`);
       assert.ok(vals, `missing ${field}{${labels}}`);

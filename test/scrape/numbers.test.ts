@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { numberOk, parseFloatBytes, parseMillisTimestamp, parseSecondsTimestamp } from '../../src/scrape/numbers.js';
+import { formatOpenMetricsFloat, normalizedBound, numberOk, parseFloatBytes, parseMillisTimestamp, parseSecondsTimestamp } from '../../src/scrape/numbers.js';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 const float = (s: string) => {
@@ -75,4 +75,33 @@ test('OpenMetrics timestamps: seconds, exact to the nanosecond', () => {
   assert.equal(sec('0.000000001'), 1n);
   assert.equal(sec('1520430000.123456789'), 1520430000123456789n);
   for (const s of ['', 'NaN', 'Inf', '-Inf', '0x1p-3', '1_2', '1.1.1', 'z', '1z', '.']) assert.equal(sec(s), undefined, s);
+});
+
+test('formatOpenMetricsFloat: Go shortest "g" format, ".0" on whole numbers (Prometheus 3 le/quantile)', () => {
+  const cases: [number, string][] = [
+    [0, '0.0'],
+    [-0, '0.0'],
+    [1, '1.0'],
+    [-1, '-1.0'],
+    [0.5, '0.5'],
+    [1000, '1000.0'],
+    [123456.7, '123456.7'],
+    [999999, '999999.0'],
+    [1e6, '1e+06'],
+    [1234567, '1.234567e+06'],
+    [0.0001, '0.0001'],
+    [0.00001, '1e-05'],
+    [1.5e-7, '1.5e-07'],
+    [1e21, '1e+21'],
+    [1e100, '1e+100'],
+    [Infinity, '+Inf'],
+    [-Infinity, '-Inf'],
+    [NaN, 'NaN'],
+  ];
+  for (const [v, want] of cases) assert.equal(formatOpenMetricsFloat(v), want, String(v));
+  assert.equal(normalizedBound('1'), '1.0');
+  assert.equal(normalizedBound('+inf'), '+Inf');
+  assert.equal(normalizedBound('0.50'), '0.5');
+  assert.equal(normalizedBound('1e3'), '1000.0');
+  assert.equal(normalizedBound('abc'), 'abc');
 });

@@ -110,8 +110,8 @@ test('a group sampled at several timestamps keeps every sample of each', () => {
     [
       'h{a="x",le="+Inf"} 2 @10000000000',
       'h{a="x",le="+Inf"} 3 @20000000000',
-      'h{a="x",le="1"} 1 @10000000000',
-      'h{a="x",le="1"} 2 @20000000000',
+      'h{a="x",le="1.0"} 1 @10000000000',
+      'h{a="x",le="1.0"} 2 @20000000000',
       'h_count{a="x"} 2 @10000000000',
       'h_count{a="x"} 3 @20000000000',
       'h_sum{a="x"} 3 @10000000000',
@@ -181,6 +181,67 @@ test('rejections name the line and column', () => {
   }
 });
 
-test('a timestamp beyond the Flux time range: scrape.timestampRange', () => {
+test('a timestamp beyond the Flux time range: scrape.timestampRange at its line and column', () => {
   assert.equal(parseError('a 1 12345678901234567890\n# EOF\n', 'openmetrics').id, 'scrape.timestampRange');
+  const e = parseError('a 1 1\nb 1 1e400\n# EOF\n', 'openmetrics');
+  assert.equal(e.id, 'scrape.timestampRange');
+  assert.equal(e.at, '2:5');
+  // The token as written, not a 400-digit number of nanoseconds.
+  assert.ok(e.error.message.length < 300, e.error.message);
+  assert.equal(parseError('a 1 -9223372037\n# EOF\n', 'openmetrics').at, '1:5');
+});
+
+test('a quoted UTF-8 metric name alone in the braces: {"my.metric"} 1', () => {
+  assert.deepEqual(rowsOf('# TYPE "my.metric" gauge\n{"my.metric"} 1\n{"my.metric",a="b"} 2\n# EOF\n', 'openmetrics'), ['my.metric{} 1', 'my.metric{a="b"} 2']);
+  // A comma still needs a label after it.
+  assert.equal(parseError('{"my.metric",} 1\n# EOF\n', 'openmetrics').at, '1:14');
+});
+
+test('histogram le and summary quantile values are stored as Prometheus 3 stores them; gauge histograms as written', () => {
+  const text = [
+    '# TYPE h histogram',
+    'h_bucket{le="1"} 1',
+    'h_bucket{le="10"} 2',
+    'h_bucket{le="+Inf"} 2',
+    'h_count 2',
+    'h_sum 3',
+    '# TYPE g gaugehistogram',
+    'g_bucket{le="1"} 1',
+    'g_bucket{le="+Inf"} 1',
+    '# TYPE s summary',
+    's{quantile="1"} 1',
+    '# EOF',
+    '',
+  ].join('\n');
+  assert.deepEqual(rowsOf(text, 'openmetrics'), [
+    'g{le="+Inf"} 1',
+    'g{le="1"} 1',
+    'h{le="+Inf"} 2',
+    'h{le="1.0"} 1',
+    'h{le="10.0"} 2',
+    'h_count{} 2',
+    'h_sum{} 3',
+    's{quantile="1.0"} 1',
+  ]);
+});
+
+test('a __name__ label repeats the metric name: scrape.malformed at its line', () => {
+  const e = parseError('# TYPE a counter\na_total 1\na_total{__name__="x"} 2\n# EOF\n', 'openmetrics');
+  assert.equal(e.id, 'scrape.malformed');
+  assert.equal(e.at, '3:1');
+});
+
+test('quoted metric names in HELP/TYPE/UNIT may hold spaces and escaped quotes; the TYPE applies to the samples', () => {
+  assert.deepEqual(rowsOf('# TYPE "my metric" gauge\n# HELP "my metric" some help\n{"my metric"} 1\n# EOF\n', 'openmetrics'), ['my metric{} 1']);
+  // The escaped quote is unescaped as in the sample's name, so the histogram's bucket is the family's field.
+  assert.deepEqual(rowsOf('# TYPE "a\\"b" histogram\n{"a\\"b_bucket",le="+Inf"} 1\n# EOF\n', 'openmetrics'), ['a"b{le="+Inf"} 1']);
+  assert.equal(parseError('# TYPE "a\\"b" counter\n{"a\\"b"} 1\n# EOF\n', 'openmetrics').at, '2:1'); // a counter needs _total
+  assert.equal(parseError('# TYPE "a gauge\n# EOF\n', 'openmetrics').at, '1:8');
+  assert.equal(parseError('# TYPE "a"x gauge\n# EOF\n', 'openmetrics').at, '1:11');
+});
+
+test('"# EOF" with anything after it on its line says so', () => {
+  const e = parseError('a 1\n# EOF \n', 'openmetrics');
+  assert.equal(e.at, '2:6');
+  assert.match(e.error.message, /"# EOF" must be alone on its line/);
 });

@@ -125,7 +125,7 @@ test('malformed input: scrape.malformed with line and column', () => {
     ['a{b="1"}1\n', '1:9'],
     ['# TYPE a foo\n', '1:10'],
     ['# TYPE a\n', '1:9'],
-    ['# HELP\n', '1:7'],
+    ['# HELP \n', '1:8'], // a blank after HELP: a name must follow
     ['ok 1\nx{y="\xff"} 1\n', '2:6'],
     ['a 1e400\n', '1:3'],
     ['{a="1"} 1\n', '1:1'],
@@ -154,4 +154,104 @@ test('CRLF line ends: the error shows the carriage return and says why it is the
 test('a bad value is quoted as UTF-8, not byte by byte', () => {
   const e = parseError('up 1é\n');
   assert.match(e.error.message, /invalid value: "1é" is not a number/);
+});
+
+test('error messages carry no raw control character (C0, DEL, C1) from the body', () => {
+  const cases: [string, string][] = [
+    ['a{"x\u001b[31m"="1","x\u001b[31m"="2"} 1\n', '1:1'], // ESC in a repeated quoted label name
+    ['a{b="1"} 1 \u009b2J\n', '1:12'], // C1 CSI in a bad timestamp
+    ['# TYPE a \u007fgauge\n', '1:10'], // DEL in a bad type
+    ['a{b="\u0085"} x\n', '1:10'], // C1 NEL in the quoted line
+  ];
+  for (const [text, at] of cases) {
+    const e = parseError(text);
+    assert.equal(e.id, 'scrape.malformed');
+    assert.equal(e.at, at, e.error.message);
+    assert.doesNotMatch(e.error.message, /[\u0000-\u001f\u007f-\u009f]/, JSON.stringify(e.error.message));
+  }
+  assert.match(parseError('a{"x\u001b"="1","x\u001b"="2"} 1\n').error.message, /label name "x\\u001b" is repeated/);
+});
+
+test('a timestamp outside the Flux time range: scrape.timestampRange at its line and column', () => {
+  // int64 milliseconds go beyond int64 nanoseconds: 9223372036854 ms fits, one more does not.
+  assert.deepEqual(rowsOf('a 1 9223372036854\n'), ['a{} 1 @9223372036854000000']);
+  for (const [text, at] of [
+    ['a 1 9223372036855\n', '1:5'],
+    ['a 1\nb{x="y"} 2 -9223372036855\n', '2:12'],
+    ['a 1 9223372036854775807\n', '1:5'],
+  ] as const) {
+    const e = parseError(text);
+    assert.equal(e.id, 'scrape.timestampRange', e.error.message);
+    assert.equal(e.at, at, e.error.message);
+  }
+});
+
+test('"# HELP" or "# TYPE" alone on a line is a comment; with a blank after it, a name must follow', () => {
+  assert.deepEqual(rowsOf('# HELP\n# TYPE\n#\tTYPE\na 1\n'), ['a{} 1']);
+  assert.equal(parseError('# TYPE \na 1\n').at, '1:8');
+  assert.equal(parseError('a 1\n# HELP\t\n').at, '2:8');
+});
+
+test('histogram le and summary quantile values are stored as Prometheus 3 stores them ("1" -> "1.0")', () => {
+  const text = [
+    '# TYPE h histogram',
+    'h_bucket{le="0.5"} 1',
+    'h_bucket{le="1"} 2',
+    'h_bucket{le="1.0"} 9', // the same series as le="1" once normalized: the first sample is kept
+    'h_bucket{le="1e3"} 3',
+    'h_bucket{le="+inf"} 4',
+    'h_sum 1',
+    'h_count 4',
+    '# TYPE s summary',
+    's{quantile="0"} 1',
+    's{quantile="0.50"} 2',
+    's{quantile="1"} 3',
+    'x_bucket{le="1"} 1', // not a histogram bucket: as written
+    'y{quantile="1"} 1', // not a summary: as written
+  ].join('\n');
+  assert.deepEqual(rowsOf(text), [
+    'h{le="+Inf"} 4',
+    'h{le="0.5"} 1',
+    'h{le="1.0"} 2',
+    'h{le="1000.0"} 3',
+    'h_count{} 4',
+    'h_sum{} 1',
+    's{quantile="0.0"} 1',
+    's{quantile="0.5"} 2',
+    's{quantile="1.0"} 3',
+    'x_bucket{le="1"} 1',
+    'y{quantile="1"} 1',
+  ]);
+  // Quoted UTF-8 names too.
+  assert.deepEqual(rowsOf('# TYPE "h.x" histogram\n{"h.x_bucket", le="2"} 1\n'), ['h.x{le="2.0"} 1']);
+});
+
+test('a renamed label never takes the name of another label: exported_ is repeated as Prometheus does', () => {
+  const t = tablesOf('a{url="u",exported_url="e"} 1\n')[0]!;
+  const names = t.columns.map((c) => c.name);
+  assert.equal(new Set(names).size, names.length, `duplicate column in ${names}`);
+  assert.equal(t.column(t.columnIndex('exported_exported_url')).get(0), 'u');
+  assert.equal(t.column(t.columnIndex('exported_url')).get(0), 'e');
+  assert.deepEqual(rowsOf('a{_value="x"} 1\nb{exported__value="y",exported_exported__value="z"} 2\n'), [
+    'a{exported_exported_exported__value="x"} 1',
+    'b{exported__value="y",exported_exported__value="z"} 2',
+  ]);
+});
+
+test('a __name__ label repeats the metric name: scrape.malformed at its line, as Prometheus refuses it', () => {
+  for (const [text, at] of [
+    ['a 1\n\n  # c\n  b{x="1"} 2\n c{__name__="d"} 3\n', '5:2'],
+    ['{"a", "__name__"="b"} 1\n', '1:1'],
+    ['a{x="1"} 1\na{x="2",__name__="a"} 1\n', '2:1'],
+  ] as const) {
+    const e = parseError(text);
+    assert.equal(e.id, 'scrape.malformed');
+    assert.equal(e.at, at, e.error.message);
+  }
+  // A label value that reads "__name__" is only a value.
+  assert.deepEqual(rowsOf('a{x="__name__"} 1\n'), ['a{x="__name__"} 1']);
+});
+
+test('a quoted name in TYPE is unescaped as sample names are (\\n too), so its type applies', () => {
+  assert.deepEqual(rowsOf('# TYPE "a\\nb" histogram\n{"a\\nb_bucket", le="+Inf"} 1\n'), ['a\nb{le="+Inf"} 1']);
 });
