@@ -128,6 +128,25 @@ function bucketNotFound(name: string): FluxError {
   return new FluxError('notFound', 'store.bucketNotFound', `bucket "${name}" not found`);
 }
 
+/**
+ * A file-system failure of the store as a user error: it names the path and the cause
+ * (`not a directory (ENOTDIR)`), never a raw errno error or a stack trace.
+ */
+function ioError(what: string, path: string, e: unknown): FluxError {
+  if (e instanceof FluxError) return e;
+  const code = (e as { code?: unknown } | null)?.code;
+  const message = e instanceof Error ? e.message : String(e);
+  // Node's messages read "ENOTDIR: not a directory, scandir '/path'": keep the description.
+  const described = typeof code === 'string' ? new RegExp(`^${code}: ([^,]+)`).exec(message) : null;
+  const reason = described ? `${described[1]} (${code as string})` : message;
+  return new FluxError('unavailable', 'store.io', `${what} (${path}): ${reason}`, { cause: e });
+}
+
+function isErrno(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code);
+}
+
 function checkBucketName(name: string): void {
   if (name === '' || name.length > 255 || /[\u0000-\u001f]/.test(name)) {
     throw new FluxError('invalid', 'store.invalidBucket', `invalid bucket name ${JSON.stringify(name)}: use 1 to 255 printable characters`);
@@ -280,12 +299,18 @@ export class Store {
   }
 
   private async loadManifest(name: string): Promise<Manifest | undefined> {
+    const path = join(this.bucketDir(name), MANIFEST);
+    let bytes: Uint8Array;
     try {
-      const bytes = await this.fs.readFile(join(this.bucketDir(name), MANIFEST));
-      return JSON.parse(Buffer.from(bytes).toString('utf8')) as Manifest;
+      bytes = await this.fs.readFile(path);
     } catch (e) {
       if (isNotFound(e)) return undefined;
-      throw new FluxError('internal', 'store.corrupt', `cannot read the manifest of bucket "${name}"`, { cause: e });
+      throw ioError(`cannot read the manifest of bucket "${name}"`, path, e);
+    }
+    try {
+      return JSON.parse(Buffer.from(bytes).toString('utf8')) as Manifest;
+    } catch (e) {
+      throw new FluxError('internal', 'store.corrupt', `the manifest of bucket "${name}" (${path}) is corrupt: ${(e as Error).message}`, { cause: e });
     }
   }
 
@@ -299,6 +324,8 @@ export class Store {
     try {
       lock = await this.fs.lock(join(dir, LOCK));
     } catch (e) {
+      // The file system refused (ENOTDIR, EACCES...): say so; only a lock held too long is "locked".
+      if (isErrno(e)) throw ioError(`cannot lock bucket "${name}"`, join(dir, LOCK), e);
       throw new FluxError('unavailable', 'store.locked', `bucket "${name}" is locked by another process`, { cause: e });
     }
     try {
@@ -314,7 +341,9 @@ export class Store {
     const retentionNs = options.retentionNs ?? this.defaultRetentionNs;
     if (retentionNs < 0n) throw new FluxError('invalid', 'store.invalidRetention', `retention must not be negative`);
     const dir = this.bucketDir(name);
-    await this.fs.mkdirp(dir);
+    await this.fs.mkdirp(dir).catch((e: unknown) => {
+      throw ioError(`cannot create bucket "${name}"`, dir, e);
+    });
     await this.withLock(name, async () => {
       if (await this.loadManifest(name)) {
         if (options.ifMissing) return;
@@ -336,21 +365,32 @@ export class Store {
     checkBucketName(name);
     if (!(await this.loadManifest(name))) throw bucketNotFound(name);
     const trash = join(this.dir, `.trash-${process.pid}-${Math.random().toString(36).slice(2)}`);
-    await this.fs.rename(this.bucketDir(name), trash);
+    await this.fs.rename(this.bucketDir(name), trash).catch((e: unknown) => {
+      throw ioError(`cannot delete bucket "${name}"`, this.bucketDir(name), e);
+    });
     this.state.delete(name);
-    await this.fs.remove(trash);
+    await this.fs.remove(trash).catch((e: unknown) => {
+      throw ioError(`cannot remove the files of deleted bucket "${name}"`, trash, e);
+    });
   }
 
   async buckets(): Promise<BucketInfo[]> {
     const out: BucketInfo[] = [];
-    for (const d of (await this.fs.readdir(join(this.dir, 'buckets'))).sort()) {
+    const root = join(this.dir, 'buckets');
+    const dirs = await this.fs.readdir(root).catch((e: unknown) => {
+      throw ioError('cannot list the buckets', root, e);
+    });
+    for (const d of dirs.sort()) {
       const name = decodeURIComponent(d);
       const m = await this.loadManifest(name);
       if (!m) continue;
+      const bytes = await this.fs.du(this.bucketDir(name)).catch((e: unknown) => {
+        throw ioError(`cannot measure bucket "${name}"`, this.bucketDir(name), e);
+      });
       out.push({
         name: m.name,
         retentionNs: BigInt(m.retentionNs),
-        bytes: await this.fs.du(this.bucketDir(name)),
+        bytes,
         segments: m.segments.length,
         points: m.segments.reduce((a, s) => a + s.points, 0),
       });
@@ -360,7 +400,9 @@ export class Store {
 
   /** Bytes on disk of the whole store. */
   size(): Promise<number> {
-    return this.fs.du(this.dir);
+    return this.fs.du(this.dir).catch((e: unknown) => {
+      throw ioError('cannot measure the store', this.dir, e);
+    });
   }
 
   private bucketState(name: string): BucketState {

@@ -454,3 +454,45 @@ describe('BatchBuilder', () => {
     assert.deepEqual(b.build(), []);
   });
 });
+
+describe('file-system errors name the path and the cause', () => {
+  // The data directory lies below a regular file: every operation meets ENOTDIR.
+  function blockedStore(): { store: Store; file: string } {
+    const file = join(tempDir(), 'not-a-dir');
+    writeFileSync(file, 'x');
+    return { store: newStore(join(file, 'data', 'store')), file };
+  }
+  const cases: { name: string; run: (s: Store) => Promise<unknown> }[] = [
+    { name: 'buckets()', run: (s) => s.buckets() },
+    { name: 'size()', run: (s) => s.size() },
+    { name: 'createBucket()', run: (s) => s.createBucket('m') },
+    { name: 'deleteBucket()', run: (s) => s.deleteBucket('m') },
+    { name: 'read()', run: (s) => readAll(s, 'm') },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const { store, file } = blockedStore();
+      await assert.rejects(c.run(store), (e: unknown) => {
+        assert.ok(e instanceof FluxError, String(e));
+        assert.equal(e.id, 'store.io');
+        assert.ok(e.message.includes(file), e.message);
+        assert.ok(e.message.includes('ENOTDIR'), e.message);
+        return true;
+      });
+    });
+  }
+
+  test('write() rejects with the path in store.io', async () => {
+    const { store, file } = blockedStore();
+    const pt: SeriesBatch = { measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(1n), values: Float64Array.of(1) };
+    await assert.rejects(store.write('m', [pt]), (e: unknown) => e instanceof FluxError && e.id === 'store.io' && e.message.includes(file));
+  });
+
+  test('a manifest that is not JSON is store.corrupt naming its file', async () => {
+    const store = newStore();
+    await store.createBucket('m');
+    const manifest = join(store.dir, 'buckets', 'm', 'MANIFEST');
+    writeFileSync(manifest, '{"format": 1, "na');
+    await assert.rejects(readAll(store, 'm'), (e: unknown) => e instanceof FluxError && e.id === 'store.corrupt' && e.message.includes(manifest));
+  });
+});

@@ -74,7 +74,14 @@ export const buckets: NativeFunction = (args, ctx) => {
   }
   const store = sharedStore(ctx.services, ctx.dataDir, ctx.clock, ctx.logger);
   return streamOf(async function* (): AsyncIterable<Table> {
-    const list = await store.buckets();
+    let list;
+    try {
+      list = await store.buckets();
+    } catch (e) {
+      // A store error (store.io, store.corrupt) points at the buckets() call.
+      if (e instanceof FluxError && e.span === undefined) throw e.withSpan(ctx.span, ctx.source);
+      throw e;
+    }
     const dict = (vals: string[]) => {
       const d = [...new Set(vals)];
       return { codes: Int32Array.from(vals, (v) => d.indexOf(v)), dictionary: d };
