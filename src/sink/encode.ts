@@ -10,7 +10,8 @@
 // - skips: a row with a null time or null/empty measurement is dropped; empty (or null) tag
 //   values are omitted; null fields are omitted; NaN and ±Inf floats are dropped (InfluxDB
 //   cannot store them); a row left with no field is dropped; a row whose measurement, tag or
-//   field key cannot be represented in line protocol (a newline) is dropped. Every skip is
+//   field key cannot be represented in line protocol (a newline, a measurement starting
+//   with `#`) is dropped. Every skip is
 //   counted in `SkipCounts`; the caller reports the totals once per run.
 //
 // The default mapping is the fast path: it reads the typed arrays directly and escapes each

@@ -164,6 +164,24 @@ describe('default mapping', () => {
     assert.equal(enc.counts.points, 10);
   });
 
+  it('a measurement starting with # is skipped as unrepresentable (the line would be a comment)', () => {
+    const t = table(std, [], [
+      [new Time(1n), '#m', 'f', 1],
+      [new Time(2n), 'm#', 'f', 2],
+    ]);
+    for (const dialect of ['v1', 'v2'] as const) {
+      const { lines, counts } = encode(t, {}, dialect);
+      assert.deepEqual(lines, ['m# f=2 2'], dialect);
+      assert.equal(counts.unrepresentable, 1, dialect);
+      assert.equal(counts.points, 1, dialect);
+      const fast = new LineEncoder(DEFAULT_MAPPING, { dialect });
+      const buf = new LineBuffer();
+      fast.encodeBytes(t, buf);
+      assert.equal(new TextDecoder().decode(buf.view()), 'm# f=2 2\n', dialect);
+      assert.deepEqual(fast.counts, counts, dialect);
+    }
+  });
+
   it('v1 dialect skips names InfluxDB 1.x cannot represent', () => {
     const t = table([...std, { name: 'path', type: 'string' }], [], [
       [new Time(1n), 'm', 'f', 1, 'C:\\dir\\'],
