@@ -38,6 +38,17 @@ export function escapeKey(s: string, dialect: LineProtocolDialect = 'v2'): strin
   return escapeWith(s, dialect, true);
 }
 
+/**
+ * Escaped tag key or field key, or undefined when it cannot be written. Besides what
+ * `escapeKey` refuses, InfluxDB 1.x refuses the key `time` (its write answers 400 "partial
+ * write: invalid tag key: input tag "time" ... is invalid" or "invalid field name"), so the
+ * v1 dialect skips such a row instead of failing its whole batch.
+ */
+export function escapeName(s: string, dialect: LineProtocolDialect = 'v2'): string | undefined {
+  if (dialect === 'v1' && s === 'time') return undefined;
+  return escapeKey(s, dialect);
+}
+
 function escapeWith(s: string, dialect: LineProtocolDialect, escapeEquals: boolean): string | undefined {
   let out = '';
   for (let i = 0; i < s.length; i++) {
