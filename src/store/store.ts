@@ -339,7 +339,11 @@ export class Store {
   async createBucket(name: string, options: { retentionNs?: bigint; ifMissing?: boolean } = {}): Promise<void> {
     checkBucketName(name);
     const retentionNs = options.retentionNs ?? this.defaultRetentionNs;
-    if (retentionNs < 0n) throw new FluxError('invalid', 'store.invalidRetention', `retention must not be negative`);
+    // A retention is a Flux duration (retentionPeriod of buckets() is an int of nanoseconds):
+    // 0 (forever) up to the largest int64.
+    if (retentionNs < 0n || retentionNs > MAX_TIME) {
+      throw new FluxError('invalid', 'store.invalidRetention', `retention must be between 0 (forever) and ${MAX_TIME}ns (about 292 years), got ${retentionNs}ns`);
+    }
     const dir = this.bucketDir(name);
     await this.fs.mkdirp(dir).catch((e: unknown) => {
       throw ioError(`cannot create bucket "${name}"`, dir, e);

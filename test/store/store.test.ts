@@ -455,6 +455,14 @@ describe('BatchBuilder', () => {
   });
 });
 
+test('a retention beyond int64 nanoseconds is store.invalidRetention (buckets() would show it wrapped)', async () => {
+  const store = newStore();
+  await assert.rejects(store.createBucket('huge', { retentionNs: 2n ** 63n }), (e: unknown) => e instanceof FluxError && e.id === 'store.invalidRetention');
+  await assert.rejects(store.createBucket('neg', { retentionNs: -1n }), (e: unknown) => e instanceof FluxError && e.id === 'store.invalidRetention');
+  await store.createBucket('max', { retentionNs: 2n ** 63n - 1n });
+  assert.deepEqual((await store.buckets()).map((b) => [b.name, b.retentionNs]), [['max', 2n ** 63n - 1n]]);
+});
+
 describe('file-system errors name the path and the cause', () => {
   // The data directory lies below a regular file: every operation meets ENOTDIR.
   function blockedStore(): { store: Store; file: string } {
