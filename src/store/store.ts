@@ -367,7 +367,15 @@ export class Store {
   /** Delete a bucket and its data. Rejects with `store.bucketNotFound`. */
   async deleteBucket(name: string): Promise<void> {
     checkBucketName(name);
-    if (!(await this.loadManifest(name))) throw bucketNotFound(name);
+    // A bucket whose MANIFEST is corrupt can still be deleted: that is how a user gets rid of it.
+    const exists = await this.loadManifest(name).then(
+      (m) => m !== undefined,
+      (e: unknown) => {
+        if (e instanceof FluxError && e.id === 'store.corrupt') return true;
+        throw e;
+      },
+    );
+    if (!exists) throw bucketNotFound(name);
     const trash = join(this.dir, `.trash-${process.pid}-${Math.random().toString(36).slice(2)}`);
     await this.fs.rename(this.bucketDir(name), trash).catch((e: unknown) => {
       throw ioError(`cannot delete bucket "${name}"`, this.bucketDir(name), e);
@@ -385,7 +393,12 @@ export class Store {
       throw ioError('cannot list the buckets', root, e);
     });
     for (const d of dirs.sort()) {
-      const name = decodeURIComponent(d);
+      let name: string;
+      try {
+        name = decodeURIComponent(d);
+      } catch {
+        continue; // a malformed escape: not a name bucketDirName() makes, not a bucket
+      }
       const m = await this.loadManifest(name);
       if (!m) continue;
       const bytes = await this.fs.du(this.bucketDir(name)).catch((e: unknown) => {

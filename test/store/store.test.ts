@@ -1,6 +1,6 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, BatchBuilder, NS_PER_DAY, NS_PER_HOUR } from '../../src/store/index.js';
@@ -503,4 +503,18 @@ describe('file-system errors name the path and the cause', () => {
     writeFileSync(manifest, '{"format": 1, "na');
     await assert.rejects(readAll(store, 'm'), (e: unknown) => e instanceof FluxError && e.id === 'store.corrupt' && e.message.includes(manifest));
   });
+});
+
+test('a bucket with a corrupt manifest can be deleted; stray directories are not buckets', async () => {
+  const store = newStore();
+  await store.createBucket('ok');
+  await store.createBucket('bad');
+  writeFileSync(join(store.dir, 'buckets', 'bad', 'MANIFEST'), '{not json');
+  await assert.rejects(store.buckets(), (e: unknown) => e instanceof FluxError && e.id === 'store.corrupt');
+  await store.deleteBucket('bad');
+  // a directory whose name is no encoding of a bucket name (a user's, or a malformed escape)
+  mkdirSync(join(store.dir, 'buckets', '100%'));
+  mkdirSync(join(store.dir, 'buckets', 'a b'));
+  assert.deepEqual((await store.buckets()).map((b) => b.name), ['ok']);
+  await assert.rejects(store.deleteBucket('bad'), (e: unknown) => e instanceof FluxError && e.id === 'store.bucketNotFound');
 });
