@@ -667,7 +667,7 @@ export class Store {
       } catch (e) {
         await Promise.all(open.map((o) => o.handle.close()));
         if (isNotFound(e) && attempt < 5) continue;
-        throw e;
+        throw isErrno(e) ? ioError(`cannot read bucket "${bucket}"`, this.bucketDir(bucket), e) : e;
       }
     }
     try {
@@ -699,7 +699,9 @@ export class Store {
       // Read a segment whole when most of it is needed (one read instead of many).
       for (const o of open) {
         if (need.get(o)! * 2 > o.handle.size) {
-          o.whole = await o.handle.read(0, o.handle.size);
+          o.whole = await o.handle.read(0, o.handle.size).catch((e: unknown) => {
+            throw isErrno(e) ? ioError(`cannot read bucket "${bucket}"`, join(this.bucketDir(bucket), o.seg.file), e) : e;
+          });
           if (stats) stats.bytesRead += o.handle.size;
         }
       }
@@ -737,7 +739,7 @@ export class Store {
             if (err instanceof CorruptSegmentError) {
               throw new FluxError('internal', 'store.corrupt', `segment ${o.seg.file} of bucket "${bucket}" is corrupt: ${err.message}`, { cause: err });
             }
-            throw err;
+            throw isErrno(err) ? ioError(`cannot read bucket "${bucket}"`, join(this.bucketDir(bucket), o.seg.file), err) : err;
           }
           const part = clip(decoded, type, lo, hi);
           if (part.times.length > 0) parts.push(part);

@@ -490,6 +490,34 @@ describe('file-system errors name the path and the cause', () => {
     });
   }
 
+  for (const where of ['openRead', 'read'] as const) {
+    test(`an I/O error in ${where} while reading is store.io naming the segment`, async () => {
+      const dir = tempDir();
+      let fail = false;
+      const eio = () => Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+      const fs = {
+        ...nodeFileSystem,
+        async openRead(path: string) {
+          if (fail && where === 'openRead') throw eio();
+          const h = await nodeFileSystem.openRead(path);
+          return { ...h, size: h.size, close: () => h.close(), read: (off: number, len: number) => (fail ? Promise.reject(eio()) : h.read(off, len)) };
+        },
+      };
+      const store = openStore({ dir, fs, clock: manualClock(T0), logger: silentLogger });
+      await store.write('b', [{ measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) }]);
+      await store.close();
+      fail = true;
+      const fresh = openStore({ dir, fs, clock: manualClock(T0), logger: silentLogger });
+      await assert.rejects(readAll(fresh, 'b'), (e: unknown) => {
+        assert.ok(e instanceof FluxError, String(e));
+        assert.equal(e.id, 'store.io');
+        assert.ok(e.message.includes(join(dir, 'buckets', 'b')), e.message);
+        assert.match(e.message, /EIO/);
+        return true;
+      });
+    });
+  }
+
   test('write() rejects with the path in store.io', async () => {
     const { store, file } = blockedStore();
     const pt: SeriesBatch = { measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(1n), values: Float64Array.of(1) };
