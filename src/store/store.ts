@@ -544,7 +544,8 @@ export class Store {
     const partitions = new Map<bigint, SeriesData[]>();
     let dropped = 0;
     for (const parts of merged.values()) {
-      const s = mergeParts(parts[0]!, parts);
+      // One write of the series (the usual case): it is already a normalized SeriesData.
+      const s = parts.length === 1 ? parts[0]! : mergeParts(parts[0]!, parts);
       let i = 0;
       const n = s.times.length;
       while (i < n && s.times[i]! < cutoff) i++;
@@ -554,7 +555,8 @@ export class Store {
         const end = p + shard;
         let j = i;
         while (j < n && s.times[j]! < end) j++;
-        const piece: SeriesData = { ...s, times: s.times.subarray(i, j), values: slice(s.type, s.values, i, j) };
+        // The whole series in one partition (a scrape): no views to allocate.
+        const piece: SeriesData = i === 0 && j === n ? s : { ...s, times: s.times.subarray(i, j), values: slice(s.type, s.values, i, j) };
         const list = partitions.get(p);
         if (list) list.push(piece);
         else partitions.set(p, [piece]);

@@ -453,6 +453,30 @@ describe('BatchBuilder', () => {
     assert.equal(b.size, 0);
     assert.deepEqual(b.build(), []);
   });
+
+  test('series with equal times share one times array; others get their own; a round trip is exact', async () => {
+    const b = new BatchBuilder();
+    for (let i = 0; i < 3; i++) b.add('m', [['i', String(i)]], 'f', 10n, i + 0.5);
+    b.add('m', [['i', '9']], 'f', 11n, 9.5);
+    b.add('m', [['i', '8']], 'f', 11n, 8.5);
+    b.add('m', [['i', '8']], 'f', 12n, 8.25);
+    const out = b.build();
+    assert.equal(out[0]!.times, out[1]!.times);
+    assert.equal(out[1]!.times, out[2]!.times);
+    assert.notEqual(out[2]!.times, out[3]!.times);
+    assert.notEqual(out[3]!.times, out[4]!.times);
+    assert.deepEqual([...out[4]!.times], [11n, 12n]);
+    const store = newStore(tempDir(), manualClock(T0), { defaultRetentionNs: 0n });
+    await store.write('b', out);
+    assert.deepEqual(rows(await readAll(store, 'b')), [
+      'm|f|[["i","0"]]|float|10|0.5',
+      'm|f|[["i","1"]]|float|10|1.5',
+      'm|f|[["i","2"]]|float|10|2.5',
+      'm|f|[["i","8"]]|float|11|8.5',
+      'm|f|[["i","8"]]|float|12|8.25',
+      'm|f|[["i","9"]]|float|11|9.5',
+    ]);
+  });
 });
 
 test('a retention beyond int64 nanoseconds is store.invalidRetention (buckets() would show it wrapped)', async () => {
