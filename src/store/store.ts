@@ -151,6 +151,11 @@ function checkBucketName(name: string): void {
   if (name === '' || name.length > 255 || /[\u0000-\u001f]/.test(name)) {
     throw new FluxError('invalid', 'store.invalidBucket', `invalid bucket name ${JSON.stringify(name)}: use 1 to 255 printable characters`);
   }
+  // The bucket's directory name (%-escaped UTF-8) must fit a file name (255 bytes on common
+  // file systems); a non-ASCII character takes up to 12 of them.
+  if (bucketDirName(name).length > 255) {
+    throw new FluxError('invalid', 'store.invalidBucket', `bucket name ${JSON.stringify(name)} is too long: with its non-ASCII and punctuation characters escaped it takes ${bucketDirName(name).length} of the 255 bytes a file name may have`);
+  }
 }
 
 /** Sort tags, sort times (stable, last value wins for one time) and check lengths. */

@@ -479,6 +479,16 @@ describe('BatchBuilder', () => {
   });
 });
 
+test('a bucket name whose escaped directory name exceeds 255 bytes is store.invalidBucket, not an I/O error', async () => {
+  const store = newStore();
+  await assert.rejects(store.createBucket('é'.repeat(60)), (e: unknown) => e instanceof FluxError && e.id === 'store.invalidBucket');
+  const pt: SeriesBatch = { measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(1n), values: Float64Array.of(1) };
+  await assert.rejects(store.write('.'.repeat(100), [pt]), (e: unknown) => e instanceof FluxError && e.id === 'store.invalidBucket');
+  await store.createBucket('é'.repeat(42)); // 252 bytes escaped
+  await store.createBucket('x'.repeat(255));
+  assert.deepEqual((await store.buckets()).map((b) => b.name.length).sort((a, b) => a - b), [42, 255]);
+});
+
 test('a retention beyond int64 nanoseconds is store.invalidRetention (buckets() would show it wrapped)', async () => {
   const store = newStore();
   await assert.rejects(store.createBucket('huge', { retentionNs: 2n ** 63n }), (e: unknown) => e instanceof FluxError && e.id === 'store.invalidRetention');
