@@ -147,3 +147,16 @@ test('a short token does not garble the error message, and the client text loses
     return true;
   });
 });
+
+test('a pushed regex filter is sent as written in Flux: RE2 flags and slashes kept', async () => {
+  const r = await rt.run(`f = (r) => r.host =~ /(?i)^A$/ and r.path !~ /^\\/api\\//\nf\nfrom(bucket: "metrics", host: "${url}", org: "my-org", token: "secret-token")`);
+  const f = r.results[0]!.value as FunctionValue;
+  const src = r.results[1]!.value;
+  assert.ok(isPushdownSource(src));
+  await collectTables(src.pushRange(1_767_225_600_000_000_000n, 1_767_229_200_000_000_000n).pushFilter(f)!);
+  const q = JSON.parse(requests.at(-1)!.body) as { query: string };
+  assert.equal(
+    q.query,
+    'from(bucket: "metrics") |> range(start: 2026-01-01T00:00:00Z, stop: 2026-01-01T01:00:00Z) |> filter(fn: (r) => (r["host"] =~ /(?i)^A$/ and r["path"] !~ /^\\/api\\//))',
+  );
+});

@@ -44,7 +44,10 @@ export function predicateToFlux(p: StorePredicate): string {
     case 'tag': {
       const col = `r[${fluxString(p.key)}]`;
       if (typeof p.value === 'string') return `${col} ${p.op} ${fluxString(p.value)}`;
-      return `${col} ${p.op} /${p.value.source}/`; // RegExp#source already escapes `/`
+      // The Flux pattern as written: its JS translation has lost the RE2 flags (`(?i)` became
+      // the JS flag i) and may use JS-only syntax. RegExp#source already escapes `/`.
+      if (p.source !== undefined) return `${col} ${p.op} /${p.source.replace(/\//g, '\\/')}/`;
+      return `${col} ${p.op} /${p.value.source}/`;
     }
     case 'value':
       return `r._value ${p.op} ${fluxValue(p.value)}`;
