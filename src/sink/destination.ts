@@ -72,6 +72,16 @@ export function redactUrl(url: string): string {
   }
 }
 
+/**
+ * A host as the user wrote it, for a message about it being invalid: anything up to an `@`
+ * before the first `/` of the authority (`user:password@`) is removed, with or without a
+ * scheme (`reader:pw@127.0.0.1:8086` parses as a URL of scheme "reader:"), and so is a query
+ * string (it may carry a token), as in `redactUrl`.
+ */
+export function redactHostText(host: string): string {
+  return host.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^@/]*@/, '$1').replace(/\?.*$/s, '');
+}
+
 /** Parses `Retry-After` (delay-seconds or an HTTP-date) into milliseconds from now. */
 export function parseRetryAfter(value: string | string[] | undefined, nowMs: number): number | undefined {
   const v = Array.isArray(value) ? value[0] : value;

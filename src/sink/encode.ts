@@ -10,7 +10,8 @@
 // - skips: a row with a null time or null/empty measurement is dropped; empty (or null) tag
 //   values are omitted; null fields are omitted; NaN and ±Inf floats are dropped (InfluxDB
 //   cannot store them); a row left with no field is dropped; a row whose measurement, tag or
-//   field key cannot be represented in line protocol (a newline) is dropped. Every skip is
+//   field key cannot be represented in line protocol (a newline, a measurement starting
+//   with `#`, a tag or field key `time` for InfluxDB 1.x) is dropped. Every skip is
 //   counted in `SkipCounts`; the caller reports the totals once per run.
 //
 // The default mapping is the fast path: it reads the typed arrays directly and escapes each
@@ -23,6 +24,7 @@ import type { Column, Table } from '../table/types.js';
 import {
   escapeKey,
   escapeMeasurement,
+  escapeName,
   formatBoolField,
   formatFloatField,
   formatIntField,
@@ -183,6 +185,8 @@ export class LineEncoder {
   private readonly dialect: LineProtocolDialect;
   private readonly escM: (s: string) => string | undefined;
   private readonly escK: (s: string) => string | undefined;
+  /** Tag keys and field keys (escK is for tag values). */
+  private readonly escN: (s: string) => string | undefined;
   /**
    * Escape caches per dictionary array: the tables of one scrape share their dictionaries,
    * so each distinct string is escaped once per to() call, not once per table.
@@ -198,7 +202,7 @@ export class LineEncoder {
     let fk = fCache[fCode];
     if (fk === undefined) {
       const name = fStrings.dictionary[fCode]!;
-      const e = name === '' ? undefined : this.escK(name);
+      const e = name === '' ? undefined : this.escN(name);
       fk = e === undefined ? null : e + '=';
       fCache[fCode] = fk;
     }
@@ -222,6 +226,7 @@ export class LineEncoder {
     const d = this.dialect;
     this.escM = (s) => escapeMeasurement(s, d);
     this.escK = (s) => escapeKey(s, d);
+    this.escN = (s) => escapeName(s, d);
   }
 
   /**
@@ -550,7 +555,7 @@ export class LineEncoder {
     // Line protocol wants tags sorted by key (byte order), as InfluxDB stores them.
     names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const prefixes = names.map((n) => {
-      const k = this.escK(n);
+      const k = this.escN(n);
       return k === undefined || n === '' ? null : `,${k}=`;
     });
     return { names, prefixes };
@@ -714,7 +719,7 @@ export class LineEncoder {
         }
         let k = keyCache.get(name);
         if (k === undefined) {
-          k = name === '' ? null : (this.escK(name) ?? null);
+          k = name === '' ? null : (this.escN(name) ?? null);
           keyCache.set(name, k);
         }
         if (k === null) {

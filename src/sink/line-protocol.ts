@@ -16,7 +16,9 @@
 //   backslash is written as is, and a name whose backslash would precede an escaped
 //   character or end the name cannot be represented (the row is skipped and counted).
 // A newline cannot appear in a measurement, tag or field key in either dialect: such a row
-// is skipped and counted (`unrepresentable`).
+// is skipped and counted (`unrepresentable`). Nor can a measurement start with `#`: a line
+// starting with `#` is a comment ("Comments" in the line protocol reference), which InfluxDB
+// 1.x, 2.x and VictoriaMetrics ignore while answering 204, and no escape exists for it.
 
 export type LineProtocolDialect = 'v1' | 'v2';
 
@@ -25,6 +27,7 @@ const KEY_SPECIAL = /[, =\\\n]/;
 
 /** Escaped measurement, or undefined when the name cannot be represented in `dialect`. */
 export function escapeMeasurement(s: string, dialect: LineProtocolDialect = 'v2'): string | undefined {
+  if (s.charCodeAt(0) === 0x23 /* # */) return undefined;
   if (!MEASUREMENT_SPECIAL.test(s)) return s;
   return escapeWith(s, dialect, false);
 }
@@ -33,6 +36,17 @@ export function escapeMeasurement(s: string, dialect: LineProtocolDialect = 'v2'
 export function escapeKey(s: string, dialect: LineProtocolDialect = 'v2'): string | undefined {
   if (!KEY_SPECIAL.test(s)) return s;
   return escapeWith(s, dialect, true);
+}
+
+/**
+ * Escaped tag key or field key, or undefined when it cannot be written. Besides what
+ * `escapeKey` refuses, InfluxDB 1.x refuses the key `time` (its write answers 400 "partial
+ * write: invalid tag key: input tag "time" ... is invalid" or "invalid field name"), so the
+ * v1 dialect skips such a row instead of failing its whole batch.
+ */
+export function escapeName(s: string, dialect: LineProtocolDialect = 'v2'): string | undefined {
+  if (dialect === 'v1' && s === 'time') return undefined;
+  return escapeKey(s, dialect);
 }
 
 function escapeWith(s: string, dialect: LineProtocolDialect, escapeEquals: boolean): string | undefined {

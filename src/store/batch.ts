@@ -32,6 +32,12 @@ export function fieldTypeOf(v: FieldValue): FieldType {
   }
 }
 
+function sameTimes(a: BigInt64Array, b: readonly bigint[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function sameTags(a: readonly (readonly [string, string])[], b: readonly (readonly [string, string])[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
@@ -88,8 +94,13 @@ export class BatchBuilder {
   /** The columnar batches (the builder can be reused after `clear()`). */
   build(): SeriesBatch[] {
     const out: SeriesBatch[] = [];
+    // Series of one scrape carry the same times: they share one array (the store never
+    // mutates a batch), which spares an allocation per series and lets encodeSegment reuse
+    // the encoded time block by identity. Clearer equivalent: `BigInt64Array.from(a.times)`.
+    let prev: BigInt64Array | undefined;
     for (const a of this.series.values()) {
-      const times = BigInt64Array.from(a.times);
+      const times = prev !== undefined && sameTimes(prev, a.times) ? prev : BigInt64Array.from(a.times);
+      prev = times;
       let values: SeriesBatch['values'];
       switch (a.type) {
         case 'float':

@@ -128,9 +128,33 @@ function bucketNotFound(name: string): FluxError {
   return new FluxError('notFound', 'store.bucketNotFound', `bucket "${name}" not found`);
 }
 
+/**
+ * A file-system failure of the store as a user error: it names the path and the cause
+ * (`not a directory (ENOTDIR)`), never a raw errno error or a stack trace.
+ */
+function ioError(what: string, path: string, e: unknown): FluxError {
+  if (e instanceof FluxError) return e;
+  const code = (e as { code?: unknown } | null)?.code;
+  const message = e instanceof Error ? e.message : String(e);
+  // Node's messages read "ENOTDIR: not a directory, scandir '/path'": keep the description.
+  const described = typeof code === 'string' ? new RegExp(`^${code}: ([^,]+)`).exec(message) : null;
+  const reason = described ? `${described[1]} (${code as string})` : message;
+  return new FluxError('unavailable', 'store.io', `${what} (${path}): ${reason}`, { cause: e });
+}
+
+function isErrno(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code);
+}
+
 function checkBucketName(name: string): void {
   if (name === '' || name.length > 255 || /[\u0000-\u001f]/.test(name)) {
     throw new FluxError('invalid', 'store.invalidBucket', `invalid bucket name ${JSON.stringify(name)}: use 1 to 255 printable characters`);
+  }
+  // The bucket's directory name (%-escaped UTF-8) must fit a file name (255 bytes on common
+  // file systems); a non-ASCII character takes up to 12 of them.
+  if (bucketDirName(name).length > 255) {
+    throw new FluxError('invalid', 'store.invalidBucket', `bucket name ${JSON.stringify(name)} is too long: with its non-ASCII and punctuation characters escaped it takes ${bucketDirName(name).length} of the 255 bytes a file name may have`);
   }
 }
 
@@ -280,12 +304,18 @@ export class Store {
   }
 
   private async loadManifest(name: string): Promise<Manifest | undefined> {
+    const path = join(this.bucketDir(name), MANIFEST);
+    let bytes: Uint8Array;
     try {
-      const bytes = await this.fs.readFile(join(this.bucketDir(name), MANIFEST));
-      return JSON.parse(Buffer.from(bytes).toString('utf8')) as Manifest;
+      bytes = await this.fs.readFile(path);
     } catch (e) {
       if (isNotFound(e)) return undefined;
-      throw new FluxError('internal', 'store.corrupt', `cannot read the manifest of bucket "${name}"`, { cause: e });
+      throw ioError(`cannot read the manifest of bucket "${name}"`, path, e);
+    }
+    try {
+      return JSON.parse(Buffer.from(bytes).toString('utf8')) as Manifest;
+    } catch (e) {
+      throw new FluxError('internal', 'store.corrupt', `the manifest of bucket "${name}" (${path}) is corrupt: ${(e as Error).message}`, { cause: e });
     }
   }
 
@@ -299,6 +329,8 @@ export class Store {
     try {
       lock = await this.fs.lock(join(dir, LOCK));
     } catch (e) {
+      // The file system refused (ENOTDIR, EACCES...): say so; only a lock held too long is "locked".
+      if (isErrno(e)) throw ioError(`cannot lock bucket "${name}"`, join(dir, LOCK), e);
       throw new FluxError('unavailable', 'store.locked', `bucket "${name}" is locked by another process`, { cause: e });
     }
     try {
@@ -312,9 +344,15 @@ export class Store {
   async createBucket(name: string, options: { retentionNs?: bigint; ifMissing?: boolean } = {}): Promise<void> {
     checkBucketName(name);
     const retentionNs = options.retentionNs ?? this.defaultRetentionNs;
-    if (retentionNs < 0n) throw new FluxError('invalid', 'store.invalidRetention', `retention must not be negative`);
+    // A retention is a Flux duration (retentionPeriod of buckets() is an int of nanoseconds):
+    // 0 (forever) up to the largest int64.
+    if (retentionNs < 0n || retentionNs > MAX_TIME) {
+      throw new FluxError('invalid', 'store.invalidRetention', `retention must be between 0 (forever) and ${MAX_TIME}ns (about 292 years), got ${retentionNs}ns`);
+    }
     const dir = this.bucketDir(name);
-    await this.fs.mkdirp(dir);
+    await this.fs.mkdirp(dir).catch((e: unknown) => {
+      throw ioError(`cannot create bucket "${name}"`, dir, e);
+    });
     await this.withLock(name, async () => {
       if (await this.loadManifest(name)) {
         if (options.ifMissing) return;
@@ -334,23 +372,47 @@ export class Store {
   /** Delete a bucket and its data. Rejects with `store.bucketNotFound`. */
   async deleteBucket(name: string): Promise<void> {
     checkBucketName(name);
-    if (!(await this.loadManifest(name))) throw bucketNotFound(name);
+    // A bucket whose MANIFEST is corrupt can still be deleted: that is how a user gets rid of it.
+    const exists = await this.loadManifest(name).then(
+      (m) => m !== undefined,
+      (e: unknown) => {
+        if (e instanceof FluxError && e.id === 'store.corrupt') return true;
+        throw e;
+      },
+    );
+    if (!exists) throw bucketNotFound(name);
     const trash = join(this.dir, `.trash-${process.pid}-${Math.random().toString(36).slice(2)}`);
-    await this.fs.rename(this.bucketDir(name), trash);
+    await this.fs.rename(this.bucketDir(name), trash).catch((e: unknown) => {
+      throw ioError(`cannot delete bucket "${name}"`, this.bucketDir(name), e);
+    });
     this.state.delete(name);
-    await this.fs.remove(trash);
+    await this.fs.remove(trash).catch((e: unknown) => {
+      throw ioError(`cannot remove the files of deleted bucket "${name}"`, trash, e);
+    });
   }
 
   async buckets(): Promise<BucketInfo[]> {
     const out: BucketInfo[] = [];
-    for (const d of (await this.fs.readdir(join(this.dir, 'buckets'))).sort()) {
-      const name = decodeURIComponent(d);
+    const root = join(this.dir, 'buckets');
+    const dirs = await this.fs.readdir(root).catch((e: unknown) => {
+      throw ioError('cannot list the buckets', root, e);
+    });
+    for (const d of dirs.sort()) {
+      let name: string;
+      try {
+        name = decodeURIComponent(d);
+      } catch {
+        continue; // a malformed escape: not a name bucketDirName() makes, not a bucket
+      }
       const m = await this.loadManifest(name);
       if (!m) continue;
+      const bytes = await this.fs.du(this.bucketDir(name)).catch((e: unknown) => {
+        throw ioError(`cannot measure bucket "${name}"`, this.bucketDir(name), e);
+      });
       out.push({
         name: m.name,
         retentionNs: BigInt(m.retentionNs),
-        bytes: await this.fs.du(this.bucketDir(name)),
+        bytes,
         segments: m.segments.length,
         points: m.segments.reduce((a, s) => a + s.points, 0),
       });
@@ -360,7 +422,9 @@ export class Store {
 
   /** Bytes on disk of the whole store. */
   size(): Promise<number> {
-    return this.fs.du(this.dir);
+    return this.fs.du(this.dir).catch((e: unknown) => {
+      throw ioError('cannot measure the store', this.dir, e);
+    });
   }
 
   private bucketState(name: string): BucketState {
@@ -485,7 +549,8 @@ export class Store {
     const partitions = new Map<bigint, SeriesData[]>();
     let dropped = 0;
     for (const parts of merged.values()) {
-      const s = mergeParts(parts[0]!, parts);
+      // One write of the series (the usual case): it is already a normalized SeriesData.
+      const s = parts.length === 1 ? parts[0]! : mergeParts(parts[0]!, parts);
       let i = 0;
       const n = s.times.length;
       while (i < n && s.times[i]! < cutoff) i++;
@@ -495,7 +560,8 @@ export class Store {
         const end = p + shard;
         let j = i;
         while (j < n && s.times[j]! < end) j++;
-        const piece: SeriesData = { ...s, times: s.times.subarray(i, j), values: slice(s.type, s.values, i, j) };
+        // The whole series in one partition (a scrape): no views to allocate.
+        const piece: SeriesData = i === 0 && j === n ? s : { ...s, times: s.times.subarray(i, j), values: slice(s.type, s.values, i, j) };
         const list = partitions.get(p);
         if (list) list.push(piece);
         else partitions.set(p, [piece]);
@@ -608,7 +674,7 @@ export class Store {
       } catch (e) {
         await Promise.all(open.map((o) => o.handle.close()));
         if (isNotFound(e) && attempt < 5) continue;
-        throw e;
+        throw isErrno(e) ? ioError(`cannot read bucket "${bucket}"`, this.bucketDir(bucket), e) : e;
       }
     }
     try {
@@ -640,7 +706,9 @@ export class Store {
       // Read a segment whole when most of it is needed (one read instead of many).
       for (const o of open) {
         if (need.get(o)! * 2 > o.handle.size) {
-          o.whole = await o.handle.read(0, o.handle.size);
+          o.whole = await o.handle.read(0, o.handle.size).catch((e: unknown) => {
+            throw isErrno(e) ? ioError(`cannot read bucket "${bucket}"`, join(this.bucketDir(bucket), o.seg.file), e) : e;
+          });
           if (stats) stats.bytesRead += o.handle.size;
         }
       }
@@ -678,7 +746,7 @@ export class Store {
             if (err instanceof CorruptSegmentError) {
               throw new FluxError('internal', 'store.corrupt', `segment ${o.seg.file} of bucket "${bucket}" is corrupt: ${err.message}`, { cause: err });
             }
-            throw err;
+            throw isErrno(err) ? ioError(`cannot read bucket "${bucket}"`, join(this.bucketDir(bucket), o.seg.file), err) : err;
           }
           const part = clip(decoded, type, lo, hi);
           if (part.times.length > 0) parts.push(part);

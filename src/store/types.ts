@@ -42,7 +42,14 @@ export interface SeriesData extends SeriesBatch {
 export type StorePredicate =
   | { readonly kind: 'and' | 'or'; readonly operands: readonly StorePredicate[] }
   | { readonly kind: 'not'; readonly operand: StorePredicate }
-  | { readonly kind: 'tag'; readonly key: string; readonly op: '==' | '!=' | '=~' | '!~'; readonly value: string | RegExp }
+  | {
+      readonly kind: 'tag';
+      readonly key: string;
+      readonly op: '==' | '!=' | '=~' | '!~';
+      readonly value: string | RegExp;
+      /** The RE2 pattern as written in Flux (a remote query sends it, not the JS translation). */
+      readonly source?: string;
+    }
   | {
       readonly kind: 'value';
       readonly op: '==' | '!=' | '<' | '<=' | '>' | '>=';

@@ -164,6 +164,38 @@ describe('default mapping', () => {
     assert.equal(enc.counts.points, 10);
   });
 
+  it('a measurement starting with # is skipped as unrepresentable (the line would be a comment)', () => {
+    const t = table(std, [], [
+      [new Time(1n), '#m', 'f', 1],
+      [new Time(2n), 'm#', 'f', 2],
+    ]);
+    for (const dialect of ['v1', 'v2'] as const) {
+      const { lines, counts } = encode(t, {}, dialect);
+      assert.deepEqual(lines, ['m# f=2 2'], dialect);
+      assert.equal(counts.unrepresentable, 1, dialect);
+      assert.equal(counts.points, 1, dialect);
+      const fast = new LineEncoder(DEFAULT_MAPPING, { dialect });
+      const buf = new LineBuffer();
+      fast.encodeBytes(t, buf);
+      assert.equal(new TextDecoder().decode(buf.view()), 'm# f=2 2\n', dialect);
+      assert.deepEqual(fast.counts, counts, dialect);
+    }
+  });
+
+  it('v1 dialect skips a tag key or field key "time" (InfluxDB 1.x refuses it); v2 writes it', () => {
+    const t = table([...std, { name: 'time', type: 'string' }], [], [
+      [new Time(1n), 'm', 'f', 1, 'noon'],
+      [new Time(2n), 'm', 'time', 2, ''],
+      [new Time(3n), 'm', 'f', 3, ''],
+      [new Time(4n), 'time', 'f', 4, null],
+    ]);
+    const v1 = encode(t, {}, 'v1');
+    assert.deepEqual(v1.lines, ['m f=3 3', 'time f=4 4']);
+    assert.equal(v1.counts.unrepresentable, 2);
+    const v2 = encode(t, {}, 'v2');
+    assert.deepEqual(v2.lines, ['m,time=noon f=1 1', 'm time=2 2', 'm f=3 3', 'time f=4 4']);
+  });
+
   it('v1 dialect skips names InfluxDB 1.x cannot represent', () => {
     const t = table([...std, { name: 'path', type: 'string' }], [], [
       [new Time(1n), 'm', 'f', 1, 'C:\\dir\\'],

@@ -133,6 +133,21 @@ array.from(rows: [{_time: 2024-01-01T00:00:00Z, _measurement: "m", _value: 1.5, 
     assert.deepEqual(rows[0]!.values, [[1704067200000000000n, 1.5, 'ok', 7]]);
   });
 
+  it('InfluxDB 1.x: a row with the tag or field key "time" is skipped, the rest of its batch is written', async () => {
+    // InfluxDB 1.x refuses the key "time" with a 400 "partial write" that failed the run.
+    await influx.query('CREATE DATABASE timekey');
+    await rt.run(`
+import "array"
+array.from(rows: [
+  {_time: 2024-01-01T00:00:00Z, _measurement: "tk", _field: "f", _value: 1.0, time: "noon"},
+  {_time: 2024-01-01T00:00:01Z, _measurement: "tk", _field: "f", _value: 2.0, time: ""},
+  {_time: 2024-01-01T00:00:02Z, _measurement: "tk", _field: "time", _value: 3.0, time: ""},
+]) |> to(bucket: "timekey", host: "${influx.url}", token: "")
+`);
+    const got = await influx.query('SELECT * FROM "tk"', 'timekey');
+    assert.deepEqual(got[0]!.values, [[1704067201000000000n, 2]]);
+  });
+
   it('parameter errors point at the call', async () => {
     const src = `import "array"\narray.from(rows: ${rows.replace(/\n/g, ' ')})\n  |> to(bucket: "b", bucketID: "0a", host: "${vm.url}", token: "")\n`;
     await assert.rejects(rt.run(src), (e: unknown) => {

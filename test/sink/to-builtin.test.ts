@@ -146,6 +146,14 @@ describe('to() parameters', () => {
       () => to(args({ host: 'ftp://user:hunter2@example.com', token: 'tok-s3cret', bucket: 'y' }), ctx),
       (e: unknown) => e instanceof FluxError && e.id === 'to.invalidHost' && !/hunter2|s3cret/.test(e.message),
     );
+    // without a scheme, "user:" parses as one: the password still stays out of the message
+    for (const host of ['user:hunter2@127.0.0.1:8086', 'udp://127.0.0.1:8089/?token=hunter2']) {
+      assert.throws(
+        () => to(args({ host, token: 'tok-s3cret', bucket: 'y' }), ctx),
+        (e: unknown) => e instanceof FluxError && e.id === 'to.invalidHost' && !/hunter2|s3cret/.test(e.message),
+        host,
+      );
+    }
   });
 });
 

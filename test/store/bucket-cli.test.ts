@@ -57,6 +57,10 @@ test('retention parsing and formatting', () => {
   assert.equal(parseRetention('inf'), 0n);
   assert.equal(parseRetention('1mo'), undefined);
   assert.equal(parseRetention(''), undefined);
+  // int64 nanoseconds at most: 106751d is about 2^63 - 1 ns, 106752d is beyond
+  assert.equal(parseRetention('106751d'), 106_751n * 86_400_000_000_000n);
+  assert.equal(parseRetention('106752d'), undefined);
+  assert.equal(parseRetention('99999999999d'), undefined);
   assert.equal(formatRetention(5_400_000_000_000n), '1h30m');
   assert.equal(formatRetention(0n), 'forever');
 });

@@ -2,7 +2,7 @@
 // natives hand their arguments to the PushdownSource (src/store/pushdown.ts).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRuntime } from '../../src/index.js';
@@ -127,4 +127,24 @@ data |> max() |> yield(name: "max")`);
 
 test('influxdb.from is the same function', async () => {
   assert.equal(await rows('import "influxdata/influxdb"\ninfluxdb.from(bucket: "m") |> range(start: 0) |> filter(fn: (r) => r.host == "a")'), 10);
+});
+
+test('buckets() over an unusable data directory is store.io at the call, naming the path', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'promflux-flux-from-blocked-'));
+  const file = join(dir, 'not-a-dir');
+  writeFileSync(file, 'x');
+  const blocked = createRuntime({ dataDir: join(file, 'data'), logger: silentLogger });
+  try {
+    const r = await blocked.run('x = 1\n  buckets()');
+    await assert.rejects(collectTables(r.results[0]!.value as TableStream), (e: unknown) => {
+      assert.ok(e instanceof FluxError, String(e));
+      assert.equal(e.id, 'store.io');
+      assert.deepEqual([e.span?.start.line, e.span?.start.column], [2, 3]);
+      assert.ok(e.message.includes(file), e.message);
+      return true;
+    });
+  } finally {
+    await blocked.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -87,3 +87,76 @@ test('a rejected query is from.remoteFailed and does not show the token', async 
     return true;
   });
 });
+
+test('a password in the host URL never shows in from() errors', async () => {
+  const withUser = url.replace('http://', 'http://reader:hunter2pw@');
+  const r = await rt.run(`from(bucket: "metrics", host: "${withUser}", org: "my-org", token: "wrong-token")`);
+  const src = r.results[0]!.value;
+  assert.ok(isPushdownSource(src));
+  await assert.rejects(collectTables(src.pushRange(0n, 1n)), (e: unknown) => {
+    assert.ok(e instanceof FluxError);
+    assert.equal(e.id, 'from.remoteFailed');
+    assert.doesNotMatch(e.message, /hunter2pw/);
+    assert.ok(e.message.includes(url), e.message);
+    return true;
+  });
+  // an answer that is an error table names the host the same way
+  const errServer = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/csv' });
+    res.end('#datatype,string,string\r\n#group,true,true\r\n#default,,\r\n,error,reference\r\n,failed to find bucket,\r\n\r\n');
+  });
+  await new Promise<void>((ok) => errServer.listen(0, '127.0.0.1', ok));
+  try {
+    const errUrl = `http://reader:hunter2pw@127.0.0.1:${(errServer.address() as AddressInfo).port}`;
+    const r2 = await rt.run(`from(bucket: "metrics", host: "${errUrl}", org: "my-org", token: "t")`);
+    const src2 = r2.results[0]!.value;
+    assert.ok(isPushdownSource(src2));
+    await assert.rejects(collectTables(src2.pushRange(0n, 1n)), (e: unknown) => {
+      assert.ok(e instanceof FluxError);
+      assert.equal(e.id, 'from.remoteError');
+      assert.doesNotMatch(e.message, /hunter2pw/);
+      return true;
+    });
+  } finally {
+    await new Promise((ok) => errServer.close(ok));
+  }
+});
+
+test('a host that is not an http(s) URL is from.invalidHost at the call, without its password', async () => {
+  for (const host of ['ftp://reader:hunter2pw@example.com', 'not a url', 'reader:hunter2pw@127.0.0.1:8086']) {
+    await assert.rejects(rt.run(`x = 1\nfrom(bucket: "metrics", host: "${host}", org: "o", token: "t")`), (e: unknown) => {
+      const fe = (e as { errors?: unknown[] }).errors?.[0] ?? e;
+      assert.ok(fe instanceof FluxError, String(e));
+      assert.equal(fe.id, 'from.invalidHost');
+      assert.equal(fe.span?.start.line, 2);
+      assert.doesNotMatch(fe.message, /hunter2pw/);
+      return true;
+    });
+  }
+});
+
+test('a short token does not garble the error message, and the client text loses the password', async () => {
+  const r = await rt.run(`from(bucket: "metrics", host: "http://reader:hunter2pw@127.0.0.1:1", org: "o", token: "t")`);
+  const src = r.results[0]!.value;
+  assert.ok(isPushdownSource(src));
+  await assert.rejects(collectTables(src.pushRange(0n, 1n)), (e: unknown) => {
+    assert.ok(e instanceof FluxError);
+    assert.equal(e.id, 'from.remoteFailed');
+    assert.match(e.message, /^query to http:\/\/127\.0\.0\.1:1 failed/);
+    assert.doesNotMatch(e.message, /hunter2pw/);
+    return true;
+  });
+});
+
+test('a pushed regex filter is sent as written in Flux: RE2 flags and slashes kept', async () => {
+  const r = await rt.run(`f = (r) => r.host =~ /(?i)^A$/ and r.path !~ /^\\/api\\//\nf\nfrom(bucket: "metrics", host: "${url}", org: "my-org", token: "secret-token")`);
+  const f = r.results[0]!.value as FunctionValue;
+  const src = r.results[1]!.value;
+  assert.ok(isPushdownSource(src));
+  await collectTables(src.pushRange(1_767_225_600_000_000_000n, 1_767_229_200_000_000_000n).pushFilter(f)!);
+  const q = JSON.parse(requests.at(-1)!.body) as { query: string };
+  assert.equal(
+    q.query,
+    'from(bucket: "metrics") |> range(start: 2026-01-01T00:00:00Z, stop: 2026-01-01T01:00:00Z) |> filter(fn: (r) => (r["host"] =~ /(?i)^A$/ and r["path"] !~ /^\\/api\\//))',
+  );
+});

@@ -1,6 +1,6 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, BatchBuilder, NS_PER_DAY, NS_PER_HOUR } from '../../src/store/index.js';
@@ -453,4 +453,130 @@ describe('BatchBuilder', () => {
     assert.equal(b.size, 0);
     assert.deepEqual(b.build(), []);
   });
+
+  test('series with equal times share one times array; others get their own; a round trip is exact', async () => {
+    const b = new BatchBuilder();
+    for (let i = 0; i < 3; i++) b.add('m', [['i', String(i)]], 'f', 10n, i + 0.5);
+    b.add('m', [['i', '9']], 'f', 11n, 9.5);
+    b.add('m', [['i', '8']], 'f', 11n, 8.5);
+    b.add('m', [['i', '8']], 'f', 12n, 8.25);
+    const out = b.build();
+    assert.equal(out[0]!.times, out[1]!.times);
+    assert.equal(out[1]!.times, out[2]!.times);
+    assert.notEqual(out[2]!.times, out[3]!.times);
+    assert.notEqual(out[3]!.times, out[4]!.times);
+    assert.deepEqual([...out[4]!.times], [11n, 12n]);
+    const store = newStore(tempDir(), manualClock(T0), { defaultRetentionNs: 0n });
+    await store.write('b', out);
+    assert.deepEqual(rows(await readAll(store, 'b')), [
+      'm|f|[["i","0"]]|float|10|0.5',
+      'm|f|[["i","1"]]|float|10|1.5',
+      'm|f|[["i","2"]]|float|10|2.5',
+      'm|f|[["i","8"]]|float|11|8.5',
+      'm|f|[["i","8"]]|float|12|8.25',
+      'm|f|[["i","9"]]|float|11|9.5',
+    ]);
+  });
+});
+
+test('a bucket name whose escaped directory name exceeds 255 bytes is store.invalidBucket, not an I/O error', async () => {
+  const store = newStore();
+  await assert.rejects(store.createBucket('é'.repeat(60)), (e: unknown) => e instanceof FluxError && e.id === 'store.invalidBucket');
+  const pt: SeriesBatch = { measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(1n), values: Float64Array.of(1) };
+  await assert.rejects(store.write('.'.repeat(100), [pt]), (e: unknown) => e instanceof FluxError && e.id === 'store.invalidBucket');
+  await store.createBucket('é'.repeat(42)); // 252 bytes escaped
+  await store.createBucket('x'.repeat(255));
+  assert.deepEqual((await store.buckets()).map((b) => b.name.length).sort((a, b) => a - b), [42, 255]);
+});
+
+test('a retention beyond int64 nanoseconds is store.invalidRetention (buckets() would show it wrapped)', async () => {
+  const store = newStore();
+  await assert.rejects(store.createBucket('huge', { retentionNs: 2n ** 63n }), (e: unknown) => e instanceof FluxError && e.id === 'store.invalidRetention');
+  await assert.rejects(store.createBucket('neg', { retentionNs: -1n }), (e: unknown) => e instanceof FluxError && e.id === 'store.invalidRetention');
+  await store.createBucket('max', { retentionNs: 2n ** 63n - 1n });
+  assert.deepEqual((await store.buckets()).map((b) => [b.name, b.retentionNs]), [['max', 2n ** 63n - 1n]]);
+});
+
+describe('file-system errors name the path and the cause', () => {
+  // The data directory lies below a regular file: every operation meets ENOTDIR.
+  function blockedStore(): { store: Store; file: string } {
+    const file = join(tempDir(), 'not-a-dir');
+    writeFileSync(file, 'x');
+    return { store: newStore(join(file, 'data', 'store')), file };
+  }
+  const cases: { name: string; run: (s: Store) => Promise<unknown> }[] = [
+    { name: 'buckets()', run: (s) => s.buckets() },
+    { name: 'size()', run: (s) => s.size() },
+    { name: 'createBucket()', run: (s) => s.createBucket('m') },
+    { name: 'deleteBucket()', run: (s) => s.deleteBucket('m') },
+    { name: 'read()', run: (s) => readAll(s, 'm') },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const { store, file } = blockedStore();
+      await assert.rejects(c.run(store), (e: unknown) => {
+        assert.ok(e instanceof FluxError, String(e));
+        assert.equal(e.id, 'store.io');
+        assert.ok(e.message.includes(file), e.message);
+        assert.ok(e.message.includes('ENOTDIR'), e.message);
+        return true;
+      });
+    });
+  }
+
+  for (const where of ['openRead', 'read'] as const) {
+    test(`an I/O error in ${where} while reading is store.io naming the segment`, async () => {
+      const dir = tempDir();
+      let fail = false;
+      const eio = () => Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+      const fs = {
+        ...nodeFileSystem,
+        async openRead(path: string) {
+          if (fail && where === 'openRead') throw eio();
+          const h = await nodeFileSystem.openRead(path);
+          return { ...h, size: h.size, close: () => h.close(), read: (off: number, len: number) => (fail ? Promise.reject(eio()) : h.read(off, len)) };
+        },
+      };
+      const store = openStore({ dir, fs, clock: manualClock(T0), logger: silentLogger });
+      await store.write('b', [{ measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) }]);
+      await store.close();
+      fail = true;
+      const fresh = openStore({ dir, fs, clock: manualClock(T0), logger: silentLogger });
+      await assert.rejects(readAll(fresh, 'b'), (e: unknown) => {
+        assert.ok(e instanceof FluxError, String(e));
+        assert.equal(e.id, 'store.io');
+        assert.ok(e.message.includes(join(dir, 'buckets', 'b')), e.message);
+        assert.match(e.message, /EIO/);
+        return true;
+      });
+    });
+  }
+
+  test('write() rejects with the path in store.io', async () => {
+    const { store, file } = blockedStore();
+    const pt: SeriesBatch = { measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(1n), values: Float64Array.of(1) };
+    await assert.rejects(store.write('m', [pt]), (e: unknown) => e instanceof FluxError && e.id === 'store.io' && e.message.includes(file));
+  });
+
+  test('a manifest that is not JSON is store.corrupt naming its file', async () => {
+    const store = newStore();
+    await store.createBucket('m');
+    const manifest = join(store.dir, 'buckets', 'm', 'MANIFEST');
+    writeFileSync(manifest, '{"format": 1, "na');
+    await assert.rejects(readAll(store, 'm'), (e: unknown) => e instanceof FluxError && e.id === 'store.corrupt' && e.message.includes(manifest));
+  });
+});
+
+test('a bucket with a corrupt manifest can be deleted; stray directories are not buckets', async () => {
+  const store = newStore();
+  await store.createBucket('ok');
+  await store.createBucket('bad');
+  writeFileSync(join(store.dir, 'buckets', 'bad', 'MANIFEST'), '{not json');
+  await assert.rejects(store.buckets(), (e: unknown) => e instanceof FluxError && e.id === 'store.corrupt');
+  await store.deleteBucket('bad');
+  // a directory whose name is no encoding of a bucket name (a user's, or a malformed escape)
+  mkdirSync(join(store.dir, 'buckets', '100%'));
+  mkdirSync(join(store.dir, 'buckets', 'a b'));
+  assert.deepEqual((await store.buckets()).map((b) => b.name), ['ok']);
+  await assert.rejects(store.deleteBucket('bad'), (e: unknown) => e instanceof FluxError && e.id === 'store.bucketNotFound');
 });

@@ -23,6 +23,8 @@ const UNITS: Record<string, bigint> = {
   w: 604_800_000_000_000n,
 };
 
+const MAX_RETENTION_NS = 2n ** 63n - 1n;
+
 /** A retention: a Flux duration of fixed units (`30d`, `1h30m`), or `0` / `inf` for forever. */
 export function parseRetention(text: string): bigint | undefined {
   const t = text.trim();
@@ -35,7 +37,8 @@ export function parseRetention(text: string): bigint | undefined {
     total += BigInt(m[1]!) * UNITS[m[2]!]!;
     at = re.lastIndex;
   }
-  return at === t.length && at > 0 ? total : undefined;
+  // The store keeps a retention in int64 nanoseconds (about 292 years at most).
+  return at === t.length && at > 0 && total <= MAX_RETENTION_NS ? total : undefined;
 }
 
 /** `30d`, `1h30m`, `forever`: a retention for people. */

@@ -15,7 +15,9 @@ package influxdb
 // the timestamp from timeColumn (default "_time"), fields from fieldFn (default
 // `(r) => ({[r._field]: r._value})`), tags from tagColumns (default: every string column
 // except _measurement, _field, _value and the columns fieldFn reads). Rows with a null time,
-// NaN or infinite values and rows left without fields are skipped and reported once.
+// NaN or infinite values, rows left without fields and rows whose names line protocol cannot
+// carry (a newline in a name, a measurement starting with "#", for InfluxDB 1.x a tag or
+// field key "time") are skipped and reported once.
 // The run succeeds only when the server acknowledged every point; points that could not be
 // delivered after retries are kept in an on-disk spool and re-sent by later runs.
 //

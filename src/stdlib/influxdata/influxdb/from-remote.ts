@@ -2,7 +2,7 @@
 // API (POST /api/v2/query, annotated CSV back), decoded with src/table's decodeCsv.
 // Range and filter pushdown work as for the embedded store: the pushed range and predicate
 // become `range(...)` and `filter(...)` in the Flux query sent to the server. The token is
-// never logged or put into an error message.
+// never logged or put into an error message, nor is a password in the host URL.
 import { InfluxDB, HttpError } from '@influxdata/influxdb-client';
 import type { NativeContext } from '../../../runtime/builtin-api.js';
 import { FluxError } from '../../../errors/index.js';
@@ -10,6 +10,7 @@ import type { StorePredicate } from '../../../store/index.js';
 import { decodeCsv, formatTimeNs } from '../../../table/index.js';
 import type { Table } from '../../../table/types.js';
 import { SourceBase } from './source.js';
+import { redactUrl } from '../../../sink/destination.js';
 
 export interface RemoteParams {
   readonly host: string;
@@ -43,7 +44,10 @@ export function predicateToFlux(p: StorePredicate): string {
     case 'tag': {
       const col = `r[${fluxString(p.key)}]`;
       if (typeof p.value === 'string') return `${col} ${p.op} ${fluxString(p.value)}`;
-      return `${col} ${p.op} /${p.value.source}/`; // RegExp#source already escapes `/`
+      // The Flux pattern as written: its JS translation has lost the RE2 flags (`(?i)` became
+      // the JS flag i) and may use JS-only syntax. RegExp#source already escapes `/`.
+      if (p.source !== undefined) return `${col} ${p.op} /${p.source.replace(/\//g, '\\/')}/`;
+      return `${col} ${p.op} /${p.value.source}/`;
     }
     case 'value':
       return `r._value ${p.op} ${fluxValue(p.value)}`;
@@ -73,6 +77,8 @@ class RemoteSource extends SourceBase {
   protected async *tables(range: { start: bigint; stop: bigint }): AsyncIterable<Table> {
     const ctx = this.ctx;
     const { host, token, org } = this.params;
+    // Messages name the host without user:password@ (and without a query string).
+    const where = redactUrl(host);
     const fail = (id: string, msg: string, cause?: unknown) => new FluxError('unavailable', id, msg, { span: ctx.span, source: ctx.source, cause });
     if (org === undefined) throw new FluxError('invalid', 'from.missingOrg', 'from() with host needs org or orgID', { span: ctx.span, source: ctx.source });
     let text: string;
@@ -81,11 +87,15 @@ class RemoteSource extends SourceBase {
       text = await api.queryRaw(remoteQuery(this.params, range, this.predicate));
     } catch (e) {
       const status = e instanceof HttpError ? ` (HTTP ${e.statusCode})` : '';
-      const detail = e instanceof HttpError ? (e.body ? `: ${e.body.slice(0, 300)}` : '') : `: ${(e as Error).message}`;
-      throw fail('from.remoteFailed', `query to ${host} failed${status}${detail}`.replaceAll(token || '\u0000', '***'), e);
+      let detail = e instanceof HttpError ? (e.body ? `: ${e.body.slice(0, 300)}` : '') : `: ${(e as Error).message}`;
+      // The client's own text may quote the URL as given, or the token: mask both in it (only
+      // in it, so that a short token does not garble the rest of the message).
+      detail = detail.replaceAll(host, where);
+      if (token) detail = detail.replaceAll(token, '***');
+      throw fail('from.remoteFailed', `query to ${where} failed${status}${detail}`, e);
     }
-    const decoded = decodeCsv(text, { source: host });
-    if (decoded.error !== undefined) throw fail('from.remoteError', `${host} answered with an error: ${decoded.error}`);
+    const decoded = decodeCsv(text, { source: where });
+    if (decoded.error !== undefined) throw fail('from.remoteError', `${where} answered with an error: ${decoded.error}`);
     for (const r of decoded.results) yield* r.tables;
   }
 }

@@ -16,6 +16,7 @@ import { SourceBase, err } from './source.js';
 export { predicateOf } from './source.js';
 import { seriesToTable } from '../../../store/tables.js';
 import { remoteSource } from './from-remote.js';
+import { redactHostText } from '../../../sink/destination.js';
 import { streamOf, tableFromColumns } from '../../../table/index.js';
 import type { Table } from '../../../table/types.js';
 
@@ -59,6 +60,15 @@ export const from: NativeFunction = (args, ctx) => {
   }
   const host = str(args, 'host');
   if (host !== undefined) {
+    let ok = false;
+    try {
+      const u = new URL(host);
+      ok = u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      ok = false;
+    }
+    // As for to(): the host is named without user:password@.
+    if (!ok) throw err(ctx, 'invalid', 'from.invalidHost', `host must be an http:// or https:// URL, got "${redactHostText(host)}"`);
     const token = str(args, 'token');
     const org = str(args, 'org') ?? str(args, 'orgID');
     return remoteSource(ctx, { host, token, org, bucket, byID: str(args, 'bucketID') !== undefined });
@@ -74,7 +84,14 @@ export const buckets: NativeFunction = (args, ctx) => {
   }
   const store = sharedStore(ctx.services, ctx.dataDir, ctx.clock, ctx.logger);
   return streamOf(async function* (): AsyncIterable<Table> {
-    const list = await store.buckets();
+    let list;
+    try {
+      list = await store.buckets();
+    } catch (e) {
+      // A store error (store.io, store.corrupt) points at the buckets() call.
+      if (e instanceof FluxError && e.span === undefined) throw e.withSpan(ctx.span, ctx.source);
+      throw e;
+    }
     const dict = (vals: string[]) => {
       const d = [...new Set(vals)];
       return { codes: Int32Array.from(vals, (v) => d.indexOf(v)), dictionary: d };

@@ -102,7 +102,7 @@ export function predicateOf(fn: FunctionValue): StorePredicate | undefined {
         if (col === '_time' || col === '_start' || col === '_stop') throw new NotPushable();
         if ((op === '==' || op === '!=') && typeof v === 'string') return { kind: 'tag', key: col, op, value: v };
         if ((op === '=~' || op === '!~') && v instanceof Regexp) {
-          return { kind: 'tag', key: col, op, value: new RegExp(v.re.source, v.re.flags.replace(/[gy]/g, '')) };
+          return { kind: 'tag', key: col, op, value: new RegExp(v.re.source, v.re.flags.replace(/[gy]/g, '')), source: v.source };
         }
         throw new NotPushable();
       }

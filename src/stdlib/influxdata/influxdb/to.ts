@@ -19,7 +19,7 @@ import { LineEncoder, describeSkips } from '../../../sink/encode.js';
 import { BatchBuilder, sharedStore } from '../../../store/index.js';
 import { writeTables } from '../../../sink/write.js';
 import type { ToMapping } from '../../../sink/encode.js';
-import { redactUrl } from '../../../sink/destination.js';
+import { redactHostText } from '../../../sink/destination.js';
 import type { InfluxTarget } from '../../../sink/destination.js';
 import { SinkService, loadSinkConfig } from '../../../sink/service.js';
 import type { WriteOutcome } from '../../../sink/pipeline.js';
@@ -72,7 +72,7 @@ export function parseToParams(args: ReadonlyMap<string, Value>, ctx: NativeConte
     } catch {
       ok = false;
     }
-    if (!ok) throw err(ctx, 'invalid', 'to.invalidHost', `host must be an http:// or https:// URL, got "${redactUrl(host) === '<invalid URL>' ? host.replace(/\/\/[^@/]*@/, '//') : redactUrl(host)}"`);
+    if (!ok) throw err(ctx, 'invalid', 'to.invalidHost', `host must be an http:// or https:// URL, got "${redactHostText(host)}"`);
     if (token === undefined) {
       throw err(ctx, 'invalid', 'to.tokenRequired', 'token is required when host is given (InfluxDB 1.x: "username:password", or "" without authentication)');
     }
