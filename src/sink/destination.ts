@@ -78,6 +78,16 @@ export function redactUrl(url: string): string {
  * scheme (`reader:pw@127.0.0.1:8086` parses as a URL of scheme "reader:"), and so is a query
  * string (it may carry a token), as in `redactUrl`.
  */
+/** True when `host` is an absolute http:// or https:// URL (the hosts to() and from() take). */
+export function isHttpUrl(host: string): boolean {
+  try {
+    const u = new URL(host);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 export function redactHostText(host: string): string {
   return host.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^@/]*@/, '$1').replace(/\?.*$/s, '');
 }

@@ -16,7 +16,7 @@ import { SourceBase, err } from './source.js';
 export { predicateOf } from './source.js';
 import { seriesToTable } from '../../../store/tables.js';
 import { remoteSource } from './from-remote.js';
-import { redactHostText } from '../../../sink/destination.js';
+import { isHttpUrl, redactHostText } from '../../../sink/destination.js';
 import { streamOf, tableFromColumns } from '../../../table/index.js';
 import type { Table } from '../../../table/types.js';
 
@@ -60,15 +60,8 @@ export const from: NativeFunction = (args, ctx) => {
   }
   const host = str(args, 'host');
   if (host !== undefined) {
-    let ok = false;
-    try {
-      const u = new URL(host);
-      ok = u.protocol === 'http:' || u.protocol === 'https:';
-    } catch {
-      ok = false;
-    }
     // As for to(): the host is named without user:password@.
-    if (!ok) throw err(ctx, 'invalid', 'from.invalidHost', `host must be an http:// or https:// URL, got "${redactHostText(host)}"`);
+    if (!isHttpUrl(host)) throw err(ctx, 'invalid', 'from.invalidHost', `host must be an http:// or https:// URL, got "${redactHostText(host)}"`);
     const token = str(args, 'token');
     const org = str(args, 'org') ?? str(args, 'orgID');
     return remoteSource(ctx, { host, token, org, bucket, byID: str(args, 'bucketID') !== undefined });

@@ -19,7 +19,7 @@ import { LineEncoder, describeSkips } from '../../../sink/encode.js';
 import { BatchBuilder, sharedStore } from '../../../store/index.js';
 import { writeTables } from '../../../sink/write.js';
 import type { ToMapping } from '../../../sink/encode.js';
-import { redactHostText } from '../../../sink/destination.js';
+import { isHttpUrl, redactHostText } from '../../../sink/destination.js';
 import type { InfluxTarget } from '../../../sink/destination.js';
 import { SinkService, loadSinkConfig } from '../../../sink/service.js';
 import type { WriteOutcome } from '../../../sink/pipeline.js';
@@ -65,14 +65,7 @@ export function parseToParams(args: ReadonlyMap<string, Value>, ctx: NativeConte
     throw err(ctx, 'invalid', 'to.orgConflict', 'give either org or orgID, not both');
   }
   if (host !== undefined) {
-    let ok = false;
-    try {
-      const u = new URL(host);
-      ok = u.protocol === 'http:' || u.protocol === 'https:';
-    } catch {
-      ok = false;
-    }
-    if (!ok) throw err(ctx, 'invalid', 'to.invalidHost', `host must be an http:// or https:// URL, got "${redactHostText(host)}"`);
+    if (!isHttpUrl(host)) throw err(ctx, 'invalid', 'to.invalidHost', `host must be an http:// or https:// URL, got "${redactHostText(host)}"`);
     if (token === undefined) {
       throw err(ctx, 'invalid', 'to.tokenRequired', 'token is required when host is given (InfluxDB 1.x: "username:password", or "" without authentication)');
     }
