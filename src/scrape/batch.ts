@@ -18,6 +18,11 @@ export const DUPLICATE_LABEL = -2;
 export class SampleBatch {
   /** `_field` values: sample names, with `_bucket` trimmed for histogram buckets. */
   readonly fields: ByteInterner;
+  /**
+   * Fields whose samples are (gauge) histogram buckets, `_bucket` trimmed: metric relabeling
+   * puts the suffix back for `__name__`. An `le` label alone does not make a bucket.
+   */
+  readonly bucketFields = new Set<number>();
   readonly labelNames: ByteInterner;
   /** Label values; id 0 is the empty string. */
   readonly labelValues: ByteInterner;

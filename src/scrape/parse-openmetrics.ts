@@ -275,6 +275,7 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
       f.lastInfo = info;
       // Prometheus 3 normalizes `le` of classic histograms (not gauge histograms) and
       // `quantile` of summaries; a field is listed once.
+      if (isBucket) batch.bucketFields.add(info.fieldId);
       if (isBucket && typ === 'histogram' && !leFields.includes(info.fieldId)) leFields.push(info.fieldId);
       if (typ === 'summary' && suffix === '' && !quantileFields.includes(info.fieldId)) quantileFields.push(info.fieldId);
     }

@@ -143,6 +143,7 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
   }
   rejectNameLabel(buf, batch, true);
   batch.normalizeBounds(bounds.le, bounds.quantile);
+  for (const f of bounds.le) batch.bucketFields.add(f);
 }
 
 /** The fields whose `le` (histogram buckets) or `quantile` (summary samples) Prometheus 3 normalizes. */

@@ -9,7 +9,8 @@
 //      kept as `exported_<name>`, or `exported_exported_<name>`... when that name is taken
 //      too (Prometheus's honor_labels: false, scrape.resolveConflictingExposedLabels);
 //   2. metric relabeling runs with `__name__` = the sample name (a histogram bucket's field
-//      had `_bucket` trimmed, so it is put back for the rules and trimmed again after); an
+//      had `_bucket` trimmed, as the parser records in `bucketFields`, so it is put back for
+//      the rules and trimmed again after; a gauge with an `le` label is no bucket); an
 //      empty label set drops the series, but a non-empty one without `__name__` fails the
 //      whole scrape, as Prometheus's scrape loop does ("missing metric name");
 //   3. the label limit is checked (labels + `__name__`, as Prometheus counts them).
@@ -88,12 +89,15 @@ export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): Re
       if (limit > 0 && labelCount(out) + 1 > limit) return overLimit(field, labelCount(out) + 1, limit);
       const fid = src.seriesField[s]!;
       let f = fieldMap[fid]!;
-      if (f < 0) f = fieldMap[fid] = out.fields.internFrom(src.fields, fid);
+      if (f < 0) {
+        f = fieldMap[fid] = out.fields.internFrom(src.fields, fid);
+        if (src.bucketFields.has(fid)) out.bucketFields.add(f);
+      }
       mapping[s] = out.endSeries(f);
       continue;
     }
     const labels = withTargetLabels(src, s, options.targetLabels, options.honorLabels ?? false);
-    const bucket = labels.has('le') && !field.endsWith('_bucket');
+    const bucket = src.bucketFields.has(src.seriesField[s]!);
     labels.set('__name__', bucket ? `${field}_bucket` : field);
     const after = options.relabel(labels);
     if (after === null) continue;
@@ -107,7 +111,9 @@ export function relabelBatch(src: SampleBatch, options: RelabelBatchOptions): Re
     out.beginLabels();
     for (const [k, v] of after) out.addLabel(out.labelNames.internString(k), out.labelValues.internString(v));
     if (limit > 0 && labelCount(out) + 1 > limit) return overLimit(field, labelCount(out) + 1, limit);
-    mapping[s] = out.endSeries(out.fields.internString(field));
+    const outField = out.fields.internString(field);
+    if (bucket && name.endsWith('_bucket')) out.bucketFields.add(outField);
+    mapping[s] = out.endSeries(outField);
   }
 
   let samples = 0;

@@ -44,7 +44,8 @@ function query(flux: string): string {
 
 /** `instance -> last _value` of the up series, from the store, for points at or after `sinceNs`. */
 function upSince(sinceNs: bigint): Map<string, number> {
-  const csv = query(`from(bucket: "fleet") |> range(start: time(v: ${sinceNs})) |> filter(fn: (r) => r._field == "up") |> last()`);
+  // An explicit stop: `sinceNs` may still lie ahead of now() (range() refuses start >= stop).
+  const csv = query(`from(bucket: "fleet") |> range(start: time(v: ${sinceNs}), stop: 2100-01-01T00:00:00Z) |> filter(fn: (r) => r._field == "up") |> last()`);
   const out = new Map<string, number>();
   let header: string[] = [];
   for (const line of csv.split(/\r?\n/)) {

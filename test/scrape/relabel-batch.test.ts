@@ -56,3 +56,27 @@ test('the label limit counts target labels and __name__, on both paths', () => {
     assert.ok(typeof r !== 'string' && /^series app_summary_metric_\d+ has 12 labels, more than labelLimit 11$/.test(r.limitError), JSON.stringify(r));
   }
 });
+
+test('metric relabeling sees _bucket only on histogram buckets, not on a gauge with an le label', () => {
+  const text = '# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le="+Inf"} 2\nh_sum 3\nh_count 2\n# TYPE g gauge\ng{le="1"} 5\n';
+  const om = '# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le="+Inf"} 2\nh_count 2\nh_sum 3\n# TYPE gh gaugehistogram\ngh_bucket{le="+Inf"} 4\ngh_gcount 4\ngh_gsum 6\n# TYPE g gauge\ng{le="1"} 5\n# EOF\n';
+  for (const [body, format] of [
+    [text, 'prometheus-text'],
+    [om, 'openmetrics'],
+  ] as const) {
+    const seen: string[] = [];
+    const batch = parseExposition(Buffer.from(body), format, 'http://t/metrics');
+    const r = relabelBatch(batch, {
+      targetLabels: new Map(),
+      relabel: (l) => {
+        seen.push(l.get('__name__')!);
+        return l;
+      },
+    });
+    assert.ok(!('limitError' in r));
+    assert.deepEqual([...new Set(seen)].sort(), (format === 'openmetrics' ? ['g', 'gh_bucket', 'gh_gcount', 'gh_gsum', 'h_bucket', 'h_count', 'h_sum'] : ['g', 'h_bucket', 'h_count', 'h_sum']), format);
+    // After the rules the buckets are trimmed again: fields h (and gh) with le, and g with le.
+    const fields = [...batchToTables(r.batch, 'http://t/metrics', SCRAPE_TIME_NS).tables()].map((t) => String(t.column(2).get(0)));
+    assert.ok(fields.includes('g') && fields.includes('h') && !fields.includes('h_bucket') && !fields.includes('g_bucket'), `${format}: ${fields.join(' ')}`);
+  }
+});
