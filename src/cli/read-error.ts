@@ -14,6 +14,8 @@ export function readFailureReason(e: unknown): string {
       return 'it is a directory';
     case 'ENOTDIR':
       return 'a part of the path is not a directory';
+    case 'EROFS':
+      return 'read-only file system';
     default:
       return e instanceof Error ? e.message : String(e);
   }

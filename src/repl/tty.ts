@@ -24,8 +24,11 @@ const CONTINUE = '... ';
 
 export function runTty(controller: ReplController, options: TtyOptions): Promise<number> {
   const prompt = options.prompt ?? 'flux> ';
-  let busy = false;
-  /** Lines handed to eval and not finished (the one running and those waiting behind it). */
+  /**
+   * Lines handed to eval and not finished (the one running and those waiting behind it). A
+   * statement runs whenever this is above 0: the next queued line starts in the same
+   * microtask sequence that ends the one before, so no key press sees a gap.
+   */
   let running = 0;
   let queue: Promise<void> = Promise.resolve();
   const server = repl.start({
@@ -49,7 +52,6 @@ export function runTty(controller: ReplController, options: TtyOptions): Promise
       const typedAhead = running > 0;
       running++;
       queue = queue.then(async () => {
-        busy = true;
         let quit = false;
         try {
           const outcome = await controller.line(text);
@@ -60,7 +62,6 @@ export function runTty(controller: ReplController, options: TtyOptions): Promise
         } catch (e) {
           options.output.write(`internal error: ${e instanceof Error ? e.message : String(e)}\n`);
         } finally {
-          busy = false;
           running--;
         }
         server.setPrompt(controller.pending ? CONTINUE : prompt);
@@ -75,11 +76,11 @@ export function runTty(controller: ReplController, options: TtyOptions): Promise
   const defaults = server.listeners('SIGINT') as ((...a: unknown[]) => void)[];
   server.removeAllListeners('SIGINT');
   server.on('SIGINT', (...args: unknown[]) => {
-    if (busy && controller.cancel()) {
+    if (running > 0 && controller.cancel()) {
       options.output.write('^C\n');
       return;
     }
-    if (!busy && controller.pending) {
+    if (running === 0 && controller.pending) {
       controller.clearPending();
       // End the line, leaving what was typed on screen: readline's clearLine, which node's
       // own REPL calls on Ctrl-C.

@@ -45,6 +45,7 @@ function latin1(buf: Uint8Array, s: number, e: number): string {
 }
 
 const utf8 = new TextDecoder('utf-8');
+const encoder = new TextEncoder();
 
 /**
  * buf[s, e) quoted for a message: decoded as UTF-8, control characters escaped (a "\r" left
@@ -280,7 +281,7 @@ export function formatOpenMetricsFloat(v: number): string {
  * is not a number is kept as written.
  */
 export function normalizedBound(s: string): string {
-  const b = new TextEncoder().encode(s);
+  const b = encoder.encode(s);
   const v = parseFloatBytes(b, 0, b.length);
   return numberOk ? formatOpenMetricsFloat(v) : s;
 }

@@ -50,6 +50,15 @@ function hostName(host: string): string {
   return i >= 0 ? h.slice(0, i) : h;
 }
 
+/** `host[:port]` of an Origin header, lower case ('' when it is not a URL, e.g. "null"). */
+function originHost(origin: string): string {
+  try {
+    return new URL(origin).host.toLowerCase();
+  } catch {
+    return '';
+  }
+}
+
 /** Why an API request is refused (null: it is not). */
 function refusal(req: ApiRequest, method: string, allowed: ReadonlySet<string>): string | null {
   const headers = req.headers ?? {};
@@ -61,16 +70,9 @@ function refusal(req: ApiRequest, method: string, allowed: ReadonlySet<string>):
   }
   if (method !== 'GET' && method !== 'HEAD') {
     if (headers[CLIENT_HEADER] === undefined) return `a ${method} request needs the ${CLIENT_HEADER} header (promflux task sends it)`;
+    // An Origin must name this server (an opaque "null" or unparsable one never does).
     const origin = headers['origin'];
-    if (origin !== undefined && origin !== 'null') {
-      let originHost = '';
-      try {
-        originHost = new URL(origin).host.toLowerCase();
-      } catch {
-        // unparsable: refused below
-      }
-      if (host === undefined || originHost !== host.trim().toLowerCase()) return 'cross-origin requests are refused';
-    } else if (origin === 'null') return 'cross-origin requests are refused';
+    if (origin !== undefined && (host === undefined || originHost(origin) !== host.trim().toLowerCase())) return 'cross-origin requests are refused';
   }
   return null;
 }

@@ -14,6 +14,7 @@ import { DATA_DIR_HELP, resolveDataDir } from '../data-dir.js';
 import { createRuntime } from '../../index.js';
 import { parse } from '../../lang/index.js';
 import { renderResults } from '../render.js';
+import { readFailureReason } from '../read-error.js';
 import { FluxError, renderError } from '../../errors/index.js';
 import { systemClock } from '../../host/clock.js';
 import type { Clock } from '../../host/clock.js';
@@ -116,9 +117,7 @@ export async function runServe(pathArgs: readonly string[], flags: ServeFlags, i
   try {
     await fs.mkdirp(stateDir(dataDir));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' ? 'a part of the path is a file' : code === 'EROFS' ? 'read-only file system' : e instanceof Error ? e.message : String(e);
-    io.stderr(`promflux serve: cannot create the data directory ${dataDir}: ${why} (choose another with --data or PROMFLUX_DATA)\n`);
+    io.stderr(`promflux serve: cannot create the data directory ${dataDir}: ${readFailureReason(e)} (choose another with --data or PROMFLUX_DATA)\n`);
     io.setExitCode(1);
     return;
   }

@@ -48,9 +48,9 @@ export const discoveryPackage: NativePackage = {
       }
       const { requestUrl, headers, secrets } = auth;
       const http = scrapeHttpClient(ctx);
-      const get = async (_url: string, o: { signal?: AbortSignal; timeoutMs: number }) => {
+      const get = async (getUrl: string, o: { signal?: AbortSignal; timeoutMs: number }) => {
         try {
-          return await getJson(http, { url: requestUrl, headers: { 'user-agent': USER_AGENT, ...headers }, timeoutMs: o.timeoutMs, ...(options.tls ? { tls: options.tls } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+          return await getJson(http, { url: getUrl, headers: { 'user-agent': USER_AGENT, ...headers }, timeoutMs: o.timeoutMs, ...(options.tls ? { tls: options.tls } : {}), ...(o.signal ? { signal: o.signal } : {}) });
         } catch (e) {
           throw new Error(redact((e as Error).message, secrets), { cause: e });
         }
