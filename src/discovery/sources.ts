@@ -135,8 +135,13 @@ export function httpDiscoverer(get: JsonGetter, url: string, options: { timeoutM
         lastGood = parseTargetGroups(doc, shown, { __meta_url: shown });
         return { groups: lastGood, warnings: [] };
       } catch (e) {
-        const why = e instanceof Error ? e.message : String(e);
-        const err = new FluxError('unavailable', 'discovery.httpFailed', `http_sd ${shown}: ${why}${lastGood ? '; using the last good list' : ''}`, { cause: e });
+        const kept = lastGood ? '; using the last good list' : '';
+        // A document of the wrong shape is the endpoint's error, not an outage: it keeps
+        // its id, and its message already names the URL.
+        const err =
+          e instanceof FluxError && e.id === 'discovery.badDocument'
+            ? new FluxError('invalid', 'discovery.badDocument', `http_sd ${e.message}${kept}`, { cause: e })
+            : new FluxError('unavailable', 'discovery.httpFailed', `http_sd ${shown}: ${e instanceof Error ? e.message : String(e)}${kept}`, { cause: e });
         if (lastGood === undefined) throw err;
         return { groups: lastGood, warnings: [err] };
       }

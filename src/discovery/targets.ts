@@ -11,7 +11,8 @@
 //    `/`; a scheme, path, query or credentials in the address would otherwise be scraped
 //    from the wrong URL (`http://h:1` as host "http") or written into `instance`;
 // 5. `instance` defaults to `__address__` (when missing or empty);
-// 6. the URL is `__scheme__://__address____metrics_path__?__param_*`;
+// 6. the URL is `__scheme__://__address____metrics_path__?__param_*` (a query in
+//    `__metrics_path__` is kept; a `__param_<name>` label sets its parameter in it);
 // 7. every label starting with `__` (meta, address, params, ...) is removed from the
 //    labels the samples will carry.
 
@@ -120,15 +121,18 @@ export function populateTargets(discovered: readonly DiscoveredTarget[], job: Jo
     }
     let path = after.get('__metrics_path__') ?? '/metrics';
     if (!path.startsWith('/')) path = '/' + path;
-    const params = new URLSearchParams();
-    for (const [k, v] of [...after].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      if (k.startsWith('__param_')) params.append(k.slice('__param_'.length), v);
-    }
+    // A '#' in the path is part of it (a fragment never reaches the server), as Prometheus
+    // sends it (%23). A '?' starts a query, which Prometheus would send escaped (%3F) and so
+    // never as a query; here it is kept as the query it was meant to be, and `__param_<name>`
+    // labels set their parameter in it, replacing one of the same name (as Prometheus's
+    // __param_ labels replace the job's `params`).
+    path = path.replaceAll('#', '%23');
     let url: string;
     try {
       const u = new URL(`${scheme}://${address}${path}`);
-      const q = params.toString();
-      if (q) u.search = q;
+      for (const [k, v] of [...after].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        if (k.startsWith('__param_')) u.searchParams.set(k.slice('__param_'.length), v);
+      }
       url = u.toString();
     } catch {
       errors.push({ discovered: d.labels, error: new FluxError('invalid', 'discovery.badAddress', `target address "${address}" does not form a valid URL`) });

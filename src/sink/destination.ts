@@ -72,12 +72,6 @@ export function redactUrl(url: string): string {
   }
 }
 
-/**
- * A host as the user wrote it, for a message about it being invalid: anything up to an `@`
- * before the first `/` of the authority (`user:password@`) is removed, with or without a
- * scheme (`reader:pw@127.0.0.1:8086` parses as a URL of scheme "reader:"), and so is a query
- * string (it may carry a token), as in `redactUrl`.
- */
 /** True when `host` is an absolute http:// or https:// URL (the hosts to() and from() take). */
 export function isHttpUrl(host: string): boolean {
   try {
@@ -88,6 +82,12 @@ export function isHttpUrl(host: string): boolean {
   }
 }
 
+/**
+ * A host as the user wrote it, for a message about it being invalid: anything up to an `@`
+ * before the first `/` of the authority (`user:password@`) is removed, with or without a
+ * scheme (`reader:pw@127.0.0.1:8086` parses as a URL of scheme "reader:"), and so is a query
+ * string (it may carry a token), as in `redactUrl`.
+ */
 export function redactHostText(host: string): string {
   return host.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^@/]*@/, '$1').replace(/\?.*$/s, '');
 }

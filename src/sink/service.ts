@@ -98,8 +98,11 @@ export class SinkService {
             continue;
           }
           const t = meta.target;
-          if (t === undefined || t.url !== d.host) continue;
-          const target: InfluxTarget = { ...t, token: d.token ?? '' };
+          // meta.json keeps the URL without credentials or query (spools written before
+          // that kept it whole); the directory name, a digest of the whole destination,
+          // tells whether it is the configured host's.
+          if (t === undefined || (t.url !== redactUrl(d.host) && t.url !== d.host)) continue;
+          const target: InfluxTarget = { ...t, url: d.host, token: d.token ?? '' };
           if (targetId(target) !== name) continue;
           const pipeline = await this.pipelineFor(target);
           const r = await pipeline.drain();
@@ -176,7 +179,9 @@ export class SinkService {
     const again = this.pipelines.get(id);
     if (again !== undefined) return again;
     const dest: Destination = api === 'v1' ? v1Destination(target, this.clientOptions(target.url)) : v2Destination(target, this.clientOptions(target.url));
-    const { token: _secret, ...publicTarget } = target;
+    // No secret on disk: the token is dropped and the URL loses any user:password@ and query.
+    const { token: _secret, ...rest } = target;
+    const publicTarget = { ...rest, url: redactUrl(target.url) };
     const spool = new Spool(this.deps.fs, dir, this.deps.config.write.spoolMaxBytes, this.deps.logger, {
       description: dest.description,
       dialect: dest.dialect,

@@ -82,6 +82,14 @@ test('populateTargets: an empty job, instance or __metrics_path__ gets its defau
   assert.deepEqual(Object.fromEntries(res.targets[0]!.labels), { instance: 'h:1', job: 'node' });
 });
 
+test('populateTargets: a query in __metrics_path__ is kept and __param_ labels set their parameter in it; # stays in the path', () => {
+  const t = (labels: Record<string, string>) => populateTargets([{ labels: new Map(Object.entries({ __address__: 'h:1', ...labels })) }], { jobName: 'j' }, []).targets[0]!.url;
+  assert.equal(t({ __metrics_path__: '/v1/sys/metrics?format=prometheus' }), 'http://h:1/v1/sys/metrics?format=prometheus');
+  assert.equal(t({ __metrics_path__: '/probe?module=a&target=x', __param_module: 'b', __param_debug: 'true' }), 'http://h:1/probe?module=b&target=x&debug=true');
+  assert.equal(t({ __metrics_path__: '/m#1' }), 'http://h:1/m%231');
+  assert.equal(t({ __param_a: 'x y' }), 'http://h:1/metrics?a=x+y');
+});
+
 test('file_sd: JSON and YAML files, __meta_filepath, re-read on change, last good kept on a bad edit', async () => {
   const json = join(dir, 'targets.json');
   const yml = join(dir, 'more.yml');
@@ -169,6 +177,11 @@ test('http_sd: keeps the last good list when the endpoint fails, fails when it n
   fail = false;
   const r2 = await d.discover();
   assert.deepEqual(r2.groups.flatMap((g) => g.targets), ['x:1'], 'an invalid document keeps the last good list');
+  // A document of the wrong shape is reported as such, naming the URL once.
+  assert.equal(r2.warnings[0]!.id, 'discovery.badDocument');
+  assert.equal(r2.warnings[0]!.message, 'http_sd http://sd.example/targets: expected a list of target groups ({targets: [...], labels: {...}}); using the last good list');
+  const bad = httpDiscoverer(async () => [{ targets: 'x:1' }], 'http://sd.example/bad');
+  await assert.rejects(bad.discover(), (e: unknown) => (e as { id?: string }).id === 'discovery.badDocument' && (e as Error).message === 'http_sd http://sd.example/bad: group 0: "targets" must be a list of strings');
 });
 
 async function freeUdpPort(): Promise<number> {

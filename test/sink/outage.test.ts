@@ -136,9 +136,11 @@ array.from(rows: [${Array.from({ length: 5 }, (_, i) => `{_time: ${new Date(Date
     }
   });
 
-  it('start-up drain: the configured default host gets its spool re-sent before any to(); no token on disk', async () => {
+  it('start-up drain: the configured default host gets its spool re-sent before any to(); no token or password on disk', async () => {
     const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
+    // A password in the host URL stays off the disk as the token does (meta.json keeps the
+    // URL without it); the drain still finds the spool of this host.
+    const url = `http://writer:pw-s3cret@127.0.0.1:${port}`;
     const dir = join(dataDir, 'startup');
     const config = parseSinkConfig(
       { INFLUX_HOST: url, INFLUX_TOKEN: 'tok-s3cret', INFLUX_ORG: 'o' },
