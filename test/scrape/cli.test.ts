@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { main } from '../../src/cli/main.js';
 import { memoryIO } from '../../src/cli/io.js';
-import { parseDurationMs } from '../../src/cli/commands/scrape.js';
+import { parseDurationMs } from '../../src/cli/duration.js';
 import { startHttpTarget, type HttpTarget } from '../support/http-target.js';
 
 let target: HttpTarget;
@@ -64,6 +64,9 @@ test('a failed scrape exits 1 with the error id; bad usage exits 2', async () =>
   assert.equal(await main(['scrape', 'ftp://x/metrics'], bad), 2);
   assert.match(bad.err, /scrape\.invalidUrl/);
   assert.equal(await main(['scrape', `${target.url}/metrics`, '--timeout', 'soon'], memoryIO()), 2);
+  const zero = memoryIO();
+  assert.equal(await main(['scrape', `${target.url}/metrics`, '--timeout', '0s'], zero), 2);
+  assert.match(zero.err, /--timeout must be more than 0, got "0s"/);
   assert.equal(await main(['scrape', `${target.url}/metrics`, '--max-bytes', '-5'], memoryIO()), 2);
 });
 
@@ -87,5 +90,5 @@ test('durations', () => {
   assert.equal(parseDurationMs('500ms'), 500);
   assert.equal(parseDurationMs('1m30s'), 90_000);
   assert.equal(parseDurationMs('10'), undefined);
-  assert.equal(parseDurationMs('0s'), undefined);
+  assert.equal(parseDurationMs('0s'), 0);
 });

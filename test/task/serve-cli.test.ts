@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { memoryIO } from '../../src/cli/io.js';
-import { parseDurationMs, runServe } from '../../src/cli/commands/serve.js';
+import { runServe } from '../../src/cli/commands/serve.js';
+import { parseDurationMs } from '../../src/cli/duration.js';
 import { parseListen } from '../../src/host/http-server.js';
 
 const cases: { name: string; args: string[]; err: RegExp }[] = [
@@ -14,6 +15,7 @@ const cases: { name: string; args: string[]; err: RegExp }[] = [
   { name: 'bad log format', args: ['serve', '.', '--log-format', 'xml'], err: /--log-format must be text or json/ },
   { name: 'bad listen', args: ['serve', '.', '--listen', 'localhost:http'], err: /--listen must be HOST:PORT or PORT/ },
   { name: 'bad run timeout', args: ['serve', '.', '--run-timeout', '10 parsecs'], err: /--run-timeout must be a duration/ },
+  { name: 'a poll of 0 (it would re-read the task files without pause)', args: ['serve', '.', '--poll', '0s'], err: /--poll must be a duration of more than 0/ },
   { name: 'bad max active runs', args: ['serve', '.', '--max-active-runs', '0'], err: /--max-active-runs must be a whole number of at least 1, not "0"/ },
   { name: 'max active runs not a number', args: ['serve', '.', '--max-active-runs', 'lots'], err: /--max-active-runs must be a whole number/ },
 ];
@@ -41,6 +43,7 @@ test('parseDurationMs', () => {
   assert.equal(parseDurationMs('1.5s'), 1500);
   assert.equal(parseDurationMs(''), undefined);
   assert.equal(parseDurationMs('5 s'), undefined);
+  assert.equal(parseDurationMs('0s'), 0);
 });
 
 test('serve with a data directory that cannot be created: one line naming it, exit 1, no internal error', async () => {

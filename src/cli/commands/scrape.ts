@@ -1,5 +1,6 @@
 // `promflux scrape URL`: one scrape, printed as tables (the same shape and options as
 // prometheus.scrape in Flux), for a quick look from the shell.
+import { parseDurationMs } from '../duration.js';
 import { Option, type Command } from 'commander';
 import type { CliIO } from '../io.js';
 import { withProgress } from '../progress.js';
@@ -27,16 +28,6 @@ interface ScrapeFlags {
   format: ResultFormat;
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** A duration like `10s`, `500ms`, `1m30s` in milliseconds, or undefined. */
-export function parseDurationMs(s: string): number | undefined {
-  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(s)) return undefined;
-  let ms = 0;
-  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) ms += Number(m[1]) * UNITS[m[2]!]!;
-  return ms > 0 ? ms : undefined;
-}
-
 function ordinal(n: number): string {
   const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
   return `the ${n}${suffix}`;
@@ -52,6 +43,7 @@ async function scrapeCommand(url: string, flags: ScrapeFlags, io: CliIO): Promis
   if (flags.timeout !== undefined) {
     const ms = parseDurationMs(flags.timeout);
     if (ms === undefined) return usage(io, `--timeout must be a duration like 10s or 500ms, got ${JSON.stringify(flags.timeout)}`);
+    if (ms === 0) return usage(io, `--timeout must be more than 0, got ${JSON.stringify(flags.timeout)}`);
     options.timeoutMs = ms;
   }
   if (flags.header?.length) {

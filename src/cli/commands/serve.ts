@@ -7,6 +7,7 @@
 // CLI finds this process), then wait for SIGINT/SIGTERM: stop scheduling, let running runs
 // finish (bounded by --shutdown-grace), close the runtime (flushing every pending write),
 // remove serve.json, release the lock, exit 0.
+import { parseDurationMs } from '../duration.js';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import type { CliIO } from '../io.js';
@@ -59,21 +60,6 @@ export function serveFile(dataDir: string): string {
   return `${stateDir(dataDir)}/serve.json`;
 }
 
-/** `10s`, `500ms`, `2m`, `1h30m` -> milliseconds; undefined when malformed. */
-export function parseDurationMs(s: string): number | undefined {
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  let total = 0;
-  let rest = s.trim();
-  if (rest === '') return undefined;
-  while (rest !== '') {
-    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)/.exec(rest);
-    if (m === null) return undefined;
-    total += Number(m[1]) * units[m[2]!]!;
-    rest = rest.slice(m[0].length);
-  }
-  return total;
-}
-
 /** 127.0.0.0/8, ::1 and localhost: addresses only this machine reaches. */
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
@@ -101,7 +87,7 @@ export async function runServe(pathArgs: readonly string[], flags: ServeFlags, i
   const graceMs = parseDurationMs(flags.shutdownGrace ?? '30s');
   if (graceMs === undefined) return usage('--shutdown-grace must be a duration such as 30s');
   const pollMs = parseDurationMs(flags.poll ?? '2s');
-  if (pollMs === undefined) return usage('--poll must be a duration such as 2s');
+  if (pollMs === undefined || pollMs <= 0) return usage('--poll must be a duration of more than 0, such as 2s');
   const maxActiveRuns = Number(flags.maxActiveRuns ?? '64');
   if (!Number.isSafeInteger(maxActiveRuns) || maxActiveRuns < 1) return usage(`--max-active-runs must be a whole number of at least 1, not "${flags.maxActiveRuns}"`);
 
