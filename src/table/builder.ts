@@ -81,6 +81,11 @@ export class ColumnBuilder {
 
   private cap = 0;
 
+  /**
+   * Makes room for one more row and returns its index. Call it before reading the array it
+   * writes into: `this.f[this.slot()] = v` would read `this.f` first and write into the
+   * array that `grow` has just replaced.
+   */
   private slot(): number {
     if (this.length === this.cap) this.grow(this.length + 1);
     if (this.valid !== null) this.valid[this.length] = 1;
@@ -89,19 +94,23 @@ export class ColumnBuilder {
 
   appendFloat(v: number): void {
     if (this.type !== 'float') this.wrongType('appendFloat');
-    this.f[this.slot()] = v;
+    const i = this.slot();
+    this.f[i] = v;
   }
   appendInt(v: bigint): void {
     if (this.type !== 'int') this.wrongType('appendInt');
-    this.i[this.slot()] = v;
+    const i = this.slot();
+    this.i[i] = v;
   }
   appendUInt(v: bigint): void {
     if (this.type !== 'uint') this.wrongType('appendUInt');
-    this.u[this.slot()] = v;
+    const i = this.slot();
+    this.u[i] = v;
   }
   appendTime(ns: bigint): void {
     if (this.type !== 'time') this.wrongType('appendTime');
-    this.i[this.slot()] = ns;
+    const i = this.slot();
+    this.i[i] = ns;
   }
   private lastString: string | undefined;
   private lastCode = 0;
@@ -112,11 +121,13 @@ export class ColumnBuilder {
       this.lastCode = this.dict.code(s);
       this.lastString = s;
     }
-    this.codes[this.slot()] = this.lastCode;
+    const i = this.slot();
+    this.codes[i] = this.lastCode;
   }
   appendBool(v: boolean): void {
     if (this.type !== 'bool') this.wrongType('appendBool');
-    this.b[this.slot()] = v ? 1 : 0;
+    const i = this.slot();
+    this.b[i] = v ? 1 : 0;
   }
   appendNull(): void {
     if (this.valid === null) {

@@ -48,6 +48,21 @@ describe('decodeCsv', () => {
     assert.equal(a.column(a.columnIndex('_value')).floats![1], 2);
   });
 
+  it('keeps every row of a long table (rows past the builders\' first capacity)', () => {
+    const rows = Array.from({ length: 40 }, (_, r) => `,,0,2024-01-01T00:00:${String(r).padStart(2, '0')}Z,${100 + r},h${r % 3}`);
+    const text = ['#datatype,string,long,dateTime:RFC3339,double,string', '#group,false,false,false,false,false', '#default,_result,,,,', ',result,table,_time,_value,host', ...rows, ''].join('\n');
+    const [t] = decode1(text) as [Table];
+    assert.equal(t.length, 40);
+    const v = t.column(t.columnIndex('_value'));
+    const time = t.column(t.columnIndex('_time'));
+    const host = t.column(t.columnIndex('host'));
+    for (let r = 0; r < 40; r++) {
+      assert.equal(v.get(r), 100 + r, `_value of row ${r}`);
+      assert.equal(time.ints![r], 1_704_067_200_000_000_000n + BigInt(r) * 1_000_000_000n, `_time of row ${r}`);
+      assert.equal(host.get(r), `h${r % 3}`, `host of row ${r}`);
+    }
+  });
+
   it('reads extreme values exactly', () => {
     const [t] = decode1(readFileSync(join(FIXTURES, 'all-types.csv'), 'utf8')) as [Table];
     assert.equal(t.column(1).get(0), -(2n ** 63n));

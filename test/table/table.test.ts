@@ -60,6 +60,29 @@ describe('TableBuilder', () => {
     assert.deepEqual(t.column(4).get(1), new UInt(3n));
   });
 
+  it('keeps every row across buffer growth (the row that makes a column grow is not lost)', () => {
+    // 16 rows fit the default capacity; rows 16, 32, 64, ... each make the columns grow.
+    const b = new TableBuilder(cols, []);
+    const n = 200;
+    for (let r = 0; r < n; r++) {
+      b.appendTime(0, BigInt(r) + 1n);
+      b.appendFloat(1, r + 0.5);
+      b.appendString(2, `h${r % 7}`);
+      b.appendInt(3, BigInt(-r));
+      b.appendUInt(4, BigInt(r) + 10n);
+      b.appendBool(5, r % 2 === 0);
+    }
+    const t = b.build();
+    assert.equal(t.length, n);
+    for (let r = 0; r < n; r++) {
+      assert.deepEqual(
+        [0, 1, 2, 3, 4, 5].map((c) => t.column(c).get(r)),
+        [new Time(BigInt(r) + 1n), r + 0.5, `h${r % 7}`, BigInt(-r), new UInt(BigInt(r) + 10n), r % 2 === 0],
+        `row ${r}`,
+      );
+    }
+  });
+
   it('records nulls in a byte-per-row validity array, null when there are none', () => {
     const t = sample();
     assert.equal(t.column(0).valid, null);
