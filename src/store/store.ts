@@ -476,6 +476,7 @@ export class Store {
       try {
         await this.flushBatch(bucket, st, batch);
       } catch (e) {
+        st.types = null; // it may hold types of series this flush did not write
         const err =
           e instanceof FluxError
             ? e
@@ -585,6 +586,9 @@ export class Store {
       });
     } catch (e) {
       for (const a of added) await this.fs.remove(join(dir, a.file)).catch(() => undefined);
+      // The types this flush recorded for new series were not written: learn them from disk
+      // again, or a later write of such a series with another type would be refused.
+      st.types = null;
       const err =
         e instanceof FluxError
           ? e

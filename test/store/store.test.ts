@@ -427,6 +427,34 @@ describe('failures', () => {
     await store.write('b', [pt(3)]);
     assert.deepEqual((await readAll(store, 'b')).flatMap((s) => [...s.values]), [1, 3]);
   });
+
+  test('a series whose first write failed on I/O may be written later with another type', async () => {
+    const dir = tempDir();
+    let failNext = false;
+    const fs = {
+      ...nodeFileSystem,
+      async writeNewFile(path: string, data: Uint8Array) {
+        if (failNext) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        return nodeFileSystem.writeNewFile(path, data);
+      },
+    };
+    const store = openStore({ dir, fs, clock: manualClock(T0), logger: silentLogger });
+    await store.write('b', [{ measurement: 'old', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) }]);
+    failNext = true;
+    await assert.rejects(
+      store.write('b', [{ measurement: 'new', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) }]),
+      (e: unknown) => e instanceof FluxError && e.id === 'store.writeFailed',
+    );
+    failNext = false;
+    // nothing of "new" is on disk: its type is still open
+    await store.write('b', [{ measurement: 'new', tags: [], field: 'f', type: 'string', times: BigInt64Array.of(T0), values: ['s'] }]);
+    // and the types that are on disk still hold
+    await assert.rejects(
+      store.write('b', [{ measurement: 'old', tags: [], field: 'f', type: 'string', times: BigInt64Array.of(T0), values: ['s'] }]),
+      (e: unknown) => e instanceof FluxError && e.id === 'store.fieldTypeConflict',
+    );
+    assert.deepEqual(rows(await readAll(store, 'b')), [`new|f|[]|string|${T0}|s`, `old|f|[]|float|${T0}|1`]);
+  });
 });
 
 describe('BatchBuilder', () => {
