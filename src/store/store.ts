@@ -95,7 +95,10 @@ interface PendingWrite {
 interface BucketState {
   pending: PendingWrite[];
   flushing: Promise<void> | null;
+  /** Type of every series of the bucket this process knows of (null: learn them again). */
   types: Map<string, FieldType> | null;
+  /** The segment files whose series are in `types`. */
+  typedFiles: Set<string>;
   /** When this process last started maintenance of the bucket (ms, store clock). */
   maintainedMs?: number;
 }
@@ -431,7 +434,7 @@ export class Store {
 
   private bucketState(name: string): BucketState {
     let st = this.state.get(name);
-    if (!st) this.state.set(name, (st = { pending: [], flushing: null, types: null }));
+    if (!st) this.state.set(name, (st = { pending: [], flushing: null, types: null, typedFiles: new Set() }));
     return st;
   }
 
@@ -493,13 +496,30 @@ export class Store {
     }
   }
 
-  private async loadTypes(bucket: string, m: Manifest): Promise<Map<string, FieldType>> {
-    const types = new Map<string, FieldType>();
+  /**
+   * The series types of a bucket: those already known plus the types in the MANIFEST's
+   * segments not read yet (all of them the first time; after that, the segments other
+   * processes published since, so a series another process created with another type is a
+   * conflict here too). A writer in another process can still publish between this check and
+   * this flush's publish: the read path then keeps the older part of such a series.
+   */
+  private async learnTypes(bucket: string, st: BucketState, m: Manifest): Promise<Map<string, FieldType>> {
+    if (!st.types) {
+      st.types = new Map();
+      st.typedFiles = new Set();
+    }
+    const types = st.types;
     for (const seg of m.segments) {
+      if (st.typedFiles.has(seg.file)) continue;
+      st.typedFiles.add(seg.file);
       const idx = await this.segmentIndex(bucket, seg, undefined).catch(() => undefined);
       if (!idx) continue;
       for (const e of idx.index.entries()) if (!types.has(e.key)) types.set(e.key, e.type);
       await idx.handle.close();
+    }
+    // Forget files that left the MANIFEST (compacted, expired) once they are many.
+    if (st.typedFiles.size > 2 * m.segments.length + 64) {
+      st.typedFiles = new Set(m.segments.map((x) => x.file).filter((f) => st.typedFiles.has(f)));
     }
     return types;
   }
@@ -511,8 +531,7 @@ export class Store {
       m = (await this.loadManifest(bucket))!;
       st.types = null;
     }
-    if (!st.types) st.types = await this.loadTypes(bucket, m);
-    const types = st.types;
+    const types = await this.learnTypes(bucket, st, m);
     // Check each write on its own and merge what it may write by series. A series whose type
     // differs from the type the bucket (or an earlier series of the same write, or an earlier
     // write of this flush) gave it is dropped, and the write's other series are written: a
@@ -592,6 +611,7 @@ export class Store {
         if (!fresh) throw bucketNotFound(bucket);
         fresh.segments.push(...added);
         await this.saveManifest(bucket, fresh);
+        for (const a of added) st.typedFiles.add(a.file);
         smallSegments = fresh.segments.filter((x) => x.level === 0).length;
       });
     } catch (e) {
@@ -930,7 +950,12 @@ export class Store {
       return true;
     });
     if (!swapped && out) await this.fs.remove(join(dir, out.file));
-    if (swapped) this.logger.debug('store: compacted', { bucket, inputs: inputs.length, level });
+    if (swapped) {
+      // The output holds the series of its inputs: when their types are known, so are its.
+      const st = this.state.get(bucket);
+      if (out && st?.types && inputs.every((s) => st.typedFiles.has(s.file))) st.typedFiles.add(out.file);
+      this.logger.debug('store: compacted', { bucket, inputs: inputs.length, level });
+    }
   }
 
   /** Wait until every accepted write is durable. */

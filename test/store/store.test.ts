@@ -212,6 +212,46 @@ describe('round trip', () => {
     assert.deepEqual(rows(await readAll(store, 'b')), [`m|f|[]|float|${T0}|1`, `m|f|[]|float|${T0 + 2n}|4`, `n|f|[]|int|${T0 + 1n}|3`]);
   });
 
+  test('a type another process gave a series since this one learned the types is a conflict too', async () => {
+    const dir = tempDir();
+    let opened = 0;
+    const fs = {
+      ...nodeFileSystem,
+      openRead(path: string) {
+        opened++;
+        return nodeFileSystem.openRead(path);
+      },
+    };
+    const a = openStore({ dir, fs, clock: manualClock(T0), logger: silentLogger, autoMaintain: false, compactionFanIn: 2 });
+    await a.write('b', [{ measurement: 'first', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) }]);
+    // another process writes x as a string after a learned the bucket's types
+    const other = newStore(dir, manualClock(T0), { autoMaintain: false });
+    await other.write('b', [{ measurement: 'x', tags: [], field: 'f', type: 'string', times: BigInt64Array.of(T0), values: ['s'] }]);
+    await assert.rejects(
+      a.write('b', [
+        { measurement: 'x', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0 + 1n), values: Float64Array.of(2) },
+        { measurement: 'y', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0 + 1n), values: Float64Array.of(3) },
+      ]),
+      (e: unknown) => e instanceof FieldTypeConflictError && e.conflict.measurement === 'x' && e.conflict.stored === 'string' && !e.conflict.inWrite && e.dropped === 1 && e.written === 1,
+    );
+    assert.deepEqual(rows(await readAll(newStore(dir, manualClock(T0)), 'b')), [`first|f|[]|float|${T0}|1`, `x|f|[]|string|${T0}|s`, `y|f|[]|float|${T0 + 1n}|3`]);
+    // a knows the types of its own segments: a write with no new segment of others opens none
+    opened = 0;
+    await a.write('b', [{ measurement: 'y', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0 + 2n), values: Float64Array.of(4) }]);
+    await a.write('b', [{ measurement: 'z', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0 + 2n), values: Float64Array.of(5) }]);
+    assert.equal(opened, 0);
+    // nor the output of its own compaction
+    await a.maintain('b');
+    assert.equal((await a.buckets())[0]!.segments, 1);
+    opened = 0;
+    await a.write('b', [{ measurement: 'z', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0 + 3n), values: Float64Array.of(6) }]);
+    assert.equal(opened, 0);
+    await assert.rejects(
+      a.write('b', [{ measurement: 'x', tags: [], field: 'f', type: 'int', times: BigInt64Array.of(T0 + 3n), values: BigInt64Array.of(6n) }]),
+      (e: unknown) => e instanceof FieldTypeConflictError && e.conflict.stored === 'string',
+    );
+  });
+
   test('reserved tag keys and duplicate tags are rejected; other _-prefixed tags are kept', async () => {
     const store = newStore(undefined, manualClock(T0));
     for (const k of ['_field', '_start', '']) {
