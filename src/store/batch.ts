@@ -3,7 +3,6 @@
 import { seriesKey } from './segment.js';
 import type { FieldType, SeriesBatch } from './types.js';
 import { UInt } from '../values/value.js';
-import { FluxError } from '../errors/index.js';
 
 /** A field value as to() sees it: float number, int bigint, UInt, boolean or string. */
 export type FieldValue = number | bigint | UInt | boolean | string;
@@ -46,7 +45,10 @@ function sameTags(a: readonly (readonly [string, string])[], b: readonly (readon
 }
 
 export class BatchBuilder {
+  /** By series key: the points of the first type the series got in this batch. */
   private readonly series = new Map<string, Acc>();
+  /** By type + NUL + series key: points of a series whose type differs from its first one. */
+  private readonly conflicting = new Map<string, Acc>();
   private count = 0;
   private last: { measurement: string; field: string; rawTags: readonly (readonly [string, string])[]; acc: Acc } | undefined;
 
@@ -56,8 +58,10 @@ export class BatchBuilder {
   }
 
   /**
-   * Add one point. `tags` need not be sorted. Throws `store.fieldTypeConflict` when the
-   * same series already got a value of another type in this batch.
+   * Add one point. `tags` need not be sorted. Points of one series with another type than
+   * its first point are kept apart: `build()` returns them as separate series after all
+   * first-type ones, and `Store.write` keeps the first type and drops them (a partial write,
+   * as InfluxDB does within one batch; see ./conflict.ts).
    */
   add(measurement: string, tags: readonly (readonly [string, string])[], field: string, time: bigint, value: FieldValue): void {
     // Fast path: the same series as the previous point (rows of one table usually are).
@@ -83,7 +87,9 @@ export class BatchBuilder {
     let acc = this.series.get(key);
     if (!acc) this.series.set(key, (acc = { measurement, tags: sortedTags, field, type, times: [], values: [] }));
     else if (acc.type !== type) {
-      throw new FluxError('invalid', 'store.fieldTypeConflict', `field "${field}" of measurement "${measurement}" has both ${acc.type} and ${type} values`);
+      const other = type + '\0' + key;
+      acc = this.conflicting.get(other);
+      if (!acc) this.conflicting.set(other, (acc = { measurement, tags: sortedTags, field, type, times: [], values: [] }));
     }
     acc.times.push(time);
     acc.values.push(value instanceof UInt ? value.value : value);
@@ -98,7 +104,7 @@ export class BatchBuilder {
     // mutates a batch), which spares an allocation per series and lets encodeSegment reuse
     // the encoded time block by identity. Clearer equivalent: `BigInt64Array.from(a.times)`.
     let prev: BigInt64Array | undefined;
-    for (const a of this.series.values()) {
+    for (const a of this.conflicting.size === 0 ? this.series.values() : [...this.series.values(), ...this.conflicting.values()]) {
       const times = prev !== undefined && sameTimes(prev, a.times) ? prev : BigInt64Array.from(a.times);
       prev = times;
       let values: SeriesBatch['values'];
@@ -126,6 +132,7 @@ export class BatchBuilder {
 
   clear(): void {
     this.series.clear();
+    this.conflicting.clear();
     this.count = 0;
     this.last = undefined;
   }

@@ -11,12 +11,17 @@
 //       // Resolves only when durable (fsync + atomic MANIFEST publish): an acknowledged write
 //       // survives kill -9. Creates the bucket (default retention 30d) on first write.
 //       // Concurrent writes are grouped into one flush. Rejects with a FluxError
-//       // (store.fieldTypeConflict, store.duplicateTag, store.invalidTag, store.invalidBucket,
-//       // store.writeFailed for I/O errors). Points older than the bucket's retention are
-//       // dropped (logged as a warning), as InfluxDB rejects them. The store keeps references
-//       // to the arrays passed in until the write resolves: do not mutate them before.
+//       // (store.duplicateTag, store.invalidTag, store.invalidBucket: nothing written;
+//       // store.writeFailed for I/O errors). A series whose field type conflicts (with the
+//       // bucket or an earlier series of the same write) is dropped and the rest is written:
+//       // the write then rejects with a FieldTypeConflictError (store.fieldTypeConflict,
+//       // `.conflict`, `.dropped`, `.written`), InfluxDB's partial write. Points older than the
+//       // bucket's retention are dropped (logged as a warning), as InfluxDB rejects them. The
+//       // store keeps references to the arrays passed in until the write resolves: do not
+//       // mutate them before.
 //   const b = new BatchBuilder(); b.add(measurement, tags, field, timeNs, value); store.write('bucket', b.build());
-//       // row-by-row convenience; value: number (float) | bigint (int) | UInt | boolean | string
+//       // row-by-row convenience; value: number (float) | bigint (int) | UInt | boolean | string;
+//       // points of a series with another type than its first are kept for write() to drop
 //   for await (const s of store.read('bucket', { start, stop, predicate })) { ... }
 //       // SeriesData per series, sorted by series key; [start, stop) ns; StorePredicate pushdown
 //   await store.buckets();  await store.createBucket(name, { retentionNs });  await store.deleteBucket(name);
@@ -27,6 +32,8 @@
 export { openStore, Store, DEFAULT_RETENTION_NS, NS_PER_DAY, NS_PER_HOUR, shardDurationFor } from './store.js';
 export type { StoreOptions } from './store.js';
 export { BatchBuilder, fieldTypeOf } from './batch.js';
+export { FieldTypeConflictError } from './conflict.js';
+export type { FieldTypeConflict } from './conflict.js';
 export type { FieldValue } from './batch.js';
 export type { FieldType, FieldValues, SeriesBatch, SeriesData, StorePredicate, ReadOptions, BucketInfo, ReadStats } from './types.js';
 export { isPushdownSource } from './pushdown.js';

@@ -38,6 +38,8 @@ import { CorruptSegmentError } from './codec.js';
 import { decodeSeries, decodeTimeBlock, encodeSegment, readSegmentIndex, seriesKey } from './segment.js';
 import type { IndexEntry, SegmentIndex } from './segment.js';
 import { compileForIndex, matchPoint } from './predicate.js';
+import { FieldTypeConflictError } from './conflict.js';
+import type { FieldTypeConflict } from './conflict.js';
 import type { BucketInfo, FieldType, FieldValues, ReadOptions, ReadStats, SeriesBatch, SeriesData } from './types.js';
 
 export const NS_PER_HOUR = 3_600_000_000_000n;
@@ -93,7 +95,10 @@ interface PendingWrite {
 interface BucketState {
   pending: PendingWrite[];
   flushing: Promise<void> | null;
+  /** Type of every series of the bucket this process knows of (null: learn them again). */
   types: Map<string, FieldType> | null;
+  /** The segment files whose series are in `types`. */
+  typedFiles: Set<string>;
   /** When this process last started maintenance of the bucket (ms, store clock). */
   maintainedMs?: number;
 }
@@ -429,15 +434,20 @@ export class Store {
 
   private bucketState(name: string): BucketState {
     let st = this.state.get(name);
-    if (!st) this.state.set(name, (st = { pending: [], flushing: null, types: null }));
+    if (!st) this.state.set(name, (st = { pending: [], flushing: null, types: null, typedFiles: new Set() }));
     return st;
   }
 
   /**
    * Write points. Resolves when they are durable (fsynced and published in the MANIFEST);
    * creates the bucket with the default retention when missing. Rejects with a FluxError
-   * (`store.fieldTypeConflict`, `store.duplicateTag`, `store.invalidBucket`) and writes
-   * nothing of this call when the batch is invalid.
+   * (`store.duplicateTag`, `store.invalidTag`, `store.invalidBucket`) and writes nothing of
+   * this call when the batch is invalid.
+   *
+   * A series whose field type differs from the type it has in the bucket, or from an earlier
+   * series of the same call, is dropped and the others are written (InfluxDB's partial write):
+   * the call then rejects, once the others are durable, with a `FieldTypeConflictError`
+   * (`store.fieldTypeConflict`) naming the first conflict and counting the dropped points.
    */
   write(bucket: string, series: readonly SeriesBatch[]): Promise<void> {
     try {
@@ -476,6 +486,7 @@ export class Store {
       try {
         await this.flushBatch(bucket, st, batch);
       } catch (e) {
+        st.types = null; // it may hold types of series this flush did not write
         const err =
           e instanceof FluxError
             ? e
@@ -485,13 +496,30 @@ export class Store {
     }
   }
 
-  private async loadTypes(bucket: string, m: Manifest): Promise<Map<string, FieldType>> {
-    const types = new Map<string, FieldType>();
+  /**
+   * The series types of a bucket: those already known plus the types in the MANIFEST's
+   * segments not read yet (all of them the first time; after that, the segments other
+   * processes published since, so a series another process created with another type is a
+   * conflict here too). A writer in another process can still publish between this check and
+   * this flush's publish: the read path then keeps the older part of such a series.
+   */
+  private async learnTypes(bucket: string, st: BucketState, m: Manifest): Promise<Map<string, FieldType>> {
+    if (!st.types) {
+      st.types = new Map();
+      st.typedFiles = new Set();
+    }
+    const types = st.types;
     for (const seg of m.segments) {
+      if (st.typedFiles.has(seg.file)) continue;
+      st.typedFiles.add(seg.file);
       const idx = await this.segmentIndex(bucket, seg, undefined).catch(() => undefined);
       if (!idx) continue;
       for (const e of idx.index.entries()) if (!types.has(e.key)) types.set(e.key, e.type);
       await idx.handle.close();
+    }
+    // Forget files that left the MANIFEST (compacted, expired) once they are many.
+    if (st.typedFiles.size > 2 * m.segments.length + 64) {
+      st.typedFiles = new Set(m.segments.map((x) => x.file).filter((f) => st.typedFiles.has(f)));
     }
     return types;
   }
@@ -503,45 +531,47 @@ export class Store {
       m = (await this.loadManifest(bucket))!;
       st.types = null;
     }
-    if (!st.types) st.types = await this.loadTypes(bucket, m);
-    const types = st.types;
-    // Validate each write on its own; merge the accepted ones by series.
+    const types = await this.learnTypes(bucket, st, m);
+    // Check each write on its own and merge what it may write by series. A series whose type
+    // differs from the type the bucket (or an earlier series of the same write, or an earlier
+    // write of this flush) gave it is dropped, and the write's other series are written: a
+    // partial write, as InfluxDB does (see ./conflict.ts). With no conflict this is one map
+    // lookup per series, as before.
     const accepted: PendingWrite[] = [];
+    const partial: { w: PendingWrite; error: FieldTypeConflictError }[] = [];
     const merged = new Map<string, SeriesData[]>();
     for (const w of batch) {
-      // Check every series against the known types, recording new ones; undo on conflict.
-      const keys: string[] = new Array(w.series.length);
       const added: string[] = [];
-      let conflict: FluxError | undefined;
+      let conflict: FieldTypeConflict | undefined;
+      let dropped = 0;
+      let written = 0;
       for (let i = 0; i < w.series.length; i++) {
         const s = w.series[i]!;
-        const key = (keys[i] = seriesKey(s.measurement, s.field, s.tags));
+        const key = seriesKey(s.measurement, s.field, s.tags);
         const have = types.get(key);
         if (have === undefined) {
           types.set(key, s.type);
           added.push(key);
         } else if (have !== s.type) {
-          conflict = new FluxError(
-            'invalid',
-            'store.fieldTypeConflict',
-            `field "${s.field}" of measurement "${s.measurement}" is ${have} in bucket "${bucket}"; cannot write a ${s.type} value`,
-          );
-          break;
+          dropped += s.times.length;
+          conflict ??= { bucket, measurement: s.measurement, field: s.field, tags: s.tags, stored: have, offered: s.type, inWrite: added.includes(key) };
+          continue;
         }
+        written += s.times.length;
+        const list = merged.get(key);
+        if (list) list.push(s);
+        else merged.set(key, [s]);
       }
-      if (conflict) {
-        for (const k of added) types.delete(k);
-        w.reject(conflict);
+      if (conflict === undefined) {
+        accepted.push(w);
         continue;
       }
-      accepted.push(w);
-      for (let i = 0; i < w.series.length; i++) {
-        const list = merged.get(keys[i]!);
-        if (list) list.push(w.series[i]!);
-        else merged.set(keys[i]!, [w.series[i]!]);
-      }
+      const error = new FieldTypeConflictError(conflict, dropped, written);
+      // Nothing left to write: answer now.
+      if (written === 0) w.reject(error);
+      else partial.push({ w, error });
     }
-    if (accepted.length === 0) return;
+    if (merged.size === 0) return;
     const retention = BigInt(m.retentionNs);
     const shard = BigInt(m.shardNs);
     const cutoff = retention > 0n ? this.clock.nowNanos() - retention : MIN_TIME;
@@ -581,18 +611,24 @@ export class Store {
         if (!fresh) throw bucketNotFound(bucket);
         fresh.segments.push(...added);
         await this.saveManifest(bucket, fresh);
+        for (const a of added) st.typedFiles.add(a.file);
         smallSegments = fresh.segments.filter((x) => x.level === 0).length;
       });
     } catch (e) {
       for (const a of added) await this.fs.remove(join(dir, a.file)).catch(() => undefined);
+      // The types this flush recorded for new series were not written: learn them from disk
+      // again, or a later write of such a series with another type would be refused.
+      st.types = null;
       const err =
         e instanceof FluxError
           ? e
           : new FluxError('unavailable', 'store.writeFailed', `cannot write to bucket "${bucket}" in ${this.dir}: ${(e as Error).message}`, { cause: e });
       for (const w of accepted) w.reject(err);
+      for (const p of partial) p.w.reject(err);
       return;
     }
     for (const w of accepted) w.resolve();
+    for (const p of partial) p.w.reject(p.error);
     // Maintenance when there is something to compact, and otherwise once a minute (retention).
     const nowMs = Number(this.clock.nowNanos() / 1_000_000n);
     if (this.autoMaintain && (smallSegments >= this.fanIn || nowMs - (st.maintainedMs ?? 0) >= 60_000)) {
@@ -914,7 +950,12 @@ export class Store {
       return true;
     });
     if (!swapped && out) await this.fs.remove(join(dir, out.file));
-    if (swapped) this.logger.debug('store: compacted', { bucket, inputs: inputs.length, level });
+    if (swapped) {
+      // The output holds the series of its inputs: when their types are known, so are its.
+      const st = this.state.get(bucket);
+      if (out && st?.types && inputs.every((s) => st.typedFiles.has(s.file))) st.typedFiles.add(out.file);
+      this.logger.debug('store: compacted', { bucket, inputs: inputs.length, level });
+    }
   }
 
   /** Wait until every accepted write is durable. */

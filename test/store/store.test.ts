@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, BatchBuilder, NS_PER_DAY, NS_PER_HOUR } from '../../src/store/index.js';
+import { openStore, BatchBuilder, FieldTypeConflictError, NS_PER_DAY, NS_PER_HOUR } from '../../src/store/index.js';
 import type { SeriesBatch, SeriesData, StorePredicate, Store, FieldType } from '../../src/store/index.js';
 import { nodeFileSystem } from '../../src/host/fs.js';
 import { silentLogger } from '../../src/host/logger.js';
@@ -137,23 +137,118 @@ describe('round trip', () => {
     assert.deepEqual((await readAll(store, 'b', { predicate: { kind: 'value', op: '>', value: 5 } })).flatMap((s) => [...s.values]), [10]);
   });
 
-  test('a field type conflict is rejected with store.fieldTypeConflict and writes nothing', async () => {
+  // InfluxDB's partial write (influxdata/influxdb#7836; InfluxDB OSS v2 "Troubleshoot rejected
+  // points"): the conflicting points are dropped, the others written, and the write fails.
+  test('a field type conflict drops only the conflicting series: the rest is written and the write rejects with store.fieldTypeConflict', async () => {
     const store = newStore(undefined, manualClock(T0));
     await store.write('b', [{ measurement: 'm', tags: [['t', 'x']], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) }]);
     await assert.rejects(
       store.write('b', [
-        { measurement: 'other', tags: [], field: 'g', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) },
-        { measurement: 'm', tags: [['t', 'x']], field: 'f', type: 'int', times: BigInt64Array.of(T0 + 1n), values: BigInt64Array.of(1n) },
+        { measurement: 'other', tags: [], field: 'g', type: 'float', times: BigInt64Array.of(T0, T0 + 1n, T0 + 2n), values: Float64Array.of(1, 2, 3) },
+        { measurement: 'm', tags: [['t', 'x']], field: 'f', type: 'int', times: BigInt64Array.of(T0 + 1n, T0 + 2n), values: BigInt64Array.of(1n, 2n) },
+        { measurement: 'm', tags: [['t', 'y']], field: 'f', type: 'int', times: BigInt64Array.of(T0 + 1n), values: BigInt64Array.of(5n) },
       ]),
-      (e: unknown) => e instanceof FluxError && e.id === 'store.fieldTypeConflict',
+      (e: unknown) => {
+        assert.ok(e instanceof FieldTypeConflictError, String(e));
+        assert.equal(e.id, 'store.fieldTypeConflict');
+        assert.equal(e.code, 'invalid');
+        assert.deepEqual(e.conflict, { bucket: 'b', measurement: 'm', field: 'f', tags: [['t', 'x']], stored: 'float', offered: 'int', inWrite: false });
+        assert.equal(e.dropped, 2);
+        assert.equal(e.written, 4);
+        return true;
+      },
     );
-    const got = await readAll(store, 'b');
-    assert.deepEqual(got.map((s) => s.measurement), ['m']);
-    // a fresh process learns the types from disk
+    assert.deepEqual(rows(await readAll(store, 'b')), [
+      `m|f|[["t","x"]]|float|${T0}|1`,
+      `m|f|[["t","y"]]|int|${T0 + 1n}|5`,
+      `other|g|[]|float|${T0}|1`,
+      `other|g|[]|float|${T0 + 1n}|2`,
+      `other|g|[]|float|${T0 + 2n}|3`,
+    ]);
+    // a fresh process learns the types from disk; a write with nothing else rejects and writes nothing
     const again = newStore(store.dir, manualClock(T0));
+    const segments = (await again.buckets())[0]!.segments;
     await assert.rejects(
       again.write('b', [{ measurement: 'm', tags: [['t', 'x']], field: 'f', type: 'string', times: BigInt64Array.of(T0), values: ['s'] }]),
-      (e: unknown) => e instanceof FluxError && e.id === 'store.fieldTypeConflict',
+      (e: unknown) => e instanceof FieldTypeConflictError && e.id === 'store.fieldTypeConflict' && e.conflict.stored === 'float' && e.conflict.offered === 'string' && e.dropped === 1 && e.written === 0,
+    );
+    assert.equal((await again.buckets())[0]!.segments, segments);
+    // the stored type still writes
+    await again.write('b', [{ measurement: 'm', tags: [['t', 'x']], field: 'f', type: 'float', times: BigInt64Array.of(T0 + 9n), values: Float64Array.of(9) }]);
+    assert.equal((await readAll(again, 'b', { predicate: { kind: 'tag', key: 't', op: '==', value: 'x' } }))[0]!.times.length, 2);
+  });
+
+  test('two series of one write that disagree: the first type is kept, the later one dropped, the rest written', async () => {
+    const store = newStore(undefined, manualClock(T0));
+    await assert.rejects(
+      store.write('b', [
+        { measurement: 'm', tags: [], field: 'f', type: 'string', times: BigInt64Array.of(T0), values: ['a'] },
+        { measurement: 'ok', tags: [], field: 'f', type: 'bool', times: BigInt64Array.of(T0), values: Uint8Array.of(1) },
+        { measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0 + 1n, T0 + 2n, T0 + 3n), values: Float64Array.of(1, 2, 3) },
+        { measurement: 'm', tags: [], field: 'f', type: 'string', times: BigInt64Array.of(T0 + 4n), values: ['b'] },
+      ]),
+      (e: unknown) => {
+        assert.ok(e instanceof FieldTypeConflictError, String(e));
+        assert.deepEqual(e.conflict, { bucket: 'b', measurement: 'm', field: 'f', tags: [], stored: 'string', offered: 'float', inWrite: true });
+        assert.equal(e.dropped, 3);
+        assert.equal(e.written, 3);
+        return true;
+      },
+    );
+    assert.deepEqual(rows(await readAll(store, 'b')), [`m|f|[]|string|${T0}|a`, `m|f|[]|string|${T0 + 4n}|b`, `ok|f|[]|bool|${T0}|1`]);
+  });
+
+  test('writes grouped into one flush are checked one by one: only the conflicting one fails, and only in part', async () => {
+    const store = newStore(undefined, manualClock(T0));
+    const first = store.write('b', [{ measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) }]);
+    const second = store.write('b', [
+      { measurement: 'm', tags: [], field: 'f', type: 'int', times: BigInt64Array.of(T0 + 1n), values: BigInt64Array.of(2n) },
+      { measurement: 'n', tags: [], field: 'f', type: 'int', times: BigInt64Array.of(T0 + 1n), values: BigInt64Array.of(3n) },
+    ]);
+    const third = store.write('b', [{ measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0 + 2n), values: Float64Array.of(4) }]);
+    await first;
+    await assert.rejects(second, (e: unknown) => e instanceof FieldTypeConflictError && !e.conflict.inWrite && e.dropped === 1 && e.written === 1);
+    await third;
+    assert.deepEqual(rows(await readAll(store, 'b')), [`m|f|[]|float|${T0}|1`, `m|f|[]|float|${T0 + 2n}|4`, `n|f|[]|int|${T0 + 1n}|3`]);
+  });
+
+  test('a type another process gave a series since this one learned the types is a conflict too', async () => {
+    const dir = tempDir();
+    let opened = 0;
+    const fs = {
+      ...nodeFileSystem,
+      openRead(path: string) {
+        opened++;
+        return nodeFileSystem.openRead(path);
+      },
+    };
+    const a = openStore({ dir, fs, clock: manualClock(T0), logger: silentLogger, autoMaintain: false, compactionFanIn: 2 });
+    await a.write('b', [{ measurement: 'first', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) }]);
+    // another process writes x as a string after a learned the bucket's types
+    const other = newStore(dir, manualClock(T0), { autoMaintain: false });
+    await other.write('b', [{ measurement: 'x', tags: [], field: 'f', type: 'string', times: BigInt64Array.of(T0), values: ['s'] }]);
+    await assert.rejects(
+      a.write('b', [
+        { measurement: 'x', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0 + 1n), values: Float64Array.of(2) },
+        { measurement: 'y', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0 + 1n), values: Float64Array.of(3) },
+      ]),
+      (e: unknown) => e instanceof FieldTypeConflictError && e.conflict.measurement === 'x' && e.conflict.stored === 'string' && !e.conflict.inWrite && e.dropped === 1 && e.written === 1,
+    );
+    assert.deepEqual(rows(await readAll(newStore(dir, manualClock(T0)), 'b')), [`first|f|[]|float|${T0}|1`, `x|f|[]|string|${T0}|s`, `y|f|[]|float|${T0 + 1n}|3`]);
+    // a knows the types of its own segments: a write with no new segment of others opens none
+    opened = 0;
+    await a.write('b', [{ measurement: 'y', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0 + 2n), values: Float64Array.of(4) }]);
+    await a.write('b', [{ measurement: 'z', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0 + 2n), values: Float64Array.of(5) }]);
+    assert.equal(opened, 0);
+    // nor the output of its own compaction
+    await a.maintain('b');
+    assert.equal((await a.buckets())[0]!.segments, 1);
+    opened = 0;
+    await a.write('b', [{ measurement: 'z', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0 + 3n), values: Float64Array.of(6) }]);
+    assert.equal(opened, 0);
+    await assert.rejects(
+      a.write('b', [{ measurement: 'x', tags: [], field: 'f', type: 'int', times: BigInt64Array.of(T0 + 3n), values: BigInt64Array.of(6n) }]),
+      (e: unknown) => e instanceof FieldTypeConflictError && e.conflict.stored === 'string',
     );
   });
 
@@ -427,10 +522,38 @@ describe('failures', () => {
     await store.write('b', [pt(3)]);
     assert.deepEqual((await readAll(store, 'b')).flatMap((s) => [...s.values]), [1, 3]);
   });
+
+  test('a series whose first write failed on I/O may be written later with another type', async () => {
+    const dir = tempDir();
+    let failNext = false;
+    const fs = {
+      ...nodeFileSystem,
+      async writeNewFile(path: string, data: Uint8Array) {
+        if (failNext) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        return nodeFileSystem.writeNewFile(path, data);
+      },
+    };
+    const store = openStore({ dir, fs, clock: manualClock(T0), logger: silentLogger });
+    await store.write('b', [{ measurement: 'old', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) }]);
+    failNext = true;
+    await assert.rejects(
+      store.write('b', [{ measurement: 'new', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) }]),
+      (e: unknown) => e instanceof FluxError && e.id === 'store.writeFailed',
+    );
+    failNext = false;
+    // nothing of "new" is on disk: its type is still open
+    await store.write('b', [{ measurement: 'new', tags: [], field: 'f', type: 'string', times: BigInt64Array.of(T0), values: ['s'] }]);
+    // and the types that are on disk still hold
+    await assert.rejects(
+      store.write('b', [{ measurement: 'old', tags: [], field: 'f', type: 'string', times: BigInt64Array.of(T0), values: ['s'] }]),
+      (e: unknown) => e instanceof FluxError && e.id === 'store.fieldTypeConflict',
+    );
+    assert.deepEqual(rows(await readAll(store, 'b')), [`new|f|[]|string|${T0}|s`, `old|f|[]|float|${T0}|1`]);
+  });
 });
 
 describe('BatchBuilder', () => {
-  test('groups points by series whatever the order and tag order; a type conflict is store.fieldTypeConflict', () => {
+  test('groups points by series whatever the order and tag order', () => {
     const b = new BatchBuilder();
     b.add('m', [['a', '1'], ['b', '2']], 'f', 3n, 1.5);
     b.add('m', [['b', '2'], ['a', '1']], 'f', 1n, 2.5); // same series, other tag order
@@ -448,10 +571,31 @@ describe('BatchBuilder', () => {
         'g:[["a","1"],["b","2"]]': ['int', [2n], [5n]],
       },
     );
-    assert.throws(() => b.add('m', [['a', '1']], 'f', 9n, 'text'), (e: unknown) => e instanceof FluxError && e.id === 'store.fieldTypeConflict');
     b.clear();
     assert.equal(b.size, 0);
     assert.deepEqual(b.build(), []);
+  });
+
+  test('points of a series with another type than its first come after every first-type series; write() drops them', async () => {
+    const b = new BatchBuilder();
+    b.add('m', [['a', '1']], 'f', T0 + 1n, 1.5);
+    b.add('m', [['a', '1']], 'f', T0 + 2n, 'text'); // conflicts with the first point of the series
+    b.add('m', [['a', '2']], 'f', T0 + 1n, 7n);
+    b.add('m', [['a', '1']], 'f', T0 + 3n, 'more');
+    b.add('m', [['a', '1']], 'f', T0 + 4n, 2.5);
+    assert.equal(b.size, 5);
+    const out = b.build();
+    assert.deepEqual(
+      out.map((s) => [JSON.stringify(s.tags), s.type, [...s.times]]),
+      [
+        ['[["a","1"]]', 'float', [T0 + 1n, T0 + 4n]],
+        ['[["a","2"]]', 'int', [T0 + 1n]],
+        ['[["a","1"]]', 'string', [T0 + 2n, T0 + 3n]],
+      ],
+    );
+    const store = newStore(undefined, manualClock(T0));
+    await assert.rejects(store.write('b', out), (e: unknown) => e instanceof FieldTypeConflictError && e.conflict.inWrite && e.conflict.stored === 'float' && e.dropped === 2 && e.written === 3);
+    assert.deepEqual(rows(await readAll(store, 'b')), [`m|f|[["a","1"]]|float|${T0 + 1n}|1.5`, `m|f|[["a","1"]]|float|${T0 + 4n}|2.5`, `m|f|[["a","2"]]|int|${T0 + 1n}|7`]);
   });
 
   test('series with equal times share one times array; others get their own; a round trip is exact', async () => {

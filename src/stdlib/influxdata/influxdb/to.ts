@@ -16,7 +16,7 @@ import { ArrayValue, isFunction, typeOf } from '../../../values/value.js';
 import type { FunctionValue, Value } from '../../../values/value.js';
 import { nodeFileSystem } from '../../../host/fs.js';
 import { LineEncoder, describeSkips } from '../../../sink/encode.js';
-import { BatchBuilder, sharedStore } from '../../../store/index.js';
+import { BatchBuilder, FieldTypeConflictError, sharedStore } from '../../../store/index.js';
 import { writeTables } from '../../../sink/write.js';
 import type { ToMapping } from '../../../sink/encode.js';
 import { isHttpUrl, redactHostText } from '../../../sink/destination.js';
@@ -230,6 +230,24 @@ async function writeToStore(input: TableStream, params: ToParams, ctx: NativeCon
   const store = sharedStore(ctx.services, ctx.dataDir, ctx.clock, ctx.logger);
   const bucket = params.bucket ?? params.bucketID!;
   const encoder = new LineEncoder(params.mapping);
+  // A field type conflict drops only the conflicting series of a store write (InfluxDB's
+  // partial write, src/store/conflict.ts): the other points, and the later writes of this
+  // to(), are still written, and the run fails at the end with the first conflict and the
+  // number of points dropped in all.
+  let conflict: FieldTypeConflictError | undefined;
+  let dropped = 0;
+  let written = 0;
+  const put = async (b: BatchBuilder): Promise<void> => {
+    try {
+      await store.write(bucket, b.build());
+      written += b.size;
+    } catch (e) {
+      if (!(e instanceof FieldTypeConflictError)) throw e;
+      conflict ??= e;
+      dropped += e.dropped;
+      written += e.written;
+    }
+  };
   let batch = new BatchBuilder();
   for await (const t of input) {
     tee.push(t);
@@ -237,14 +255,15 @@ async function writeToStore(input: TableStream, params: ToParams, ctx: NativeCon
       const r = encoder.encodePoints(t, batch, start, Math.min(t.length, start + STORE_BATCH));
       if (r !== undefined) await r;
       if (batch.size >= STORE_BATCH) {
-        await store.write(bucket, batch.build());
+        await put(batch);
         batch = new BatchBuilder();
       }
     }
   }
-  if (batch.size > 0) await store.write(bucket, batch.build());
+  if (batch.size > 0) await put(batch);
   const skips = describeSkips(encoder.counts, params.mapping.timeColumn);
   if (skips !== undefined) ctx.logger.warn(`to: ${skips}`, { destination: `local store bucket "${bucket}"`, written: encoder.counts.points });
+  if (conflict !== undefined) throw new FieldTypeConflictError(conflict.conflict, dropped, written);
 }
 
 async function write(input: TableStream, params: ToParams, ctx: NativeContext, tee: Tee): Promise<void> {
