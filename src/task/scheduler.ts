@@ -13,7 +13,8 @@
 // its timeout (default: the task's interval) or on shutdown; the run's slot is released when
 // the executor settles or the signal fires, whichever comes first, so a runaway run that
 // ignores its signal cannot hold the task forever. Failed runs are retried immediately up to
-// `retry` times within the same slot. Time comes only from the injected Clock: tests drive it.
+// `retry` times within the same slot, unless their error is one a retry cannot mend
+// (PERMANENT). Time comes only from the injected Clock: tests drive it.
 //
 // Starting a run and executing it are two steps. A run is started when it is due: its start
 // time is taken, its timeout begins. Its code then executes as soon as fewer than
@@ -31,6 +32,13 @@ import type { TaskOptions } from './options.js';
 import { formatDuration } from './options.js';
 import { scheduleOf, spreadDelayNs } from './schedule.js';
 import type { Schedule } from './schedule.js';
+
+/**
+ * Error codes that the same run, repeated at once, would meet again: a wrong script or
+ * option, data the destination refuses (a field type conflict), a missing bucket, refused
+ * credentials. Only other failures (a target or server down, a timeout) are retried.
+ */
+const PERMANENT: ReadonlySet<string> = new Set(['invalid', 'notFound', 'permissionDenied', 'unauthenticated', 'unimplemented']);
 
 /** A validated task, ready to schedule. */
 export interface TaskDefinition {
@@ -523,7 +531,7 @@ export class Scheduler {
       }
       outcome = r.outcome;
       error = { code: r.error.code, id: r.error.id, message: r.error.message };
-      if (outcome !== 'failed' || this.stopping) break;
+      if (outcome !== 'failed' || this.stopping || PERMANENT.has(r.error.code)) break;
     }
     if (outcome === 'success' && !manual) e.lastSuccessNs = maxBig(e.lastSuccessNs ?? slot, slot);
     const record: RunRecord = {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock, settle } from '../support/fake-clock.js';
+import { FluxError } from '../../src/errors/index.js';
 import { Scheduler } from '../../src/task/scheduler.js';
 import type { RunExecutor, RunRecord, RunRequest, TaskDefinition } from '../../src/task/scheduler.js';
 import type { TaskOptions } from '../../src/task/options.js';
@@ -20,13 +21,14 @@ function def(name: string, o: Partial<TaskOptions> = {}, version = 'v1'): TaskDe
 }
 
 /** An executor whose runs finish when the test says so (or at once). */
-function harness(clock: FakeClock, opts: { hold?: boolean; fail?: (r: RunRequest) => boolean; durationMs?: number } = {}) {
+function harness(clock: FakeClock, opts: { hold?: boolean; fail?: (r: RunRequest) => boolean | Error; durationMs?: number } = {}) {
   const calls: { req: RunRequest; startedNs: bigint; finish: (v?: unknown) => void }[] = [];
   const records: RunRecord[] = [];
   const skipped: { task: string; count: number }[] = [];
   const executor: RunExecutor = (req) =>
     new Promise((resolve, reject) => {
-      const finish = () => (opts.fail?.(req) ? reject(new Error('boom')) : resolve({ rowsScraped: 3, pointsWritten: 2, steps: [{ name: 'scrape', rowsOut: 3 }] }));
+      const failure = opts.fail?.(req);
+      const finish = () => (failure ? reject(failure instanceof Error ? failure : new Error('boom')) : resolve({ rowsScraped: 3, pointsWritten: 2, steps: [{ name: 'scrape', rowsOut: 3 }] }));
       calls.push({ req, startedNs: clock.nowNanos(), finish });
       if (opts.durationMs !== undefined) clock.setTimer(opts.durationMs, finish);
       else if (!opts.hold) finish();
@@ -151,6 +153,26 @@ test('retry: a failed run is retried immediately, within the same slot', async (
   assert.equal(h.records.length, 1);
   assert.equal(h.records[0]!.outcome, 'success');
   assert.equal(h.records[0]!.attempts, 3);
+  await s.stop();
+});
+
+test('retry: an error that a retry cannot mend (code invalid, notFound, permissionDenied, unauthenticated) is not retried', async () => {
+  const clock = new FakeClock(T0);
+  const errors = [
+    new FluxError('invalid', 'store.fieldTypeConflict', 'partial write'),
+    new FluxError('unauthenticated', 'to.unauthorized', 'no'),
+    new FluxError('unavailable', 'scrape.connectionRefused', 'down'),
+  ];
+  let n = 0;
+  const h = harness(clock, { fail: () => errors[n++] ?? false });
+  const s = h.sched();
+  s.upsert(def('a', { retry: 3 }));
+  await clock.advanceTo('2026-01-01T12:00:30Z');
+  assert.deepEqual(h.records.map((r) => [r.outcome, r.attempts, r.error?.id]), [
+    ['failed', 1, 'store.fieldTypeConflict'],
+    ['failed', 1, 'to.unauthorized'],
+    ['success', 2, undefined],
+  ]);
   await s.stop();
 });
 
