@@ -139,9 +139,20 @@ test('an error inside a Flux-written stdlib function also points at the call in 
   assert.match(r.err, /scale\.flux:3:5: called here\n 3 \| x = date\.scale\(d: 1h, n: 1\.5\)\n {3}\| {5}\^{25}/);
   assert.match(r.err, /^ {4}at function "scale" @3:5-3:30$/m);
   noStack(r.err);
-  // A frame that is itself inside the stdlib is not quoted against the script's lines.
-  const inner = await run([file('toint.flux', 'import "array"\narray.from(rows: [{_value: "x"}])\n  |> toInt()\n')]);
-  assert.equal(inner.code, 1);
-  assert.match(inner.err, /cannot parse "x" as int/);
-  assert.doesNotMatch(inner.err, /called here/);
+});
+
+test('an error raised while a stream is read (toInt in the stdlib) points at the call in the script', async () => {
+  // toInt's map runs its row function when the stream is read, after the call of toInt has
+  // returned; the error still names that call (it used to point only into the stdlib).
+  const p = file('toint.flux', 'import "array"\n\narray.from(rows: [{_value: "a"}, {_value: "b"}])\n  |> toInt()\n  |> yield(name: "x")\n');
+  const r = await run([p]);
+  assert.equal(r.code, 1);
+  const lines = r.err.split('\n');
+  // Where in the stdlib it failed, then the call in the script with a caret under it, then the frames.
+  assert.match(lines[0]!, /^stdlib\/universe:\d+:\d+: error calling function "map" @[-:\d]+: error calling function "int" @[-:\d]+: cannot parse "a" as int$/);
+  assert.deepEqual(lines.slice(1, 4), [`${p}:4:6: called here`, ' 4 |   |> toInt()', '   |      ^^^^^^^']);
+  assert.match(lines[4]!, /^ {4}at function "int" @/);
+  assert.match(lines[5]!, /^ {4}at function "map" @/);
+  assert.equal(lines[6], '    at function "toInt" @4:6-4:13');
+  noStack(r.err);
 });
