@@ -155,4 +155,43 @@ test('an error raised while a stream is read (toInt in the stdlib) points at the
   assert.match(lines[5]!, /^ {4}at function "map" @/);
   assert.equal(lines[6], '    at function "toInt" @4:6-4:13');
   noStack(r.err);
+  // The result failed before its first table: no `Result: x` header is left behind.
+  assert.equal(r.out, '');
+});
+
+test('a result whose stream fails before its first table prints no header; one that fails later keeps its tables', async () => {
+  const src = [
+    'import "array"',
+    'array.from(rows: [{v: 1}]) |> yield(name: "ok")',
+    'array.from(rows: [{n: 1, t: "a"}, {n: 0, t: "b"}]) |> group(columns: ["t"]) |> map(fn: (r) => ({r with v: 10 / r.n})) |> yield(name: "half")',
+    'array.from(rows: [{n: 0}]) |> map(fn: (r) => ({r with v: 10 / r.n})) |> yield(name: "none")',
+    '',
+  ].join('\n');
+  const half = await run([file('half.flux', src)]);
+  assert.equal(half.code, 1);
+  assert.match(half.out, /^Result: ok\n/);
+  assert.match(half.out, /\n\nResult: half\nTable: keys: \[t\]\n[^]* a +1 +10\n$/, 'the table read before the failure stays');
+  assert.match(half.err, /half\.flux:3:\d+: error calling function "map" @3:\d+-3:\d+: cannot divide by zero/);
+  // Without the "half" result, the failing one fails at once: nothing of it, not even the blank line before it.
+  const none = await run([file('none.flux', src.replace(/^.*"half".*\n/m, ''))]);
+  assert.equal(none.code, 1);
+  assert.equal(none.out, 'Result: ok\nTable: keys: []\nv:int\n-----\n    1\n');
+  assert.match(none.err, /none\.flux:3:\d+: error calling function "map" @3:\d+-3:\d+: cannot divide by zero/);
+  for (const [name, code] of [['half', 1], ['none', 1]] as const) {
+    const text = name === 'half' ? src : src.replace(/^.*"half".*\n/m, '');
+    // JSON stays one document: the failing result carries its tables so far and the error.
+    const json = await run(['--format', 'json', file(`${name}-json.flux`, text)]);
+    assert.equal(json.code, code);
+    const doc = JSON.parse(json.out) as { result: string; tables: unknown[]; error?: { id: string } }[];
+    assert.deepEqual(
+      doc.map((d) => [d.result, d.tables.length, d.error?.id]),
+      [['ok', 1, undefined], [name, name === 'half' ? 1 : 0, 'arith.divisionByZero']],
+    );
+    // CSV: the tables read, then Flux's error table (annotations, header, one row).
+    const csv = await run(['--format', 'csv', file(`${name}-csv.flux`, text)]);
+    assert.equal(csv.code, code);
+    assert.match(csv.out, /#default,ok,,\r\n,result,table,v\r\n,,0,1\r\n/);
+    assert.equal((csv.out.match(/^#default,half,/gm) ?? []).length, name === 'half' ? 1 : 0);
+    assert.match(csv.out, /\r\n#datatype,string,string\r\n#group,true,true\r\n#default,,\r\n,error,reference\r\n,"error calling function ""map"" @3:\d+-3:\d+: cannot divide by zero",\r\n$/);
+  }
 });
