@@ -4,7 +4,8 @@
 // - table (default): per result `Result: <name>`, then each table in the text format of
 //   src/table/format.ts (`Table: keys: [...]`, `name:type` headers, aligned cells, group-key
 //   columns first); a scalar result is printed in Flux syntax (`displayValue`), preceded by
-//   its name when it has one.
+//   its name when it has one. The header is written with the first table (or "(no
+//   tables)"), so a stream that fails before its first table prints nothing of its own.
 // - csv: annotated CSV exactly as Flux writes it (src/table/csv.ts), including the error table
 //   when a stream fails after output began; scalars are printed in Flux syntax on their own line.
 // - json: one JSON document `[{"result": name, "tables": [...]}, {"result": name, "value": v}]`;
@@ -105,23 +106,25 @@ export async function writeResults(results: readonly NamedResult[], options: Ren
     case 'table': {
       const width = options.width;
       const fmt = width === undefined || width <= 0 ? { wide: true } : { maxCellWidth: Math.max(4, width) };
+      // A result's header (and the blank line before it) is written with its first table, or
+      // with "(no tables)" when the stream ends empty: a stream that fails before its first
+      // table leaves nothing of its result behind, only the error the caller prints.
       let first = true;
       for (const r of results) {
-        if (!first) out('\n');
-        first = false;
+        const sep = first ? '' : '\n';
         if (isTableStream(r.value)) {
-          out(`Result: ${r.name}\n`);
+          const header = `${sep}Result: ${r.name}\n`;
           let n = 0;
           for await (const t of r.value as AsyncIterable<Table>) {
-            if (n > 0) out('\n');
             const text = formatTable(t, fmt);
-            out(options.color ? colourTable(text) : text);
+            out((n === 0 ? header : '\n') + (options.color ? colourTable(text) : text));
             n++;
           }
-          if (n === 0) out('(no tables)\n');
+          if (n === 0) out(`${header}(no tables)\n`);
         } else {
-          out(r.name === '' ? `${displayValue(r.value)}\n` : `${r.name}: ${displayValue(r.value)}\n`);
+          out(sep + (r.name === '' ? `${displayValue(r.value)}\n` : `${r.name}: ${displayValue(r.value)}\n`));
         }
+        first = false;
       }
       return;
     }

@@ -6,6 +6,7 @@
 import { FluxError, formatSpan } from '../errors/index.js';
 import type { FunctionExpression } from '../lang/ast.js';
 import type { CallSite, FunctionParam, FunctionValue, MaybePromise, Value } from '../values/value.js';
+import { CallFrame } from './call-frame.js';
 import type { Interpreter } from './evaluator.js';
 import { Scope } from './scope.js';
 
@@ -39,6 +40,7 @@ export class Closure implements FunctionValue {
   call(args: ReadonlyMap<string, Value>, site?: CallSite): MaybePromise<Value> {
     const params = this.params;
     const scope = new Scope(this.scope);
+    if (site instanceof CallFrame) scope.callFrame = site;
     let bound = 0;
     let pendingDefaults: number[] | undefined;
     for (let i = 0; i < params.length; i++) {

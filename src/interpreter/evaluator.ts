@@ -29,6 +29,8 @@ import {
   typeOf,
 } from '../values/value.js';
 import type { CallSite, FunctionValue, MaybePromise, Value } from '../values/value.js';
+import { CallFrame, withFrames } from './call-frame.js';
+import type { AddFrame } from './call-frame.js';
 import { Closure } from './closure.js';
 import { binaryOp } from './operators.js';
 import { Scope } from './scope.js';
@@ -684,25 +686,36 @@ export class Interpreter {
 
   /** Call a function value with named arguments on behalf of call node `node`. */
   call(fn: FunctionValue, args: ReadonlyMap<string, Value>, node: ast.Node, scope: Scope): MaybePromise<Value> {
-    const site: CallSite = { span: node.span, source: scope.source };
+    // The site handed to the callee is this call's frame: a Closure records it on its body
+    // scope, so calls made in the body know their caller (./call-frame.ts).
+    const site = new CallFrame(node.span, scope.source, fn, node, scope.callFrame);
     let r: MaybePromise<Value>;
     try {
       r = fn.call(args, site);
     } catch (err) {
-      throw this.callError(err, fn, node, scope);
+      throw this.callError(err, site);
     }
     if (isPromise(r)) {
-      return r.then(undefined, (err: unknown) => {
-        throw this.callError(err, fn, node, scope);
-      });
+      return r.then(
+        (v) => withFrames(v, site, this.addFrame),
+        (err: unknown) => {
+          throw this.callError(err, site);
+        },
+      );
     }
-    return r;
+    // A stream is read after this call has returned: its reader's errors get this call's
+    // frames then (./call-frame.ts).
+    return withFrames(r, site, this.addFrame);
   }
 
-  private callError(err: unknown, fn: FunctionValue, node: ast.Node, scope: Scope): FluxError {
+  private readonly addFrame: AddFrame = (err, frame) => this.callError(err, frame);
+
+  /** `err` as it leaves the call `frame`: with the call's Flux stack frame, and for a native, the `error calling function` prefix. */
+  private callError(err: unknown, call: CallFrame): FluxError {
+    const { fn, node, source } = call;
     let fe: FluxError;
     if (err instanceof RangeError && /call stack/i.test(err.message)) {
-      fe = new FluxError('resourceExhausted', 'eval.recursionLimit', 'function calls nested too deeply (runaway recursion?)', { span: node.span, source: scope.source });
+      fe = new FluxError('resourceExhausted', 'eval.recursionLimit', 'function calls nested too deeply (runaway recursion?)', { span: node.span, source });
       wrappedAt.set(fe, node);
       return fe;
     }
@@ -715,13 +728,13 @@ export class Interpreter {
       // Error inside a Flux function: it already points at the failing code; add a frame.
       fe = new FluxError(fe.code, fe.id, fe.message, {
         span: fe.span ?? node.span,
-        source: fe.span ? fe.source : scope.source,
+        source: fe.span ? fe.source : source,
         cause: fe.cause,
         stack: [...fe.fluxStack, frame],
       });
     } else {
       // An error from a native builtin: name the function and the call site.
-      const spanned = fe.span === undefined ? fe.withSpan(node.span, scope.source) : fe;
+      const spanned = fe.span === undefined ? fe.withSpan(node.span, source) : fe;
       fe = spanned.wrap(`error calling function "${fn.name}" ${where}`, node.span, frame);
     }
     wrappedAt.set(fe, node);

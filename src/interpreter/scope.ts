@@ -2,9 +2,16 @@
 // a reference to the scope they were created in, so a name assigned later in an enclosing
 // scope (including the closure's own name: recursion) is visible when the closure runs.
 import type { Value } from '../values/value.js';
+import type { CallFrame } from './call-frame.js';
 
 export class Scope {
   readonly vars = new Map<string, Value>();
+  /**
+   * On a function body's scope: the call being evaluated (the caller of every call made in
+   * the body, ./call-frame.ts). Undefined for file and package scopes, and for a function a
+   * native calls without a call node (a row function).
+   */
+  callFrame: CallFrame | undefined = undefined;
   constructor(
     readonly parent: Scope | undefined,
     /** Name of the source the code running in this scope came from (for diagnostics). */

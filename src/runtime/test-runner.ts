@@ -43,6 +43,12 @@ export interface TestRunnerDeps {
   readonly filter?: RegExp;
   /** Monotonic milliseconds, for timings. */
   readonly monotonicMs?: () => number;
+  /**
+   * How the error of a failing testcase is shown, given the program's file name and text (the
+   * CLI passes its diagnostics renderer, which follows an error inside the standard library
+   * with the testcase's call that led there and the Flux stack). Default: `renderError`.
+   */
+  readonly renderError?: (err: FluxError, name: string, source: string) => string;
 }
 
 export interface TestSummary {
@@ -123,12 +129,18 @@ class Runner {
     return { path, text, file };
   }
 
-  render(e: unknown): string {
+  /** An error as a testcase's detail; `program` is the file the failing program was made from, when there was one. */
+  render(e: unknown, program?: ParsedFile): string {
     const err = toFluxError(e);
     return errorList(err)
       .map((x) => {
-        const text = x.source === undefined ? undefined : this.sources.get(x.source);
-        return renderError(x, text === undefined ? undefined : redactSource(text));
+        const own = x.source === undefined ? undefined : this.sources.get(x.source);
+        if (this.deps.renderError !== undefined && program !== undefined) {
+          // An error in a file the runner read is shown against that file; one inside the
+          // standard library against the program, whose call led there.
+          return own === undefined ? this.deps.renderError(x, program.path, program.text) : this.deps.renderError(x, x.source!, own);
+        }
+        return renderError(x, own === undefined ? undefined : redactSource(own));
       })
       .join('\n');
   }
@@ -161,10 +173,10 @@ class Runner {
       ...(detail === undefined ? {} : { detail }),
       ms: Math.round(this.now() - started),
     });
+    // Diagnostics name the file most of the program comes from (the base, when extending).
+    let programFile = parsed;
     try {
       let imports = [...parsed.file.imports];
-      // Diagnostics name the file most of the program comes from (the base, when extending).
-      let programFile = parsed;
       let prefix: ast.Statement[] = [...top];
       let body: ast.Statement[] = [...tc.block.body];
       if (tc.extends !== null) {
@@ -195,7 +207,7 @@ class Runner {
       const diff = await this.deps.checkResults(result.results);
       return diff === undefined ? done('pass') : done('fail', diff);
     } catch (e) {
-      return done('fail', this.render(e));
+      return done('fail', this.render(e, programFile));
     }
   }
 }

@@ -107,3 +107,43 @@ describe('renderResultsSettled', () => {
     assert.deepEqual(ok, { output: '1\n' });
   });
 });
+
+describe('a stream failing before or after its first table', () => {
+  const failsAt = (tables: number) =>
+    streamOf(async function* () {
+      for (let i = 0; i < tables; i++) yield table();
+      throw new FluxError('invalid', 'test.boom', 'boom');
+    });
+  const cases = [
+    { name: 'table: no header (nor the blank line before it) for a result that fails at once', format: 'table' as const, at: 0, want: 'Result: ok\nTable: keys: [host]\nhost:string  _value:int\n-----------  ----------\n          a           3\n' },
+    {
+      name: 'table: a result that fails after a table keeps its header and that table',
+      format: 'table' as const,
+      at: 1,
+      want: 'Result: ok\nTable: keys: [host]\nhost:string  _value:int\n-----------  ----------\n          a           3\n\nResult: bad\nTable: keys: [host]\nhost:string  _value:int\n-----------  ----------\n          a           3\n',
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const { renderResultsSettled } = await import('../../src/cli/render.js');
+      const r = await renderResultsSettled([{ name: 'ok', value: streamOf([table()]) }, { name: 'bad', value: failsAt(c.at) }], { format: c.format });
+      assert.equal(r.error?.id, 'test.boom');
+      assert.equal(r.output, c.want);
+    });
+  }
+  for (const at of [0, 1]) {
+    it(`json and csv stay valid when the stream fails after ${at} table(s)`, async () => {
+      const { renderResultsSettled } = await import('../../src/cli/render.js');
+      const json = await renderResultsSettled([{ name: 'ok', value: streamOf([table()]) }, { name: 'bad', value: failsAt(at) }], { format: 'json' });
+      const doc = JSON.parse(json.output) as { result: string; tables: unknown[]; error?: { id: string } }[];
+      assert.deepEqual(doc.map((r) => [r.result, r.tables.length, r.error?.id]), [
+        ['ok', 1, undefined],
+        ['bad', at, 'test.boom'],
+      ]);
+      const csv = await renderResultsSettled([{ name: 'ok', value: streamOf([table()]) }, { name: 'bad', value: failsAt(at) }], { format: 'csv' });
+      const d = decodeCsv(csv.output);
+      assert.equal(d.error, 'boom');
+      assert.deepEqual(d.results.map((r) => [r.name, r.tables.length]), at === 0 ? [['ok', 1]] : [['ok', 1], ['bad', 1]]);
+    });
+  }
+});

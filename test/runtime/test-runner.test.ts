@@ -147,6 +147,33 @@ describe('Flux testcase runner', () => {
     assert.match(missing.err, /no such file or directory/);
   });
 
+  it('an injected renderError gets the error with the failing program\'s file name and text', async () => {
+    const file = join(dir, 'render_test.flux');
+    const text = 'package render_test\nimport "array"\n\ntestcase conv {\n    array.from(rows: [{_value: "a"}]) |> toInt() |> yield()\n}\n';
+    await writeFile(file, text);
+    const seen: [string, string, string | undefined, string | undefined][] = [];
+    const s = await runTests([file], {
+      ...deps,
+      renderError: (err, name, source) => {
+        seen.push([err.id, name, err.source, err.fluxStack.at(-1)]);
+        return `rendered ${name} ${source.length}`;
+      },
+    });
+    // The error is inside the stdlib: it is rendered against the program, whose call led there.
+    assert.deepEqual(seen, [['convert.invalidSyntax', file, 'stdlib/universe', 'function "toInt" @5:42-5:49']]);
+    assert.equal(s.outcomes[0]!.detail, `rendered ${file} ${text.length}`);
+  });
+
+  it('promflux test: an error inside the stdlib is followed by the testcase\'s call (called here) and the frames', async () => {
+    const file = join(dir, 'called_test.flux');
+    await writeFile(file, 'package called_test\nimport "array"\n\ntestcase conv {\n    array.from(rows: [{_value: "a"}]) |> toInt() |> yield()\n}\n');
+    const io = memoryIO();
+    assert.equal(await main(['test', file], io), 1);
+    assert.match(io.out, /^ {6}stdlib\/universe:\d+:\d+: .*cannot parse "a" as int$/m);
+    assert.ok(io.out.includes(`      ${file}:5:42: called here\n       5 |     array.from(rows: [{_value: "a"}]) |> toInt() |> yield()\n         |                                          ^^^^^^^\n`), io.out);
+    assert.match(io.out, /^ {10}at function "toInt" @5:42-5:49$/m);
+  });
+
   it('promflux test: a failure quoting a line with a credential masks it', async () => {
     const file = join(dir, 'secret_test.flux');
     await writeFile(file, 'package secret_test\nimport "experimental/prometheus"\n\ntestcase scrape_refused {\n    prometheus.scrape(url: "http://u:s3cr3t-pw@127.0.0.1:1/m", bearerToken: "tok-777") |> yield()\n}\n');

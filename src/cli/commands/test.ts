@@ -16,6 +16,7 @@ import { displayPath, runTests, summaryLine } from '../../runtime/test-runner.js
 import type { TestOutcome } from '../../runtime/test-runner.js';
 import { checkTestResults } from '../../table/index.js';
 import type { CliIO } from '../io.js';
+import { renderDiagnostics } from '../diagnostics.js';
 
 export interface TestFlags {
   run?: string;
@@ -63,6 +64,7 @@ export async function testCommand(paths: readonly string[], flags: TestFlags, io
         stdlibDir,
         filter,
         monotonicMs: () => performance.now(),
+        renderError: (err, name, source) => renderDiagnostics(err, name, source).join('\n'),
       },
       report,
     );

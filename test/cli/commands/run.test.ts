@@ -139,9 +139,59 @@ test('an error inside a Flux-written stdlib function also points at the call in 
   assert.match(r.err, /scale\.flux:3:5: called here\n 3 \| x = date\.scale\(d: 1h, n: 1\.5\)\n {3}\| {5}\^{25}/);
   assert.match(r.err, /^ {4}at function "scale" @3:5-3:30$/m);
   noStack(r.err);
-  // A frame that is itself inside the stdlib is not quoted against the script's lines.
-  const inner = await run([file('toint.flux', 'import "array"\narray.from(rows: [{_value: "x"}])\n  |> toInt()\n')]);
-  assert.equal(inner.code, 1);
-  assert.match(inner.err, /cannot parse "x" as int/);
-  assert.doesNotMatch(inner.err, /called here/);
+});
+
+test('an error raised while a stream is read (toInt in the stdlib) points at the call in the script', async () => {
+  // toInt's map runs its row function when the stream is read, after the call of toInt has
+  // returned; the error still names that call (it used to point only into the stdlib).
+  const p = file('toint.flux', 'import "array"\n\narray.from(rows: [{_value: "a"}, {_value: "b"}])\n  |> toInt()\n  |> yield(name: "x")\n');
+  const r = await run([p]);
+  assert.equal(r.code, 1);
+  const lines = r.err.split('\n');
+  // Where in the stdlib it failed, then the call in the script with a caret under it, then the frames.
+  assert.match(lines[0]!, /^stdlib\/universe:\d+:\d+: error calling function "map" @[-:\d]+: error calling function "int" @[-:\d]+: cannot parse "a" as int$/);
+  assert.deepEqual(lines.slice(1, 4), [`${p}:4:6: called here`, ' 4 |   |> toInt()', '   |      ^^^^^^^']);
+  assert.match(lines[4]!, /^ {4}at function "int" @/);
+  assert.match(lines[5]!, /^ {4}at function "map" @/);
+  assert.equal(lines[6], '    at function "toInt" @4:6-4:13');
+  noStack(r.err);
+  // The result failed before its first table: no `Result: x` header is left behind.
+  assert.equal(r.out, '');
+});
+
+test('a result whose stream fails before its first table prints no header; one that fails later keeps its tables', async () => {
+  const src = [
+    'import "array"',
+    'array.from(rows: [{v: 1}]) |> yield(name: "ok")',
+    'array.from(rows: [{n: 1, t: "a"}, {n: 0, t: "b"}]) |> group(columns: ["t"]) |> map(fn: (r) => ({r with v: 10 / r.n})) |> yield(name: "half")',
+    'array.from(rows: [{n: 0}]) |> map(fn: (r) => ({r with v: 10 / r.n})) |> yield(name: "none")',
+    '',
+  ].join('\n');
+  const half = await run([file('half.flux', src)]);
+  assert.equal(half.code, 1);
+  assert.match(half.out, /^Result: ok\n/);
+  assert.match(half.out, /\n\nResult: half\nTable: keys: \[t\]\n[^]* a +1 +10\n$/, 'the table read before the failure stays');
+  assert.match(half.err, /half\.flux:3:\d+: error calling function "map" @3:\d+-3:\d+: cannot divide by zero/);
+  // Without the "half" result, the failing one fails at once: nothing of it, not even the blank line before it.
+  const none = await run([file('none.flux', src.replace(/^.*"half".*\n/m, ''))]);
+  assert.equal(none.code, 1);
+  assert.equal(none.out, 'Result: ok\nTable: keys: []\nv:int\n-----\n    1\n');
+  assert.match(none.err, /none\.flux:3:\d+: error calling function "map" @3:\d+-3:\d+: cannot divide by zero/);
+  for (const [name, code] of [['half', 1], ['none', 1]] as const) {
+    const text = name === 'half' ? src : src.replace(/^.*"half".*\n/m, '');
+    // JSON stays one document: the failing result carries its tables so far and the error.
+    const json = await run(['--format', 'json', file(`${name}-json.flux`, text)]);
+    assert.equal(json.code, code);
+    const doc = JSON.parse(json.out) as { result: string; tables: unknown[]; error?: { id: string } }[];
+    assert.deepEqual(
+      doc.map((d) => [d.result, d.tables.length, d.error?.id]),
+      [['ok', 1, undefined], [name, name === 'half' ? 1 : 0, 'arith.divisionByZero']],
+    );
+    // CSV: the tables read, then Flux's error table (annotations, header, one row).
+    const csv = await run(['--format', 'csv', file(`${name}-csv.flux`, text)]);
+    assert.equal(csv.code, code);
+    assert.match(csv.out, /#default,ok,,\r\n,result,table,v\r\n,,0,1\r\n/);
+    assert.equal((csv.out.match(/^#default,half,/gm) ?? []).length, name === 'half' ? 1 : 0);
+    assert.match(csv.out, /\r\n#datatype,string,string\r\n#group,true,true\r\n#default,,\r\n,error,reference\r\n,"error calling function ""map"" @3:\d+-3:\d+: cannot divide by zero",\r\n$/);
+  }
 });
