@@ -98,8 +98,8 @@ A testcase with \`option testing.tags = ["skip"]\` is skipped.
 
 Examples:
   promflux test stdlib/                       # every testcase of the standard library
-  promflux test stdlib/universe/filter_test.flux --run 'onEmpty'
-  # PASS  stdlib/universe/filter_test.flux  filter_onEmpty_keep (4 ms)
+  promflux test stdlib/universe/filter_map_test.flux --run 'on_empty'
+  # PASS  stdlib/universe/filter_map_test.flux  filter_on_empty_keep (4 ms)
   # 1 passed, 0 failed`,
     )
     .action(async (paths: string[], flags: TestFlags) => {
