@@ -14,6 +14,8 @@ package discovery
 //
 // ## Examples
 // ```
+// import "experimental/prometheus/discovery"
+//
 // discovery.static(targets: ["10.0.0.1:9100", "10.0.0.2:9100"], labels: {env: "prod"})
 // ```
 builtin static : (targets: [string], ?labels: A) => [{address: string, labels: [string:string]}]
