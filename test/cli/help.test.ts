@@ -97,6 +97,21 @@ test('docs/cli.md has a line for every command', () => {
   for (const p of paths.filter((x) => x.length === 1)) assert.match(doc, new RegExp(`\\| \`promflux ${p[0]}\\b`), `docs/cli.md lists ${p[0]}`);
 });
 
+test('docs/cli.md names every option of every command', () => {
+  const doc = readFileSync(join(REPO_ROOT, 'docs', 'cli.md'), 'utf8');
+  const program = buildProgram(memoryIO());
+  const missing: string[] = [];
+  const visit = (cmd: Command, path: string[]) => {
+    for (const o of cmd.options) {
+      if (o.long === undefined || o.long === '--help' || o.long === '--version') continue;
+      if (!new RegExp(`${o.long}(?![\\w-])`).test(doc)) missing.push(`promflux ${path.join(' ')} ${o.long}`);
+    }
+    for (const sub of cmd.commands) visit(sub, [...path, sub.name()]);
+  };
+  visit(program, []);
+  assert.deepEqual(missing, []);
+});
+
 /** The example lines (`promflux ...` or `$ promflux ...`) of a help text, with their trailing comment. */
 function exampleLines(helpText: string): { args: string[]; comment: string | undefined; next: string | undefined }[] {
   const lines = helpText.split('\n');
