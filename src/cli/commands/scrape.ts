@@ -51,7 +51,7 @@ async function scrapeCommand(url: string, flags: ScrapeFlags, io: CliIO): Promis
   const options: { -readonly [K in keyof ScrapeOptions]: ScrapeOptions[K] } = {};
   if (flags.timeout !== undefined) {
     const ms = parseDurationMs(flags.timeout);
-    if (ms === undefined) return usage(io, `--timeout must be a duration like 10s or 500ms, got ${JSON.stringify(flags.timeout)}`);
+    if (ms === undefined) return usage(io, `--timeout must be a positive duration like 10s or 500ms, got ${JSON.stringify(flags.timeout)}`);
     options.timeoutMs = ms;
   }
   if (flags.header?.length) {
