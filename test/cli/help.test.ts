@@ -1,9 +1,10 @@
 // `--help` of the program and of every registered subcommand (found by walking the commander
 // tree, so a new command is covered without editing this file): a snapshot each, a description,
-// and an example. Also: the top-level help lists every command and the exit codes, and
-// `promflux version` agrees with `promflux -V`.
+// and an example. Also: the top-level help lists every command and the exit codes,
+// `promflux version` agrees with `promflux -V`, the repository paths the examples name exist,
+// and the `promflux test` example prints what its help shows.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Command } from 'commander';
@@ -94,4 +95,62 @@ test('promflux help COMMAND prints the same as COMMAND --help', async () => {
 test('docs/cli.md has a line for every command', () => {
   const doc = readFileSync(join(REPO_ROOT, 'docs', 'cli.md'), 'utf8');
   for (const p of paths.filter((x) => x.length === 1)) assert.match(doc, new RegExp(`\\| \`promflux ${p[0]}\\b`), `docs/cli.md lists ${p[0]}`);
+});
+
+test('docs/cli.md names every option of every command', () => {
+  const doc = readFileSync(join(REPO_ROOT, 'docs', 'cli.md'), 'utf8');
+  const program = buildProgram(memoryIO());
+  const missing: string[] = [];
+  const visit = (cmd: Command, path: string[]) => {
+    for (const o of cmd.options) {
+      if (o.long === undefined || o.long === '--help' || o.long === '--version') continue;
+      if (!new RegExp(`${o.long}(?![\\w-])`).test(doc)) missing.push(`promflux ${path.join(' ')} ${o.long}`);
+    }
+    for (const sub of cmd.commands) visit(sub, [...path, sub.name()]);
+  };
+  visit(program, []);
+  assert.deepEqual(missing, []);
+});
+
+/** The example lines (`promflux ...` or `$ promflux ...`) of a help text, with their trailing comment. */
+function exampleLines(helpText: string): { args: string[]; comment: string | undefined; next: string | undefined }[] {
+  const lines = helpText.split('\n');
+  const out: { args: string[]; comment: string | undefined; next: string | undefined }[] = [];
+  lines.forEach((line, i) => {
+    const m = /^\s+(?:\$ )?promflux (.*?)(?:\s+#\s*(.*))?$/.exec(line);
+    if (m === null) return;
+    // Plain shell words: 'quoted' or bare (the examples use no other quoting).
+    const args = [...m[1]!.matchAll(/'([^']*)'|(\S+)/g)].map((w) => w[1] ?? w[2]!);
+    out.push({ args, comment: m[2], next: lines[i + 1] });
+  });
+  return out;
+}
+
+test('help examples name files and directories of this repository that exist', async () => {
+  let checked = 0;
+  for (const path of [[], ...paths]) {
+    for (const ex of exampleLines((await help(path)).out)) {
+      for (const arg of ex.args.filter((a) => /^(stdlib|examples|test)\//.test(a))) {
+        checked++;
+        assert.ok(existsSync(join(REPO_ROOT, arg)), `promflux ${path.join(' ')} --help: example names ${arg}, which does not exist`);
+      }
+    }
+  }
+  assert.ok(checked > 0, 'some example names a repository path');
+});
+
+test('promflux test --help: its example runs the testcase it shows', async () => {
+  const ex = exampleLines((await help(['test'])).out).find((e) => e.args.includes('--run'));
+  assert.ok(ex !== undefined, 'an example with --run');
+  // The line under the command shows its output: `# PASS  <file>  <testcase> (N ms)`.
+  const shown = /^\s+#\s+PASS\s+(\S+)\s+(\S+) \(\d+ ms\)$/.exec(ex.next ?? '');
+  assert.ok(shown !== null, `the example shows a PASS line, got ${JSON.stringify(ex.next)}`);
+  const [, file, name] = shown;
+  const [command, ...rest] = ex.args;
+  assert.equal(command, 'test');
+  // Run from the repository root whatever the current directory, as the example is written.
+  const args = rest.map((a) => (a === file ? join(REPO_ROOT, a) : a));
+  const io = memoryIO();
+  assert.equal(await main(['test', ...args], io), 0, io.err);
+  assert.match(io.out, new RegExp(`^PASS  \\S*${file!.replaceAll('.', '\\.')}  ${name} \\(\\d+ ms\\)\\n1 passed, 0 failed\\n$`));
 });

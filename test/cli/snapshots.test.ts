@@ -301,6 +301,8 @@ const cases: Case[] = [
   { name: 'scrape-refused', args: ['scrape', '--timeout', '5s', '{DEAD}/metrics'], exit: 1 },
   { name: 'scrape-invalid-url', args: ['scrape', 'ftp://example.com/metrics'], exit: 2 },
   { name: 'scrape-bad-timeout', args: ['scrape', '--timeout', 'soon', '{URL}/metrics'], exit: 2 },
+  // 0s reads as a duration, but a scrape needs time: the message says it must be more than 0
+  { name: 'scrape-zero-timeout', args: ['scrape', '--timeout', '0s', '{URL}/metrics'], exit: 2 },
   { name: 'scrape-bad-header', args: ['scrape', '-H', 'no-colon', '{URL}/metrics'], exit: 2 },
 ];
 

@@ -109,7 +109,8 @@ export function registerBucket(program: Command, io: CliIO): void {
     .addHelpText(
       'after',
       `
-The store lives in <data>/store; <data> is --data, $PROMFLUX_DATA or ~/.local/share/promflux.
+The store lives in <data>/store; <data> is --data, else $PROMFLUX_DATA, else
+$XDG_DATA_HOME/promflux or ~/.local/share/promflux.
 A bucket is created by the first write with a retention of ${formatRetention(DEFAULT_RETENTION_NS)}; create it
 first to choose another retention.
 
@@ -162,7 +163,7 @@ Examples:
     .command('create')
     .description('create a bucket')
     .argument('<name>', 'bucket name')
-    .option('--retention <duration>', `how long to keep data: a duration such as 30d or 12h, or "inf" (default ${formatRetention(DEFAULT_RETENTION_NS)})`)
+    .option('--retention <duration>', `how long to keep data: a duration such as 30d or 12h, or "inf" or 0 to keep it forever (default ${formatRetention(DEFAULT_RETENTION_NS)})`)
     .option('--data <dir>', DATA_DIR_HELP)
     .addHelpText('after', '\nExample:\n  promflux bucket create metrics --retention 30d')
     .action((name: string, opts: DataOpts & { retention?: string }) =>
@@ -171,7 +172,7 @@ Examples:
         if (opts.retention !== undefined) {
           const r = parseRetention(opts.retention);
           if (r === undefined) {
-            io.stderr(`promflux bucket: invalid --retention ${JSON.stringify(opts.retention)}: use a duration such as 30d, 12h, 1h30m, or "inf"\n`);
+            io.stderr(`promflux bucket: invalid --retention ${JSON.stringify(opts.retention)}: use a duration such as 30d, 12h or 1h30m (at most 106751d), or "inf"\n`);
             io.setExitCode(2);
             return;
           }

@@ -58,7 +58,7 @@ export function registerRepl(program: Command, io: CliIO): void {
     .description('query interactively: a persistent Flux session (also what `promflux` alone starts)')
     .option('--data <dir>', DATA_DIR_HELP)
     .addOption(new Option('--format <format>', 'result format').choices(['table', 'csv', 'json']).default('table'))
-    .option('--no-history', 'do not read or save the history file')
+    .option('--no-history', 'do not read or save the history file (<data>/repl_history)')
     .addHelpText(
       'after',
       `

@@ -1,7 +1,8 @@
 // `promflux test PATH...`: run the `testcase` blocks of `*_test.flux` files (directories are
 // searched recursively). One line per testcase (`PASS`, `FAIL` or `SKIP`, file and name),
 // the error or differing rows under a failing one, then `N passed, N failed` (`, N skipped`
-// when any). Exit 1 when a testcase failed, 2 when a path does not exist.
+// when any), and a note on stderr when no testcase ran. Exit 1 when a testcase failed, 2 when
+// a path does not exist.
 //
 // Each run gets a fresh temporary data directory (removed afterwards) unless --data is
 // given, so testcases that write with to() never touch the user's data.
@@ -69,6 +70,15 @@ export async function testCommand(paths: readonly string[], flags: TestFlags, io
       report,
     );
     io.stdout(`${summaryLine(summary)}\n`);
+    // Nothing ran: say why on stderr, so that a path without *_test.flux files or a --run
+    // pattern that matches nothing is not mistaken for a green run (the exit code stays 0).
+    if (summary.outcomes.length === 0) {
+      io.stderr(
+        flags.run !== undefined
+          ? `promflux test: no testcase name matches --run ${JSON.stringify(flags.run)}\n`
+          : `promflux test: no testcases found (directories are searched for *_test.flux files)\n`,
+      );
+    }
     if (summary.failed > 0) io.setExitCode(summary.outcomes.some((o) => o.syntaxError) ? 2 : 1);
   } catch (e) {
     if (isFluxError(e) && e.id === 'test.pathNotFound') {
@@ -100,8 +110,8 @@ A testcase with \`option testing.tags = ["skip"]\` is skipped.
 
 Examples:
   promflux test stdlib/                       # every testcase of the standard library
-  promflux test stdlib/universe/filter_test.flux --run 'onEmpty'
-  # PASS  stdlib/universe/filter_test.flux  filter_onEmpty_keep (4 ms)
+  promflux test stdlib/universe/filter_map_test.flux --run 'on_empty'
+  # PASS  stdlib/universe/filter_map_test.flux  filter_on_empty_keep (4 ms)
   # 1 passed, 0 failed`,
     )
     .action(async (paths: string[], flags: TestFlags) => {

@@ -11,7 +11,7 @@ export function registerVersion(program: Command, io: CliIO): void {
       `
 Example:
   $ promflux version
-  promflux ${PROMFLUX_VERSION} (node 20.18.0)
+  promflux ${PROMFLUX_VERSION} (node 20.18.1)
   $ promflux -V          # the bare version number
   ${PROMFLUX_VERSION}`,
     )

@@ -18,8 +18,10 @@ import "experimental"
 // ```
 // import "experimental/aggregate"
 //
-// data
-//     |> aggregate.rate(every: 1m, unit: 1s, groupColumns: ["host"])
+// from(bucket: "node")
+//     |> range(start: -1h)
+//     |> filter(fn: (r) => r._field == "node_cpu_seconds_total")
+//     |> aggregate.rate(every: 1m, unit: 1s, groupColumns: ["cpu"])
 // ```
 rate = (tables=<-, every, groupColumns=[], unit=1s) =>
     tables

@@ -70,6 +70,8 @@ builtin scrape : (
 //
 // ## Examples
 // ```
+// import "experimental/prometheus"
+//
 // prometheus.scrape(url: "http://localhost:9100/metrics")
 //     |> filter(fn: (r) => r._field == "http_request_duration_seconds")
 //     |> prometheus.histogramQuantile(quantile: 0.99)

@@ -28,3 +28,12 @@ for (const args of [['list'], ['list', '--json'], ['create', 'metrics'], ['delet
     assert.match(io.err, /ENOTDIR/);
   });
 }
+
+test('bucket create with a retention past the store limit names the limit (exit 2)', async () => {
+  const io = memoryIO('', {});
+  const code = await main(['bucket', 'create', 'metrics', '--retention', '106752d', '--data', join(dir, 'limit')], io);
+  assert.equal(code, 2, io.err);
+  assert.equal(io.out, '');
+  // the README gives the same bound: about 292 years, 106751d
+  assert.match(io.err, /^promflux bucket: invalid --retention "106752d": .*\b106751d\b/);
+});

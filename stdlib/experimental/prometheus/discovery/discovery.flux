@@ -14,6 +14,8 @@ package discovery
 //
 // ## Examples
 // ```
+// import "experimental/prometheus/discovery"
+//
 // discovery.static(targets: ["10.0.0.1:9100", "10.0.0.2:9100"], labels: {env: "prod"})
 // ```
 builtin static : (targets: [string], ?labels: A) => [{address: string, labels: [string:string]}]
@@ -25,7 +27,8 @@ builtin static : (targets: [string], ?labels: A) => [{address: string, labels: [
 //
 // ## Parameters
 // - files: paths of the files. The last path segment may hold a `*`, as in Prometheus
-//   (`"/etc/promflux/targets/*.json"`).
+//   (`"/etc/promflux/targets/*.json"`). A relative path is read from the directory promflux
+//   was started in, not the script's.
 builtin file : (files: [string]) => [{address: string, labels: [string:string]}]
 
 // http fetches a Prometheus http_sd endpoint (GET returning the file_sd JSON list). When the
