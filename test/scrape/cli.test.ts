@@ -76,7 +76,20 @@ test('redirects are followed unless --no-follow-redirects', async () => {
   assert.match(io.out, /prometheus,up,1,http:\/\/127\.0\.0\.1:\d+\/moved,node/);
   const no = memoryIO();
   assert.equal(await main(['scrape', `${target.url}/moved`, '--no-follow-redirects'], no), 1);
-  assert.match(no.err, /HTTP 302 redirecting to .*\/metrics.*\[scrape\.status\]/);
+  assert.match(no.err, /HTTP 302 redirecting to .*\/metrics" \(--no-follow-redirects\) .*\[scrape\.status\]/);
+});
+
+test('errors name the flags, not the Flux options', async () => {
+  const big = memoryIO();
+  assert.equal(await main(['scrape', `${target.url}/metrics`, '--max-bytes', '10'], big), 1);
+  assert.match(big.err, /\(raise --max-bytes to accept it\) \[scrape\.tooLarge\]/);
+  const both = memoryIO();
+  assert.equal(await main(['scrape', `${target.url}/auth`, '--bearer-token', 't0k', '--username', 'u', '--password', 'p'], both), 2);
+  assert.match(both.err, /give either --bearer-token or --username\/--password, not both \[scrape\.invalidOption\]/);
+  const ctl = memoryIO();
+  assert.equal(await main(['scrape', `${target.url}/auth`, '--bearer-token', 'a\nb'], ctl), 2);
+  assert.match(ctl.err, /the bearer token contains a control character \[scrape\.invalidOption\]/);
+  assert.doesNotMatch(big.err + both.err + ctl.err, /maxBytes|bearerToken|followRedirects/);
 });
 
 test('--help has an example', async () => {

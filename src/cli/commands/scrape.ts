@@ -84,11 +84,28 @@ async function scrapeCommand(url: string, flags: ScrapeFlags, io: CliIO): Promis
     io.stdout(text.endsWith('\n') ? text : text + '\n');
   } catch (e) {
     const err = toFluxError(e);
-    io.stderr(`promflux scrape: ${err.message} [${err.id}]\n`);
+    io.stderr(`promflux scrape: ${flagNames(err.message)} [${err.id}]\n`);
     io.setExitCode(err.id === 'scrape.invalidUrl' || err.id === 'scrape.invalidOption' ? 2 : 1);
   } finally {
     await http.close();
   }
+}
+
+/**
+ * Scrape errors name the options of prometheus.scrape(); on the command line the same
+ * advice names the flags.
+ */
+const FLAG_OF: readonly (readonly [RegExp, string])[] = [
+  [/\(raise maxBytes to accept it\)/, '(raise --max-bytes to accept it)'],
+  [/\(followRedirects is false\)/, '(--no-follow-redirects)'],
+  [/give either bearerToken or username\/password, not both/, 'give either --bearer-token or --username/--password, not both'],
+  [/^(.*: )?bearerToken contains a control character/, '$1the bearer token contains a control character'],
+];
+
+export function flagNames(message: string): string {
+  let m = message;
+  for (const [re, to] of FLAG_OF) m = m.replace(re, to);
+  return m;
 }
 
 export function registerScrape(program: Command, io: CliIO): void {
