@@ -69,6 +69,8 @@ export async function main(argv: readonly string[], io: CliIO = nodeIO()): Promi
   }
   const program = buildProgram(io);
   // `promflux help nope` would print the whole help as an error without naming "nope".
+  // `promflux help help` is the help of help: the list of commands.
+  if (argv[0] === 'help' && argv[1] === 'help') return main(['--help'], io);
   if (argv[0] === 'help' && argv.length > 1 && !argv[1]!.startsWith('-') && !program.commands.some((c) => c.name() === argv[1] || c.aliases().includes(argv[1]!))) {
     io.stderr(`error: unknown command '${argv[1]}'\n(run 'promflux --help' for the list of commands)\n`);
     return 2;

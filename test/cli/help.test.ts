@@ -92,6 +92,15 @@ test('promflux help COMMAND prints the same as COMMAND --help', async () => {
   }
 });
 
+test('promflux help help prints the list of commands, as promflux --help does', async () => {
+  const io = memoryIO();
+  assert.equal(await main(['help', 'help'], io), 0);
+  const top = memoryIO();
+  assert.equal(await main(['--help'], top), 0);
+  assert.equal(io.out, top.out);
+  assert.match(io.out, /scrape/);
+});
+
 test('docs/cli.md has a line for every command', () => {
   const doc = readFileSync(join(REPO_ROOT, 'docs', 'cli.md'), 'utf8');
   for (const p of paths.filter((x) => x.length === 1)) assert.match(doc, new RegExp(`\\| \`promflux ${p[0]}\\b`), `docs/cli.md lists ${p[0]}`);
