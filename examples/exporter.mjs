@@ -6,7 +6,16 @@
 //   node examples/exporter.mjs [port]
 import { createServer } from 'node:http';
 
-const port = Number(process.argv[2] ?? 9105);
+const arg = process.argv[2];
+if (arg === '--help' || arg === '-h') {
+  process.stdout.write('usage: node examples/exporter.mjs [port]\nServes demo metrics on http://127.0.0.1:<port>/metrics (port 9105 by default; 0 picks a free one).\n');
+  process.exit(0);
+}
+const port = Number(arg ?? 9105);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  process.stderr.write(`exporter: the port must be a number from 0 to 65535, not ${JSON.stringify(arg)}\n`);
+  process.exit(2);
+}
 const started = Date.now();
 let requests = 0;
 const buckets = [0.005, 0.01, 0.05, 0.1, 0.5, 1];
@@ -45,12 +54,17 @@ function exposition() {
   return lines.join('\n') + '\n';
 }
 
-createServer((req, res) => {
+const server = createServer((req, res) => {
   if (req.url !== '/metrics') {
     res.writeHead(404).end('not found\n');
     return;
   }
   res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(exposition());
-}).listen(port, '127.0.0.1', () => {
-  process.stdout.write(`demo exporter: http://127.0.0.1:${port}/metrics\n`);
+});
+server.on('error', (e) => {
+  process.stderr.write(`exporter: cannot listen on 127.0.0.1:${port}: ${e.code === 'EADDRINUSE' ? 'the port is in use (give another as the first argument)' : e.message}\n`);
+  process.exit(1);
+});
+server.listen(port, '127.0.0.1', () => {
+  process.stdout.write(`demo exporter: http://127.0.0.1:${server.address().port}/metrics\n`);
 });

@@ -32,3 +32,31 @@ for (const file of fluxFiles(join(REPO_ROOT, 'examples'))) {
     assert.ok(options.has('task'), 'every example is a task');
   });
 }
+
+test('examples/exporter.mjs: --help, a bad port refused, port 0 names the port it took', async () => {
+  const { spawnSync, spawn } = await import('node:child_process');
+  const script = join(REPO_ROOT, 'examples', 'exporter.mjs');
+  const help = spawnSync(process.execPath, [script, '--help'], { encoding: 'utf8' });
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /usage: node examples\/exporter\.mjs \[port\]/);
+  const bad = spawnSync(process.execPath, [script, 'abc'], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /the port must be a number from 0 to 65535, not "abc"/);
+  const child = spawn(process.execPath, [script, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        if (out.includes('\n')) resolve(out);
+      });
+      child.on('exit', () => reject(new Error(`exporter exited: ${out}`)));
+    });
+    const m = /http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(line);
+    assert.ok(m && Number(m[1]) > 0, line);
+    const body = await (await fetch(`http://127.0.0.1:${m![1]}/metrics`)).text();
+    assert.match(body, /^demo_requests_total\{method="GET",code="200"\} \d+$/m);
+  } finally {
+    child.kill();
+  }
+});
