@@ -5,7 +5,8 @@
 //            then one string column per label, sorted by name;
 //   key      _measurement, _field and the label columns of the series (not url, not _time);
 //   tables   one per series (distinct field + label set), ordered by _field, then by the
-//            series' labels taken in name order (name, then value, compared as strings);
+//            series' labels taken in name order (name, then value, compared as strings;
+//            `le` and `quantile` values as the numbers they stand for: numericRanks);
 //   rows     the series' samples in exposition order; a repeated sample with the same
 //            timestamp is dropped (Prometheus keeps the first);
 //   _time    the sample's own timestamp when it has one, else the scrape start time.
@@ -61,6 +62,57 @@ function rankOf(strings: readonly string[]): Int32Array {
   return rank;
 }
 
+/** An `le` or `quantile` value as a number for ordering: NaN for NaN, undefined when it is not a number. */
+function orderNumber(s: string): number | undefined {
+  if (s === '+Inf') return Infinity;
+  if (s === '-Inf') return -Infinity;
+  if (s === 'NaN') return NaN;
+  const n = s === '' ? NaN : Number(s);
+  return Number.isNaN(n) ? undefined : n;
+}
+
+/**
+ * Ranks of the values of `le` and `quantile` labels, in the order of the numbers they stand
+ * for (so a histogram's tables come in bucket order, `+Inf` last, and a summary's in quantile
+ * order), then NaN, then values that are not numbers, as strings. Values of other labels
+ * keep their string rank: only pairs of the same label name are ever compared by value.
+ */
+function numericRanks(batch: SampleBatch, le: number, quantile: number): Int32Array {
+  const strings = batch.labelValues.strings;
+  const used: number[] = [];
+  const seen = new Uint8Array(strings.length);
+  const pairs = batch.pairs;
+  const ss = batch.seriesStart;
+  const sp = batch.seriesPairs;
+  for (let s = 0; s < batch.seriesCount; s++) {
+    const end = ss[s]! + 2 * sp[s]!;
+    for (let p = ss[s]!; p < end; p += 2) {
+      const kn = pairs[p]!;
+      const kv = pairs[p + 1]!;
+      if ((kn === le || kn === quantile) && seen[kv] === 0) {
+        seen[kv] = 1;
+        used.push(kv);
+      }
+    }
+  }
+  const key = used.map((id) => orderNumber(strings[id]!));
+  const order = used.map((_, i) => i);
+  order.sort((a, b) => {
+    const x = key[a];
+    const y = key[b];
+    const cx = x === undefined ? 2 : Number.isNaN(x) ? 1 : 0;
+    const cy = y === undefined ? 2 : Number.isNaN(y) ? 1 : 0;
+    if (cx !== cy) return cx - cy;
+    if (cx === 0 && x !== y) return x! < y! ? -1 : 1;
+    const sa = strings[used[a]!]!;
+    const sb = strings[used[b]!]!;
+    return sa < sb ? -1 : sa > sb ? 1 : 0;
+  });
+  const rank = new Int32Array(strings.length);
+  for (let r = 0; r < order.length; r++) rank[used[order[r]!]!] = r;
+  return rank;
+}
+
 export function batchToTables(batch: SampleBatch, url: string, scrapeTimeNs: bigint): ScrapeTables {
   const S = batch.seriesCount;
   const N = batch.length;
@@ -71,6 +123,9 @@ export function batchToTables(batch: SampleBatch, url: string, scrapeTimeNs: big
   const pairs = batch.pairs;
   const ss = batch.seriesStart;
   const sp = batch.seriesPairs;
+  const le = batch.labelNames.strings.indexOf('le');
+  const quantile = batch.labelNames.strings.indexOf('quantile');
+  const numRank = le >= 0 || quantile >= 0 ? numericRanks(batch, le, quantile) : valueRank;
   // Each series' pairs sorted by label-name rank (they are sorted by name id), and beside
   // them, at the same offsets, their ranks: name rank, value rank. Comparisons of series read
   // the ranks directly.
@@ -93,7 +148,7 @@ export function batchToTables(batch: SampleBatch, url: string, scrapeTimeNs: big
       pairs[st + 2 * j + 2] = kn;
       pairs[st + 2 * j + 3] = kv;
       rk[st + 2 * j + 2] = r;
-      rk[st + 2 * j + 3] = valueRank[kv]!;
+      rk[st + 2 * j + 3] = kn === le || kn === quantile ? numRank[kv]! : valueRank[kv]!;
     }
   }
   // Table order: bucket the series by field rank (counting sort), then sort each field's

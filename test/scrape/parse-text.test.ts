@@ -49,7 +49,7 @@ test('UTF-8 label values and quoted UTF-8 metric and label names', () => {
 
 test('histograms: buckets become the family field with le; _sum and _count keep their true values', () => {
   const text = '# TYPE h histogram\nh_bucket{le="0.5"} 1\nh_bucket{le="+Inf"} 3\nh_sum 7.5\nh_count 3\n';
-  assert.deepEqual(rowsOf(text), ['h{le="+Inf"} 3', 'h{le="0.5"} 1', 'h_count{} 3', 'h_sum{} 7.5']);
+  assert.deepEqual(rowsOf(text), ['h{le="0.5"} 1', 'h{le="+Inf"} 3', 'h_count{} 3', 'h_sum{} 7.5']);
   // Without TYPE histogram, _bucket is just part of the name.
   assert.deepEqual(rowsOf('x_bucket{le="1"} 1\n'), ['x_bucket{le="1"} 1']);
 });
@@ -210,10 +210,10 @@ test('histogram le and summary quantile values are stored as Prometheus 3 stores
     'y{quantile="1"} 1', // not a summary: as written
   ].join('\n');
   assert.deepEqual(rowsOf(text), [
-    'h{le="+Inf"} 4',
     'h{le="0.5"} 1',
     'h{le="1.0"} 2',
     'h{le="1000.0"} 3',
+    'h{le="+Inf"} 4',
     'h_count{} 4',
     'h_sum{} 1',
     's{quantile="0.0"} 1',

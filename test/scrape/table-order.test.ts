@@ -1,6 +1,7 @@
 // The order of a scrape's tables (src/scrape/tables.ts): by _field, then by the series' labels
-// taken in name order, each label compared by name, then by value, as strings; a series whose
-// labels are a prefix of another's comes first. Checked here against a plain comparison of
+// taken in name order, each label compared by name, then by value, as strings, except `le`
+// and `quantile`, compared as the numbers they stand for (+Inf last); a series whose labels
+// are a prefix of another's comes first. Checked here against a plain comparison of
 // the tables' own keys, on inputs whose series arrive in many orders.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +20,9 @@ function labelsOf(t: Table): [string, string][] {
 }
 
 const cmpStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const num = (v: string) => (v === '+Inf' ? Infinity : v === '-Inf' ? -Infinity : Number(v));
+const cmpValue = (name: string, a: string, b: string) =>
+  (name === 'le' || name === 'quantile') && !Number.isNaN(num(a)) && !Number.isNaN(num(b)) ? Math.sign(num(a) - num(b)) || cmpStr(a, b) : cmpStr(a, b);
 
 function compareTables(a: Table, b: Table): number {
   const fa = String(a.key.values[a.key.columns.findIndex((c) => c.name === '_field')]);
@@ -27,7 +31,7 @@ function compareTables(a: Table, b: Table): number {
   const la = labelsOf(a);
   const lb = labelsOf(b);
   for (let i = 0; i < Math.min(la.length, lb.length); i++) {
-    const d = cmpStr(la[i]![0], lb[i]![0]) || cmpStr(la[i]![1], lb[i]![1]);
+    const d = cmpStr(la[i]![0], lb[i]![0]) || cmpValue(la[i]![0], la[i]![1], lb[i]![1]);
     if (d !== 0) return d;
   }
   return la.length - lb.length;
@@ -48,7 +52,7 @@ function rng(seed: number): () => number {
   };
 }
 
-test('generated exposition: histograms (le as strings), summaries, reversed and shuffled series', () => {
+test('generated exposition: histograms (le by number), summaries, reversed and shuffled series', () => {
   const text = generateExposition(5000, 3);
   const lines = text.split('\n').filter((l) => l !== '');
   const meta = lines.filter((l) => l.startsWith('#'));
