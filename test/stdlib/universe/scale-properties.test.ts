@@ -1,0 +1,664 @@
+// Property tests of the table functions at scale: random streams (test/support/random-tables.ts)
+// with row counts that cross the fixed sizes of builders and kernels (16, 64, 1,024, 4,096),
+// up to hundreds of tables, nulls and every column type, run through the real runtime
+// (`csv.from(csv:)` |> function) and compared with a plain JavaScript computation on the same
+// rows. A failure prints the seed; the same seed reproduces the same input.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { collectTables, isTableStream } from '../../../src/table/index.js';
+import type { Table } from '../../../src/table/index.js';
+import { Time, UInt } from '../../../src/values/value.js';
+import type { Value } from '../../../src/values/value.js';
+import { runtime } from '../../interpreter/flux.js';
+import { BOUNDARY_SIZES, SECOND, gen, randomStream, toAnnotatedCsv } from '../../support/random-tables.js';
+import type { Cell, Gen, GenColumn, GenTable, GenType, StreamOptions } from '../../support/random-tables.js';
+
+// ---------------------------------------------------------------------------------------
+// Canonical text of tables (key, columns sorted by name, rows in order), so that a
+// difference shows as a readable diff.
+
+function cellText(type: GenType, v: Cell): string {
+  if (v === null) return 'null';
+  if (type === 'float') return Object.is(v, -0) ? '-0' : String(v);
+  return String(v);
+}
+
+function valueCell(v: Value): Cell {
+  if (v instanceof Time) return v.ns;
+  if (v instanceof UInt) return v.value;
+  return v as Cell;
+}
+
+function canonical(t: GenTable): string {
+  const order = t.columns.map((c, j) => ({ c, j })).sort((a, b) => (a.c.name < b.c.name ? -1 : 1));
+  const keyNames = [...t.key].sort();
+  const keyText = keyNames.map((k) => {
+    const c = t.columns.find((x) => x.name === k);
+    return `${k}=${c === undefined ? '?' : cellText(c.type, t.keyValues[t.key.indexOf(k)]!)}`;
+  });
+  const lines = [`key {${keyText.join(', ')}} columns [${order.map(({ c }) => `${c.name}:${c.type}`).join(', ')}] rows ${t.rows.length}`];
+  for (const r of t.rows) lines.push(order.map(({ c, j }) => cellText(c.type, r[j]!)).join(','));
+  return lines.join('\n');
+}
+
+function fromTable(t: Table): GenTable {
+  const columns: GenColumn[] = t.columns.map((c) => ({ name: c.name, type: c.type }));
+  const rows: Cell[][] = [];
+  const cols = columns.map((_, j) => t.column(j));
+  for (let i = 0; i < t.length; i++) rows.push(cols.map((c) => valueCell(c.get(i))));
+  return { columns, key: t.key.columns.map((c) => c.name), keyValues: t.key.values.map(valueCell), rows };
+}
+
+function keyText(t: GenTable): string {
+  return canonical({ ...t, rows: [] }).split(' columns ')[0]!;
+}
+
+async function run(csv: string, pipe: string): Promise<GenTable[]> {
+  const src = `import "csv"\nimport "experimental"\ndata = csv.from(csv: ${JSON.stringify(csv)})\n${pipe}`;
+  const r = await runtime().run(src, { name: 'scale.flux' });
+  const v = r.results.at(-1)!.value;
+  assert.ok(isTableStream(v), 'the pipeline gives a stream');
+  return (await collectTables(v)).map(fromTable);
+}
+
+/** Compare output with the reference: same set of keys, and per key the same table. */
+function assertSameTables(actual: readonly GenTable[], want: readonly GenTable[], what: string): void {
+  const byKey = (ts: readonly GenTable[]): Map<string, GenTable> => {
+    const m = new Map<string, GenTable>();
+    for (const t of ts) {
+      const k = keyText(t);
+      assert.ok(!m.has(k), `${what}: two tables with ${k}`);
+      m.set(k, t);
+    }
+    return m;
+  };
+  const a = byKey(actual);
+  const w = byKey(want);
+  assert.deepEqual([...a.keys()].sort(), [...w.keys()].sort(), `${what}: group keys`);
+  for (const [k, wt] of w) {
+    const at = a.get(k)!;
+    const ac = canonical(at).split('\n');
+    const wc = canonical(wt).split('\n');
+    if (ac.length === wc.length && ac.every((l, i) => l === wc[i])) continue;
+    const i = ac.findIndex((l, j) => l !== wc[j]);
+    assert.fail(`${what}: table ${k} differs at line ${i} (row ${i - 1}):\n  got  ${ac[i]}\n  want ${wc[i]}\n  header got  ${ac[0]}\n  header want ${wc[0]}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Reference helpers.
+
+const ci = (t: GenTable, name: string): number => t.columns.findIndex((c) => c.name === name);
+const withRows = (t: GenTable, rows: Cell[][]): GenTable => ({ ...t, rows });
+
+/** Key columns (in table order) plus one column `name` of `type` holding `values`. */
+function keyed(t: GenTable, name: string, type: GenType, values: Cell[]): GenTable {
+  const keyCols = t.columns.filter((c) => t.key.includes(c.name) && c.name !== name);
+  const kv = keyCols.map((c) => t.keyValues[t.key.indexOf(c.name)]!);
+  return { columns: [...keyCols, { name, type }], key: t.key, keyValues: t.keyValues, rows: values.map((v) => [...kv, v]) };
+}
+
+const num = (v: Cell): number => (typeof v === 'bigint' ? Number(v) : (v as number));
+const cmp = (a: Cell, b: Cell): number => {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  if (typeof a === 'boolean') return Number(a) - Number(b as boolean);
+  return a < b ? -1 : a > b ? 1 : 0;
+};
+const wrap = (type: GenType, v: bigint): bigint => (type === 'uint' ? BigInt.asUintN(64, v) : BigInt.asIntN(64, v));
+
+function sumOf(type: GenType, vs: Cell[]): Cell {
+  const xs = vs.filter((v) => v !== null);
+  if (xs.length === 0) return null;
+  if (type === 'float') return (xs as number[]).reduce((a, b) => a + b, 0);
+  return wrap(type, (xs as bigint[]).reduce((a, b) => a + b, 0n));
+}
+
+function stableSort(t: GenTable, cols: string[], desc: boolean): Cell[][] {
+  const idx = cols.map((c) => ci(t, c));
+  return t.rows
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => {
+      for (const j of idx) {
+        const c = cmp(a.r[j]!, b.r[j]!);
+        if (c !== 0) return desc ? -c : c;
+      }
+      return a.i - b.i;
+    })
+    .map((x) => x.r);
+}
+
+/** Rows of all tables regrouped by the values of `cols`, in input order. */
+function regroup(ts: readonly GenTable[], cols: string[]): GenTable[] {
+  const out = new Map<string, GenTable>();
+  for (const t of ts) {
+    const idx = cols.map((c) => ci(t, c));
+    for (const r of t.rows) {
+      const kv = idx.map((j) => r[j]!);
+      const id = kv.map((v) => (v === null ? 'null' : typeof v + String(v))).join('\u0000');
+      let g = out.get(id);
+      if (g === undefined) {
+        g = { columns: t.columns, key: cols, keyValues: kv, rows: [] };
+        out.set(id, g);
+      }
+      g.rows.push(r);
+    }
+  }
+  return [...out.values()];
+}
+
+// ---------------------------------------------------------------------------------------
+// Inputs.
+
+const NUMERIC: GenType[] = ['float', 'int', 'uint'];
+const ALL: GenType[] = ['float', 'int', 'uint', 'bool', 'string', 'time'];
+
+interface Input {
+  readonly seed: number;
+  readonly opts: StreamOptions;
+  readonly tables: GenTable[];
+  readonly csv: string;
+}
+
+/** A few streams per case: boundary sizes, one large table, many small tables. */
+function inputs(caseSeed: number, types: readonly GenType[]): Input[] {
+  const shapes: ((g: Gen) => number[])[] = [
+    () => BOUNDARY_SIZES.filter((n) => n < 4000),
+    (g) => [g.pick([4095, 4096]), 4097],
+    (g) => Array.from({ length: g.int(150, 260) }, () => g.int(0, 20)),
+  ];
+  return shapes.map((shape, k) => {
+    const seed = caseSeed * 16 + k;
+    const g = gen(seed);
+    const opts: StreamOptions = {
+      sizes: shape(g),
+      valueType: g.pick(types),
+      nullRate: g.pick([0, 0.05, 0.5]),
+      sortedTimes: g.next() < 0.8,
+      distinctStrings: g.pick([3, 40, 3000]),
+    };
+    const tables = randomStream(g, opts);
+    return { seed, opts, tables, csv: toAnnotatedCsv(tables) };
+  });
+}
+
+interface Case {
+  readonly name: string;
+  readonly types: readonly GenType[];
+  readonly flux: (input: Input) => string;
+  readonly want: (tables: GenTable[], input: Input) => GenTable[];
+}
+
+const perTable = (f: (t: GenTable) => GenTable) => (ts: GenTable[]) => ts.map(f);
+
+const cases: Case[] = [
+  {
+    name: 'sum',
+    types: NUMERIC,
+    flux: () => 'data |> sum()',
+    want: perTable((t) => keyed(t, '_value', t.columns[ci(t, '_value')]!.type, [sumOf(t.columns[ci(t, '_value')]!.type, t.rows.map((r) => r[ci(t, '_value')]!))])),
+  },
+  {
+    name: 'count',
+    types: ALL,
+    flux: () => 'data |> count()',
+    want: perTable((t) => keyed(t, '_value', 'int', [BigInt(t.rows.filter((r) => r[ci(t, '_value')] !== null).length)])),
+  },
+  {
+    name: 'mean',
+    types: NUMERIC,
+    flux: () => 'data |> mean()',
+    want: perTable((t) => {
+      const xs = t.rows.map((r) => r[ci(t, '_value')]!).filter((v) => v !== null);
+      return keyed(t, '_value', 'float', [xs.length === 0 ? null : xs.reduce((a: number, v) => a + num(v), 0) / xs.length]);
+    }),
+  },
+  ...(['min', 'max'] as const).map(
+    (fn): Case => ({
+      name: fn,
+      types: NUMERIC,
+      flux: () => `data |> ${fn}()`,
+      want: perTable((t) => {
+        const j = ci(t, '_value');
+        let best = -1;
+        t.rows.forEach((r, i) => {
+          if (r[j] === null) return;
+          if (best < 0 || (fn === 'min' ? cmp(r[j]!, t.rows[best]![j]!) < 0 : cmp(r[j]!, t.rows[best]![j]!) > 0)) best = i;
+        });
+        return withRows(t, best < 0 ? [] : [t.rows[best]!]);
+      }),
+    }),
+  ),
+  ...(['first', 'last'] as const).map(
+    (fn): Case => ({
+      name: fn,
+      types: ALL,
+      flux: () => `data |> ${fn}()`,
+      want: perTable((t) => {
+        const j = ci(t, '_value');
+        const rows = t.rows.filter((r) => r[j] !== null);
+        const r = fn === 'first' ? rows[0] : rows.at(-1);
+        return withRows(t, r === undefined ? [] : [r]);
+      }),
+    }),
+  ),
+  {
+    name: 'sort by _value',
+    types: ALL,
+    flux: () => 'data |> sort()',
+    want: perTable((t) => withRows(t, stableSort(t, ['_value'], false))),
+  },
+  {
+    name: 'sort desc by _value',
+    types: ALL,
+    flux: () => 'data |> sort(desc: true)',
+    want: perTable((t) => withRows(t, stableSort(t, ['_value'], true))),
+  },
+  {
+    name: 'sort by tag, _time',
+    types: ALL,
+    flux: () => 'data |> sort(columns: ["tag", "_time"])',
+    want: perTable((t) => withRows(t, stableSort(t, ['tag', '_time'], false))),
+  },
+  {
+    name: 'sort by x (float with nulls)',
+    types: ALL,
+    flux: () => 'data |> sort(columns: ["x"])',
+    want: perTable((t) => withRows(t, stableSort(t, ['x'], false))),
+  },
+  {
+    name: 'limit and tail',
+    types: ALL,
+    flux: () => 'data |> limit(n: 1030, offset: 3) |> tail(n: 1000, offset: 10)',
+    want: perTable((t) => {
+      const a = t.rows.slice(3, 1033);
+      return withRows(t, a.slice(Math.max(0, a.length - 1010), Math.max(0, a.length - 10)));
+    }),
+  },
+  {
+    name: 'top',
+    types: NUMERIC,
+    flux: () => 'data |> top(n: 100)',
+    want: perTable((t) => withRows(t, stableSort(t, ['_value'], true).slice(0, 100))),
+  },
+  {
+    name: 'bottom',
+    types: NUMERIC,
+    flux: () => 'data |> bottom(n: 70)',
+    want: perTable((t) => withRows(t, stableSort(t, ['_value'], false).slice(0, 70))),
+  },
+  {
+    name: 'filter on x',
+    types: ALL,
+    flux: () => 'data |> filter(fn: (r) => r.x > 3.0)',
+    // onEmpty: "drop" (the default) drops the tables left without rows.
+    want: (ts) => ts.map((t) => withRows(t, t.rows.filter((r) => r[ci(t, 'x')] !== null && (r[ci(t, 'x')] as number) > 3))).filter((t) => t.rows.length > 0),
+  },
+  {
+    name: 'map adds a column',
+    types: ALL,
+    flux: () => 'data |> map(fn: (r) => ({r with y: r.x * 2.0}))',
+    want: perTable((t) => ({
+      ...t,
+      columns: [...t.columns, { name: 'y', type: 'float' }],
+      rows: t.rows.map((r) => [...r, r[ci(t, 'x')] === null ? null : (r[ci(t, 'x')] as number) * 2]),
+    })),
+  },
+  {
+    name: 'group by tag',
+    types: ALL,
+    flux: () => 'data |> group(columns: ["tag"])',
+    want: (ts) => regroup(ts, ['tag']),
+  },
+  {
+    name: 'group by _value',
+    types: ALL,
+    flux: () => 'data |> group(columns: ["_value"])',
+    want: (ts) => regroup(ts, ['_value']),
+  },
+  {
+    name: 'group()',
+    types: ALL,
+    flux: () => 'data |> group()',
+    want: (ts) => regroup(ts, []),
+  },
+  {
+    name: 'group by tag |> sum',
+    types: NUMERIC,
+    flux: () => 'data |> group(columns: ["tag"]) |> sum()',
+    want: (ts) => regroup(ts, ['tag']).map((t) => keyed(t, '_value', t.columns[ci(t, '_value')]!.type, [sumOf(t.columns[ci(t, '_value')]!.type, t.rows.map((r) => r[ci(t, '_value')]!))])),
+  },
+  {
+    name: 'group() |> count',
+    types: ALL,
+    flux: () => 'data |> group() |> count()',
+    want: (ts) => regroup(ts, []).map((t) => keyed(t, '_value', 'int', [BigInt(t.rows.filter((r) => r[ci(t, '_value')] !== null).length)])),
+  },
+  {
+    name: 'distinct',
+    types: ALL,
+    flux: () => 'data |> distinct(column: "_value")',
+    want: perTable((t) => {
+      const j = ci(t, '_value');
+      const seen = new Set<string>();
+      const vs: Cell[] = [];
+      for (const r of t.rows) {
+        const k = String(r[j]);
+        if (!seen.has(k)) {
+          seen.add(k);
+          vs.push(r[j]!);
+        }
+      }
+      return keyed(t, '_value', t.columns[j]!.type, vs);
+    }),
+  },
+  {
+    name: 'unique',
+    types: ALL,
+    flux: () => 'data |> unique(column: "tag")',
+    want: perTable((t) => {
+      const j = ci(t, 'tag');
+      const seen = new Set<Cell>();
+      return withRows(
+        t,
+        t.rows.filter((r) => !seen.has(r[j]!) && (seen.add(r[j]!), true)),
+      );
+    }),
+  },
+  {
+    name: 'keep, drop, rename',
+    types: ALL,
+    flux: () => 'data |> drop(columns: ["x"]) |> rename(columns: {tag: "label"}) |> keep(columns: ["_time", "_value", "label", "host", "_start", "_stop", "_field", "_measurement"])',
+    want: perTable((t) => {
+      const cols = t.columns.filter((c) => c.name !== 'x');
+      const idx = cols.map((c) => ci(t, c.name));
+      return { ...t, columns: cols.map((c) => (c.name === 'tag' ? { ...c, name: 'label' } : c)), rows: t.rows.map((r) => idx.map((j) => r[j]!)) };
+    }),
+  },
+  {
+    name: 'fill with the previous value',
+    types: ALL,
+    flux: () => 'data |> fill(usePrevious: true)',
+    want: perTable((t) => {
+      const j = ci(t, '_value');
+      let prev: Cell = null;
+      return withRows(
+        t,
+        t.rows.map((r) => {
+          if (r[j] !== null) prev = r[j]!;
+          const o = [...r];
+          o[j] = prev;
+          return o;
+        }),
+      );
+    }),
+  },
+  {
+    name: 'fill with a value',
+    types: ALL,
+    flux: () => 'data |> fill(column: "x", value: -1.5)',
+    want: perTable((t) => withRows(t, t.rows.map((r) => r.map((v, j) => (j === ci(t, 'x') && v === null ? -1.5 : v))))),
+  },
+  {
+    name: 'cumulativeSum',
+    types: NUMERIC,
+    flux: () => 'data |> cumulativeSum()',
+    want: perTable((t) => {
+      const j = ci(t, '_value');
+      const type = t.columns[j]!.type;
+      let s: number | bigint = type === 'float' ? 0 : 0n;
+      return withRows(
+        t,
+        t.rows.map((r) => {
+          const o = [...r];
+          if (r[j] !== null) o[j] = s = type === 'float' ? (s as number) + (r[j] as number) : wrap(type, (s as bigint) + (r[j] as bigint));
+          return o;
+        }),
+      );
+    }),
+  },
+  {
+    name: 'difference',
+    types: NUMERIC,
+    flux: () => 'data |> difference()',
+    want: perTable((t) => {
+      const j = ci(t, '_value');
+      const type = t.columns[j]!.type;
+      let prev: Cell = null;
+      const rows = t.rows.map((r) => {
+        const o = [...r];
+        const v = r[j]!;
+        o[j] = v === null || prev === null ? null : type === 'float' ? (v as number) - (prev as number) : BigInt.asIntN(64, (v as bigint) - (prev as bigint));
+        if (v !== null) prev = v;
+        return o;
+      });
+      return { ...t, columns: t.columns.map((c, k) => (k === j && type === 'uint' ? { ...c, type: 'int' } : c)), rows: rows.slice(1) };
+    }),
+  },
+  {
+    name: 'elapsed',
+    types: ALL,
+    flux: () => 'data |> elapsed(unit: 1ms)',
+    want: perTable((t) => {
+      const j = ci(t, '_time');
+      return {
+        ...t,
+        columns: [...t.columns, { name: 'elapsed', type: 'int' }],
+        rows: t.rows.slice(1).map((r, i) => [...r, ((r[j] as bigint) - (t.rows[i]![j] as bigint)) / 1_000_000n]),
+      };
+    }),
+  },
+  {
+    name: 'movingAverage',
+    types: NUMERIC,
+    flux: () => 'data |> movingAverage(n: 5)',
+    want: perTable((t) => {
+      const j = ci(t, '_value');
+      const mean = (rs: Cell[][]): Cell => {
+        const xs = rs.map((r) => r[j]!).filter((v) => v !== null);
+        return xs.length === 0 ? null : xs.reduce((a: number, v) => a + num(v), 0) / xs.length;
+      };
+      const columns = t.columns.map((c, k) => (k === j ? { ...c, type: 'float' as const } : c));
+      const at = (i: number, v: Cell): Cell[] => t.rows[i]!.map((x, k) => (k === j ? v : x));
+      if (t.rows.length < 5) return { ...t, columns, rows: t.rows.length === 0 ? [] : [at(t.rows.length - 1, mean(t.rows))] };
+      return { ...t, columns, rows: t.rows.slice(4).map((_, i) => at(i + 4, mean(t.rows.slice(i, i + 5)))) };
+    }),
+  },
+  {
+    name: 'union of two streams',
+    types: ALL,
+    flux: () => 'union(tables: [data, data |> filter(fn: (r) => r.x > 0.0, onEmpty: "keep") |> map(fn: (r) => ({r with x: r.x + 1.0}))])',
+    want: (ts) =>
+      ts.map((t) => {
+        const j = ci(t, 'x');
+        const more = t.rows.filter((r) => r[j] !== null && (r[j] as number) > 0).map((r) => r.map((v, k) => (k === j ? (v as number) + 1 : v)));
+        return withRows(t, [...t.rows, ...more]);
+      }),
+  },
+  {
+    name: 'union of the tables of one key from many streams (dictionaries differ)',
+    types: ['string'],
+    flux: () => 'union(tables: [data |> group(), data |> group() |> limit(n: 3000), data |> group() |> tail(n: 1500)])',
+    want: (ts) => {
+      const [g] = regroup(ts, []);
+      if (g === undefined) return [];
+      return [withRows(g, [...g.rows, ...g.rows.slice(0, 3000), ...g.rows.slice(Math.max(0, g.rows.length - 1500))])];
+    },
+  },
+  {
+    name: 'pivot tag into columns',
+    types: ALL,
+    flux: () => 'data |> pivot(rowKey: ["_time"], columnKey: ["tag"], valueColumn: "_value")',
+    want: perTable((t) => {
+      const jt = ci(t, '_time');
+      const jv = ci(t, '_value');
+      const jg = ci(t, 'tag');
+      const rowOf = new Map<bigint, number>();
+      const times: bigint[] = [];
+      const tags: string[] = [];
+      const cells = new Map<string, Map<number, Cell>>();
+      for (const r of t.rows) {
+        const tm = r[jt] as bigint;
+        if (!rowOf.has(tm)) {
+          rowOf.set(tm, times.length);
+          times.push(tm);
+        }
+        const tag = r[jg] as string;
+        if (!cells.has(tag)) {
+          cells.set(tag, new Map());
+          tags.push(tag);
+        }
+        cells.get(tag)!.set(rowOf.get(tm)!, r[jv]!);
+      }
+      const order = times.map((_, i) => i).sort((a, b) => (times[a]! < times[b]! ? -1 : times[a]! > times[b]! ? 1 : a - b));
+      const keyCols = t.columns.filter((c) => t.key.includes(c.name));
+      const kv = keyCols.map((c) => t.keyValues[t.key.indexOf(c.name)]!);
+      const vt = t.columns[jv]!.type;
+      return {
+        columns: [...keyCols, { name: '_time', type: 'time' }, ...tags.map((name) => ({ name, type: vt }))],
+        key: t.key,
+        keyValues: t.keyValues,
+        rows: order.map((r) => [...kv, times[r]!, ...tags.map((tag) => cells.get(tag)!.get(r) ?? null)]),
+      };
+    }),
+  },
+  {
+    name: 'join on _time and host',
+    types: ALL,
+    flux: () => 'join(tables: {a: data, b: data |> filter(fn: (r) => r.x > 10.0, onEmpty: "keep")}, on: ["_time", "host"])',
+    want: (ts) =>
+      ts.flatMap((t) => {
+        const jt = ci(t, '_time');
+        const jx = ci(t, 'x');
+        const bRows = t.rows.filter((r) => r[jx] !== null && (r[jx] as number) > 10);
+        const rows: Cell[][] = [];
+        for (const ra of t.rows) for (const rb of bRows) if (ra[jt] === rb[jt]) rows.push([...ra, ...rb]);
+        if (rows.length === 0) return [];
+        const side = (s: string) => (c: GenColumn) => (c.name === '_time' || c.name === 'host' ? c : { ...c, name: `${c.name}_${s}` });
+        const columns = [...t.columns.map(side('a')), ...t.columns.map(side('b'))];
+        const keep = columns.map((c, k) => ({ c, k })).filter(({ c, k }) => k < t.columns.length || (c.name !== '_time' && c.name !== 'host'));
+        const key = [...t.key.map((k) => (k === 'host' ? k : `${k}_a`)), ...t.key.filter((k) => k !== 'host').map((k) => `${k}_b`)];
+        const keyValues = [...t.keyValues, ...t.keyValues.filter((_, i) => t.key[i] !== 'host')];
+        return [{ columns: keep.map(({ c }) => c), key, keyValues, rows: rows.map((r) => keep.map(({ k }) => r[k]!)) }];
+      }),
+  },
+  {
+    name: 'experimental.group extend',
+    types: ALL,
+    flux: () => 'data |> experimental.group(columns: ["tag"], mode: "extend")',
+    want: (ts) =>
+      ts.flatMap((t) =>
+        regroup([t], ['tag']).map((g) => ({ ...g, key: [...t.key, 'tag'], keyValues: [...t.keyValues, g.keyValues[0]!] })),
+      ),
+  },
+  {
+    name: 'experimental.set',
+    types: ALL,
+    flux: () => 'data |> experimental.set(o: {tag: "same", extra: 7})',
+    want: perTable((t) => ({
+      ...t,
+      columns: [...t.columns, { name: 'extra', type: 'int' }],
+      rows: t.rows.map((r) => [...r.map((v, k) => (k === ci(t, 'tag') ? 'same' : v)), 7n]),
+    })),
+  },
+  ...(
+    [
+      ['sum', '10s', NUMERIC],
+      ['count', '1m', ALL],
+      ['mean', '7s', NUMERIC],
+      ['max', '10s', NUMERIC],
+      ['first', '3s', ALL],
+      ['last', '30s', ALL],
+    ] as const
+  ).flatMap(([fn, every, types]) =>
+    [true, false].map(
+      (createEmpty): Case => ({
+        name: `aggregateWindow(every: ${every}, fn: ${fn}, createEmpty: ${createEmpty})`,
+        types,
+        flux: () => `data |> aggregateWindow(every: ${every}, fn: ${fn}, createEmpty: ${createEmpty})`,
+        want: perTable((t) => aggregateWindowRef(t, durationNs(every), fn, createEmpty)),
+      }),
+    ),
+  ),
+  {
+    name: 'window(every: 20s) |> sum()',
+    types: NUMERIC,
+    flux: () => 'data |> window(every: 20s) |> sum()',
+    want: (ts) =>
+      ts.flatMap((t) =>
+        windowsOf(t, 20n * SECOND, false).map((w) => {
+          const wt = { ...t, keyValues: t.keyValues.map((v, i) => (t.key[i] === '_start' ? w.start : t.key[i] === '_stop' ? w.stop : v)) };
+          const j = ci(t, '_value');
+          return keyed(wt, '_value', t.columns[j]!.type, [sumOf(t.columns[j]!.type, w.rows.map((r) => r[j]!))]);
+        }),
+      ),
+  },
+];
+
+function durationNs(d: string): bigint {
+  const n = BigInt(parseInt(d, 10));
+  return d.endsWith('m') ? n * 60n * SECOND : n * SECOND;
+}
+
+/** The windows of a table bounded by its _start/_stop key values, rows in input order. */
+function windowsOf(t: GenTable, every: bigint, createEmpty: boolean): { start: bigint; stop: bigint; rows: Cell[][] }[] {
+  const lo = t.keyValues[t.key.indexOf('_start')] as bigint;
+  const hi = t.keyValues[t.key.indexOf('_stop')] as bigint;
+  const jt = ci(t, '_time');
+  const out: { start: bigint; stop: bigint; rows: Cell[][] }[] = [];
+  const align = (x: bigint): bigint => x - (((x % every) + every) % every);
+  const byStart = new Map<bigint, Cell[][]>();
+  for (const r of t.rows) {
+    const tm = r[jt] as bigint;
+    if (tm < lo || tm >= hi) continue;
+    const s = align(tm);
+    const g = byStart.get(s);
+    if (g === undefined) byStart.set(s, [r]);
+    else g.push(r);
+  }
+  for (let s = align(lo); s < hi; s += every) {
+    const rows = byStart.get(s) ?? [];
+    if (rows.length > 0 || createEmpty) out.push({ start: s < lo ? lo : s, stop: s + every > hi ? hi : s + every, rows });
+  }
+  return out;
+}
+
+function aggregateWindowRef(t: GenTable, every: bigint, fn: string, createEmpty: boolean): GenTable {
+  const j = ci(t, '_value');
+  const type = t.columns[j]!.type;
+  const jt = ci(t, '_time');
+  const ws = windowsOf(t, every, createEmpty);
+  if (fn === 'sum' || fn === 'count' || fn === 'mean') {
+    const outType: GenType = fn === 'sum' ? type : fn === 'count' ? 'int' : 'float';
+    const base = keyed(t, '_value', outType, []);
+    const rows = ws.map((w) => {
+      const vs = w.rows.map((r) => r[j]!).filter((v) => v !== null);
+      const v: Cell =
+        fn === 'sum' ? sumOf(type, vs) : fn === 'count' ? BigInt(vs.length) : vs.length === 0 ? null : vs.reduce((a: number, x) => a + num(x), 0) / vs.length;
+      return [...base.columns.slice(0, -1).map((c) => t.keyValues[t.key.indexOf(c.name)]!), v, w.stop];
+    });
+    return { ...base, columns: [...base.columns, { name: '_time', type: 'time' }], rows };
+  }
+  const rows: Cell[][] = [];
+  for (const w of ws) {
+    const cand = w.rows.filter((r) => r[j] !== null);
+    let r: Cell[] | undefined;
+    if (fn === 'first') r = cand[0];
+    else if (fn === 'last') r = cand.at(-1);
+    else for (const c of cand) if (r === undefined || cmp(c[j]!, r[j]!) > 0) r = c;
+    if (r !== undefined) rows.push(r.map((v, k) => (k === jt ? w.stop : v)));
+    else if (createEmpty) rows.push(t.columns.map((c, k) => (k === jt ? w.stop : t.key.includes(c.name) ? t.keyValues[t.key.indexOf(c.name)]! : null)));
+  }
+  return withRows(t, rows);
+}
+
+describe('table functions on large and many random tables (seeded; a failure names its seed)', () => {
+  cases.forEach((c, k) => {
+    test(c.name, async () => {
+      for (const input of inputs(1000 + k, c.types)) {
+        const what = `${c.name}, seed ${input.seed} (${input.opts.valueType}, ${input.opts.sizes.length} tables, nullRate ${input.opts.nullRate}, sorted ${input.opts.sortedTimes})`;
+        const got = await run(input.csv, c.flux(input));
+        assertSameTables(got, c.want(input.tables, input), what);
+      }
+    });
+  });
+});
