@@ -7,6 +7,10 @@
 //
 // Cell values: float -> number, int / uint / time -> bigint (time in ns since the epoch),
 // bool -> boolean, string -> string, null -> null.
+import assert from 'node:assert/strict';
+import type { Table } from '../../src/table/index.js';
+import { Time, UInt } from '../../src/values/value.js';
+import type { Value } from '../../src/values/value.js';
 import { rng } from './rng.js';
 
 export type GenType = 'float' | 'int' | 'uint' | 'bool' | 'string' | 'time';
@@ -185,3 +189,68 @@ export function toAnnotatedCsv(tables: readonly GenTable[]): string {
   });
   return out.join('\n') + '\n';
 }
+
+// ---------------------------------------------------------------------------------------
+// Canonical text of tables (key, columns sorted by name, rows in order), so that a
+// difference shows as a readable diff.
+
+function cellText(type: GenType, v: Cell): string {
+  if (v === null) return 'null';
+  if (type === 'float') return Object.is(v, -0) ? '-0' : String(v);
+  return String(v);
+}
+
+function valueCell(v: Value): Cell {
+  if (v instanceof Time) return v.ns;
+  if (v instanceof UInt) return v.value;
+  return v as Cell;
+}
+
+export function canonical(t: GenTable): string {
+  const order = t.columns.map((c, j) => ({ c, j })).sort((a, b) => (a.c.name < b.c.name ? -1 : 1));
+  const keyNames = [...t.key].sort();
+  const keyText = keyNames.map((k) => {
+    const c = t.columns.find((x) => x.name === k);
+    return `${k}=${c === undefined ? '?' : cellText(c.type, t.keyValues[t.key.indexOf(k)]!)}`;
+  });
+  const lines = [`key {${keyText.join(', ')}} columns [${order.map(({ c }) => `${c.name}:${c.type}`).join(', ')}] rows ${t.rows.length}`];
+  for (const r of t.rows) lines.push(order.map(({ c, j }) => cellText(c.type, r[j]!)).join(','));
+  return lines.join('\n');
+}
+
+export function fromTable(t: Table): GenTable {
+  const columns: GenColumn[] = t.columns.map((c) => ({ name: c.name, type: c.type }));
+  const rows: Cell[][] = [];
+  const cols = columns.map((_, j) => t.column(j));
+  for (let i = 0; i < t.length; i++) rows.push(cols.map((c) => valueCell(c.get(i))));
+  return { columns, key: t.key.columns.map((c) => c.name), keyValues: t.key.values.map(valueCell), rows };
+}
+
+function keyText(t: GenTable): string {
+  return canonical({ ...t, rows: [] }).split(' columns ')[0]!;
+}
+
+/** Compare output with the reference: same set of keys, and per key the same table. */
+export function assertSameTables(actual: readonly GenTable[], want: readonly GenTable[], what: string): void {
+  const byKey = (ts: readonly GenTable[]): Map<string, GenTable> => {
+    const m = new Map<string, GenTable>();
+    for (const t of ts) {
+      const k = keyText(t);
+      assert.ok(!m.has(k), `${what}: two tables with ${k}`);
+      m.set(k, t);
+    }
+    return m;
+  };
+  const a = byKey(actual);
+  const w = byKey(want);
+  assert.deepEqual([...a.keys()].sort(), [...w.keys()].sort(), `${what}: group keys`);
+  for (const [k, wt] of w) {
+    const at = a.get(k)!;
+    const ac = canonical(at).split('\n');
+    const wc = canonical(wt).split('\n');
+    if (ac.length === wc.length && ac.every((l, i) => l === wc[i])) continue;
+    const i = ac.findIndex((l, j) => l !== wc[j]);
+    assert.fail(`${what}: table ${k} differs at line ${i} (row ${i - 1}):\n  got  ${ac[i]}\n  want ${wc[i]}\n  header got  ${ac[0]}\n  header want ${wc[0]}`);
+  }
+}
+

@@ -6,52 +6,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { collectTables, isTableStream } from '../../../src/table/index.js';
-import type { Table } from '../../../src/table/index.js';
-import { Time, UInt } from '../../../src/values/value.js';
-import type { Value } from '../../../src/values/value.js';
 import { runtime } from '../../interpreter/flux.js';
-import { BOUNDARY_SIZES, SECOND, gen, randomStream, toAnnotatedCsv } from '../../support/random-tables.js';
+import { BOUNDARY_SIZES, SECOND, assertSameTables, fromTable, gen, randomStream, toAnnotatedCsv } from '../../support/random-tables.js';
 import type { Cell, Gen, GenColumn, GenTable, GenType, StreamOptions } from '../../support/random-tables.js';
-
-// ---------------------------------------------------------------------------------------
-// Canonical text of tables (key, columns sorted by name, rows in order), so that a
-// difference shows as a readable diff.
-
-function cellText(type: GenType, v: Cell): string {
-  if (v === null) return 'null';
-  if (type === 'float') return Object.is(v, -0) ? '-0' : String(v);
-  return String(v);
-}
-
-function valueCell(v: Value): Cell {
-  if (v instanceof Time) return v.ns;
-  if (v instanceof UInt) return v.value;
-  return v as Cell;
-}
-
-function canonical(t: GenTable): string {
-  const order = t.columns.map((c, j) => ({ c, j })).sort((a, b) => (a.c.name < b.c.name ? -1 : 1));
-  const keyNames = [...t.key].sort();
-  const keyText = keyNames.map((k) => {
-    const c = t.columns.find((x) => x.name === k);
-    return `${k}=${c === undefined ? '?' : cellText(c.type, t.keyValues[t.key.indexOf(k)]!)}`;
-  });
-  const lines = [`key {${keyText.join(', ')}} columns [${order.map(({ c }) => `${c.name}:${c.type}`).join(', ')}] rows ${t.rows.length}`];
-  for (const r of t.rows) lines.push(order.map(({ c, j }) => cellText(c.type, r[j]!)).join(','));
-  return lines.join('\n');
-}
-
-function fromTable(t: Table): GenTable {
-  const columns: GenColumn[] = t.columns.map((c) => ({ name: c.name, type: c.type }));
-  const rows: Cell[][] = [];
-  const cols = columns.map((_, j) => t.column(j));
-  for (let i = 0; i < t.length; i++) rows.push(cols.map((c) => valueCell(c.get(i))));
-  return { columns, key: t.key.columns.map((c) => c.name), keyValues: t.key.values.map(valueCell), rows };
-}
-
-function keyText(t: GenTable): string {
-  return canonical({ ...t, rows: [] }).split(' columns ')[0]!;
-}
 
 async function run(csv: string, pipe: string): Promise<GenTable[]> {
   const src = `import "csv"\nimport "experimental"\ndata = csv.from(csv: ${JSON.stringify(csv)})\n${pipe}`;
@@ -59,30 +16,6 @@ async function run(csv: string, pipe: string): Promise<GenTable[]> {
   const v = r.results.at(-1)!.value;
   assert.ok(isTableStream(v), 'the pipeline gives a stream');
   return (await collectTables(v)).map(fromTable);
-}
-
-/** Compare output with the reference: same set of keys, and per key the same table. */
-function assertSameTables(actual: readonly GenTable[], want: readonly GenTable[], what: string): void {
-  const byKey = (ts: readonly GenTable[]): Map<string, GenTable> => {
-    const m = new Map<string, GenTable>();
-    for (const t of ts) {
-      const k = keyText(t);
-      assert.ok(!m.has(k), `${what}: two tables with ${k}`);
-      m.set(k, t);
-    }
-    return m;
-  };
-  const a = byKey(actual);
-  const w = byKey(want);
-  assert.deepEqual([...a.keys()].sort(), [...w.keys()].sort(), `${what}: group keys`);
-  for (const [k, wt] of w) {
-    const at = a.get(k)!;
-    const ac = canonical(at).split('\n');
-    const wc = canonical(wt).split('\n');
-    if (ac.length === wc.length && ac.every((l, i) => l === wc[i])) continue;
-    const i = ac.findIndex((l, j) => l !== wc[j]);
-    assert.fail(`${what}: table ${k} differs at line ${i} (row ${i - 1}):\n  got  ${ac[i]}\n  want ${wc[i]}\n  header got  ${ac[0]}\n  header want ${wc[0]}`);
-  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -333,6 +266,39 @@ const cases: Case[] = [
     flux: () => 'data |> group() |> count()',
     want: (ts) => regroup(ts, []).map((t) => keyed(t, '_value', 'int', [BigInt(t.rows.filter((r) => r[ci(t, '_value')] !== null).length)])),
   },
+  // One input table regrouped: the aggregate reduces the groups by dictionary code (one
+  // string key column without nulls) or by group number per row (other keys).
+  ...(
+    [
+      ['sum', ['tag']],
+      ['mean', ['tag']],
+      ['count', ['tag']],
+      ['sum', ['tag', '_field']],
+      ['mean', ['x']],
+      ['count', ['_value']],
+    ] as const
+  ).map(
+    ([fn, by]): Case => ({
+      name: `group() |> group(columns: ${JSON.stringify(by)}) |> ${fn}()`,
+      types: fn === 'count' ? ALL : NUMERIC,
+      flux: () => `data |> group() |> group(columns: ${JSON.stringify(by)}) |> ${fn}()`,
+      want: (ts) =>
+        regroup(regroup(ts, []), [...by]).map((t) => {
+          const j = ci(t, '_value');
+          const type = t.columns[j]!.type;
+          const vs = t.rows.map((r) => r[j]!);
+          const xs = vs.filter((v) => v !== null);
+          const v: Cell = fn === 'sum' ? sumOf(type, vs) : fn === 'count' ? BigInt(xs.length) : xs.length === 0 ? null : xs.reduce((a: number, x) => a + num(x), 0) / xs.length;
+          const keyCols = by.map((name) => t.columns[ci(t, name)]!).filter((c) => c.name !== '_value');
+          return {
+            columns: [...keyCols, { name: '_value', type: fn === 'sum' ? type : fn === 'count' ? 'int' : 'float' }],
+            key: t.key,
+            keyValues: t.keyValues,
+            rows: [[...keyCols.map((c) => t.keyValues[t.key.indexOf(c.name)]!), v]],
+          };
+        }),
+    }),
+  ),
   {
     name: 'distinct',
     types: ALL,
@@ -485,41 +451,18 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'pivot tag into columns',
+    name: 'pivot tag into columns by _time',
     types: ALL,
     flux: () => 'data |> pivot(rowKey: ["_time"], columnKey: ["tag"], valueColumn: "_value")',
-    want: perTable((t) => {
-      const jt = ci(t, '_time');
-      const jv = ci(t, '_value');
-      const jg = ci(t, 'tag');
-      const rowOf = new Map<bigint, number>();
-      const times: bigint[] = [];
-      const tags: string[] = [];
-      const cells = new Map<string, Map<number, Cell>>();
-      for (const r of t.rows) {
-        const tm = r[jt] as bigint;
-        if (!rowOf.has(tm)) {
-          rowOf.set(tm, times.length);
-          times.push(tm);
-        }
-        const tag = r[jg] as string;
-        if (!cells.has(tag)) {
-          cells.set(tag, new Map());
-          tags.push(tag);
-        }
-        cells.get(tag)!.set(rowOf.get(tm)!, r[jv]!);
-      }
-      const order = times.map((_, i) => i).sort((a, b) => (times[a]! < times[b]! ? -1 : times[a]! > times[b]! ? 1 : a - b));
-      const keyCols = t.columns.filter((c) => t.key.includes(c.name));
-      const kv = keyCols.map((c) => t.keyValues[t.key.indexOf(c.name)]!);
-      const vt = t.columns[jv]!.type;
-      return {
-        columns: [...keyCols, { name: '_time', type: 'time' }, ...tags.map((name) => ({ name, type: vt }))],
-        key: t.key,
-        keyValues: t.keyValues,
-        rows: order.map((r) => [...kv, times[r]!, ...tags.map((tag) => cells.get(tag)!.get(r) ?? null)]),
-      };
-    }),
+    want: perTable((t) => pivotRef(t, '_time', 'tag', '_value')),
+  },
+  {
+    // A string row key with thousands of distinct values (and nulls) sorts through its
+    // dictionary ranks.
+    name: 'pivot tag into columns by _value',
+    types: ALL,
+    flux: () => 'data |> pivot(rowKey: ["_value"], columnKey: ["tag"], valueColumn: "x")',
+    want: perTable((t) => pivotRef(t, '_value', 'tag', 'x')),
   },
   {
     name: 'join on _time and host',
@@ -593,6 +536,40 @@ const cases: Case[] = [
       ),
   },
 ];
+
+/** pivot with one row-key column and one column-key column (of strings), on one table. */
+function pivotRef(t: GenTable, rowKey: string, columnKey: string, valueColumn: string): GenTable {
+  const jr = ci(t, rowKey);
+  const jv = ci(t, valueColumn);
+  const jc = ci(t, columnKey);
+  const rowOf = new Map<Cell, number>();
+  const keys: Cell[] = [];
+  const names: string[] = [];
+  const cells = new Map<string, Map<number, Cell>>();
+  for (const r of t.rows) {
+    const k = r[jr]!;
+    if (!rowOf.has(k)) {
+      rowOf.set(k, keys.length);
+      keys.push(k);
+    }
+    const name = r[jc] as string;
+    if (!cells.has(name)) {
+      cells.set(name, new Map());
+      names.push(name);
+    }
+    cells.get(name)!.set(rowOf.get(k)!, r[jv]!);
+  }
+  const order = keys.map((_, i) => i).sort((a, b) => cmp(keys[a]!, keys[b]!) || a - b);
+  const keyCols = t.columns.filter((c) => t.key.includes(c.name));
+  const kv = keyCols.map((c) => t.keyValues[t.key.indexOf(c.name)]!);
+  const vt = t.columns[jv]!.type;
+  return {
+    columns: [...keyCols, t.columns[jr]!, ...names.map((name) => ({ name, type: vt }))],
+    key: t.key,
+    keyValues: t.keyValues,
+    rows: order.map((r) => [...kv, keys[r]!, ...names.map((name) => cells.get(name)!.get(r) ?? null)]),
+  };
+}
 
 function durationNs(d: string): bigint {
   const n = BigInt(parseInt(d, 10));
