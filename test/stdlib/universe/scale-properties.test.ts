@@ -535,6 +535,187 @@ const cases: Case[] = [
         }),
       ),
   },
+  {
+    name: 'spread',
+    types: NUMERIC,
+    flux: () => 'data |> spread()',
+    want: perTable((t) => {
+      const j = ci(t, '_value');
+      const type = t.columns[j]!.type;
+      const xs = t.rows.map((r) => r[j]!).filter((v) => v !== null) as (number | bigint)[];
+      if (xs.length === 0) return keyed(t, '_value', type, [null]);
+      const lo = xs.reduce((a, b) => (b < a ? b : a));
+      const hi = xs.reduce((a, b) => (b > a ? b : a));
+      return keyed(t, '_value', type, [type === 'float' ? (hi as number) - (lo as number) : (hi as bigint) - (lo as bigint)]);
+    }),
+  },
+  {
+    name: 'quantile exact_mean and exact_selector',
+    types: NUMERIC,
+    flux: () =>
+      'union(tables: [data |> quantile(q: 0.5, method: "exact_mean") |> set(key: "q", value: "mean"), data |> quantile(q: 0.9, method: "exact_selector") |> keep(columns: ["_value", "_start", "_stop", "_field", "_measurement", "host"]) |> map(fn: (r) => ({r with _value: float(v: r._value)})) |> set(key: "q", value: "selector")]) |> group(columns: ["host", "q"])',
+    want: (ts) =>
+      ts.flatMap((t) => {
+        const j = ci(t, '_value');
+        const type = t.columns[j]!.type;
+        const xs = (t.rows.map((r) => r[j]!).filter((v) => v !== null) as (number | bigint)[]).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        const ys = xs.map(num);
+        const pos = 0.5 * (ys.length - 1);
+        const lo = Math.floor(pos);
+        const hi = Math.ceil(pos);
+        const mean: Cell = ys.length === 0 ? null : lo === hi ? ys[lo]! : ys[lo]! + (pos - lo) * (ys[hi]! - ys[lo]!);
+        const keyCols = t.columns.filter((c) => t.key.includes(c.name));
+        const kv = keyCols.map((c) => t.keyValues[t.key.indexOf(c.name)]!);
+        const host = t.keyValues[t.key.indexOf('host')]!;
+        const one = (q: string, vt: GenType, v: Cell[]): GenTable => ({
+          columns: [...keyCols, { name: '_value', type: vt }, { name: 'q', type: 'string' }],
+          key: ['host', 'q'],
+          keyValues: [host, q],
+          rows: v.map((x) => [...kv, x, q]),
+        });
+        const sel = xs.length === 0 ? [] : [num(xs[Math.max(0, Math.ceil(0.9 * xs.length) - 1)]!)];
+        return [one('mean', 'float', [mean]), ...(sel.length === 0 ? [] : [one('selector', 'float', sel)])];
+      }),
+  },
+  {
+    name: 'integral',
+    types: NUMERIC,
+    flux: () => 'data |> integral(unit: 10s)',
+    want: perTable((t) => {
+      const j = ci(t, '_value');
+      const jt = ci(t, '_time');
+      let area = 0;
+      let prev: Cell[] | undefined;
+      for (const r of t.rows) {
+        if (r[j] === null) continue;
+        if (prev !== undefined) area += ((num(r[j]!) + num(prev[j]!)) / 2) * (Number((r[jt] as bigint) - (prev[jt] as bigint)) / 1e10);
+        prev = r;
+      }
+      return keyed(t, '_value', 'float', [area]);
+    }),
+  },
+  {
+    name: 'derivative',
+    types: NUMERIC,
+    flux: () => 'data |> derivative(unit: 1s, nonNegative: false)',
+    want: perTable((t) => {
+      const j = ci(t, '_value');
+      const jt = ci(t, '_time');
+      const rows: Cell[][] = [];
+      let prevRowT: bigint | undefined;
+      let prev: Cell[] | undefined;
+      for (const r of t.rows) {
+        const tm = r[jt] as bigint;
+        if (prevRowT === undefined) {
+          prevRowT = tm;
+          if (r[j] !== null) prev = r;
+          continue;
+        }
+        if (tm === prevRowT) continue;
+        prevRowT = tm;
+        let v: Cell = null;
+        if (r[j] !== null) {
+          if (prev !== undefined) v = (num(r[j]!) - num(prev[j]!)) / (Number(tm - (prev[jt] as bigint)) / 1e9);
+          prev = r;
+        }
+        rows.push(r.map((x, k) => (k === j ? v : x)));
+      }
+      return { ...t, columns: t.columns.map((c, k) => (k === j ? { ...c, type: 'float' as const } : c)), rows };
+    }),
+  },
+  {
+    name: 'stateCount',
+    types: ALL,
+    flux: () => 'data |> stateCount(fn: (r) => r.x > -5.0)',
+    want: perTable((t) => {
+      const j = ci(t, 'x');
+      let run = 0n;
+      return {
+        ...t,
+        columns: [...t.columns, { name: 'stateCount', type: 'int' }],
+        rows: t.rows.map((r) => [...r, r[j] !== null && (r[j] as number) > -5 ? ++run : ((run = 0n), -1n)]),
+      };
+    }),
+  },
+  {
+    name: 'sample and duplicate',
+    types: ALL,
+    flux: () => 'data |> sample(n: 7, pos: 3) |> duplicate(column: "tag", as: "tag2")',
+    want: perTable((t) => ({
+      ...t,
+      columns: [...t.columns, { name: 'tag2', type: 'string' }],
+      rows: t.rows.filter((_, i) => i % 7 === 3).map((r) => [...r, r[ci(t, 'tag')]!]),
+    })),
+  },
+  {
+    name: 'window(every: 1m, period: 3m) |> count()',
+    types: ALL,
+    flux: () => 'data |> window(every: 1m, period: 3m) |> count()',
+    want: (ts) =>
+      ts.flatMap((t) => {
+        const lo = t.keyValues[t.key.indexOf('_start')] as bigint;
+        const hi = t.keyValues[t.key.indexOf('_stop')] as bigint;
+        const M = 60n * SECOND;
+        const jt = ci(t, '_time');
+        const j = ci(t, '_value');
+        // Windows [s, s + 3m) for s on the minute, clipped to [_start, _stop), that hold a row.
+        const byStart = new Map<bigint, Cell[][]>();
+        for (const r of t.rows) {
+          const tm = r[jt] as bigint;
+          const top = tm - (tm % M);
+          for (let s = top - 2n * M; s <= top; s += M) {
+            if (s + 3n * M <= lo || s >= hi) continue;
+            if (!byStart.has(s)) byStart.set(s, []);
+            byStart.get(s)!.push(r);
+          }
+        }
+        // Windows whose clipped bounds coincide are one table (keys are unique in a stream).
+        const byBounds = new Map<string, { start: bigint; stop: bigint; rows: Cell[][] }>();
+        for (const [s, rows] of byStart) {
+          const start = s < lo ? lo : s;
+          const stop = s + 3n * M > hi ? hi : s + 3n * M;
+          const w = byBounds.get(`${start}-${stop}`);
+          if (w === undefined) byBounds.set(`${start}-${stop}`, { start, stop, rows: [...rows] });
+          else w.rows.push(...rows);
+        }
+        return [...byBounds.values()].map(({ start, stop, rows }) => {
+          const wt = { ...t, keyValues: t.keyValues.map((v, i) => (t.key[i] === '_start' ? start : t.key[i] === '_stop' ? stop : v)) };
+          return keyed(wt, '_value', 'int', [BigInt(rows.filter((r) => r[j] !== null).length)]);
+        });
+      }),
+  },
+  {
+    name: 'aggregateWindow without _start/_stop',
+    types: NUMERIC,
+    flux: () => 'data |> drop(columns: ["_start", "_stop"]) |> aggregateWindow(every: 10s, fn: sum)',
+    want: perTable((t) => {
+      const jt = ci(t, '_time');
+      const j = ci(t, '_value');
+      const type = t.columns[j]!.type;
+      const E = 10n * SECOND;
+      const cols = t.columns.filter((c) => c.name !== '_start' && c.name !== '_stop');
+      const key = t.key.filter((k) => k !== '_start' && k !== '_stop');
+      const keyValues = t.keyValues.filter((_, i) => t.key[i] !== '_start' && t.key[i] !== '_stop');
+      const base: GenTable = { columns: cols, key, keyValues, rows: [] };
+      const k = keyed(base, '_value', type, []);
+      const withTime = { ...k, columns: [...k.columns, { name: '_time', type: 'time' as const }] };
+      if (t.rows.length === 0) return withTime;
+      const times = t.rows.map((r) => r[jt] as bigint);
+      const first = times.reduce((a, b) => (b < a ? b : a));
+      const last = times.reduce((a, b) => (b > a ? b : a));
+      const sums = new Map<bigint, Cell[]>();
+      for (const r of t.rows) {
+        const tm = r[jt] as bigint;
+        const s = tm - (tm % E);
+        if (!sums.has(s)) sums.set(s, []);
+        sums.get(s)!.push(r[j]!);
+      }
+      const rows: Cell[][] = [];
+      const kv = k.columns.slice(0, -1).map((c) => keyValues[key.indexOf(c.name)]!);
+      for (let s = first - (first % E); s <= last; s += E) rows.push([...kv, sumOf(type, sums.get(s) ?? []), s + E]);
+      return { ...withTime, rows };
+    }),
+  },
 ];
 
 /** pivot with one row-key column and one column-key column (of strings), on one table. */
