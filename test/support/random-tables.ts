@@ -206,28 +206,58 @@ function valueCell(v: Value): Cell {
   return v as Cell;
 }
 
-export function canonical(t: GenTable): string {
-  const order = t.columns.map((c, j) => ({ c, j })).sort((a, b) => (a.c.name < b.c.name ? -1 : 1));
+/** Columns sorted by name (tables are compared whatever their column order). */
+function columnOrder(t: GenTable): { c: GenColumn; j: number }[] {
+  return t.columns.map((c, j) => ({ c, j })).sort((a, b) => (a.c.name < b.c.name ? -1 : 1));
+}
+
+function header(t: GenTable): string {
   const keyNames = [...t.key].sort();
   const keyText = keyNames.map((k) => {
     const c = t.columns.find((x) => x.name === k);
     return `${k}=${c === undefined ? '?' : cellText(c.type, t.keyValues[t.key.indexOf(k)]!)}`;
   });
-  const lines = [`key {${keyText.join(', ')}} columns [${order.map(({ c }) => `${c.name}:${c.type}`).join(', ')}] rows ${t.rows.length}`];
-  for (const r of t.rows) lines.push(order.map(({ c, j }) => cellText(c.type, r[j]!)).join(','));
-  return lines.join('\n');
+  return `key {${keyText.join(', ')}} columns [${columnOrder(t).map(({ c }) => `${c.name}:${c.type}`).join(', ')}] rows ${t.rows.length}`;
 }
 
+function rowText(t: GenTable, order: { c: GenColumn; j: number }[], r: number): string {
+  const row = t.rows[r];
+  return row === undefined ? '(no row)' : order.map(({ c, j }) => cellText(c.type, row[j]!)).join(',');
+}
+
+/** The text of a table: its header line, then one line per row (columns sorted by name). */
+export function canonical(t: GenTable): string {
+  const order = columnOrder(t);
+  return [header(t), ...t.rows.map((_, r) => rowText(t, order, r))].join('\n');
+}
+
+/** Equal cells (floats by Object.is: NaN equals NaN, 0 differs from -0). */
+const sameCell = (a: Cell, b: Cell): boolean => (typeof a === 'number' ? Object.is(a, b) : a === b);
+
+/** The rows of a table as plain cells (read from the typed arrays of the contract). */
 export function fromTable(t: Table): GenTable {
   const columns: GenColumn[] = t.columns.map((c) => ({ name: c.name, type: c.type }));
-  const rows: Cell[][] = [];
-  const cols = columns.map((_, j) => t.column(j));
-  for (let i = 0; i < t.length; i++) rows.push(cols.map((c) => valueCell(c.get(i))));
+  const n = t.length;
+  const rows: Cell[][] = Array.from({ length: n }, () => new Array<Cell>(columns.length));
+  columns.forEach((_, j) => {
+    const c = t.column(j);
+    const cell: (i: number) => Cell =
+      c.type === 'float'
+        ? (i) => c.floats![i]!
+        : c.type === 'int' || c.type === 'time'
+          ? (i) => c.ints![i]!
+          : c.type === 'uint'
+            ? (i) => c.uints![i]!
+            : c.type === 'bool'
+              ? (i) => c.bools![i] === 1
+              : (i) => c.strings!.dictionary[c.strings!.codes[i]!]!;
+    for (let i = 0; i < n; i++) rows[i]![j] = c.valid !== null && c.valid[i] === 0 ? null : cell(i);
+  });
   return { columns, key: t.key.columns.map((c) => c.name), keyValues: t.key.values.map(valueCell), rows };
 }
 
 function keyText(t: GenTable): string {
-  return canonical({ ...t, rows: [] }).split(' columns ')[0]!;
+  return header(t).split(' columns ')[0]!;
 }
 
 /** Compare output with the reference: same set of keys, and per key the same table. */
@@ -246,11 +276,17 @@ export function assertSameTables(actual: readonly GenTable[], want: readonly Gen
   assert.deepEqual([...a.keys()].sort(), [...w.keys()].sort(), `${what}: group keys`);
   for (const [k, wt] of w) {
     const at = a.get(k)!;
-    const ac = canonical(at).split('\n');
-    const wc = canonical(wt).split('\n');
-    if (ac.length === wc.length && ac.every((l, i) => l === wc[i])) continue;
-    const i = ac.findIndex((l, j) => l !== wc[j]);
-    assert.fail(`${what}: table ${k} differs at line ${i} (row ${i - 1}):\n  got  ${ac[i]}\n  want ${wc[i]}\n  header got  ${ac[0]}\n  header want ${wc[0]}`);
+    const ha = header(at);
+    const hw = header(wt);
+    if (ha !== hw) assert.fail(`${what}: table ${k} differs:\n  header got  ${ha}\n  header want ${hw}`);
+    const oa = columnOrder(at);
+    const ow = columnOrder(wt);
+    for (let r = 0; r < wt.rows.length; r++) {
+      const x = at.rows[r]!;
+      const y = wt.rows[r]!;
+      if (oa.every(({ j }, m) => sameCell(x[j]!, y[ow[m]!.j]!))) continue;
+      assert.fail(`${what}: table ${k} differs at row ${r}:\n  got  ${rowText(at, oa, r)}\n  want ${rowText(wt, ow, r)}\n  header ${hw}`);
+    }
   }
 }
 

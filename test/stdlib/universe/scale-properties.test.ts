@@ -21,7 +21,13 @@ async function run(csv: string, pipe: string): Promise<GenTable[]> {
 // ---------------------------------------------------------------------------------------
 // Reference helpers.
 
-const ci = (t: GenTable, name: string): number => t.columns.findIndex((c) => c.name === name);
+const indexCache = new WeakMap<readonly GenColumn[], Map<string, number>>();
+/** Index of a column by name (cached per column list: references call it per row). */
+const ci = (t: GenTable, name: string): number => {
+  let m = indexCache.get(t.columns);
+  if (m === undefined) indexCache.set(t.columns, (m = new Map(t.columns.map((c, j) => [c.name, j]))));
+  return m.get(name) ?? -1;
+};
 const withRows = (t: GenTable, rows: Cell[][]): GenTable => ({ ...t, rows });
 
 /** Key columns (in table order) plus one column `name` of `type` holding `values`. */
@@ -92,26 +98,39 @@ interface Input {
   readonly csv: string;
 }
 
-/** A few streams per case: boundary sizes, one large table, many small tables. */
-function inputs(caseSeed: number, types: readonly GenType[]): Input[] {
-  const shapes: ((g: Gen) => number[])[] = [
-    () => BOUNDARY_SIZES.filter((n) => n < 4000),
-    (g) => [g.pick([4095, 4096]), 4097],
-    (g) => Array.from({ length: g.int(150, 260) }, () => g.int(0, 20)),
-  ];
-  return shapes.map((shape, k) => {
-    const seed = caseSeed * 16 + k;
+const SHAPES: ((g: Gen) => number[])[] = [
+  () => BOUNDARY_SIZES.filter((n) => n < 1000 || n === 1024 || n === 1025),
+  (g) => [g.pick([4096, 4097])],
+  (g) => Array.from({ length: g.int(120, 220) }, () => g.int(0, 12)),
+];
+
+/** Inputs are generated once per (shape, value type, variant) and shared by the cases. */
+const pool = new Map<string, Input>();
+
+function pooled(shape: number, valueType: GenType, variant: number): Input {
+  const id = `${shape}:${valueType}:${variant}`;
+  let input = pool.get(id);
+  if (input === undefined) {
+    const seed = 1000 + shape * 100 + ALL.indexOf(valueType) * 10 + variant;
     const g = gen(seed);
     const opts: StreamOptions = {
-      sizes: shape(g),
-      valueType: g.pick(types),
-      nullRate: g.pick([0, 0.05, 0.5]),
-      sortedTimes: g.next() < 0.8,
-      distinctStrings: g.pick([3, 40, 3000]),
+      sizes: SHAPES[shape]!(g),
+      valueType,
+      nullRate: [0, 0.05, 0.5][(variant + shape) % 3]!,
+      sortedTimes: variant !== 1,
+      distinctStrings: [3, 40, 3000][(variant + ALL.indexOf(valueType)) % 3]!,
     };
     const tables = randomStream(g, opts);
-    return { seed, opts, tables, csv: toAnnotatedCsv(tables) };
-  });
+    input = { seed, opts, tables, csv: toAnnotatedCsv(tables) };
+    pool.set(id, input);
+  }
+  return input;
+}
+
+/** Three streams per case: boundary sizes, one table of 4,096 or 4,097 rows, many small tables. */
+function inputs(caseSeed: number, types: readonly GenType[]): Input[] {
+  const g = gen(caseSeed);
+  return SHAPES.map((_, shape) => pooled(shape, g.pick(types), g.int(0, 2)));
 }
 
 interface Case {
