@@ -1,0 +1,38 @@
+// range() keeps group keys unique (Flux SPEC "Tables"): tables whose keys differ only in
+// _start/_stop can be cut to the same bounds.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { collectTables, groupKeyId, isTableStream } from '../../../src/table/index.js';
+import { Time } from '../../../src/values/value.js';
+import { runtime } from '../../interpreter/flux.js';
+
+const SEC = 1_000_000_000n;
+const T0 = 1_893_456_000n * SEC; // 2030-01-01T00:00:00Z
+
+describe('range() over tables that already have bounds', () => {
+  test('two tables cut to the same bounds become one table', async () => {
+    const r = await runtime().run(
+      `import "array"
+data = array.from(rows: [{_time: 2030-01-01T00:00:10Z, _value: 1}, {_time: 2030-01-01T00:00:20Z, _value: 2}])
+union(tables: [
+  data |> range(start: 2030-01-01T00:00:00Z, stop: 2030-01-01T00:01:00Z),
+  data |> range(start: 2030-01-01T00:00:00Z, stop: 2030-01-01T00:02:00Z) |> map(fn: (r) => ({r with _value: r._value * 10})),
+]) |> range(start: 2030-01-01T00:00:00Z, stop: 2030-01-01T00:00:30Z)`,
+      { name: 'range.flux' },
+    );
+    const v = r.results.at(-1)!.value;
+    assert.ok(isTableStream(v));
+    const ts = await collectTables(v);
+    assert.equal(new Set(ts.map((t) => groupKeyId(t.key))).size, ts.length, 'one table per group key');
+    assert.equal(ts.length, 1);
+    const t = ts[0]!;
+    assert.deepEqual(
+      t.key.values.map((x) => (x as Time).ns),
+      [T0, T0 + 30n * SEC],
+    );
+    assert.deepEqual(
+      Array.from({ length: t.length }, (_, i) => t.record(i).get('_value')),
+      [1n, 2n, 10n, 20n],
+    );
+  });
+});
