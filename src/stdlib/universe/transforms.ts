@@ -369,7 +369,10 @@ export const timeShift: NativeFunction = (args, ctx) => {
   const d = durationArg(args, ctx, 'duration');
   const columns = strArrayArg(args, ctx, 'columns', ['_start', '_stop', '_time']);
   const fixed = d.months === 0n ? d.signedNanos : undefined;
-  return perTable(input, (f) => mapTimeColumns(f, columns, fixed !== undefined ? (ns) => ns + fixed : (ns) => addDuration(new Time(ns), d).ns));
+  // A fixed shift keeps distinct key values distinct. Adding months does not (Jan 30 and
+  // Jan 31 plus 1mo are both Feb 28): tables whose keys become equal are then merged, as
+  // keys are unique within a stream (Flux SPEC "Tables").
+  return perTable(input, (f) => mapTimeColumns(f, columns, fixed !== undefined ? (ns) => ns + fixed : (ns) => addDuration(new Time(ns), d).ns), { regroup: fixed === undefined });
 };
 
 /** truncateTimeColumn(unit:, timeColumn:): truncates a time column (UTC) to a multiple of unit. */

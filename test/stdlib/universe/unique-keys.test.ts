@@ -1,5 +1,6 @@
-// range() keeps group keys unique (Flux SPEC "Tables"): tables whose keys differ only in
-// _start/_stop can be cut to the same bounds.
+// range() and timeShift() keep group keys unique (Flux SPEC "Tables"): tables whose keys
+// differ only in _start/_stop can be cut (range) or shifted by months (timeShift) to the
+// same bounds. (window() has its own such tests in window.test.ts.)
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { collectTables, groupKeyId, isTableStream } from '../../../src/table/index.js';
@@ -33,6 +34,34 @@ union(tables: [
     assert.deepEqual(
       Array.from({ length: t.length }, (_, i) => t.record(i).get('_value')),
       [1n, 2n, 10n, 20n],
+    );
+  });
+});
+
+describe('timeShift() by months', () => {
+  test('tables whose bounds land on the same day of a shorter month become one table', async () => {
+    const r = await runtime().run(
+      `import "array"
+data = array.from(rows: [{_time: 2030-01-31T12:00:00Z, _value: 1}])
+union(tables: [
+  data |> range(start: 2030-01-30T00:00:00Z, stop: 2030-02-01T00:00:00Z),
+  data |> range(start: 2030-01-31T00:00:00Z, stop: 2030-02-01T00:00:00Z) |> map(fn: (r) => ({r with _value: 2})),
+]) |> timeShift(duration: 1mo)`,
+      { name: 'timeshift.flux' },
+    );
+    const v = r.results.at(-1)!.value;
+    assert.ok(isTableStream(v));
+    const ts = await collectTables(v);
+    assert.equal(ts.length, 1, 'one table per group key');
+    const t = ts[0]!;
+    // 2030-02-28T00:00:00Z and 2030-03-01T00:00:00Z.
+    assert.deepEqual(
+      t.key.values.map((x) => (x as Time).ns),
+      [T0 + 58n * 86_400n * SEC, T0 + 59n * 86_400n * SEC],
+    );
+    assert.deepEqual(
+      Array.from({ length: t.length }, (_, i) => t.record(i).get('_value')),
+      [1n, 2n],
     );
   });
 });
