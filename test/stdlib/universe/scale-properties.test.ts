@@ -85,6 +85,23 @@ function regroup(ts: readonly GenTable[], cols: string[]): GenTable[] {
   return [...out.values()];
 }
 
+const KEY = ['_start', '_stop', '_field', '_measurement', 'host'];
+
+/** regroup, plus an empty table for each table without rows whose key no other table has. */
+function regroupKeepingEmpty(ts: readonly GenTable[], cols: string[]): GenTable[] {
+  const out = regroup(ts, cols);
+  const id = (kv: readonly Cell[]): string => kv.map((v) => (v === null ? 'null' : typeof v + String(v))).join('\u0000');
+  const seen = new Set(out.map((t) => id(t.keyValues)));
+  for (const t of ts) {
+    if (t.rows.length > 0) continue;
+    const kv = cols.map((c) => t.keyValues[t.key.indexOf(c)]!);
+    if (seen.has(id(kv))) continue;
+    seen.add(id(kv));
+    out.push({ columns: t.columns, key: cols, keyValues: kv, rows: [] });
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------
 // Inputs.
 
@@ -318,6 +335,38 @@ const cases: Case[] = [
         }),
     }),
   ),
+  // Functions that change key values merge the tables whose keys become equal; a table
+  // without rows keeps its (changed) key and stays an empty table unless another has it.
+  {
+    name: 'map sets a key column from a column',
+    types: ALL,
+    flux: () => 'data |> map(fn: (r) => ({r with host: r.tag}))',
+    want: (ts) => regroupKeepingEmpty(ts.map((t) => withRows(t, t.rows.map((r) => r.map((v, k) => (k === ci(t, 'host') ? r[ci(t, 'tag')]! : v))))), KEY),
+  },
+  {
+    name: 'set a key column to one value',
+    types: ALL,
+    flux: () => 'data |> set(key: "host", value: "all")',
+    want: (ts) =>
+      regroupKeepingEmpty(
+        ts.map((t) => ({ ...t, keyValues: t.keyValues.map((v, i) => (t.key[i] === 'host' ? 'all' : v)), rows: t.rows.map((r) => r.map((v, k) => (k === ci(t, 'host') ? 'all' : v))) })),
+        KEY,
+      ),
+  },
+  {
+    name: 'drop a key column',
+    types: ALL,
+    flux: () => 'data |> drop(columns: ["host", "_stop"])',
+    want: (ts) =>
+      regroupKeepingEmpty(
+        ts.map((t) => {
+          const idx = t.columns.map((c, j) => ({ c, j })).filter(({ c }) => c.name !== 'host' && c.name !== '_stop');
+          const key = t.key.filter((k) => k !== 'host' && k !== '_stop');
+          return { columns: idx.map(({ c }) => c), key, keyValues: key.map((k) => t.keyValues[t.key.indexOf(k)]!), rows: t.rows.map((r) => idx.map(({ j }) => r[j]!)) };
+        }),
+        ['_start', '_field', '_measurement'],
+      ),
+  },
   {
     name: 'distinct',
     types: ALL,
