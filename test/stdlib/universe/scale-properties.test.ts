@@ -553,6 +553,38 @@ const cases: Case[] = [
       }),
   },
   {
+    name: 'join on _time and _field across tables',
+    types: ALL,
+    flux: () => 'join(tables: {a: data, b: data |> filter(fn: (r) => r.x > 15.0)}, on: ["_time", "_field"])',
+    want: (ts) => {
+      const on = ['_time', '_field'];
+      const bs = ts.map((t) => withRows(t, t.rows.filter((r) => r[ci(t, 'x')] !== null && (r[ci(t, 'x')] as number) > 15))).filter((t) => t.rows.length > 0);
+      const out: GenTable[] = [];
+      for (const ta of ts) {
+        const pairs = new Map<GenTable, Cell[][]>();
+        for (const ra of ta.rows) {
+          for (const tb of bs) {
+            if (tb.keyValues[tb.key.indexOf('_field')] !== ta.keyValues[ta.key.indexOf('_field')]) continue;
+            for (const rb of tb.rows) {
+              if (rb[ci(tb, '_time')] !== ra[ci(ta, '_time')]) continue;
+              if (!pairs.has(tb)) pairs.set(tb, []);
+              pairs.get(tb)!.push([...ra, ...rb]);
+            }
+          }
+        }
+        for (const [tb, rows] of pairs) {
+          const side = (s: string) => (c: GenColumn) => (on.includes(c.name) ? c : { ...c, name: `${c.name}_${s}` });
+          const columns = [...ta.columns.map(side('a')), ...tb.columns.map(side('b'))];
+          const keep = columns.map((c, k) => ({ c, k })).filter(({ c, k }) => k < ta.columns.length || !on.includes(c.name));
+          const key = [...ta.key.map((k) => (on.includes(k) ? k : `${k}_a`)), ...tb.key.filter((k) => !on.includes(k)).map((k) => `${k}_b`)];
+          const keyValues = [...ta.keyValues, ...tb.keyValues.filter((_, i) => !on.includes(tb.key[i]!))];
+          out.push({ columns: keep.map(({ c }) => c), key, keyValues, rows: rows.map((r) => keep.map(({ k }) => r[k]!)) });
+        }
+      }
+      return out;
+    },
+  },
+  {
     name: 'experimental.group extend',
     types: ALL,
     flux: () => 'data |> experimental.group(columns: ["tag"], mode: "extend")',
