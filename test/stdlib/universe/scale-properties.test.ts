@@ -622,6 +622,18 @@ const cases: Case[] = [
       }),
     ),
   ),
+  {
+    name: 'aggregateWindow(every: 1m, offset: 7s, fn: count, timeSrc: "_start")',
+    types: ALL,
+    flux: () => 'data |> aggregateWindow(every: 1m, offset: 7s, fn: count, timeSrc: "_start")',
+    want: perTable((t) => aggregateWindowRef(t, 60n * SECOND, 'count', true, 7n * SECOND, 'start')),
+  },
+  {
+    name: 'aggregateWindow(every: 10s, offset: -3s, fn: last, timeSrc: "_start", createEmpty: false)',
+    types: ALL,
+    flux: () => 'data |> aggregateWindow(every: 10s, offset: -3s, fn: last, timeSrc: "_start", createEmpty: false)',
+    want: perTable((t) => aggregateWindowRef(t, 10n * SECOND, 'last', false, -3n * SECOND, 'start')),
+  },
   // A closure is not a native aggregate: aggregateWindow runs it on real window tables.
   // Tables without rows are left out: on such a table with createEmpty: false the native
   // path gives an empty table and the closure path none (not a question of scale).
@@ -869,12 +881,12 @@ function durationNs(d: string): bigint {
 }
 
 /** The windows of a table bounded by its _start/_stop key values, rows in input order. */
-function windowsOf(t: GenTable, every: bigint, createEmpty: boolean): { start: bigint; stop: bigint; rows: Cell[][] }[] {
+function windowsOf(t: GenTable, every: bigint, createEmpty: boolean, offset = 0n): { start: bigint; stop: bigint; rows: Cell[][] }[] {
   const lo = t.keyValues[t.key.indexOf('_start')] as bigint;
   const hi = t.keyValues[t.key.indexOf('_stop')] as bigint;
   const jt = ci(t, '_time');
   const out: { start: bigint; stop: bigint; rows: Cell[][] }[] = [];
-  const align = (x: bigint): bigint => x - (((x % every) + every) % every);
+  const align = (x: bigint): bigint => x - ((((x - offset) % every) + every) % every);
   const byStart = new Map<bigint, Cell[][]>();
   for (const r of t.rows) {
     const tm = r[jt] as bigint;
@@ -891,11 +903,11 @@ function windowsOf(t: GenTable, every: bigint, createEmpty: boolean): { start: b
   return out;
 }
 
-function aggregateWindowRef(t: GenTable, every: bigint, fn: string, createEmpty: boolean): GenTable {
+function aggregateWindowRef(t: GenTable, every: bigint, fn: string, createEmpty: boolean, offset = 0n, timeSrc: 'start' | 'stop' = 'stop'): GenTable {
   const j = ci(t, '_value');
   const type = t.columns[j]!.type;
   const jt = ci(t, '_time');
-  const ws = windowsOf(t, every, createEmpty);
+  const ws = windowsOf(t, every, createEmpty, offset).map((w) => (timeSrc === 'start' ? { ...w, stop: w.start } : w));
   if (fn === 'sum' || fn === 'count' || fn === 'mean') {
     const outType: GenType = fn === 'sum' ? type : fn === 'count' ? 'int' : 'float';
     const base = keyed(t, '_value', outType, []);
