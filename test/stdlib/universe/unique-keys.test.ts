@@ -1,6 +1,8 @@
-// range() and timeShift() keep group keys unique (Flux SPEC "Tables"): tables whose keys
+// Functions that change group keys keep them unique (Flux SPEC "Tables"): tables whose keys
 // differ only in _start/_stop can be cut (range) or shifted by months (timeShift) to the
-// same bounds. (window() has its own such tests in window.test.ts.)
+// same bounds; fill() can give a null key value the value of another table's key; drop and
+// rename can turn one table's key into another's when their key columns differ. (window()
+// has its own such tests in window.test.ts.)
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { collectTables, groupKeyId, isTableStream } from '../../../src/table/index.js';
@@ -62,6 +64,63 @@ union(tables: [
     assert.deepEqual(
       Array.from({ length: t.length }, (_, i) => t.record(i).get('_value')),
       [1n, 2n],
+    );
+  });
+});
+
+describe('fill() of a group-key column', () => {
+  test('a null key value filled with a value becomes that value, and tables with the new key merge', async () => {
+    const csv = [
+      '#datatype,string,long,string,long',
+      '#group,false,false,true,false',
+      '#default,_result,,,',
+      ',result,table,host,_value',
+      ',,0,,1',
+      ',,0,,2',
+      ',,1,x,3',
+      ',,2,y,4',
+      '',
+    ].join('\n');
+    const r = await runtime().run(`import "csv"\ncsv.from(csv: ${JSON.stringify(csv)}) |> fill(column: "host", value: "x")`, { name: 'fill.flux' });
+    const v = r.results.at(-1)!.value;
+    assert.ok(isTableStream(v));
+    const ts = await collectTables(v);
+    const byKey = ts.map((t) => ({
+      key: t.key.values,
+      rows: Array.from({ length: t.length }, (_, i) => `${String(t.record(i).get('host'))}/${String(t.record(i).get('_value'))}`),
+    }));
+    byKey.sort((a, b) => String(a.key[0]).localeCompare(String(b.key[0])));
+    assert.deepEqual(byKey, [
+      { key: ['x'], rows: ['x/1', 'x/2', 'x/3'] },
+      { key: ['y'], rows: ['y/4'] },
+    ]);
+  });
+});
+
+describe('drop() and rename() over tables with different key columns', () => {
+  async function keys(pipe: string): Promise<string[]> {
+    const r = await runtime().run(
+      `import "array"
+a = array.from(rows: [{instance: "x", region: "r", _value: 1}])
+b = array.from(rows: [{instance: "x", _value: 2}])
+c = array.from(rows: [{host: "x", _value: 3}])
+${pipe}`,
+      { name: 'keys.flux' },
+    );
+    const v = r.results.at(-1)!.value;
+    assert.ok(isTableStream(v));
+    const ts = await collectTables(v);
+    return ts.map((t) => `${t.key.columns.map((k, i) => `${k.name}=${String(t.key.values[i])}`).join(',')}: ${Array.from({ length: t.length }, (_, i) => String(t.record(i).get('_value'))).join(' ')}`);
+  }
+
+  test('a table that lost a key column merges with a table that already had the smaller key', async () => {
+    assert.deepEqual(await keys('union(tables: [a |> group(columns: ["instance", "region"]), b |> group(columns: ["instance"])]) |> drop(columns: ["region"])'), ['instance=x: 1 2']);
+  });
+
+  test('a renamed key column merges with a table that already had that key', async () => {
+    assert.deepEqual(
+      await keys('union(tables: [b |> group(columns: ["instance"]), c |> group(columns: ["host"])]) |> rename(fn: (column) => if column == "instance" then "host" else column)'),
+      ['host=x: 2 3'],
     );
   });
 });
