@@ -106,7 +106,8 @@ export const rename: NativeFunction = (args, ctx) => {
         const dup = names.find((n, i) => names.indexOf(n) !== i)!;
         throw fail(ctx, 'universe.rename.duplicateColumn', `renaming produces the column "${dup}" twice`);
       }
-      // Key values are unchanged (only names), so keys stay unique: the table streams through.
+      // Key values are unchanged (only names): no need to split the rows by key. Renamed keys
+      // can still equal another table's key (rename(fn:) over tables with different keys).
       return { ...f, names, keyNames: f.keyNames.map((n) => mapping.get(n) ?? n), sameKey: true };
     },
     { regroup: true },

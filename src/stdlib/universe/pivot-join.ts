@@ -82,16 +82,18 @@ function pivotGroup(frames: Frame[], rowKey: string[], columnKey: string[], valu
       nc.cells.set(r, { f, i });
     }
   }
-  // Sort output rows by the row key.
+  // Sort output rows by the row key. A column's comparator ranks its whole dictionary, so
+  // it is made once per column, not once per comparison.
   const order = rowSrc.map((_, r) => r);
   if (rowKey.length > 0) {
+    const comparators = new Map<ColData, (a: number, b: number) => number>();
     order.sort((a, b) => {
       for (const n of rowKey) {
         const x = rowSrc[a]!;
         const y = rowSrc[b]!;
         const cx = x.f.cols[x.f.names.indexOf(n)]!;
         const cy = y.f.cols[y.f.names.indexOf(n)]!;
-        const c = compareCells(cx, x.i, cy, y.i);
+        const c = compareCells(cx, x.i, cy, y.i, comparators);
         if (c !== 0) return c;
       }
       return a - b;
@@ -130,8 +132,12 @@ function pivotGroup(frames: Frame[], rowKey: string[], columnKey: string[], valu
   return { names, cols, length: n, keyNames, keyValues };
 }
 
-function compareCells(a: ColData, i: number, b: ColData, j: number): number {
-  if (a === b) return rowComparator(a)(i, j);
+function compareCells(a: ColData, i: number, b: ColData, j: number, comparators: Map<ColData, (a: number, b: number) => number>): number {
+  if (a === b) {
+    let cmp = comparators.get(a);
+    if (cmp === undefined) comparators.set(a, (cmp = rowComparator(a)));
+    return cmp(i, j);
+  }
   const x = cellValue(a, i);
   const y = cellValue(b, j);
   if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;

@@ -16,7 +16,9 @@ import { fail, strArg, tablesArg, timeBoundArg } from './lib/args.js';
 import { constantCol, gather } from './lib/columns.js';
 import type { ColData } from './lib/columns.js';
 import type { Frame } from './lib/frame.js';
-import { perTable } from './lib/stream.js';
+import { frameOf, toTable } from './lib/frame.js';
+import { KeyedCollector } from './lib/regroup.js';
+import { streamOf } from '../../table/index.js';
 import { isPushdownSource } from '../../store/index.js';
 
 export const range: NativeFunction = (args, ctx) => {
@@ -35,7 +37,7 @@ export const range: NativeFunction = (args, ctx) => {
   if (isPushdownSource(raw) && timeColumn === '_time' && startColumn === '_start' && stopColumn === '_stop') {
     return raw.pushRange(start, stop);
   }
-  return perTable(input, (f) => {
+  const rangeFrame = (f: Frame): Frame | null => {
     const ti = f.names.indexOf(timeColumn);
     if (ti < 0) throw fail(ctx, 'universe.range.missingTimeColumn', `missing time column "${timeColumn}"`);
     const tc = f.cols[ti]!;
@@ -69,6 +71,23 @@ export const range: NativeFunction = (args, ctx) => {
     setBound(out, startColumn, constantCol('time', new Time(lo), m), new Time(lo), 0);
     setBound(out, stopColumn, constantCol('time', new Time(hi), m), new Time(hi), 1);
     return out;
+  };
+  return streamOf(async function* () {
+    // Tables whose key already held a bound can end up with equal keys (two ranges that
+    // differ only in _start/_stop, cut to the same bounds); keys are unique within a stream
+    // (Flux SPEC "Tables"), so those tables are collected and tables with equal keys
+    // concatenated. Other tables gain the same bounds and keep their distinct keys: they
+    // stream through.
+    const bounded = new KeyedCollector();
+    for await (const t of input) {
+      const f = frameOf(t);
+      const hadBound = f.keyNames.includes(startColumn) || f.keyNames.includes(stopColumn);
+      const out = rangeFrame(f);
+      if (out === null) continue;
+      if (hadBound) bounded.add({ ...out, sameKey: true });
+      else yield toTable(out);
+    }
+    for (const f of bounded.frames()) yield toTable(f);
   });
 };
 

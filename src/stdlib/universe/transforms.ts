@@ -369,7 +369,10 @@ export const timeShift: NativeFunction = (args, ctx) => {
   const d = durationArg(args, ctx, 'duration');
   const columns = strArrayArg(args, ctx, 'columns', ['_start', '_stop', '_time']);
   const fixed = d.months === 0n ? d.signedNanos : undefined;
-  return perTable(input, (f) => mapTimeColumns(f, columns, fixed !== undefined ? (ns) => ns + fixed : (ns) => addDuration(new Time(ns), d).ns));
+  // A fixed shift keeps distinct key values distinct. Adding months does not (Jan 30 and
+  // Jan 31 plus 1mo are both Feb 28): tables whose keys become equal are then merged, as
+  // keys are unique within a stream (Flux SPEC "Tables").
+  return perTable(input, (f) => mapTimeColumns(f, columns, fixed !== undefined ? (ns) => ns + fixed : (ns) => addDuration(new Time(ns), d).ns), { regroup: fixed === undefined });
 };
 
 /** truncateTimeColumn(unit:, timeColumn:): truncates a time column (UTC) to a multiple of unit. */
@@ -404,28 +407,40 @@ export const fill: NativeFunction = (args, ctx) => {
   const value: Value | undefined = args.get('value');
   if (!usePrevious && (value === undefined || value === null)) throw fail(ctx, 'universe.fill.missingValue', 'fill needs value or usePrevious: true');
   if (usePrevious && value !== undefined && value !== null) throw fail(ctx, 'universe.fill.bothModes', 'fill takes either value or usePrevious, not both');
-  return perTable(input, (f) => {
-    const i = f.names.indexOf(column);
-    if (i < 0) return f;
-    const c = f.cols[i]!;
-    // The type is checked whether or not this table has nulls (Flux: "fill column type
-    // mismatch"), so a script does not start failing when its data first has a null.
-    if (!usePrevious) {
-      const vt = columnTypeOf(value!);
-      if (vt !== c.type) throw fail(ctx, 'universe.fill.valueType', `value of type ${typeOf(value!)} cannot fill column "${column}" of type ${c.type}`);
-    }
-    if (c.valid === null) return f;
-    const b = new ColBuilder(c.type, f.length);
-    let prev: Value = null;
-    for (let r = 0; r < f.length; r++) {
-      if (c.valid[r] !== 0) {
-        prev = cellValue(c, r);
-        b.pushFrom(c, r);
-      } else b.push(usePrevious ? prev : value!);
-    }
-    const cols = [...f.cols];
-    cols[i] = b.finish();
-    return { ...f, cols };
-  });
+  return perTable(
+    input,
+    (f) => {
+      const i = f.names.indexOf(column);
+      if (i < 0) return { ...f, sameKey: true };
+      const c = f.cols[i]!;
+      // The type is checked whether or not this table has nulls (Flux: "fill column type
+      // mismatch"), so a script does not start failing when its data first has a null.
+      if (!usePrevious) {
+        const vt = columnTypeOf(value!);
+        if (vt !== c.type) throw fail(ctx, 'universe.fill.valueType', `value of type ${typeOf(value!)} cannot fill column "${column}" of type ${c.type}`);
+      }
+      if (c.valid === null) return { ...f, sameKey: true };
+      const b = new ColBuilder(c.type, f.length);
+      let prev: Value = null;
+      for (let r = 0; r < f.length; r++) {
+        if (c.valid[r] !== 0) {
+          prev = cellValue(c, r);
+          b.pushFrom(c, r);
+        } else b.push(usePrevious ? prev : value!);
+      }
+      const cols = [...f.cols];
+      cols[i] = b.finish();
+      // A group-key column is null in every row or in none. Filled with a value, its key
+      // value becomes that value (every row must hold the key's values, src/table/README.md),
+      // and the table may now share its key with another one: they are merged. usePrevious
+      // has no previous value to fill a null key column with.
+      const k = f.keyNames.indexOf(column);
+      if (k < 0 || usePrevious) return { ...f, cols, sameKey: true };
+      const keyValues = [...f.keyValues];
+      keyValues[k] = value!;
+      return { ...f, cols, keyValues };
+    },
+    { regroup: true },
+  );
 };
 

@@ -514,7 +514,15 @@ export function windowFrames(f: Frame, o: WindowOptions, ctx: NativeContext): Fr
 export const window: NativeFunction = (args, ctx) => {
   const input = tablesArg(args, ctx);
   const o = windowOptions(args, ctx, false, false);
-  return perTable(input, (f) => windowFrames(f, o, ctx));
+  // Windows clipped to the bounds can end up with the same key: with period > every over a
+  // range shorter than the period, or for input tables that differ only in _start/_stop.
+  // Group keys are unique within a stream (Flux SPEC "Tables"; Flux's window appends the
+  // rows of every window with one key to one table), so such windows are concatenated.
+  return streamOf(async function* () {
+    const col = new KeyedCollector();
+    for await (const t of input) for (const wf of windowFrames(frameOf(t), o, ctx)) col.add({ ...wf, sameKey: true });
+    for (const f of col.frames()) yield toTable(f);
+  });
 };
 
 // ---------------------------------------------------------------------------

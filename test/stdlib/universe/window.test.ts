@@ -11,6 +11,8 @@ import { ColBuilder } from '../../../src/stdlib/universe/lib/columns.js';
 import type { Frame } from '../../../src/stdlib/universe/lib/frame.js';
 import { windowOptions, windowsOf } from '../../../src/stdlib/universe/window.js';
 import { rng } from '../../support/rng.js';
+import { collectTables, groupKeyId, isTableStream } from '../../../src/table/index.js';
+import { runtime } from '../../interpreter/flux.js';
 
 const ctx = { name: 'window', span: undefined, source: undefined, option: () => undefined } as unknown as NativeContext;
 
@@ -121,4 +123,44 @@ describe('windowsOf agrees with a naive computation', () => {
       }
     });
   }
+});
+
+describe('window() keeps group keys unique (Flux SPEC "Tables")', () => {
+  async function windows(src: string): Promise<{ key: string; times: string[] }[]> {
+    const r = await runtime().run(src, { name: 'window.flux' });
+    const v = r.results.at(-1)!.value;
+    assert.ok(isTableStream(v));
+    const ts = await collectTables(v);
+    assert.equal(new Set(ts.map((t) => groupKeyId(t.key))).size, ts.length, 'one table per group key');
+    return ts.map((t) => ({
+      key: t.key.columns.map((c, i) => `${c.name}=${String((t.key.values[i] as Time).ns ?? t.key.values[i])}`).join(','),
+      times: Array.from({ length: t.length }, (_, i) => String((t.record(i).get('_time') as Time).ns)),
+    }));
+  }
+
+  test('windows of a period longer than the range, clipped to the same bounds, are one table', async () => {
+    // Every row lies in three 3m windows; all three are clipped to the 30 s range.
+    const got = await windows(`import "array"
+array.from(rows: [{_time: 2030-01-01T00:00:10Z, _value: 1}, {_time: 2030-01-01T00:00:20Z, _value: 2}])
+  |> range(start: 2030-01-01T00:00:00Z, stop: 2030-01-01T00:00:30Z)
+  |> window(every: 1m, period: 3m)`);
+    const t10 = String(1_893_456_010n * SEC);
+    const t20 = String(1_893_456_020n * SEC);
+    assert.deepEqual(got, [{ key: `_start=${1_893_456_000n * SEC},_stop=${1_893_456_030n * SEC}`, times: [t10, t20, t10, t20, t10, t20] }]);
+  });
+
+  test('windows of input tables that differ only in _start/_stop merge when their bounds coincide', async () => {
+    const got = await windows(`import "array"
+data = array.from(rows: [{_time: 2030-01-01T00:00:10Z, _value: 1}, {_time: 2030-01-01T00:01:10Z, _value: 2}])
+union(tables: [
+  data |> range(start: 2030-01-01T00:00:00Z, stop: 2030-01-01T00:01:30Z),
+  data |> range(start: 2030-01-01T00:00:00Z, stop: 2030-01-01T00:01:40Z),
+]) |> window(every: 1m)`);
+    const t0 = 1_893_456_000n * SEC;
+    assert.deepEqual(
+      got.map((w) => w.key),
+      [`_start=${t0},_stop=${t0 + 60n * SEC}`, `_start=${t0 + 60n * SEC},_stop=${t0 + 90n * SEC}`, `_start=${t0 + 60n * SEC},_stop=${t0 + 100n * SEC}`],
+    );
+    assert.deepEqual(got[0]!.times, [String(t0 + 10n * SEC), String(t0 + 10n * SEC)]);
+  });
 });

@@ -22,8 +22,9 @@ export interface Frame {
   /** Values of the key columns (parallel to keyNames); used when the frame is empty. */
   keyValues: Value[];
   /**
-   * Set by transformations that keep the input table's group key (same columns, same
-   * values): such a frame can stream through a regrouping transformation unmerged.
+   * Set by transformations that keep the input table's group key values (constant in every
+   * row): merging frames by key (`KeyedCollector`) then takes the key as it is instead of
+   * splitting the rows by their key columns' values.
    */
   sameKey?: boolean;
 }

@@ -71,13 +71,14 @@ export function partitionRows(f: Frame): Partition {
     return s;
   };
   // Group number per row: from dictionary codes when every key column is a string column
-  // (the common case of tags), else from a string built per row.
+  // (the common case of tags) and the codes combine into an exact integer (the product of
+  // the dictionary sizes stays within 2^53: beyond, rows that differ in one column would get
+  // the same rounded code and end up in one table), else from a string built per row.
   const groupOf = new Int32Array(f.length);
   const firstRow: number[] = [];
-  const codedCols = keyCols.every((c) => c.type === 'string');
-  if (codedCols) {
-    let radix = 1;
-    for (const c of keyCols) radix *= c.dictionary!.length + 1;
+  let radix = 1;
+  for (const c of keyCols) radix *= c.type === 'string' ? c.dictionary!.length + 1 : Infinity;
+  if (radix <= Number.MAX_SAFE_INTEGER) {
     const ids = new Map<number, number>();
     const dense = radix <= 1 << 20 ? new Int32Array(radix).fill(-1) : null;
     const single = keyCols.length === 1 && keyCols[0]!.valid === null ? keyCols[0]!.codes! : null;

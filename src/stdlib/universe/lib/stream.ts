@@ -4,7 +4,9 @@
 // `perTable` applies a frame transformation table by table. When the transformation may
 // change group-key values (`regroup: true`), the output is collected and tables with equal
 // keys are merged (Flux SPEC "Tables": keys are unique within a stream); otherwise tables
-// flow through one at a time.
+// flow through one at a time. Even a table that kept its key is collected: in a stream
+// whose tables have different key columns, another table's changed key can become equal to
+// it (drop(columns: ["region"]) over tables keyed by [instance, region] and by [instance]).
 
 import type { NativeContext, NativeFunction } from '../../../runtime/builtin-api.js';
 import { FluxError } from '../../../errors/index.js';
@@ -31,11 +33,7 @@ export function perTable(input: TableStream, fn: FrameFn, opts: PerTableOptions 
       for await (const t of input) {
         const out = await fn(frameOf(t), t);
         if (out === null) continue;
-        for (const f of Array.isArray(out) ? out : [out]) {
-          // A table that kept its input key cannot collide with another input table.
-          if (f.sameKey === true) yield toTable(f);
-          else col.add(f);
-        }
+        for (const f of Array.isArray(out) ? out : [out]) col.add(f);
       }
       for (const f of col.frames()) yield toTable(f);
     });
