@@ -43,17 +43,22 @@ export interface FileSystem {
    * rename it over `path`, fsync the directory. Readers see the old or the new content,
    * never a mix; after it resolves the new content survives a crash. With `deferDirSync`
    * the directory is not fsynced: a caller replacing many files in one directory calls
-   * `syncDir` once after them (until then a crash may leave the old content).
+   * `syncDir` once after them (until then a crash may leave the old content). A failed write
+   * (ENOSPC...) rejects and leaves no temporary file behind.
    */
   writeFileDurable(path: string, data: Uint8Array, options?: { deferDirSync?: boolean }): Promise<void>;
   /**
    * Create a NEW file (fails when it exists) with `data` and fsync it; the directory entry
-   * is made durable by a later `writeFileDurable` in the same directory (or `syncDir`).
+   * is made durable by a later `writeFileDurable` in the same directory (or `syncDir`). A
+   * failed write rejects and removes the partial file.
    */
   writeNewFile(path: string, data: Uint8Array): Promise<void>;
   /** fsync a directory (makes created/renamed/removed entries durable). */
   syncDir(path: string): Promise<void>;
-  /** Append to a file (created when missing) and fsync it before resolving. */
+  /**
+   * Append all of `data` to a file (created when missing) and fsync it before resolving. A
+   * failed append rejects and is cut back off, so the file ends where it ended before.
+   */
   appendDurable(path: string, data: Uint8Array): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   /** Remove a file or (recursively) a directory; no error when it does not exist. */
@@ -146,15 +151,17 @@ export const nodeFileSystem: FileSystem = {
     const tmp = join(dir, `.tmp-${process.pid}-${++tmpCounter}-${basename(path)}`);
     const h = await fsp.open(tmp, 'w');
     try {
-      await h.writeFile(data);
-      await h.sync();
-    } finally {
-      await h.close();
-    }
-    try {
+      try {
+        await h.writeFile(data);
+        await h.sync();
+      } finally {
+        await h.close();
+      }
       await fsp.rename(tmp, path);
     } catch (e) {
-      await fsp.rm(tmp, { force: true });
+      // A failed write (ENOSPC, EFBIG, EIO) must not leave a partial temporary file behind:
+      // on a full disk every retry would leave another one.
+      await fsp.rm(tmp, { force: true }).catch(() => undefined);
       throw e;
     }
     if (options?.deferDirSync !== true) await fsyncDir(dir);
@@ -162,18 +169,38 @@ export const nodeFileSystem: FileSystem = {
   async writeNewFile(path, data) {
     const h = await fsp.open(path, 'wx');
     try {
-      await h.writeFile(data);
-      await h.sync();
-    } finally {
-      await h.close();
+      try {
+        await h.writeFile(data);
+        await h.sync();
+      } finally {
+        await h.close();
+      }
+    } catch (e) {
+      // The file is ours ('wx'): a failed write must not leave a partial file behind.
+      await fsp.rm(path, { force: true }).catch(() => undefined);
+      throw e;
     }
   },
   syncDir: fsyncDir,
   async appendDurable(path, data) {
     const h = await fsp.open(path, 'a');
     try {
-      await h.write(data);
-      await h.sync();
+      const before = (await h.stat()).size;
+      try {
+        // One write() may write only part of the data (a disk filling up answers a short
+        // write first and ENOSPC only on the next call): loop until all of it is written.
+        for (let at = 0; at < data.length; ) {
+          const { bytesWritten } = await h.write(data, at, data.length - at);
+          if (bytesWritten === 0) throw Object.assign(new Error(`short write to ${path}`), { code: 'EIO' });
+          at += bytesWritten;
+        }
+        await h.sync();
+      } catch (e) {
+        // Cut a partial append (ENOSPC, EFBIG) back off, so the next append does not glue its
+        // first line onto a torn one.
+        await h.truncate(before).catch(() => undefined);
+        throw e;
+      }
     } finally {
       await h.close();
     }

@@ -1,0 +1,34 @@
+// nodeFileSystem under a failing disk: a write that fails midway (ENOSPC on a full disk; here
+// EFBIG from a file-size limit, which fails the same way: after part of the data was written)
+// leaves no partial file behind, and a failed append is cut back off so the file ends where
+// the last successful append ended.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../support/env.js';
+
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+test('a write cut short by a full disk leaves no temporary or partial file, and a failed append is undone', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'promflux-fs-'));
+  dirs.push(dir);
+  // ulimit -f counts 1024-byte blocks in bash: files may grow to 64 KiB; each big write is 1 MiB.
+  const child = join(REPO_ROOT, 'test/host/fixtures/fs-write-child.ts');
+  const r = spawnSync('bash', ['-c', `ulimit -f 64 && exec "${process.execPath}" --import tsx "${child}" "${dir}" 1048576`], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const result = JSON.parse(r.stdout) as Record<string, string>;
+  assert.deepEqual(result, { durable: 'EFBIG', new: 'EFBIG', appendSmall: 'ok', appendBig: 'EFBIG', appendAgain: 'ok' });
+  // Nothing but the journal: no `.tmp-*` of the failed replace, no partial `new.seg`.
+  assert.deepEqual(readdirSync(dir).sort(), ['journal.jsonl']);
+  assert.equal(readFileSync(join(dir, 'journal.jsonl'), 'utf8'), 'line one\nline one\n');
+});
