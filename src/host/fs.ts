@@ -220,7 +220,14 @@ export const nodeFileSystem: FileSystem = {
     for (;;) {
       try {
         const h = await fsp.open(path, 'wx');
-        await h.writeFile(token);
+        try {
+          await h.writeFile(token);
+        } catch (e) {
+          // A full disk: do not leave an empty lock file that blocks the next try.
+          await h.close().catch(() => undefined);
+          await fsp.rm(path, { force: true }).catch(() => undefined);
+          throw e;
+        }
         await h.close();
         return {
           async release() {
@@ -248,8 +255,9 @@ export const nodeFileSystem: FileSystem = {
           continue;
         }
       } catch (e) {
+        // Gone meanwhile: try again (after the timeout check, so a path that exists for open()
+        // but not for readFile(), such as a dangling symlink, cannot spin forever).
         if (!isNotFound(e)) throw e;
-        continue;
       }
       if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for lock ${path}`);
       await sleep(2 + Math.random() * 5);

@@ -5,7 +5,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { nodeFileSystem } from '../../src/host/fs.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../support/env.js';
@@ -31,4 +32,14 @@ test('a write cut short by a full disk leaves no temporary or partial file, and 
   // Nothing but the journal: no `.tmp-*` of the failed replace, no partial `new.seg`.
   assert.deepEqual(readdirSync(dir).sort(), ['journal.jsonl']);
   assert.equal(readFileSync(join(dir, 'journal.jsonl'), 'utf8'), 'line one\nline one\n');
+});
+
+test('lock gives up after its timeout when the lock path exists but cannot be read (a dangling symlink), instead of spinning', { timeout: 10_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'promflux-lock-'));
+  dirs.push(dir);
+  const path = join(dir, 'LOCK');
+  symlinkSync(join(dir, 'missing', 'target'), path);
+  const started = performance.now();
+  await assert.rejects(nodeFileSystem.lock(path, { timeoutMs: 100 }), /timed out waiting for lock/);
+  assert.ok(performance.now() - started < 5000);
 });
