@@ -20,6 +20,9 @@
 //   The swap happens under the LOCK and only when every input is still live. Replaced files go
 //   to a `garbage` list and are deleted after a grace period, so a reader that loaded the
 //   previous MANIFEST can still open them. Writers never wait for maintenance.
+// - delete: the bucket's directory is renamed to `.trash-*` (the bucket is gone at once), then
+//   removed; what a deletion killed midway leaves is removed by a later deletion or
+//   maintenance once nothing touched it for 10 minutes.
 //
 // Trade-off: an embedded database (DuckDB) would give SQL and transactions for free, but it
 // allows one process per database file, while promflux needs `serve` writing and `repl` /
@@ -292,6 +295,8 @@ export class Store {
   private readonly background = new Set<Promise<void>>();
   private readonly maintaining = new Set<string>();
   private closed = false;
+  /** When background maintenance last looked for leftovers of interrupted deletions. */
+  private trashSweptMs: number | undefined;
 
   constructor(options: StoreOptions) {
     this.dir = options.dir;
@@ -394,6 +399,29 @@ export class Store {
     await this.fs.remove(trash).catch((e: unknown) => {
       throw ioError(`cannot remove the files of deleted bucket "${name}"`, trash, e);
     });
+    await this.sweepTrash();
+  }
+
+  /**
+   * Remove what deletions killed midway left: `.trash-*` directories (renamed buckets) of the
+   * store untouched for 10 minutes. A deletion in progress unlinks a file every few
+   * microseconds, which keeps its directory's mtime fresh, so only abandoned ones are old.
+   * Best effort: a failure here must not fail the caller.
+   */
+  private async sweepTrash(): Promise<void> {
+    try {
+      const nowMs = Number(this.clock.nowNanos() / 1_000_000n);
+      for (const f of await this.fs.readdir(this.dir)) {
+        if (!f.startsWith('.trash-')) continue;
+        const st = await this.fs.stat(join(this.dir, f));
+        if (st && nowMs - st.mtimeMs > 10 * 60_000) {
+          await this.fs.remove(join(this.dir, f));
+          this.logger.info('store: removed the files of a bucket deletion that was cut short', { path: join(this.dir, f) });
+        }
+      }
+    } catch (e) {
+      this.logger.warn('store: cannot remove the files of an interrupted bucket deletion', { error: e instanceof Error ? e.message : String(e) });
+    }
   }
 
   async buckets(): Promise<BucketInfo[]> {
@@ -814,7 +842,14 @@ export class Store {
   private scheduleMaintenance(bucket: string): void {
     if (this.maintaining.has(bucket) || this.closed) return;
     this.maintaining.add(bucket);
-    const p = this.maintainBucket(bucket)
+    // Background maintenance also clears what an interrupted `bucket delete` left, at most
+    // once per 10 minutes (so a long-running serve cleans up after a killed deletion).
+    const nowMs = Number(this.clock.nowNanos() / 1_000_000n);
+    const due = this.trashSweptMs === undefined || nowMs - this.trashSweptMs >= 10 * 60_000;
+    if (due) this.trashSweptMs = nowMs;
+    const sweep = due ? this.sweepTrash() : Promise.resolve();
+    const p = sweep
+      .then(() => this.maintainBucket(bucket))
       .catch((e) => this.logger.warn('store: maintenance failed', { bucket, error: e instanceof Error ? e.message : String(e) }))
       .finally(() => {
         this.maintaining.delete(bucket);
@@ -826,6 +861,7 @@ export class Store {
   /** Run retention, compaction and garbage removal now (every bucket, or one). */
   async maintain(bucket?: string): Promise<void> {
     await Promise.all([...this.background]);
+    await this.sweepTrash();
     const names = bucket !== undefined ? [bucket] : (await this.buckets()).map((b) => b.name);
     for (const n of names) await this.maintainBucket(n);
   }
