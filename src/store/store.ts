@@ -552,12 +552,19 @@ export class Store {
     return types;
   }
 
-  private async flushBatch(bucket: string, st: BucketState, batch: PendingWrite[]): Promise<void> {
+  private async flushBatch(bucket: string, st: BucketState, batch: PendingWrite[], attempt = 0): Promise<void> {
     let m = await this.loadManifest(bucket);
-    if (!m) {
-      await this.createBucket(bucket, { ifMissing: true });
-      m = (await this.loadManifest(bucket))!;
+    for (let tries = 1; m === undefined; tries++) {
+      // A write creates a missing bucket. Another process may delete it again at any moment
+      // (`promflux bucket delete`), even between creating and loading it: try a few times.
       st.types = null;
+      try {
+        await this.createBucket(bucket, { ifMissing: true });
+      } catch (e) {
+        if (tries >= 3) throw e;
+      }
+      m = await this.loadManifest(bucket);
+      if (m === undefined && tries >= 3) throw bucketNotFound(bucket);
     }
     const types = await this.learnTypes(bucket, st, m);
     // Check each write on its own and merge what it may write by series. A series whose type
@@ -647,6 +654,13 @@ export class Store {
       // The types this flush recorded for new series were not written: learn them from disk
       // again, or a later write of such a series with another type would be refused.
       st.types = null;
+      // The bucket was deleted meanwhile (`promflux bucket delete` in another process renamed
+      // its directory away: ENOENT on the segment, the LOCK or the MANIFEST). A write to a
+      // missing bucket creates it, so write these points again, into the new bucket, rather
+      // than fail them with a file-system error about a directory the user did not touch.
+      if (attempt < 3 && (await this.loadManifest(bucket).catch(() => null)) === undefined) {
+        return this.flushBatch(bucket, st, [...accepted, ...partial.map((p) => p.w)], attempt + 1);
+      }
       const err =
         e instanceof FluxError
           ? e
