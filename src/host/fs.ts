@@ -102,6 +102,14 @@ function processAlive(pid: number): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Tokens of the locks this process holds. A lock file naming this process's pid but not one
+ * of these tokens was left by an earlier process that had the same pid: in a container the
+ * main process is pid 1 (or another small number) again after every restart, so after a
+ * `kill -9` the pid alone would make the leftover look held forever.
+ */
+const heldTokens = new Set<string>();
+
 /** The Node implementation. */
 export const nodeFileSystem: FileSystem = {
   async mkdirp(path) {
@@ -220,10 +228,12 @@ export const nodeFileSystem: FileSystem = {
     for (;;) {
       try {
         const h = await fsp.open(path, 'wx');
+        heldTokens.add(token);
         try {
           await h.writeFile(token);
         } catch (e) {
           // A full disk: do not leave an empty lock file that blocks the next try.
+          heldTokens.delete(token);
           await h.close().catch(() => undefined);
           await fsp.rm(path, { force: true }).catch(() => undefined);
           throw e;
@@ -235,6 +245,8 @@ export const nodeFileSystem: FileSystem = {
               if ((await fsp.readFile(path, 'utf8')) === token) await fsp.rm(path, { force: true });
             } catch (e) {
               if (!isNotFound(e)) throw e;
+            } finally {
+              heldTokens.delete(token);
             }
           },
         };
@@ -249,7 +261,10 @@ export const nodeFileSystem: FileSystem = {
         const age = Date.now() - st.mtimeMs;
         // A lock whose owner died (or that a killed owner left empty) is broken; re-check the
         // content right before removing it to narrow the window in which two breakers race.
-        const dead = valid ? pid !== process.pid && !processAlive(pid) : age > 1000;
+        // Our own pid: held by us only when it is one of our tokens (or the start of one still
+        // being written); else an earlier process with the same pid left it.
+        const ours = () => [...heldTokens].some((t) => t.startsWith(text));
+        const dead = valid ? (pid === process.pid ? !ours() : !processAlive(pid)) : age > 1000;
         if (dead || age > staleMs) {
           if ((await fsp.readFile(path, 'utf8')) === text) await fsp.rm(path, { force: true });
           continue;

@@ -5,7 +5,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { nodeFileSystem } from '../../src/host/fs.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,4 +42,19 @@ test('lock gives up after its timeout when the lock path exists but cannot be re
   const started = performance.now();
   await assert.rejects(nodeFileSystem.lock(path, { timeoutMs: 100 }), /timed out waiting for lock/);
   assert.ok(performance.now() - started < 5000);
+});
+
+test('a lock left by an earlier process with this same pid (a container restarted after kill -9) is broken; one this process holds is not', { timeout: 10_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'promflux-lock-'));
+  dirs.push(dir);
+  const path = join(dir, 'LOCK');
+  // What the earlier process (pid 1 in its container, as this one is now) left when killed.
+  writeFileSync(path, `${process.pid} ${Date.now() - 5000} 0.123`);
+  const lock = await nodeFileSystem.lock(path, { timeoutMs: 200, staleMs: Number.MAX_SAFE_INTEGER });
+  // Held by this process now: a second taker in the same process waits for it.
+  await assert.rejects(nodeFileSystem.lock(path, { timeoutMs: 100, staleMs: Number.MAX_SAFE_INTEGER }), /timed out waiting for lock/);
+  await lock.release();
+  const again = await nodeFileSystem.lock(path, { timeoutMs: 200 });
+  await again.release();
+  assert.deepEqual(readdirSync(dir), []);
 });

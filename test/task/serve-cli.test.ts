@@ -139,3 +139,20 @@ test('serve whose data directory refuses the lock file says so, not that another
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('serve starts after a serve with the same pid was killed (a container restarted: pid 1 again), taking over its lock', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'promflux-serve-samepid-'));
+  try {
+    const data = join(root, 'data');
+    mkdirSync(join(data, 'tasks'), { recursive: true });
+    // What `kill -9` of the earlier serve left: its lock and announcement, naming this pid.
+    writeFileSync(join(data, 'tasks', 'serve.lock'), `${process.pid} ${Date.now() - 60_000} 0.5`);
+    writeFileSync(join(data, 'tasks', 'serve.json'), JSON.stringify({ pid: process.pid, url: 'http://127.0.0.1:9', started: '2026-01-01T00:00:00Z', paths: [root] }));
+    const io = memoryIO();
+    await runServe([root], { data, listen: '127.0.0.1:0', logFormat: 'json' }, io, { until: Promise.resolve() });
+    assert.equal(io.exitCode(), 0, io.err);
+    assert.match(io.err, /"msg":"serving"/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
