@@ -79,6 +79,14 @@ export function isNotFound(e: unknown): boolean {
 
 let tmpCounter = 0;
 
+/**
+ * Modes of what promflux creates, before the umask: never writable by others, whatever the
+ * umask (under umask 000 a world-writable spool would let any local user inject line protocol
+ * that promflux sends with the user's credentials, or rewrite the store).
+ */
+const DIR_MODE = 0o755;
+const FILE_MODE = 0o644;
+
 async function fsyncDir(dir: string): Promise<void> {
   let h: fsp.FileHandle | undefined;
   try {
@@ -113,7 +121,7 @@ const heldTokens = new Set<string>();
 /** The Node implementation. */
 export const nodeFileSystem: FileSystem = {
   async mkdirp(path) {
-    await fsp.mkdir(path, { recursive: true });
+    await fsp.mkdir(path, { recursive: true, mode: DIR_MODE });
   },
   async readdir(path) {
     try {
@@ -157,7 +165,7 @@ export const nodeFileSystem: FileSystem = {
   async writeFileDurable(path, data, options) {
     const dir = dirname(path);
     const tmp = join(dir, `.tmp-${process.pid}-${++tmpCounter}-${basename(path)}`);
-    const h = await fsp.open(tmp, 'w');
+    const h = await fsp.open(tmp, 'w', FILE_MODE);
     try {
       try {
         await h.writeFile(data);
@@ -175,7 +183,7 @@ export const nodeFileSystem: FileSystem = {
     if (options?.deferDirSync !== true) await fsyncDir(dir);
   },
   async writeNewFile(path, data) {
-    const h = await fsp.open(path, 'wx');
+    const h = await fsp.open(path, 'wx', FILE_MODE);
     try {
       try {
         await h.writeFile(data);
@@ -191,7 +199,7 @@ export const nodeFileSystem: FileSystem = {
   },
   syncDir: fsyncDir,
   async appendDurable(path, data) {
-    const h = await fsp.open(path, 'a');
+    const h = await fsp.open(path, 'a', FILE_MODE);
     try {
       const before = (await h.stat()).size;
       try {
@@ -227,7 +235,7 @@ export const nodeFileSystem: FileSystem = {
     const token = `${process.pid} ${Date.now()} ${Math.random()}`;
     for (;;) {
       try {
-        const h = await fsp.open(path, 'wx');
+        const h = await fsp.open(path, 'wx', FILE_MODE);
         heldTokens.add(token);
         try {
           await h.writeFile(token);

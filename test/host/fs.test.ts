@@ -5,7 +5,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { nodeFileSystem } from '../../src/host/fs.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,4 +57,23 @@ test('a lock left by an earlier process with this same pid (a container restarte
   const again = await nodeFileSystem.lock(path, { timeoutMs: 200 });
   await again.release();
   assert.deepEqual(readdirSync(dir), []);
+});
+
+test('what nodeFileSystem creates is never writable by others, even under umask 000', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'promflux-modes-'));
+  dirs.push(dir);
+  const saved = process.umask(0);
+  try {
+    const sub = join(dir, 'data', 'spool', 'x');
+    await nodeFileSystem.mkdirp(sub);
+    await nodeFileSystem.writeFileDurable(join(sub, 'meta.json'), new Uint8Array([1]));
+    await nodeFileSystem.writeNewFile(join(sub, 'seg'), new Uint8Array([1]));
+    await nodeFileSystem.appendDurable(join(sub, 'journal'), new Uint8Array([1]));
+    const lock = await nodeFileSystem.lock(join(sub, 'LOCK'));
+    for (const p of [join(dir, 'data'), join(dir, 'data', 'spool'), sub]) assert.equal(statSync(p).mode & 0o777, 0o755, p);
+    for (const f of ['meta.json', 'seg', 'journal', 'LOCK']) assert.equal(statSync(join(sub, f)).mode & 0o777, 0o644, f);
+    await lock.release();
+  } finally {
+    process.umask(saved);
+  }
 });
