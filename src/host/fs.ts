@@ -43,17 +43,22 @@ export interface FileSystem {
    * rename it over `path`, fsync the directory. Readers see the old or the new content,
    * never a mix; after it resolves the new content survives a crash. With `deferDirSync`
    * the directory is not fsynced: a caller replacing many files in one directory calls
-   * `syncDir` once after them (until then a crash may leave the old content).
+   * `syncDir` once after them (until then a crash may leave the old content). A failed write
+   * (ENOSPC...) rejects and leaves no temporary file behind.
    */
   writeFileDurable(path: string, data: Uint8Array, options?: { deferDirSync?: boolean }): Promise<void>;
   /**
    * Create a NEW file (fails when it exists) with `data` and fsync it; the directory entry
-   * is made durable by a later `writeFileDurable` in the same directory (or `syncDir`).
+   * is made durable by a later `writeFileDurable` in the same directory (or `syncDir`). A
+   * failed write rejects and removes the partial file.
    */
   writeNewFile(path: string, data: Uint8Array): Promise<void>;
   /** fsync a directory (makes created/renamed/removed entries durable). */
   syncDir(path: string): Promise<void>;
-  /** Append to a file (created when missing) and fsync it before resolving. */
+  /**
+   * Append all of `data` to a file (created when missing) and fsync it before resolving. A
+   * failed append rejects and is cut back off, so the file ends where it ended before.
+   */
   appendDurable(path: string, data: Uint8Array): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   /** Remove a file or (recursively) a directory; no error when it does not exist. */
@@ -73,6 +78,14 @@ export function isNotFound(e: unknown): boolean {
 }
 
 let tmpCounter = 0;
+
+/**
+ * Modes of what promflux creates, before the umask: never writable by others, whatever the
+ * umask (under umask 000 a world-writable spool would let any local user inject line protocol
+ * that promflux sends with the user's credentials, or rewrite the store).
+ */
+const DIR_MODE = 0o755;
+const FILE_MODE = 0o644;
 
 async function fsyncDir(dir: string): Promise<void> {
   let h: fsp.FileHandle | undefined;
@@ -97,10 +110,18 @@ function processAlive(pid: number): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Tokens of the locks this process holds. A lock file naming this process's pid but not one
+ * of these tokens was left by an earlier process that had the same pid: in a container the
+ * main process is pid 1 (or another small number) again after every restart, so after a
+ * `kill -9` the pid alone would make the leftover look held forever.
+ */
+const heldTokens = new Set<string>();
+
 /** The Node implementation. */
 export const nodeFileSystem: FileSystem = {
   async mkdirp(path) {
-    await fsp.mkdir(path, { recursive: true });
+    await fsp.mkdir(path, { recursive: true, mode: DIR_MODE });
   },
   async readdir(path) {
     try {
@@ -144,36 +165,58 @@ export const nodeFileSystem: FileSystem = {
   async writeFileDurable(path, data, options) {
     const dir = dirname(path);
     const tmp = join(dir, `.tmp-${process.pid}-${++tmpCounter}-${basename(path)}`);
-    const h = await fsp.open(tmp, 'w');
+    const h = await fsp.open(tmp, 'w', FILE_MODE);
     try {
-      await h.writeFile(data);
-      await h.sync();
-    } finally {
-      await h.close();
-    }
-    try {
+      try {
+        await h.writeFile(data);
+        await h.sync();
+      } finally {
+        await h.close();
+      }
       await fsp.rename(tmp, path);
     } catch (e) {
-      await fsp.rm(tmp, { force: true });
+      // A failed write (ENOSPC, EFBIG, EIO) must not leave a partial temporary file behind:
+      // on a full disk every retry would leave another one.
+      await fsp.rm(tmp, { force: true }).catch(() => undefined);
       throw e;
     }
     if (options?.deferDirSync !== true) await fsyncDir(dir);
   },
   async writeNewFile(path, data) {
-    const h = await fsp.open(path, 'wx');
+    const h = await fsp.open(path, 'wx', FILE_MODE);
     try {
-      await h.writeFile(data);
-      await h.sync();
-    } finally {
-      await h.close();
+      try {
+        await h.writeFile(data);
+        await h.sync();
+      } finally {
+        await h.close();
+      }
+    } catch (e) {
+      // The file is ours ('wx'): a failed write must not leave a partial file behind.
+      await fsp.rm(path, { force: true }).catch(() => undefined);
+      throw e;
     }
   },
   syncDir: fsyncDir,
   async appendDurable(path, data) {
-    const h = await fsp.open(path, 'a');
+    const h = await fsp.open(path, 'a', FILE_MODE);
     try {
-      await h.write(data);
-      await h.sync();
+      const before = (await h.stat()).size;
+      try {
+        // One write() may write only part of the data (a disk filling up answers a short
+        // write first and ENOSPC only on the next call): loop until all of it is written.
+        for (let at = 0; at < data.length; ) {
+          const { bytesWritten } = await h.write(data, at, data.length - at);
+          if (bytesWritten === 0) throw Object.assign(new Error(`short write to ${path}`), { code: 'EIO' });
+          at += bytesWritten;
+        }
+        await h.sync();
+      } catch (e) {
+        // Cut a partial append (ENOSPC, EFBIG) back off, so the next append does not glue its
+        // first line onto a torn one.
+        await h.truncate(before).catch(() => undefined);
+        throw e;
+      }
     } finally {
       await h.close();
     }
@@ -192,8 +235,17 @@ export const nodeFileSystem: FileSystem = {
     const token = `${process.pid} ${Date.now()} ${Math.random()}`;
     for (;;) {
       try {
-        const h = await fsp.open(path, 'wx');
-        await h.writeFile(token);
+        const h = await fsp.open(path, 'wx', FILE_MODE);
+        heldTokens.add(token);
+        try {
+          await h.writeFile(token);
+        } catch (e) {
+          // A full disk: do not leave an empty lock file that blocks the next try.
+          heldTokens.delete(token);
+          await h.close().catch(() => undefined);
+          await fsp.rm(path, { force: true }).catch(() => undefined);
+          throw e;
+        }
         await h.close();
         return {
           async release() {
@@ -201,6 +253,8 @@ export const nodeFileSystem: FileSystem = {
               if ((await fsp.readFile(path, 'utf8')) === token) await fsp.rm(path, { force: true });
             } catch (e) {
               if (!isNotFound(e)) throw e;
+            } finally {
+              heldTokens.delete(token);
             }
           },
         };
@@ -215,14 +269,18 @@ export const nodeFileSystem: FileSystem = {
         const age = Date.now() - st.mtimeMs;
         // A lock whose owner died (or that a killed owner left empty) is broken; re-check the
         // content right before removing it to narrow the window in which two breakers race.
-        const dead = valid ? pid !== process.pid && !processAlive(pid) : age > 1000;
+        // Our own pid: held by us only when it is one of our tokens (or the start of one still
+        // being written); else an earlier process with the same pid left it.
+        const ours = () => [...heldTokens].some((t) => t.startsWith(text));
+        const dead = valid ? (pid === process.pid ? !ours() : !processAlive(pid)) : age > 1000;
         if (dead || age > staleMs) {
           if ((await fsp.readFile(path, 'utf8')) === text) await fsp.rm(path, { force: true });
           continue;
         }
       } catch (e) {
+        // Gone meanwhile: try again (after the timeout check, so a path that exists for open()
+        // but not for readFile(), such as a dangling symlink, cannot spin forever).
         if (!isNotFound(e)) throw e;
-        continue;
       }
       if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for lock ${path}`);
       await sleep(2 + Math.random() * 5);

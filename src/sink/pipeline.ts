@@ -15,6 +15,7 @@
 //   and the pipeline switches to spool mode: later batches go straight to the spool (keeping
 //   their order behind the spooled ones) until a drain succeeds. Every new session (every
 //   run) first drains the spool in order; so does the service at start-up.
+import { FluxError } from '../errors/index.js';
 import type { Clock, TimerHandle } from '../host/clock.js';
 import type { Logger } from '../host/logger.js';
 import type { Destination, WriteError } from './destination.js';
@@ -65,6 +66,8 @@ const TEXT = new TextEncoder();
 type BatchOutcome =
   | { kind: 'ok'; points: number }
   | { kind: 'spooled'; points: number; dropped: number; error?: WriteError }
+  /** Neither acknowledged nor spooled: the spool could not be written (a full or read-only disk). */
+  | { kind: 'lost'; points: number; error?: WriteError; cause: unknown }
   | { kind: 'rejected'; points: number; error: WriteError };
 
 export class WritePipeline {
@@ -285,8 +288,23 @@ export class WritePipeline {
   }
 
   private async toSpool(body: Uint8Array, points: number, error: WriteError | undefined): Promise<BatchOutcome> {
-    const dropped = await this.spool.append(body, points);
-    return { kind: 'spooled', points, dropped, error };
+    try {
+      const dropped = await this.spool.append(body, points);
+      return { kind: 'spooled', points, dropped, error };
+    } catch (e) {
+      this.logger.error('write spool: cannot save points the destination did not take; they are lost', {
+        destination: this.destination.description,
+        points,
+        spool: this.spool.dir,
+        error: e instanceof Error ? e.message : String(e),
+      });
+      return { kind: 'lost', points, error, cause: e };
+    }
+  }
+
+  /** Where this pipeline spools (for messages). */
+  get spoolDir(): string {
+    return this.spool.dir;
   }
 
   /** Wait until every open session is done (used when the service closes). */
@@ -382,7 +400,12 @@ export class WriteSession {
       const drained = await this.ready;
       if (drained) out.resent = drained.sent;
       const results = await Promise.all(this.pending);
+      let lost: { points: number; error?: WriteError; cause?: unknown } | undefined;
       for (const r of results) {
+        if (r.kind === 'lost') {
+          lost = { points: (lost?.points ?? 0) + r.points, error: lost?.error ?? r.error, cause: lost?.cause ?? r.cause };
+          continue;
+        }
         if (r.kind === 'ok') out.written += r.points;
         else if (r.kind === 'rejected') {
           out.rejected += r.points;
@@ -392,6 +415,19 @@ export class WriteSession {
           out.dropped += r.dropped;
           if (r.error) out.lastError = r.error;
         }
+      }
+      if (lost !== undefined) {
+        // Say what happened to the points: the destination refused or could not be reached,
+        // and the spool that should have kept them could not be written either.
+        const cause = lost.cause instanceof Error ? lost.cause.message : String(lost.cause);
+        const why = lost.error?.message ?? 'the destination is unavailable';
+        const spooled = out.spooled > 0 ? `; ${out.spooled} other points were saved to the spool` : '';
+        throw new FluxError(
+          'unavailable',
+          'to.spoolFailed',
+          `${why}; ${lost.points} points could not be saved to the write spool ${this.pipeline.spoolDir} (${cause}) and are lost${spooled}`,
+          { cause: lost.cause },
+        );
       }
       return out;
     } finally {

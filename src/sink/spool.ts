@@ -50,7 +50,7 @@ export class Spool {
     private readonly meta: SpoolMeta,
   ) {}
 
-  /** Segments in append order. */
+  /** Segments in append order (and, as a side effect, a fresh count of the spool's size). */
   async segments(): Promise<SegmentInfo[]> {
     const names = (await this.fs.readdir(this.dir)).filter((n) => SEGMENT_RE.test(n)).sort();
     const out: SegmentInfo[] = [];
@@ -59,6 +59,9 @@ export class Spool {
       if (st === undefined) continue;
       out.push({ name, points: Number(SEGMENT_RE.exec(name)![3]), bytes: st.size });
     }
+    // Other processes (serve and run share the spool) append and deliver segments too: what
+    // is on disk is the truth.
+    this.sizeKnown = out.reduce((a, s) => a + s.bytes, 0);
     return out;
   }
 
@@ -104,18 +107,24 @@ export class Spool {
     }
     let size = await this.size();
     if (size + data.length > this.maxBytes) {
-      for (const s of await this.segments()) {
+      // The cached size may be stale (another process delivered segments since): drop only
+      // what the segments on disk, counted now, do not leave room for.
+      const segments = await this.segments();
+      size = segments.reduce((a, s) => a + s.bytes, 0);
+      for (const s of segments) {
         if (size + data.length <= this.maxBytes) break;
         await this.fs.remove(join(this.dir, s.name));
         size -= s.bytes;
         dropped += s.points;
       }
-      await this.fs.syncDir(this.dir);
-      this.logger.error('write spool full: dropped the oldest spooled points', {
-        destination: this.meta.description,
-        droppedPoints: dropped,
-        spoolMaxBytes: this.maxBytes,
-      });
+      if (dropped > 0) {
+        await this.fs.syncDir(this.dir);
+        this.logger.error('write spool full: dropped the oldest spooled points', {
+          destination: this.meta.description,
+          droppedPoints: dropped,
+          spoolMaxBytes: this.maxBytes,
+        });
+      }
     }
     if (this.nextSeq === undefined) {
       const names = (await this.fs.readdir(this.dir)).filter((n) => SEGMENT_RE.test(n)).sort();

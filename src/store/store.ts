@@ -20,6 +20,9 @@
 //   The swap happens under the LOCK and only when every input is still live. Replaced files go
 //   to a `garbage` list and are deleted after a grace period, so a reader that loaded the
 //   previous MANIFEST can still open them. Writers never wait for maintenance.
+// - delete: the bucket's directory is renamed to `.trash-*` (the bucket is gone at once), then
+//   removed; what a deletion killed midway leaves is removed by a later deletion or
+//   maintenance once nothing touched it for 10 minutes.
 //
 // Trade-off: an embedded database (DuckDB) would give SQL and transactions for free, but it
 // allows one process per database file, while promflux needs `serve` writing and `repl` /
@@ -292,6 +295,8 @@ export class Store {
   private readonly background = new Set<Promise<void>>();
   private readonly maintaining = new Set<string>();
   private closed = false;
+  /** When background maintenance last looked for leftovers of interrupted deletions. */
+  private trashSweptMs: number | undefined;
 
   constructor(options: StoreOptions) {
     this.dir = options.dir;
@@ -394,6 +399,29 @@ export class Store {
     await this.fs.remove(trash).catch((e: unknown) => {
       throw ioError(`cannot remove the files of deleted bucket "${name}"`, trash, e);
     });
+    await this.sweepTrash();
+  }
+
+  /**
+   * Remove what deletions killed midway left: `.trash-*` directories (renamed buckets) of the
+   * store untouched for 10 minutes. A deletion in progress unlinks a file every few
+   * microseconds, which keeps its directory's mtime fresh, so only abandoned ones are old.
+   * Best effort: a failure here must not fail the caller.
+   */
+  private async sweepTrash(): Promise<void> {
+    try {
+      const nowMs = Number(this.clock.nowNanos() / 1_000_000n);
+      for (const f of await this.fs.readdir(this.dir)) {
+        if (!f.startsWith('.trash-')) continue;
+        const st = await this.fs.stat(join(this.dir, f));
+        if (st && nowMs - st.mtimeMs > 10 * 60_000) {
+          await this.fs.remove(join(this.dir, f));
+          this.logger.info('store: removed the files of a bucket deletion that was cut short', { path: join(this.dir, f) });
+        }
+      }
+    } catch (e) {
+      this.logger.warn('store: cannot remove the files of an interrupted bucket deletion', { error: e instanceof Error ? e.message : String(e) });
+    }
   }
 
   async buckets(): Promise<BucketInfo[]> {
@@ -524,12 +552,19 @@ export class Store {
     return types;
   }
 
-  private async flushBatch(bucket: string, st: BucketState, batch: PendingWrite[]): Promise<void> {
+  private async flushBatch(bucket: string, st: BucketState, batch: PendingWrite[], attempt = 0): Promise<void> {
     let m = await this.loadManifest(bucket);
-    if (!m) {
-      await this.createBucket(bucket, { ifMissing: true });
-      m = (await this.loadManifest(bucket))!;
+    for (let tries = 1; m === undefined; tries++) {
+      // A write creates a missing bucket. Another process may delete it again at any moment
+      // (`promflux bucket delete`), even between creating and loading it: try a few times.
       st.types = null;
+      try {
+        await this.createBucket(bucket, { ifMissing: true });
+      } catch (e) {
+        if (tries >= 3) throw e;
+      }
+      m = await this.loadManifest(bucket);
+      if (m === undefined && tries >= 3) throw bucketNotFound(bucket);
     }
     const types = await this.learnTypes(bucket, st, m);
     // Check each write on its own and merge what it may write by series. A series whose type
@@ -619,6 +654,13 @@ export class Store {
       // The types this flush recorded for new series were not written: learn them from disk
       // again, or a later write of such a series with another type would be refused.
       st.types = null;
+      // The bucket was deleted meanwhile (`promflux bucket delete` in another process renamed
+      // its directory away: ENOENT on the segment, the LOCK or the MANIFEST). A write to a
+      // missing bucket creates it, so write these points again, into the new bucket, rather
+      // than fail them with a file-system error about a directory the user did not touch.
+      if (attempt < 3 && (await this.loadManifest(bucket).catch(() => null)) === undefined) {
+        return this.flushBatch(bucket, st, [...accepted, ...partial.map((p) => p.w)], attempt + 1);
+      }
       const err =
         e instanceof FluxError
           ? e
@@ -814,7 +856,14 @@ export class Store {
   private scheduleMaintenance(bucket: string): void {
     if (this.maintaining.has(bucket) || this.closed) return;
     this.maintaining.add(bucket);
-    const p = this.maintainBucket(bucket)
+    // Background maintenance also clears what an interrupted `bucket delete` left, at most
+    // once per 10 minutes (so a long-running serve cleans up after a killed deletion).
+    const nowMs = Number(this.clock.nowNanos() / 1_000_000n);
+    const due = this.trashSweptMs === undefined || nowMs - this.trashSweptMs >= 10 * 60_000;
+    if (due) this.trashSweptMs = nowMs;
+    const sweep = due ? this.sweepTrash() : Promise.resolve();
+    const p = sweep
+      .then(() => this.maintainBucket(bucket))
       .catch((e) => this.logger.warn('store: maintenance failed', { bucket, error: e instanceof Error ? e.message : String(e) }))
       .finally(() => {
         this.maintaining.delete(bucket);
@@ -826,6 +875,7 @@ export class Store {
   /** Run retention, compaction and garbage removal now (every bucket, or one). */
   async maintain(bucket?: string): Promise<void> {
     await Promise.all([...this.background]);
+    await this.sweepTrash();
     const names = bucket !== undefined ? [bucket] : (await this.buckets()).map((b) => b.name);
     for (const n of names) await this.maintainBucket(n);
   }

@@ -12,6 +12,7 @@ import { Spool } from '../../src/sink/spool.js';
 import { WriteError } from '../../src/sink/destination.js';
 import type { Destination } from '../../src/sink/destination.js';
 import type { Logger } from '../../src/host/logger.js';
+import { FluxError } from '../../src/errors/index.js';
 
 type Behaviour = (body: string) => Promise<void>;
 
@@ -266,6 +267,23 @@ describe('WritePipeline', () => {
     const s = pipeline.session();
     s.write(lines(0, 1));
     await assert.rejects(drive(clock, s.done()), /ENOSPC/);
+  });
+
+  it('a spool that cannot be written (full disk) fails the session with to.spoolFailed, counting every lost point and naming both causes', async () => {
+    const fs = memFs();
+    const { clock, dest, pipeline, logger } = setup({ maxRetries: 0 }, fs);
+    dest.behave = fail503;
+    fs.failWrites = true;
+    const s = pipeline.session();
+    s.write(lines(0, 7)); // batches of 3, 3 and 1
+    const e = await drive(clock, s.done()).then(
+      () => assert.fail('the session reported success'),
+      (err: unknown) => err,
+    );
+    assert.ok(e instanceof FluxError, String(e));
+    assert.equal(e.id, 'to.spoolFailed');
+    assert.match(e.message, /^fake answered 503: overloaded; 7 points could not be saved to the write spool \/data\/spool\/fake \(ENOSPC: no space left on device\) and are lost$/);
+    assert.ok(logger.lines.some((l) => l.level === 'error' && /cannot save points/.test(l.msg)));
   });
 
   it('backpressure: write() returns a promise when batches queue beyond 2x concurrency', async () => {

@@ -21,7 +21,9 @@ import type { TableStream } from '../../src/table/index.js';
 import { ArrayValue, Time } from '../../src/values/value.js';
 import type { FunctionValue, Value } from '../../src/values/value.js';
 import { syntheticTables } from './synthetic.js';
-import { sharedStore } from '../../src/store/index.js';
+import { STORE_SERVICE, openStore, sharedStore } from '../../src/store/index.js';
+import { nodeFileSystem } from '../../src/host/fs.js';
+import type { FileSystem } from '../../src/host/fs.js';
 import { startVictoriaMetrics, VICTORIA_METRICS_BIN } from '../support/victoria-metrics.js';
 import type { VictoriaMetrics } from '../support/victoria-metrics.js';
 import { requireExternal } from '../support/env.js';
@@ -133,6 +135,33 @@ describe('to() parameters', () => {
         ['value', [['host', 'host-1'], ['series', 's1']], 10],
       ],
     );
+    await ctx.closeServices();
+  });
+
+  it('a store write that fails after earlier ones of the same to() succeeded says how many points were written', async () => {
+    const ctx = fakeCtx(dataDir);
+    // The disk fills up after the first store write of this to() (two tables, 60,000 points).
+    let segments = 0;
+    const filling: FileSystem = {
+      ...nodeFileSystem,
+      async writeNewFile(path, data) {
+        if (++segments > 1) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        return nodeFileSystem.writeNewFile(path, data);
+      },
+    };
+    ctx.services.get(`${STORE_SERVICE}:${dataDir}`, () => openStore({ dir: join(dataDir, 'store'), fs: filling, clock: systemClock, logger: silentLogger }));
+    const recent = streamOf([...syntheticTables({ measurement: 'full', tables: 3, rows: 30_000, startNs: BigInt(Date.now() - 3_600_000) * 1_000_000n })]);
+    const out = to(new Map<string, Value>([['tables', recent], ['bucket', 'local']]), ctx) as TableStream;
+    const [, effect] = await Promise.allSettled([collectTables(out), ctx.effects[0]!()]);
+    assert.equal(effect.status, 'rejected');
+    const e = (effect as PromiseRejectedResult).reason as unknown;
+    assert.ok(e instanceof FluxError, String(e));
+    assert.equal(e.id, 'store.writeFailed');
+    assert.deepEqual(e.span, SPAN);
+    assert.match(e.message, /ENOSPC: no space left on device.*; 60000 points of this to\(\) were written before the failure$/);
+    let stored = 0;
+    for await (const s of sharedStore(ctx.services, dataDir, systemClock, silentLogger).read('local')) stored += s.times.length;
+    assert.equal(stored, 60_000);
     await ctx.closeServices();
   });
 

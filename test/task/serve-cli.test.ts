@@ -1,7 +1,7 @@
 // `promflux serve` usage errors (exit 2, nothing started) and the shared flag parsers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
@@ -119,6 +119,39 @@ test('a second serve on the same data directory exits 1 naming the first one (pi
       await running;
     }
     assert.equal(first.exitCode(), 0, first.err);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('serve whose data directory refuses the lock file says so, not that another serve runs', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'promflux-serve-lockfail-'));
+  try {
+    const data = join(root, 'data');
+    // A directory where the lock file goes: taking the lock fails with a file-system error
+    // (EISDIR), as a read-only (EROFS) or full (ENOSPC) disk makes it fail.
+    mkdirSync(join(data, 'tasks', 'serve.lock'), { recursive: true });
+    const io = memoryIO();
+    await runServe([root], { data, listen: '127.0.0.1:0' }, io);
+    assert.equal(io.exitCode(), 1);
+    assert.equal(io.err, `promflux serve: cannot lock the data directory ${data} (${join(data, 'tasks', 'serve.lock')}): it is a directory (choose another with --data or PROMFLUX_DATA)\n`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('serve starts after a serve with the same pid was killed (a container restarted: pid 1 again), taking over its lock', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'promflux-serve-samepid-'));
+  try {
+    const data = join(root, 'data');
+    mkdirSync(join(data, 'tasks'), { recursive: true });
+    // What `kill -9` of the earlier serve left: its lock and announcement, naming this pid.
+    writeFileSync(join(data, 'tasks', 'serve.lock'), `${process.pid} ${Date.now() - 60_000} 0.5`);
+    writeFileSync(join(data, 'tasks', 'serve.json'), JSON.stringify({ pid: process.pid, url: 'http://127.0.0.1:9', started: '2026-01-01T00:00:00Z', paths: [root] }));
+    const io = memoryIO();
+    await runServe([root], { data, listen: '127.0.0.1:0', logFormat: 'json' }, io, { until: Promise.resolve() });
+    assert.equal(io.exitCode(), 0, io.err);
+    assert.match(io.err, /"msg":"serving"/);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@
 // snapshot no longer names; per-task files of earlier versions are read and then removed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeFileSystem, type FileSystem } from '../../src/host/fs.js';
@@ -206,4 +206,24 @@ test('a damaged snapshot is an error naming the file, and is left in place', wit
   await assert.rejects(store.load(), (e: Error) => e.message.includes(join(dir, 'state.json')) && /move it aside/.test(e.message));
   await assert.rejects(readAllTaskStates(nodeFileSystem, dataDir), /cannot read the task state/);
   assert.ok(readFileSync(join(dir, 'state.json'), 'utf8').endsWith('"na'));
+}));
+
+test('a snapshot a killed process did not finish (its temporary file) is removed at the next start once old; a recent one is left', withDir(async (dataDir) => {
+  const store = new TaskStateStore({ fs: nodeFileSystem, dataDir, clock: clock(), flushMs: 60_000 });
+  await store.load();
+  store.recordRun(record('a', 1));
+  await store.close();
+  const dir = stateDir(dataDir);
+  // What kill -9 in the middle of FileSystem.writeFileDurable leaves: `.tmp-<pid>-<n>-state.json`.
+  writeFileSync(join(dir, '.tmp-4242-7-state.json'), '{"format":"promflux-task-state/1","journal":');
+  writeFileSync(join(dir, '.tmp-4243-1-state.json'), '{"format"');
+  const clk = clock();
+  const written = clk.nowNanos() / 1_000_000n;
+  utimesSync(join(dir, '.tmp-4242-7-state.json'), new Date(Number(written) - 11 * 60_000), new Date(Number(written) - 11 * 60_000));
+  utimesSync(join(dir, '.tmp-4243-1-state.json'), new Date(Number(written) - 60_000), new Date(Number(written) - 60_000));
+  const reopened = new TaskStateStore({ fs: nodeFileSystem, dataDir, clock: clk, flushMs: 60_000 });
+  await reopened.load();
+  await reopened.close();
+  assert.deepEqual(readdirSync(dir).sort(), ['.tmp-4243-1-state.json', 'state.json']);
+  assert.equal((await readAllTaskStates(nodeFileSystem, dataDir)).get('a')!.runs.length, 1);
 }));

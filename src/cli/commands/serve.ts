@@ -110,7 +110,15 @@ export async function runServe(pathArgs: readonly string[], flags: ServeFlags, i
   let lock: FileLock;
   try {
     lock = await fs.lock(`${stateDir(dataDir)}/serve.lock`, { timeoutMs: 200, staleMs: Number.MAX_SAFE_INTEGER });
-  } catch {
+  } catch (e) {
+    // The file system refused the lock file (a read-only or full disk...): say that, not that
+    // another serve holds it. Only a lock held past the timeout (no errno) means another serve.
+    const code = (e as { code?: unknown } | null)?.code;
+    if (typeof code === 'string' && /^E[A-Z0-9]+$/.test(code)) {
+      io.stderr(`promflux serve: cannot lock the data directory ${dataDir} (${stateDir(dataDir)}/serve.lock): ${readFailureReason(e)} (choose another with --data or PROMFLUX_DATA)\n`);
+      io.setExitCode(1);
+      return;
+    }
     // Name the other serve when it announced itself (its pid and API address).
     let who = '';
     try {

@@ -242,6 +242,11 @@ async function writeToStore(input: TableStream, params: ToParams, ctx: NativeCon
       await store.write(bucket, b.build());
       written += b.size;
     } catch (e) {
+      // A failure after earlier writes of this to() succeeded (a disk filling up): those
+      // points are in the bucket; say how many, so the user knows what a re-run repeats.
+      if (!(e instanceof FieldTypeConflictError) && e instanceof FluxError && written > 0) {
+        throw new FluxError(e.code, e.id, `${e.message}; ${written} points of this to() were written before the failure`, { cause: e.cause });
+      }
       if (!(e instanceof FieldTypeConflictError)) throw e;
       conflict ??= e;
       dropped += e.dropped;

@@ -1,0 +1,79 @@
+// nodeFileSystem under a failing disk: a write that fails midway (ENOSPC on a full disk; here
+// EFBIG from a file-size limit, which fails the same way: after part of the data was written)
+// leaves no partial file behind, and a failed append is cut back off so the file ends where
+// the last successful append ended.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { nodeFileSystem } from '../../src/host/fs.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../support/env.js';
+
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+test('a write cut short by a full disk leaves no temporary or partial file, and a failed append is undone', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'promflux-fs-'));
+  dirs.push(dir);
+  // ulimit -f counts 1024-byte blocks in bash: files may grow to 64 KiB; each big write is 1 MiB.
+  const child = join(REPO_ROOT, 'test/host/fixtures/fs-write-child.ts');
+  const r = spawnSync('bash', ['-c', `ulimit -f 64 && exec "${process.execPath}" --import tsx "${child}" "${dir}" 1048576`], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const result = JSON.parse(r.stdout) as Record<string, string>;
+  assert.deepEqual(result, { durable: 'EFBIG', new: 'EFBIG', appendSmall: 'ok', appendBig: 'EFBIG', appendAgain: 'ok' });
+  // Nothing but the journal: no `.tmp-*` of the failed replace, no partial `new.seg`.
+  assert.deepEqual(readdirSync(dir).sort(), ['journal.jsonl']);
+  assert.equal(readFileSync(join(dir, 'journal.jsonl'), 'utf8'), 'line one\nline one\n');
+});
+
+test('lock gives up after its timeout when the lock path exists but cannot be read (a dangling symlink), instead of spinning', { timeout: 10_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'promflux-lock-'));
+  dirs.push(dir);
+  const path = join(dir, 'LOCK');
+  symlinkSync(join(dir, 'missing', 'target'), path);
+  const started = performance.now();
+  await assert.rejects(nodeFileSystem.lock(path, { timeoutMs: 100 }), /timed out waiting for lock/);
+  assert.ok(performance.now() - started < 5000);
+});
+
+test('a lock left by an earlier process with this same pid (a container restarted after kill -9) is broken; one this process holds is not', { timeout: 10_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'promflux-lock-'));
+  dirs.push(dir);
+  const path = join(dir, 'LOCK');
+  // What the earlier process (pid 1 in its container, as this one is now) left when killed.
+  writeFileSync(path, `${process.pid} ${Date.now() - 5000} 0.123`);
+  const lock = await nodeFileSystem.lock(path, { timeoutMs: 200, staleMs: Number.MAX_SAFE_INTEGER });
+  // Held by this process now: a second taker in the same process waits for it.
+  await assert.rejects(nodeFileSystem.lock(path, { timeoutMs: 100, staleMs: Number.MAX_SAFE_INTEGER }), /timed out waiting for lock/);
+  await lock.release();
+  const again = await nodeFileSystem.lock(path, { timeoutMs: 200 });
+  await again.release();
+  assert.deepEqual(readdirSync(dir), []);
+});
+
+test('what nodeFileSystem creates is never writable by others, even under umask 000', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'promflux-modes-'));
+  dirs.push(dir);
+  const saved = process.umask(0);
+  try {
+    const sub = join(dir, 'data', 'spool', 'x');
+    await nodeFileSystem.mkdirp(sub);
+    await nodeFileSystem.writeFileDurable(join(sub, 'meta.json'), new Uint8Array([1]));
+    await nodeFileSystem.writeNewFile(join(sub, 'seg'), new Uint8Array([1]));
+    await nodeFileSystem.appendDurable(join(sub, 'journal'), new Uint8Array([1]));
+    const lock = await nodeFileSystem.lock(join(sub, 'LOCK'));
+    for (const p of [join(dir, 'data'), join(dir, 'data', 'spool'), sub]) assert.equal(statSync(p).mode & 0o777, 0o755, p);
+    for (const f of ['meta.json', 'seg', 'journal', 'LOCK']) assert.equal(statSync(join(sub, f)).mode & 0o777, 0o644, f);
+    await lock.release();
+  } finally {
+    process.umask(saved);
+  }
+});
