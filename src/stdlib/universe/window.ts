@@ -172,6 +172,8 @@ export function columnBounds(f: Frame, o: WindowOptions): { lo: bigint; hi: bigi
 }
 
 const MAX_WINDOWS = 10_000_000;
+const MIN_TIME_NS = -(2n ** 63n);
+const MAX_TIME_NS = 2n ** 63n - 1n;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Split the rows of a frame into windows (see the contract at the top of this file). */
@@ -187,9 +189,13 @@ export function windowsOf(f: Frame, o: WindowOptions, ctx: NativeContext): Windo
   const bounds = timeBounds(f, o);
   const starts: bigint[] = [];
   const stops: bigint[] = [];
+  // Windows reaching past the range of times (int64 nanoseconds, 1677-09-21 to 2262-04-11)
+  // are cut at its ends, as at _start/_stop: their bounds are stored as times.
+  const lo = bounds === null ? MIN_TIME_NS : bounds.lo;
+  const hi = bounds === null ? MAX_TIME_NS : bounds.hi;
   const clip = (s: bigint): [bigint, bigint] => {
     const e = w.stopOf(s);
-    return bounds === null ? [s, e] : [s > bounds.lo ? s : bounds.lo, e < bounds.hi ? e : bounds.hi];
+    return [s > lo ? s : lo, e < hi ? e : hi];
   };
   const guard = (): void => {
     if (starts.length > MAX_WINDOWS) {
@@ -253,7 +259,8 @@ export function windowsOf(f: Frame, o: WindowOptions, ctx: NativeContext): Windo
       guard();
       cur = s;
       curEnd = w.stopOf(s);
-      endHi = Number(BigInt.asIntN(32, curEnd >> 32n));
+      // A window ending past the last time holds every row left.
+      endHi = curEnd > MAX_TIME_NS ? Infinity : Number(BigInt.asIntN(32, curEnd >> 32n));
       endLo = Number(BigInt.asUintN(32, curEnd));
     }
     if (o.createEmpty && bounds !== null) {
@@ -385,6 +392,8 @@ function fixedWindows(
   // The time the windows end at (exclusive): the last row's window, or _stop with createEmpty.
   const endT = bounds !== null && createEmpty ? bounds.hi : w.align(ts[n - 1]!) + w.everyNs;
   let base = w.align(bounds !== null && createEmpty ? bounds.lo : ts[0]!);
+  // The 32-bit words below hold int64 times: windows reaching past them take the BigInt paths.
+  if (base < MIN_TIME_NS || endT + w.everyNs > MAX_TIME_NS) return undefined;
   let i = 0;
   while (base < endT) {
     const bHi = Number(BigInt.asIntN(32, base >> 32n));

@@ -122,3 +122,46 @@ describe('windowsOf agrees with a naive computation', () => {
     });
   }
 });
+
+// Times near the ends of the int64 range (1677-09-21T00:12:43.145224192Z and
+// 2262-04-11T23:47:16.854775807Z): a window reaching past them is cut there (as at
+// _start/_stop), and the windows of the other rows keep their epoch-aligned bounds.
+describe('windowsOf near the ends of the time range', () => {
+  const MIN = -(2n ** 63n);
+  const MAX = 2n ** 63n - 1n;
+  const WEEK = 7n * DAY;
+  const clamp = (ws: string[]) =>
+    ws.map((w) => {
+      const [range, rows] = w.split(':') as [string, string];
+      const m = /^(-?\d+)-(-?\d+)$/.exec(range)!;
+      let a = BigInt(m[1]!);
+      let b = BigInt(m[2]!);
+      if (a < MIN) a = MIN;
+      if (b > MAX) b = MAX;
+      return `${a}-${b}:${rows}`;
+    });
+  const cases: { name: string; times: bigint[]; every: bigint; bounds: [bigint, bigint] | null }[] = [
+    { name: 'first week, no bounds', times: [MIN, MIN + DAY, MIN + 20n * DAY], every: WEEK, bounds: null },
+    { name: 'first week, bounds at the minimum', times: [MIN, MIN + DAY, MIN + 20n * DAY], every: WEEK, bounds: [MIN, MIN + 60n * DAY] },
+    { name: 'last week, no bounds', times: [MAX - 2n * DAY, MAX - 1n], every: WEEK, bounds: null },
+    { name: 'last week, bounds at the maximum', times: [MAX - 30n * DAY, MAX - 2n * DAY, MAX - 1n], every: WEEK, bounds: [MAX - 40n * DAY, MAX] },
+    { name: 'last hour, no bounds', times: [MAX - 3n * 3600n * SEC, MAX - 10n, MAX - 1n], every: 3600n * SEC, bounds: null },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      for (const createEmpty of c.bounds !== null ? [false, true] : [false]) {
+        const got = actual(frame(c.times, c.bounds), c.every, 0n, createEmpty);
+        assert.deepEqual(got, clamp(naive(c.times, c.every, 0n, c.bounds, createEmpty)), `createEmpty ${createEmpty}`);
+        for (const w of got) {
+          const [a, b] = w.split(':')[0]!.split(/(?<=\d)-/).map(BigInt) as [bigint, bigint];
+          assert.ok(a >= MIN && b <= MAX && a < b, w);
+        }
+      }
+      // Unsorted rows take the general path: same windows.
+      const rev = [...c.times].reverse();
+      const n = c.times.length - 1;
+      const back = (w: string) => w.replace(/:(.*)$/, (_m, rows: string) => ':' + rows.split(',').filter((x) => x !== '').map((r) => String(n - Number(r))).sort((x, y) => Number(x) - Number(y)).join(','));
+      assert.deepEqual(actual(frame(rev, c.bounds), c.every, 0n, false).map(back).sort(), actual(frame(c.times, c.bounds), c.every, 0n, false).sort());
+    });
+  }
+});
