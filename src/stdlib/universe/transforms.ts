@@ -5,10 +5,10 @@
 
 import type { NativeContext, NativeFunction } from '../../runtime/builtin-api.js';
 import type { ColumnType } from '../../table/types.js';
-import { Duration, Time, typeOf } from '../../values/value.js';
+import { Duration, INT64_MAX, INT64_MIN, Time, typeOf } from '../../values/value.js';
 import type { Value } from '../../values/value.js';
 import { wrapInt, wrapUint } from '../../values/arith.js';
-import { addDuration, truncateTime } from '../../values/calendar.js';
+import { addDuration, checkTimeRange, truncateTime } from '../../values/calendar.js';
 import { FluxError } from '../../errors/index.js';
 import { boolArg, durationArg, fail, fixedNanos, intArg, strArg, strArrayArg, tablesArg } from './lib/args.js';
 import { ColBuilder, cellValue, columnTypeOf, gather } from './lib/columns.js';
@@ -369,7 +369,18 @@ export const timeShift: NativeFunction = (args, ctx) => {
   const d = durationArg(args, ctx, 'duration');
   const columns = strArrayArg(args, ctx, 'columns', ['_start', '_stop', '_time']);
   const fixed = d.months === 0n ? d.signedNanos : undefined;
-  return perTable(input, (f) => mapTimeColumns(f, columns, fixed !== undefined ? (ns) => ns + fixed : (ns) => addDuration(new Time(ns), d).ns));
+  // A shifted time past the int64 range is an error (time.outOfRange), not a wrapped time.
+  const shift = fixed !== undefined ? (ns: bigint) => ns + fixed : (ns: bigint) => addDuration(new Time(ns), d).ns;
+  return perTable(input, (f) => {
+    try {
+      return mapTimeColumns(f, columns, (ns) => {
+        const r = shift(ns);
+        return r < INT64_MIN || r > INT64_MAX ? checkTimeRange(new Time(r)).ns : r;
+      });
+    } catch (e) {
+      throw e instanceof FluxError ? e.withSpan(ctx.span, ctx.source) : e;
+    }
+  });
 };
 
 /** truncateTimeColumn(unit:, timeColumn:): truncates a time column (UTC) to a multiple of unit. */
