@@ -235,7 +235,8 @@ builtin elapsed : (<-tables: stream[A], ?unit: duration, ?timeColumn: string, ?c
 // timeShift adds `duration` to the time columns `columns` (default ["_start", "_stop", "_time"]).
 builtin timeShift : (<-tables: stream[A], duration: duration, ?columns: [string]) => stream[A]
 
-// truncateTimeColumn truncates `timeColumn` (default "_time") to a multiple of `unit`.
+// truncateTimeColumn truncates `timeColumn` (default "_time") to a multiple of `unit` on the
+// calendar of the `location` option, as date.truncate does (`1d`: local midnight).
 builtin truncateTimeColumn : (<-tables: stream[A], unit: duration, ?timeColumn: string) => stream[A]
     where
     A: Record

@@ -10,7 +10,7 @@ import type { Value } from '../../values/value.js';
 import { wrapInt, wrapUint } from '../../values/arith.js';
 import { addDuration, checkTimeRange, truncateTime } from '../../values/calendar.js';
 import { FluxError } from '../../errors/index.js';
-import { boolArg, durationArg, fail, fixedNanos, intArg, strArg, strArrayArg, tablesArg } from './lib/args.js';
+import { boolArg, durationArg, fail, fixedNanos, intArg, locationArg, strArg, strArrayArg, tablesArg } from './lib/args.js';
 import { ColBuilder, cellValue, columnTypeOf, gather } from './lib/columns.js';
 import type { ColData } from './lib/columns.js';
 import type { Frame } from './lib/frame.js';
@@ -383,19 +383,25 @@ export const timeShift: NativeFunction = (args, ctx) => {
   });
 };
 
-/** truncateTimeColumn(unit:, timeColumn:): truncates a time column (UTC) to a multiple of unit. */
+/**
+ * truncateTimeColumn(unit:, timeColumn:): truncates a time column to a multiple of unit, as
+ * Flux's definition `map(fn: (r) => ({r with _time: date.truncate(t: r._time, unit: unit)}))`
+ * does: on the calendar of the `location` option (UTC unless set), so `1d` truncates to local
+ * midnight and `1mo` to the local first of the month.
+ */
 export const truncateTimeColumn: NativeFunction = (args, ctx) => {
   const input = tablesArg(args, ctx);
   const unit = durationArg(args, ctx, 'unit');
   const timeColumn = strArg(args, ctx, 'timeColumn', '_time');
   if (unit.isZero() || unit.negative) throw fail(ctx, 'universe.truncateTimeColumn.unit', 'unit must be a positive duration');
+  const loc = locationArg(new Map(), ctx);
   return perTable(
     input,
     (f) => {
       const c = requireColumn(f, timeColumn, ctx, 'truncateTimeColumn');
       if (c.type !== 'time') throw fail(ctx, 'universe.truncateTimeColumn.columnType', `column "${timeColumn}" must be of type time`);
       try {
-        return mapTimeColumns(f, [timeColumn], (ns) => truncateTime(new Time(ns), unit).ns);
+        return mapTimeColumns(f, [timeColumn], (ns) => truncateTime(new Time(ns), unit, loc).ns);
       } catch (e) {
         throw e instanceof FluxError ? e.withSpan(ctx.span, ctx.source) : e;
       }

@@ -32,13 +32,13 @@
 import type { NativeContext, NativeFunction } from '../../runtime/builtin-api.js';
 import { streamOf } from '../../table/index.js';
 import type { Table, TableStream } from '../../table/types.js';
-import { Duration, RecordValue, Time, isStream } from '../../values/value.js';
+import { Duration, Time, isStream } from '../../values/value.js';
 import type { FunctionValue, Value } from '../../values/value.js';
 import type { Location } from '../../values/calendar.js';
-import { UTC_LOCATION, addDuration, checkZone, truncateTime } from '../../values/calendar.js';
+import { addDuration, truncateTime } from '../../values/calendar.js';
 import { FluxError } from '../../errors/index.js';
 import type { Args } from './lib/args.js';
-import { boolArg, durationArg, fail, fnArg, strArg, tablesArg, recordArg } from './lib/args.js';
+import { boolArg, durationArg, fail, fnArg, locationArg, strArg, tablesArg } from './lib/args.js';
 import { ColBuilder, constantCol, gather, sliceCol } from './lib/columns.js';
 import type { ColData } from './lib/columns.js';
 import type { Frame } from './lib/frame.js';
@@ -449,20 +449,6 @@ function fixedWindows(
   return { starts, stops, offsets: offs.slice(0, count + 1), rows: null };
 }
 
-function readLocation(args: Args, ctx: NativeContext): Location {
-  const loc = recordArg(args, ctx, 'location') ?? (ctx.option('location') instanceof RecordValue ? (ctx.option('location') as RecordValue) : undefined);
-  if (loc === undefined) return UTC_LOCATION;
-  const zone = loc.get('zone');
-  const off = loc.get('offset');
-  const z = typeof zone === 'string' ? zone : 'UTC';
-  try {
-    checkZone(z);
-  } catch (e) {
-    throw e instanceof FluxError ? e.withSpan(ctx.span, ctx.source) : e;
-  }
-  return { zone: z, offsetNs: off instanceof Duration ? off.signedNanos : 0n };
-}
-
 export function windowOptions(args: Args, ctx: NativeContext, createEmptyDefault: boolean, everyRequired: boolean): WindowOptions {
   const everyV = args.get('every');
   const periodV = args.get('period');
@@ -479,7 +465,7 @@ export function windowOptions(args: Args, ctx: NativeContext, createEmptyDefault
     throw fail(ctx, 'universe.window.mixedDuration', 'every cannot mix calendar months with shorter units');
   }
   return {
-    windower: new Windower(every, period, offset, readLocation(args, ctx)),
+    windower: new Windower(every, period, offset, locationArg(args, ctx)),
     timeColumn: strArg(args, ctx, 'timeColumn', '_time'),
     startColumn: strArg(args, ctx, 'startColumn', '_start'),
     stopColumn: strArg(args, ctx, 'stopColumn', '_stop'),

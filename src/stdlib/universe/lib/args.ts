@@ -9,7 +9,8 @@ import { asTableStream } from '../../../table/index.js';
 import type { TableStream } from '../../../table/types.js';
 import { ArrayValue, Duration, INT64_MAX, INT64_MIN, RecordValue, Time, isFunction, typeOf } from '../../../values/value.js';
 import type { FunctionValue, Value } from '../../../values/value.js';
-import { addDuration } from '../../../values/calendar.js';
+import { UTC_LOCATION, addDuration, checkZone } from '../../../values/calendar.js';
+import type { Location } from '../../../values/calendar.js';
 
 export type Args = ReadonlyMap<string, Value>;
 
@@ -148,3 +149,22 @@ function clampTime(ns: bigint): bigint {
   return ns < INT64_MIN ? INT64_MIN : ns > INT64_MAX ? INT64_MAX : ns;
 }
 
+
+/**
+ * The `location` argument, else the `location` option (Flux universe: "location ... Default
+ * is the location option"), else UTC. An unknown zone is `location.unknownZone` at the call.
+ */
+export function locationArg(args: Args, ctx: NativeContext): Location {
+  const opt = ctx.option('location');
+  const loc = recordArg(args, ctx, 'location') ?? (opt instanceof RecordValue ? opt : undefined);
+  if (loc === undefined) return UTC_LOCATION;
+  const zone = loc.get('zone');
+  const off = loc.get('offset');
+  const z = typeof zone === 'string' ? zone : 'UTC';
+  try {
+    checkZone(z);
+  } catch (e) {
+    throw e instanceof FluxError ? e.withSpan(ctx.span, ctx.source) : e;
+  }
+  return { zone: z, offsetNs: off instanceof Duration ? off.signedNanos : 0n };
+}
