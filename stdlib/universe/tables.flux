@@ -241,6 +241,19 @@ builtin truncateTimeColumn : (<-tables: stream[A], unit: duration, ?timeColumn: 
     where
     A: Record
 
+// hourSelection keeps the rows whose `timeColumn` (default "_time") falls in the hours `start`
+// to `stop` (both inclusive, 0-23) of the local clock of `location` (default: the `location`
+// option); start > stop wraps around midnight.
+builtin hourSelection : (
+        <-tables: stream[A],
+        start: int,
+        stop: int,
+        ?location: {zone: string, offset: duration},
+        ?timeColumn: string,
+    ) => stream[A]
+    where
+    A: Record
+
 // stateCount adds `column` (default "stateCount"): how many consecutive rows so far satisfy
 // fn, or -1 for a row that does not.
 builtin stateCount : (<-tables: stream[A], fn: (r: A) => bool, ?column: string) => stream[B]

@@ -62,6 +62,7 @@ const cases: { name: string; line: string; id: string; col: number }[] = [
   { name: 'range start equal to stop', line: 'data |> range(start: 2021-01-01T00:00:00Z, stop: 2021-01-01T00:00:00Z)', id: 'universe.range.emptyRange', col: 9 },
   { name: 'timeShift past the last time', line: 'array.from(rows: [{_time: 2262-04-11T00:00:00Z, _value: 1}]) |> timeShift(duration: 1d)', id: 'time.outOfRange', col: 65 },
   { name: 'timeShift by months past the first time', line: 'array.from(rows: [{_time: 1677-10-01T00:00:00Z, _value: 1}]) |> timeShift(duration: -1mo)', id: 'time.outOfRange', col: 65 },
+  { name: 'hourSelection hour out of range', line: 'data |> hourSelection(start: -1, stop: 5)', id: 'universe.hourSelection.hour', col: 9 },
   { name: 'histogram nonmonotonic', line: 'array.from(rows: [{le: 1.0, _value: 5.0}, {le: 2.0, _value: 1.0}]) |> histogramQuantile(quantile: 0.5)', id: 'universe.histogramQuantile.nonmonotonic', col: 71 },
 ];
 
