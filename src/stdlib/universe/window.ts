@@ -35,7 +35,7 @@ import type { Table, TableStream } from '../../table/types.js';
 import { Duration, Time, isStream } from '../../values/value.js';
 import type { FunctionValue, Value } from '../../values/value.js';
 import type { Location } from '../../values/calendar.js';
-import { addDuration, truncateTime } from '../../values/calendar.js';
+import { addDuration, localCivil, localToUtc, truncateTime } from '../../values/calendar.js';
 import { FluxError } from '../../errors/index.js';
 import type { Args } from './lib/args.js';
 import { boolArg, durationArg, fail, fnArg, locationArg, strArg, tablesArg } from './lib/args.js';
@@ -60,9 +60,14 @@ export class Windower {
   readonly fixed: boolean;
   /** Windows of 3h or more on the local calendar of a time zone (see onLocalDays). */
   readonly localDays: boolean;
+  /** Windows whose every is a number of months (see startOf). */
+  readonly calendar: boolean;
   readonly everyNs: bigint;
   readonly periodNs: bigint;
   readonly offsetNs: bigint;
+  /** Calendar windows: the start of window 0 (epoch + offset) and its local month count. */
+  private readonly zeroNs: bigint = 0n;
+  private readonly zeroMonths: bigint = 0n;
 
   constructor(
     readonly every: Duration,
@@ -73,10 +78,39 @@ export class Windower {
     this.fixed = every.months === 0n && period.months === 0n && offset.months === 0n && loc.zone === 'UTC' && loc.offsetNs === 0n;
     this.localDays =
       !this.fixed && every.months === 0n && period.months === 0n && offset.months === 0n && loc.zone !== 'UTC' && loc.zone !== '' && every.signedNanos >= LOCAL_MIN_NS;
+    this.calendar = every.months !== 0n && every.nanoseconds === 0n && !every.negative;
     this.everyNs = every.signedNanos;
     this.periodNs = period.signedNanos;
     const off = offset.signedNanos;
     this.offsetNs = this.fixed ? ((off % this.everyNs) + this.everyNs) % this.everyNs : off;
+    if (this.calendar) {
+      // The local midnight of 1970-01-01, then the offset on the calendar of the location.
+      const epoch = new Time(localToUtc(loc, 0n));
+      this.zeroNs = addDuration(epoch, offset, loc).ns;
+      this.zeroMonths = monthsSince(this.zeroNs, loc);
+    }
+  }
+
+  /**
+   * Calendar windows (Flux interval.Window): the i-th window starts at (epoch + offset) +
+   * i * every on the calendar of the location, each computed from that zero (stepping from
+   * the previous start drifted once a day was clamped: 01-31, 02-28, 03-28...).
+   */
+  private startOf(i: bigint): bigint {
+    if (i === 0n) return this.zeroNs;
+    const m = this.every.months * i;
+    return addDuration(new Time(this.zeroNs), new Duration(m < 0n ? -m : m, 0n, m < 0n), this.loc).ns;
+  }
+
+  /** The index of the last calendar window starting at or before t. */
+  private indexOf(t: bigint): bigint {
+    const e = this.every.months;
+    const d = monthsSince(t, this.loc) - this.zeroMonths;
+    let i = d / e;
+    if (d < 0n && d % e !== 0n) i -= 1n;
+    while (this.startOf(i) > t) i -= 1n;
+    while (this.startOf(i + 1n) <= t) i += 1n;
+    return i;
   }
 
   /** The largest window start <= t. */
@@ -86,20 +120,28 @@ export class Windower {
       if (r < 0n) r += this.everyNs;
       return t - r;
     }
+    if (this.calendar) return this.startOf(this.indexOf(t));
     let s = addDuration(truncateTime(new Time(t), this.every, this.loc), this.offset, this.loc).ns;
     while (s > t) s = this.prev(s);
     for (let n = this.next(s); n <= t; n = this.next(s)) s = n;
     return s;
   }
   next(s: bigint): bigint {
+    if (this.calendar) return this.startOf(this.indexOf(s) + 1n);
     if (this.localDays) return this.onLocalDays(s + this.everyNs + this.everyNs / 2n);
     return this.fixed ? s + this.everyNs : addDuration(new Time(s), this.every, this.loc).ns;
   }
   prev(s: bigint): bigint {
+    if (this.calendar) return this.startOf(this.indexOf(s) - 1n);
     if (this.localDays) return this.onLocalDays(s - this.everyNs / 2n);
     return this.fixed ? s - this.everyNs : addDuration(new Time(s), this.every, this.loc, -1).ns;
   }
   stopOf(s: bigint): bigint {
+    if (this.calendar && this.period.nanoseconds === 0n && !this.period.negative && this.period.months % this.every.months === 0n) {
+      // The window start `period` later, so that windows stay contiguous where Flux's
+      // start + period would stop short of the next start (02-28 + 1mo = 03-28, next 03-31).
+      return this.startOf(this.indexOf(s) + this.period.months / this.every.months);
+    }
     if (this.localDays && this.periodNs > 0n && this.periodNs % this.everyNs === 0n) {
       // The window start `period` later on the local calendar.
       return this.onLocalDays(s + this.periodNs + this.everyNs / 2n);
@@ -118,6 +160,12 @@ export class Windower {
   private onLocalDays(t: bigint): bigint {
     return truncateTime(new Time(t - this.offsetNs), this.every, this.loc).ns + this.offsetNs;
   }
+}
+
+/** Months since year 0 of the local civil date of an instant (Flux interval.monthsSince). */
+function monthsSince(ns: bigint, loc: Location): bigint {
+  const c = localCivil(new Time(ns), loc);
+  return BigInt(c.year) * 12n + BigInt(c.month - 1);
 }
 
 /** The windows of one table: bounds (clipped), and the rows of each window. */

@@ -9,7 +9,7 @@ import { Duration, Time } from '../../../src/values/value.js';
 import type { Value } from '../../../src/values/value.js';
 import { ColBuilder } from '../../../src/stdlib/universe/lib/columns.js';
 import type { Frame } from '../../../src/stdlib/universe/lib/frame.js';
-import { windowOptions, windowsOf } from '../../../src/stdlib/universe/window.js';
+import { Windower, windowOptions, windowsOf } from '../../../src/stdlib/universe/window.js';
 import { rng } from '../../support/rng.js';
 
 const ctx = { name: 'window', span: undefined, source: undefined, option: () => undefined } as unknown as NativeContext;
@@ -164,4 +164,51 @@ describe('windowsOf near the ends of the time range', () => {
       assert.deepEqual(actual(frame(rev, c.bounds), c.every, 0n, false).map(back).sort(), actual(frame(c.times, c.bounds), c.every, 0n, false).sort());
     });
   }
+});
+
+// Calendar windows (every in months): Flux's interval.Window puts the i-th start at
+// (epoch + offset) + i * every on the calendar, counting months from 1970-01 (SPEC: windows
+// are aligned to the Unix epoch plus offset). Each start is computed from that zero, not by
+// stepping from the previous start, which drifted once a start's day was clamped (1969-12-31
+// + 2mo = 02-28, then + 1mo = 03-28 instead of 03-31).
+describe('calendar windows', () => {
+  const iso = (ns: bigint) => new Date(Number(ns / 1_000_000n)).toISOString().replace('.000Z', 'Z');
+  const at = (s: string) => BigInt(Date.parse(s)) * 1_000_000n;
+  const UTC = { zone: 'UTC', offsetNs: 0n };
+  const NY = { zone: 'America/New_York', offsetNs: 0n };
+  const mo = (n: bigint) => new Duration(n, 0n);
+  const starts = (w: Windower, from: string, n: number) => {
+    const out: string[] = [];
+    let s = w.align(at(from));
+    for (let i = 0; i < n; i++, s = w.next(s)) out.push(iso(s));
+    return out;
+  };
+
+  test('every 1mo, offset -1d: each window starts on the last day of a month', () => {
+    const w = new Windower(mo(1n), mo(1n), Duration.ofNanos(-DAY), UTC);
+    assert.deepEqual(starts(w, '2021-01-15T00:00:00Z', 6), ['2020-12-31T00:00:00Z', '2021-01-31T00:00:00Z', '2021-02-28T00:00:00Z', '2021-03-31T00:00:00Z', '2021-04-30T00:00:00Z', '2021-05-31T00:00:00Z']);
+    assert.equal(iso(w.align(at('2021-03-31T12:00:00Z'))), '2021-03-31T00:00:00Z');
+    assert.equal(iso(w.align(at('2021-03-30T12:00:00Z'))), '2021-02-28T00:00:00Z');
+    assert.equal(iso(w.prev(at('2021-03-31T00:00:00Z'))), '2021-02-28T00:00:00Z');
+    // Windows are contiguous: a window stops where the next one starts.
+    assert.equal(iso(w.stopOf(at('2021-02-28T00:00:00Z'))), '2021-03-31T00:00:00Z');
+  });
+
+  test('every 1mo, offset -1d in America/New_York: local last days, across DST', () => {
+    const w = new Windower(mo(1n), mo(1n), Duration.ofNanos(-DAY), NY);
+    assert.deepEqual(starts(w, '2021-02-15T00:00:00Z', 3), ['2021-01-31T05:00:00Z', '2021-02-28T05:00:00Z', '2021-03-31T04:00:00Z']);
+  });
+
+  test('every 18mo: aligned to months since 1970-01, as Flux counts them', () => {
+    const w = new Windower(mo(18n), mo(18n), new Duration(0n, 0n), UTC);
+    assert.deepEqual(starts(w, '2021-03-15T00:00:00Z', 3), ['2021-01-01T00:00:00Z', '2022-07-01T00:00:00Z', '2024-01-01T00:00:00Z']);
+    assert.equal(iso(w.align(at('1969-12-15T00:00:00Z'))), '1968-07-01T00:00:00Z');
+  });
+
+  test('every 1y, offset 1mo15d; period 2mo over every 1mo', () => {
+    const y = new Windower(mo(12n), mo(12n), new Duration(1n, 15n * DAY), UTC);
+    assert.deepEqual(starts(y, '2021-01-20T00:00:00Z', 2), ['2020-02-16T00:00:00Z', '2021-02-16T00:00:00Z']);
+    const p = new Windower(mo(1n), mo(2n), new Duration(0n, 0n), UTC);
+    assert.equal(iso(p.stopOf(at('2021-01-01T00:00:00Z'))), '2021-03-01T00:00:00Z');
+  });
 });
