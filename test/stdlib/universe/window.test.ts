@@ -212,3 +212,27 @@ describe('calendar windows', () => {
     assert.equal(iso(p.stopOf(at('2021-01-01T00:00:00Z'))), '2021-03-01T00:00:00Z');
   });
 });
+
+describe('calendar windows: align, next and prev agree over random times, offsets and zones', () => {
+  const zones = ['UTC', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kolkata'];
+  for (let seed = 1; seed <= 10; seed++) {
+    test(`seed ${seed}`, () => {
+      const rand = rng(1000 + seed);
+      const every = new Duration(BigInt(1 + Math.floor(rand() * 18)), 0n);
+      const offDays = BigInt(Math.floor(rand() * 60) - 30);
+      const offset = Duration.ofNanos(offDays * DAY + BigInt(Math.floor(rand() * 24)) * 3600n * SEC);
+      const loc = { zone: zones[seed % zones.length]!, offsetNs: 0n };
+      const w = new Windower(every, every, offset, loc);
+      for (let k = 0; k < 40; k++) {
+        // 1900 .. 2100
+        const t = BigInt(Math.floor((rand() * 200 - 70) * 365.25 * 86400)) * SEC + BigInt(Math.floor(rand() * 1e9));
+        const s = w.align(t);
+        const n = w.next(s);
+        assert.ok(s <= t && t < n, `${s} <= ${t} < ${n} (every ${every.months}mo, offset ${offset.signedNanos}, ${loc.zone})`);
+        assert.equal(w.prev(n), s);
+        assert.equal(w.align(n), n);
+        assert.equal(w.stopOf(s), n);
+      }
+    });
+  }
+});
