@@ -5,7 +5,8 @@
 // `concurrency` (default 1) and `retry` (immediate retries of a failed run, default 0).
 //
 // promflux adds a few optional fields of its own: `location` (IANA zone name for `cron`;
-// `option location = timezone.location(name: ...)` works too), `timeout` (cancel a run
+// `option location = timezone.location(name: ...)` works too, and a whole-hour
+// `timezone.fixed(offset: ...)`), `timeout` (cancel a run
 // after this long; default: the interval), `catchUp` (run the slots missed while promflux
 // was down, in order), `catchUpLimit` (the most missed slots caught up, default 100) and
 // `spread` (delay execution by a stable per-task fraction of the interval).
@@ -18,6 +19,8 @@ import type * as ast from '../lang/ast.js';
 import { Duration, RecordValue, typeOf } from '../values/value.js';
 import type { Value } from '../values/value.js';
 import { cronSchedule } from './schedule.js';
+
+const HOUR_NS = 3_600_000_000_000n;
 
 export interface TaskOptions {
   readonly name: string;
@@ -152,6 +155,18 @@ export function readTaskOptions(input: ReadTaskOptionsInput): ReadTaskOptionsRes
   } else if (input.location instanceof RecordValue) {
     const zone = input.location.get('zone');
     if (typeof zone === 'string' && zone !== '') location = zone;
+    // timezone.fixed(offset:) is {zone: "UTC", offset}: a cron task runs on that fixed
+    // offset, through the IANA zone of that name (Etc/GMT+8 is UTC-8: POSIX signs).
+    const off = input.location.get('offset');
+    const offNs = off instanceof Duration && off.months === 0n ? off.signedNanos : 0n;
+    if (offNs !== 0n && hasCron) {
+      const hours = offNs / HOUR_NS;
+      if ((location === 'UTC' || location === 'Etc/UTC') && offNs % HOUR_NS === 0n && hours >= -12n && hours <= 14n) {
+        location = `Etc/GMT${hours > 0n ? '-' : '+'}${hours > 0n ? hours : -hours}`;
+      } else {
+        err('task.invalidLocation', `a cron task cannot run on the location option's fixed offset ${formatDuration(offNs)}${location !== 'UTC' ? ` added to "${location}"` : ''}: use a whole-hour timezone.fixed(), or a zone name (task option location: "Asia/Kolkata")`, 'cron');
+      }
+    }
   }
 
   let cron: string | undefined;

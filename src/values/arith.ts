@@ -13,7 +13,7 @@
 import { FluxError } from '../errors/index.js';
 import { Duration, Time, UInt, typeOf } from './value.js';
 import type { Value } from './value.js';
-import { addDuration } from './calendar.js';
+import { addDuration, checkTimeRange } from './calendar.js';
 
 export type ArithOp = '+' | '-' | '*' | '/' | '%' | '^';
 
@@ -138,11 +138,11 @@ export function arith(op: ArithOp, a: Value, b: Value): Value {
     throw mismatch(op, a, b);
   }
   if (a instanceof Time && b instanceof Duration) {
-    if (op === '+') return addDuration(a, b, undefined, 1);
-    if (op === '-') return addDuration(a, b, undefined, -1);
+    if (op === '+') return checkTimeRange(addDuration(a, b, undefined, 1));
+    if (op === '-') return checkTimeRange(addDuration(a, b, undefined, -1));
     throw mismatch(op, a, b);
   }
-  if (a instanceof Duration && b instanceof Time && op === '+') return addDuration(b, a, undefined, 1);
+  if (a instanceof Duration && b instanceof Time && op === '+') return checkTimeRange(addDuration(b, a, undefined, 1));
   if (a instanceof Time && b instanceof Time && op === '-') return Duration.ofNanos(a.ns - b.ns);
   if (op === '*' && a instanceof Duration && typeof b === 'bigint') return scaleDuration(a, b);
   if (op === '*' && typeof a === 'bigint' && b instanceof Duration) return scaleDuration(b, a);

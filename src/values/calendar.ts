@@ -10,8 +10,8 @@
 // Time zones come from the IANA database through Intl (no bundled data); an unknown zone
 // is a FluxError `location.unknownZone`.
 import { FluxError } from '../errors/index.js';
-import { Duration, Time } from './value.js';
-import { civilFromNanos, nanosFromCivil } from './format.js';
+import { Duration, INT64_MAX, INT64_MIN, Time } from './value.js';
+import { civilFromNanos, formatTime, nanosFromCivil } from './format.js';
 
 export interface Location {
   readonly zone: string;
@@ -141,6 +141,23 @@ function addMonthsLocal(localNs: bigint, months: bigint): bigint {
 export function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+}
+
+/**
+ * A time as a Flux value: int64 nanoseconds since the epoch (Flux SPEC, "Time types"), from
+ * 1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z. A time past either end
+ * (`2262-04-11T00:00:00Z + 1d`, `time(v: "3000-01-01T00:00:00Z")`) is a FluxError
+ * `time.outOfRange`: stored in a column it would wrap around to the other end.
+ */
+export function checkTimeRange(t: Time): Time {
+  if (t.ns < INT64_MIN || t.ns > INT64_MAX) {
+    throw new FluxError(
+      'invalid',
+      'time.outOfRange',
+      `time ${formatTime(t)} is out of range: times are int64 nanoseconds, 1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z`,
+    );
+  }
+  return t;
 }
 
 /** `t + d` (or `t - d` with `sign` -1) in a location. */

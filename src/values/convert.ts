@@ -8,6 +8,7 @@ import { Duration, INT64_MAX, INT64_MIN, Time, UINT64_MAX, UInt, typeOf } from '
 import type { Value } from './value.js';
 import { formatDuration, formatFloat, formatTime, nanosFromCivil } from './format.js';
 import { makeDuration, wrapInt, wrapUint } from './arith.js';
+import { checkTimeRange } from './calendar.js';
 
 function cannot(v: Value, to: string): FluxError {
   return new FluxError('invalid', 'convert.unsupported', `cannot convert ${typeOf(v)} to ${to}`);
@@ -154,7 +155,7 @@ export function parseTime(s: string): Time {
     const off = BigInt(Number(zone.slice(1, 3)) * 3600 + Number(zone.slice(4, 6)) * 60) * 1_000_000_000n;
     ns -= sign * off;
   }
-  return new Time(ns);
+  return checkTimeRange(new Time(ns));
 }
 
 export function toTime(v: Value): Time {

@@ -78,3 +78,21 @@ testcase range_missing_time_column {
 
     testing.shouldError(fn: () => csv.from(csv: noTime) |> range(start: -1h), want: /missing time column/)
 }
+
+// Bounds past the range of times (int64 nanoseconds) are its ends: every row is in range,
+// and _start/_stop hold the first and last representable times (they wrapped around before).
+testcase range_bounds_past_the_time_range {
+    want =
+        "#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,double,string
+#group,false,false,true,true,false,false,true
+#default,_result,,,,,,
+,result,table,_start,_stop,_time,_value,host
+,,0,1677-09-21T00:12:43.145224192Z,2262-04-11T23:47:16.854775807Z,2021-01-01T00:00:00Z,1,a
+,,0,1677-09-21T00:12:43.145224192Z,2262-04-11T23:47:16.854775807Z,2021-01-01T00:01:00Z,2,a
+,,0,1677-09-21T00:12:43.145224192Z,2262-04-11T23:47:16.854775807Z,2021-01-01T00:04:59Z,3,a
+,,1,1677-09-21T00:12:43.145224192Z,2262-04-11T23:47:16.854775807Z,2021-01-01T00:00:00Z,10,b
+"
+    got = csv.from(csv: raw) |> range(start: -1000y, stop: 10000000000)
+
+    testing.diff(got: got, want: csv.from(csv: want))
+}

@@ -235,8 +235,22 @@ builtin elapsed : (<-tables: stream[A], ?unit: duration, ?timeColumn: string, ?c
 // timeShift adds `duration` to the time columns `columns` (default ["_start", "_stop", "_time"]).
 builtin timeShift : (<-tables: stream[A], duration: duration, ?columns: [string]) => stream[A]
 
-// truncateTimeColumn truncates `timeColumn` (default "_time") to a multiple of `unit`.
+// truncateTimeColumn truncates `timeColumn` (default "_time") to a multiple of `unit` on the
+// calendar of the `location` option, as date.truncate does (`1d`: local midnight).
 builtin truncateTimeColumn : (<-tables: stream[A], unit: duration, ?timeColumn: string) => stream[A]
+    where
+    A: Record
+
+// hourSelection keeps the rows whose `timeColumn` (default "_time") falls in the hours `start`
+// to `stop` (both inclusive, 0-23) of the local clock of `location` (default: the `location`
+// option); start > stop wraps around midnight.
+builtin hourSelection : (
+        <-tables: stream[A],
+        start: int,
+        stop: int,
+        ?location: {zone: string, offset: duration},
+        ?timeColumn: string,
+    ) => stream[A]
     where
     A: Record
 

@@ -3,6 +3,7 @@ package universe_test
 
 import "csv"
 import "testing"
+import "timezone"
 
 // A counter-like series with a null and a reset (host a), a single row (host b) and an
 // empty table (host c).
@@ -429,4 +430,71 @@ testcase exponential_moving_average_null_seed_and_short_table {
     b = csv.from(csv: madata) |> filter(fn: (r) => r.host == "b") |> exponentialMovingAverage(n: 3)
 
     testing.diff(got: union(tables: [a, b]), want: csv.from(csv: want))
+}
+
+hsdata =
+    "#datatype,string,long,dateTime:RFC3339,long,string
+#group,false,false,false,false,true
+#default,_result,,,,
+,result,table,_time,_value,host
+,,0,2022-01-01T05:00:00Z,-2,a
+,,0,2022-01-01T09:00:10Z,10,a
+,,0,2022-01-01T16:00:30Z,17,a
+,,0,2022-01-01T17:59:59Z,18,a
+,,0,2022-01-01T19:00:40Z,15,a
+,,0,,0,a
+,,0,2022-01-01T23:30:00Z,99,a
+,,1,2022-01-01T12:00:00Z,1,b
+"
+
+// Hours are inclusive at both ends (17:59:59 is in 9-17); a row with a null time is dropped.
+testcase hour_selection_business_hours {
+    want =
+        "#datatype,string,long,dateTime:RFC3339,long,string
+#group,false,false,false,false,true
+#default,_result,,,,
+,result,table,_time,_value,host
+,,0,2022-01-01T09:00:10Z,10,a
+,,0,2022-01-01T16:00:30Z,17,a
+,,0,2022-01-01T17:59:59Z,18,a
+,,1,2022-01-01T12:00:00Z,1,b
+"
+
+    testing.diff(got: csv.from(csv: hsdata) |> hourSelection(start: 9, stop: 17), want: csv.from(csv: want))
+}
+
+// start > stop wraps around midnight; a table left without rows (host b) is dropped.
+testcase hour_selection_overnight {
+    want =
+        "#datatype,string,long,dateTime:RFC3339,long,string
+#group,false,false,false,false,true
+#default,_result,,,,
+,result,table,_time,_value,host
+,,0,2022-01-01T05:00:00Z,-2,a
+,,0,2022-01-01T23:30:00Z,99,a
+"
+
+    testing.diff(got: csv.from(csv: hsdata) |> hourSelection(start: 22, stop: 5), want: csv.from(csv: want))
+}
+
+// Hours of the local clock of location: 9-17 in New York (EST, UTC-5) is 14:00Z-22:59Z.
+testcase hour_selection_location {
+    want =
+        "#datatype,string,long,dateTime:RFC3339,long,string
+#group,false,false,false,false,true
+#default,_result,,,,
+,result,table,_time,_value,host
+,,0,2022-01-01T16:00:30Z,17,a
+,,0,2022-01-01T17:59:59Z,18,a
+,,0,2022-01-01T19:00:40Z,15,a
+"
+    got =
+        csv.from(csv: hsdata)
+            |> hourSelection(start: 9, stop: 17, location: timezone.location(name: "America/New_York"))
+
+    testing.diff(got: got, want: csv.from(csv: want))
+}
+
+testcase hour_selection_hour_out_of_range {
+    testing.shouldError(fn: () => csv.from(csv: hsdata) |> hourSelection(start: 9, stop: 24), want: /stop must be an hour between 0 and 23/)
 }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from '../../src/lang/index.js';
 import { readTaskOptions, taskOptionSpans, describeSchedule, formatDuration } from '../../src/task/options.js';
+import { scheduleOf } from '../../src/task/schedule.js';
 import { Duration, RecordValue } from '../../src/values/value.js';
 import type { Value } from '../../src/values/value.js';
 
@@ -83,4 +84,26 @@ test('formatDuration', () => {
   assert.equal(formatDuration(90n * 60n * S), '1h30m');
   assert.equal(formatDuration(250_000_000n), '250ms');
   assert.equal(formatDuration(-5n * S), '-5s');
+});
+
+// `option location = timezone.fixed(offset: -8h)` is {zone: "UTC", offset: -8h}: "midnight at
+// 00:00:00-08:00 on any day" (Flux docs, timezone.fixed). A cron task reading the location
+// option follows that offset; it ran in UTC, eight hours off.
+test('cron with option location = timezone.fixed(...): the fixed offset applies', () => {
+  const H = 3600n * S;
+  const minus8 = readTaskOptions({ task: rec({ name: 'c', cron: '0 9 * * *' }), location: rec({ zone: 'UTC', offset: dur(-8n * H) }) });
+  assert.ok(minus8.ok);
+  assert.equal(minus8.options.location, 'Etc/GMT+8');
+  assert.equal(scheduleOf(minus8.options).next(BigInt(Date.parse('2026-01-01T00:00:00Z')) * 1_000_000n), BigInt(Date.parse('2026-01-01T17:00:00Z')) * 1_000_000n);
+  const plus5 = readTaskOptions({ task: rec({ name: 'c', cron: '0 9 * * *' }), location: rec({ zone: 'UTC', offset: dur(5n * H) }) });
+  assert.ok(plus5.ok);
+  assert.equal(plus5.options.location, 'Etc/GMT-5');
+  // Offsets that no IANA zone names (not whole hours, or added to a zone) are reported.
+  for (const location of [rec({ zone: 'UTC', offset: dur(5n * H + 30n * 60n * S) }), rec({ zone: 'Europe/Berlin', offset: dur(H) })]) {
+    const r = readTaskOptions({ task: rec({ name: 'c', cron: '0 9 * * *' }), location });
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.deepEqual(r.errors.map((e) => e.id), ['task.invalidLocation']);
+  }
+  // An every task does not use the location: any location option is fine.
+  assert.ok(readTaskOptions({ task: rec({ name: 'e', every: dur(S) }), location: rec({ zone: 'UTC', offset: dur(5n * H + 30n * 60n * S) }) }).ok);
 });

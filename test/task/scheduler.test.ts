@@ -453,3 +453,22 @@ test('maxActiveRuns: a run still waiting for its turn at its timeout ends as a t
   assert.equal(h.calls.length, 2);
   await s.stop(0);
 });
+
+test('cron with a location across a fall-back change: hourly runs every real hour, a daily run is not repeated when re-enabled in the repeated hour', async () => {
+  // America/New_York, 2021-11-07: 01:00-02:00 local happens twice (05:00Z-06:00Z EDT, 06:00Z-07:00Z EST).
+  const clock = new FakeClock('2021-11-07T03:30:00Z');
+  const h = harness(clock);
+  const s = h.sched();
+  s.upsert(def('hourly', { cron: '0 * * * *', location: 'America/New_York' }));
+  s.upsert(def('daily', { cron: '30 1 * * *', location: 'America/New_York' }));
+  await clock.advanceTo('2021-11-07T06:10:00Z');
+  // Disabled and enabled again at 01:10 EST: 01:30 local already ran (as 01:30 EDT).
+  s.setEnabled('daily', false);
+  s.setEnabled('daily', true);
+  assert.equal(iso(s.status('daily')!.nextScheduledNs!), '2021-11-08T06:30:00Z');
+  await clock.advanceTo('2021-11-07T08:30:00Z');
+  const slots = (name: string) => h.calls.filter((c) => c.req.task.name === name).map((c) => iso(c.req.scheduledNs));
+  assert.deepEqual(slots('hourly'), ['2021-11-07T04:00:00Z', '2021-11-07T05:00:00Z', '2021-11-07T06:00:00Z', '2021-11-07T07:00:00Z', '2021-11-07T08:00:00Z']);
+  assert.deepEqual(slots('daily'), ['2021-11-07T05:30:00Z']);
+  await s.stop();
+});

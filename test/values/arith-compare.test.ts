@@ -5,6 +5,7 @@ import { arith, negate } from '../../src/values/arith.js';
 import { compareValues, dictKeyOf, valuesEqual } from '../../src/values/compare.js';
 import { ArrayValue, Duration, INT64_MAX, INT64_MIN, RecordValue, Time, UInt } from '../../src/values/value.js';
 import { FluxError } from '../../src/errors/index.js';
+import { parseTime } from '../../src/values/convert.js';
 
 const throwsId = (f: () => unknown, id: string) =>
   assert.throws(f, (e: unknown) => e instanceof FluxError && e.id === id);
@@ -56,4 +57,26 @@ test('dict keys: equal values share a key, composites are rejected', () => {
   assert.equal(dictKeyOf(new Time(5n)), dictKeyOf(new Time(5n)));
   assert.notEqual(dictKeyOf('1'), dictKeyOf(1n));
   throwsId(() => dictKeyOf(new ArrayValue([])), 'dict.invalidKey');
+});
+
+// Flux times are int64 nanoseconds (SPEC "Time types"): arithmetic or parsing that leaves
+// 1677-09-21T00:12:43.145224192Z .. 2262-04-11T23:47:16.854775807Z is an error, not a time
+// that wraps around to the other end when stored in a column.
+test('time arithmetic and parsing past the int64 range are time.outOfRange', () => {
+  const isOutOfRange = (e: unknown) => e instanceof FluxError && e.id === 'time.outOfRange';
+  const last = new Time(INT64_MAX);
+  const first = new Time(INT64_MIN);
+  assert.equal((arith('-', last, Duration.ofNanos(1n)) as Time).ns, INT64_MAX - 1n);
+  assert.equal((arith('+', first, new Duration(0n, 0n)) as Time).ns, INT64_MIN);
+  assert.throws(() => arith('+', last, Duration.ofNanos(1n)), isOutOfRange);
+  assert.throws(() => arith('+', Duration.ofNanos(86_400_000_000_000n), last), isOutOfRange);
+  assert.throws(() => arith('-', first, Duration.ofNanos(1n)), isOutOfRange);
+  assert.throws(() => arith('-', new Time(INT64_MIN + 86_400_000_000_000n * 20n), new Duration(1n, 0n)), isOutOfRange);
+  assert.equal(parseTime('2262-04-11T23:47:16.854775807Z').ns, INT64_MAX);
+  assert.equal(parseTime('1677-09-21T00:12:43.145224192Z').ns, INT64_MIN);
+  assert.throws(() => parseTime('2262-04-11T23:47:16.854775808Z'), isOutOfRange);
+  assert.throws(() => parseTime('3000-01-01T00:00:00Z'), isOutOfRange);
+  assert.throws(() => parseTime('1677-09-21T00:12:43.145224191Z'), isOutOfRange);
+  // An offset can carry a time past the end.
+  assert.throws(() => parseTime('2262-04-11T23:00:00-01:00'), isOutOfRange);
 });

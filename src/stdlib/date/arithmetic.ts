@@ -1,6 +1,6 @@
 // date.time / truncate / add / sub (calendar rules in src/values/calendar.ts).
 import type { NativeFunction } from '../../runtime/builtin-api.js';
-import { addDuration, truncateTime } from '../../values/calendar.js';
+import { addDuration, checkTimeRange, truncateTime } from '../../values/calendar.js';
 import { Duration } from '../../values/value.js';
 import { locationOf, timeArg } from './location.js';
 
@@ -17,12 +17,12 @@ export const add: NativeFunction = (args, ctx) => {
   const t = timeArg(args.get('to'), 'to', ctx);
   const d = args.get('d');
   if (t === null || !(d instanceof Duration)) return null;
-  return addDuration(t, d, locationOf(args.get('location'), ctx), 1);
+  return checkTimeRange(addDuration(t, d, locationOf(args.get('location'), ctx), 1));
 };
 
 export const sub: NativeFunction = (args, ctx) => {
   const t = timeArg(args.get('from'), 'from', ctx);
   const d = args.get('d');
   if (t === null || !(d instanceof Duration)) return null;
-  return addDuration(t, d, locationOf(args.get('location'), ctx), -1);
+  return checkTimeRange(addDuration(t, d, locationOf(args.get('location'), ctx), -1));
 };

@@ -10,6 +10,7 @@ import { filter } from './filter.js';
 import { findColumn, findRecord, getColumn, getRecord, tableFind } from './find.js';
 import { group } from './group.js';
 import { histogramQuantile } from './histogram-quantile.js';
+import { hourSelection } from './hour-selection.js';
 import { map } from './map.js';
 import { join, pivot, union } from './pivot-join.js';
 import { range } from './range.js';
@@ -67,6 +68,7 @@ const builtins: Record<string, NativeFunction> = {
   elapsed,
   timeShift,
   truncateTimeColumn,
+  hourSelection,
   stateCount,
   stateDuration,
   fill,

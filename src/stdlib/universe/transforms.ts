@@ -5,12 +5,12 @@
 
 import type { NativeContext, NativeFunction } from '../../runtime/builtin-api.js';
 import type { ColumnType } from '../../table/types.js';
-import { Duration, Time, typeOf } from '../../values/value.js';
+import { Duration, INT64_MAX, INT64_MIN, Time, typeOf } from '../../values/value.js';
 import type { Value } from '../../values/value.js';
 import { wrapInt, wrapUint } from '../../values/arith.js';
-import { addDuration, truncateTime } from '../../values/calendar.js';
+import { addDuration, checkTimeRange, truncateTime } from '../../values/calendar.js';
 import { FluxError } from '../../errors/index.js';
-import { boolArg, durationArg, fail, fixedNanos, intArg, strArg, strArrayArg, tablesArg } from './lib/args.js';
+import { boolArg, durationArg, fail, fixedNanos, intArg, locationArg, strArg, strArrayArg, tablesArg } from './lib/args.js';
 import { ColBuilder, cellValue, columnTypeOf, gather } from './lib/columns.js';
 import type { ColData } from './lib/columns.js';
 import type { Frame } from './lib/frame.js';
@@ -371,23 +371,44 @@ export const timeShift: NativeFunction = (args, ctx) => {
   const fixed = d.months === 0n ? d.signedNanos : undefined;
   // A fixed shift keeps distinct key values distinct. Adding months does not (Jan 30 and
   // Jan 31 plus 1mo are both Feb 28): tables whose keys become equal are then merged, as
-  // keys are unique within a stream (Flux SPEC "Tables").
-  return perTable(input, (f) => mapTimeColumns(f, columns, fixed !== undefined ? (ns) => ns + fixed : (ns) => addDuration(new Time(ns), d).ns), { regroup: fixed === undefined });
+  // keys are unique within a stream (Flux SPEC "Tables"). A shifted time past the int64
+  // range is an error (time.outOfRange), not a wrapped time.
+  const shift = fixed !== undefined ? (ns: bigint) => ns + fixed : (ns: bigint) => addDuration(new Time(ns), d).ns;
+  return perTable(
+    input,
+    (f) => {
+      try {
+        return mapTimeColumns(f, columns, (ns) => {
+          const r = shift(ns);
+          return r < INT64_MIN || r > INT64_MAX ? checkTimeRange(new Time(r)).ns : r;
+        });
+      } catch (e) {
+        throw e instanceof FluxError ? e.withSpan(ctx.span, ctx.source) : e;
+      }
+    },
+    { regroup: fixed === undefined },
+  );
 };
 
-/** truncateTimeColumn(unit:, timeColumn:): truncates a time column (UTC) to a multiple of unit. */
+/**
+ * truncateTimeColumn(unit:, timeColumn:): truncates a time column to a multiple of unit, as
+ * Flux's definition `map(fn: (r) => ({r with _time: date.truncate(t: r._time, unit: unit)}))`
+ * does: on the calendar of the `location` option (UTC unless set), so `1d` truncates to local
+ * midnight and `1mo` to the local first of the month.
+ */
 export const truncateTimeColumn: NativeFunction = (args, ctx) => {
   const input = tablesArg(args, ctx);
   const unit = durationArg(args, ctx, 'unit');
   const timeColumn = strArg(args, ctx, 'timeColumn', '_time');
   if (unit.isZero() || unit.negative) throw fail(ctx, 'universe.truncateTimeColumn.unit', 'unit must be a positive duration');
+  const loc = locationArg(new Map(), ctx);
   return perTable(
     input,
     (f) => {
       const c = requireColumn(f, timeColumn, ctx, 'truncateTimeColumn');
       if (c.type !== 'time') throw fail(ctx, 'universe.truncateTimeColumn.columnType', `column "${timeColumn}" must be of type time`);
       try {
-        return mapTimeColumns(f, [timeColumn], (ns) => truncateTime(new Time(ns), unit).ns);
+        return mapTimeColumns(f, [timeColumn], (ns) => truncateTime(new Time(ns), unit, loc).ns);
       } catch (e) {
         throw e instanceof FluxError ? e.withSpan(ctx.span, ctx.source) : e;
       }

@@ -32,13 +32,13 @@
 import type { NativeContext, NativeFunction } from '../../runtime/builtin-api.js';
 import { streamOf } from '../../table/index.js';
 import type { Table, TableStream } from '../../table/types.js';
-import { Duration, RecordValue, Time, isStream } from '../../values/value.js';
+import { Duration, Time, isStream } from '../../values/value.js';
 import type { FunctionValue, Value } from '../../values/value.js';
 import type { Location } from '../../values/calendar.js';
-import { UTC_LOCATION, addDuration, checkZone, truncateTime } from '../../values/calendar.js';
+import { addDuration, localCivil, localToUtc, truncateTime } from '../../values/calendar.js';
 import { FluxError } from '../../errors/index.js';
 import type { Args } from './lib/args.js';
-import { boolArg, durationArg, fail, fnArg, strArg, tablesArg, recordArg } from './lib/args.js';
+import { boolArg, durationArg, fail, fnArg, locationArg, strArg, tablesArg } from './lib/args.js';
 import { ColBuilder, constantCol, gather, sliceCol } from './lib/columns.js';
 import type { ColData } from './lib/columns.js';
 import type { Frame } from './lib/frame.js';
@@ -60,9 +60,14 @@ export class Windower {
   readonly fixed: boolean;
   /** Windows of 3h or more on the local calendar of a time zone (see onLocalDays). */
   readonly localDays: boolean;
+  /** Windows whose every is a number of months (see startOf). */
+  readonly calendar: boolean;
   readonly everyNs: bigint;
   readonly periodNs: bigint;
   readonly offsetNs: bigint;
+  /** Calendar windows: the start of window 0 (epoch + offset) and its local month count. */
+  private readonly zeroNs: bigint = 0n;
+  private readonly zeroMonths: bigint = 0n;
 
   constructor(
     readonly every: Duration,
@@ -73,10 +78,39 @@ export class Windower {
     this.fixed = every.months === 0n && period.months === 0n && offset.months === 0n && loc.zone === 'UTC' && loc.offsetNs === 0n;
     this.localDays =
       !this.fixed && every.months === 0n && period.months === 0n && offset.months === 0n && loc.zone !== 'UTC' && loc.zone !== '' && every.signedNanos >= LOCAL_MIN_NS;
+    this.calendar = every.months !== 0n && every.nanoseconds === 0n && !every.negative;
     this.everyNs = every.signedNanos;
     this.periodNs = period.signedNanos;
     const off = offset.signedNanos;
     this.offsetNs = this.fixed ? ((off % this.everyNs) + this.everyNs) % this.everyNs : off;
+    if (this.calendar) {
+      // The local midnight of 1970-01-01, then the offset on the calendar of the location.
+      const epoch = new Time(localToUtc(loc, 0n));
+      this.zeroNs = addDuration(epoch, offset, loc).ns;
+      this.zeroMonths = monthsSince(this.zeroNs, loc);
+    }
+  }
+
+  /**
+   * Calendar windows (Flux interval.Window): the i-th window starts at (epoch + offset) +
+   * i * every on the calendar of the location, each computed from that zero (stepping from
+   * the previous start drifted once a day was clamped: 01-31, 02-28, 03-28...).
+   */
+  private startOf(i: bigint): bigint {
+    if (i === 0n) return this.zeroNs;
+    const m = this.every.months * i;
+    return addDuration(new Time(this.zeroNs), new Duration(m < 0n ? -m : m, 0n, m < 0n), this.loc).ns;
+  }
+
+  /** The index of the last calendar window starting at or before t. */
+  private indexOf(t: bigint): bigint {
+    const e = this.every.months;
+    const d = monthsSince(t, this.loc) - this.zeroMonths;
+    let i = d / e;
+    if (d < 0n && d % e !== 0n) i -= 1n;
+    while (this.startOf(i) > t) i -= 1n;
+    while (this.startOf(i + 1n) <= t) i += 1n;
+    return i;
   }
 
   /** The largest window start <= t. */
@@ -86,20 +120,28 @@ export class Windower {
       if (r < 0n) r += this.everyNs;
       return t - r;
     }
+    if (this.calendar) return this.startOf(this.indexOf(t));
     let s = addDuration(truncateTime(new Time(t), this.every, this.loc), this.offset, this.loc).ns;
     while (s > t) s = this.prev(s);
     for (let n = this.next(s); n <= t; n = this.next(s)) s = n;
     return s;
   }
   next(s: bigint): bigint {
+    if (this.calendar) return this.startOf(this.indexOf(s) + 1n);
     if (this.localDays) return this.onLocalDays(s + this.everyNs + this.everyNs / 2n);
     return this.fixed ? s + this.everyNs : addDuration(new Time(s), this.every, this.loc).ns;
   }
   prev(s: bigint): bigint {
+    if (this.calendar) return this.startOf(this.indexOf(s) - 1n);
     if (this.localDays) return this.onLocalDays(s - this.everyNs / 2n);
     return this.fixed ? s - this.everyNs : addDuration(new Time(s), this.every, this.loc, -1).ns;
   }
   stopOf(s: bigint): bigint {
+    if (this.calendar && this.period.nanoseconds === 0n && !this.period.negative && this.period.months % this.every.months === 0n) {
+      // The window start `period` later, so that windows stay contiguous where Flux's
+      // start + period would stop short of the next start (02-28 + 1mo = 03-28, next 03-31).
+      return this.startOf(this.indexOf(s) + this.period.months / this.every.months);
+    }
     if (this.localDays && this.periodNs > 0n && this.periodNs % this.everyNs === 0n) {
       // The window start `period` later on the local calendar.
       return this.onLocalDays(s + this.periodNs + this.everyNs / 2n);
@@ -118,6 +160,12 @@ export class Windower {
   private onLocalDays(t: bigint): bigint {
     return truncateTime(new Time(t - this.offsetNs), this.every, this.loc).ns + this.offsetNs;
   }
+}
+
+/** Months since year 0 of the local civil date of an instant (Flux interval.monthsSince). */
+function monthsSince(ns: bigint, loc: Location): bigint {
+  const c = localCivil(new Time(ns), loc);
+  return BigInt(c.year) * 12n + BigInt(c.month - 1);
 }
 
 /** The windows of one table: bounds (clipped), and the rows of each window. */
@@ -172,6 +220,8 @@ export function columnBounds(f: Frame, o: WindowOptions): { lo: bigint; hi: bigi
 }
 
 const MAX_WINDOWS = 10_000_000;
+const MIN_TIME_NS = -(2n ** 63n);
+const MAX_TIME_NS = 2n ** 63n - 1n;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Split the rows of a frame into windows (see the contract at the top of this file). */
@@ -187,9 +237,13 @@ export function windowsOf(f: Frame, o: WindowOptions, ctx: NativeContext): Windo
   const bounds = timeBounds(f, o);
   const starts: bigint[] = [];
   const stops: bigint[] = [];
+  // Windows reaching past the range of times (int64 nanoseconds, 1677-09-21 to 2262-04-11)
+  // are cut at its ends, as at _start/_stop: their bounds are stored as times.
+  const lo = bounds === null ? MIN_TIME_NS : bounds.lo;
+  const hi = bounds === null ? MAX_TIME_NS : bounds.hi;
   const clip = (s: bigint): [bigint, bigint] => {
     const e = w.stopOf(s);
-    return bounds === null ? [s, e] : [s > bounds.lo ? s : bounds.lo, e < bounds.hi ? e : bounds.hi];
+    return [s > lo ? s : lo, e < hi ? e : hi];
   };
   const guard = (): void => {
     if (starts.length > MAX_WINDOWS) {
@@ -253,7 +307,8 @@ export function windowsOf(f: Frame, o: WindowOptions, ctx: NativeContext): Windo
       guard();
       cur = s;
       curEnd = w.stopOf(s);
-      endHi = Number(BigInt.asIntN(32, curEnd >> 32n));
+      // A window ending past the last time holds every row left.
+      endHi = curEnd > MAX_TIME_NS ? Infinity : Number(BigInt.asIntN(32, curEnd >> 32n));
       endLo = Number(BigInt.asUintN(32, curEnd));
     }
     if (o.createEmpty && bounds !== null) {
@@ -385,6 +440,8 @@ function fixedWindows(
   // The time the windows end at (exclusive): the last row's window, or _stop with createEmpty.
   const endT = bounds !== null && createEmpty ? bounds.hi : w.align(ts[n - 1]!) + w.everyNs;
   let base = w.align(bounds !== null && createEmpty ? bounds.lo : ts[0]!);
+  // The 32-bit words below hold int64 times: windows reaching past them take the BigInt paths.
+  if (base < MIN_TIME_NS || endT + w.everyNs > MAX_TIME_NS) return undefined;
   let i = 0;
   while (base < endT) {
     const bHi = Number(BigInt.asIntN(32, base >> 32n));
@@ -440,20 +497,6 @@ function fixedWindows(
   return { starts, stops, offsets: offs.slice(0, count + 1), rows: null };
 }
 
-function readLocation(args: Args, ctx: NativeContext): Location {
-  const loc = recordArg(args, ctx, 'location') ?? (ctx.option('location') instanceof RecordValue ? (ctx.option('location') as RecordValue) : undefined);
-  if (loc === undefined) return UTC_LOCATION;
-  const zone = loc.get('zone');
-  const off = loc.get('offset');
-  const z = typeof zone === 'string' ? zone : 'UTC';
-  try {
-    checkZone(z);
-  } catch (e) {
-    throw e instanceof FluxError ? e.withSpan(ctx.span, ctx.source) : e;
-  }
-  return { zone: z, offsetNs: off instanceof Duration ? off.signedNanos : 0n };
-}
-
 export function windowOptions(args: Args, ctx: NativeContext, createEmptyDefault: boolean, everyRequired: boolean): WindowOptions {
   const everyV = args.get('every');
   const periodV = args.get('period');
@@ -470,7 +513,7 @@ export function windowOptions(args: Args, ctx: NativeContext, createEmptyDefault
     throw fail(ctx, 'universe.window.mixedDuration', 'every cannot mix calendar months with shorter units');
   }
   return {
-    windower: new Windower(every, period, offset, readLocation(args, ctx)),
+    windower: new Windower(every, period, offset, locationArg(args, ctx)),
     timeColumn: strArg(args, ctx, 'timeColumn', '_time'),
     startColumn: strArg(args, ctx, 'startColumn', '_start'),
     stopColumn: strArg(args, ctx, 'stopColumn', '_stop'),

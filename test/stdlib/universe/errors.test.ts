@@ -60,6 +60,9 @@ const cases: { name: string; line: string; id: string; col: number }[] = [
   { name: 'schema collision when drop merges tables', line: 'data |> group(columns: ["host"]) |> map(fn: (r) => ({r with _value: if r.host == "a" then 1 else 2.0})) |> drop(columns: ["host"])', id: 'universe.schemaCollision', col: 108 },
   { name: 'range start after stop', line: 'data |> range(start: 2021-01-02T00:00:00Z, stop: 2021-01-01T00:00:00Z)', id: 'universe.range.emptyRange', col: 9 },
   { name: 'range start equal to stop', line: 'data |> range(start: 2021-01-01T00:00:00Z, stop: 2021-01-01T00:00:00Z)', id: 'universe.range.emptyRange', col: 9 },
+  { name: 'timeShift past the last time', line: 'array.from(rows: [{_time: 2262-04-11T00:00:00Z, _value: 1}]) |> timeShift(duration: 1d)', id: 'time.outOfRange', col: 65 },
+  { name: 'timeShift by months past the first time', line: 'array.from(rows: [{_time: 1677-10-01T00:00:00Z, _value: 1}]) |> timeShift(duration: -1mo)', id: 'time.outOfRange', col: 65 },
+  { name: 'hourSelection hour out of range', line: 'data |> hourSelection(start: -1, stop: 5)', id: 'universe.hourSelection.hour', col: 9 },
   { name: 'histogram nonmonotonic', line: 'array.from(rows: [{le: 1.0, _value: 5.0}, {le: 2.0, _value: 1.0}]) |> histogramQuantile(quantile: 0.5)', id: 'universe.histogramQuantile.nonmonotonic', col: 71 },
 ];
 

@@ -9,7 +9,7 @@ import { Duration, Time } from '../../../src/values/value.js';
 import type { Value } from '../../../src/values/value.js';
 import { ColBuilder } from '../../../src/stdlib/universe/lib/columns.js';
 import type { Frame } from '../../../src/stdlib/universe/lib/frame.js';
-import { windowOptions, windowsOf } from '../../../src/stdlib/universe/window.js';
+import { Windower, windowOptions, windowsOf } from '../../../src/stdlib/universe/window.js';
 import { rng } from '../../support/rng.js';
 import { collectTables, groupKeyId, isTableStream } from '../../../src/table/index.js';
 import { runtime } from '../../interpreter/flux.js';
@@ -163,4 +163,118 @@ union(tables: [
     );
     assert.deepEqual(got[0]!.times, [String(t0 + 10n * SEC), String(t0 + 10n * SEC)]);
   });
+});
+
+// Times near the ends of the int64 range (1677-09-21T00:12:43.145224192Z and
+// 2262-04-11T23:47:16.854775807Z): a window reaching past them is cut there (as at
+// _start/_stop), and the windows of the other rows keep their epoch-aligned bounds.
+describe('windowsOf near the ends of the time range', () => {
+  const MIN = -(2n ** 63n);
+  const MAX = 2n ** 63n - 1n;
+  const WEEK = 7n * DAY;
+  const clamp = (ws: string[]) =>
+    ws.map((w) => {
+      const [range, rows] = w.split(':') as [string, string];
+      const m = /^(-?\d+)-(-?\d+)$/.exec(range)!;
+      let a = BigInt(m[1]!);
+      let b = BigInt(m[2]!);
+      if (a < MIN) a = MIN;
+      if (b > MAX) b = MAX;
+      return `${a}-${b}:${rows}`;
+    });
+  const cases: { name: string; times: bigint[]; every: bigint; bounds: [bigint, bigint] | null }[] = [
+    { name: 'first week, no bounds', times: [MIN, MIN + DAY, MIN + 20n * DAY], every: WEEK, bounds: null },
+    { name: 'first week, bounds at the minimum', times: [MIN, MIN + DAY, MIN + 20n * DAY], every: WEEK, bounds: [MIN, MIN + 60n * DAY] },
+    { name: 'last week, no bounds', times: [MAX - 2n * DAY, MAX - 1n], every: WEEK, bounds: null },
+    { name: 'last week, bounds at the maximum', times: [MAX - 30n * DAY, MAX - 2n * DAY, MAX - 1n], every: WEEK, bounds: [MAX - 40n * DAY, MAX] },
+    { name: 'last hour, no bounds', times: [MAX - 3n * 3600n * SEC, MAX - 10n, MAX - 1n], every: 3600n * SEC, bounds: null },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      for (const createEmpty of c.bounds !== null ? [false, true] : [false]) {
+        const got = actual(frame(c.times, c.bounds), c.every, 0n, createEmpty);
+        assert.deepEqual(got, clamp(naive(c.times, c.every, 0n, c.bounds, createEmpty)), `createEmpty ${createEmpty}`);
+        for (const w of got) {
+          const [a, b] = w.split(':')[0]!.split(/(?<=\d)-/).map(BigInt) as [bigint, bigint];
+          assert.ok(a >= MIN && b <= MAX && a < b, w);
+        }
+      }
+      // Unsorted rows take the general path: same windows.
+      const rev = [...c.times].reverse();
+      const n = c.times.length - 1;
+      const back = (w: string) => w.replace(/:(.*)$/, (_m, rows: string) => ':' + rows.split(',').filter((x) => x !== '').map((r) => String(n - Number(r))).sort((x, y) => Number(x) - Number(y)).join(','));
+      assert.deepEqual(actual(frame(rev, c.bounds), c.every, 0n, false).map(back).sort(), actual(frame(c.times, c.bounds), c.every, 0n, false).sort());
+    });
+  }
+});
+
+// Calendar windows (every in months): Flux's interval.Window puts the i-th start at
+// (epoch + offset) + i * every on the calendar, counting months from 1970-01 (SPEC: windows
+// are aligned to the Unix epoch plus offset). Each start is computed from that zero, not by
+// stepping from the previous start, which drifted once a start's day was clamped (1969-12-31
+// + 2mo = 02-28, then + 1mo = 03-28 instead of 03-31).
+describe('calendar windows', () => {
+  const iso = (ns: bigint) => new Date(Number(ns / 1_000_000n)).toISOString().replace('.000Z', 'Z');
+  const at = (s: string) => BigInt(Date.parse(s)) * 1_000_000n;
+  const UTC = { zone: 'UTC', offsetNs: 0n };
+  const NY = { zone: 'America/New_York', offsetNs: 0n };
+  const mo = (n: bigint) => new Duration(n, 0n);
+  const starts = (w: Windower, from: string, n: number) => {
+    const out: string[] = [];
+    let s = w.align(at(from));
+    for (let i = 0; i < n; i++, s = w.next(s)) out.push(iso(s));
+    return out;
+  };
+
+  test('every 1mo, offset -1d: each window starts on the last day of a month', () => {
+    const w = new Windower(mo(1n), mo(1n), Duration.ofNanos(-DAY), UTC);
+    assert.deepEqual(starts(w, '2021-01-15T00:00:00Z', 6), ['2020-12-31T00:00:00Z', '2021-01-31T00:00:00Z', '2021-02-28T00:00:00Z', '2021-03-31T00:00:00Z', '2021-04-30T00:00:00Z', '2021-05-31T00:00:00Z']);
+    assert.equal(iso(w.align(at('2021-03-31T12:00:00Z'))), '2021-03-31T00:00:00Z');
+    assert.equal(iso(w.align(at('2021-03-30T12:00:00Z'))), '2021-02-28T00:00:00Z');
+    assert.equal(iso(w.prev(at('2021-03-31T00:00:00Z'))), '2021-02-28T00:00:00Z');
+    // Windows are contiguous: a window stops where the next one starts.
+    assert.equal(iso(w.stopOf(at('2021-02-28T00:00:00Z'))), '2021-03-31T00:00:00Z');
+  });
+
+  test('every 1mo, offset -1d in America/New_York: local last days, across DST', () => {
+    const w = new Windower(mo(1n), mo(1n), Duration.ofNanos(-DAY), NY);
+    assert.deepEqual(starts(w, '2021-02-15T00:00:00Z', 3), ['2021-01-31T05:00:00Z', '2021-02-28T05:00:00Z', '2021-03-31T04:00:00Z']);
+  });
+
+  test('every 18mo: aligned to months since 1970-01, as Flux counts them', () => {
+    const w = new Windower(mo(18n), mo(18n), new Duration(0n, 0n), UTC);
+    assert.deepEqual(starts(w, '2021-03-15T00:00:00Z', 3), ['2021-01-01T00:00:00Z', '2022-07-01T00:00:00Z', '2024-01-01T00:00:00Z']);
+    assert.equal(iso(w.align(at('1969-12-15T00:00:00Z'))), '1968-07-01T00:00:00Z');
+  });
+
+  test('every 1y, offset 1mo15d; period 2mo over every 1mo', () => {
+    const y = new Windower(mo(12n), mo(12n), new Duration(1n, 15n * DAY), UTC);
+    assert.deepEqual(starts(y, '2021-01-20T00:00:00Z', 2), ['2020-02-16T00:00:00Z', '2021-02-16T00:00:00Z']);
+    const p = new Windower(mo(1n), mo(2n), new Duration(0n, 0n), UTC);
+    assert.equal(iso(p.stopOf(at('2021-01-01T00:00:00Z'))), '2021-03-01T00:00:00Z');
+  });
+});
+
+describe('calendar windows: align, next and prev agree over random times, offsets and zones', () => {
+  const zones = ['UTC', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kolkata'];
+  for (let seed = 1; seed <= 10; seed++) {
+    test(`seed ${seed}`, () => {
+      const rand = rng(1000 + seed);
+      const every = new Duration(BigInt(1 + Math.floor(rand() * 18)), 0n);
+      const offDays = BigInt(Math.floor(rand() * 60) - 30);
+      const offset = Duration.ofNanos(offDays * DAY + BigInt(Math.floor(rand() * 24)) * 3600n * SEC);
+      const loc = { zone: zones[seed % zones.length]!, offsetNs: 0n };
+      const w = new Windower(every, every, offset, loc);
+      for (let k = 0; k < 40; k++) {
+        // 1900 .. 2100
+        const t = BigInt(Math.floor((rand() * 200 - 70) * 365.25 * 86400)) * SEC + BigInt(Math.floor(rand() * 1e9));
+        const s = w.align(t);
+        const n = w.next(s);
+        assert.ok(s <= t && t < n, `${s} <= ${t} < ${n} (every ${every.months}mo, offset ${offset.signedNanos}, ${loc.zone})`);
+        assert.equal(w.prev(n), s);
+        assert.equal(w.align(n), n);
+        assert.equal(w.stopOf(s), n);
+      }
+    });
+  }
 });

@@ -7,9 +7,10 @@ import { FluxError } from '../../../errors/index.js';
 import type { NativeContext } from '../../../runtime/builtin-api.js';
 import { asTableStream } from '../../../table/index.js';
 import type { TableStream } from '../../../table/types.js';
-import { ArrayValue, Duration, RecordValue, Time, isFunction, typeOf } from '../../../values/value.js';
+import { ArrayValue, Duration, INT64_MAX, INT64_MIN, RecordValue, Time, isFunction, typeOf } from '../../../values/value.js';
 import type { FunctionValue, Value } from '../../../values/value.js';
-import { addDuration } from '../../../values/calendar.js';
+import { UTC_LOCATION, addDuration, checkZone } from '../../../values/calendar.js';
+import type { Location } from '../../../values/calendar.js';
 
 export type Args = ReadonlyMap<string, Value>;
 
@@ -134,8 +135,36 @@ export function timeBoundArg(args: Args, ctx: NativeContext, name: string, dflt?
     throw fail(ctx, 'universe.missingArgument', `missing required argument "${name}"`);
   }
   if (v instanceof Time) return v.ns;
-  if (v instanceof Duration) return addDuration(ctx.now(), v).ns;
-  if (typeof v === 'bigint') return v * 1_000_000_000n;
+  if (v instanceof Duration) return clampTime(addDuration(ctx.now(), v).ns);
+  if (typeof v === 'bigint') return clampTime(v * 1_000_000_000n);
   throw wrongType(ctx, name, 'a time, a duration or an int', v);
 }
 
+/**
+ * A bound past the range of times (int64 nanoseconds), such as `start: -1000y` or an int of
+ * Unix seconds beyond 2262, is the end of that range: every time is within it. (Unclamped, it
+ * wrapped around to the other end when stored in _start/_stop.)
+ */
+function clampTime(ns: bigint): bigint {
+  return ns < INT64_MIN ? INT64_MIN : ns > INT64_MAX ? INT64_MAX : ns;
+}
+
+
+/**
+ * The `location` argument, else the `location` option (Flux universe: "location ... Default
+ * is the location option"), else UTC. An unknown zone is `location.unknownZone` at the call.
+ */
+export function locationArg(args: Args, ctx: NativeContext): Location {
+  const opt = ctx.option('location');
+  const loc = recordArg(args, ctx, 'location') ?? (opt instanceof RecordValue ? opt : undefined);
+  if (loc === undefined) return UTC_LOCATION;
+  const zone = loc.get('zone');
+  const off = loc.get('offset');
+  const z = typeof zone === 'string' ? zone : 'UTC';
+  try {
+    checkZone(z);
+  } catch (e) {
+    throw e instanceof FluxError ? e.withSpan(ctx.span, ctx.source) : e;
+  }
+  return { zone: z, offsetNs: off instanceof Duration ? off.signedNanos : 0n };
+}
