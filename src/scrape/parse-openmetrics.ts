@@ -81,6 +81,11 @@ interface Family {
   /** Histogram check entries. */
   hist: HistEntries;
   startOffset: number;
+  /**
+   * Set when this family was opened by metadata for the name of the family just read, after
+   * its samples (see `reopens` below): the error to raise unless it declares a counter.
+   */
+  reopened: string | undefined;
 }
 
 /** What a sample name means in its family. */
@@ -110,6 +115,7 @@ function newFamily(name: string, offset: number): Family {
     lastInfo: undefined,
     hist: { suffix: [], group: [], ts: [], le: [], value: [], offset: [] },
     startOffset: offset,
+    reopened: undefined,
   };
 }
 
@@ -149,7 +155,9 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
 
   const build = (f: Family) => {
     const typ = f.type ?? 'unknown';
-    const suffixes = new Set([...(TYPE_SUFFIXES[typ] ?? []), '']);
+    if (f.reopened !== undefined && typ !== 'counter') throw new ExpositionError(f.startOffset, f.reopened);
+    // A reopened counter's samples are `_total`/`_created`: the bare name is the earlier family's.
+    const suffixes = new Set([...(TYPE_SUFFIXES[typ] ?? []), ...(f.reopened === undefined ? [''] : [])]);
     for (const s of suffixes) {
       if (seenNames.has(f.name + s)) throw new ExpositionError(f.startOffset, `metric name "${f.name + s}" clashes with an earlier metric family`);
       seenNames.add(f.name + s);
@@ -193,10 +201,20 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
       if (buf[i] !== SP) throw new ExpositionError(i, `expected a space after the metric name in ${kw}, found ${describeByte(buf, i, eol)}`);
       const name = metricName(buf, ns, i);
       const text = new TextDecoder().decode(buf.subarray(i + 1, eol));
-      if (fam !== null && fam.name === name && fam.samples > 0) throw new ExpositionError(ls, `${kw} for "${name}" after its samples`);
-      if (fam === null || fam.name !== name) {
+      // Metadata for the family just read, after its samples, is out of place (OpenMetrics:
+      // metadata precedes the samples), with one exception Prometheus's parser (which checks
+      // no metadata order) makes work in practice: client_golang writes a counter `x_total`
+      // as the family `x` (`# HELP x`, `# TYPE x counter`, `x_total 1`), and Go programs
+      // export a gauge `x` beside a counter `x_total` (the Go collector's
+      // go_memstats_alloc_bytes and go_memstats_alloc_bytes_total, client_golang issue #829),
+      // so every such exposition repeats the gauge's name right after its samples. That
+      // metadata opens a new family of the same name, accepted only if it is a counter (whose
+      // `_total`/`_created` samples clash with no earlier name: `build`).
+      const reopens = fam !== null && fam.name === name && fam.samples > 0;
+      if (fam === null || fam.name !== name || reopens) {
         if (fam !== null) build(fam);
         fam = newFamily(name, ls);
+        if (reopens) fam.reopened = `${kw} for "${name}" after its samples`;
       }
       if (kw === 'HELP') {
         if (fam.help) throw new ExpositionError(ls, `more than one HELP for "${name}"`);
@@ -205,6 +223,7 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
         if (fam.type !== undefined) throw new ExpositionError(ls, `more than one TYPE for "${name}"`);
         if (!OM_TYPES.has(text)) throw new ExpositionError(i + 1, `invalid metric type ${JSON.stringify(text)}`);
         fam.type = text;
+        if (fam.reopened !== undefined && text !== 'counter') throw new ExpositionError(fam.startOffset, fam.reopened);
         fam.allowed = (TYPE_SUFFIXES[text] ?? ['']).map((s) => name + s);
       } else {
         if (fam.unit !== undefined) throw new ExpositionError(ls, `more than one UNIT for "${name}"`);
@@ -271,6 +290,7 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
         notNegative: NOT_NEGATIVE.has(suffix),
         histKind: suffix === '_bucket' ? H_BUCKET : suffix === '_count' || suffix === '_gcount' ? H_COUNT : suffix === '_sum' ? H_SUM : suffix === '_gsum' ? H_GSUM : H_OTHER,
       };
+      if (f.reopened !== undefined && typ !== 'counter') throw new ExpositionError(f.startOffset, f.reopened);
       f.lastName = sampleName;
       f.lastInfo = info;
       // Prometheus 3 normalizes `le` of classic histograms (not gauge histograms) and
