@@ -12,6 +12,9 @@
 //     `_sum`/`_created`; gaugehistogram `_bucket`/`_gcount`/`_gsum`; summary `<name>`/
 //     `_count`/`_sum`/`_created`; info `_info`; others `<name>`. A family's names may not
 //     clash with another family's; a sample of another name starts a new (unknown) family;
+//     one exception, as Prometheus reads it: a counter `x` (samples `x_total`, `x_created`)
+//     may follow a gauge or other family named `x`, even right after its samples
+//     (client_golang writes a counter `x_total` as family `x`, beside Go's gauge `x`);
 //   - a family's label groups (labels without `le`/`quantile`/the stateset label) are
 //     contiguous; within a group timestamps are all present or all absent and never go
 //     backwards; a repeated series with the same timestamp is dropped (as in the text
@@ -156,10 +159,12 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
   const build = (f: Family) => {
     const typ = f.type ?? 'unknown';
     if (f.reopened !== undefined && typ !== 'counter') throw new ExpositionError(f.startOffset, f.reopened);
-    // A reopened counter's samples are `_total`/`_created`: the bare name is the earlier family's.
-    const suffixes = new Set([...(TYPE_SUFFIXES[typ] ?? []), ...(f.reopened === undefined ? [''] : [])]);
+    const suffixes = new Set([...(TYPE_SUFFIXES[typ] ?? []), '']);
     for (const s of suffixes) {
-      if (seenNames.has(f.name + s)) throw new ExpositionError(f.startOffset, `metric name "${f.name + s}" clashes with an earlier metric family`);
+      // A counter's samples are `_total` and `_created`: its bare name may be an earlier
+      // family's (client_golang's gauge x and counter x_total, declared as x: see `reopens`
+      // below); later families still may not take it.
+      if (seenNames.has(f.name + s) && !(s === '' && typ === 'counter')) throw new ExpositionError(f.startOffset, `metric name "${f.name + s}" clashes with an earlier metric family`);
       seenNames.add(f.name + s);
     }
     if (f.unit && !f.name.endsWith('_' + f.unit)) throw new ExpositionError(f.startOffset, `unit "${f.unit}" is not a suffix of the metric name "${f.name}"`);

@@ -292,3 +292,10 @@ test('metadata after a family\'s samples is still rejected unless it opens a cou
     assert.equal(e.at, at, `${JSON.stringify(text)}: ${e.error.message}`);
   }
 });
+
+test('a counter x after other families than the gauge x it shares its name with (client_golang sorts x, x_a, x_total)', () => {
+  assert.deepEqual(om(['# TYPE x gauge', 'x 1', '# TYPE x_a gauge', 'x_a 2', '# TYPE x counter', 'x_total 3']), ['x{} 1', 'x_a{} 2', 'x_total{} 3']);
+  // The counter's own names still clash, and a family after the counter may not take its name.
+  assert.equal(parseError('# TYPE x gauge\nx 1\n# TYPE x_total gauge\nx_total 2\n# TYPE x counter\nx_total 3\n# EOF\n', 'openmetrics').at, '5:1');
+  assert.equal(parseError('# TYPE x counter\nx_total 1\n# TYPE y gauge\ny 1\n# TYPE x gauge\nx 2\n# EOF\n', 'openmetrics').at, '5:1');
+});
