@@ -256,7 +256,8 @@ function expectedRows(text: string, openMetrics: boolean): Map<string, string[]>
   for (const l of lines) {
     const base = l.name.endsWith('_bucket') ? l.name.slice(0, -7) : '';
     const bucketType = base ? types.get(base) : undefined;
-    const isBucket = bucketType === 'histogram' || (openMetrics && bucketType === 'gaugehistogram');
+    // A classic bucket has an `le` (VictoriaMetrics's `vmrange` buckets keep their name).
+    const isBucket = (bucketType === 'histogram' || (openMetrics && bucketType === 'gaugehistogram')) && l.labels.some(([k]) => k === 'le');
     const field = isBucket ? base : l.name;
     const labels = l.labels
       .filter(([, v]) => v !== '')
