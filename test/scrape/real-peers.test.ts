@@ -28,6 +28,8 @@ import { requireExternal } from '../support/env.js';
 import { binaryPresent, freePort, startProcess, waitUntil, type Proc } from '../support/servers.js';
 import { startVictoriaMetrics, VICTORIA_METRICS_BIN, type VictoriaMetrics } from '../support/victoria-metrics.js';
 import { startInfluxDB1, INFLUXD_BIN, type InfluxDB1 } from '../support/influxdb1.js';
+import { startHttpTarget, OPENMETRICS_CONTENT_TYPE, type HttpTarget } from '../support/http-target.js';
+import { systemClock } from '../../src/host/clock.js';
 import { SCRAPE_TIME_NS } from './helpers.js';
 
 const NODE_EXPORTER_BIN = binaryPresent('/usr/bin/prometheus-node-exporter', '/usr/bin/node_exporter');
@@ -117,7 +119,8 @@ function get(url: string, headers: Record<string, string>): Promise<Fetched> {
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'promflux-real-peers-'));
-  rt = createRuntime({ dataDir });
+  // Untimestamped samples get the scrape start time: fixed, so live rows compare with expected ones.
+  rt = createRuntime({ dataDir, clock: { ...systemClock, nowNanos: () => SCRAPE_TIME_NS } });
   if (!skipNode) {
     const port = await freePort();
     nodeUrl = `http://127.0.0.1:${port}/metrics`;
@@ -475,6 +478,18 @@ for (const peer of PEERS) {
     assert.deepEqual([...want.keys()].filter((k) => !fromText.has(k) && !/^[^{]*_created\{/.test(k)), []);
     const typed = [...readLines(text, false).types.values()].some((t) => t === 'counter' || t === 'summary' || t === 'histogram');
     assert.equal([...want.keys()].some((k) => /_created\{/.test(k)), typed);
+    // The same OpenMetrics bytes served gzip-compressed with the OpenMetrics Content-Type and
+    // scraped through the runtime: the same rows.
+    const served: HttpTarget = await startHttpTarget({ '/metrics': { body: om, contentType: OPENMETRICS_CONTENT_TYPE, gzip: true } });
+    try {
+      const url = `${served.url}/metrics`;
+      const res = await rt!.run(`import "experimental/prometheus"\nprometheus.scrape(url: "${url}")`, { name: 'om.flux' });
+      compare(want, actualRows(await collectTables(res.results[0]!.value as TableStream), url), `${peer.name} as OpenMetrics, scraped`);
+      assert.equal(served.requests.length, 1);
+      assert.match(String(served.requests[0]!.headers['accept-encoding']), /gzip/);
+    } finally {
+      await served.close();
+    }
   });
 
   test(`${peer.name}: a live prometheus.scrape() through the runtime`, { skip: peer.skip }, async () => {
