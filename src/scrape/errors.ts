@@ -111,7 +111,8 @@ export function formatMs(ms: number): string {
 
 /**
  * A malformed-exposition error (or a sample timestamp outside Flux's range,
- * scrape.timestampRange): line and column (1-based, in characters) of the byte offset.
+ * scrape.timestampRange): line and column (1-based, in characters) of the byte offset;
+ * `note` ends a malformed-exposition message.
  */
 export function malformedError(url: string, format: string, body: Uint8Array, e: ExpositionError, secrets: readonly string[], note = ''): FluxError {
   const { line, column, text } = locate(body, e.offset);
@@ -120,7 +121,7 @@ export function malformedError(url: string, format: string, body: Uint8Array, e:
     'invalid',
     e.id,
     url,
-    `${e.id === 'scrape.malformed' ? 'malformed ' : ''}${format} exposition at line ${line}, column ${column}: ${e.detail}${excerpt ? ` (line: ${JSON.stringify(excerpt)})` : ''}${note}`,
+    `${e.id === 'scrape.malformed' ? 'malformed ' : ''}${format} exposition at line ${line}, column ${column}: ${e.detail}${excerpt ? ` (line: ${JSON.stringify(excerpt)})` : ''}${e.id === 'scrape.malformed' ? note : ''}`,
     secrets,
     e,
   );
