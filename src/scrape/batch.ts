@@ -330,6 +330,37 @@ export class SampleBatch {
     if (quantileFields.length > 0) this.rewriteLabelValues(flags(quantileFields), this.labelNames.internString('quantile'), rewrite);
   }
 
+  /**
+   * In the series of the bucket fields `bucketFields` (`_bucket` trimmed), give a series
+   * without an `le` label its sample name back (`<field>_bucket`): it is no classic bucket.
+   * VictoriaMetrics-style histograms (`x_bucket{vmrange="1.0e-3...1.2e-3"}`, no `le`) then keep
+   * their name whether or not the exposition declares `# TYPE x histogram`, as Prometheus
+   * stores them. For parsers, after the parse (per series, off the per-line path).
+   */
+  restoreBucketsWithoutLe(bucketFields: readonly number[]): void {
+    if (bucketFields.length === 0) return;
+    const le = this.labelNames.strings.indexOf('le');
+    const flags = new Uint8Array(this.fields.size);
+    for (const f of bucketFields) flags[f] = 1;
+    const restored = new Map<number, number>();
+    const pairs = this.pairs;
+    for (let s = 0; s < this.seriesCount; s++) {
+      const f = this.seriesField[s]!;
+      if (f >= flags.length || flags[f] === 0) continue;
+      const st = this.seriesStart[s]!;
+      const n = this.seriesPairs[s]!;
+      let hasLe = false;
+      for (let i = 0; i < n && !hasLe; i++) hasLe = pairs[st + 2 * i] === le;
+      if (hasLe) continue;
+      let id = restored.get(f);
+      if (id === undefined) {
+        id = this.fields.internString(this.fields.strings[f]! + '_bucket');
+        restored.set(f, id);
+      }
+      this.seriesField[s] = id;
+    }
+  }
+
   /** Append a sample of series `seriesId`; `tsNs` undefined means "no timestamp". */
   addSample(seriesId: number, value: number, tsNs: bigint | undefined): void {
     const i = this.length;

@@ -111,16 +111,17 @@ export function formatMs(ms: number): string {
 
 /**
  * A malformed-exposition error (or a sample timestamp outside Flux's range,
- * scrape.timestampRange): line and column (1-based, in characters) of the byte offset.
+ * scrape.timestampRange): line and column (1-based, in characters) of the byte offset;
+ * `note` ends a malformed-exposition message.
  */
-export function malformedError(url: string, format: string, body: Uint8Array, e: ExpositionError, secrets: readonly string[]): FluxError {
+export function malformedError(url: string, format: string, body: Uint8Array, e: ExpositionError, secrets: readonly string[], note = ''): FluxError {
   const { line, column, text } = locate(body, e.offset);
   const excerpt = text.length > 80 ? text.slice(0, 77) + '...' : text;
   return scrapeError(
     'invalid',
     e.id,
     url,
-    `${e.id === 'scrape.malformed' ? 'malformed ' : ''}${format} exposition at line ${line}, column ${column}: ${e.detail}${excerpt ? ` (line: ${JSON.stringify(excerpt)})` : ''}`,
+    `${e.id === 'scrape.malformed' ? 'malformed ' : ''}${format} exposition at line ${line}, column ${column}: ${e.detail}${excerpt ? ` (line: ${JSON.stringify(excerpt)})` : ''}${e.id === 'scrape.malformed' ? note : ''}`,
     secrets,
     e,
   );

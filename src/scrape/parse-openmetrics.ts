@@ -12,6 +12,9 @@
 //     `_sum`/`_created`; gaugehistogram `_bucket`/`_gcount`/`_gsum`; summary `<name>`/
 //     `_count`/`_sum`/`_created`; info `_info`; others `<name>`. A family's names may not
 //     clash with another family's; a sample of another name starts a new (unknown) family;
+//     one exception, as Prometheus reads it: a counter `x` (samples `x_total`, `x_created`)
+//     may follow a gauge or other family named `x`, even right after its samples
+//     (client_golang writes a counter `x_total` as family `x`, beside Go's gauge `x`);
 //   - a family's label groups (labels without `le`/`quantile`/the stateset label) are
 //     contiguous; within a group timestamps are all present or all absent and never go
 //     backwards; a repeated series with the same timestamp is dropped (as in the text
@@ -81,6 +84,11 @@ interface Family {
   /** Histogram check entries. */
   hist: HistEntries;
   startOffset: number;
+  /**
+   * Set when this family was opened by metadata for the name of the family just read, after
+   * its samples (see `reopens` below): the error to raise unless it declares a counter.
+   */
+  reopened: string | undefined;
 }
 
 /** What a sample name means in its family. */
@@ -110,6 +118,7 @@ function newFamily(name: string, offset: number): Family {
     lastInfo: undefined,
     hist: { suffix: [], group: [], ts: [], le: [], value: [], offset: [] },
     startOffset: offset,
+    reopened: undefined,
   };
 }
 
@@ -149,9 +158,13 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
 
   const build = (f: Family) => {
     const typ = f.type ?? 'unknown';
+    if (f.reopened !== undefined && typ !== 'counter') throw new ExpositionError(f.startOffset, f.reopened);
     const suffixes = new Set([...(TYPE_SUFFIXES[typ] ?? []), '']);
     for (const s of suffixes) {
-      if (seenNames.has(f.name + s)) throw new ExpositionError(f.startOffset, `metric name "${f.name + s}" clashes with an earlier metric family`);
+      // A counter's samples are `_total` and `_created`: its bare name may be an earlier
+      // family's (client_golang's gauge x and counter x_total, declared as x: see `reopens`
+      // below); later families still may not take it.
+      if (seenNames.has(f.name + s) && !(s === '' && typ === 'counter')) throw new ExpositionError(f.startOffset, `metric name "${f.name + s}" clashes with an earlier metric family`);
       seenNames.add(f.name + s);
     }
     if (f.unit && !f.name.endsWith('_' + f.unit)) throw new ExpositionError(f.startOffset, `unit "${f.unit}" is not a suffix of the metric name "${f.name}"`);
@@ -193,10 +206,20 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
       if (buf[i] !== SP) throw new ExpositionError(i, `expected a space after the metric name in ${kw}, found ${describeByte(buf, i, eol)}`);
       const name = metricName(buf, ns, i);
       const text = new TextDecoder().decode(buf.subarray(i + 1, eol));
-      if (fam !== null && fam.name === name && fam.samples > 0) throw new ExpositionError(ls, `${kw} for "${name}" after its samples`);
-      if (fam === null || fam.name !== name) {
+      // Metadata for the family just read, after its samples, is out of place (OpenMetrics:
+      // metadata precedes the samples), with one exception Prometheus's parser (which checks
+      // no metadata order) makes work in practice: client_golang writes a counter `x_total`
+      // as the family `x` (`# HELP x`, `# TYPE x counter`, `x_total 1`), and Go programs
+      // export a gauge `x` beside a counter `x_total` (the Go collector's
+      // go_memstats_alloc_bytes and go_memstats_alloc_bytes_total, client_golang issue #829),
+      // so every such exposition repeats the gauge's name right after its samples. That
+      // metadata opens a new family of the same name, accepted only if it is a counter (whose
+      // `_total`/`_created` samples clash with no earlier name: `build`).
+      const reopens = fam !== null && fam.name === name && fam.samples > 0;
+      if (fam === null || fam.name !== name || reopens) {
         if (fam !== null) build(fam);
         fam = newFamily(name, ls);
+        if (reopens) fam.reopened = `${kw} for "${name}" after its samples`;
       }
       if (kw === 'HELP') {
         if (fam.help) throw new ExpositionError(ls, `more than one HELP for "${name}"`);
@@ -205,6 +228,7 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
         if (fam.type !== undefined) throw new ExpositionError(ls, `more than one TYPE for "${name}"`);
         if (!OM_TYPES.has(text)) throw new ExpositionError(i + 1, `invalid metric type ${JSON.stringify(text)}`);
         fam.type = text;
+        if (fam.reopened !== undefined && text !== 'counter') throw new ExpositionError(fam.startOffset, fam.reopened);
         fam.allowed = (TYPE_SUFFIXES[text] ?? ['']).map((s) => name + s);
       } else {
         if (fam.unit !== undefined) throw new ExpositionError(ls, `more than one UNIT for "${name}"`);
@@ -271,6 +295,7 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
         notNegative: NOT_NEGATIVE.has(suffix),
         histKind: suffix === '_bucket' ? H_BUCKET : suffix === '_count' || suffix === '_gcount' ? H_COUNT : suffix === '_sum' ? H_SUM : suffix === '_gsum' ? H_GSUM : H_OTHER,
       };
+      if (f.reopened !== undefined && typ !== 'counter') throw new ExpositionError(f.startOffset, f.reopened);
       f.lastName = sampleName;
       f.lastInfo = info;
       // Prometheus 3 normalizes `le` of classic histograms (not gauge histograms) and

@@ -12,7 +12,8 @@
 //     any letter case; timestamp: optional int64 milliseconds since the epoch.
 //
 // Histogram buckets (`<name>_bucket` of a family whose TYPE is histogram) are stored under
-// the field `<name>` with their `le` label; every other sample keeps its own name. As in
+// the field `<name>` with their `le` label; every other sample keeps its own name, a
+// `_bucket` sample without `le` too (VictoriaMetrics's `vmrange` buckets). As in
 // Prometheus 3, the `le` of those buckets and the `quantile` of a summary's samples are
 // stored in one float format ("1" -> "1.0": SampleBatch.normalizeBounds).
 import { DUPLICATE_LABEL, type SampleBatch } from './batch.js';
@@ -143,6 +144,7 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
   }
   rejectNameLabel(buf, batch, true);
   batch.normalizeBounds(bounds.le, bounds.quantile);
+  batch.restoreBucketsWithoutLe(bounds.le);
   for (const f of bounds.le) batch.bucketFields.add(f);
 }
 

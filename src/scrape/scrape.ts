@@ -57,8 +57,11 @@ export function formatOf(contentType: string | undefined): { format: ExpositionF
   return { format: 'prometheus-text', fallback: true };
 }
 
-/** Parse an exposition body; a malformed body is a `scrape.malformed` FluxError naming `url`. */
-export function parseExposition(input: Uint8Array, format: ExpositionFormat, url: string, secrets: readonly string[] = []): SampleBatch {
+/**
+ * Parse an exposition body; a malformed body is a `scrape.malformed` FluxError naming `url`
+ * (with `note` after what was wrong, when given).
+ */
+export function parseExposition(input: Uint8Array, format: ExpositionFormat, url: string, secrets: readonly string[] = [], note = ''): SampleBatch {
   // A plain Uint8Array view (not a Buffer): the parsers' byte loops then see one array
   // class (Buffer is a subclass), which keeps V8's element access monomorphic and fast.
   const body = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
@@ -67,7 +70,7 @@ export function parseExposition(input: Uint8Array, format: ExpositionFormat, url
     if (format === 'openmetrics') parseOpenMetrics(body, batch);
     else parsePrometheusText(body, batch);
   } catch (e) {
-    if (e instanceof ExpositionError) throw malformedError(url, format === 'openmetrics' ? 'OpenMetrics' : 'Prometheus text', body, e, secrets);
+    if (e instanceof ExpositionError) throw malformedError(url, format === 'openmetrics' ? 'OpenMetrics' : 'Prometheus text', body, e, secrets, note);
     throw e;
   }
   // Timestamps outside Flux's time range were refused by the parsers (scrape.timestampRange,
@@ -118,7 +121,12 @@ export async function scrapeBatch(url: string, options: ScrapeOptions, env: Scra
   const f = formatOf(contentType);
   if ('unsupported' in f) throw scrapeError('invalid', 'scrape.unsupportedFormat', url, `cannot parse Content-Type "${f.unsupported}" (promflux reads the text formats)`, req.secrets);
   if (f.fallback) env.logger?.debug('scrape: unknown Content-Type, parsing as Prometheus text 0.0.4', { url: shown, contentType });
-  const batch = parseExposition(res.body, f.format, url, req.secrets);
+  // A body read by the fallback rule that does not parse is most often not metrics at all (a
+  // web page or JSON at the wrong path): the error says what the server said it was.
+  const note = f.fallback
+    ? `; the response's Content-Type ${contentType ? JSON.stringify(contentType) : 'was missing'}${contentType ? ' is no exposition format' : ''}, so the body was read as Prometheus text (is this the metrics endpoint?)`
+    : '';
+  const batch = parseExposition(res.body, f.format, url, req.secrets, note);
   return { url: shown, format: f.format, contentType, fallback: f.fallback, bytes: res.body.length, startNs, samples: batch.length, batch };
 }
 

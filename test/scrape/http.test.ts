@@ -125,6 +125,17 @@ test('missing or unknown Content-Type falls back to text 0.0.4; protobuf is refu
   const json = await failure(`${plain.url}/json`);
   assert.equal(json.id, 'scrape.malformed');
   assert.match(json.message, /line 1, column 6/);
+  // Read by the fallback rule: the error says what the server called the body.
+  assert.match(json.message, /the response's Content-Type "application\/json" is no exposition format, so the body was read as Prometheus text \(is this the metrics endpoint\?\)$/);
+  plain.routes['/html-page'] = { body: '<html><body>Login</body></html>\n', contentType: 'text/html; charset=utf-8' };
+  const html = await failure(`${plain.url}/html-page`);
+  assert.equal(html.id, 'scrape.malformed');
+  assert.match(html.message, /line 1, column 1: .*Content-Type "text\/html; charset=utf-8" is no exposition format/);
+  plain.routes['/no-type-junk'] = { body: 'not metrics at all\n', contentType: null };
+  assert.match((await failure(`${plain.url}/no-type-junk`)).message, /the response's Content-Type was missing, so the body was read as Prometheus text/);
+  // A declared text body that does not parse has no such note.
+  plain.routes['/bad-text'] = { body: 'not metrics at all\n' };
+  assert.doesNotMatch((await failure(`${plain.url}/bad-text`)).message, /Content-Type/);
   assert.equal((await failure(`${plain.url}/protobuf`)).id, 'scrape.unsupportedFormat');
 });
 

@@ -245,3 +245,57 @@ test('"# EOF" with anything after it on its line says so', () => {
   assert.equal(e.at, '2:6');
   assert.match(e.error.message, /"# EOF" must be alone on its line/);
 });
+
+test("client_golang's gauge x beside counter x_total (both families named x) is read as Prometheus reads it", () => {
+  // What every Go program serving OpenMetrics with the Go collector writes (client_golang
+  // declares a counter `x_total` as `x`; go_memstats_alloc_bytes is also a gauge).
+  const body = [
+    '# HELP go_memstats_alloc_bytes Number of bytes allocated and still in use.',
+    '# TYPE go_memstats_alloc_bytes gauge',
+    'go_memstats_alloc_bytes 6.058576e+06',
+    '# HELP go_memstats_alloc_bytes Total number of bytes allocated, even if freed.',
+    '# TYPE go_memstats_alloc_bytes counter',
+    'go_memstats_alloc_bytes_total 4.4330096e+07',
+    'go_memstats_alloc_bytes_created 1.7e+09',
+    '# HELP go_memstats_alloc_bytes_per_gc Bytes per GC.',
+    '# TYPE go_memstats_alloc_bytes_per_gc gauge',
+    'go_memstats_alloc_bytes_per_gc 12',
+  ];
+  assert.deepEqual(om(body), ['go_memstats_alloc_bytes{} 6058576', 'go_memstats_alloc_bytes_created{} 1700000000', 'go_memstats_alloc_bytes_per_gc{} 12', 'go_memstats_alloc_bytes_total{} 44330096']);
+  // Without HELP, and with a UNIT.
+  assert.deepEqual(om(['# TYPE a_bytes gauge', 'a_bytes 1', '# TYPE a_bytes counter', '# UNIT a_bytes bytes', 'a_bytes_total 2']), ['a_bytes{} 1', 'a_bytes_total{} 2']);
+});
+
+test('metadata after a family\'s samples is still rejected unless it opens a counter whose samples clash with nothing', () => {
+  const cases: [string[], string][] = [
+    // not a counter: the error names the out-of-place metadata line
+    [['# TYPE a gauge', 'a 1', '# HELP a again', '# TYPE a gauge', 'a 2'], '3:1'],
+    [['# TYPE a gauge', 'a 1', '# TYPE a histogram', 'a_bucket{le="+Inf"} 1'], '3:1'],
+    [['# TYPE a gauge', 'a 1', '# HELP a again'], '3:1'],
+    [['# TYPE a gauge', 'a 1', '# HELP a again', 'a 2'], '3:1'],
+    [['# TYPE a gauge', 'a 1', '# HELP a again', 'b 2'], '3:1'],
+    [['# TYPE a_s gauge', 'a_s 1', '# UNIT a_s s', 'a_s 2'], '3:1'],
+    [['a 1', '# TYPE a gauge'], '2:1'],
+    // a counter again: its names clash with the first counter's
+    [['# TYPE a counter', 'a_total 1', '# TYPE a counter', 'a_total 2'], '3:1'],
+    // a histogram's _created clashes with the counter's
+    [['# TYPE a histogram', 'a_bucket{le="+Inf"} 1', 'a_count 1', 'a_sum 1', '# TYPE a counter', 'a_total 2'], '5:1'],
+    // the gauge's samples after the counter: a family of that name again
+    [['# TYPE a gauge', 'a 1', '# TYPE a counter', 'a_total 2', 'a 3'], '5:1'],
+    // a second HELP in the reopened family
+    [['# TYPE a gauge', 'a 1', '# HELP a x', '# HELP a y', '# TYPE a counter'], '4:1'],
+  ];
+  for (const [lines, at] of cases) {
+    const text = lines.join('\n') + '\n# EOF\n';
+    const e = parseError(text, 'openmetrics');
+    assert.equal(e.id, 'scrape.malformed', text);
+    assert.equal(e.at, at, `${JSON.stringify(text)}: ${e.error.message}`);
+  }
+});
+
+test('a counter x after other families than the gauge x it shares its name with (client_golang sorts x, x_a, x_total)', () => {
+  assert.deepEqual(om(['# TYPE x gauge', 'x 1', '# TYPE x_a gauge', 'x_a 2', '# TYPE x counter', 'x_total 3']), ['x{} 1', 'x_a{} 2', 'x_total{} 3']);
+  // The counter's own names still clash, and a family after the counter may not take its name.
+  assert.equal(parseError('# TYPE x gauge\nx 1\n# TYPE x_total gauge\nx_total 2\n# TYPE x counter\nx_total 3\n# EOF\n', 'openmetrics').at, '5:1');
+  assert.equal(parseError('# TYPE x counter\nx_total 1\n# TYPE y gauge\ny 1\n# TYPE x gauge\nx 2\n# EOF\n', 'openmetrics').at, '5:1');
+});

@@ -54,6 +54,32 @@ test('histograms: buckets become the family field with le; _sum and _count keep 
   assert.deepEqual(rowsOf('x_bucket{le="1"} 1\n'), ['x_bucket{le="1"} 1']);
 });
 
+test('VictoriaMetrics-style histograms (vmrange, no le) keep their _bucket name, with or without # TYPE histogram', () => {
+  const samples = [
+    'vm_req_seconds_bucket{path="/a",vmrange="1.000e-04...1.136e-04"} 1',
+    'vm_req_seconds_bucket{path="/a",vmrange="2.783e-03...3.162e-03"} 2',
+    'vm_req_seconds_sum{path="/a"} 0.005',
+    'vm_req_seconds_count{path="/a"} 3',
+  ];
+  const want = [
+    'vm_req_seconds_bucket{path="/a",vmrange="1.000e-04...1.136e-04"} 1',
+    'vm_req_seconds_bucket{path="/a",vmrange="2.783e-03...3.162e-03"} 2',
+    'vm_req_seconds_count{path="/a"} 3',
+    'vm_req_seconds_sum{path="/a"} 0.005',
+  ];
+  assert.deepEqual(rowsOf(samples.join('\n') + '\n'), want);
+  // VictoriaMetrics with -metrics.exposeMetadata declares them histograms.
+  assert.deepEqual(rowsOf(['# HELP vm_req_seconds', '# TYPE vm_req_seconds histogram', ...samples].join('\n') + '\n'), want);
+  // Beside classic buckets of the same family (and through the quoted-name path), only the
+  // samples with le are the family's field.
+  assert.deepEqual(rowsOf('# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{vmrange="1...2"} 4\n{"h_bucket",le="+Inf"} 2\n{"h_bucket",vmrange="2...3"} 5\n'), [
+    'h{le="+Inf"} 2',
+    'h{le="1.0"} 1',
+    'h_bucket{vmrange="1...2"} 4',
+    'h_bucket{vmrange="2...3"} 5',
+  ]);
+});
+
 test('summaries: quantile column, _sum and _count fields', () => {
   const text = '# TYPE s summary\ns{quantile="0.5"} 0.2\ns{quantile="0.9"} 0.7\ns_sum 10\ns_count 4\n';
   assert.deepEqual(rowsOf(text), ['s{quantile="0.5"} 0.2', 's{quantile="0.9"} 0.7', 's_count{} 4', 's_sum{} 10']);
