@@ -73,8 +73,8 @@ test('VictoriaMetrics-style histograms (vmrange, no le) keep their _bucket name,
   // Beside classic buckets of the same family (and through the quoted-name path), only the
   // samples with le are the family's field.
   assert.deepEqual(rowsOf('# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{vmrange="1...2"} 4\n{"h_bucket",le="+Inf"} 2\n{"h_bucket",vmrange="2...3"} 5\n'), [
-    'h{le="+Inf"} 2',
     'h{le="1.0"} 1',
+    'h{le="+Inf"} 2',
     'h_bucket{vmrange="1...2"} 4',
     'h_bucket{vmrange="2...3"} 5',
   ]);
