@@ -35,7 +35,7 @@ import type { Table, TableStream } from '../../table/types.js';
 import { Duration, Time, isStream } from '../../values/value.js';
 import type { FunctionValue, Value } from '../../values/value.js';
 import type { Location } from '../../values/calendar.js';
-import { addDuration, localCivil, localToUtc, truncateTime } from '../../values/calendar.js';
+import { addDuration, localCivil, localToUtc, locationOffsetNs, truncateTime } from '../../values/calendar.js';
 import { FluxError } from '../../errors/index.js';
 import type { Args } from './lib/args.js';
 import { boolArg, durationArg, fail, fnArg, locationArg, strArg, tablesArg } from './lib/args.js';
@@ -62,6 +62,8 @@ export class Windower {
   readonly localDays: boolean;
   /** Windows whose every is a number of months (see startOf). */
   readonly calendar: boolean;
+  /** Shorter fixed-length windows on the wall clock of a location (see wallAlign). */
+  readonly wall: boolean;
   readonly everyNs: bigint;
   readonly periodNs: bigint;
   readonly offsetNs: bigint;
@@ -79,6 +81,7 @@ export class Windower {
     this.localDays =
       !this.fixed && every.months === 0n && period.months === 0n && offset.months === 0n && loc.zone !== 'UTC' && loc.zone !== '' && every.signedNanos >= LOCAL_MIN_NS;
     this.calendar = every.months !== 0n && every.nanoseconds === 0n && !every.negative;
+    this.wall = !this.fixed && !this.localDays && !this.calendar && every.months === 0n && offset.months === 0n;
     this.everyNs = every.signedNanos;
     this.periodNs = period.signedNanos;
     const off = offset.signedNanos;
@@ -113,6 +116,56 @@ export class Windower {
     return i;
   }
 
+  /**
+   * Wall-clock windows (shorter than 3h, or any length on a fixed offset): window k holds the
+   * instants whose local wall clock L(u) = u + offset(u) has floor((L - offset) / every) = k.
+   * A change of the zone's offset inside a window moves where the window ends; a change
+   * that sets the clock back starts a new window (the repeated hour is a window of its own).
+   * Starts and stops are the same instants whichever way they are reached, so windows never
+   * overlap (stepping `every` of elapsed time from a start found by local truncation gave
+   * [07:00Z, 09:00Z) and [08:00Z, 10:00Z) for every: 2h in New York on 2021-03-14).
+   */
+  private localIndex(u: bigint, off: bigint): bigint {
+    const d = u + off - this.offsetNs;
+    let k = d / this.everyNs;
+    if (d < 0n && d % this.everyNs !== 0n) k -= 1n;
+    return k;
+  }
+  private offAt(u: bigint): bigint {
+    return locationOffsetNs(this.loc, u);
+  }
+  /** The first instant in (lo, hi] whose offset differs from offset(lo) (one change at most). */
+  private changeIn(lo: bigint, hi: bigint): bigint {
+    const o = this.offAt(lo);
+    while (hi - lo > 1n) {
+      const mid = lo + (hi - lo) / 2n;
+      if (this.offAt(mid) === o) lo = mid;
+      else hi = mid;
+    }
+    return hi;
+  }
+  private wallAlign(t: bigint): bigint {
+    const o = this.offAt(t);
+    const k = this.localIndex(t, o);
+    const u = k * this.everyNs + this.offsetNs - o;
+    if (this.offAt(u) === o) return u;
+    const change = this.changeIn(u, t);
+    const before = this.offAt(change - 1n);
+    // A clock set back, or one set forward into another window, starts a window at the change.
+    if (before > o || this.localIndex(change - 1n, before) !== k) return change;
+    return k * this.everyNs + this.offsetNs - before;
+  }
+  private wallNext(s: bigint): bigint {
+    const o = this.offAt(s);
+    const k = this.localIndex(s, o);
+    const u = (k + 1n) * this.everyNs + this.offsetNs - o;
+    if (this.offAt(u) === o) return u;
+    const change = this.changeIn(s, u);
+    const after = this.offAt(change);
+    if (after < o || this.localIndex(change, after) !== k) return change;
+    return (k + 1n) * this.everyNs + this.offsetNs - after;
+  }
+
   /** The largest window start <= t. */
   align(t: bigint): bigint {
     if (this.fixed) {
@@ -121,6 +174,7 @@ export class Windower {
       return t - r;
     }
     if (this.calendar) return this.startOf(this.indexOf(t));
+    if (this.wall) return this.wallAlign(t);
     let s = addDuration(truncateTime(new Time(t), this.every, this.loc), this.offset, this.loc).ns;
     while (s > t) s = this.prev(s);
     for (let n = this.next(s); n <= t; n = this.next(s)) s = n;
@@ -128,11 +182,13 @@ export class Windower {
   }
   next(s: bigint): bigint {
     if (this.calendar) return this.startOf(this.indexOf(s) + 1n);
+    if (this.wall) return this.wallNext(s);
     if (this.localDays) return this.onLocalDays(s + this.everyNs + this.everyNs / 2n);
     return this.fixed ? s + this.everyNs : addDuration(new Time(s), this.every, this.loc).ns;
   }
   prev(s: bigint): bigint {
     if (this.calendar) return this.startOf(this.indexOf(s) - 1n);
+    if (this.wall) return this.wallAlign(s - 1n);
     if (this.localDays) return this.onLocalDays(s - this.everyNs / 2n);
     return this.fixed ? s - this.everyNs : addDuration(new Time(s), this.every, this.loc, -1).ns;
   }
@@ -142,6 +198,7 @@ export class Windower {
       // start + period would stop short of the next start (02-28 + 1mo = 03-28, next 03-31).
       return this.startOf(this.indexOf(s) + this.period.months / this.every.months);
     }
+    if (this.wall && this.period.months === 0n && this.periodNs === this.everyNs) return this.wallNext(s);
     if (this.localDays && this.periodNs > 0n && this.periodNs % this.everyNs === 0n) {
       // The window start `period` later on the local calendar.
       return this.onLocalDays(s + this.periodNs + this.everyNs / 2n);

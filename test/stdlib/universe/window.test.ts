@@ -278,3 +278,60 @@ describe('calendar windows: align, next and prev agree over random times, offset
     });
   }
 });
+
+// Windows shorter than 3h in a time zone follow its wall clock; across a change of offset
+// they must stay contiguous and never overlap, whichever way a start is reached.
+describe('wall-clock windows across daylight-saving changes', () => {
+  const HOUR = 3600n * SEC;
+  const days: [string, string][] = [
+    ['America/New_York', '2021-03-14T00:00:00Z'],
+    ['America/New_York', '2021-11-07T00:00:00Z'],
+    ['Europe/London', '2021-03-28T00:00:00Z'],
+    ['Europe/London', '2021-10-31T00:00:00Z'],
+    ['Australia/Lord_Howe', '2021-04-03T08:00:00Z'],
+    ['Australia/Lord_Howe', '2021-10-02T08:00:00Z'],
+  ];
+  for (const [zone, day] of days) {
+    test(`${zone} ${day.slice(0, 10)}`, () => {
+      const from = BigInt(Date.parse(day)) * 1_000_000n;
+      for (const every of [15n * 60n * SEC, 30n * 60n * SEC, HOUR, 2n * HOUR]) {
+        for (const off of [0n, 30n * 60n * SEC, -HOUR]) {
+          const w = new Windower(Duration.ofNanos(every), Duration.ofNanos(every), Duration.ofNanos(off), { zone, offsetNs: 0n });
+          // Walk the windows of the day: each starts where the previous stopped.
+          let s = w.align(from);
+          const starts: bigint[] = [];
+          while (s < from + 14n * HOUR) {
+            const n = w.next(s);
+            assert.ok(n > s, `next(${s}) = ${n}`);
+            assert.equal(w.stopOf(s), n);
+            assert.equal(w.prev(n), s, `prev(next(${s}))`);
+            starts.push(s);
+            s = n;
+          }
+          // Every instant lies in the window found for it.
+          for (let t = from; t < from + 12n * HOUR; t += 7n * 60n * SEC + 13n) {
+            const a = w.align(t);
+            assert.ok(starts.includes(a), `align(${t}) = ${a} is not a window start (every ${every}, offset ${off})`);
+            assert.ok(a <= t && t < w.next(a));
+          }
+        }
+      }
+    });
+  }
+
+  test('every 2h in America/New_York on 2021-03-14: createEmpty windows do not overlap the row windows', () => {
+    const at = (s: string) => BigInt(Date.parse(s)) * 1_000_000n;
+    const o = {
+      windower: new Windower(Duration.ofNanos(2n * HOUR), Duration.ofNanos(2n * HOUR), Duration.ofNanos(0n), { zone: 'America/New_York', offsetNs: 0n }),
+      timeColumn: '_time',
+      startColumn: '_start',
+      stopColumn: '_stop',
+      createEmpty: true,
+    };
+    const ws = windowsOf(frame([at('2021-03-14T08:30:00Z'), at('2021-03-14T10:30:00Z')], [at('2021-03-14T04:00:00Z'), at('2021-03-14T13:00:00Z')]), o, ctx);
+    const iso = (n: bigint) => new Date(Number(n / 1_000_000n)).toISOString().slice(11, 16);
+    const got = [...ws.starts].map((s, k) => `${iso(s)}-${iso(ws.stops[k]!)}:${ws.offsets[k + 1]! - ws.offsets[k]!}`);
+    // 00:00 EST (05:00Z) .. 02:00 local, which is 03:00 EDT (07:00Z); then 04:00 EDT (08:00Z) ...
+    assert.deepEqual(got, ['04:00-05:00:0', '05:00-07:00:0', '07:00-08:00:0', '08:00-10:00:1', '10:00-12:00:1', '12:00-13:00:0']);
+  });
+});
