@@ -451,6 +451,14 @@ export function tokenize(source: string, name = '<input>'): LexResult {
             { start, end },
           );
           value = { value: raw.text, nanos: 0n } satisfies DateTimeValue;
+        } else if (dt.nanos < -(2n ** 63n) || dt.nanos >= 2n ** 63n) {
+          // Flux SPEC, Date and time literals: a time is int64 nanoseconds since the epoch.
+          err(
+            'lex.timeOutOfRange',
+            `date-time ${raw.text} is out of range: times are int64 nanoseconds, 1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z`,
+            { start, end },
+          );
+          value = { value: raw.text, nanos: 0n } satisfies DateTimeValue;
         } else value = dt;
         break;
       }

@@ -51,11 +51,11 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9
 
 /**
  * Parse an RFC3339 timestamp (with optional fractional seconds up to nanoseconds and a `Z`
- * or `±hh:mm` offset) into nanoseconds since the epoch; undefined when malformed.
+ * or `±hh:mm` offset) into nanoseconds since the epoch; undefined when malformed or past the int64 range.
  */
 export function parseRfc3339(s: string): bigint | undefined {
   const fast = parseUtcFast(s);
-  if (fast !== undefined) return fast;
+  if (fast !== undefined) return inTimeRange(fast);
   const m = RFC3339.exec(s);
   if (m === null) return undefined;
   const [, y, mo, d, h, mi, sec, frac, , sign, oh, om] = m;
@@ -75,7 +75,12 @@ export function parseRfc3339(s: string): bigint | undefined {
     const off = BigInt(Number(oh) * 3600 + Number(om) * 60) * 1_000_000_000n;
     ns += sign === '+' ? -off : off;
   }
-  return ns;
+  return inTimeRange(ns);
+}
+
+/** `ns` when it is a time (int64 nanoseconds since the epoch); undefined past either end. */
+function inTimeRange(ns: bigint): bigint | undefined {
+  return ns >= -9_223_372_036_854_775_808n && ns <= 9_223_372_036_854_775_807n ? ns : undefined;
 }
 
 let lastDate = '';

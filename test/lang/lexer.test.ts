@@ -111,6 +111,14 @@ describe('lexer: date-times', () => {
   for (const bad of ['2023-02-29', '2023-13-01', '2023-01-32', '2023-01-01T24:00:00Z', '2023-01-01T00:00', '2023-01-01T00:00:00', '2023-01-01T00:00:00.1234567891Z']) {
     it(`rejects ${bad}`, () => assert.deepEqual(ids(bad), ['lex.badDateTime']));
   }
+  // Times are int64 nanoseconds: the first and last representable seconds, and one past each.
+  it('accepts the ends of the time range', () => {
+    assert.deepEqual(ids('2262-04-11T23:47:16.854775807Z'), []);
+    assert.deepEqual(ids('1677-09-21T00:12:43.145224192Z'), []);
+  });
+  for (const bad of ['2262-04-11T23:47:16.854775808Z', '1677-09-21T00:12:43.145224191Z', '2263-01-01', '9999-12-31T23:59:59Z']) {
+    it(`rejects ${bad} as out of range`, () => assert.deepEqual(ids(bad), ['lex.timeOutOfRange']));
+  }
 });
 
 describe('lexer: strings', () => {

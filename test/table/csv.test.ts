@@ -132,6 +132,8 @@ describe('decodeCsv', () => {
     { name: 'no header', input: '#datatype,string,long,double\n#group,false,false,false\n', id: 'csv.missingHeader' },
     { name: 'field count', input: '#datatype,string,long,double\n#group,false,false,false\n#default,_result,,\n,result,table,v\n,,0,1,2\n', id: 'csv.fieldCount' },
     { name: 'bad time', input: '#datatype,string,long,dateTime:RFC3339\n#group,false,false,false\n#default,_result,,\n,result,table,t\n,,0,2030-13-01T00:00:00Z\n', id: 'csv.badValue' },
+    { name: 'time past the int64 range', input: '#datatype,string,long,dateTime:RFC3339\n#group,false,false,false\n#default,_result,,\n,result,table,t\n,,0,2263-01-01T00:00:00Z\n', id: 'csv.badValue' },
+    { name: 'time before the int64 range (with an offset)', input: '#datatype,string,long,dateTime:RFC3339\n#group,false,false,false\n#default,_result,,\n,result,table,t\n,,0,1677-09-21T00:12:43+00:01\n', id: 'csv.badValue' },
     { name: 'int overflow', input: '#datatype,string,long,long\n#group,false,false,false\n#default,_result,,\n,result,table,v\n,,0,9223372036854775808\n', id: 'csv.badValue' },
     { name: 'key change within a table', input: '#datatype,string,long,string\n#group,false,false,true\n#default,_result,,\n,result,table,k\n,,0,a\n,,0,b\n', id: 'csv.keyValues' },
     { name: 'bad default', input: '#datatype,string,long,long\n#group,false,false,false\n#default,_result,,x\n,result,table,v\n', id: 'csv.defaultValue' },
