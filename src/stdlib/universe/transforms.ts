@@ -14,7 +14,10 @@ import { boolArg, durationArg, fail, fixedNanos, intArg, locationArg, strArg, st
 import { ColBuilder, cellValue, columnTypeOf, gather } from './lib/columns.js';
 import type { ColData } from './lib/columns.js';
 import type { Frame } from './lib/frame.js';
+import { frameOf, toTable } from './lib/frame.js';
+import { KeyedCollector } from './lib/regroup.js';
 import { perTable } from './lib/stream.js';
+import { streamOf } from '../../table/index.js';
 
 const ONE_SECOND = Duration.ofNanos(1_000_000_000n);
 const numeric = (t: ColumnType): boolean => t === 'float' || t === 'int' || t === 'uint';
@@ -428,40 +431,47 @@ export const fill: NativeFunction = (args, ctx) => {
   const value: Value | undefined = args.get('value');
   if (!usePrevious && (value === undefined || value === null)) throw fail(ctx, 'universe.fill.missingValue', 'fill needs value or usePrevious: true');
   if (usePrevious && value !== undefined && value !== null) throw fail(ctx, 'universe.fill.bothModes', 'fill takes either value or usePrevious, not both');
-  return perTable(
-    input,
-    (f) => {
-      const i = f.names.indexOf(column);
-      if (i < 0) return { ...f, sameKey: true };
-      const c = f.cols[i]!;
-      // The type is checked whether or not this table has nulls (Flux: "fill column type
-      // mismatch"), so a script does not start failing when its data first has a null.
-      if (!usePrevious) {
-        const vt = columnTypeOf(value!);
-        if (vt !== c.type) throw fail(ctx, 'universe.fill.valueType', `value of type ${typeOf(value!)} cannot fill column "${column}" of type ${c.type}`);
-      }
-      if (c.valid === null) return { ...f, sameKey: true };
-      const b = new ColBuilder(c.type, f.length);
-      let prev: Value = null;
-      for (let r = 0; r < f.length; r++) {
-        if (c.valid[r] !== 0) {
-          prev = cellValue(c, r);
-          b.pushFrom(c, r);
-        } else b.push(usePrevious ? prev : value!);
-      }
-      const cols = [...f.cols];
-      cols[i] = b.finish();
-      // A group-key column is null in every row or in none. Filled with a value, its key
-      // value becomes that value (every row must hold the key's values, src/table/README.md),
-      // and the table may now share its key with another one: they are merged. usePrevious
-      // has no previous value to fill a null key column with.
-      const k = f.keyNames.indexOf(column);
-      if (k < 0 || usePrevious) return { ...f, cols, sameKey: true };
-      const keyValues = [...f.keyValues];
-      keyValues[k] = value!;
-      return { ...f, cols, keyValues };
-    },
-    { regroup: true },
-  );
+  const fillFrame = (f: Frame): Frame => {
+    const i = f.names.indexOf(column);
+    if (i < 0) return f;
+    const c = f.cols[i]!;
+    // The type is checked whether or not this table has nulls (Flux: "fill column type
+    // mismatch"), so a script does not start failing when its data first has a null.
+    if (!usePrevious) {
+      const vt = columnTypeOf(value!);
+      if (vt !== c.type) throw fail(ctx, 'universe.fill.valueType', `value of type ${typeOf(value!)} cannot fill column "${column}" of type ${c.type}`);
+    }
+    if (c.valid === null) return f;
+    const b = new ColBuilder(c.type, f.length);
+    let prev: Value = null;
+    for (let r = 0; r < f.length; r++) {
+      if (c.valid[r] !== 0) {
+        prev = cellValue(c, r);
+        b.pushFrom(c, r);
+      } else b.push(usePrevious ? prev : value!);
+    }
+    const cols = [...f.cols];
+    cols[i] = b.finish();
+    // A group-key column is null in every row or in none. Filled with a value, its key
+    // value becomes that value (every row must hold the key's values, src/table/README.md).
+    // usePrevious has no previous value to fill a null key column with.
+    const k = f.keyNames.indexOf(column);
+    if (k < 0 || usePrevious) return { ...f, cols };
+    const keyValues = [...f.keyValues];
+    keyValues[k] = value!;
+    return { ...f, cols, keyValues };
+  };
+  return streamOf(async function* () {
+    // A table whose key holds `column` may now share its key with another such table: those
+    // are collected and tables with equal keys merged (keys are unique within a stream, Flux
+    // SPEC "Tables"). Tables without `column` in their key keep their keys: they stream through.
+    const keyed = new KeyedCollector();
+    for await (const t of input) {
+      const f = frameOf(t);
+      if (f.keyNames.includes(column)) keyed.add({ ...fillFrame(f), sameKey: true });
+      else yield toTable(fillFrame(f));
+    }
+    for (const f of keyed.frames()) yield toTable(f);
+  });
 };
 
