@@ -65,7 +65,8 @@ export interface FileSystem {
   remove(path: string): Promise<void>;
   /**
    * Take an exclusive lock file (O_EXCL create holding this process's pid). A lock left by a
-   * dead process, or older than `staleMs`, is broken. Retries every few ms until `timeoutMs`,
+   * dead process, or not refreshed for `staleMs` (the holder refreshes it every third of
+   * that), is broken. Retries every few ms until `timeoutMs`,
    * then rejects.
    */
   lock(path: string, options?: { timeoutMs?: number; staleMs?: number }): Promise<FileLock>;
@@ -247,8 +248,16 @@ export const nodeFileSystem: FileSystem = {
           throw e;
         }
         await h.close();
+        // Refresh the lock's mtime while it is held, so that a holder that is slow (an fsync
+        // stalled for longer than staleMs on a busy disk) is not taken for a dead one: two
+        // processes inside the lock would each replace the file it guards (a MANIFEST) and
+        // one's acknowledged writes would vanish. Only a holder that stopped refreshing (its pid
+        // reused by another process) goes stale.
+        const beat = staleMs <= 24 * 3_600_000 ? setInterval(() => void fsp.utimes(path, new Date(), new Date()).catch(() => undefined), Math.max(10, staleMs / 3)) : undefined;
+        beat?.unref();
         return {
           async release() {
+            if (beat !== undefined) clearInterval(beat);
             try {
               if ((await fsp.readFile(path, 'utf8')) === token) await fsp.rm(path, { force: true });
             } catch (e) {
