@@ -65,7 +65,8 @@ export interface FileSystem {
   remove(path: string): Promise<void>;
   /**
    * Take an exclusive lock file (O_EXCL create holding this process's pid). A lock left by a
-   * dead process, or older than `staleMs`, is broken. Retries every few ms until `timeoutMs`,
+   * dead process, or not refreshed for `staleMs` (the holder refreshes it every third of
+   * that), is broken. Retries every few ms until `timeoutMs`,
    * then rejects.
    */
   lock(path: string, options?: { timeoutMs?: number; staleMs?: number }): Promise<FileLock>;
@@ -117,6 +118,24 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * `kill -9` the pid alone would make the leftover look held forever.
  */
 const heldTokens = new Set<string>();
+
+let bootIdCache: string | undefined;
+/**
+ * This boot of the machine (Linux: /proc/sys/kernel/random/boot_id), or '' where unknown. A
+ * lock written during another boot is a leftover whatever its pid: after a power cut the pid
+ * of the dead holder often belongs to another (or, at the same place in the boot order, the
+ * same) service.
+ */
+async function bootId(): Promise<string> {
+  if (bootIdCache === undefined) {
+    try {
+      bootIdCache = (await fsp.readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim();
+    } catch {
+      bootIdCache = '';
+    }
+  }
+  return bootIdCache;
+}
 
 /** The Node implementation. */
 export const nodeFileSystem: FileSystem = {
@@ -232,7 +251,9 @@ export const nodeFileSystem: FileSystem = {
     const timeoutMs = options.timeoutMs ?? 10_000;
     const staleMs = options.staleMs ?? 30_000;
     const started = performance.now();
-    const token = `${process.pid} ${Date.now()} ${Math.random()}`;
+    const boot = await bootId();
+    // "<pid> <ms> <random> [<boot id>]": locks of earlier versions have no boot id.
+    const token = `${process.pid} ${Date.now()} ${Math.random()}${boot !== '' ? ' ' + boot : ''}`;
     for (;;) {
       try {
         const h = await fsp.open(path, 'wx', FILE_MODE);
@@ -247,8 +268,16 @@ export const nodeFileSystem: FileSystem = {
           throw e;
         }
         await h.close();
+        // Refresh the lock's mtime while it is held, so that a holder that is slow (an fsync
+        // stalled for longer than staleMs on a busy disk) is not taken for a dead one: two
+        // processes inside the lock would each replace the file it guards (a MANIFEST) and
+        // one's acknowledged writes would vanish. Only a holder that stopped refreshing (its pid
+        // reused by another process) goes stale.
+        const beat = staleMs <= 24 * 3_600_000 ? setInterval(() => void fsp.utimes(path, new Date(), new Date()).catch(() => undefined), Math.max(10, staleMs / 3)) : undefined;
+        beat?.unref();
         return {
           async release() {
+            if (beat !== undefined) clearInterval(beat);
             try {
               if ((await fsp.readFile(path, 'utf8')) === token) await fsp.rm(path, { force: true });
             } catch (e) {
@@ -264,7 +293,10 @@ export const nodeFileSystem: FileSystem = {
       // Held: break it when its owner is dead or it is stale.
       try {
         const [text, st] = await Promise.all([fsp.readFile(path, 'utf8'), fsp.stat(path)]);
-        const pid = Number(text.split(' ')[0]);
+        const fields = text.split(' ');
+        const pid = Number(fields[0]);
+        // (a boot id cut short is a token still being written, not another boot)
+        const otherBoot = boot !== '' && fields.length >= 4 && fields[3]!.length >= boot.length && fields[3] !== boot;
         const valid = Number.isInteger(pid) && pid > 0;
         const age = Date.now() - st.mtimeMs;
         // A lock whose owner died (or that a killed owner left empty) is broken; re-check the
@@ -272,7 +304,7 @@ export const nodeFileSystem: FileSystem = {
         // Our own pid: held by us only when it is one of our tokens (or the start of one still
         // being written); else an earlier process with the same pid left it.
         const ours = () => [...heldTokens].some((t) => t.startsWith(text));
-        const dead = valid ? (pid === process.pid ? !ours() : !processAlive(pid)) : age > 1000;
+        const dead = otherBoot || (valid ? (pid === process.pid ? !ours() : !processAlive(pid)) : age > 1000);
         if (dead || age > staleMs) {
           if ((await fsp.readFile(path, 'utf8')) === text) await fsp.rm(path, { force: true });
           continue;

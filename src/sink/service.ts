@@ -186,7 +186,7 @@ export class SinkService {
       description: dest.description,
       dialect: dest.dialect,
       target: publicTarget,
-    });
+    }, this.deps.clock);
     const pipeline = new WritePipeline(dest, spool, this.deps.config.write, this.deps.clock, this.deps.logger, this.deps.random);
     if (unreachable !== undefined) pipeline.markDown(unreachable);
     // Only cache a pipeline whose API is known, so that the next run detects again.

@@ -5,7 +5,8 @@
 //   (the destination's printable description and line-protocol dialect; never a secret).
 // - Each batch is one segment file, written atomically and durably (temporary file, fsync,
 //   rename, directory fsync: FileSystem.writeFileDurable) before the write is reported as
-//   spooled, so a `kill -9` leaves either the whole segment or none of it.
+//   spooled, so a `kill -9` leaves either the whole segment or none of it (plus, at most, a
+//   temporary file that the first listing of the spool by a later process removes).
 // - Segment names `<20-digit sequence>-<pid>-<points>.lp` sort in append order (the sequence
 //   continues from the highest one on disk; appends are serialized) and carry the point
 //   count, so draining and reporting need no index file.
@@ -19,6 +20,7 @@ import { join } from 'node:path';
 import type { FileLock, FileSystem } from '../host/fs.js';
 import { isNotFound } from '../host/fs.js';
 import type { Logger } from '../host/logger.js';
+import type { Clock } from '../host/clock.js';
 
 export interface SegmentInfo {
   readonly name: string;
@@ -41,6 +43,7 @@ export class Spool {
   /** Appends run one at a time, in call order. */
   private appending: Promise<unknown> = Promise.resolve();
   private readonly encoder = new TextEncoder();
+  private swept = false;
 
   constructor(
     private readonly fs: FileSystem,
@@ -48,11 +51,24 @@ export class Spool {
     private readonly maxBytes: number,
     private readonly logger: Logger,
     private readonly meta: SpoolMeta,
+    /** With a clock, the first listing removes what appends killed midway left (see `segments`). */
+    private readonly clock?: Clock,
   ) {}
 
   /** Segments in append order (and, as a side effect, a fresh count of the spool's size). */
   async segments(): Promise<SegmentInfo[]> {
-    const names = (await this.fs.readdir(this.dir)).filter((n) => SEGMENT_RE.test(n)).sort();
+    const all = await this.fs.readdir(this.dir);
+    if (!this.swept && this.clock !== undefined) {
+      this.swept = true;
+      // Temporary files of appends a killed process did not finish (writeFileDurable's
+      // `.tmp-*`), untouched for 10 minutes: never segments, only space. Best effort.
+      const nowMs = Number(this.clock.nowNanos() / 1_000_000n);
+      for (const n of all.filter((f) => f.startsWith('.tmp-'))) {
+        const st = await this.fs.stat(join(this.dir, n)).catch(() => undefined);
+        if (st !== undefined && !st.isDirectory && nowMs - st.mtimeMs > 10 * 60_000) await this.fs.remove(join(this.dir, n)).catch(() => undefined);
+      }
+    }
+    const names = all.filter((n) => SEGMENT_RE.test(n)).sort();
     const out: SegmentInfo[] = [];
     for (const name of names) {
       const st = await this.fs.stat(join(this.dir, name));

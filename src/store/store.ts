@@ -64,6 +64,11 @@ export interface StoreOptions {
   readonly compactionFanIn?: number;
   /** How long replaced segment files stay readable for readers of an older MANIFEST (default 30 s). */
   readonly graceMs?: number;
+  /**
+   * A bucket's LOCK whose holder stopped refreshing it for this long is broken (default 30 s;
+   * the holder refreshes it every third of that while it holds it).
+   */
+  readonly lockStaleMs?: number;
   /** Run maintenance in the background after writes (default true). */
   readonly autoMaintain?: boolean;
 }
@@ -288,6 +293,7 @@ export class Store {
   private readonly defaultRetentionNs: bigint;
   private readonly fanIn: number;
   private readonly graceMs: number;
+  private readonly lockStaleMs: number;
   private readonly autoMaintain: boolean;
   private readonly state = new Map<string, BucketState>();
   private readonly indexCache = new Map<string, SegmentIndex>();
@@ -306,6 +312,7 @@ export class Store {
     this.defaultRetentionNs = options.defaultRetentionNs ?? DEFAULT_RETENTION_NS;
     this.fanIn = options.compactionFanIn ?? 8;
     this.graceMs = options.graceMs ?? 30_000;
+    this.lockStaleMs = options.lockStaleMs ?? 30_000;
     this.autoMaintain = options.autoMaintain ?? true;
   }
 
@@ -337,7 +344,7 @@ export class Store {
     const dir = this.bucketDir(name);
     let lock;
     try {
-      lock = await this.fs.lock(join(dir, LOCK));
+      lock = await this.fs.lock(join(dir, LOCK), { staleMs: this.lockStaleMs });
     } catch (e) {
       // The file system refused (ENOTDIR, EACCES...): say so; only a lock held too long is "locked".
       if (isErrno(e)) throw ioError(`cannot lock bucket "${name}"`, join(dir, LOCK), e);

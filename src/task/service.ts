@@ -70,6 +70,9 @@ export interface TaskDetail extends TaskSummary {
   readonly events: readonly TaskEvent[];
 }
 
+/** How long the state of a removed task is kept in case its file comes back. */
+const FORGET_AFTER_MS = 60_000;
+
 export class TaskService {
   readonly scheduler: Scheduler;
   readonly state: TaskStateStore;
@@ -82,6 +85,8 @@ export class TaskService {
   private initial: TaskDefinition[] | undefined;
   private spoolTimer: TimerHandle | undefined;
   private stopped = false;
+  /** Removed tasks whose state is kept a while, in case their file comes back (see `remove`). */
+  private readonly forgetting = new Map<string, TimerHandle>();
   /** Files that failed to load and define no running task. */
   readonly fileErrors = new Map<string, readonly FluxError[]>();
 
@@ -135,7 +140,18 @@ export class TaskService {
           if (this.initial !== undefined) this.initial = this.initial.filter((d) => d.name !== name);
           this.scheduler.remove(name);
           this.seen.delete(name);
-          this.state.forget(name);
+          // Keep its state (enabled or not, its runs) for a minute before forgetting it: an
+          // editor or a copy that saves the file in place truncates it first, so the task seems
+          // gone until the new content is written; it must come back as it was (a disabled task
+          // must not come back enabled).
+          this.forgetting.get(name)?.cancel();
+          this.forgetting.set(
+            name,
+            this.o.clock.setTimer(FORGET_AFTER_MS, () => {
+              this.forgetting.delete(name);
+              if (!this.seen.has(name)) this.state.forget(name);
+            }),
+          );
           this.logger.info('task removed', { task: name, file });
         },
         invalid: (file, errors, kept) => this.invalid(file, errors, kept),
@@ -182,6 +198,12 @@ export class TaskService {
     this.spoolTimer?.cancel();
     this.loader.stop();
     await this.scheduler.stop(graceMs);
+    // Tasks removed and not back: forget them now rather than keep their state for good.
+    for (const [name, timer] of this.forgetting) {
+      timer.cancel();
+      if (!this.seen.has(name)) this.state.forget(name);
+    }
+    this.forgetting.clear();
     await this.state.close();
   }
 
@@ -241,6 +263,8 @@ export class TaskService {
     }
     if (def.file !== undefined) this.fileErrors.delete(def.file);
     const first = !this.seen.has(def.name);
+    this.forgetting.get(def.name)?.cancel();
+    this.forgetting.delete(def.name);
     const ps = this.state.get(def.name);
     this.state.ensure(def.name, { file: def.file, schedule: describeSchedule(def.options), options: optionsRecord(def.options) });
     if (first) {

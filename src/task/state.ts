@@ -191,6 +191,8 @@ interface Loaded {
   stale: string[];
   /** Lines of the journal that could not be read (a torn tail is normal after a crash). */
   badLines: number;
+  /** The journal ends in the middle of a line (a crash mid-append). */
+  tornTail: boolean;
 }
 
 async function readOptional(fs: FileSystem, path: string): Promise<Uint8Array | undefined> {
@@ -247,9 +249,11 @@ async function loadState(fs: FileSystem, dataDir: string, lim: Limits): Promise<
   }
   let journalBytes = 0;
   let badLines = 0;
+  let tornTail = false;
   const journal = await readOptional(fs, journalPath(dataDir, gen));
   if (journal !== undefined) {
     journalBytes = journal.length;
+    tornTail = journal.length > 0 && journal[journal.length - 1] !== 0x0a;
     for (const line of dec.decode(journal).split('\n')) {
       if (line === '') continue;
       let c: Change;
@@ -262,7 +266,7 @@ async function loadState(fs: FileSystem, dataDir: string, lim: Limits): Promise<
       if (typeof c?.name === 'string') apply(states, c, lim);
     }
   }
-  return { states, gen, snapshotBytes, journalBytes, stale, badLines };
+  return { states, gen, snapshotBytes, journalBytes, stale, badLines, tornTail };
 }
 
 function limitsOf(o: { keepRuns?: number; keepEvents?: number }): Limits {
@@ -290,6 +294,8 @@ export class TaskStateStore {
   private gen = 0;
   private snapshotBytes = 0;
   private journalBytes = 0;
+  /** The journal ends with a torn line: the next append starts on a new line. */
+  private tornTail = false;
   private stale: string[] = [];
   private compactNeeded = false;
   private timer: TimerHandle | undefined;
@@ -310,6 +316,7 @@ export class TaskStateStore {
     this.gen = l.gen;
     this.snapshotBytes = l.snapshotBytes;
     this.journalBytes = l.journalBytes;
+    this.tornTail = l.tornTail;
     this.stale = l.stale;
     // Temporary files of snapshots a killed process was writing (FileSystem.writeFileDurable):
     // removed with the stale files at the compaction that follows; only old ones, in case a
@@ -421,7 +428,9 @@ export class TaskStateStore {
     if (this.pending.length > 0) {
       const lines = this.pending;
       this.pending = [];
-      const bytes = new TextEncoder().encode(lines.join('\n') + '\n');
+      // After a torn last line, start on a new line: glued to the fragment, the first change
+      // would be unreadable too.
+      const bytes = new TextEncoder().encode((this.tornTail ? '\n' : '') + lines.join('\n') + '\n');
       try {
         await fs.appendDurable(journalPath(this.o.dataDir, this.gen), bytes);
       } catch (e) {
@@ -431,6 +440,7 @@ export class TaskStateStore {
         throw e;
       }
       this.journalBytes += bytes.length;
+      this.tornTail = false;
     }
     if (this.compactNeeded || this.journalBytes > Math.max(this.o.compactBytes ?? 32 * 2 ** 20, 4 * this.snapshotBytes)) {
       await this.compact();
@@ -471,6 +481,7 @@ export class TaskStateStore {
     }
     // `pending` now holds only changes made after the freeze: they go to the new journal
     this.journalBytes = 0;
+    this.tornTail = false;
     this.compactNeeded = false;
     const stale = [...this.stale, journalPath(this.o.dataDir, oldGen)];
     this.stale = [];

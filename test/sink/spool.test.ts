@@ -3,11 +3,12 @@
 // other appended, delivered or dropped only on disk.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Spool } from '../../src/sink/spool.js';
 import { nodeFileSystem } from '../../src/host/fs.js';
+import { systemClock } from '../../src/host/clock.js';
 import type { Logger } from '../../src/host/logger.js';
 
 const dirs: string[] = [];
@@ -55,4 +56,22 @@ test('a spool another process appended to is kept within its bound once the spoo
   assert.equal(await serve.append(batch(400), 4), 4);
   const bytes = (await run.segments()).reduce((a, s) => a + s.bytes, 0);
   assert.ok(bytes <= 1000, `${bytes} bytes in a 1000-byte spool`);
+});
+
+test('the temporary file of an append killed midway is removed by the next process that lists the spool', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'promflux-spool-')), 'spool', 'dest');
+  dirs.push(join(dir, '..', '..'));
+  const first = new Spool(nodeFileSystem, dir, 10_000, recordingLogger(), META, systemClock);
+  assert.equal(await first.append(batch(100), 1), 0);
+  // What kill -9 in the middle of the next append left (FileSystem.writeFileDurable's temporary
+  // file), 11 minutes ago; and one of an append that may still be running in another process.
+  const old = join(dir, '.tmp-4242-9-00000000000000000002-4242-1.lp');
+  const recent = join(dir, '.tmp-4243-1-00000000000000000003-4243-1.lp');
+  writeFileSync(old, 'm f=1 1\nm f=');
+  writeFileSync(recent, 'm f=');
+  const then = new Date(Date.now() - 11 * 60_000);
+  utimesSync(old, then, then);
+  const next = new Spool(nodeFileSystem, dir, 10_000, recordingLogger(), META, systemClock);
+  assert.deepEqual((await next.segments()).map((s) => s.points), [1]);
+  assert.deepEqual(readdirSync(dir).sort(), ['.tmp-4243-1-00000000000000000003-4243-1.lp', '00000000000000000001-' + String(process.pid) + '-1.lp', 'meta.json'].sort());
 });

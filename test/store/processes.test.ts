@@ -101,3 +101,26 @@ test('a reader process sees each acknowledged write at once while the writer kee
   await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));
   assert.equal(child.exitCode, 0);
 });
+
+test('a writer whose disk stalls while it holds the bucket lock keeps it: another process waits instead of breaking it, and no acknowledged write is lost', { timeout: 30_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'promflux-stall-'));
+  dirs.push(dir);
+  // Locks go stale after 300 ms without a refresh; the stalled writer holds its lock 1.5 s.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/store/fixtures/stalled-writer.ts'), dir, 'b', '1500', '300'], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  const exited = new Promise((r) => child.once('exit', r));
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  assert.equal((await lines.next()).value, 'stalled');
+  const other = openStore({ dir, fs: nodeFileSystem, clock: systemClock, logger: silentLogger, autoMaintain: false, lockStaleMs: 300 });
+  await other.write('b', [{ measurement: 'm', tags: [['writer', 'other']], field: 'v', type: 'int', times: BigInt64Array.of(systemClock.nowNanos()), values: BigInt64Array.of(2n) }]);
+  assert.equal((await lines.next()).value, 'ack 1');
+  await exited;
+  assert.equal(child.exitCode, 0);
+  const values: bigint[] = [];
+  for await (const s of other.read('b')) values.push(...(s.values as BigInt64Array));
+  assert.deepEqual(values.sort(), [0n, 1n, 2n]);
+  await other.close();
+});

@@ -156,3 +156,20 @@ test('serve starts after a serve with the same pid was killed (a container resta
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('serve starts after a power cut: a lock from another boot of the machine is a leftover, even when its pid is alive now', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'promflux-serve-reboot-'));
+  try {
+    const data = join(root, 'data');
+    mkdirSync(join(data, 'tasks'), { recursive: true });
+    // The holder's pid now belongs to another live process (here: this test's parent), and
+    // the lock names a boot id that is not this boot's.
+    writeFileSync(join(data, 'tasks', 'serve.lock'), `${process.ppid} ${Date.now() - 60_000} 0.5 00000000-0000-4000-8000-000000000000`);
+    const io = memoryIO();
+    await runServe([root], { data, listen: '127.0.0.1:0', logFormat: 'json' }, io, { until: Promise.resolve() });
+    assert.equal(io.exitCode(), 0, io.err);
+    assert.match(io.err, /"msg":"serving"/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

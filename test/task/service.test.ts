@@ -367,3 +367,47 @@ test('a file named as a path that does not declare option task is reported (once
   assert.deepEqual(svc.list().map((t) => t.name), ['q']);
   await svc.stop(0);
 });
+
+test('a task file saved in place (emptied, then written) keeps the task as it was: a disabled task stays disabled, its runs kept', async () => {
+  const s = setup();
+  const file = join(s.tasks, 'node.flux');
+  writeFileSync(file, 'option task = {name: "node", every: 10s}\nA\n');
+  const svc = s.make();
+  await svc.start();
+  await s.clock.advance(10_000);
+  await settle();
+  assert.equal(svc.show('node')!.runs.length, 1);
+  assert.equal(svc.setEnabled('node', false), true);
+  // An editor that writes in place: the truncated file is seen before the new content.
+  writeFileSync(file, '');
+  await svc.loader.scan();
+  assert.deepEqual(svc.list(), []);
+  writeFileSync(file, 'option task = {name: "node", every: 10s}\nA2\n');
+  await s.clock.advance(1_000);
+  await svc.loader.scan();
+  assert.equal(svc.summary('node')!.status, 'disabled');
+  assert.equal(svc.show('node')!.runs.length, 1);
+  await s.clock.advance(120_000);
+  await settle();
+  assert.equal(s.runs.length, 1, 'the disabled task ran');
+  assert.equal(svc.show('node')!.runs.length, 1);
+  // Really removed: its state is forgotten a minute later.
+  unlinkSync(file);
+  await svc.loader.scan();
+  await s.clock.advance(61_000);
+  await settle();
+  await svc.stop(0);
+  assert.equal((await readAllTaskStates(nodeFileSystem, s.data)).has('node'), false);
+});
+
+test('a task removed shortly before serve stops is forgotten at the stop', async () => {
+  const s = setup();
+  const file = join(s.tasks, 'gone.flux');
+  writeFileSync(file, 'option task = {name: "gone", every: 10s}\nG\n');
+  const svc = s.make();
+  await svc.start();
+  unlinkSync(file);
+  await svc.loader.scan();
+  await svc.stop(0);
+  assert.equal((await readAllTaskStates(nodeFileSystem, s.data)).has('gone'), false);
+});

@@ -227,3 +227,24 @@ test('a snapshot a killed process did not finish (its temporary file) is removed
   assert.deepEqual(readdirSync(dir).sort(), ['.tmp-4243-1-state.json', 'state.json']);
   assert.equal((await readAllTaskStates(nodeFileSystem, dataDir)).get('a')!.runs.length, 1);
 }));
+
+test('after a crash mid-append (a torn last line), the next change is appended on a line of its own and survives another crash', withDir(async (dataDir) => {
+  const store = new TaskStateStore({ fs: nodeFileSystem, dataDir, clock: clock(), flushMs: 60_000 });
+  await store.load();
+  store.recordRun(record('a', 1));
+  await store.close(); // a snapshot naming journal 1
+  const dir = stateDir(dataDir);
+  appendFileSync(join(dir, 'journal.1.jsonl'), '{"op":"run","name":"a","ru'); // kill -9 mid-append
+  // The next process appends a change; then it dies before its snapshot is written.
+  const failSnapshot: FileSystem = {
+    ...nodeFileSystem,
+    writeFileDurable: (path, data, options) =>
+      path.endsWith('state.json') ? Promise.reject(Object.assign(new Error('killed'), { code: 'EIO' })) : nodeFileSystem.writeFileDurable(path, data, options),
+  };
+  const next = new TaskStateStore({ fs: failSnapshot, dataDir, clock: clock(), flushMs: 60_000 });
+  await next.load();
+  next.markScheduled('a', 30n * S);
+  await assert.rejects(next.flush(), /killed/); // the change was appended; the snapshot failed
+  const back = await readAllTaskStates(nodeFileSystem, dataDir);
+  assert.equal(back.get('a')!.lastScheduled, String(30n * S));
+}));
