@@ -7,10 +7,13 @@
 // Masked: the password of URL userinfo (`http://user:PASSWORD@host`, as Prometheus hides it
 // in the URLs it shows), and string literals given to a name that holds a credential
 // (`token`, `bearerToken`, `password`, `secret`, `apiKey`, `Authorization`, in a record,
-// a call's arguments or an assignment).
+// a call's arguments or an assignment), and the values of URL query parameters named like a
+// credential (`?token=`, `&password=`, `&p=`: InfluxDB 1.x takes `u` and `p` in the query).
 
 const USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s"/@:]*:)([^\s"/@]+)(@)/gi;
 const CREDENTIAL = /(\b\w*(?:token|password|passwd|secret|api_?key)\w*"?|"?\bauthorization"?)(\s*(?::|=(?!=))\s*)"((?:[^"\\\n]|\\.)*)"/gi;
+
+const QUERY_SECRET = /([?&](?:[\w.-]*(?:token|secret|passw|pwd|auth|signature|credential|api[-_]?key)[\w.-]*|key|sig|p)=)([^&#\s"\\]+)/gi;
 
 const stars = (s: string) => '*'.repeat(s.length);
 
@@ -18,5 +21,6 @@ const stars = (s: string) => '*'.repeat(s.length);
 export function redactSource(source: string): string {
   return source
     .replace(USERINFO, (_, head: string, pw: string, at: string) => head + stars(pw) + at)
+    .replace(QUERY_SECRET, (_, head: string, value: string) => head + stars(value))
     .replace(CREDENTIAL, (_, name: string, sep: string, value: string) => `${name}${sep}"${stars(value)}"`);
 }

@@ -23,7 +23,7 @@ import type { HttpFailure } from '../host/http.js';
 import type { ExpositionError } from './lex.js';
 
 /** Query parameter names whose values are credentials. */
-export const SECRET_PARAM = /token|secret|passw|pwd|auth|signature|credential|api[-_]?key|^key$|^sig$/i;
+export const SECRET_PARAM = /token|secret|passw|pwd|auth|signature|credential|api[-_]?key|^key$|^sig$|^p$/i;
 
 /**
  * The URL as shown in messages, logs and the `url` column: userinfo removed, the values of

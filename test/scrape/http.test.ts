@@ -237,6 +237,10 @@ test('credentials in query parameters: hidden in the url column and in errors', 
   assert.match(echoed.message, /access_token=xxxxx&x=1/);
   const refused = await failure('http://127.0.0.1:1/metrics?password=hunter2secret');
   assert.ok(!refused.message.includes('hunter2secret'), refused.message);
+  // InfluxDB 1.x's u and p: the password is hidden, the user name stays.
+  const influx = await failure('http://127.0.0.1:1/metrics?u=alice&p=hunter3secret');
+  assert.ok(!influx.message.includes('hunter3secret'), influx.message);
+  assert.match(influx.message, /u=alice&p=xxxxx/);
 });
 
 test('TLS: an untrusted certificate fails with the reason; tlsCa, tlsServerName and tlsInsecureSkipVerify', async () => {
