@@ -36,7 +36,7 @@ export async function startRepl(io: CliIO, flags: ReplFlags): Promise<void> {
       if (flags.history !== false) {
         // A data directory that cannot be made costs the history, not the session.
         try {
-          mkdirSync(dataDir, { recursive: true });
+          mkdirSync(dataDir, { recursive: true, mode: 0o755 }); // never writable by others, as src/host/fs.ts makes it
           historyFile = join(dataDir, 'repl_history');
         } catch (e) {
           io.stderr(`history disabled: cannot create the data directory ${dataDir}: ${readFailureReason(e)}\n`);
