@@ -56,8 +56,9 @@ export interface FileSystem {
   /** fsync a directory (makes created/renamed/removed entries durable). */
   syncDir(path: string): Promise<void>;
   /**
-   * Append all of `data` to a file (created when missing) and fsync it before resolving. A
-   * failed append rejects and is cut back off, so the file ends where it ended before.
+   * Append all of `data` to a file (created when missing) and fsync it (and, for a new file,
+   * its directory) before resolving. A failed append rejects and is cut back off, so the file
+   * ends where it ended before.
    */
   appendDurable(path: string, data: Uint8Array): Promise<void>;
   rename(from: string, to: string): Promise<void>;
@@ -230,6 +231,9 @@ export const nodeFileSystem: FileSystem = {
           at += bytesWritten;
         }
         await h.sync();
+        // A file this append created (or found empty) is only durable once its directory
+        // entry is: fsync the directory too, as the interface promises.
+        if (before === 0) await fsyncDir(dirname(path));
       } catch (e) {
         // Cut a partial append (ENOSPC, EFBIG) back off, so the next append does not glue its
         // first line onto a torn one.
