@@ -444,7 +444,16 @@ export class Store {
       } catch {
         continue; // a malformed escape: not a name bucketDirName() makes, not a bucket
       }
-      const m = await this.loadManifest(name);
+      let m: Manifest | undefined;
+      try {
+        m = await this.loadManifest(name);
+      } catch (e) {
+        // One damaged bucket must not hide the others (nor stop their maintenance).
+        if (!(e instanceof FluxError)) throw e;
+        const bytes = await this.fs.du(this.bucketDir(name)).catch(() => 0);
+        out.push({ name, retentionNs: 0n, bytes, segments: 0, points: 0, damaged: e.message });
+        continue;
+      }
       if (!m) continue;
       const bytes = await this.fs.du(this.bucketDir(name)).catch((e: unknown) => {
         throw ioError(`cannot measure bucket "${name}"`, this.bucketDir(name), e);
@@ -883,7 +892,7 @@ export class Store {
   async maintain(bucket?: string): Promise<void> {
     await Promise.all([...this.background]);
     await this.sweepTrash();
-    const names = bucket !== undefined ? [bucket] : (await this.buckets()).map((b) => b.name);
+    const names = bucket !== undefined ? [bucket] : (await this.buckets()).filter((b) => b.damaged === undefined).map((b) => b.name);
     for (const n of names) await this.maintainBucket(n);
   }
 

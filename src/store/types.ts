@@ -74,6 +74,12 @@ export interface BucketInfo {
   readonly bytes: number;
   readonly segments: number;
   readonly points: number;
+  /**
+   * Set when the bucket's MANIFEST cannot be read or parsed (store.corrupt, store.io): why.
+   * Its other figures are then 0 (bytes: what is on disk). Such a bucket is listed so that
+   * it can be seen and deleted; maintenance and reads of other buckets go on without it.
+   */
+  readonly damaged?: string;
 }
 
 /** Counters of one read, for benchmarks and `--stats`. */

@@ -64,3 +64,33 @@ test('retention parsing and formatting', () => {
   assert.equal(formatRetention(5_400_000_000_000n), '1h30m');
   assert.equal(formatRetention(0n), 'forever');
 });
+
+test('bucket list shows a damaged bucket beside the others and says how to remove it; buckets() leaves it out', async () => {
+  const { writeFileSync } = await import('node:fs');
+  const data = mkdtempSync(join(tmpdir(), 'promflux-bucket-damaged-'));
+  try {
+    const run = async (...args: string[]) => {
+      const io = memoryIO('', { PROMFLUX_DATA: data });
+      return { code: await main(args, io), out: io.out, err: io.err };
+    };
+    assert.equal((await run('bucket', 'create', 'good')).code, 0);
+    assert.equal((await run('bucket', 'create', 'broken')).code, 0);
+    writeFileSync(join(data, 'store', 'buckets', 'broken', 'MANIFEST'), '{not json');
+    const r = await run('bucket', 'list');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^broken\s+DAMAGED\s+-\s+-\s+/m);
+    assert.match(r.out, /^good\s+\S+\s+0\s+0\s+/m);
+    assert.match(r.err, /bucket "broken" is damaged and cannot be read: .*corrupt.* \(promflux bucket delete broken removes it\)/);
+    const j = await run('bucket', 'list', '--json');
+    const json = JSON.parse(j.out) as { buckets: { name: string; damaged?: string }[] };
+    assert.deepEqual(json.buckets.map((b) => [b.name, b.damaged !== undefined]), [['broken', true], ['good', false]]);
+    const flux = memoryIO('import "influxdata/influxdb"\ninfluxdb.buckets() |> keep(columns: ["name"])\n', { PROMFLUX_DATA: data });
+    assert.equal(await main(['run', '-', '--format', 'csv'], flux), 0, flux.err);
+    assert.match(flux.out, /,good\r?\n/);
+    assert.doesNotMatch(flux.out, /broken/);
+    assert.match(flux.err, /leaving out a damaged bucket/);
+    assert.equal((await run('bucket', 'delete', 'broken')).code, 0);
+  } finally {
+    rmSync(data, { recursive: true, force: true });
+  }
+});

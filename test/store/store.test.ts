@@ -711,12 +711,16 @@ describe('file-system errors name the path and the cause', () => {
   });
 });
 
-test('a bucket with a corrupt manifest can be deleted; stray directories are not buckets', async () => {
+test('a bucket with a corrupt manifest is listed as damaged, does not stop maintenance, and can be deleted; stray directories are not buckets', async () => {
   const store = newStore();
   await store.createBucket('ok');
   await store.createBucket('bad');
   writeFileSync(join(store.dir, 'buckets', 'bad', 'MANIFEST'), '{not json');
-  await assert.rejects(store.buckets(), (e: unknown) => e instanceof FluxError && e.id === 'store.corrupt');
+  // Listed as damaged, beside the readable one; maintenance of the others goes on.
+  const listed = await store.buckets();
+  assert.deepEqual(listed.map((b) => [b.name, b.damaged !== undefined]), [['bad', true], ['ok', false]]);
+  assert.match(listed[0]!.damaged!, /the manifest of bucket "bad" .* is corrupt/);
+  await store.maintain();
   await store.deleteBucket('bad');
   // a directory whose name is no encoding of a bucket name (a user's, or a malformed escape)
   mkdirSync(join(store.dir, 'buckets', '100%'));

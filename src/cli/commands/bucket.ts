@@ -137,7 +137,15 @@ Examples:
               {
                 path: store.dir,
                 bytes: size,
-                buckets: list.map((b) => ({ name: b.name, retention: formatRetention(b.retentionNs), retentionNs: b.retentionNs.toString(), points: b.points, segments: b.segments, bytes: b.bytes })),
+                buckets: list.map((b) => ({
+                  name: b.name,
+                  retention: formatRetention(b.retentionNs),
+                  retentionNs: b.retentionNs.toString(),
+                  points: b.points,
+                  segments: b.segments,
+                  bytes: b.bytes,
+                  ...(b.damaged !== undefined ? { damaged: b.damaged } : {}),
+                })),
               },
               null,
               2,
@@ -153,9 +161,14 @@ Examples:
         io.stdout(
           pad([
             ['NAME', 'RETENTION', 'POINTS', 'FILES', 'SIZE'],
-            ...list.map((b) => [b.name, formatRetention(b.retentionNs), String(b.points), String(b.segments), formatBytes(b.bytes)]),
+            ...list.map((b) =>
+              b.damaged !== undefined ? [b.name, 'DAMAGED', '-', '-', formatBytes(b.bytes)] : [b.name, formatRetention(b.retentionNs), String(b.points), String(b.segments), formatBytes(b.bytes)],
+            ),
           ]),
         );
+        for (const b of list) {
+          if (b.damaged !== undefined) io.stderr(`bucket "${b.name}" is damaged and cannot be read: ${b.damaged} (promflux bucket delete ${b.name} removes it)\n`);
+        }
       }),
     );
 

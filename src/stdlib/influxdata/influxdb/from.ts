@@ -85,6 +85,12 @@ export const buckets: NativeFunction = (args, ctx) => {
       if (e instanceof FluxError && e.span === undefined) throw e.withSpan(ctx.span, ctx.source);
       throw e;
     }
+    // A damaged bucket cannot be read: it is left out, with a warning (`promflux bucket list`
+    // shows it, and `promflux bucket delete` removes it).
+    for (const b of list) {
+      if (b.damaged !== undefined) ctx.logger.warn('buckets(): leaving out a damaged bucket', { bucket: b.name, error: b.damaged });
+    }
+    list = list.filter((b) => b.damaged === undefined);
     const dict = (vals: string[]) => {
       const d = [...new Set(vals)];
       return { codes: Int32Array.from(vals, (v) => d.indexOf(v)), dictionary: d };
