@@ -172,6 +172,18 @@ describe('remote query text', () => {
     assert.equal(q, 'from(bucket: "b\\"1") |> range(start: 1970-01-01T00:00:00Z, stop: 1970-01-01T00:00:01.000000001Z) |> filter(fn: (r) => (r["host"] == "a\\${x}" and r._value > 2.0))');
     assert.equal(predicateToFlux({ kind: 'not', operand: { kind: 'tag', key: 'k', op: '=~', value: /a\/b/ } }), 'not (r["k"] =~ /a\\/b/)');
   });
+
+  test('float literals are valid Flux: no exponent, NaN or Inf in the query text', async () => {
+    // 0.0000001 prints as 1e-7 in JS; Flux has no exponent notation (SPEC, Float literals), so
+    // the remote server rejected the query. Every value must parse and evaluate back to itself.
+    for (const v of [0.0000001, 1e21, 1e300, -2.5e-300, NaN, Infinity, -Infinity, 2, -1.5, 0.1]) {
+      const text = predicateToFlux({ kind: 'value', op: '>', value: v });
+      const lit = text.replace(/^r\._value > /, '');
+      assert.doesNotMatch(lit, /^-?[\d.]+e/i, text);
+      const back = await value(`x = ${lit}\nx`);
+      assert.ok(Object.is(back, v), `${v} became ${text}, which evaluates to ${String(back)}`);
+    }
+  });
 });
 
 describe('pushdown equals the interpreter', () => {

@@ -27,8 +27,13 @@ function fluxValue(v: Extract<StorePredicate, { kind: 'value' }>['value']): stri
   if (typeof v === 'boolean') return String(v);
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'object') return `uint(v: "${v.uint}")`;
-  if (Number.isInteger(v)) return `${v}.0`;
-  return String(v);
+  // A Flux float literal is digits with a point (SPEC, Float literals): no exponent, no NaN or
+  // Inf. Those (0.0000001 prints as 1e-7, 1e21 as 1e+21) go through float(v:), which parses
+  // them as Go's strconv.ParseFloat does.
+  if (!Number.isFinite(v)) return `float(v: "${Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf'}")`;
+  const text = String(v);
+  if (/e/i.test(text)) return `float(v: "${text}")`;
+  return Number.isInteger(v) ? `${text}.0` : text;
 }
 
 /** A StorePredicate as a Flux expression over `r`. */
