@@ -270,6 +270,17 @@ describe('pushdown and the evaluator agree on', () => {
     assert.deepEqual(await run(late, true, 6n), { err: 'type.mismatch' });
   });
 
+  test('the error of a pushed comparison points at the filter function', async () => {
+    await ready;
+    const fnText = '(r) => not (r._value > 1.0)';
+    const src = `from(bucket: "fix")\n  |> ${range()}\n  |> filter(fn: ${fnText})`;
+    const at = src.indexOf(fnText);
+    await assert.rejects(
+      async () => collectTables((await rt.run(src)).results.at(-1)!.value as TableStream),
+      (e: unknown) => e instanceof FluxError && e.id === 'type.mismatch' && e.span?.start.offset === at && e.span.end.offset === at + fnText.length,
+    );
+  });
+
   test('NaN: every comparison is false except !=', async () => {
     const ne = await run('r._field == "f" and r._value != 2.5', true);
     assert.deepEqual(ne, await run('r._field == "f" and r._value != 2.5', false));
