@@ -189,15 +189,17 @@ test('pushed-down range and filter give the rows the evaluated ones give (seeded
       };
       for (let q = 0; q < 40; q++) {
         const body = predicate(rand, rand() < 0.3);
+        // Sometimes a second filter (pushed too: the two predicates are and-ed in the store).
+        const second = rand() < 0.3 ? ` |> filter(fn: (r) => ${predicate(rand, rand() < 0.3)})` : '';
         // Bounds on the hour grid (exactly on points) or between; sometimes empty or reversed-to-empty.
         const a = BigInt(Math.floor(rand() * 22 * 24)) * HOUR + (rand() < 0.2 ? 1n : 0n);
         const span = BigInt(Math.floor(rand() * 14 * 24)) * HOUR;
         const start = formatTimeNs(T0 + a);
         const stop = formatTimeNs(T0 + a + span);
-        const pushed = `from(bucket: "${bucket}") |> range(start: ${start}, stop: ${stop}) |> filter(fn: (r) => ${body})`;
+        const pushed = `from(bucket: "${bucket}") |> range(start: ${start}, stop: ${stop}) |> filter(fn: (r) => ${body})${second}`;
         const evaluated =
           `from(bucket: "${bucket}") |> range(start: 2025-01-01T00:00:00Z, stop: 2027-01-01T00:00:00Z) |> filter(fn: (r) => exists r._time)` +
-          ` |> range(start: ${start}, stop: ${stop}) |> filter(fn: (r) => ${body})`;
+          ` |> range(start: ${start}, stop: ${stop}) |> filter(fn: (r) => ${body})${second}`;
         const want = await run(evaluated);
         const got = await run(pushed);
         assert.deepEqual(got, want, `seed ${seedNo} (compacted: ${compact}), query ${q}:\n${pushed}`);
