@@ -135,6 +135,12 @@ describe('from()', () => {
     }
   });
 
+  test('negative numbers are literals', async () => {
+    assert.deepEqual(predicateOf(await fn('(r) => r._value > -1.5')), { kind: 'value', op: '>', value: -1.5 });
+    assert.deepEqual(predicateOf(await fn('(r) => -(3) <= r._value')), { kind: 'value', op: '>=', value: -3n });
+    assert.equal(predicateOf(await fn('(r) => r._value > -r._value')), undefined);
+  });
+
   test('names bound outside the function are resolved', async () => {
     const r = await rt.run('h = "b"\nf = (r) => r.host == h\nf');
     assert.deepEqual(predicateOf(r.results[0]!.value as FunctionValue), { kind: 'tag', key: 'host', op: '==', value: 'b' });

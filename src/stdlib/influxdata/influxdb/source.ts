@@ -60,6 +60,13 @@ export function predicateOf(fn: FunctionValue): StorePredicate | undefined {
         return compileRegexp(e.value);
       case 'ParenExpression':
         return literal(e.expression);
+      case 'UnaryExpression': {
+        // A negative number (`r._value > -1.5`); -(int64 min) overflows: left to the evaluator.
+        const v = e.operator === '-' ? literal(e.argument) : undefined;
+        if (typeof v === 'number') return -v;
+        if (typeof v === 'bigint' && v !== -(2n ** 63n)) return -v;
+        throw new NotPushable();
+      }
       case 'Identifier': {
         if (e.name === param) throw new NotPushable();
         const v = c.lookup?.(e.name);
