@@ -179,6 +179,18 @@ describe('remote query text', () => {
     assert.equal(predicateToFlux({ kind: 'not', operand: { kind: 'tag', key: 'k', op: '=~', value: /a\/b/ } }), 'not (r["k"] =~ /a\\/b/)');
   });
 
+  test('string literals are valid Flux: control characters as \\xHH, not JSON escapes', async () => {
+    // JSON.stringify wrote \u0001, \b and \f, which Flux's lexer rejects (lex.badEscape).
+    let all = '';
+    for (let c = 0; c < 128; c++) all += String.fromCharCode(c);
+    for (const v of [all, 'a${b}c', '\b\f\u007f', 'é ∑ 😀', '\\${']) {
+      const text = predicateToFlux({ kind: 'and', operands: [{ kind: 'tag', key: v, op: '==', value: v }, { kind: 'value', op: '==', value: v }] });
+      assert.doesNotMatch(text, /\\u|\\b|\\f/, text);
+      const back = predicateOf(await fn(`(r) => ${text}`));
+      assert.deepEqual(back, { kind: 'and', operands: [{ kind: 'tag', key: v, op: '==', value: v }, { kind: 'value', op: '==', value: v }] }, text);
+    }
+  });
+
   test('float literals are valid Flux: no exponent, NaN or Inf in the query text', async () => {
     // 0.0000001 prints as 1e-7 in JS; Flux has no exponent notation (SPEC, Float literals), so
     // the remote server rejected the query. Every value must parse and evaluate back to itself.

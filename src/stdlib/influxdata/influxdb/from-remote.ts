@@ -20,7 +20,32 @@ export interface RemoteParams {
   readonly byID: boolean;
 }
 
-const fluxString = (s: string) => JSON.stringify(s).replace(/\$\{/g, '\\${');
+/**
+ * A Flux string literal. Flux knows only the escapes \n \r \t \\ \" \$ and \xHH (SPEC, String
+ * literals): JSON's \u0001, \b or \f would make the server reject the query, so other control
+ * characters are written as \xHH, and `${` as `\${` (no interpolation).
+ */
+function fluxString(s: string): string {
+  const body = s.replace(/[\\"\n\r\t\x00-\x1f\x7f]|\$\{/g, (c) => {
+    switch (c) {
+      case '\\':
+        return '\\\\';
+      case '"':
+        return '\\"';
+      case '\n':
+        return '\\n';
+      case '\r':
+        return '\\r';
+      case '\t':
+        return '\\t';
+      case '${':
+        return '\\${';
+      default:
+        return '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0');
+    }
+  });
+  return `"${body}"`;
+}
 
 function fluxValue(v: Extract<StorePredicate, { kind: 'value' }>['value']): string {
   if (typeof v === 'string') return fluxString(v);
