@@ -74,7 +74,9 @@ const LITS: Record<Kind, readonly string[]> = {
 };
 const PRELUDE = 'nan = float(v: "NaN")\ninf = float(v: "+Inf")\nninf = float(v: "-Inf")\nu2 = uint(v: 2)\nu3 = uint(v: 3)\nu10 = uint(v: 10)\n';
 
-async function seed(store: ReturnType<typeof openStore>, bucket: string, rand: () => number): Promise<void> {
+/** Writes random data; returns what a full read must give: `series key|time|value` lines (later writes win). */
+async function seed(store: ReturnType<typeof openStore>, bucket: string, rand: () => number): Promise<string[]> {
+  const model = new Map<string, string>();
   const pick = <T>(a: readonly T[]) => a[Math.floor(rand() * a.length)]!;
   await store.createBucket(bucket, { retentionNs: 0n });
   const series: { m: string; tags: [string, string][]; f: string; kind: Kind }[] = [];
@@ -98,10 +100,33 @@ async function seed(store: ReturnType<typeof openStore>, bucket: string, rand: (
     const b = new BatchBuilder();
     for (const s of series) {
       const n = Math.floor(rand() * 5);
-      for (let i = 0; i < n; i++) b.add(s.m, s.tags, s.f, T0 + BigInt(Math.floor(rand() * 21 * 24)) * HOUR, sample(s.kind, pick));
+      for (let i = 0; i < n; i++) {
+        // Half of the points on a few hot hours, so that writes often replace a value.
+        const t = T0 + BigInt(rand() < 0.5 ? pick([0, 7, 200, 201, 400]) : Math.floor(rand() * 21 * 24)) * HOUR;
+        const v = sample(s.kind, pick);
+        b.add(s.m, s.tags, s.f, t, v);
+        model.set(`${s.m}|${s.f}|${[...s.tags].sort().join(',')}|${t}`, cell(v));
+      }
     }
     await store.write(bucket, b.build());
   }
+  return [...model].map(([k, v]) => `${k}|${v}`).sort();
+}
+
+function modelRows(tables: Table[]): string[] {
+  const out: string[] = [];
+  for (const t of tables) {
+    const tagCols = t.columns.filter((c) => !c.name.startsWith('_')).map((c) => c.name);
+    for (let i = 0; i < t.length; i++) {
+      const r = t.record(i);
+      const tags = tagCols
+        .map((k) => [k, r.get(k)] as [string, Value])
+        .sort()
+        .join(',');
+      out.push(`${r.get('_measurement')}|${r.get('_field')}|${tags}|${(r.get('_time') as Time).ns}|${cell(r.get('_value') ?? null)}`);
+    }
+  }
+  return out.sort();
 }
 
 /** A random predicate body over `r`; `unguarded` allows `_value` comparisons over every series. */
@@ -173,11 +198,14 @@ test('pushed-down range and filter give the rows the evaluated ones give (seeded
     const bucket = `p${seedNo}`;
     const compact = seedNo % 2 === 0;
     const store = openStore({ dir: join(dataDir, 'store'), fs: nodeFileSystem, clock: systemClock, logger: silentLogger, compactionFanIn: 2 });
-    await seed(store, bucket, rand);
+    const written = await seed(store, bucket, rand);
     if (compact) await store.maintain(bucket);
     await store.close();
     const rt = createRuntime({ dataDir, logger: silentLogger });
     try {
+      // Everything written is read back once (later writes replace earlier values).
+      const all = await rt.run(`from(bucket: "${bucket}") |> range(start: 2025-01-01T00:00:00Z, stop: 2027-01-01T00:00:00Z)`);
+      assert.deepEqual(modelRows(await collectTables(all.results[0]!.value as TableStream)), written, `seed ${seedNo}: a full read`);
       const run = async (src: string, pushed: boolean): Promise<Outcome> => {
         try {
           const r = await rt.run(PRELUDE + src);
