@@ -109,7 +109,8 @@ describe('from()', () => {
     const cases: { fn: string; want: number }[] = [
       { fn: '(r) => r._measurement == "cpu"', want: 30 },
       { fn: '(r) => r._measurement == "cpu" and r._field == "usage" and r.host == "a"', want: 10 },
-      // _value > 5.0 compares the int field numerically too, as the interpreter does
+      // _value > 5.0 compares the int field numerically too, as Flux's binary operators do
+      // (values/binary.go defines int/uint/float comparisons)
       { fn: '(r) => r["host"] =~ /^[ab]$/ and r._value > 5.0', want: 5 + 9 + 4 },
       // A _value comparison is reached only after the _field test (and/or stop at the first
       // deciding operand): the string and bool series are never compared with a number.
