@@ -2,7 +2,9 @@
 // from the index alone (tags, measurement, field), which decides most predicates without
 // reading any block; then per point for the parts that test `_value`.
 import type { FieldType, FieldValues, StorePredicate } from './types.js';
+import { TYPES } from './segment.js';
 import type { SegmentIndex } from './segment.js';
+import { FluxError } from '../errors/index.js';
 
 export interface SeriesLike {
   readonly measurement: string;
@@ -37,10 +39,40 @@ function matchTag(p: Extract<StorePredicate, { kind: 'tag' }>, s: SeriesLike): b
   }
 }
 
-/** Three-valued logic (Flux: a null operand of not/and/or), plus U = "depends on _value". */
-type Tri = true | false | null | 'U';
+/**
+ * true/false, null (a comparison with a missing tag; `not null` is null), plus U = "depends on _value" and
+ * E = "evaluating this fails" (a `_value` comparison Flux cannot evaluate for the series' type).
+ */
+type Tri = true | false | null | 'U' | 'E';
 
 type Lit = Extract<StorePredicate, { kind: 'value' }>['value'];
+type ValuePred = Extract<StorePredicate, { kind: 'value' }>;
+
+function litType(lit: Lit): FieldType {
+  if (typeof lit === 'object') return 'uint';
+  if (typeof lit === 'number') return 'float';
+  if (typeof lit === 'bigint') return 'int';
+  return typeof lit === 'string' ? 'string' : 'bool';
+}
+
+const numeric = (t: FieldType) => t === 'float' || t === 'int' || t === 'uint';
+
+/**
+ * The error a `_value` comparison raises for a series of type `type`, or undefined when it
+ * can be evaluated. As Flux's binary operators (and the interpreter's, src/interpreter/
+ * operators.ts): numbers compare with numbers (float, int and uint mix), strings with strings,
+ * booleans with booleans and only with == and !=; anything else is an error, never a silent
+ * false (`not (r._value > 1)` must not keep the string points).
+ */
+function valueError(p: ValuePred, type: FieldType): FluxError | undefined {
+  const lt = litType(p.value);
+  if (type === 'bool' && lt === 'bool') {
+    if (p.op === '==' || p.op === '!=') return undefined;
+    return new FluxError('invalid', 'type.notComparable', 'values of type bool are not ordered (use == or !=)');
+  }
+  if (type === lt || (numeric(type) && numeric(lt))) return undefined;
+  return new FluxError('invalid', 'type.mismatch', `cannot compare ${type} with ${lt} using ${p.op} (field values of type ${type})`);
+}
 
 function cmp(op: string, c: number): boolean {
   switch (op) {
@@ -59,17 +91,18 @@ function cmp(op: string, c: number): boolean {
   }
 }
 
-/** Compare a stored value with a literal; undefined when the kinds do not compare. */
-function compareValue(type: FieldType, v: number | bigint | string | boolean, lit: Lit): number | undefined {
+/**
+ * Compare a stored value with a literal of a comparable type (see valueError): negative, 0,
+ * positive, or NaN when unordered (a NaN float). Numbers of different types compare as Flux
+ * does (values/binary.go): int with uint exactly, float with int or uint as float64.
+ */
+function compareValue(v: number | bigint | string | boolean, lit: Lit): number {
   const l = typeof lit === 'object' ? lit.uint : lit;
-  if (type === 'string') return typeof l === 'string' ? (v < l ? -1 : v > l ? 1 : 0) : undefined;
-  if (type === 'bool') return typeof l === 'boolean' ? (v === l ? 0 : 1) : undefined;
-  if (typeof l !== 'number' && typeof l !== 'bigint') return undefined;
   if (typeof v === 'bigint' && typeof l === 'bigint') return v < l ? -1 : v > l ? 1 : 0;
+  if (typeof v === 'string' || typeof v === 'boolean') return v === l ? 0 : v < (l as typeof v) ? -1 : 1;
   const a = Number(v);
   const b = Number(l);
-  if (Number.isNaN(a) || Number.isNaN(b)) return undefined;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return a < b ? -1 : a > b ? 1 : a === b ? 0 : NaN;
 }
 
 function pointTri(p: StorePredicate, s: SeriesLike, values: FieldValues, i: number): boolean | null {
@@ -79,11 +112,13 @@ function pointTri(p: StorePredicate, s: SeriesLike, values: FieldValues, i: numb
     case 'tag':
       return matchTag(p, s);
     case 'value': {
-      if (s.type === 'bool' && p.op !== '==' && p.op !== '!=') return false;
+      const e = valueError(p, s.type);
+      if (e) throw e;
       const raw = values[i]!;
-      const v = s.type === 'bool' ? raw === 1 : raw;
-      const c = compareValue(s.type, v, p.value);
-      return c === undefined ? false : cmp(p.op, c);
+      const c = compareValue(s.type === 'bool' ? raw === 1 : raw, p.value);
+      // NaN is unordered: every comparison is false except != (IEEE 754, as in Go and JS).
+      if (Number.isNaN(c)) return p.op === '!=';
+      return cmp(p.op, c);
     }
     case 'not': {
       const m = pointTri(p.operand, s, values, i);
@@ -91,14 +126,15 @@ function pointTri(p: StorePredicate, s: SeriesLike, values: FieldValues, i: numb
     }
     case 'and':
     case 'or': {
+      // As Flux evaluates and/or (and the interpreter, src/interpreter/evaluator.ts): left to
+      // right, a null operand counts as false, the result is a bool, and evaluation stops at
+      // the first operand that decides it, so a later operand is not evaluated (cannot fail).
       const dominant = p.kind === 'and' ? false : true;
-      let sawNull = false;
       for (const o of p.operands) {
-        const m = pointTri(o, s, values, i);
+        const m = pointTri(o, s, values, i) === true;
         if (m === dominant) return dominant;
-        if (m === null) sawNull = true;
       }
-      return sawNull ? null : !dominant;
+      return !dominant;
     }
   }
 }
@@ -122,7 +158,8 @@ export function compileForIndex(p: StorePredicate | undefined, idx: SegmentIndex
   const tri = compileTri(p, idx, ids);
   return (i) => {
     const m = tri(i);
-    return m === 'U' ? 2 : m === true ? 1 : 0;
+    // E: the points decide whether the read fails (a series with no point in the range does not).
+    return m === 'U' || m === 'E' ? 2 : m === true ? 1 : 0;
   };
 }
 
@@ -130,13 +167,15 @@ function compileTri(p: StorePredicate, idx: SegmentIndex, ids: Map<string, numbe
   switch (p.kind) {
     case 'true':
       return () => true;
-    case 'value':
-      return () => 'U';
+    case 'value': {
+      const bad = TYPES.map((t) => valueError(p, t) !== undefined);
+      return (i) => (bad[idx.types[i]!] ? 'E' : 'U');
+    }
     case 'not': {
       const f = compileTri(p.operand, idx, ids);
       return (i) => {
         const m = f(i);
-        return m === 'U' || m === null ? m : !m;
+        return m === 'U' || m === 'E' || m === null ? m : !m;
       };
     }
     case 'and':
@@ -145,14 +184,16 @@ function compileTri(p: StorePredicate, idx: SegmentIndex, ids: Map<string, numbe
       const dominant = p.kind === 'and' ? false : true;
       return (i) => {
         let sawU = false;
-        let sawNull = false;
         for (const f of fs) {
-          const m = f(i);
+          let m = f(i);
+          if (m === null) m = false; // null counts as false (see pointTri)
           if (m === dominant) return dominant;
+          // An operand that fails is reached unless an earlier one depending on _value stops
+          // first: then the points decide (pointTri evaluates in the same order).
+          if (m === 'E') return sawU ? 'U' : 'E';
           if (m === 'U') sawU = true;
-          else if (m === null) sawNull = true;
         }
-        return sawU ? 'U' : sawNull ? null : !dominant;
+        return sawU ? 'U' : !dominant;
       };
     }
     case 'tag': {

@@ -22,7 +22,7 @@ import type { ReadHandle } from '../host/fs.js';
 const MAGIC = Buffer.from('PFXSEG02', 'latin1');
 const END = Buffer.from('PFXEND02', 'latin1');
 const FOOTER = 24;
-const TYPES: readonly FieldType[] = ['float', 'int', 'uint', 'bool', 'string'];
+export const TYPES: readonly FieldType[] = ['float', 'int', 'uint', 'bool', 'string'];
 
 export interface IndexEntry {
   /** measurement \0 field \0 tagkey \1 tagvalue \0 ... (tags sorted by key). */

@@ -32,11 +32,14 @@ export interface SeriesData extends SeriesBatch {
  *
  * - `tag`: compares `_measurement`, `_field` or a tag key of the series with a string (or a
  *   RegExp for `=~` / `!~`). A series that lacks the tag gives null, as Flux's `filter` does
- *   for a missing column: and/or/not follow Flux's three-valued logic (null and false is
- *   false, null or true is true, not null is null) and only a true result keeps a point.
- * - `value`: compares `_value` with a literal. Numbers compare numerically across float, int
- *   and uint; strings with strings; booleans with booleans (== and != only); a comparison
- *   between different kinds does not match.
+ *   for a missing column. and/or/not follow the interpreter (src/interpreter/evaluator.ts):
+ *   and/or evaluate left to right, stop at the first operand that decides, count a null
+ *   operand as false and give a bool; `not null` is null; only a true result keeps a point.
+ * - `value`: compares `_value` with a literal as Flux's binary operators do: numbers compare
+ *   numerically across float, int and uint (NaN is unordered: only != is true); strings with
+ *   strings; booleans with booleans (== and != only). Any other pairing is an error when it is
+ *   evaluated (FluxError `type.mismatch`, or `type.notComparable` for an ordered bool
+ *   comparison), as in the interpreter, not a silent false.
  * - `true` matches everything (an empty filter).
  */
 export type StorePredicate =

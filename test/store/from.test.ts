@@ -109,13 +109,16 @@ describe('from()', () => {
     const cases: { fn: string; want: number }[] = [
       { fn: '(r) => r._measurement == "cpu"', want: 30 },
       { fn: '(r) => r._measurement == "cpu" and r._field == "usage" and r.host == "a"', want: 10 },
-      // _value > 5.0 compares the int field numerically too, as the interpreter does
+      // _value > 5.0 compares the int field numerically too, as Flux's binary operators do
+      // (values/binary.go defines int/uint/float comparisons)
       { fn: '(r) => r["host"] =~ /^[ab]$/ and r._value > 5.0', want: 5 + 9 + 4 },
-      { fn: '(r) => r._value >= 5 and r._field == "count"', want: 5 },
+      // A _value comparison is reached only after the _field test (and/or stop at the first
+      // deciding operand): the string and bool series are never compared with a number.
+      { fn: '(r) => r._field == "count" and r._value >= 5', want: 5 },
       { fn: '(r) => not (r.host == "a")', want: 30 },
       { fn: '(r) => r.region != "eu" or r._field == "msg"', want: 10 },
-      { fn: '(r) => r._value == "line 3"', want: 1 },
-      { fn: '(r) => r._value == true', want: 5 },
+      { fn: '(r) => r._field == "msg" and r._value == "line 3"', want: 1 },
+      { fn: '(r) => r._measurement == "mem" and r._field == "ok" and r._value == true', want: 5 },
       { fn: '(r) => { return "c" == r.host }', want: 20 },
     ];
     for (const c of cases) {
@@ -131,6 +134,12 @@ describe('from()', () => {
     for (const src of ['(r) => r._time > 2020-01-01T00:00:00Z', '(r) => r._value + 1.0 > 3.0', '(r) => exists r.host', '(r, x=1) => true', '(r) => r.host == r.region']) {
       assert.equal(predicateOf(await fn(src)), undefined, src);
     }
+  });
+
+  test('negative numbers are literals', async () => {
+    assert.deepEqual(predicateOf(await fn('(r) => r._value > -1.5')), { kind: 'value', op: '>', value: -1.5 });
+    assert.deepEqual(predicateOf(await fn('(r) => -(3) <= r._value')), { kind: 'value', op: '>=', value: -3n });
+    assert.equal(predicateOf(await fn('(r) => r._value > -r._value')), undefined);
   });
 
   test('names bound outside the function are resolved', async () => {
@@ -169,6 +178,30 @@ describe('remote query text', () => {
     );
     assert.equal(q, 'from(bucket: "b\\"1") |> range(start: 1970-01-01T00:00:00Z, stop: 1970-01-01T00:00:01.000000001Z) |> filter(fn: (r) => (r["host"] == "a\\${x}" and r._value > 2.0))');
     assert.equal(predicateToFlux({ kind: 'not', operand: { kind: 'tag', key: 'k', op: '=~', value: /a\/b/ } }), 'not (r["k"] =~ /a\\/b/)');
+  });
+
+  test('string literals are valid Flux: control characters as \\xHH, not JSON escapes', async () => {
+    // JSON.stringify wrote \u0001, \b and \f, which Flux's lexer rejects (lex.badEscape).
+    let all = '';
+    for (let c = 0; c < 128; c++) all += String.fromCharCode(c);
+    for (const v of [all, 'a${b}c', '\b\f\u007f', 'é ∑ 😀', '\\${']) {
+      const text = predicateToFlux({ kind: 'and', operands: [{ kind: 'tag', key: v, op: '==', value: v }, { kind: 'value', op: '==', value: v }] });
+      assert.doesNotMatch(text, /\\u|\\b|\\f/, text);
+      const back = predicateOf(await fn(`(r) => ${text}`));
+      assert.deepEqual(back, { kind: 'and', operands: [{ kind: 'tag', key: v, op: '==', value: v }, { kind: 'value', op: '==', value: v }] }, text);
+    }
+  });
+
+  test('float literals are valid Flux: no exponent, NaN or Inf in the query text', async () => {
+    // 0.0000001 prints as 1e-7 in JS; Flux has no exponent notation (SPEC, Float literals), so
+    // the remote server rejected the query. Every value must parse and evaluate back to itself.
+    for (const v of [0.0000001, 1e21, 1e300, -2.5e-300, NaN, Infinity, -Infinity, 2, -1.5, 0.1]) {
+      const text = predicateToFlux({ kind: 'value', op: '>', value: v });
+      const lit = text.replace(/^r\._value > /, '');
+      assert.doesNotMatch(lit, /^-?[\d.]+e/i, text);
+      const back = await value(`x = ${lit}\nx`);
+      assert.ok(Object.is(back, v), `${v} became ${text}, which evaluates to ${String(back)}`);
+    }
   });
 });
 

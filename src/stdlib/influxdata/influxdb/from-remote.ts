@@ -20,15 +20,45 @@ export interface RemoteParams {
   readonly byID: boolean;
 }
 
-const fluxString = (s: string) => JSON.stringify(s).replace(/\$\{/g, '\\${');
+/**
+ * A Flux string literal. Flux knows only the escapes \n \r \t \\ \" \$ and \xHH (SPEC, String
+ * literals): JSON's \u0001, \b or \f would make the server reject the query, so other control
+ * characters are written as \xHH, and `${` as `\${` (no interpolation).
+ */
+function fluxString(s: string): string {
+  const body = s.replace(/[\\"\n\r\t\x00-\x1f\x7f]|\$\{/g, (c) => {
+    switch (c) {
+      case '\\':
+        return '\\\\';
+      case '"':
+        return '\\"';
+      case '\n':
+        return '\\n';
+      case '\r':
+        return '\\r';
+      case '\t':
+        return '\\t';
+      case '${':
+        return '\\${';
+      default:
+        return '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0');
+    }
+  });
+  return `"${body}"`;
+}
 
 function fluxValue(v: Extract<StorePredicate, { kind: 'value' }>['value']): string {
   if (typeof v === 'string') return fluxString(v);
   if (typeof v === 'boolean') return String(v);
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'object') return `uint(v: "${v.uint}")`;
-  if (Number.isInteger(v)) return `${v}.0`;
-  return String(v);
+  // A Flux float literal is digits with a point (SPEC, Float literals): no exponent, no NaN or
+  // Inf. Those (0.0000001 prints as 1e-7, 1e21 as 1e+21) go through float(v:), which parses
+  // them as Go's strconv.ParseFloat does.
+  if (!Number.isFinite(v)) return `float(v: "${Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf'}")`;
+  const text = String(v);
+  if (/e/i.test(text)) return `float(v: "${text}")`;
+  return Number.isInteger(v) ? `${text}.0` : text;
 }
 
 /** A StorePredicate as a Flux expression over `r`. */

@@ -40,14 +40,9 @@ class StoreSource extends SourceBase {
     return new StoreSource(this.ctx, this.store, this.bucket, range, predicate);
   }
   protected async *tables(range: { start: bigint; stop: bigint }): AsyncIterable<Table> {
-    const ctx = this.ctx;
-    try {
-      for await (const s of this.store.read(this.bucket, { start: range.start, stop: range.stop, predicate: this.predicate, signal: ctx.signal })) {
-        yield seriesToTable(s, range);
-      }
-    } catch (e) {
-      if (e instanceof FluxError && e.span === undefined) throw e.withSpan(ctx.span, ctx.source);
-      throw e;
+    // A store error without a span gets one in SourceBase (from(), or the pushed filter).
+    for await (const s of this.store.read(this.bucket, { start: range.start, stop: range.stop, predicate: this.predicate, signal: this.ctx.signal })) {
+      yield seriesToTable(s, range);
     }
   }
 }

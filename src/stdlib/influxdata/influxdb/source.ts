@@ -3,6 +3,7 @@
 import type { NativeContext } from '../../../runtime/builtin-api.js';
 import { FluxError } from '../../../errors/index.js';
 import type { Expression, FunctionExpression } from '../../../lang/ast.js';
+import type { Span } from '../../../errors/index.js';
 import { Regexp, UInt } from '../../../values/value.js';
 import type { FunctionValue, Value } from '../../../values/value.js';
 import { compileRegexp } from '../../../values/regexp.js';
@@ -17,6 +18,7 @@ export function err(ctx: NativeContext, code: 'invalid' | 'notFound', id: string
 
 interface ClosureLike extends FunctionValue {
   readonly node?: FunctionExpression;
+  readonly scope?: { readonly source?: string };
   lookup?(name: string): Value | undefined;
 }
 
@@ -58,6 +60,13 @@ export function predicateOf(fn: FunctionValue): StorePredicate | undefined {
         return compileRegexp(e.value);
       case 'ParenExpression':
         return literal(e.expression);
+      case 'UnaryExpression': {
+        // A negative number (`r._value > -1.5`); -(int64 min) overflows: left to the evaluator.
+        const v = e.operator === '-' ? literal(e.argument) : undefined;
+        if (typeof v === 'number') return -v;
+        if (typeof v === 'bigint' && v !== -(2n ** 63n)) return -v;
+        throw new NotPushable();
+      }
       case 'Identifier': {
         if (e.name === param) throw new NotPushable();
         const v = c.lookup?.(e.name);
@@ -124,10 +133,18 @@ function and(a: StorePredicate | undefined, b: StorePredicate): StorePredicate {
   return a === undefined ? b : { kind: 'and', operands: [a, b] };
 }
 
+/** Where a pushed filter function was written (its errors point there, not at from()). */
+interface FilterSite {
+  readonly span: Span;
+  readonly source: string | undefined;
+}
+
 /** Shared by the local and the remote source: read-once bookkeeping and range/filter pushdown. */
 export abstract class SourceBase implements PushdownSource {
   readonly kind = 'stream' as const;
   readonly pushdown = 'store' as const;
+  /** The last pushed filter function, if any. */
+  private filterSite: FilterSite | undefined;
   constructor(
     protected readonly ctx: NativeContext,
     protected readonly bucket: string,
@@ -139,25 +156,46 @@ export abstract class SourceBase implements PushdownSource {
   }
   protected abstract with(range: { start: bigint; stop: bigint } | undefined, predicate: StorePredicate | undefined): SourceBase;
   protected abstract tables(range: { start: bigint; stop: bigint }): AsyncIterable<Table>;
+  private derive(range: { start: bigint; stop: bigint } | undefined, predicate: StorePredicate | undefined, site = this.filterSite): SourceBase {
+    const s = this.with(range, predicate);
+    s.filterSite = site;
+    return s;
+  }
   pushRange(start: bigint, stop: bigint): PushdownSource {
     // range after range: the intersection (as range() narrows _start/_stop).
     const lo = this.range && this.range.start > start ? this.range.start : start;
     const hi = this.range && this.range.stop < stop ? this.range.stop : stop;
-    return this.with({ start: lo, stop: hi < lo ? lo : hi }, this.predicate);
+    return this.derive({ start: lo, stop: hi < lo ? lo : hi }, this.predicate);
   }
   pushFilter(fn: FunctionValue): PushdownSource | undefined {
     const p = predicateOf(fn);
-    return p === undefined ? undefined : this.pushPredicate(p);
+    if (p === undefined) return undefined;
+    const c = fn as ClosureLike;
+    const site = c.node ? { span: c.node.span, source: c.scope?.source } : this.filterSite;
+    return this.derive(this.range, and(this.predicate, p), site);
   }
   pushPredicate(predicate: StorePredicate): PushdownSource {
-    return this.with(this.range, and(this.predicate, predicate));
+    return this.derive(this.range, and(this.predicate, predicate));
   }
   [Symbol.asyncIterator](): AsyncIterator<Table> {
     const range = this.range;
     if (!range) {
       throw err(this.ctx, 'invalid', 'store.unboundedRead', `cannot submit unbounded read to "${this.bucket}"; try bounding 'from' with a call to 'range'`);
     }
-    return this.tables(range)[Symbol.asyncIterator]();
+    return this.located(this.tables(range))[Symbol.asyncIterator]();
+  }
+  /**
+   * A comparison the store could not evaluate (`type.*`: a `_value` of another kind) is the
+   * filter's error: it points at the filter function, as the evaluated filter's does.
+   */
+  private async *located(tables: AsyncIterable<Table>): AsyncIterable<Table> {
+    try {
+      yield* tables;
+    } catch (e) {
+      const site = this.filterSite;
+      if (!(e instanceof FluxError) || e.span !== undefined) throw e;
+      if (e.id.startsWith('type.') && site) throw e.withSpan(site.span, site.source);
+      throw e.withSpan(this.ctx.span, this.ctx.source);
+    }
   }
 }
-
