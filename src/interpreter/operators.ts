@@ -1,19 +1,39 @@
 // Binary operators (Flux SPEC "Operators"): arithmetic (values/arith.ts), comparison and
 // regular-expression matching.
 //
-// - `==` / `!=` compare values of one type structurally; mixing types (`1 == 1.0`,
-//   `"1" == 1`) is a `type.mismatch` error, as Flux's type checker rejects it; functions and
-//   streams are not Equatable (`type.notEquatable`).
-// - `<` `<=` `>` `>=` order int, uint, float, string, time, duration (not bool); NaN compares
-//   false.
+// - `==` / `!=` compare values of one type structurally; functions and streams are not
+//   Equatable (`type.notEquatable`). Numbers of different types compare by value, as Flux's
+//   runtime defines it (values/binary.go): int with uint exactly (a negative int is below
+//   every uint), either with a float as float64 (so `r._value > 50` works on a float column).
+//   Other mixes (`"1" == 1`) are a `type.mismatch` error.
+// - `<` `<=` `>` `>=` order int, uint, float (also with each other, as above), string, time,
+//   duration (not bool); NaN compares false (and `!=` true).
 // - `=~` / `!~` need a string on the left and a regexp on the right.
 // - A null operand makes the result null (`exists` is how Flux tests for null).
 import { FluxError } from '../errors/index.js';
 import type { BinaryOperator } from '../lang/ast.js';
 import { arith } from '../values/arith.js';
 import { compareValues, valuesEqual } from '../values/compare.js';
-import { Regexp, typeOf } from '../values/value.js';
+import { Regexp, UInt, typeOf } from '../values/value.js';
 import type { Value } from '../values/value.js';
+
+/** A JavaScript number or bigint for an int, uint or float value; undefined for others. */
+function numeric(v: Value): number | bigint | undefined {
+  if (typeof v === 'number' || typeof v === 'bigint') return v;
+  if (v instanceof UInt) return v.value;
+  return undefined;
+}
+
+/**
+ * Order of two numbers of different Flux types: int and uint exactly, anything with a float
+ * as float64 (NaN when unordered).
+ */
+function compareMixedNumbers(a: number | bigint, b: number | bigint): number {
+  if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : a > b ? 1 : 0;
+  const x = Number(a);
+  const y = Number(b);
+  return x < y ? -1 : x > y ? 1 : x === y ? 0 : NaN;
+}
 
 function sameKind(a: Value, b: Value): boolean {
   const ta = typeof a;
@@ -34,6 +54,12 @@ export function binaryOp(op: BinaryOperator, a: Value, b: Value): Value {
     case '!=': {
       if (a === null || b === null) return null;
       if (!sameKind(a, b)) {
+        const x = numeric(a);
+        const y = numeric(b);
+        if (x !== undefined && y !== undefined) {
+          const eq = compareMixedNumbers(x, y) === 0;
+          return op === '==' ? eq : !eq;
+        }
         throw new FluxError('invalid', 'type.mismatch', `cannot compare ${typeOf(a)} with ${typeOf(b)} using ${op}`);
       }
       const t = typeof a;
@@ -52,7 +78,11 @@ export function binaryOp(op: BinaryOperator, a: Value, b: Value): Value {
       // Flux SPEC, Types (Comparable): bool is Equatable but not ordered. (compareValues orders
       // bools for sort(); the operators do not.)
       if (typeof a === 'boolean' && typeof b === 'boolean') throw new FluxError('invalid', 'type.notComparable', `values of type bool are not ordered (use == or !=)`);
-      const c = compareValues(a, b);
+      let c: number;
+      const x = sameKind(a, b) ? undefined : numeric(a);
+      const y = x === undefined ? undefined : numeric(b);
+      if (x !== undefined && y !== undefined) c = compareMixedNumbers(x, y);
+      else c = compareValues(a, b);
       if (Number.isNaN(c)) return false;
       return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
     }

@@ -6,7 +6,8 @@ import { errorCases, evalErrors, runtime, spanText } from './flux.js';
 
 errorCases('arithmetic', [
   { src: 'x = 1 + 1.0', id: 'type.mismatch', span: '1:5-1:12', name: 'int + float (no implicit conversion)' },
-  { src: 'x = 1 == 1.0', id: 'type.mismatch', span: '1:5-1:13' },
+  { src: 'x = "1" == 1', id: 'type.mismatch', span: '1:5-1:13', name: 'a string and a number are not compared' },
+  { src: 'x = "1" < 2.0', id: 'type.mismatch', name: 'nor ordered' },
   { src: 'x = "a" + 1', id: 'type.mismatch', span: '1:5-1:12' },
   { src: 'x = 1 / 0', id: 'arith.divisionByZero', span: '1:5-1:10' },
   { src: 'x = 1 % 0', id: 'arith.divisionByZero', span: '1:5-1:10' },

@@ -81,6 +81,22 @@ valueCases('strings, comparison, logic', [
   { src: '"é" =~ /^\\xe9$/', want: 'true', name: 'regex \\x byte that is not UTF-8 keeps its RE2 meaning' },
 ]);
 
+// Flux's runtime (values/binary.go) compares int, uint and float with each other: int with
+// uint exactly, anything with a float as float64. So `r._value > 50` works on float data.
+valueCases('numbers of different types compare by value', [
+  { src: '1.5 > 1', want: 'true' },
+  { src: '1 == 1.0', want: 'true' },
+  { src: '2 != 2.0', want: 'false' },
+  { src: 'uint(v: 3) < 4', want: 'true' },
+  { src: '-1 < uint(v: 0)', want: 'true', name: 'a negative int is below every uint' },
+  { src: 'uint(v: "18446744073709551615") > 9223372036854775807', want: 'true', name: 'int and uint exactly, beyond float precision' },
+  { src: '9007199254740993 == uint(v: 9007199254740992)', want: 'false', name: 'int and uint exactly (these are equal as floats)' },
+  { src: '9007199254740993 == 9007199254740992.0', want: 'true', name: 'with a float: as float64, as Go converts' },
+  { src: 'float(v: "NaN") >= 0', want: 'false' },
+  { src: 'float(v: "NaN") != 0', want: 'true' },
+  { src: 'uint(v: 2) >= 2.5', want: 'false' },
+]);
+
 valueCases('time and duration arithmetic', [
   { src: '2030-01-01T00:00:00Z + 1h', want: '2030-01-01T01:00:00Z' },
   { src: '2030-01-01T00:00:00Z - 1d', want: '2029-12-31T00:00:00Z' },
