@@ -709,15 +709,21 @@ export class Store {
     try {
       let index = this.indexCache.get(path);
       if (!index) {
-        index = await readSegmentIndex(handle);
-        if (stats) stats.bytesRead += index.indexBytes;
-        // Bounded by entries (a 10,000-series index is a few MB of objects), oldest first.
-        this.cachedEntries += index.length;
-        this.indexCache.set(path, index);
-        while (this.cachedEntries > INDEX_CACHE_ENTRIES && this.indexCache.size > 1) {
-          const [oldest, idx] = this.indexCache.entries().next().value!;
-          this.indexCache.delete(oldest);
-          this.cachedEntries -= idx.length;
+        const loaded = await readSegmentIndex(handle);
+        if (stats) stats.bytesRead += loaded.indexBytes;
+        // Another query may have loaded and cached the same index meanwhile: keep theirs, or
+        // its entries would be counted twice and the bound reached too early, for good.
+        index = this.indexCache.get(path);
+        if (!index) {
+          index = loaded;
+          // Bounded by entries (a 10,000-series index is a few MB of objects), oldest first.
+          this.cachedEntries += index.length;
+          this.indexCache.set(path, index);
+          while (this.cachedEntries > INDEX_CACHE_ENTRIES && this.indexCache.size > 1) {
+            const [oldest, idx] = this.indexCache.entries().next().value!;
+            this.indexCache.delete(oldest);
+            this.cachedEntries -= idx.length;
+          }
         }
       }
       return { seg, handle, index };

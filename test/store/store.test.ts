@@ -519,6 +519,18 @@ describe('retention and compaction', () => {
     await store.deleteBucket('c');
     assert.deepEqual(store.cacheStats(), { indexes: 0, entries: 0 });
   });
+
+  test('concurrent queries that load the same index count its entries once', async () => {
+    const clock = manualClock(T0);
+    const dir = tempDir();
+    const writer = newStore(dir, clock, { autoMaintain: false });
+    for (let i = 0; i < 3; i++) {
+      await writer.write('b', Array.from({ length: 40 }, (_, k) => ({ measurement: 'm', tags: [['k', String(k)]], field: 'f', type: 'float' as const, times: BigInt64Array.of(T0 + BigInt(i)), values: Float64Array.of(i) })));
+    }
+    const store = newStore(dir, clock, { autoMaintain: false });
+    await Promise.all(Array.from({ length: 4 }, () => readAll(store, 'b')));
+    assert.deepEqual(store.cacheStats(), { indexes: 3, entries: 3 * 40 });
+  });
 });
 
 describe('corruption', () => {
