@@ -31,7 +31,7 @@
 // construction (fsync + rename), cheap retention (delete whole files) and a columnar,
 // compressed layout tuned to scrape data; the cost is that we maintain the format and
 // compaction ourselves, and each flush costs a few fsyncs (group commit amortises them).
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { FileSystem, ReadHandle } from '../host/fs.js';
 import { isNotFound } from '../host/fs.js';
 import type { Clock } from '../host/clock.js';
@@ -403,6 +403,7 @@ export class Store {
       throw ioError(`cannot delete bucket "${name}"`, this.bucketDir(name), e);
     });
     this.state.delete(name);
+    this.forgetIndexes(name, () => true);
     await this.fs.remove(trash).catch((e: unknown) => {
       throw ioError(`cannot remove the files of deleted bucket "${name}"`, trash, e);
     });
@@ -717,15 +718,21 @@ export class Store {
     try {
       let index = this.indexCache.get(path);
       if (!index) {
-        index = await readSegmentIndex(handle);
-        if (stats) stats.bytesRead += index.indexBytes;
-        // Bounded by entries (a 10,000-series index is a few MB of objects), oldest first.
-        this.cachedEntries += index.length;
-        this.indexCache.set(path, index);
-        while (this.cachedEntries > INDEX_CACHE_ENTRIES && this.indexCache.size > 1) {
-          const [oldest, idx] = this.indexCache.entries().next().value!;
-          this.indexCache.delete(oldest);
-          this.cachedEntries -= idx.length;
+        const loaded = await readSegmentIndex(handle);
+        if (stats) stats.bytesRead += loaded.indexBytes;
+        // Another query may have loaded and cached the same index meanwhile: keep theirs, or
+        // its entries would be counted twice and the bound reached too early, for good.
+        index = this.indexCache.get(path);
+        if (!index) {
+          index = loaded;
+          // Bounded by entries (a 10,000-series index is a few MB of objects), oldest first.
+          this.cachedEntries += index.length;
+          this.indexCache.set(path, index);
+          while (this.cachedEntries > INDEX_CACHE_ENTRIES && this.indexCache.size > 1) {
+            const [oldest, idx] = this.indexCache.entries().next().value!;
+            this.indexCache.delete(oldest);
+            this.cachedEntries -= idx.length;
+          }
         }
       }
       return { seg, handle, index };
@@ -736,6 +743,27 @@ export class Store {
       }
       throw e;
     }
+  }
+
+  /**
+   * Drop from the index cache the segments of a bucket for which `gone` says yes: files that left
+   * the MANIFEST (compacted, expired, deleted with the bucket) are never opened by a new query,
+   * and a reader of an older MANIFEST that still opens one loads its index again. Without this
+   * the cache held the indexes of every compaction input (read whole by compact()) until the
+   * entry bound pushed them out: hundreds of MB of dead entry objects in a long-running serve.
+   */
+  private forgetIndexes(bucket: string, gone: (file: string) => boolean): void {
+    const prefix = this.bucketDir(bucket) + sep;
+    for (const [path, idx] of this.indexCache) {
+      if (!path.startsWith(prefix) || !gone(path.slice(prefix.length))) continue;
+      this.indexCache.delete(path);
+      this.cachedEntries -= idx.length;
+    }
+  }
+
+  /** Indexes and series entries held by the index cache (bounded; see forgetIndexes). */
+  cacheStats(): { indexes: number; entries: number } {
+    return { indexes: this.indexCache.size, entries: this.cachedEntries };
   }
 
   /** Retention bound of a bucket at this moment (inclusive), or MIN_TIME. */
@@ -914,7 +942,12 @@ export class Store {
       for (const g of ripe) await this.fs.remove(join(dir, g.file));
       return m;
     });
-    if (!m) return;
+    if (!m) {
+      this.forgetIndexes(bucket, () => true);
+      return;
+    }
+    const live = new Set(m.segments.map((s) => s.file));
+    this.forgetIndexes(bucket, (f) => !live.has(f));
     // 2. Leftovers of crashed writers: segment files nobody references, older than 10 minutes.
     const known = new Set([...m.segments.map((s) => s.file), ...m.garbage.map((g) => g.file)]);
     for (const f of await this.fs.readdir(dir)) {
@@ -1016,6 +1049,9 @@ export class Store {
       return true;
     });
     if (!swapped && out) await this.fs.remove(join(dir, out.file));
+    // Swapped or not (another process compacted them first), the inputs are no longer live.
+    const gone = new Set(inputs.map((s) => s.file));
+    this.forgetIndexes(bucket, (f) => gone.has(f));
     if (swapped) {
       // The output holds the series of its inputs: when their types are known, so are its.
       const st = this.state.get(bucket);

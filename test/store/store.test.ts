@@ -505,6 +505,51 @@ describe('retention and compaction', () => {
     assert.equal(readdirSync(join(store.dir, 'buckets', 'c')).filter((f) => f.endsWith('.seg')).length, 1);
     assert.equal((await readAll(store, 'c')).reduce((a, s) => a + s.times.length, 0), 100);
   });
+
+  test('the index cache holds only live segments: compaction inputs, expired segments and deleted buckets leave it', async () => {
+    // A serve scraping every second compacts all the time; the cache kept the index of every
+    // compaction input (each entry object of it) until its entry bound pushed it out.
+    const clock = manualClock(T0);
+    const store = newStore(undefined, clock, { graceMs: 0, compactionFanIn: 4, autoMaintain: false });
+    await store.createBucket('c', { retentionNs: NS_PER_HOUR });
+    const scrape = (i: number): SeriesBatch[] =>
+      Array.from({ length: 50 }, (_, k) => ({ measurement: 'm', tags: [['k', String(k)]], field: 'f', type: 'float', times: BigInt64Array.of(T0 + BigInt(i) * 1_000_000_000n), values: Float64Array.of(i) }));
+    const live = () => JSON.parse(readFileSync(join(store.dir, 'buckets', 'c', 'MANIFEST'), 'utf8')).segments.length as number;
+    for (let i = 0; i < 30; i++) {
+      clock.set(T0 + BigInt(i) * 1_000_000_000n);
+      await store.write('c', scrape(i));
+      await readAll(store, 'c', { start: T0 + BigInt(i) * 1_000_000_000n });
+      await store.maintain('c');
+      const { indexes, entries } = store.cacheStats();
+      assert.ok(indexes <= live(), `run ${i}: ${indexes} cached indexes, ${live()} live segments`);
+      assert.ok(entries <= live() * 50, `run ${i}: ${entries} cached entries`);
+    }
+    assert.equal((await readAll(store, 'c')).reduce((a, s) => a + s.times.length, 0), 30 * 50);
+    assert.ok(store.cacheStats().indexes >= 1);
+    // Retention: every segment expires.
+    clock.set(T0 + 2n * NS_PER_HOUR);
+    await store.maintain('c');
+    assert.deepEqual(store.cacheStats(), { indexes: 0, entries: 0 });
+    // A deleted bucket leaves nothing cached.
+    clock.set(T0 + 30n * 1_000_000_000n);
+    await store.write('c', scrape(30));
+    await readAll(store, 'c');
+    assert.equal(store.cacheStats().indexes, 1);
+    await store.deleteBucket('c');
+    assert.deepEqual(store.cacheStats(), { indexes: 0, entries: 0 });
+  });
+
+  test('concurrent queries that load the same index count its entries once', async () => {
+    const clock = manualClock(T0);
+    const dir = tempDir();
+    const writer = newStore(dir, clock, { autoMaintain: false });
+    for (let i = 0; i < 3; i++) {
+      await writer.write('b', Array.from({ length: 40 }, (_, k) => ({ measurement: 'm', tags: [['k', String(k)]], field: 'f', type: 'float' as const, times: BigInt64Array.of(T0 + BigInt(i)), values: Float64Array.of(i) })));
+    }
+    const store = newStore(dir, clock, { autoMaintain: false });
+    await Promise.all(Array.from({ length: 4 }, () => readAll(store, 'b')));
+    assert.deepEqual(store.cacheStats(), { indexes: 3, entries: 3 * 40 });
+  });
 });
 
 describe('corruption', () => {
