@@ -20,6 +20,7 @@ import type { Table, TableStream } from '../../src/table/types.js';
 import { FluxError } from '../../src/errors/index.js';
 import { Time, UInt } from '../../src/values/value.js';
 import type { Value } from '../../src/values/value.js';
+import { rng } from '../support/rng.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'promflux-pushprop-'));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -27,16 +28,6 @@ after(() => rmSync(dataDir, { recursive: true, force: true }));
 const T0 = 1_767_000_000_000_000_000n;
 const HOUR = 3_600_000_000_000n;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 type Kind = 'float' | 'int' | 'uint' | 'bool' | 'string';
 // Field name -> type; `v` has a type per measurement (as InfluxDB allows across measurements).
