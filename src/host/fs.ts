@@ -79,6 +79,28 @@ export function isNotFound(e: unknown): boolean {
   return (e as { code?: unknown } | null)?.code === 'ENOENT';
 }
 
+/**
+ * How long what a killed process left (a temporary file, the trash of an interrupted bucket
+ * deletion, a segment no MANIFEST names) stays untouched before it is removed: one still
+ * being written is touched every moment, so only abandoned ones get this old.
+ */
+export const LEFTOVER_AGE_MS = 10 * 60_000;
+
+/**
+ * The entries of `dir` whose name `match`es and that were untouched for LEFTOVER_AGE_MS at
+ * `nowMs`, as paths (with `files`, files only). What the caller removes, or has removed.
+ */
+export async function leftovers(fs: FileSystem, dir: string, nowMs: number, match: (name: string) => boolean, options: { files?: boolean } = {}): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of await fs.readdir(dir)) {
+    if (!match(name)) continue;
+    const path = join(dir, name);
+    const st = await fs.stat(path);
+    if (st !== undefined && !(options.files === true && st.isDirectory) && nowMs - st.mtimeMs > LEFTOVER_AGE_MS) out.push(path);
+  }
+  return out;
+}
+
 let tmpCounter = 0;
 
 /**

@@ -13,7 +13,7 @@
 import { FluxError } from '../errors/index.js';
 import type { BinaryOperator } from '../lang/ast.js';
 import { arith } from '../values/arith.js';
-import { compareValues, valuesEqual } from '../values/compare.js';
+import { compareNumbers, compareValues, valuesEqual } from '../values/compare.js';
 import { Regexp, UInt, typeOf } from '../values/value.js';
 import type { Value } from '../values/value.js';
 
@@ -22,17 +22,6 @@ function numeric(v: Value): number | bigint | undefined {
   if (typeof v === 'number' || typeof v === 'bigint') return v;
   if (v instanceof UInt) return v.value;
   return undefined;
-}
-
-/**
- * Order of two numbers of different Flux types: int and uint exactly, anything with a float
- * as float64 (NaN when unordered).
- */
-function compareMixedNumbers(a: number | bigint, b: number | bigint): number {
-  if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : a > b ? 1 : 0;
-  const x = Number(a);
-  const y = Number(b);
-  return x < y ? -1 : x > y ? 1 : x === y ? 0 : NaN;
 }
 
 function sameKind(a: Value, b: Value): boolean {
@@ -57,7 +46,7 @@ export function binaryOp(op: BinaryOperator, a: Value, b: Value): Value {
         const x = numeric(a);
         const y = numeric(b);
         if (x !== undefined && y !== undefined) {
-          const eq = compareMixedNumbers(x, y) === 0;
+          const eq = compareNumbers(x, y) === 0;
           return op === '==' ? eq : !eq;
         }
         throw new FluxError('invalid', 'type.mismatch', `cannot compare ${typeOf(a)} with ${typeOf(b)} using ${op}`);
@@ -81,7 +70,7 @@ export function binaryOp(op: BinaryOperator, a: Value, b: Value): Value {
       let c: number;
       const x = sameKind(a, b) ? undefined : numeric(a);
       const y = x === undefined ? undefined : numeric(b);
-      if (x !== undefined && y !== undefined) c = compareMixedNumbers(x, y);
+      if (x !== undefined && y !== undefined) c = compareNumbers(x, y);
       else c = compareValues(a, b);
       if (Number.isNaN(c)) return false;
       return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;

@@ -103,6 +103,11 @@ interface NameInfo {
   histKind: number;
 }
 
+/** A family opened again after the samples of its name (see `reopens`) must be a counter. */
+function checkReopened(f: Family, type: string): void {
+  if (f.reopened !== undefined && type !== 'counter') throw new ExpositionError(f.startOffset, f.reopened);
+}
+
 function newFamily(name: string, offset: number): Family {
   return {
     name,
@@ -158,7 +163,7 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
 
   const build = (f: Family) => {
     const typ = f.type ?? 'unknown';
-    if (f.reopened !== undefined && typ !== 'counter') throw new ExpositionError(f.startOffset, f.reopened);
+    checkReopened(f, typ);
     const suffixes = new Set([...(TYPE_SUFFIXES[typ] ?? []), '']);
     for (const s of suffixes) {
       // A counter's samples are `_total` and `_created`: its bare name may be an earlier
@@ -228,7 +233,7 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
         if (fam.type !== undefined) throw new ExpositionError(ls, `more than one TYPE for "${name}"`);
         if (!OM_TYPES.has(text)) throw new ExpositionError(i + 1, `invalid metric type ${JSON.stringify(text)}`);
         fam.type = text;
-        if (fam.reopened !== undefined && text !== 'counter') throw new ExpositionError(fam.startOffset, fam.reopened);
+        checkReopened(fam, text);
         fam.allowed = (TYPE_SUFFIXES[text] ?? ['']).map((s) => name + s);
       } else {
         if (fam.unit !== undefined) throw new ExpositionError(ls, `more than one UNIT for "${name}"`);
@@ -295,7 +300,7 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
         notNegative: NOT_NEGATIVE.has(suffix),
         histKind: suffix === '_bucket' ? H_BUCKET : suffix === '_count' || suffix === '_gcount' ? H_COUNT : suffix === '_sum' ? H_SUM : suffix === '_gsum' ? H_GSUM : H_OTHER,
       };
-      if (f.reopened !== undefined && typ !== 'counter') throw new ExpositionError(f.startOffset, f.reopened);
+      checkReopened(f, typ);
       f.lastName = sampleName;
       f.lastInfo = info;
       // Prometheus 3 normalizes `le` of classic histograms (not gauge histograms) and

@@ -18,7 +18,7 @@
 //   returned to the caller, which reports it in the run's error).
 import { join } from 'node:path';
 import type { FileLock, FileSystem } from '../host/fs.js';
-import { isNotFound } from '../host/fs.js';
+import { isNotFound, leftovers } from '../host/fs.js';
 import type { Logger } from '../host/logger.js';
 import type { Clock } from '../host/clock.js';
 
@@ -57,18 +57,18 @@ export class Spool {
 
   /** Segments in append order (and, as a side effect, a fresh count of the spool's size). */
   async segments(): Promise<SegmentInfo[]> {
-    const all = await this.fs.readdir(this.dir);
     if (!this.swept && this.clock !== undefined) {
       this.swept = true;
       // Temporary files of appends a killed process did not finish (writeFileDurable's
-      // `.tmp-*`), untouched for 10 minutes: never segments, only space. Best effort.
+      // `.tmp-*`): never segments, only space. Best effort.
       const nowMs = Number(this.clock.nowNanos() / 1_000_000n);
-      for (const n of all.filter((f) => f.startsWith('.tmp-'))) {
-        const st = await this.fs.stat(join(this.dir, n)).catch(() => undefined);
-        if (st !== undefined && !st.isDirectory && nowMs - st.mtimeMs > 10 * 60_000) await this.fs.remove(join(this.dir, n)).catch(() => undefined);
+      try {
+        for (const path of await leftovers(this.fs, this.dir, nowMs, (f) => f.startsWith('.tmp-'), { files: true })) await this.fs.remove(path).catch(() => undefined);
+      } catch {
+        // the listing below reports what matters
       }
     }
-    const names = all.filter((n) => SEGMENT_RE.test(n)).sort();
+    const names = (await this.fs.readdir(this.dir)).filter((n) => SEGMENT_RE.test(n)).sort();
     const out: SegmentInfo[] = [];
     for (const name of names) {
       const st = await this.fs.stat(join(this.dir, name));

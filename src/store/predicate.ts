@@ -5,6 +5,7 @@ import type { FieldType, FieldValues, StorePredicate } from './types.js';
 import { TYPES } from './segment.js';
 import type { SegmentIndex } from './segment.js';
 import { FluxError } from '../errors/index.js';
+import { compareNumbers } from '../values/compare.js';
 
 export interface SeriesLike {
   readonly measurement: string;
@@ -98,11 +99,8 @@ function cmp(op: string, c: number): boolean {
  */
 function compareValue(v: number | bigint | string | boolean, lit: Lit): number {
   const l = typeof lit === 'object' ? lit.uint : lit;
-  if (typeof v === 'bigint' && typeof l === 'bigint') return v < l ? -1 : v > l ? 1 : 0;
   if (typeof v === 'string' || typeof v === 'boolean') return v === l ? 0 : v < (l as typeof v) ? -1 : 1;
-  const a = Number(v);
-  const b = Number(l);
-  return a < b ? -1 : a > b ? 1 : a === b ? 0 : NaN;
+  return compareNumbers(v, l as number | bigint);
 }
 
 function pointTri(p: StorePredicate, s: SeriesLike, values: FieldValues, i: number): boolean | null {

@@ -33,7 +33,7 @@
 // compaction ourselves, and each flush costs a few fsyncs (group commit amortises them).
 import { join, sep } from 'node:path';
 import type { FileSystem, ReadHandle } from '../host/fs.js';
-import { isNotFound } from '../host/fs.js';
+import { LEFTOVER_AGE_MS, isNotFound, leftovers } from '../host/fs.js';
 import type { Clock } from '../host/clock.js';
 import type { Logger } from '../host/logger.js';
 import { FluxError } from '../errors/index.js';
@@ -419,13 +419,9 @@ export class Store {
   private async sweepTrash(): Promise<void> {
     try {
       const nowMs = Number(this.clock.nowNanos() / 1_000_000n);
-      for (const f of await this.fs.readdir(this.dir)) {
-        if (!f.startsWith('.trash-')) continue;
-        const st = await this.fs.stat(join(this.dir, f));
-        if (st && nowMs - st.mtimeMs > 10 * 60_000) {
-          await this.fs.remove(join(this.dir, f));
-          this.logger.info('store: removed the files of a bucket deletion that was cut short', { path: join(this.dir, f) });
-        }
+      for (const path of await leftovers(this.fs, this.dir, nowMs, (f) => f.startsWith('.trash-'))) {
+        await this.fs.remove(path);
+        this.logger.info('store: removed the files of a bucket deletion that was cut short', { path });
       }
     } catch (e) {
       this.logger.warn('store: cannot remove the files of an interrupted bucket deletion', { error: e instanceof Error ? e.message : String(e) });
@@ -903,7 +899,7 @@ export class Store {
     // Background maintenance also clears what an interrupted `bucket delete` left, at most
     // once per 10 minutes (so a long-running serve cleans up after a killed deletion).
     const nowMs = Number(this.clock.nowNanos() / 1_000_000n);
-    const due = this.trashSweptMs === undefined || nowMs - this.trashSweptMs >= 10 * 60_000;
+    const due = this.trashSweptMs === undefined || nowMs - this.trashSweptMs >= LEFTOVER_AGE_MS;
     if (due) this.trashSweptMs = nowMs;
     const sweep = due ? this.sweepTrash() : Promise.resolve();
     const p = sweep
@@ -950,12 +946,8 @@ export class Store {
     this.forgetIndexes(bucket, (f) => !live.has(f));
     // 2. Leftovers of crashed writers: segment files nobody references, older than 10 minutes.
     const known = new Set([...m.segments.map((s) => s.file), ...m.garbage.map((g) => g.file)]);
-    for (const f of await this.fs.readdir(dir)) {
-      if (f === MANIFEST || f === LOCK || known.has(f)) continue;
-      if (!f.endsWith('.seg') && !f.startsWith('.tmp-')) continue;
-      const st = await this.fs.stat(join(dir, f));
-      if (st && Number(nowMs) - st.mtimeMs > 10 * 60_000) await this.fs.remove(join(dir, f));
-    }
+    const orphan = (f: string) => !known.has(f) && (f.endsWith('.seg') || f.startsWith('.tmp-'));
+    for (const path of await leftovers(this.fs, dir, Number(nowMs), orphan)) await this.fs.remove(path);
     // 3. Compaction.
     const shard = BigInt(m.shardNs);
     const current = floorDiv(this.clock.nowNanos(), shard) * shard;

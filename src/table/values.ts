@@ -1,7 +1,7 @@
 // Text forms of cell values shared by the encoders of this folder (annotated CSV, text
 // tables, JSON): Go's strconv formats, as Flux writes them, and RFC3339 time parsing.
 import { civilFromDays, daysFromCivil, formatFloat, formatTime } from '../values/format.js';
-import { Time } from '../values/value.js';
+import { INT64_MAX, INT64_MIN, Time } from '../values/value.js';
 
 export { formatFloat };
 
@@ -80,7 +80,7 @@ export function parseRfc3339(s: string): bigint | undefined {
 
 /** `ns` when it is a time (int64 nanoseconds since the epoch); undefined past either end. */
 function inTimeRange(ns: bigint): bigint | undefined {
-  return ns >= -9_223_372_036_854_775_808n && ns <= 9_223_372_036_854_775_807n ? ns : undefined;
+  return ns >= INT64_MIN && ns <= INT64_MAX ? ns : undefined;
 }
 
 let lastDate = '';

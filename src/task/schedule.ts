@@ -7,7 +7,7 @@
 // execution time only, never the scheduled time.
 import { Cron } from 'croner';
 import type { TaskOptions } from './options.js';
-import { zoneOffsetNs } from '../values/calendar.js';
+import { firstOffsetChange, zoneOffsetNs } from '../values/calendar.js';
 
 export interface Schedule {
   /** The first scheduled time strictly after `afterNs` (nanoseconds since the epoch). */
@@ -120,14 +120,8 @@ function* fallBacks(zone: string, fromMs: bigint, toMs: bigint): Generator<{ t: 
     const b = a + MS_PER_DAY < toMs ? a + MS_PER_DAY : toMs;
     const ob = off(b);
     if (ob < oa) {
-      // Bisect to the first millisecond with the new offset.
-      let lo = a;
-      let hi = b;
-      while (hi - lo > 1n) {
-        const mid = (lo + hi) / 2n;
-        if (off(mid) === oa) lo = mid;
-        else hi = mid;
-      }
+      // The first millisecond with the new offset.
+      const hi = firstOffsetChange(off, a, b);
       const shiftMs = (oa - ob) / MS;
       if (hi + shiftMs > fromMs) yield { t: hi, shiftMs, offsetNs: ob };
     }

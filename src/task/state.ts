@@ -21,7 +21,7 @@
 // snapshot exists, and removed by the first compaction, as are temporary files of snapshots
 // that a killed process did not finish.
 import type { FileSystem } from '../host/fs.js';
-import { isNotFound } from '../host/fs.js';
+import { isNotFound, leftovers } from '../host/fs.js';
 import type { Clock, TimerHandle } from '../host/clock.js';
 import { systemClock } from '../host/clock.js';
 import type { Logger } from '../host/logger.js';
@@ -321,13 +321,8 @@ export class TaskStateStore {
     // Temporary files of snapshots a killed process was writing (FileSystem.writeFileDurable):
     // removed with the stale files at the compaction that follows; only old ones, in case a
     // `promflux task enable` in another process is writing its snapshot right now.
-    const dir = stateDir(this.o.dataDir);
     const nowMs = Number(this.o.clock.nowNanos() / 1_000_000n);
-    for (const f of await this.o.fs.readdir(dir)) {
-      if (!f.startsWith('.tmp-')) continue;
-      const st = await this.o.fs.stat(`${dir}/${f}`);
-      if (st !== undefined && !st.isDirectory && nowMs - st.mtimeMs > 10 * 60_000) this.stale.push(`${dir}/${f}`);
-    }
+    this.stale.push(...(await leftovers(this.o.fs, stateDir(this.o.dataDir), nowMs, (f) => f.startsWith('.tmp-'), { files: true })));
     if (l.badLines > 0) this.logger.warn('task state journal: skipped unreadable lines (a write cut short by a crash)', { lines: l.badLines });
     this.compactNeeded = true;
     this.schedule();

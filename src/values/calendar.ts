@@ -110,6 +110,20 @@ export function locationOffsetNs(loc: Location, utcNs: bigint): bigint {
   return zoneOffsetNs(loc.zone, utcNs) + loc.offsetNs;
 }
 
+/**
+ * The first instant in (lo, hi] at which `offsetAt` gives another offset than at `lo`, by
+ * bisection (at most one change in between; instants in any unit).
+ */
+export function firstOffsetChange(offsetAt: (t: bigint) => bigint, lo: bigint, hi: bigint): bigint {
+  const o = offsetAt(lo);
+  while (hi - lo > 1n) {
+    const mid = lo + (hi - lo) / 2n;
+    if (offsetAt(mid) === o) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
 /** Local wall-clock nanoseconds (as if UTC) -> the instant; in a DST gap the later offset wins. */
 export function localToUtc(loc: Location, localNs: bigint): bigint {
   const o1 = locationOffsetNs(loc, localNs);

@@ -82,6 +82,18 @@ export function compareValues(a: Value, b: Value): number {
   throw new FluxError('invalid', 'type.notComparable', `values of type ${ta} are not ordered`);
 }
 
+/**
+ * Order of two numbers that may be of different Flux types (int and uint as bigint, float as
+ * number), as Flux's runtime compares them (values/binary.go): two integers exactly (a
+ * negative int is below every uint), anything with a float as float64. NaN when unordered.
+ */
+export function compareNumbers(a: number | bigint, b: number | bigint): number {
+  if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : a > b ? 1 : 0;
+  const x = Number(a);
+  const y = Number(b);
+  return x < y ? -1 : x > y ? 1 : x === y ? 0 : NaN;
+}
+
 function compareDurations(a: Duration, b: Duration): number {
   const am = a.signedMonths;
   const bm = b.signedMonths;

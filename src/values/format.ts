@@ -163,7 +163,7 @@ export function quoteString(s: string): string {
         break;
       default: {
         const code = ch.codePointAt(0)!;
-        out += code < 0x20 ? `\\x${code.toString(16).padStart(2, '0')}` : ch;
+        out += code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, '0')}` : ch;
       }
     }
   }

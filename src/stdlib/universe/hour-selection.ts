@@ -4,13 +4,14 @@
 // (`start: 22, stop: 2` keeps 22:00-02:59), as Flux's transformation does. Rows with a null
 // time are dropped, and so is a table left without rows (as filter() does by default).
 import type { NativeFunction } from '../../runtime/builtin-api.js';
-import { localCivil, locationOffsetNs } from '../../values/calendar.js';
+import { localCivil } from '../../values/calendar.js';
 import { Time } from '../../values/value.js';
 import { fail, intArg, locationArg, strArg, tablesArg } from './lib/args.js';
 import { gather } from './lib/columns.js';
 import { perTable } from './lib/stream.js';
 
 const NS_PER_HOUR = 3_600_000_000_000n;
+const NS_PER_DAY = 24n * NS_PER_HOUR;
 
 export const hourSelection: NativeFunction = (args, ctx) => {
   const input = tablesArg(args, ctx);
@@ -21,7 +22,7 @@ export const hourSelection: NativeFunction = (args, ctx) => {
   }
   const timeColumn = strArg(args, ctx, 'timeColumn', '_time');
   const loc = locationArg(args, ctx);
-  const utc = (loc.zone === 'UTC' || loc.zone === '') && loc.offsetNs === 0n;
+  const fixedOffset = loc.zone === 'UTC' || loc.zone === '';
   const keep = (h: number) => (start <= stop ? h >= start && h <= stop : h >= start || h <= stop);
   return perTable(input, (f) => {
     const ti = f.names.indexOf(timeColumn);
@@ -36,13 +37,10 @@ export const hourSelection: NativeFunction = (args, ctx) => {
       if (valid !== null && valid[i] === 0) continue;
       const t = ts[i]!;
       let hour: number;
-      if (utc) {
-        let r = t % (24n * NS_PER_HOUR);
-        if (r < 0n) r += 24n * NS_PER_HOUR;
-        hour = Number(r / NS_PER_HOUR);
-      } else if (loc.zone === 'UTC' || loc.zone === '') {
-        let r = (t + locationOffsetNs(loc, t)) % (24n * NS_PER_HOUR);
-        if (r < 0n) r += 24n * NS_PER_HOUR;
+      if (fixedOffset) {
+        // UTC, or UTC plus a fixed offset: the hour of the day is arithmetic.
+        let r = (t + loc.offsetNs) % NS_PER_DAY;
+        if (r < 0n) r += NS_PER_DAY;
         hour = Number(r / NS_PER_HOUR);
       } else hour = localCivil(new Time(t), loc).hour;
       if (keep(hour)) idx[m++] = i;

@@ -32,10 +32,10 @@
 import type { NativeContext, NativeFunction } from '../../runtime/builtin-api.js';
 import { streamOf } from '../../table/index.js';
 import type { Table, TableStream } from '../../table/types.js';
-import { Duration, Time, isStream } from '../../values/value.js';
+import { Duration, INT64_MAX, INT64_MIN, Time, isStream } from '../../values/value.js';
 import type { FunctionValue, Value } from '../../values/value.js';
 import type { Location } from '../../values/calendar.js';
-import { addDuration, localCivil, localToUtc, locationOffsetNs, truncateTime } from '../../values/calendar.js';
+import { addDuration, firstOffsetChange, localCivil, localToUtc, locationOffsetNs, truncateTime } from '../../values/calendar.js';
 import { FluxError } from '../../errors/index.js';
 import type { Args } from './lib/args.js';
 import { boolArg, durationArg, fail, fnArg, locationArg, strArg, tablesArg } from './lib/args.js';
@@ -136,13 +136,7 @@ export class Windower {
   }
   /** The first instant in (lo, hi] whose offset differs from offset(lo) (one change at most). */
   private changeIn(lo: bigint, hi: bigint): bigint {
-    const o = this.offAt(lo);
-    while (hi - lo > 1n) {
-      const mid = lo + (hi - lo) / 2n;
-      if (this.offAt(mid) === o) lo = mid;
-      else hi = mid;
-    }
-    return hi;
+    return firstOffsetChange((u) => this.offAt(u), lo, hi);
   }
   private wallAlign(t: bigint): bigint {
     const o = this.offAt(t);
@@ -277,8 +271,6 @@ export function columnBounds(f: Frame, o: WindowOptions): { lo: bigint; hi: bigi
 }
 
 const MAX_WINDOWS = 10_000_000;
-const MIN_TIME_NS = -(2n ** 63n);
-const MAX_TIME_NS = 2n ** 63n - 1n;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Split the rows of a frame into windows (see the contract at the top of this file). */
@@ -296,8 +288,8 @@ export function windowsOf(f: Frame, o: WindowOptions, ctx: NativeContext): Windo
   const stops: bigint[] = [];
   // Windows reaching past the range of times (int64 nanoseconds, 1677-09-21 to 2262-04-11)
   // are cut at its ends, as at _start/_stop: their bounds are stored as times.
-  const lo = bounds === null ? MIN_TIME_NS : bounds.lo;
-  const hi = bounds === null ? MAX_TIME_NS : bounds.hi;
+  const lo = bounds === null ? INT64_MIN : bounds.lo;
+  const hi = bounds === null ? INT64_MAX : bounds.hi;
   const clip = (s: bigint): [bigint, bigint] => {
     const e = w.stopOf(s);
     return [s > lo ? s : lo, e < hi ? e : hi];
@@ -365,7 +357,7 @@ export function windowsOf(f: Frame, o: WindowOptions, ctx: NativeContext): Windo
       cur = s;
       curEnd = w.stopOf(s);
       // A window ending past the last time holds every row left.
-      endHi = curEnd > MAX_TIME_NS ? Infinity : Number(BigInt.asIntN(32, curEnd >> 32n));
+      endHi = curEnd > INT64_MAX ? Infinity : Number(BigInt.asIntN(32, curEnd >> 32n));
       endLo = Number(BigInt.asUintN(32, curEnd));
     }
     if (o.createEmpty && bounds !== null) {
@@ -498,7 +490,7 @@ function fixedWindows(
   const endT = bounds !== null && createEmpty ? bounds.hi : w.align(ts[n - 1]!) + w.everyNs;
   let base = w.align(bounds !== null && createEmpty ? bounds.lo : ts[0]!);
   // The 32-bit words below hold int64 times: windows reaching past them take the BigInt paths.
-  if (base < MIN_TIME_NS || endT + w.everyNs > MAX_TIME_NS) return undefined;
+  if (base < INT64_MIN || endT + w.everyNs > INT64_MAX) return undefined;
   let i = 0;
   while (base < endT) {
     const bHi = Number(BigInt.asIntN(32, base >> 32n));

@@ -10,6 +10,7 @@ import type { StorePredicate } from '../../../store/index.js';
 import { decodeCsv, formatTimeNs } from '../../../table/index.js';
 import type { Table } from '../../../table/types.js';
 import { SourceBase } from './source.js';
+import { formatFloat, formatFloatLiteral, quoteString } from '../../../values/format.js';
 import { redactUrl } from '../../../sink/destination.js';
 
 export interface RemoteParams {
@@ -20,45 +21,14 @@ export interface RemoteParams {
   readonly byID: boolean;
 }
 
-/**
- * A Flux string literal. Flux knows only the escapes \n \r \t \\ \" \$ and \xHH (SPEC, String
- * literals): JSON's \u0001, \b or \f would make the server reject the query, so other control
- * characters are written as \xHH, and `${` as `\${` (no interpolation).
- */
-function fluxString(s: string): string {
-  const body = s.replace(/[\\"\n\r\t\x00-\x1f\x7f]|\$\{/g, (c) => {
-    switch (c) {
-      case '\\':
-        return '\\\\';
-      case '"':
-        return '\\"';
-      case '\n':
-        return '\\n';
-      case '\r':
-        return '\\r';
-      case '\t':
-        return '\\t';
-      case '${':
-        return '\\${';
-      default:
-        return '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0');
-    }
-  });
-  return `"${body}"`;
-}
-
 function fluxValue(v: Extract<StorePredicate, { kind: 'value' }>['value']): string {
-  if (typeof v === 'string') return fluxString(v);
+  if (typeof v === 'string') return quoteString(v);
   if (typeof v === 'boolean') return String(v);
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'object') return `uint(v: "${v.uint}")`;
-  // A Flux float literal is digits with a point (SPEC, Float literals): no exponent, no NaN or
-  // Inf. Those (0.0000001 prints as 1e-7, 1e21 as 1e+21) go through float(v:), which parses
-  // them as Go's strconv.ParseFloat does.
-  if (!Number.isFinite(v)) return `float(v: "${Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf'}")`;
-  const text = String(v);
-  if (/e/i.test(text)) return `float(v: "${text}")`;
-  return Number.isInteger(v) ? `${text}.0` : text;
+  // A Flux float literal is digits with a point (SPEC, Float literals): no exponent (so
+  // 0.0000001, not 1e-7), no NaN or Inf, which go through float(v:).
+  return Number.isFinite(v) ? formatFloatLiteral(v) : `float(v: "${formatFloat(v)}")`;
 }
 
 /** A StorePredicate as a Flux expression over `r`. */
@@ -72,8 +42,8 @@ export function predicateToFlux(p: StorePredicate): string {
     case 'not':
       return `not (${predicateToFlux(p.operand)})`;
     case 'tag': {
-      const col = `r[${fluxString(p.key)}]`;
-      if (typeof p.value === 'string') return `${col} ${p.op} ${fluxString(p.value)}`;
+      const col = `r[${quoteString(p.key)}]`;
+      if (typeof p.value === 'string') return `${col} ${p.op} ${quoteString(p.value)}`;
       // The Flux pattern as written: its JS translation has lost the RE2 flags (`(?i)` became
       // the JS flag i) and may use JS-only syntax. RegExp#source already escapes `/`.
       if (p.source !== undefined) return `${col} ${p.op} /${p.source.replace(/\//g, '\\/')}/`;
@@ -86,7 +56,7 @@ export function predicateToFlux(p: StorePredicate): string {
 
 /** The Flux query a remote source sends. */
 export function remoteQuery(params: RemoteParams, range: { start: bigint; stop: bigint }, predicate: StorePredicate | undefined): string {
-  const bucket = params.byID ? `bucketID: ${fluxString(params.bucket)}` : `bucket: ${fluxString(params.bucket)}`;
+  const bucket = params.byID ? `bucketID: ${quoteString(params.bucket)}` : `bucket: ${quoteString(params.bucket)}`;
   let q = `from(${bucket}) |> range(start: ${formatTimeNs(range.start)}, stop: ${formatTimeNs(range.stop)})`;
   if (predicate) q += ` |> filter(fn: (r) => ${predicateToFlux(predicate)})`;
   return q;

@@ -4,7 +4,7 @@ import type { NativeContext } from '../../../runtime/builtin-api.js';
 import { FluxError } from '../../../errors/index.js';
 import type { Expression, FunctionExpression } from '../../../lang/ast.js';
 import type { Span } from '../../../errors/index.js';
-import { Regexp, UInt } from '../../../values/value.js';
+import { INT64_MIN, Regexp, UInt } from '../../../values/value.js';
 import type { FunctionValue, Value } from '../../../values/value.js';
 import { compileRegexp } from '../../../values/regexp.js';
 import type { PushdownSource, StorePredicate } from '../../../store/index.js';
@@ -64,7 +64,7 @@ export function predicateOf(fn: FunctionValue): StorePredicate | undefined {
         // A negative number (`r._value > -1.5`); -(int64 min) overflows: left to the evaluator.
         const v = e.operator === '-' ? literal(e.argument) : undefined;
         if (typeof v === 'number') return -v;
-        if (typeof v === 'bigint' && v !== -(2n ** 63n)) return -v;
+        if (typeof v === 'bigint' && v !== INT64_MIN) return -v;
         throw new NotPushable();
       }
       case 'Identifier': {
