@@ -20,7 +20,7 @@
 import { FluxError, assert } from '../errors/index.js';
 import { RecordValue, Time, UInt, isPromise, typeOf } from '../values/value.js';
 import type { FunctionValue, MaybePromise, Value } from '../values/value.js';
-import type { Column, Table } from '../table/types.js';
+import type { Column, ColumnMeta, Table } from '../table/types.js';
 import {
   escapeKey,
   escapeMeasurement,
@@ -105,6 +105,58 @@ export type PointValue = number | bigint | UInt | boolean | string;
  */
 export interface PointSink {
   add(measurement: string, tags: readonly (readonly [string, string])[], field: string, time: bigint, value: PointValue): void;
+  /**
+   * Optional: a run of points of one series at once (`values` as the store keeps a column of
+   * `type`: float Float64Array, int BigInt64Array, uint BigUint64Array, bool Uint8Array of
+   * 0/1, string an array; the arrays are views of the table's columns, never to be modified).
+   * Equivalent to `add` for each point in order.
+   */
+  addSeries?(measurement: string, tags: readonly (readonly [string, string])[], field: string, type: PointType, times: BigInt64Array, values: PointColumn): void;
+}
+
+/** The field type of a run of points given to `PointSink.addSeries`. */
+export type PointType = 'float' | 'int' | 'uint' | 'bool' | 'string';
+/** The values of such a run (see `PointSink.addSeries`). */
+export type PointColumn = Float64Array | BigInt64Array | BigUint64Array | Uint8Array | readonly string[];
+
+/** The tags of row `i`: null and empty values omitted (InfluxDB has no empty tag). */
+function rowTags(tags: readonly TagPlan[], i: number): (readonly [string, string])[] {
+  const out: (readonly [string, string])[] = [];
+  for (const tp of tags) {
+    const c = tp.col;
+    if (c.valid !== null && c.valid[i] === 0) continue;
+    const v = c.strings!.dictionary[c.strings!.codes[i]!]!;
+    if (v !== '') out.push([tp.name, v]);
+  }
+  return out;
+}
+
+/** Whether string column `c` has one code and one validity over rows [start, end). */
+function constantOver(c: Column, start: number, end: number): boolean {
+  const codes = c.strings!.codes;
+  const code = codes[start]!;
+  for (let i = start + 1; i < end; i++) if (codes[i] !== code) return false;
+  const valid = c.valid;
+  if (valid !== null) {
+    const v = valid[start];
+    for (let i = start + 1; i < end; i++) if (valid[i] !== v) return false;
+  }
+  return true;
+}
+
+function noNull(c: Column, start: number, end: number): boolean {
+  const valid = c.valid;
+  if (valid === null) return true;
+  for (let i = start; i < end; i++) if (valid[i] === 0) return false;
+  return true;
+}
+
+/** Rows [start, end) of a typed array, the array itself when that is all of it (zero copy). */
+function rowsOf<A extends Float64Array | BigInt64Array | BigUint64Array>(a: A, start: number, end: number): A {
+  if (start === 0 && end === a.length) return a;
+  // The constructor, not subarray (a species lookup per call).
+  const C = a.constructor as new (buffer: ArrayBufferLike, byteOffset: number, length: number) => A;
+  return new C(a.buffer, a.byteOffset + start * a.BYTES_PER_ELEMENT, end - start);
 }
 
 function missingColumn(what: string, name: string): FluxError {
@@ -195,6 +247,7 @@ export class LineEncoder {
   private readonly measurementCaches = new Map<readonly string[], EscapeCache>();
   private readonly fieldCaches = new Map<readonly string[], EscapeCache>();
   private readonly shapes = new Map<string, TagShape>();
+  private readonly shapesByColumns = new WeakMap<readonly ColumnMeta[], TagShape>();
 
   /** `escaped field name=` of row `i` (cached per dictionary code), or null when unrepresentable. */
   private fieldKey(fStrings: { readonly codes: Int32Array; readonly dictionary: readonly string[] }, fCache: EscapeCache, i: number): string | null {
@@ -207,6 +260,62 @@ export class LineEncoder {
       fCache[fCode] = fk;
     }
     return fk;
+  }
+
+  /**
+   * Rows [start, end) as one `addSeries` run, when they are one series and nothing in them is
+   * skipped (measurement, field and tags constant and set, times and values set, floats
+   * finite); false (nothing added) otherwise.
+   */
+  private addRun(sink: PointSink, tags: readonly TagPlan[], timeCol: Column, mCol: Column, fCol: Column, vCol: Column, start: number, end: number): boolean {
+    if (!noNull(timeCol, start, end) || !noNull(vCol, start, end) || !noNull(mCol, start, end) || !noNull(fCol, start, end)) return false;
+    if (!constantOver(mCol, start, end) || !constantOver(fCol, start, end)) return false;
+    for (const tp of tags) if (!constantOver(tp.col, start, end)) return false;
+    const ms = mCol.strings!;
+    const m = ms.dictionary[ms.codes[start]!]!;
+    if (m === '') return false;
+    const fs = fCol.strings!;
+    const field = fs.dictionary[fs.codes[start]!]!;
+    let type: PointType;
+    let values: PointColumn;
+    switch (vCol.type) {
+      case 'float': {
+        const f = vCol.floats!;
+        for (let i = start; i < end; i++) if (!Number.isFinite(f[i]!)) return false;
+        type = 'float';
+        values = rowsOf(f, start, end);
+        break;
+      }
+      case 'int':
+        type = 'int';
+        values = rowsOf(vCol.ints!, start, end);
+        break;
+      case 'uint':
+        type = 'uint';
+        values = rowsOf(vCol.uints!, start, end);
+        break;
+      case 'bool': {
+        type = 'bool';
+        const b = vCol.bools!;
+        const out = new Uint8Array(end - start);
+        for (let i = start; i < end; i++) out[i - start] = b[i] !== 0 ? 1 : 0;
+        values = out;
+        break;
+      }
+      case 'string': {
+        type = 'string';
+        const vs = vCol.strings!;
+        const out: string[] = new Array(end - start);
+        for (let i = start; i < end; i++) out[i - start] = vs.dictionary[vs.codes[i]!]!;
+        values = out;
+        break;
+      }
+      default:
+        return false;
+    }
+    sink.addSeries!(m, rowTags(tags, start), field, type, rowsOf(timeCol.ints!, start, end), values);
+    this.counts.points += end - start;
+    return true;
   }
 
   private static cacheFor(map: Map<readonly string[], EscapeCache>, dict: readonly string[]): EscapeCache {
@@ -372,16 +481,6 @@ export class LineEncoder {
     const times = timeCol.ints!;
     const tValid = timeCol.valid;
     const ms = mCol.strings!;
-    const rowTags = (tags: readonly TagPlan[], i: number): (readonly [string, string])[] => {
-      const out: (readonly [string, string])[] = [];
-      for (const tp of tags) {
-        const c = tp.col;
-        if (c.valid !== null && c.valid[i] === 0) continue;
-        const v = c.strings!.dictionary[c.strings!.codes[i]!]!;
-        if (v !== '') out.push([tp.name, v]);
-      }
-      return out;
-    };
     const measurementOf = (i: number): string | undefined => {
       if (mCol.valid !== null && mCol.valid[i] === 0) return undefined;
       const m = ms.dictionary[ms.codes[i]!]!;
@@ -391,6 +490,9 @@ export class LineEncoder {
       const { fCol, vCol } = this.resolveDefaultFields(t);
       const tags = this.tagPlans(t, DEFAULT_FIELD_COLUMNS, true);
       const fs = fCol.strings!;
+      // The rows are usually one series (a table grouped by measurement, field and tags):
+      // then one run for the whole range, the tags made once.
+      if (sink.addSeries !== undefined && this.addRun(sink, tags, timeCol, mCol, fCol, vCol, start, end)) return;
       for (let i = start; i < end; i++) {
         if (tValid !== null && tValid[i] === 0) {
           counts.nullTime++;
@@ -516,13 +618,22 @@ export class LineEncoder {
     let shape: TagShape | undefined;
     let sig: string | undefined;
     if (cacheable) {
-      sig = '';
-      for (const c of t.columns) sig += c.name + '\u0000' + c.type + '\u0001';
-      shape = this.shapes.get(sig);
+      // Tables of one shape usually share their column list (every table of a scrape with
+      // one label set does): look it up by identity before building the signature.
+      shape = this.shapesByColumns.get(t.columns);
+      if (shape === undefined) {
+        sig = '';
+        for (const c of t.columns) sig += c.name + '\u0000' + c.type + '\u0001';
+        shape = this.shapes.get(sig);
+        if (shape !== undefined) this.shapesByColumns.set(t.columns, shape);
+      }
     }
     if (shape === undefined) {
       shape = this.tagShape(t, fieldColumns);
-      if (sig !== undefined) this.shapes.set(sig, shape);
+      if (sig !== undefined) {
+        this.shapes.set(sig, shape);
+        this.shapesByColumns.set(t.columns, shape);
+      }
     }
     const plans: TagPlan[] = new Array(shape.names.length);
     for (let j = 0; j < shape.names.length; j++) {

@@ -1,7 +1,7 @@
 // BatchBuilder: collects points row by row (as to() produces them) into columnar
 // SeriesBatch values for Store.write, grouping them by series (measurement + tags + field).
 import { seriesKey } from './segment.js';
-import type { FieldType, SeriesBatch } from './types.js';
+import type { FieldType, FieldValues, SeriesBatch } from './types.js';
 import { UInt } from '../values/value.js';
 
 /** A field value as to() sees it: float number, int bigint, UInt, boolean or string. */
@@ -12,6 +12,9 @@ interface Acc {
   tags: readonly (readonly [string, string])[];
   field: string;
   type: FieldType;
+  /** Whole runs of points added by `addSeries` (and the point arrays sealed before one). */
+  chunks: { readonly times: BigInt64Array; readonly values: FieldValues }[] | undefined;
+  /** Points added one by one since the last chunk. */
   times: bigint[];
   values: (number | bigint | boolean | string)[];
 }
@@ -31,10 +34,46 @@ export function fieldTypeOf(v: FieldValue): FieldType {
   }
 }
 
-function sameTimes(a: BigInt64Array, b: readonly bigint[]): boolean {
+function sameTimes(a: BigInt64Array, b: BigInt64Array): boolean {
+  if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** Values added one by one as the column type of `type`. */
+function typedValues(type: FieldType, values: readonly (number | bigint | boolean | string)[]): FieldValues {
+  switch (type) {
+    case 'float':
+      return Float64Array.from(values as number[]);
+    case 'int':
+      return BigInt64Array.from(values as bigint[]);
+    case 'uint':
+      return BigUint64Array.from(values as bigint[]);
+    case 'bool':
+      return Uint8Array.from(values as boolean[], (b) => (b ? 1 : 0));
+    case 'string':
+      return values as string[];
+  }
+}
+
+function concatValues(type: FieldType, parts: readonly FieldValues[], n: number): FieldValues {
+  if (type === 'string') return parts.flatMap((p) => p as readonly string[]);
+  const out = type === 'float' ? new Float64Array(n) : type === 'int' ? new BigInt64Array(n) : type === 'uint' ? new BigUint64Array(n) : new Uint8Array(n);
+  let w = 0;
+  for (const p of parts) {
+    (out as Float64Array).set(p as Float64Array, w);
+    w += p.length;
+  }
+  return out;
+}
+
+/** Move the points added one by one into a chunk (before a whole run is appended after them). */
+function seal(a: Acc): void {
+  if (a.times.length === 0) return;
+  (a.chunks ??= []).push({ times: BigInt64Array.from(a.times), values: typedValues(a.type, a.values) });
+  a.times = [];
+  a.values = [];
 }
 
 function sameTags(a: readonly (readonly [string, string])[], b: readonly (readonly [string, string])[]): boolean {
@@ -42,6 +81,14 @@ function sameTags(a: readonly (readonly [string, string])[], b: readonly (readon
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i]![0] !== b[i]![0] || a[i]![1] !== b[i]![1]) return false;
   return true;
+}
+
+/** `tags` sorted by key (the array itself when it already is). */
+function sortedTags(tags: readonly (readonly [string, string])[]): readonly (readonly [string, string])[] {
+  for (let i = 1; i < tags.length; i++) {
+    if (tags[i]![0] < tags[i - 1]![0]) return [...tags].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+  return tags;
 }
 
 export class BatchBuilder {
@@ -75,26 +122,41 @@ export class BatchBuilder {
         return;
       }
     }
-    let sortedTags = tags;
-    for (let i = 1; i < tags.length; i++) {
-      if (tags[i]![0] < tags[i - 1]![0]) {
-        sortedTags = [...tags].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-        break;
-      }
-    }
-    const key = seriesKey(measurement, field, sortedTags);
     const type = fieldTypeOf(value);
-    let acc = this.series.get(key);
-    if (!acc) this.series.set(key, (acc = { measurement, tags: sortedTags, field, type, times: [], values: [] }));
-    else if (acc.type !== type) {
-      const other = type + '\0' + key;
-      acc = this.conflicting.get(other);
-      if (!acc) this.conflicting.set(other, (acc = { measurement, tags: sortedTags, field, type, times: [], values: [] }));
-    }
+    const acc = this.accFor(measurement, sortedTags(tags), field, type);
     acc.times.push(time);
     acc.values.push(value instanceof UInt ? value.value : value);
     this.count++;
     this.last = { measurement, field, rawTags: tags, acc };
+  }
+
+  /**
+   * Add a run of points of one series (`times` and `values` of one length, `values` the
+   * column type of `type`: see FieldValues), after the points it already has. The arrays are
+   * taken over, not copied (the store never mutates them). The same rules as `add`: a run of
+   * another type than the series' first points is kept apart.
+   */
+  addSeries(measurement: string, tags: readonly (readonly [string, string])[], field: string, type: FieldType, times: BigInt64Array, values: FieldValues): void {
+    if (times.length === 0) return;
+    if (values.length !== times.length) throw new Error(`internal error: a run of ${times.length} times and ${values.length} values`);
+    const acc = this.accFor(measurement, sortedTags(tags), field, type);
+    seal(acc);
+    (acc.chunks ??= []).push({ times, values });
+    this.count += times.length;
+    this.last = undefined;
+  }
+
+  /** The accumulator of a series for points of `type` (the series' own, or its conflicting one). */
+  private accFor(measurement: string, tags: readonly (readonly [string, string])[], field: string, type: FieldType): Acc {
+    const key = seriesKey(measurement, field, tags);
+    let acc = this.series.get(key);
+    if (!acc) this.series.set(key, (acc = { measurement, tags, field, type, chunks: undefined, times: [], values: [] }));
+    else if (acc.type !== type) {
+      const other = type + '\0' + key;
+      acc = this.conflicting.get(other);
+      if (!acc) this.conflicting.set(other, (acc = { measurement, tags, field, type, chunks: undefined, times: [], values: [] }));
+    }
+    return acc;
   }
 
   /** The columnar batches (the builder can be reused after `clear()`). */
@@ -102,29 +164,34 @@ export class BatchBuilder {
     const out: SeriesBatch[] = [];
     // Series of one scrape carry the same times: they share one array (the store never
     // mutates a batch), which spares an allocation per series and lets encodeSegment reuse
-    // the encoded time block by identity. Clearer equivalent: `BigInt64Array.from(a.times)`.
+    // the encoded time block by identity.
     let prev: BigInt64Array | undefined;
     for (const a of this.conflicting.size === 0 ? this.series.values() : [...this.series.values(), ...this.conflicting.values()]) {
-      const times = prev !== undefined && sameTimes(prev, a.times) ? prev : BigInt64Array.from(a.times);
-      prev = times;
-      let values: SeriesBatch['values'];
-      switch (a.type) {
-        case 'float':
-          values = Float64Array.from(a.values as number[]);
-          break;
-        case 'int':
-          values = BigInt64Array.from(a.values as bigint[]);
-          break;
-        case 'uint':
-          values = BigUint64Array.from(a.values as bigint[]);
-          break;
-        case 'bool':
-          values = Uint8Array.from(a.values as boolean[], (b) => (b ? 1 : 0));
-          break;
-        case 'string':
-          values = a.values as string[];
-          break;
+      let times: BigInt64Array;
+      let values: FieldValues;
+      if (a.chunks === undefined) {
+        times = BigInt64Array.from(a.times);
+        values = typedValues(a.type, a.values);
+      } else {
+        seal(a);
+        const chunks = a.chunks;
+        if (chunks.length === 1) {
+          times = chunks[0]!.times;
+          values = chunks[0]!.values;
+        } else {
+          let n = 0;
+          for (const c of chunks) n += c.times.length;
+          times = new BigInt64Array(n);
+          let w = 0;
+          for (const c of chunks) {
+            times.set(c.times, w);
+            w += c.times.length;
+          }
+          values = concatValues(a.type, chunks.map((c) => c.values), n);
+        }
       }
+      if (prev !== undefined && sameTimes(prev, times)) times = prev;
+      prev = times;
       out.push({ measurement: a.measurement, tags: a.tags, field: a.field, type: a.type, times, values });
     }
     return out;

@@ -685,6 +685,49 @@ describe('BatchBuilder', () => {
       'm|f|[["i","9"]]|float|11|9.5',
     ]);
   });
+
+  test('addSeries appends a run after the points a series has, in order, keeping the arrays it is given', () => {
+    const b = new BatchBuilder();
+    b.add('m', [['a', '1']], 'f', 1n, 0.5);
+    const times = BigInt64Array.of(2n, 3n);
+    const values = Float64Array.of(1.5, 2.5);
+    b.addSeries('m', [['a', '1']], 'f', 'float', times, values);
+    b.add('m', [['a', '1']], 'f', 4n, 3.5);
+    b.addSeries('m', [['b', '2'], ['a', '1']], 'f', 'float', times, values); // tags in any order
+    b.addSeries('m', [['a', '1'], ['b', '2']], 'f', 'float', new BigInt64Array(0), new Float64Array(0));
+    assert.equal(b.size, 6);
+    const out = b.build();
+    assert.deepEqual(
+      out.map((s) => [JSON.stringify(s.tags), [...s.times], [...(s.values as Float64Array)]]),
+      [
+        ['[["a","1"]]', [1n, 2n, 3n, 4n], [0.5, 1.5, 2.5, 3.5]],
+        ['[["a","1"],["b","2"]]', [2n, 3n], [1.5, 2.5]],
+      ],
+    );
+    // A series made of one run is that run, not a copy.
+    assert.equal(out[1]!.times, times);
+    assert.equal(out[1]!.values, values);
+  });
+
+  test('a run of another type than the series first got is kept apart, as single points are', () => {
+    const b = new BatchBuilder();
+    b.addSeries('m', [], 'f', 'int', BigInt64Array.of(1n, 2n), BigInt64Array.of(7n, 8n));
+    b.addSeries('m', [], 'f', 'string', BigInt64Array.of(3n), ['x']);
+    b.add('m', [], 'f', 4n, 'y');
+    b.addSeries('m', [], 'f', 'int', BigInt64Array.of(5n), BigInt64Array.of(9n));
+    b.addSeries('m', [], 'g', 'bool', BigInt64Array.of(1n), Uint8Array.of(1));
+    b.addSeries('m', [], 'h', 'uint', BigInt64Array.of(1n), BigUint64Array.of(3n));
+    const out = b.build();
+    assert.deepEqual(
+      out.map((s) => [s.field, s.type, [...s.times], [...(s.values as Iterable<unknown>)]]),
+      [
+        ['f', 'int', [1n, 2n, 5n], [7n, 8n, 9n]],
+        ['g', 'bool', [1n], [1]],
+        ['h', 'uint', [1n], [3n]],
+        ['f', 'string', [3n, 4n], ['x', 'y']],
+      ],
+    );
+  });
 });
 
 test('a bucket name whose escaped directory name exceeds 255 bytes is store.invalidBucket, not an I/O error', async () => {
