@@ -22,6 +22,9 @@
 //   const b = new BatchBuilder(); b.add(measurement, tags, field, timeNs, value); store.write('bucket', b.build());
 //       // row-by-row convenience; value: number (float) | bigint (int) | UInt | boolean | string;
 //       // points of a series with another type than its first are kept for write() to drop
+//   b.addSeries(measurement, tags, field, type, times, values);
+//       // a run of points of one series at once (the arrays are kept, not copied): how to()
+//       // hands over a table that is one series
 //   for await (const s of store.read('bucket', { start, stop, predicate })) { ... }
 //       // SeriesData per series, sorted by series key; [start, stop) ns; StorePredicate pushdown
 //   await store.buckets();  await store.createBucket(name, { retentionNs });  await store.deleteBucket(name);
