@@ -160,7 +160,9 @@ builtin window : (
 // aggregateWindow windows each table by `every`, applies fn to each window, and writes the
 // window's bound (timeSrc, default "_stop") into timeDst (default "_time"); the result has
 // the original group key (plus range's _start/_stop when they were not in it). createEmpty
-// (default true) emits a null-valued row for windows without data, also for selectors.
+// (default true) emits a null-valued row for windows without data, also for selectors. A
+// table with no window (no row, and with createEmpty no _start/_stop bounds) gives no table,
+// whether fn is a native aggregate or a function of your own.
 builtin aggregateWindow : (
         <-tables: stream[A],
         every: duration,
