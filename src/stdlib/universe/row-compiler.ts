@@ -28,6 +28,7 @@ import type { FunctionValue, Value } from '../../values/value.js';
 import type { ColumnType } from '../../table/types.js';
 import type { ColData } from './lib/columns.js';
 import { cellValue } from './lib/columns.js';
+import { compileRegexp } from '../../values/regexp.js';
 
 /** A closure from the interpreter (the fields the compiler needs). */
 export interface CompilableFunction extends FunctionValue {
@@ -158,16 +159,15 @@ function compileExpr(g: Gen, e: ast.Expression): Expr {
     case 'DateTimeLiteral':
       return literalOf(g, new Time(e.nanos));
     case 'RegexpLiteral': {
-      // RE2 and JavaScript agree on the common syntax; in unicode mode JavaScript rejects
-      // escapes it does not know (`\A`, `\z`), which sends such patterns to the slow path.
-      let re: RegExp;
+      // The pattern is RE2: translated as the interpreter translates it (RE2's `\s` is ASCII,
+      // JavaScript's is not). A pattern it rejects goes to the slow path, which reports it.
+      let re: Regexp;
       try {
-        if (/\(\?/.test(e.value)) unsupported();
-        re = new RegExp(e.value, 'u');
+        re = compileRegexp(e.value);
       } catch {
         return unsupported();
       }
-      return { v: g.constant(re), ty: 'regexp', nullable: false };
+      return literalOf(g, re);
     }
     case 'StringExpression': {
       const parts: Expr[] = [];
