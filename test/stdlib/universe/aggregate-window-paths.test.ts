@@ -31,7 +31,8 @@ describe('aggregateWindow: a closure over a native gives what the native gives',
       const tables = randomStream(g, { sizes, valueType, nullRate: seed % 3 === 0 ? 0.6 : 0.1, sortedTimes: seed % 4 !== 0, distinctStrings: 5 });
       const csv = toAnnotatedCsv(tables);
       const every = g.pick(['5s', '30s', '2m']);
-      for (const bounds of ['', ' |> drop(columns: ["_start", "_stop"])']) {
+      // Bounds in the key (range()), as plain columns (range() then group()), or none.
+      for (const bounds of ['', ' |> group(columns: ["host", "_field"])', ' |> drop(columns: ["_start", "_stop"])']) {
         for (const createEmpty of [true, false]) {
           for (const fn of FNS) {
             // Other columns and window bounds on some of the runs: x is a nullable float.
