@@ -125,3 +125,46 @@ testcase map_compiled_keeps_empty_table {
 
     testing.diff(got: csv.from(csv: edata) |> map(fn: (r) => ({r with _value: r._value + 1.0})), want: csv.from(csv: want))
 }
+
+// aggregateWindow is window |> fn |> duplicate |> window(every: inf); window() with
+// createEmpty: false emits no table for a table without rows, so fn sees none: a native
+// aggregate and a closure over it both give no table.
+bdata =
+    "#datatype,string,long,string,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,double
+#group,false,false,true,true,true,false,false
+#default,_result,,,,,,
+,result,table,host,_start,_stop,_time,_value
+,,0,a,2021-01-01T00:00:00Z,2021-01-01T00:02:00Z,2021-01-01T00:00:10Z,2
+
+#datatype,string,long,string,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,double
+#group,false,false,true,true,true,false,false
+#default,_result,1,e,2021-01-01T00:00:00Z,2021-01-01T00:02:00Z,,
+,result,table,host,_start,_stop,_time,_value
+"
+
+testcase aggregate_window_empty_table_no_window {
+    want =
+        "#datatype,string,long,string,dateTime:RFC3339,dateTime:RFC3339,double,dateTime:RFC3339
+#group,false,false,true,true,true,false,false
+#default,_result,,,,,,
+,result,table,host,_start,_stop,_value,_time
+,,0,a,2021-01-01T00:00:00Z,2021-01-01T00:02:00Z,2,2021-01-01T00:01:00Z
+"
+
+    testing.diff(
+        got: csv.from(csv: bdata) |> aggregateWindow(every: 1m, fn: mean, createEmpty: false),
+        want: csv.from(csv: want),
+    )
+        |> yield(name: "native")
+    testing.diff(
+        got:
+            csv.from(csv: bdata)
+                |> aggregateWindow(
+                    every: 1m,
+                    fn: (column, tables=<-) => tables |> mean(column: column),
+                    createEmpty: false,
+                ),
+        want: csv.from(csv: want),
+    )
+        |> yield(name: "closure")
+}

@@ -223,3 +223,93 @@ testcase filter_strings_predicate {
 
     testing.diff(got: got, want: csv.from(csv: want))
 }
+
+// A computed column that is null in every row has the type of its expression (Flux takes
+// column types from the function's return type), on the compiled path and on the
+// interpreted one (display() is not compiled); a value of no type (r.nope) is no column.
+testcase map_all_null_column_types {
+    want =
+        "#datatype,string,long,string,double,double,long,string
+#group,false,false,true,false,false,false,false
+#default,_result,,,,,,
+,result,table,host,_value,x,i,s
+,,0,a,1,,,
+,,0,a,5,,,
+,,1,b,0.5,,,
+,,1,b,7,,,
+"
+    compiled =
+        csv.from(csv: inData)
+            |> filter(fn: (r) => exists r._value)
+            |> map(
+                fn: (r) =>
+                    ({
+                        host: r.host,
+                        _value: r._value,
+                        x: if r._value > 1000.0 then 1.0 else r.nope,
+                        i: int(v: r.nope),
+                        s: if r._value > 1000.0 then "big" else r.nope,
+                        n: r.nope,
+                    }),
+            )
+    interpreted =
+        csv.from(csv: inData)
+            |> filter(fn: (r) => exists r._value)
+            |> map(
+                fn: (r) =>
+                    ({
+                        host: r.host,
+                        _value: r._value,
+                        x: if r._value > 1000.0 then 1.0 else r.nope,
+                        i: int(v: r.nope),
+                        s: if r._value > 1000.0 then "big" else r.nope,
+                        n: r.nope,
+                        d: display(v: r._value),
+                    }),
+            )
+            |> drop(columns: ["d"])
+
+    testing.diff(got: compiled, want: csv.from(csv: want)) |> yield(name: "compiled")
+    testing.diff(got: interpreted, want: csv.from(csv: want)) |> yield(name: "interpreted")
+}
+
+// Tables keyed [host, _field] lose _field and join the table keyed [host] of the same
+// host: one table per key, whichever path map takes.
+testcase map_dropped_key_column_joins_other_table {
+    more =
+        "#datatype,string,long,string,double
+#group,false,false,true,false
+#default,_result,,,
+,result,table,host,_value
+,,0,a,9
+"
+    want =
+        "#datatype,string,long,string,double
+#group,false,false,true,false
+#default,_result,,,
+,result,table,host,_value
+,,0,a,1
+,,0,a,5
+,,0,a,
+,,0,a,9
+,,1,b,0.5
+,,1,b,7
+"
+    // filter() leaves out the empty table of host c (the interpreted path drops a table
+    // without rows, the compiled one keeps it).
+    data =
+        union(
+            tables: [
+                csv.from(csv: inData) |> filter(fn: (r) => true) |> keep(columns: ["host", "_field", "_value"]),
+                csv.from(csv: more),
+            ],
+        )
+
+    testing.diff(got: data |> map(fn: (r) => ({host: r.host, _value: r._value})), want: csv.from(csv: want))
+        |> yield(name: "compiled")
+    testing.diff(
+        got: data |> map(fn: (r) => ({host: r.host, _value: r._value, d: display(v: 1)})) |> drop(columns: ["d"]),
+        want: csv.from(csv: want),
+    )
+        |> yield(name: "interpreted")
+}

@@ -26,7 +26,10 @@ builtin range : (
 builtin filter : (<-tables: stream[A], fn: (r: A) => bool, ?onEmpty: string) => stream[A] where A: Record
 
 // map replaces each row with the record fn returns. Group-key columns missing from the
-// result leave the group key; rows whose key values change are regrouped.
+// result leave the group key; rows whose key values change are regrouped. A column that is
+// null in every row of a table has the type of its expression (`if r._value > 0.0 then 1.0
+// else r.nope` gives a float column); a value that is null whatever the row (`r.nope`)
+// gives no column.
 builtin map : (<-tables: stream[A], fn: (r: A) => B, ?mergeKey: bool) => stream[B] where A: Record, B: Record
 
 // reduce aggregates the rows of each table with fn, starting from identity: the output is
@@ -160,7 +163,9 @@ builtin window : (
 // aggregateWindow windows each table by `every`, applies fn to each window, and writes the
 // window's bound (timeSrc, default "_stop") into timeDst (default "_time"); the result has
 // the original group key (plus range's _start/_stop when they were not in it). createEmpty
-// (default true) emits a null-valued row for windows without data, also for selectors.
+// (default true) emits a null-valued row for windows without data, also for selectors. A
+// table with no window (no row, and with createEmpty no _start/_stop bounds) gives no table,
+// whether fn is a native aggregate or a function of your own.
 builtin aggregateWindow : (
         <-tables: stream[A],
         every: duration,

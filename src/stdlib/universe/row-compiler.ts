@@ -28,6 +28,7 @@ import type { FunctionValue, Value } from '../../values/value.js';
 import type { ColumnType } from '../../table/types.js';
 import type { ColData } from './lib/columns.js';
 import { cellValue } from './lib/columns.js';
+import { compileRegexp } from '../../values/regexp.js';
 
 /** A closure from the interpreter (the fields the compiler needs). */
 export interface CompilableFunction extends FunctionValue {
@@ -158,16 +159,15 @@ function compileExpr(g: Gen, e: ast.Expression): Expr {
     case 'DateTimeLiteral':
       return literalOf(g, new Time(e.nanos));
     case 'RegexpLiteral': {
-      // RE2 and JavaScript agree on the common syntax; in unicode mode JavaScript rejects
-      // escapes it does not know (`\A`, `\z`), which sends such patterns to the slow path.
-      let re: RegExp;
+      // The pattern is RE2: translated as the interpreter translates it (RE2's `\s` is ASCII,
+      // JavaScript's is not). A pattern it rejects goes to the slow path, which reports it.
+      let re: Regexp;
       try {
-        if (/\(\?/.test(e.value)) unsupported();
-        re = new RegExp(e.value, 'u');
+        re = compileRegexp(e.value);
       } catch {
         return unsupported();
       }
-      return { v: g.constant(re), ty: 'regexp', nullable: false };
+      return literalOf(g, re);
     }
     case 'StringExpression': {
       const parts: Expr[] = [];
@@ -332,6 +332,8 @@ function compileCall(g: Gen, e: ast.CallExpression): Expr {
   const key = p.key.type === 'Identifier' ? p.key.name : p.key.value;
   if (key !== 'v' || p.value === null) return unsupported();
   const x = compileExpr(g, p.value);
+  // A conversion of null is null, of the conversion's type (`float(v: r.nope)` is a float).
+  if (x.ty === 'null' && (name === 'float' || name === 'int' || name === 'string')) return { v: 'null', ty: name, nullable: true };
   switch (name) {
     case 'float':
       if (x.ty === 'float') return x;
@@ -622,6 +624,77 @@ export function compileRecordFn(fn: FunctionValue, src: RowSource): CompiledReco
     cache.set(sig, c);
   }
   return c === null ? undefined : c;
+}
+
+/**
+ * The shape of a record function `(r) => ({r with ...})` or `(r) => ({...})` (also as a
+ * block `{ return {...} }`): whether it extends `r`, and for each listed property the column
+ * it copies unchanged (its value is plain `r.col` / `r["col"]`) or null (anything else).
+ * Undefined for any other body. map() uses it to know, before running fn, which columns fn
+ * may change.
+ */
+export interface RecordShape {
+  readonly withBase: boolean;
+  readonly props: ReadonlyMap<string, string | null>;
+}
+
+const shapeCache = new WeakMap<ast.FunctionExpression, RecordShape | null>();
+
+export function recordShape(fn: FunctionValue): RecordShape | undefined {
+  const node = (fn as CompilableFunction).node;
+  if (node === undefined) return undefined;
+  let shape = shapeCache.get(node);
+  if (shape === undefined) {
+    shape = null;
+    const b = bodyOf(fn);
+    const rec = b === undefined ? undefined : recordBody(b.body);
+    if (b !== undefined && rec !== undefined && (rec.with === null || rec.with.name === b.param)) {
+      const props = new Map<string, string | null>();
+      for (const p of rec.properties) {
+        const name = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+        // `{r with a: 1, a: 2}`: the last one wins, as when the record is evaluated.
+        const v = p.value === null ? null : unparen(p.value);
+        const copied =
+          v !== null && v.type === 'MemberExpression' && v.object.type === 'Identifier' && v.object.name === b.param
+            ? v.property.type === 'Identifier'
+              ? v.property.name
+              : v.property.value
+            : null;
+        props.set(name, copied);
+      }
+      shape = { withBase: rec.with !== null, props };
+    }
+    shapeCache.set(node, shape);
+  }
+  return shape ?? undefined;
+}
+
+/**
+ * The static type of property `name` of a record function's body over a schema, as the
+ * compiler types it (the type the compiled column would have): a column type; 'null' when
+ * the value is null whatever the row (a missing column `r.nope`, a captured null); undefined
+ * when the compiler cannot type the expression (or the body is not a record literal, or
+ * does not list `name`). The interpreter path uses it for a column that holds only nulls,
+ * so that both paths give the column the same type (Flux takes a column's type from the
+ * function's inferred return type: flux stdlib/universe/map.go createSchema).
+ */
+export function propertyType(fn: FunctionValue, src: RowSource, name: string): ColumnType | 'null' | undefined {
+  const b = bodyOf(fn);
+  const rec = b === undefined ? undefined : recordBody(b.body);
+  if (b === undefined || rec === undefined) return undefined;
+  let valueExpr: ast.Expression | undefined;
+  for (const p of rec.properties) {
+    const key = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+    if (key === name) valueExpr = p.value ?? (p.key.type === 'Identifier' ? p.key : undefined);
+  }
+  if (valueExpr === undefined) return undefined;
+  try {
+    const x = compileExpr(new Gen(b.param, src, b.lookup), valueExpr);
+    return x.ty === 'regexp' ? undefined : x.ty;
+  } catch (e) {
+    if (e instanceof Unsupported) return undefined;
+    throw e;
+  }
 }
 
 function unparen(e: ast.Expression): ast.Expression {

@@ -27,7 +27,10 @@
 // of experimental/aggregate.rate in Flux's stdlib shows that output). When `fn` is
 // one of the native aggregates or selectors (mean, sum, count, ...) the windows are reduced
 // in place over the sorted time column without building window tables; any other fn runs
-// on real window tables through the general path.
+// on real window tables through the general path. Both paths give the same tables
+// (test/stdlib/universe/aggregate-window-paths.test.ts): a table without any window gives
+// no table (window() creates none, so fn sees none), and an input without _start/_stop
+// columns gets none in its output (the window bounds are only for fn).
 
 import type { NativeContext, NativeFunction } from '../../runtime/builtin-api.js';
 import { streamOf } from '../../table/index.js';
@@ -651,12 +654,17 @@ function fastAggregateWindow(
   timeSrc: string,
   timeDst: string,
   fast: { reducer?: Reducer; selector?: Selector },
-): Frame {
+): Frame | null {
   const ci = f.names.indexOf(column);
   if (ci < 0) throw fail(ctx, 'universe.aggregate.missingColumn', `column "${column}" does not exist`);
   const c = f.cols[ci]!;
   const ws = windowsOf(f, o, ctx);
   const nw = ws.starts.length;
+  // No window (an empty table without createEmpty, or createEmpty without bounds): Flux's
+  // window() emits no table, so fn sees none and aggregateWindow emits none, as the general
+  // path does (a window table is only created for a row or, with createEmpty, for each
+  // window within the bounds: Flux window docs, "createEmpty").
+  if (nw === 0) return null;
   const srcTimes = timeSrc === o.startColumn ? ws.starts : ws.stops;
   if (fast.reducer !== undefined) {
     const r = fast.reducer;
@@ -772,7 +780,9 @@ function generalAggregateWindow(
 ): TableStream {
   return streamOf(async function* () {
     // The input key of each table, by the identity of its key without the bound columns.
-    const original = new Map<string, { names: string[]; values: Value[] }>();
+    // `bounds`: the input table had the start/stop columns; when it had not, those window()
+    // added for fn are dropped again, as the native path never adds them.
+    const original = new Map<string, { names: string[]; values: Value[]; bounds?: false }>();
     const bare = (names: readonly string[], values: readonly Value[]): string => {
       const ns: string[] = [];
       const vs: Value[] = [];
@@ -795,7 +805,9 @@ function generalAggregateWindow(
         original.set(
           bare(f.keyNames, f.keyValues),
           cb === null
-            ? { names: [...f.keyNames], values: [...f.keyValues] }
+            ? f.names.includes(o.startColumn) || f.names.includes(o.stopColumn)
+              ? { names: [...f.keyNames], values: [...f.keyValues] }
+              : { names: [...f.keyNames], values: [...f.keyValues], bounds: false }
             : { names: [o.startColumn, o.stopColumn, ...f.keyNames], values: [new Time(cb.lo), new Time(cb.hi), ...f.keyValues] },
         );
         const ks = f.keyNames.indexOf(o.startColumn);
@@ -848,6 +860,11 @@ function generalAggregateWindow(
         const bi = names.indexOf(b);
         const kv = keyNames.indexOf(b);
         if (bi >= 0 && kv >= 0) cols[bi] = constantCol('time', keyValues[kv]!, f.length);
+        // An input without bounds columns gets none back (the window's were only for fn).
+        if (bi >= 0 && kv < 0 && orig?.bounds === false && b !== timeDst) {
+          names.splice(bi, 1);
+          cols.splice(bi, 1);
+        }
       }
       col.add({ names, cols, length: f.length, keyNames, keyValues, sameKey: true });
     }
@@ -866,6 +883,7 @@ export const aggregateWindow: NativeFunction = (args, ctx) => {
   if (fast !== undefined && (timeSrc === o.startColumn || timeSrc === o.stopColumn)) {
     return perTable(input, (f) => {
       const out = fastAggregateWindow(f, o, ctx, column, timeSrc, timeDst, fast);
+      if (out === null) return null;
       // Bounds from columns (range() then group()): back into _start/_stop and the key.
       const cb = columnBounds(f, o);
       if (cb !== null) {

@@ -176,3 +176,25 @@ describe('row compiler: record functions agree with the interpreter', () => {
     });
   }
 });
+
+// A regular expression literal is RE2 (src/values/regexp.ts translates it for JavaScript):
+// the compiled path must use the same translation as the interpreter, e.g. RE2's `\s` is
+// ASCII [\t\n\f\r ] where JavaScript's also matches U+00A0, U+2003, U+FEFF, \v.
+describe('row compiler: regular expression literals mean what they mean in the interpreter', () => {
+  const strings = ['a b', 'a\u00a0b', 'a\u2003b', 'a\ufeffb', 'a\vb', 'a\tb', 'a\rb', 'a\nb', 'a\u2028b', 'axb', 'ab', 'é b'];
+  const b = new ColBuilder('string', strings.length);
+  for (const s of strings) b.pushString(s);
+  const f: Frame = { names: ['host'], cols: [b.finish()], length: strings.length, keyNames: [], keyValues: [] };
+  for (const re of ['a\\sb', 'a\\Sb', '^a[\\s]b$', 'a[^\\s]b', 'a[\\S\\s]b', '\\pL\\s', 'a.b', '^a\\s*b$']) {
+    test(`/${re}/`, async () => {
+      const fn = await fluxFunction(`(r) => r.host =~ /${re}/`);
+      const kernel = compilePredicate(fn, f);
+      assert.ok(kernel !== undefined, 'compiled');
+      const slow = await predicateMask(fn, f, ctx);
+      assert.deepEqual(
+        [...kernel(f)].map((i) => JSON.stringify(strings[i])),
+        [...slow.keys()].filter((i) => slow[i] === 1).map((i) => JSON.stringify(strings[i])),
+      );
+    });
+  }
+});
