@@ -111,8 +111,9 @@ testcase union_with_empty_table {
     testing.diff(got: union(tables: [csv.from(csv: edata), csv.from(csv: more)]), want: csv.from(csv: want))
 }
 
-// A compiled map keeps an empty table (its output columns are known without a row).
-testcase map_compiled_keeps_empty_table {
+// map drops a table without rows, as Flux's map does, whether its function is compiled
+// (this one) or interpreted (the one calling a function of the script).
+testcase map_drops_empty_table {
     want =
         "#datatype,string,long,string,double,string
 #group,false,false,true,false,false
@@ -121,9 +122,11 @@ testcase map_compiled_keeps_empty_table {
 ,,0,a,3,x
 ,,0,a,,y
 ,,0,a,5,x
-" + emptyE
+"
+    inc = (v) => v + 1.0
 
     testing.diff(got: csv.from(csv: edata) |> map(fn: (r) => ({r with _value: r._value + 1.0})), want: csv.from(csv: want))
+    testing.diff(got: csv.from(csv: edata) |> map(fn: (r) => ({r with _value: inc(v: r._value)})), want: csv.from(csv: want))
 }
 
 // aggregateWindow is window |> fn |> duplicate |> window(every: inf); window() with

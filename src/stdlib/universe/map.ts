@@ -10,7 +10,8 @@
 // float column of nulls, `x: r.nope` is no column. A column fn copies from `r` keeps its
 // input type. promflux types the expressions its row compiler can type; for any other
 // expression that is null in every row, a column of the input with that name keeps its
-// type, else the column is left out.
+// type, else the column is left out. A table without rows gives no table, as Flux's map
+// drops empty tables.
 //
 // Fast path: `(r) => ({r with ...})` and `(r) => ({...})` bodies compiled by
 // ./row-compiler.ts into one typed-array loop per computed column; unchanged columns are
@@ -146,10 +147,11 @@ export const map: NativeFunction = (args, ctx) => {
     const regroup = new KeyedCollector();
     let anyRegroup = false;
     for await (const t of input) {
+      // A table without rows gives no table, as in Flux (its map drops empty tables; without
+      // a row the output columns are not known), on the compiled path as on the interpreted.
+      if (t.length === 0) continue;
       const f = frameOf(t);
       const out = compiledMap(fn, f) ?? (await slowMap(fn, shape, f, ctx));
-      // Without a row the interpreter path cannot know the output columns: such a table is
-      // dropped (the compiled path knows them and keeps it).
       if (out.names.length === 0) continue;
       if (keepsKey(shape, f)) yield toTable(out);
       else {
