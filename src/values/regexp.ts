@@ -9,6 +9,8 @@
 //   rejected (JS has no inline modifiers in node 20).
 // - `(?P<name>re)` becomes `(?<name>re)`; `\A` becomes `^` (with `m` it is written
 //   `(?<![\s\S])`); `\z` becomes `(?![\s\S])`; `\Q...\E` quotes literally.
+// - `.` is any character but `\n` (`[^\n]`; JavaScript's `.` also stops at `\r`, U+2028 and
+//   U+2029).
 // - `\s` is RE2's ASCII class `[\t\n\f\r ]` (JS's `\s` also matches Unicode spaces);
 //   `\S` outside a class becomes `[^\t\n\f\r ]`.
 // - POSIX classes inside brackets (`[[:alpha:]]`, `[[:^digit:]]` is rejected) become ASCII
@@ -241,6 +243,13 @@ export function translateRe2(source: string): { pattern: string; flags: string }
     }
     if (c === '/') {
       out += '\\/';
+      i++;
+      continue;
+    }
+    if (c === '.' && !flagSet.has('s')) {
+      // RE2's `.` is any character but `\n`; JavaScript's also leaves out `\r`, U+2028 and
+      // U+2029. (With `s` both match every character.)
+      out += '[^\\n]';
       i++;
       continue;
     }

@@ -18,6 +18,13 @@ test('translation of RE2-only syntax', () => {
   assert.ok(!matches('^\\s$', '\u00a0'), 'RE2 \\s is ASCII white space only');
   assert.ok(matches('(?s)a.b', 'a\nb'));
   assert.ok(!matches('a.b', 'a\nb'));
+  // RE2's `.` stops only at \n (JavaScript's also at \r, U+2028, U+2029).
+  assert.ok(matches('^a.b$', 'a\rb'));
+  assert.ok(matches('^a.b$', 'a\u2028b'));
+  assert.ok(matches('^a.+b$', 'a\u2029\rb'));
+  assert.ok(matches('^a\\.b$', 'a.b') && !matches('^a\\.b$', 'axb'), 'an escaped dot stays a dot');
+  assert.ok(matches('^a[.]b$', 'a.b') && !matches('^a[.]b$', 'axb'), 'a dot in a class stays a dot');
+  assert.ok(matches('^.$', '😀'.slice(0, 1)) && matches('^\\pL.$', 'é😀'), 'one unit, or one code point with the u flag');
   assert.ok(matches('[]a]', ']'));
 });
 
