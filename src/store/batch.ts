@@ -12,11 +12,15 @@ interface Acc {
   tags: readonly (readonly [string, string])[];
   field: string;
   type: FieldType;
-  /** Whole runs of points added by `addSeries` (and the point arrays sealed before one). */
-  chunks: { readonly times: BigInt64Array; readonly values: FieldValues }[] | undefined;
-  /** Points added one by one since the last chunk. */
-  times: bigint[];
-  values: (number | bigint | boolean | string)[];
+  /**
+   * Whole runs of points added by `addSeries` (and the points added one by one before one),
+   * as times, values, times, values, ... (no object per run: a scrape makes one run for
+   * each of possibly 100,000 series, and the builder holds them until the write).
+   */
+  runs: (BigInt64Array | FieldValues)[] | undefined;
+  /** Points added one by one since the last run (allocated on the first). */
+  times: bigint[] | undefined;
+  values: (number | bigint | boolean | string)[] | undefined;
 }
 
 export function fieldTypeOf(v: FieldValue): FieldType {
@@ -70,10 +74,10 @@ function concatValues(type: FieldType, parts: readonly FieldValues[], n: number)
 
 /** Move the points added one by one into a chunk (before a whole run is appended after them). */
 function seal(a: Acc): void {
-  if (a.times.length === 0) return;
-  (a.chunks ??= []).push({ times: BigInt64Array.from(a.times), values: typedValues(a.type, a.values) });
-  a.times = [];
-  a.values = [];
+  if (a.times === undefined) return;
+  (a.runs ??= []).push(BigInt64Array.from(a.times), typedValues(a.type, a.values!));
+  a.times = undefined;
+  a.values = undefined;
 }
 
 function sameTags(a: readonly (readonly [string, string])[], b: readonly (readonly [string, string])[]): boolean {
@@ -116,16 +120,16 @@ export class BatchBuilder {
     if (last !== undefined && last.measurement === measurement && last.field === field && sameTags(last.rawTags, tags)) {
       const type = fieldTypeOf(value);
       if (last.acc.type === type) {
-        last.acc.times.push(time);
-        last.acc.values.push(value instanceof UInt ? value.value : value);
+        last.acc.times!.push(time);
+        last.acc.values!.push(value instanceof UInt ? value.value : value);
         this.count++;
         return;
       }
     }
     const type = fieldTypeOf(value);
     const acc = this.accFor(measurement, sortedTags(tags), field, type);
-    acc.times.push(time);
-    acc.values.push(value instanceof UInt ? value.value : value);
+    (acc.times ??= []).push(time);
+    (acc.values ??= []).push(value instanceof UInt ? value.value : value);
     this.count++;
     this.last = { measurement, field, rawTags: tags, acc };
   }
@@ -141,7 +145,7 @@ export class BatchBuilder {
     if (values.length !== times.length) throw new Error(`internal error: a run of ${times.length} times and ${values.length} values`);
     const acc = this.accFor(measurement, sortedTags(tags), field, type);
     seal(acc);
-    (acc.chunks ??= []).push({ times, values });
+    (acc.runs ??= []).push(times, values);
     this.count += times.length;
     this.last = undefined;
   }
@@ -150,11 +154,11 @@ export class BatchBuilder {
   private accFor(measurement: string, tags: readonly (readonly [string, string])[], field: string, type: FieldType): Acc {
     const key = seriesKey(measurement, field, tags);
     let acc = this.series.get(key);
-    if (!acc) this.series.set(key, (acc = { measurement, tags, field, type, chunks: undefined, times: [], values: [] }));
+    if (!acc) this.series.set(key, (acc = { measurement, tags, field, type, runs: undefined, times: undefined, values: undefined }));
     else if (acc.type !== type) {
       const other = type + '\0' + key;
       acc = this.conflicting.get(other);
-      if (!acc) this.conflicting.set(other, (acc = { measurement, tags, field, type, chunks: undefined, times: [], values: [] }));
+      if (!acc) this.conflicting.set(other, (acc = { measurement, tags, field, type, runs: undefined, times: undefined, values: undefined }));
     }
     return acc;
   }
@@ -169,25 +173,26 @@ export class BatchBuilder {
     for (const a of this.conflicting.size === 0 ? this.series.values() : [...this.series.values(), ...this.conflicting.values()]) {
       let times: BigInt64Array;
       let values: FieldValues;
-      if (a.chunks === undefined) {
-        times = BigInt64Array.from(a.times);
-        values = typedValues(a.type, a.values);
+      if (a.runs === undefined) {
+        times = BigInt64Array.from(a.times!);
+        values = typedValues(a.type, a.values!);
       } else {
         seal(a);
-        const chunks = a.chunks;
-        if (chunks.length === 1) {
-          times = chunks[0]!.times;
-          values = chunks[0]!.values;
+        const runs = a.runs;
+        if (runs.length === 2) {
+          times = runs[0] as BigInt64Array;
+          values = runs[1]!;
         } else {
           let n = 0;
-          for (const c of chunks) n += c.times.length;
+          for (let k = 0; k < runs.length; k += 2) n += runs[k]!.length;
           times = new BigInt64Array(n);
-          let w = 0;
-          for (const c of chunks) {
-            times.set(c.times, w);
-            w += c.times.length;
+          const parts: FieldValues[] = [];
+          for (let k = 0, w = 0; k < runs.length; k += 2) {
+            times.set(runs[k] as BigInt64Array, w);
+            w += runs[k]!.length;
+            parts.push(runs[k + 1]!);
           }
-          values = concatValues(a.type, chunks.map((c) => c.values), n);
+          values = concatValues(a.type, parts, n);
         }
       }
       if (prev !== undefined && sameTimes(prev, times)) times = prev;
