@@ -1,0 +1,328 @@
+// Compaction merges segments series by series, streaming its output: the result is the merge a
+// read makes (newer write wins a time, the type of the oldest part wins, points older than the
+// retention go), memory does not grow with the partition, and a failure (full disk, damaged
+// input) leaves the bucket as it was: no partial output, inputs still live.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore, NS_PER_HOUR } from '../../src/store/index.js';
+import type { FieldType, SeriesBatch, SeriesData, Store, StoreOptions } from '../../src/store/index.js';
+import type { FileSystem, NewFile } from '../../src/host/fs.js';
+import { nodeFileSystem } from '../../src/host/fs.js';
+import type { Clock } from '../../src/host/clock.js';
+import { systemClock } from '../../src/host/clock.js';
+import { silentLogger } from '../../src/host/logger.js';
+import { FluxError } from '../../src/errors/index.js';
+import { rng } from '../support/rng.js';
+import { REPO_ROOT } from '../support/env.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'promflux-compact-'));
+  dirs.push(d);
+  return d;
+}
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function manualClock(start: bigint): Clock & { set(ns: bigint): void } {
+  let now = start;
+  return {
+    nowNanos: () => now,
+    monotonicMs: () => Number(now / 1_000_000n),
+    setTimer: () => ({ cancel() {} }),
+    sleep: () => Promise.resolve(),
+    set(ns: bigint) {
+      now = ns;
+    },
+  };
+}
+
+function newStore(dir: string, clock: Clock, extra: Partial<StoreOptions> = {}): Store {
+  return openStore({ dir, fs: nodeFileSystem, clock, logger: silentLogger, autoMaintain: false, graceMs: 0, ...extra });
+}
+
+async function readAll(store: Store, bucket: string): Promise<SeriesData[]> {
+  const out: SeriesData[] = [];
+  for await (const s of store.read(bucket)) out.push(s);
+  return out;
+}
+
+/** Series as comparable rows, in read order: key, type, then time=value per point. */
+function rows(series: readonly SeriesData[]): string[] {
+  return series.map((s) => {
+    const vals = [...(s.values as Iterable<unknown>)];
+    const pts = [...s.times].map((t, i) => `${t}=${typeof vals[i] === 'number' && Object.is(vals[i], -0) ? '-0' : String(vals[i])}`);
+    return `${s.measurement}|${s.field}|${JSON.stringify(s.tags)}|${s.type}|${pts.join(',')}`;
+  });
+}
+
+interface Manifest {
+  segments: { file: string; level: number; points: number; bytes: number }[];
+  garbage: { file: string }[];
+}
+const manifestOf = (store: Store, bucket: string): Manifest => JSON.parse(readFileSync(join(store.dir, 'buckets', bucket, 'MANIFEST'), 'utf8')) as Manifest;
+const segFiles = (store: Store, bucket: string) => readdirSync(join(store.dir, 'buckets', bucket)).filter((f) => f.endsWith('.seg')).sort();
+
+const TYPES: readonly FieldType[] = ['float', 'int', 'uint', 'bool', 'string'];
+const SEC = 1_000_000_000n;
+
+function valuesOf(type: FieldType, vs: readonly number[]): SeriesBatch['values'] {
+  switch (type) {
+    case 'float':
+      return Float64Array.from(vs, (v) => (v % 7 === 0 ? -0 : v / 8));
+    case 'int':
+      return BigInt64Array.from(vs, (v) => BigInt(v) - 500n);
+    case 'uint':
+      return BigUint64Array.from(vs, (v) => 2n ** 64n - 1n - BigInt(v));
+    case 'bool':
+      return Uint8Array.from(vs, (v) => v % 2);
+    case 'string':
+      return vs.map((v) => `v${v}`);
+  }
+}
+
+test('twenty segments with overlapping writes, a type conflict and expiring points merge into one segment equal to the merge', async () => {
+  const seed = 20261122;
+  const rand = rng(seed);
+  // Retention 1h: partitions of 1h. Partition H gets the writes; compaction runs when H has
+  // ended and its cutoff (now - 1h) lies 15 minutes into H.
+  const H = 1_700_000_000n * SEC - ((1_700_000_000n * SEC) % NS_PER_HOUR);
+  const clock = manualClock(H + 30n * 60n * SEC);
+  const dir = tempDir();
+  const store = newStore(dir, clock, { compactionFanIn: 1000 });
+  await store.createBucket('b', { retentionNs: NS_PER_HOUR });
+  await store.createBucket('x', { retentionNs: NS_PER_HOUR });
+  const seriesCount = 60;
+  const typeOf = (k: number) => TYPES[k % TYPES.length]!;
+  const tagsOf = (k: number): [string, string][] => (k % 4 === 0 ? [] : [['host', `h${k % 3}`], ['k', String(k)]]);
+  /** The model: key -> type and time -> value, last write wins. */
+  const model = new Map<string, { s: Omit<SeriesBatch, 'times' | 'values'>; points: Map<bigint, number> }>();
+  let counter = 0;
+  for (let w = 0; w < 20; w++) {
+    const batch: SeriesBatch[] = [];
+    for (let k = 0; k < seriesCount; k++) {
+      if (rand() < 0.3) continue; // not every series in every segment
+      // times anywhere in the hour, on a 10 s grid, so writes overlap and repeat times
+      const n = 1 + Math.floor(rand() * 40);
+      const times = new Set<bigint>();
+      while (times.size < n) times.add(H + BigInt(Math.floor(rand() * 360)) * 10n * SEC);
+      const ts = [...times].sort((a, b) => (a < b ? -1 : 1));
+      const vs = ts.map(() => counter++);
+      const base = { measurement: `m${k % 5}`, tags: tagsOf(k), field: k % 2 === 0 ? 'value' : 'count', type: typeOf(k) };
+      batch.push({ ...base, times: BigInt64Array.from(ts), values: valuesOf(base.type, vs) });
+      const key = JSON.stringify([base.measurement, base.field, base.tags]);
+      const entry = model.get(key) ?? model.set(key, { s: base, points: new Map() }).get(key)!;
+      ts.forEach((t, i) => entry.points.set(t, vs[i]!));
+    }
+    await store.write('b', batch);
+  }
+  // A segment holding series 1 with another type (as two processes writing at once can leave):
+  // written to bucket x, then moved into b, in the middle of b's MANIFEST.
+  await store.write('x', [{ measurement: 'm1', tags: tagsOf(1), field: 'count', type: 'string', times: BigInt64Array.of(H + 5n * SEC, H + 3000n * SEC), values: ['other', 'type'] }]);
+  const mx = manifestOf(store, 'x');
+  renameSync(join(dir, 'buckets', 'x', mx.segments[0]!.file), join(dir, 'buckets', 'b', mx.segments[0]!.file));
+  const mb = JSON.parse(readFileSync(join(dir, 'buckets', 'b', 'MANIFEST'), 'utf8')) as { segments: unknown[] };
+  mb.segments.splice(10, 0, mx.segments[0]);
+  writeFileSync(join(dir, 'buckets', 'b', 'MANIFEST'), JSON.stringify(mb));
+  const inputs = segFiles(store, 'b');
+  assert.equal(inputs.length, 21);
+
+  clock.set(H + 75n * 60n * SEC);
+  const cutoff = H + 15n * 60n * SEC;
+  const before = rows(await readAll(store, 'b'));
+  // The model's merge: the type of the oldest part (string parts of series 1 are dropped), the
+  // last written value of each time, nothing before the cutoff; sorted by series key.
+  const want: SeriesData[] = [];
+  for (const { s, points } of model.values()) {
+    const ts = [...points.keys()].filter((t) => t >= cutoff).sort((a, b) => (a < b ? -1 : 1));
+    if (ts.length > 0) want.push({ ...s, times: BigInt64Array.from(ts), values: valuesOf(s.type, ts.map((t) => points.get(t)!)) });
+  }
+  const key = (s: SeriesData) => [s.measurement, s.field, ...s.tags.map(([k, v]) => `${k}\u0001${v}`)].join('\0');
+  want.sort((a, b) => (key(a) < key(b) ? -1 : 1));
+  assert.deepEqual(before, rows(want), `seed ${seed}: the read path disagrees with the model`);
+
+  await store.maintain('b');
+  const m = manifestOf(store, 'b');
+  assert.equal(m.segments.length, 1, `seed ${seed}`);
+  assert.equal(m.segments[0]!.level, 1);
+  const got = await readAll(store, 'b');
+  assert.deepEqual(rows(got), rows(want), `seed ${seed}`);
+  assert.equal(m.segments[0]!.points, want.reduce((a, s) => a + s.times.length, 0));
+  // The inputs are garbage, and gone on the next maintenance (grace 0).
+  assert.deepEqual(m.garbage.map((g) => g.file).sort(), inputs);
+  await store.maintain('b');
+  assert.deepEqual(segFiles(store, 'b'), [m.segments[0]!.file]);
+  assert.equal(readFileSync(join(dir, 'buckets', 'b', m.segments[0]!.file)).length, m.segments[0]!.bytes);
+  // A fresh process reads the same.
+  assert.deepEqual(rows(await readAll(newStore(dir, clock), 'b')), rows(want));
+});
+
+/** A FileSystem that records the largest single read and write of segment data. */
+function countingFs(): FileSystem & { maxRead: number; maxWrite: number; writes: number } {
+  const fs = {
+    ...nodeFileSystem,
+    maxRead: 0,
+    maxWrite: 0,
+    writes: 0,
+    async openRead(path: string) {
+      const h = await nodeFileSystem.openRead(path);
+      return {
+        size: h.size,
+        read: async (offset: number, length: number) => {
+          fs.maxRead = Math.max(fs.maxRead, length);
+          return h.read(offset, length);
+        },
+        close: () => h.close(),
+      };
+    },
+    async writeNewFile(path: string, data: Uint8Array) {
+      fs.maxWrite = Math.max(fs.maxWrite, data.length);
+      fs.writes++;
+      return nodeFileSystem.writeNewFile(path, data);
+    },
+    async createNewFile(path: string): Promise<NewFile> {
+      const f = await nodeFileSystem.createNewFile(path);
+      return {
+        ...f,
+        write: async (data: Uint8Array) => {
+          fs.maxWrite = Math.max(fs.maxWrite, data.length);
+          fs.writes++;
+          return f.write(data);
+        },
+      };
+    },
+  };
+  return fs;
+}
+
+test('compaction reads and writes in bounded pieces, however large its inputs and output', async () => {
+  const dir = tempDir();
+  const clock = manualClock(1_700_000_000n * SEC);
+  const writer = newStore(dir, clock);
+  await writer.createBucket('big', { retentionNs: 0n });
+  // 8 segments of 600 series x 400 points of random floats (about 5 bytes a point on disk).
+  const rand = rng(7);
+  for (let g = 0; g < 8; g++) {
+    const times = BigInt64Array.from({ length: 400 }, (_, i) => 1_700_000_000n * SEC + BigInt(g * 400 + i) * SEC);
+    await writer.write(
+      'big',
+      Array.from({ length: 600 }, (_, k) => ({ measurement: 'm', tags: [['k', String(k)]] as [string, string][], field: 'f', type: 'float' as const, times, values: Float64Array.from({ length: 400 }, () => rand()) })),
+    );
+  }
+  const inputBytes = manifestOf(writer, 'big').segments.reduce((a, s) => a + s.bytes, 0);
+  assert.ok(inputBytes > 8 * 1024 * 1024, `inputs of ${inputBytes} bytes`);
+  const before = rows(await readAll(writer, 'big'));
+  const fs = countingFs();
+  const store = openStore({ dir, fs, clock, logger: silentLogger, autoMaintain: false, graceMs: 0, compactionFanIn: 8 });
+  await store.maintain('big');
+  const m = manifestOf(store, 'big');
+  assert.equal(m.segments.length, 1);
+  assert.ok(m.segments[0]!.bytes > 8 * 1024 * 1024);
+  // No read of a whole input (about 1.2 MB each), no write of the whole output (about 9 MB):
+  // pieces of at most the read window (256 KiB) / the write chunk (1 MiB) plus one series'
+  // block (about 16 KB here).
+  assert.ok(fs.maxRead <= 300 * 1024, `largest read ${fs.maxRead} bytes`);
+  assert.ok(fs.maxWrite <= 1100 * 1024, `largest write ${fs.maxWrite} bytes`);
+  assert.ok(fs.writes >= 8, `${fs.writes} writes`);
+  assert.deepEqual(rows(await readAll(store, 'big')), before);
+});
+
+test('a process compacting a partition too large to merge in memory stays within a small, fixed amount of memory', { timeout: 120_000 }, async () => {
+  // 8 segments of 1,000 series x 1,000 points (8 million points, 10 targets whose series share
+  // times): merging them in memory raised the peak resident memory by about 160 MiB; streaming
+  // raises it by about 30 MiB (read windows, one series, one output chunk, garbage not yet
+  // collected), whatever the size of the partition.
+  const dir = tempDir();
+  const store = newStore(dir, systemClock);
+  await store.createBucket('b', { retentionNs: 0n });
+  const t0 = (BigInt(Date.now()) - 3_600_000n) * 1_000_000n;
+  for (let g = 0; g < 8; g++) {
+    const times = Array.from({ length: 10 }, (_, t) => BigInt64Array.from({ length: 1000 }, (_, i) => t0 + BigInt(g * 1000 + i) * SEC + BigInt(t)));
+    await store.write(
+      'b',
+      Array.from({ length: 1000 }, (_, k) => ({
+        measurement: `m${k % 50}`,
+        tags: [['k', String(k)], ['target', `t${k % 10}`]] as [string, string][],
+        field: 'v',
+        type: 'float' as const,
+        times: times[k % 10]!,
+        values: Float64Array.from({ length: 1000 }, (_, i) => Math.round(Math.sin(k + i + g) * 1000) / 100),
+      })),
+    );
+  }
+  await store.close();
+  const child = join(REPO_ROOT, 'test/store/fixtures/compact-child.ts');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', child, join(dir), 'b'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 100_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const got = JSON.parse(r.stdout) as { beforeKiB: number; afterKiB: number; segments: number; points: number };
+  assert.deepEqual([got.segments, got.points], [1, 8_000_000]);
+  const growthMiB = (got.afterKiB - got.beforeKiB) / 1024;
+  assert.ok(growthMiB < 90, `peak resident memory grew by ${growthMiB.toFixed(0)} MiB while compacting`);
+});
+
+test('a full disk while writing the output fails the compaction with store.io and leaves the bucket as it was', async () => {
+  const dir = tempDir();
+  const clock = manualClock(1_700_000_000n * SEC);
+  let failAt = 2;
+  let writes = 0;
+  const fs: FileSystem = {
+    ...nodeFileSystem,
+    async createNewFile(path) {
+      const f = await nodeFileSystem.createNewFile(path);
+      return {
+        ...f,
+        async write(data) {
+          if (++writes === failAt) {
+            // as nodeFileSystem does on ENOSPC: the partial file goes, then the write rejects
+            await f.abort();
+            throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+          }
+          return f.write(data);
+        },
+      };
+    },
+  };
+  const store = openStore({ dir, fs, clock, logger: silentLogger, autoMaintain: false, graceMs: 0, compactionFanIn: 4 });
+  await store.createBucket('b', { retentionNs: 0n });
+  const rand = rng(11);
+  for (let g = 0; g < 4; g++) {
+    const times = BigInt64Array.from({ length: 300 }, (_, i) => 1_700_000_000n * SEC + BigInt(g * 300 + i) * SEC);
+    await store.write('b', Array.from({ length: 300 }, (_, k) => ({ measurement: 'm', tags: [['k', String(k)]] as [string, string][], field: 'f', type: 'float' as const, times, values: Float64Array.from({ length: 300 }, () => rand()) })));
+  }
+  const files = segFiles(store, 'b');
+  const manifest = readFileSync(join(dir, 'buckets', 'b', 'MANIFEST'), 'utf8');
+  const before = rows(await readAll(store, 'b'));
+  await assert.rejects(store.maintain('b'), (e: unknown) => e instanceof FluxError && e.id === 'store.io' && e.message.includes('no space left on device'));
+  assert.deepEqual(segFiles(store, 'b'), files, 'no partial output left');
+  assert.equal(readFileSync(join(dir, 'buckets', 'b', 'MANIFEST'), 'utf8'), manifest);
+  assert.deepEqual(rows(await readAll(store, 'b')), before);
+  // with space again, the same compaction succeeds
+  failAt = -1;
+  await store.maintain('b');
+  assert.equal(manifestOf(store, 'b').segments.length, 1);
+  assert.deepEqual(rows(await readAll(store, 'b')), before);
+});
+
+test('a damaged input fails the compaction with store.corrupt naming the segment, and leaves the bucket as it was', async () => {
+  const dir = tempDir();
+  const clock = manualClock(1_700_000_000n * SEC);
+  const store = newStore(dir, clock, { compactionFanIn: 3 });
+  for (let g = 0; g < 3; g++) {
+    await store.write('b', [{ measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(1_700_000_000n * SEC + BigInt(g)), values: Float64Array.of(g) }]);
+  }
+  const m = manifestOf(store, 'b');
+  const damaged = m.segments[1]!.file;
+  const path = join(dir, 'buckets', 'b', damaged);
+  const bytes = readFileSync(path);
+  bytes[10] = bytes[10]! ^ 0xff; // inside the first block, not the index
+  writeFileSync(path, bytes);
+  const manifest = readFileSync(join(dir, 'buckets', 'b', 'MANIFEST'), 'utf8');
+  await assert.rejects(store.maintain('b'), (e: unknown) => e instanceof FluxError && e.id === 'store.corrupt' && e.message.includes(damaged));
+  assert.deepEqual(segFiles(store, 'b'), m.segments.map((s) => s.file).sort(), 'no output left');
+  assert.equal(readFileSync(join(dir, 'buckets', 'b', 'MANIFEST'), 'utf8'), manifest);
+});
