@@ -234,9 +234,9 @@ test('compaction reads and writes in bounded pieces, however large its inputs an
 
 test('a process compacting a partition too large to merge in memory stays within a small, fixed amount of memory', { timeout: 120_000 }, async () => {
   // 8 segments of 1,000 series x 1,000 points (8 million points, 10 targets whose series share
-  // times): merging them in memory raised the peak resident memory by about 160 MiB; streaming
-  // raises it by about 30 MiB (read windows, one series, one output chunk, garbage not yet
-  // collected), whatever the size of the partition.
+  // times): merging them in memory raised the resident memory of the compacting process by
+  // about 200 MiB at its peak; streaming raises it by about 35 MiB (read windows, one series,
+  // one output chunk, garbage not yet collected), whatever the size of the partition.
   const dir = tempDir();
   const store = newStore(dir, systemClock);
   await store.createBucket('b', { retentionNs: 0n });
@@ -259,10 +259,10 @@ test('a process compacting a partition too large to merge in memory stays within
   const child = join(REPO_ROOT, 'test/store/fixtures/compact-child.ts');
   const r = spawnSync(process.execPath, ['--import', 'tsx', child, join(dir), 'b'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 100_000 });
   assert.equal(r.status, 0, r.stderr);
-  const got = JSON.parse(r.stdout) as { beforeKiB: number; afterKiB: number; segments: number; points: number };
+  const got = JSON.parse(r.stdout) as { beforeKiB: number; peakKiB: number; segments: number; points: number };
   assert.deepEqual([got.segments, got.points], [1, 8_000_000]);
-  const growthMiB = (got.afterKiB - got.beforeKiB) / 1024;
-  assert.ok(growthMiB < 90, `peak resident memory grew by ${growthMiB.toFixed(0)} MiB while compacting`);
+  const growthMiB = (got.peakKiB - got.beforeKiB) / 1024;
+  assert.ok(growthMiB < 100, `peak resident memory grew by ${growthMiB.toFixed(0)} MiB while compacting`);
 });
 
 test('a full disk while writing the output fails the compaction with store.io and leaves the bucket as it was', async () => {
