@@ -4,8 +4,8 @@
 // input) leaves the bucket as it was: no partial output, inputs still live.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, NS_PER_HOUR } from '../../src/store/index.js';
@@ -232,17 +232,18 @@ test('compaction reads and writes in bounded pieces, however large its inputs an
   assert.deepEqual(rows(await readAll(store, 'big')), before);
 });
 
-test('a process compacting a partition too large to merge in memory stays within a small, fixed amount of memory', { timeout: 120_000 }, async () => {
-  // 8 segments of 1,000 series x 1,000 points (8 million points, 10 targets whose series share
-  // times): merging them in memory raised the resident memory of the compacting process by
-  // about 200 MiB at its peak; streaming raises it by about 35 MiB (read windows, one series,
-  // one output chunk, garbage not yet collected), whatever the size of the partition.
+/**
+ * A store (its directory) whose bucket "b" (kept forever) holds 8 level-0 segments of the
+ * current partition, each 1,000 series x `points` points: 10 targets scraped every second,
+ * whose series share timestamps. Compaction (fan-in 8) merges them into one.
+ */
+async function scrapedPartition(points: number): Promise<string> {
   const dir = tempDir();
   const store = newStore(dir, systemClock);
   await store.createBucket('b', { retentionNs: 0n });
-  const t0 = (BigInt(Date.now()) - 3_600_000n) * 1_000_000n;
+  const t0 = systemClock.nowNanos() - 4n * NS_PER_HOUR;
   for (let g = 0; g < 8; g++) {
-    const times = Array.from({ length: 10 }, (_, t) => BigInt64Array.from({ length: 1000 }, (_, i) => t0 + BigInt(g * 1000 + i) * SEC + BigInt(t)));
+    const times = Array.from({ length: 10 }, (_, t) => BigInt64Array.from({ length: points }, (_, i) => t0 + BigInt(g * points + i) * SEC + BigInt(t)));
     await store.write(
       'b',
       Array.from({ length: 1000 }, (_, k) => ({
@@ -251,11 +252,20 @@ test('a process compacting a partition too large to merge in memory stays within
         field: 'v',
         type: 'float' as const,
         times: times[k % 10]!,
-        values: Float64Array.from({ length: 1000 }, (_, i) => Math.round(Math.sin(k + i + g) * 1000) / 100),
+        values: Float64Array.from({ length: points }, (_, i) => Math.round(Math.sin(k + i + g) * 1000) / 100),
       })),
     );
   }
   await store.close();
+  return dir;
+}
+
+test('a process compacting a partition too large to merge in memory stays within a small, fixed amount of memory', { timeout: 120_000 }, async () => {
+  // 8 segments of 1,000 series x 1,000 points (8 million points, 10 targets whose series share
+  // times): merging them in memory raised the resident memory of the compacting process by
+  // about 200 MiB at its peak; streaming raises it by about 35 MiB (read windows, one series,
+  // one output chunk, garbage not yet collected), whatever the size of the partition.
+  const dir = await scrapedPartition(1000);
   const child = join(REPO_ROOT, 'test/store/fixtures/compact-child.ts');
   const r = spawnSync(process.execPath, ['--import', 'tsx', child, join(dir), 'b'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 100_000 });
   assert.equal(r.status, 0, r.stderr);
@@ -325,4 +335,79 @@ test('a damaged input fails the compaction with store.corrupt naming the segment
   await assert.rejects(store.maintain('b'), (e: unknown) => e instanceof FluxError && e.id === 'store.corrupt' && e.message.includes(damaged));
   assert.deepEqual(segFiles(store, 'b'), m.segments.map((s) => s.file).sort(), 'no output left');
   assert.equal(readFileSync(join(dir, 'buckets', 'b', 'MANIFEST'), 'utf8'), manifest);
+});
+
+test('two processes compacting the same inputs at once: one output is published, the other removed, nothing lost', async () => {
+  const dir = tempDir();
+  const clock = manualClock(1_700_000_000n * SEC);
+  const a = newStore(dir, clock, { compactionFanIn: 4 });
+  const rand = rng(5);
+  for (let g = 0; g < 4; g++) {
+    const times = BigInt64Array.from({ length: 200 }, (_, i) => 1_700_000_000n * SEC + BigInt(g * 150 + i) * SEC); // overlapping
+    await a.write('b', Array.from({ length: 200 }, (_, k) => ({ measurement: 'm', tags: [['k', String(k)]] as [string, string][], field: 'f', type: 'float' as const, times, values: Float64Array.from({ length: 200 }, () => rand()) })));
+  }
+  const inputs = segFiles(a, 'b');
+  const before = rows(await readAll(a, 'b'));
+  // Two other processes' views: each its own index cache and state, the same files.
+  let outputs = 0;
+  const fs: FileSystem = {
+    ...nodeFileSystem,
+    async createNewFile(path) {
+      outputs++;
+      return nodeFileSystem.createNewFile(path);
+    },
+  };
+  const [p, q] = [0, 1].map(() => openStore({ dir, fs, clock, logger: silentLogger, autoMaintain: false, graceMs: 0, compactionFanIn: 4 }));
+  await Promise.all([p!.maintain('b'), q!.maintain('b')]);
+  assert.equal(outputs, 2, 'both compacted');
+  const b = q!;
+  const m = manifestOf(a, 'b');
+  assert.equal(m.segments.length, 1);
+  assert.deepEqual(rows(await readAll(a, 'b')), before);
+  assert.deepEqual(rows(await readAll(b, 'b')), before);
+  // The loser removed its output: only the inputs (garbage now) and the published output remain.
+  assert.deepEqual(segFiles(a, 'b'), [...inputs, m.segments[0]!.file].sort());
+  await a.maintain('b');
+  assert.deepEqual(segFiles(a, 'b'), [m.segments[0]!.file]);
+});
+
+test('kill -9 in the middle of a compaction: the bucket reads as before, and the next maintenance finishes the job', { timeout: 120_000 }, async () => {
+  const dir = await scrapedPartition(500);
+  const bucketDir = join(dir, 'buckets', 'b');
+  const manifest = readFileSync(join(bucketDir, 'MANIFEST'), 'utf8');
+  const inputs = readdirSync(bucketDir).filter((f) => f.endsWith('.seg')).sort();
+  const reader = newStore(dir, systemClock);
+  const before = rows(await readAll(reader, 'b'));
+  // Kill the compacting process as soon as its output file appears (its first piece is written).
+  const watcher = watch(bucketDir);
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/store/fixtures/compact-child.ts'), dir, 'b'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise((r) => child.once('exit', r));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      watcher.on('change', (_type, name) => {
+        if (String(name).includes('-L1-')) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+      child.once('exit', () => reject(new Error('the compaction finished before its output file was seen')));
+    });
+  } finally {
+    watcher.close();
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await exited;
+  }
+  assert.equal(child.signalCode, 'SIGKILL');
+  assert.equal(readFileSync(join(bucketDir, 'MANIFEST'), 'utf8'), manifest, 'the killed compaction published nothing');
+  const left = readdirSync(bucketDir).filter((f) => f.endsWith('.seg')).sort();
+  assert.equal(left.length, inputs.length + 1, `files: ${left.join(', ')}`); // the inputs and the partial output
+  assert.deepEqual(rows(await readAll(newStore(dir, systemClock), 'b')), before);
+  // Ten minutes later maintenance removes the partial file and compacts again.
+  const later = newStore(dir, manualClock(systemClock.nowNanos() + 11n * 60n * SEC));
+  await later.maintain('b');
+  await later.maintain('b');
+  const m = JSON.parse(readFileSync(join(bucketDir, 'MANIFEST'), 'utf8')) as Manifest;
+  assert.equal(m.segments.length, 1);
+  assert.deepEqual(readdirSync(bucketDir).filter((f) => f.endsWith('.seg')), [m.segments[0]!.file]);
+  assert.deepEqual(rows(await readAll(later, 'b')), before);
 });
