@@ -1055,7 +1055,9 @@ export class Store {
     }
     let out: ManifestSegment | undefined;
     try {
-      out = await this.merge(bucket, partition, open, level, this.cutoff(m));
+      const merged = await this.merge(bucket, partition, open, level, this.cutoff(m));
+      if (merged === 'stopped') return;
+      out = merged;
     } finally {
       await Promise.all(open.map((o) => o.handle.close()));
     }
@@ -1096,8 +1098,9 @@ export class Store {
 
   /**
    * Merge segments of one partition (`open`: older first) into one new segment file of `level`,
-   * dropping points older than `cutoff`; undefined when nothing is left. The file is complete
-   * and fsynced but not published: compact() swaps it into the MANIFEST (or removes it).
+   * dropping points older than `cutoff`; undefined when nothing is left, 'stopped' (and no file)
+   * when the store was closed meanwhile. The file is complete and fsynced but not published:
+   * compact() swaps it into the MANIFEST (or removes it).
    *
    * Streaming, so that memory does not grow with the partition: the inputs' indexes list their
    * series sorted by series key, so a k-way merge by key meets each series once, in the order
@@ -1110,7 +1113,7 @@ export class Store {
    * one series, the read windows, a bounded cache of decoded time blocks (series of one target
    * share theirs) and one output chunk.
    */
-  private async merge(bucket: string, partition: bigint, open: readonly OpenSegment[], level: number, cutoff: bigint): Promise<ManifestSegment | undefined> {
+  private async merge(bucket: string, partition: bigint, open: readonly OpenSegment[], level: number, cutoff: bigint): Promise<ManifestSegment | undefined | 'stopped'> {
     const dir = this.bucketDir(bucket);
     const file = segmentFileName(partition, level);
     const path = join(dir, file);
@@ -1159,7 +1162,16 @@ export class Store {
           writer.add({ ...s, ...kept }, key);
           if (writer.pending >= COMPACT_WRITE_BYTES) await emit();
         }
-        if (++n % 256 === 0) await yieldToLoop();
+        if (++n % 256 === 0) {
+          // close() waits for background maintenance: a large compaction gives up instead of
+          // holding up a shutdown (a later maintenance starts it again).
+          if (this.closed) {
+            await target?.abort();
+            this.logger.debug('store: compaction stopped by close()', { bucket, level });
+            return 'stopped';
+          }
+          await yieldToLoop();
+        }
       }
       if (writer.series === 0) {
         await target?.abort();
@@ -1185,7 +1197,11 @@ export class Store {
     for (const st of this.state.values()) await st.flushing;
   }
 
-  /** Flush writes and wait for background maintenance; later writes reject. */
+  /**
+   * Flush writes and wait for background maintenance; later writes reject. A compaction in
+   * progress stops at its next batch of series (its unpublished output is removed), so a large
+   * one does not hold up a shutdown.
+   */
   async close(): Promise<void> {
     await this.flushAll();
     this.closed = true;

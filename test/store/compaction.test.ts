@@ -411,3 +411,40 @@ test('kill -9 in the middle of a compaction: the bucket reads as before, and the
   assert.deepEqual(readdirSync(bucketDir).filter((f) => f.endsWith('.seg')), [m.segments[0]!.file]);
   assert.deepEqual(rows(await readAll(later, 'b')), before);
 });
+
+test('close() stops a compaction in progress: nothing is published, its partial output is removed', async () => {
+  const dir = tempDir();
+  const clock = manualClock(1_700_000_000n * SEC);
+  let closing: Promise<void> | undefined;
+  let store: Store | undefined;
+  const fs: FileSystem = {
+    ...nodeFileSystem,
+    async createNewFile(path) {
+      const f = await nodeFileSystem.createNewFile(path);
+      return {
+        ...f,
+        async write(data) {
+          // The first piece of the output is out: shut the store down (as serve does on SIGTERM).
+          closing ??= store!.close();
+          return f.write(data);
+        },
+      };
+    },
+  };
+  const writer = newStore(dir, clock);
+  const rand = rng(3);
+  for (let g = 0; g < 4; g++) {
+    const times = BigInt64Array.from({ length: 200 }, (_, i) => 1_700_000_000n * SEC + BigInt(g * 200 + i) * SEC);
+    await writer.write('b', Array.from({ length: 2000 }, (_, k) => ({ measurement: 'm', tags: [['k', String(k)]] as [string, string][], field: 'f', type: 'float' as const, times, values: Float64Array.from({ length: 200 }, () => rand()) })));
+  }
+  const files = segFiles(writer, 'b');
+  const manifest = readFileSync(join(dir, 'buckets', 'b', 'MANIFEST'), 'utf8');
+  const before = rows(await readAll(writer, 'b'));
+  store = openStore({ dir, fs, clock, logger: silentLogger, autoMaintain: false, graceMs: 0, compactionFanIn: 4 });
+  await store.maintain('b');
+  assert.ok(closing, 'the compaction started writing');
+  await closing;
+  assert.equal(readFileSync(join(dir, 'buckets', 'b', 'MANIFEST'), 'utf8'), manifest);
+  assert.deepEqual(segFiles(writer, 'b'), files);
+  assert.deepEqual(rows(await readAll(newStore(dir, clock), 'b')), before);
+});
