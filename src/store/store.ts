@@ -981,7 +981,16 @@ export class Store {
     await Promise.all([...this.background]);
     await this.sweepTrash();
     const names = bucket !== undefined ? [bucket] : (await this.buckets()).filter((b) => b.damaged === undefined).map((b) => b.name);
-    for (const n of names) await this.maintainBucket(n);
+    // One bucket's failure (a damaged segment) does not stop the others': the first is reported.
+    let failed: unknown;
+    for (const n of names) {
+      try {
+        await this.maintainBucket(n);
+      } catch (e) {
+        failed ??= e;
+      }
+    }
+    if (failed !== undefined) throw failed;
   }
 
   private async maintainBucket(bucket: string): Promise<void> {
@@ -1021,14 +1030,23 @@ export class Store {
       if (l) l.push(s);
       else byPartition.set(s.partition, [s]);
     }
+    // A compaction that fails (a damaged input: store.corrupt) must not stop the others: a
+    // damaged segment in an old partition would otherwise keep every later partition from
+    // compacting, and their file counts would grow without bound. The first failure is
+    // reported once the others ran (background maintenance logs it).
+    let failed: unknown;
+    const compact = (p: string, inputs: ManifestSegment[], level: number) =>
+      this.compact(bucket, m, BigInt(p), inputs, level).catch((e: unknown) => {
+        failed ??= e;
+      });
     for (const [p, segs] of byPartition) {
-      if (this.closed) return;
+      if (this.closed) break;
       // A partition that ended and got no new segment for 10 minutes (no backfill going on)
       // merges completely; otherwise segments merge level by level.
       const quiet = segs.every((s) => Number(nowMs) - (s.createdMs ?? 0) >= 10 * 60_000);
       const closedPartition = BigInt(p) + shard <= current && quiet;
       if (closedPartition && segs.length > 1) {
-        await this.compact(bucket, m, BigInt(p), segs, Math.max(...segs.map((s) => s.level)) + 1);
+        await compact(p, segs, Math.max(...segs.map((s) => s.level)) + 1);
         continue;
       }
       const byLevel = new Map<number, ManifestSegment[]>();
@@ -1038,9 +1056,10 @@ export class Store {
         else byLevel.set(s.level, [s]);
       }
       for (const [level, list] of byLevel) {
-        if (list.length >= this.fanIn) await this.compact(bucket, m, BigInt(p), list, level + 1);
+        if (list.length >= this.fanIn) await compact(p, list, level + 1);
       }
     }
+    if (failed !== undefined) throw failed;
   }
 
   private async compact(bucket: string, m: Manifest, partition: bigint, inputs: ManifestSegment[], level: number): Promise<void> {

@@ -448,3 +448,28 @@ test('close() stops a compaction in progress: nothing is published, its partial 
   assert.deepEqual(segFiles(writer, 'b'), files);
   assert.deepEqual(rows(await readAll(newStore(dir, clock), 'b')), before);
 });
+
+test('a damaged segment in one partition stops neither the compaction of the other partitions nor the maintenance of other buckets', async () => {
+  const dir = tempDir();
+  const now = 1_700_000_000n * SEC;
+  const store = newStore(dir, manualClock(now), { compactionFanIn: 3 });
+  const week = 7n * 24n * NS_PER_HOUR; // the partition of a bucket kept forever
+  const pt = (t: bigint, v: number): SeriesBatch[] => [{ measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(t), values: Float64Array.of(v) }];
+  await store.createBucket('a', { retentionNs: 0n });
+  await store.createBucket('z', { retentionNs: 0n });
+  for (let i = 0; i < 3; i++) await store.write('a', pt(now - week + BigInt(i), i)); // an older partition, first in the MANIFEST
+  for (let i = 0; i < 3; i++) await store.write('a', pt(now + BigInt(i), 10 + i));
+  for (let i = 0; i < 3; i++) await store.write('z', pt(now + BigInt(i), 20 + i));
+  const older = manifestOf(store, 'a').segments.slice(0, 3).map((s) => s.file);
+  const path = join(dir, 'buckets', 'a', older[1]!);
+  const bytes = readFileSync(path);
+  bytes[10] = bytes[10]! ^ 0xff;
+  writeFileSync(path, bytes);
+  await assert.rejects(store.maintain(), (e: unknown) => e instanceof FluxError && e.id === 'store.corrupt' && e.message.includes(older[1]!));
+  // bucket a: the damaged partition as it was, the other one compacted; bucket z compacted
+  const a = manifestOf(store, 'a').segments;
+  assert.deepEqual(a.slice(0, 3).map((s) => s.file), older);
+  assert.deepEqual(a.slice(3).map((s) => [s.level, s.points]), [[1, 3]]);
+  assert.deepEqual(manifestOf(store, 'z').segments.map((s) => [s.level, s.points]), [[1, 3]]);
+  assert.deepEqual((await readAll(store, 'z')).flatMap((s) => [...s.values]), [20, 21, 22]);
+});
