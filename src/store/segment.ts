@@ -14,6 +14,8 @@
 // so regular scrape data pays for its timestamps once per target, not once per series.
 // A reader reads the footer and the index, picks the series it needs and reads only their
 // blocks (predicate and range pushdown): a one-series query reads a few KB of a large file.
+// A writer (SegmentWriter) produces the file front to back, series by series in key order, the
+// index last: a compaction streams its output without holding it in memory.
 import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync, crc32 } from 'node:zlib';
 import { ByteReader, ByteWriter, CorruptSegmentError, decodeTimes, decodeValues, encodeTimes, encodeValues } from './codec.js';
