@@ -287,6 +287,12 @@ function segmentFileName(partition: bigint, level: number): string {
 
 /** Bytes a compaction reads from an input at once (see BlockReader). */
 const COMPACT_READ_BYTES = 256 * 1024;
+/**
+ * Inputs one compaction merges at most (the oldest first; the rest wait for the next
+ * maintenance): bounds its open files and read windows (64 x 256 KiB) when a partition piled
+ * up segments (a backfill, or compactions that failed for a while).
+ */
+const COMPACT_MAX_INPUTS = 64;
 /** Bytes of output a compaction gathers before writing them to its output file. */
 const COMPACT_WRITE_BYTES = 1024 * 1024;
 /** Decoded time blocks a compaction keeps for the series that share them (bytes of times). */
@@ -1036,7 +1042,7 @@ export class Store {
     // reported once the others ran (background maintenance logs it).
     let failed: unknown;
     const compact = (p: string, inputs: ManifestSegment[], level: number) =>
-      this.compact(bucket, m, BigInt(p), inputs, level).catch((e: unknown) => {
+      this.compact(bucket, m, BigInt(p), inputs.slice(0, COMPACT_MAX_INPUTS), level).catch((e: unknown) => {
         failed ??= e;
       });
     for (const [p, segs] of byPartition) {

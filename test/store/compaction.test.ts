@@ -473,3 +473,33 @@ test('a damaged segment in one partition stops neither the compaction of the oth
   assert.deepEqual(manifestOf(store, 'z').segments.map((s) => [s.level, s.points]), [[1, 3]]);
   assert.deepEqual((await readAll(store, 'z')).flatMap((s) => [...s.values]), [20, 21, 22]);
 });
+
+test('a partition of more than 64 segments merges 64 at a time, oldest first, and the newest value of a time still wins', async () => {
+  const dir = tempDir();
+  const t0 = 1_700_000_000n * SEC;
+  const clock = manualClock(t0);
+  const store = newStore(dir, clock, { compactionFanIn: 1000 });
+  await store.createBucket('b', { retentionNs: 0n });
+  const pt = (t: bigint, v: number): SeriesBatch[] => [{ measurement: 'm', tags: [], field: 'f', type: 'int', times: BigInt64Array.of(t), values: BigInt64Array.of(BigInt(v)) }];
+  await store.write('b', pt(t0, 0)); // time t0: written first...
+  for (let i = 1; i < 69; i++) await store.write('b', pt(t0 + BigInt(i), i));
+  await store.write('b', pt(t0, 69)); // ...and overwritten by the 70th segment
+  const want = [69n, ...Array.from({ length: 68 }, (_, i) => BigInt(i + 1))];
+  const values = async () => (await readAll(store, 'b')).flatMap((s) => [...(s.values as BigInt64Array)]);
+  assert.deepEqual(await values(), want);
+  const inputs = manifestOf(store, 'b').segments.map((s) => s.file);
+  assert.equal(inputs.length, 70);
+  // The week-long partition has ended and nothing was written to it for 10 minutes.
+  clock.set(t0 + 8n * 24n * NS_PER_HOUR);
+  await store.maintain('b');
+  let m = manifestOf(store, 'b');
+  assert.equal(m.segments.length, 1 + 6);
+  assert.deepEqual(m.segments.slice(1).map((s) => s.file), inputs.slice(64));
+  assert.deepEqual([m.segments[0]!.points], [64]);
+  assert.deepEqual(await values(), want);
+  clock.set(t0 + 8n * 24n * NS_PER_HOUR + 11n * 60n * SEC);
+  await store.maintain('b');
+  m = manifestOf(store, 'b');
+  assert.deepEqual(m.segments.map((s) => s.points), [69]);
+  assert.deepEqual(await values(), want);
+});
