@@ -23,6 +23,26 @@ export interface ReadHandle {
   close(): Promise<void>;
 }
 
+/**
+ * A new file written piece by piece (FileSystem.createNewFile). Calls are made one at a time
+ * (each awaited before the next).
+ */
+export interface NewFile {
+  /**
+   * Append all of `data` (a short write is continued). A failure closes and removes the file,
+   * then rejects; the file is then unusable.
+   */
+  write(data: Uint8Array): Promise<void>;
+  /**
+   * fsync and close: afterwards the file is what `writeNewFile` leaves, its data durable and its
+   * directory entry made durable by a later `writeFileDurable` in the same directory (or
+   * `syncDir`). A failure removes the file and rejects.
+   */
+  commit(): Promise<void>;
+  /** Close (when open) and remove the file; never rejects for a file already gone. */
+  abort(): Promise<void>;
+}
+
 /** A held exclusive lock (a lock file); `release` removes it. */
 export interface FileLock {
   release(): Promise<void>;
@@ -53,6 +73,12 @@ export interface FileSystem {
    * failed write rejects and removes the partial file.
    */
   writeNewFile(path: string, data: Uint8Array): Promise<void>;
+  /**
+   * Create a NEW file (fails when it exists) to be written piece by piece, so that a large file
+   * (a compaction's output) is never held in memory whole; `writeNewFile` in steps. Until
+   * `commit` resolves the file is partial: its writer must `abort` it on any failure.
+   */
+  createNewFile(path: string): Promise<NewFile>;
   /** fsync a directory (makes created/renamed/removed entries durable). */
   syncDir(path: string): Promise<void>;
   /**
@@ -238,6 +264,46 @@ export const nodeFileSystem: FileSystem = {
       await fsp.rm(path, { force: true }).catch(() => undefined);
       throw e;
     }
+  },
+  async createNewFile(path) {
+    const h = await fsp.open(path, 'wx', FILE_MODE);
+    let open = true;
+    // The file is ours ('wx'): a failure must not leave a partial file behind.
+    const discard = async () => {
+      if (open) {
+        open = false;
+        await h.close().catch(() => undefined);
+      }
+      await fsp.rm(path, { force: true }).catch(() => undefined);
+    };
+    const closed = () => Object.assign(new Error(`${path} is no longer open for writing`), { code: 'EBADF' });
+    return {
+      async write(data) {
+        if (!open) throw closed();
+        try {
+          for (let at = 0; at < data.length; ) {
+            const { bytesWritten } = await h.write(data, at, data.length - at);
+            if (bytesWritten === 0) throw Object.assign(new Error(`short write to ${path}`), { code: 'EIO' });
+            at += bytesWritten;
+          }
+        } catch (e) {
+          await discard();
+          throw e;
+        }
+      },
+      async commit() {
+        if (!open) throw closed();
+        try {
+          await h.sync();
+          open = false;
+          await h.close();
+        } catch (e) {
+          await discard();
+          throw e;
+        }
+      },
+      abort: discard,
+    };
   },
   syncDir: fsyncDir,
   async appendDurable(path, data) {

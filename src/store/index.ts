@@ -28,8 +28,10 @@
 //   for await (const s of store.read('bucket', { start, stop, predicate })) { ... }
 //       // SeriesData per series, sorted by series key; [start, stop) ns; StorePredicate pushdown
 //   await store.buckets();  await store.createBucket(name, { retentionNs });  await store.deleteBucket(name);
-//   await store.maintain(); // retention + compaction now (also runs in the background after writes)
-//   await store.close();    // flushes pending writes
+//   await store.maintain(); // retention + compaction now (also runs in the background after writes);
+//       // a compaction streams series by series, in memory bounded by one series, not by the
+//       // partition; rejects with the first failure (store.corrupt, store.io) after the rest ran
+//   await store.close();    // flushes pending writes; a compaction in progress stops (nothing published)
 //
 // Tables: `seriesToTables` / `tablesToSeries` in ./tables.ts convert to and from src/table.
 export { openStore, Store, DEFAULT_RETENTION_NS, NS_PER_DAY, NS_PER_HOUR, shardDurationFor } from './store.js';

@@ -14,6 +14,9 @@
 // so regular scrape data pays for its timestamps once per target, not once per series.
 // A reader reads the footer and the index, picks the series it needs and reads only their
 // blocks (predicate and range pushdown): a one-series query reads a few KB of a large file.
+// A writer (SegmentWriter) produces the file front to back, series by series in key order, the
+// index last: a compaction streams its output without holding it in memory.
+import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync, crc32 } from 'node:zlib';
 import { ByteReader, ByteWriter, CorruptSegmentError, decodeTimes, decodeValues, encodeTimes, encodeValues } from './codec.js';
 import type { FieldType, FieldValues, SeriesData } from './types.js';
@@ -88,12 +91,27 @@ export class SegmentIndex {
   entry(i: number): IndexEntry {
     let e = this.cache[i];
     if (e !== undefined) return e;
+    e = this.entryUncached(i);
+    this.cache[i] = e;
+    return e;
+  }
+
+  /** The series key of entry i (as `entry(i).key`, without building or caching the entry). */
+  key(i: number): string {
+    const str = this.strings;
+    let k = str[this.meas[i]!]! + '\0' + str[this.field[i]!]!;
+    for (let j = this.tagStart[i]!; j < this.tagStart[i + 1]!; j++) k += '\0' + str[this.tagK[j]!]! + '\u0001' + str[this.tagV[j]!]!;
+    return k;
+  }
+
+  /** The full entry of series i, not cached (a compaction visits each entry once). */
+  entryUncached(i: number): IndexEntry {
     const str = this.strings;
     const tags: [string, string][] = [];
     for (let j = this.tagStart[i]!; j < this.tagStart[i + 1]!; j++) tags.push([str[this.tagK[j]!]!, str[this.tagV[j]!]!]);
     const measurement = str[this.meas[i]!]!;
     const field = str[this.field[i]!]!;
-    e = {
+    return {
       key: seriesKey(measurement, field, tags),
       measurement,
       field,
@@ -109,8 +127,6 @@ export class SegmentIndex {
       vLen: this.blocks[4 * i + 3]!,
       vCrc: this.crcs[2 * i + 1]!,
     };
-    this.cache[i] = e;
-    return e;
   }
 
   *entries(): Generator<IndexEntry> {
@@ -157,111 +173,199 @@ export function encodeSegment(series: readonly SeriesData[]): { bytes: Uint8Arra
     .filter((s) => s.times.length > 0)
     .map((s) => ({ s, key: seriesKey(s.measurement, s.field, s.tags) }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const parts: Uint8Array[] = [MAGIC];
-  let offset = MAGIC.length;
-  const put = (b: Uint8Array) => {
-    parts.push(b);
-    const at = offset;
-    offset += b.length;
+  const w = new SegmentWriter();
+  for (const { s, key } of sorted) w.add(s, key);
+  const { minT, maxT, points } = w.finish();
+  return { bytes: w.take(), minT, maxT, points };
+}
+
+interface TimeBlock {
+  readonly off: number;
+  readonly len: number;
+  readonly crc: number;
+  /** The uncompressed encoding when small, else its SHA-256 (to tell CRC collisions apart). */
+  readonly raw?: Uint8Array;
+  readonly sha?: string;
+}
+
+/** Time encodings up to this size are kept to compare; larger ones are compared by SHA-256. */
+const SMALL_TIME_BLOCK = 256;
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('base64');
+
+/**
+ * Writes a segment file front to back, series by series, in ascending series key order: the
+ * caller adds series, takes the bytes produced so far (`take`) whenever `pending` is large
+ * enough, and after `finish` takes the rest (index and footer). What it keeps between series is
+ * per-series index data (a few numbers and the string table) and one small record per distinct
+ * time block, never a series' points: a compaction writes an output of any size in bounded
+ * memory. `encodeSegment` is this writer taken once at the end.
+ */
+export class SegmentWriter {
+  private parts: Uint8Array[] = [MAGIC];
+  private pendingBytes = MAGIC.length;
+  /** Bytes produced so far (taken or pending). */
+  size = MAGIC.length;
+  private lastKey: string | undefined;
+  private finished = false;
+  private readonly strings = new Map<string, number>();
+  // Shared time blocks: keyed by CRC + length of the uncompressed encoding, verified byte-wise
+  // (small) or by SHA-256 (large). Series of one scrape usually pass the very same times array:
+  // then not even re-encoded (a WeakMap: it must not keep a compaction's arrays alive).
+  private readonly timeBlocks = new Map<string, TimeBlock[]>();
+  private readonly byArray = new WeakMap<BigInt64Array, TimeBlock>();
+  private readonly cMeas: number[] = [];
+  private readonly cField: number[] = [];
+  private readonly cTagStart: number[] = [];
+  private readonly tagKs: number[] = [];
+  private readonly tagVs: number[] = [];
+  private readonly cTypes: number[] = [];
+  private readonly cCounts: number[] = [];
+  private readonly cFirst: bigint[] = [];
+  private readonly cLast: bigint[] = [];
+  private readonly cBlocks: number[] = [];
+  private readonly cCrcs: number[] = [];
+  private minT = 0n;
+  private maxT = 0n;
+  private points = 0;
+  private readonly tw = new ByteWriter(4096);
+  private readonly vw = new ByteWriter(4096);
+
+  /** Bytes produced and not taken yet. */
+  get pending(): number {
+    return this.pendingBytes;
+  }
+
+  /** Series added so far. */
+  get series(): number {
+    return this.cCounts.length;
+  }
+
+  private put(b: Uint8Array): number {
+    this.parts.push(b);
+    const at = this.size;
+    this.size += b.length;
+    this.pendingBytes += b.length;
     return at;
-  };
-  const strings = new Map<string, number>();
-  const sid = (s: string) => {
-    let id = strings.get(s);
-    if (id === undefined) strings.set(s, (id = strings.size));
+  }
+
+  private sid(s: string): number {
+    let id = this.strings.get(s);
+    if (id === undefined) this.strings.set(s, (id = this.strings.size));
     return id;
-  };
-  // Shared time blocks: keyed by CRC + length of the uncompressed encoding, verified byte-wise.
-  const timeBlocks = new Map<string, { raw: Uint8Array; off: number; len: number; crc: number }[]>();
-  const byArray = new Map<BigInt64Array, { raw: Uint8Array; off: number; len: number; crc: number }>();
-  const ns = sorted.length;
-  const cMeas = new Int32Array(ns);
-  const cField = new Int32Array(ns);
-  const cTagStart = new Int32Array(ns + 1);
-  const tagKs: number[] = [];
-  const tagVs: number[] = [];
-  const cTypes = new Uint8Array(ns);
-  const cCounts = new Float64Array(ns);
-  const cFirst = new BigInt64Array(ns);
-  const cLast = new BigInt64Array(ns);
-  const cBlocks = new Float64Array(ns * 4);
-  const cCrcs = new Uint32Array(ns * 2);
-  let si = 0;
-  let minT = 0n;
-  let maxT = 0n;
-  let points = 0;
-  const tw = new ByteWriter(4096);
-  const vw = new ByteWriter(4096);
-  for (const { s } of sorted) {
-    const n = s.times.length;
-    // Series of one scrape usually share the very same times array: skip re-encoding it.
-    let tb = byArray.get(s.times);
+  }
+
+  private timeBlock(times: BigInt64Array): TimeBlock {
+    const known = this.byArray.get(times);
+    if (known) return known;
+    const tw = this.tw;
+    tw.pos = 0;
+    encodeTimes(tw, times);
+    const raw = tw.finish();
+    const h = `${crc32(raw)}:${raw.length}`;
+    const small = raw.length <= SMALL_TIME_BLOCK;
+    const list = this.timeBlocks.get(h);
+    let sha: string | undefined;
+    let tb = list?.find((b) => (small ? Buffer.compare(b.raw!, raw) === 0 : b.sha === (sha ??= sha256(raw))));
     if (!tb) {
-      tw.pos = 0;
-      encodeTimes(tw, s.times);
-      const raw = tw.finish();
-      const h = `${crc32(raw)}:${raw.length}`;
-      tb = timeBlocks.get(h)?.find((b) => Buffer.compare(b.raw, raw) === 0);
-      if (!tb) {
-        const c = compress(raw);
-        tb = { raw: raw.slice(), off: put(c), len: c.length, crc: crc32(c) };
-        const list = timeBlocks.get(h);
-        if (list) list.push(tb);
-        else timeBlocks.set(h, [tb]);
-      }
-      byArray.set(s.times, tb);
+      const c = compress(raw);
+      tb = { off: this.put(c), len: c.length, crc: crc32(c), ...(small ? { raw: raw.slice() } : { sha: sha ?? sha256(raw) }) };
+      if (list) list.push(tb);
+      else this.timeBlocks.set(h, [tb]);
     }
+    this.byArray.set(times, tb);
+    return tb;
+  }
+
+  /**
+   * Add a series: times ascending and unique, tags sorted by key, at least one point, and a
+   * series key (`seriesKey`) greater than the previous series' one.
+   */
+  add(s: SeriesData, key = seriesKey(s.measurement, s.field, s.tags)): void {
+    const n = s.times.length;
+    if (this.finished || n === 0 || s.values.length !== n || (this.lastKey !== undefined && !(key > this.lastKey))) {
+      throw new Error(`internal error: SegmentWriter.add out of contract (series ${JSON.stringify(key)}, ${n} points)`);
+    }
+    this.lastKey = key;
+    const tb = this.timeBlock(s.times);
+    const vw = this.vw;
     vw.pos = 0;
     encodeValues(vw, s.type, s.values);
     const vc = compress(vw.finish());
-    const vOff = put(vc);
+    const vOff = this.put(vc);
     const first = s.times[0]!;
     const last = s.times[n - 1]!;
-    if (points === 0 || first < minT) minT = first;
-    if (points === 0 || last > maxT) maxT = last;
-    points += n;
-    cMeas[si] = sid(s.measurement);
-    cField[si] = sid(s.field);
-    cTagStart[si] = tagKs.length;
+    if (this.points === 0 || first < this.minT) this.minT = first;
+    if (this.points === 0 || last > this.maxT) this.maxT = last;
+    this.points += n;
+    this.cMeas.push(this.sid(s.measurement));
+    this.cField.push(this.sid(s.field));
+    this.cTagStart.push(this.tagKs.length);
     for (const [k, v] of s.tags) {
-      tagKs.push(sid(k));
-      tagVs.push(sid(v));
+      this.tagKs.push(this.sid(k));
+      this.tagVs.push(this.sid(v));
     }
-    cTypes[si] = TYPES.indexOf(s.type);
-    cCounts[si] = n;
-    cFirst[si] = first;
-    cLast[si] = last;
-    cBlocks[4 * si] = tb.off;
-    cBlocks[4 * si + 1] = tb.len;
-    cBlocks[4 * si + 2] = vOff;
-    cBlocks[4 * si + 3] = vc.length;
-    cCrcs[2 * si] = tb.crc;
-    cCrcs[2 * si + 1] = crc32(vc);
-    si++;
+    this.cTypes.push(TYPES.indexOf(s.type));
+    this.cCounts.push(n);
+    this.cFirst.push(first);
+    this.cLast.push(last);
+    this.cBlocks.push(tb.off, tb.len, vOff, vc.length);
+    this.cCrcs.push(tb.crc, crc32(vc));
   }
-  cTagStart[ns] = tagKs.length;
-  // Index version 2: a string table, then fixed-width columns, each 8-byte aligned, so a reader
-  // maps them as typed arrays without decoding entry by entry.
-  const head = new ByteWriter(16 * 1024);
-  head.byte(2);
-  head.uvarint(strings.size);
-  for (const str of strings.keys()) head.string(str);
-  head.uvarint(ns);
-  head.uvarint(tagKs.length);
-  const column = (a: ArrayBufferView) => {
-    while (head.pos % 8 !== 0) head.byte(0);
-    head.bytes(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-  };
-  for (const c of [cMeas, cField, cTagStart, Int32Array.from(tagKs), Int32Array.from(tagVs), cTypes, cCounts, cFirst, cLast, cBlocks, cCrcs]) column(c);
-  const index = compress(head.finish());
-  const indexOff = put(index);
-  const footer = new ByteWriter(FOOTER);
-  footer.f64(indexOff);
-  footer.u32(index.length);
-  footer.u32(crc32(index));
-  footer.bytes(END);
-  put(footer.finish());
-  return { bytes: Buffer.concat(parts), minT, maxT, points };
+
+  /** The bytes produced since the last call (in file order). */
+  take(): Uint8Array {
+    const out = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
+    this.parts = [];
+    this.pendingBytes = 0;
+    return out;
+  }
+
+  /** Append the index and the footer; then `take` the last bytes. */
+  finish(): { minT: bigint; maxT: bigint; points: number; bytes: number } {
+    if (this.finished) throw new Error('internal error: SegmentWriter.finish called twice');
+    this.finished = true;
+    const ns = this.cCounts.length;
+    const tagStart = Int32Array.from(this.cTagStart);
+    const withEnd = new Int32Array(ns + 1);
+    withEnd.set(tagStart);
+    withEnd[ns] = this.tagKs.length;
+    // Index version 2: a string table, then fixed-width columns, each 8-byte aligned, so a reader
+    // maps them as typed arrays without decoding entry by entry.
+    const head = new ByteWriter(16 * 1024);
+    head.byte(2);
+    head.uvarint(this.strings.size);
+    for (const str of this.strings.keys()) head.string(str);
+    head.uvarint(ns);
+    head.uvarint(this.tagKs.length);
+    const column = (a: ArrayBufferView) => {
+      while (head.pos % 8 !== 0) head.byte(0);
+      head.bytes(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    };
+    const columns = [
+      Int32Array.from(this.cMeas),
+      Int32Array.from(this.cField),
+      withEnd,
+      Int32Array.from(this.tagKs),
+      Int32Array.from(this.tagVs),
+      Uint8Array.from(this.cTypes),
+      Float64Array.from(this.cCounts),
+      BigInt64Array.from(this.cFirst),
+      BigInt64Array.from(this.cLast),
+      Float64Array.from(this.cBlocks),
+      Uint32Array.from(this.cCrcs),
+    ];
+    for (const c of columns) column(c);
+    const index = compress(head.finish());
+    const indexOff = this.put(index);
+    const footer = new ByteWriter(FOOTER);
+    footer.f64(indexOff);
+    footer.u32(index.length);
+    footer.u32(crc32(index));
+    footer.bytes(END);
+    this.put(footer.finish().slice());
+    return { minT: this.minT, maxT: this.maxT, points: this.points, bytes: this.size };
+  }
 }
 
 /** Read and check a segment's index through an open handle. */

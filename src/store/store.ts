@@ -17,7 +17,11 @@
 //   clip to that bound, so expired points vanish at once); within a time partition 8
 //   segments of one level merge into one of the next level (small flushes of the current
 //   partition), and a partition that ended merges completely, so file counts stay bounded.
-//   The swap happens under the LOCK and only when every input is still live. Replaced files go
+//   A compaction streams (see merge()): a k-way merge over the inputs' key-sorted indexes,
+//   series by series, writing its output file piece by piece, so its memory is bounded by one
+//   series plus fixed buffers, not by the partition (a day of 3,000 series scraped every second
+//   is 260 million points). The output is fsynced under a fresh name before the swap, which
+//   happens under the LOCK and only when every input is still live. Replaced files go
 //   to a `garbage` list and are deleted after a grace period, so a reader that loaded the
 //   previous MANIFEST can still open them. Writers never wait for maintenance.
 // - delete: the bucket's directory is renamed to `.trash-*` (the bucket is gone at once), then
@@ -32,13 +36,13 @@
 // compressed layout tuned to scrape data; the cost is that we maintain the format and
 // compaction ourselves, and each flush costs a few fsyncs (group commit amortises them).
 import { join, sep } from 'node:path';
-import type { FileSystem, ReadHandle } from '../host/fs.js';
+import type { FileSystem, NewFile, ReadHandle } from '../host/fs.js';
 import { LEFTOVER_AGE_MS, isNotFound, leftovers } from '../host/fs.js';
 import type { Clock } from '../host/clock.js';
 import type { Logger } from '../host/logger.js';
 import { FluxError } from '../errors/index.js';
 import { CorruptSegmentError } from './codec.js';
-import { decodeSeries, decodeTimeBlock, encodeSegment, readSegmentIndex, seriesKey } from './segment.js';
+import { SegmentWriter, decodeSeries, decodeTimeBlock, encodeSegment, readSegmentIndex, seriesKey } from './segment.js';
 import type { IndexEntry, SegmentIndex } from './segment.js';
 import { compileForIndex, matchPoint } from './predicate.js';
 import { FieldTypeConflictError } from './conflict.js';
@@ -274,6 +278,72 @@ function clip(s: { times: BigInt64Array; values: FieldValues }, type: FieldType,
   }
   hi = a;
   return { times: t.subarray(lo, hi), values: slice(type, s.values, lo, hi) };
+}
+
+/** A new segment file's name: partition, level, and a part unique across processes. */
+function segmentFileName(partition: bigint, level: number): string {
+  return `${partition < 0n ? 'n' + -partition : partition}-L${level}-${process.pid.toString(36)}${Math.random().toString(36).slice(2, 10)}.seg`;
+}
+
+/** Bytes a compaction reads from an input at once (see BlockReader). */
+const COMPACT_READ_BYTES = 256 * 1024;
+/**
+ * Inputs one compaction merges at most (the oldest first; the rest wait for the next
+ * maintenance): bounds its open files and read windows (64 x 256 KiB) when a partition piled
+ * up segments (a backfill, or compactions that failed for a while).
+ */
+const COMPACT_MAX_INPUTS = 64;
+/** Bytes of output a compaction gathers before writing them to its output file. */
+const COMPACT_WRITE_BYTES = 1024 * 1024;
+/** Decoded time blocks a compaction keeps for the series that share them (bytes of times). */
+const COMPACT_TIME_CACHE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Reads the blocks of one segment through a window of COMPACT_READ_BYTES (or one block, when
+ * larger): a compaction asks for blocks in nearly ascending offsets, so most come from the
+ * window of an earlier read. A block cut short by the end of the file comes back short (its
+ * CRC check then fails).
+ */
+class BlockReader {
+  private buf: Uint8Array = new Uint8Array(0);
+  private from = 0;
+  constructor(private readonly handle: ReadHandle) {}
+
+  async block(off: number, len: number): Promise<Uint8Array> {
+    if (off < this.from || off + len > this.from + this.buf.length) {
+      const want = Math.min(Math.max(len, COMPACT_READ_BYTES), this.handle.size - off);
+      this.buf = want > 0 ? await this.handle.read(off, want) : new Uint8Array(0);
+      this.from = off;
+    }
+    return this.buf.subarray(off - this.from, off - this.from + len);
+  }
+}
+
+/** Decoded time blocks by (input, offset), least recently used first out beyond a byte budget. */
+class TimeBlockCache {
+  private readonly map = new Map<string, BigInt64Array>();
+  private bytes = 0;
+  constructor(private readonly budget: number) {}
+
+  get(input: number, off: number): BigInt64Array | undefined {
+    const k = `${input}:${off}`;
+    const t = this.map.get(k);
+    if (t) {
+      this.map.delete(k);
+      this.map.set(k, t);
+    }
+    return t;
+  }
+
+  set(input: number, off: number, t: BigInt64Array): void {
+    this.map.set(`${input}:${off}`, t);
+    this.bytes += t.byteLength;
+    for (const [k, old] of this.map) {
+      if (this.bytes <= this.budget || this.map.size <= 1) break;
+      this.map.delete(k);
+      this.bytes -= old.byteLength;
+    }
+  }
 }
 
 interface OpenSegment {
@@ -694,7 +764,7 @@ export class Store {
 
   private async writeSegment(dir: string, partition: bigint, series: readonly SeriesData[], level: number): Promise<ManifestSegment> {
     const enc = encodeSegment(series);
-    const file = `${partition < 0n ? 'n' + -partition : partition}-L${level}-${process.pid.toString(36)}${Math.random().toString(36).slice(2, 10)}.seg`;
+    const file = segmentFileName(partition, level);
     await this.fs.writeNewFile(join(dir, file), enc.bytes);
     return {
       file,
@@ -917,7 +987,16 @@ export class Store {
     await Promise.all([...this.background]);
     await this.sweepTrash();
     const names = bucket !== undefined ? [bucket] : (await this.buckets()).filter((b) => b.damaged === undefined).map((b) => b.name);
-    for (const n of names) await this.maintainBucket(n);
+    // One bucket's failure (a damaged segment) does not stop the others': the first is reported.
+    let failed: unknown;
+    for (const n of names) {
+      try {
+        await this.maintainBucket(n);
+      } catch (e) {
+        failed ??= e;
+      }
+    }
+    if (failed !== undefined) throw failed;
   }
 
   private async maintainBucket(bucket: string): Promise<void> {
@@ -957,14 +1036,23 @@ export class Store {
       if (l) l.push(s);
       else byPartition.set(s.partition, [s]);
     }
+    // A compaction that fails (a damaged input: store.corrupt) must not stop the others: a
+    // damaged segment in an old partition would otherwise keep every later partition from
+    // compacting, and their file counts would grow without bound. The first failure is
+    // reported once the others ran (background maintenance logs it).
+    let failed: unknown;
+    const compact = (p: string, inputs: ManifestSegment[], level: number) =>
+      this.compact(bucket, m, BigInt(p), inputs.slice(0, COMPACT_MAX_INPUTS), level).catch((e: unknown) => {
+        failed ??= e;
+      });
     for (const [p, segs] of byPartition) {
-      if (this.closed) return;
+      if (this.closed) break;
       // A partition that ended and got no new segment for 10 minutes (no backfill going on)
       // merges completely; otherwise segments merge level by level.
       const quiet = segs.every((s) => Number(nowMs) - (s.createdMs ?? 0) >= 10 * 60_000);
       const closedPartition = BigInt(p) + shard <= current && quiet;
       if (closedPartition && segs.length > 1) {
-        await this.compact(bucket, m, BigInt(p), segs, Math.max(...segs.map((s) => s.level)) + 1);
+        await compact(p, segs, Math.max(...segs.map((s) => s.level)) + 1);
         continue;
       }
       const byLevel = new Map<number, ManifestSegment[]>();
@@ -974,16 +1062,14 @@ export class Store {
         else byLevel.set(s.level, [s]);
       }
       for (const [level, list] of byLevel) {
-        if (list.length >= this.fanIn) await this.compact(bucket, m, BigInt(p), list, level + 1);
+        if (list.length >= this.fanIn) await compact(p, list, level + 1);
       }
     }
+    if (failed !== undefined) throw failed;
   }
 
   private async compact(bucket: string, m: Manifest, partition: bigint, inputs: ManifestSegment[], level: number): Promise<void> {
     const dir = this.bucketDir(bucket);
-    const cutoff = this.cutoff(m);
-    const merged: SeriesData[] = [];
-    // Read every input fully (older first, so newer points win on equal times).
     const open: OpenSegment[] = [];
     try {
       for (const seg of inputs) open.push(await this.segmentIndex(bucket, seg, undefined));
@@ -992,39 +1078,16 @@ export class Store {
       if (isNotFound(e)) return; // someone else compacted these already
       throw e;
     }
+    let out: ManifestSegment | undefined;
     try {
-      const bySeries = new Map<string, { o: OpenSegment; e: IndexEntry }[]>();
-      for (const o of open) {
-        o.whole = await o.handle.read(0, o.handle.size);
-        for (const e of o.index.entries()) {
-          const l = bySeries.get(e.key);
-          if (l) l.push({ o, e });
-          else bySeries.set(e.key, [{ o, e }]);
-        }
-      }
-      let n = 0;
-      for (const items of bySeries.values()) {
-        const first = items[0]!.e;
-        const parts = items
-          .filter(({ e }) => e.type === first.type)
-          .map(({ o, e }) => {
-            let times = o.times?.get(e.tsOff);
-            if (!times) {
-              times = decodeTimeBlock(e, o.whole!.subarray(e.tsOff, e.tsOff + e.tsLen));
-              (o.times ??= new Map()).set(e.tsOff, times);
-            }
-            return decodeSeries(e, times, o.whole!.subarray(e.vOff, e.vOff + e.vLen));
-          });
-        const s = mergeParts({ measurement: first.measurement, field: first.field, tags: first.tags, type: first.type }, parts);
-        const kept = clip(s, s.type, cutoff, MAX_TIME);
-        if (kept.times.length > 0) merged.push({ ...s, ...kept });
-        if (++n % 500 === 0) await yieldToLoop();
-      }
+      const merged = await this.merge(bucket, partition, open, level, this.cutoff(m));
+      if (merged === 'stopped') return;
+      out = merged;
     } finally {
       await Promise.all(open.map((o) => o.handle.close()));
     }
-    const out = merged.length > 0 ? await this.writeSegment(dir, partition, merged, level) : undefined;
     const nowMs = Number(this.clock.nowNanos() / 1_000_000n);
+    let saving = false;
     const swapped = await this.withLock(bucket, async () => {
       const fresh = await this.loadManifest(bucket);
       if (!fresh) return false;
@@ -1037,8 +1100,14 @@ export class Store {
       if (out) rest.splice(idx, 0, out);
       fresh.segments = rest;
       for (const s of inputs) fresh.garbage.push({ file: s.file, sinceMs: nowMs });
+      saving = true;
       await this.saveManifest(bucket, fresh);
       return true;
+    }).catch(async (e: unknown) => {
+      // The LOCK or the MANIFEST could not be read: the output is nobody's file. (Once the save
+      // began it may be published; then it stays, and maintenance collects it if it is not.)
+      if (out && !saving) await this.fs.remove(join(dir, out.file)).catch(() => undefined);
+      throw e;
     });
     if (!swapped && out) await this.fs.remove(join(dir, out.file));
     // Swapped or not (another process compacted them first), the inputs are no longer live.
@@ -1052,12 +1121,112 @@ export class Store {
     }
   }
 
+  /**
+   * Merge segments of one partition (`open`: older first) into one new segment file of `level`,
+   * dropping points older than `cutoff`; undefined when nothing is left, 'stopped' (and no file)
+   * when the store was closed meanwhile. The file is complete and fsynced but not published:
+   * compact() swaps it into the MANIFEST (or removes it).
+   *
+   * Streaming, so that memory does not grow with the partition: the inputs' indexes list their
+   * series sorted by series key, so a k-way merge by key meets each series once, in the order
+   * of the output. For each series it reads the series' parts (blocks are read through a
+   * window per input: the blocks of consecutive series are consecutive in the file), merges
+   * them as a read does (`mergeParts`: by time, the newer input wins a time; a part whose type
+   * differs from the series' type in the oldest input is dropped, as reads skip it), and hands
+   * the series to a SegmentWriter, whose bytes go to the file each time about
+   * COMPACT_WRITE_BYTES are ready. What stays in memory: the indexes (of inputs and output),
+   * one series, the read windows, a bounded cache of decoded time blocks (series of one target
+   * share theirs) and one output chunk.
+   */
+  private async merge(bucket: string, partition: bigint, open: readonly OpenSegment[], level: number, cutoff: bigint): Promise<ManifestSegment | undefined | 'stopped'> {
+    const dir = this.bucketDir(bucket);
+    const file = segmentFileName(partition, level);
+    const path = join(dir, file);
+    const writer = new SegmentWriter();
+    const readers = open.map((o) => new BlockReader(o.handle));
+    const times = new TimeBlockCache(COMPACT_TIME_CACHE_BYTES);
+    const pos = open.map(() => 0);
+    const keys = open.map((o) => (o.index.length > 0 ? o.index.key(0) : undefined));
+    let target: NewFile | undefined;
+    /** The input being read (-1: the output being written), for error messages. */
+    let at = -1;
+    const emit = async () => {
+      at = -1;
+      target ??= await this.fs.createNewFile(path);
+      await target.write(writer.take());
+    };
+    try {
+      let n = 0;
+      for (;;) {
+        let key: string | undefined;
+        for (const k of keys) if (k !== undefined && (key === undefined || k < key)) key = k;
+        if (key === undefined) break;
+        let first: IndexEntry | undefined;
+        const parts: { times: BigInt64Array; values: FieldValues }[] = [];
+        for (let j = 0; j < open.length; j++) {
+          const idx = open[j]!.index;
+          while (keys[j] === key) {
+            at = j;
+            const e = idx.entryUncached(pos[j]!);
+            const next = ++pos[j]!;
+            keys[j] = next < idx.length ? idx.key(next) : undefined;
+            if (keys[j] !== undefined && keys[j]! < key) throw new CorruptSegmentError('index not sorted by series key');
+            first ??= e;
+            if (e.type !== first.type) continue;
+            let t = times.get(j, e.tsOff);
+            if (!t) {
+              t = decodeTimeBlock(e, await readers[j]!.block(e.tsOff, e.tsLen));
+              times.set(j, e.tsOff, t);
+            }
+            parts.push(decodeSeries(e, t, await readers[j]!.block(e.vOff, e.vLen)));
+          }
+        }
+        const s = mergeParts({ measurement: first!.measurement, field: first!.field, tags: first!.tags, type: first!.type }, parts);
+        const kept = clip(s, s.type, cutoff, MAX_TIME);
+        if (kept.times.length > 0) {
+          writer.add({ ...s, ...kept }, key);
+          if (writer.pending >= COMPACT_WRITE_BYTES) await emit();
+        }
+        if (++n % 256 === 0) {
+          // close() waits for background maintenance: a large compaction gives up instead of
+          // holding up a shutdown (a later maintenance starts it again).
+          if (this.closed) {
+            await target?.abort();
+            this.logger.debug('store: compaction stopped by close()', { bucket, level });
+            return 'stopped';
+          }
+          await yieldToLoop();
+        }
+      }
+      if (writer.series === 0) {
+        await target?.abort();
+        return undefined;
+      }
+      const { minT, maxT, points, bytes } = writer.finish();
+      await emit();
+      await target!.commit();
+      return { file, partition: partition.toString(), minT: minT.toString(), maxT: maxT.toString(), points, bytes, level, createdMs: Number(this.clock.nowNanos() / 1_000_000n) };
+    } catch (e) {
+      await target?.abort();
+      const input = at >= 0 ? open[at]!.seg.file : undefined;
+      if (e instanceof CorruptSegmentError && input !== undefined) {
+        throw new FluxError('internal', 'store.corrupt', `segment ${input} of bucket "${bucket}" is corrupt: ${e.message}`, { cause: e });
+      }
+      if (isErrno(e)) throw ioError(`cannot compact bucket "${bucket}"`, input !== undefined ? join(dir, input) : path, e);
+      throw e;
+    }
+  }
+
   /** Wait until every accepted write is durable. */
   async flush(): Promise<void> {
     for (const st of this.state.values()) await st.flushing;
   }
 
-  /** Flush writes and wait for background maintenance; later writes reject. */
+  /**
+   * Flush writes and wait for background maintenance; later writes reject. A compaction in
+   * progress stops at its next batch of series (its unpublished output is removed), so a large
+   * one does not hold up a shutdown.
+   */
   async close(): Promise<void> {
     await this.flushAll();
     this.closed = true;

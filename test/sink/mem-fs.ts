@@ -57,6 +57,22 @@ export function memFs(): MemFs {
       if (files.has(path)) throw Object.assign(new Error('EEXIST'), { code: 'EEXIST' });
       await fs.writeFileDurable(path, data);
     },
+    async createNewFile(path) {
+      // Collected, then published as one writeNewFile (so failWrites applies at commit).
+      if (files.has(path)) throw Object.assign(new Error('EEXIST'), { code: 'EEXIST' });
+      const parts: Uint8Array[] = [];
+      return {
+        async write(data) {
+          parts.push(data.slice());
+        },
+        async commit() {
+          await fs.writeNewFile(path, Buffer.concat(parts));
+        },
+        async abort() {
+          files.delete(path);
+        },
+      };
+    },
     async syncDir() {},
     async appendDurable(path, data) {
       const old = files.get(path) ?? new Uint8Array();
