@@ -696,6 +696,11 @@ export class Store {
     // Split series by partition.
     const partitions = new Map<bigint, SeriesData[]>();
     let dropped = 0;
+    // The partition of the previous piece: the series of a scrape share it (no BigInt
+    // division and no map lookup per series).
+    let lastP = 0n;
+    let lastEnd = 0n;
+    let lastList: SeriesData[] | undefined;
     for (const parts of merged.values()) {
       // One write of the series (the usual case): it is already a normalized SeriesData.
       const s = parts.length === 1 ? parts[0]! : mergeParts(parts[0]!, parts);
@@ -704,15 +709,17 @@ export class Store {
       while (i < n && s.times[i]! < cutoff) i++;
       dropped += i;
       while (i < n) {
-        const p = floorDiv(s.times[i]!, shard) * shard;
-        const end = p + shard;
+        const t = s.times[i]!;
+        if (lastList === undefined || t < lastP || t >= lastEnd) {
+          lastP = floorDiv(t, shard) * shard;
+          lastEnd = lastP + shard;
+          lastList = partitions.get(lastP);
+          if (lastList === undefined) partitions.set(lastP, (lastList = []));
+        }
         let j = i;
-        while (j < n && s.times[j]! < end) j++;
+        while (j < n && s.times[j]! < lastEnd) j++;
         // The whole series in one partition (a scrape): no views to allocate.
-        const piece: SeriesData = i === 0 && j === n ? s : { ...s, times: s.times.subarray(i, j), values: slice(s.type, s.values, i, j) };
-        const list = partitions.get(p);
-        if (list) list.push(piece);
-        else partitions.set(p, [piece]);
+        lastList.push(i === 0 && j === n ? s : { ...s, times: s.times.subarray(i, j), values: slice(s.type, s.values, i, j) });
         i = j;
       }
     }

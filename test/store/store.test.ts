@@ -616,6 +616,30 @@ describe('failures', () => {
   });
 });
 
+test('one write of series that cross partitions, in any order, puts each point in its partition', async () => {
+  const day0 = (T0 / NS_PER_DAY) * NS_PER_DAY; // default retention 30d: 1-day partitions
+  const store = newStore(tempDir(), manualClock(day0 + 3n * NS_PER_DAY));
+  const at = (d: bigint, s: bigint) => day0 + d * NS_PER_DAY + s;
+  await store.write('b', [
+    { measurement: 'm', tags: [['s', 'a']], field: 'f', type: 'float', times: BigInt64Array.of(at(-40n, 0n), at(0n, 1n), at(1n, 0n), at(1n, 5n), at(2n, 0n)), values: Float64Array.of(9, 1, 2, 3, 4) },
+    { measurement: 'm', tags: [['s', 'b']], field: 'f', type: 'float', times: BigInt64Array.of(at(2n, 7n)), values: Float64Array.of(5) },
+    { measurement: 'm', tags: [['s', 'c']], field: 'f', type: 'float', times: BigInt64Array.of(at(0n, 7n)), values: Float64Array.of(6) },
+    { measurement: 'm', tags: [['s', 'd']], field: 'f', type: 'float', times: BigInt64Array.of(at(2n, 8n)), values: Float64Array.of(7) },
+  ]);
+  const [info] = await store.buckets();
+  assert.equal(info!.segments, 3, 'one segment per day written');
+  assert.equal(info!.points, 7, 'the point older than the retention is dropped');
+  for (const d of [0n, 1n, 2n]) {
+    const got = rows(await readAll(store, 'b', { start: at(d, 0n), stop: at(d + 1n, 0n) }));
+    const want = {
+      0: [`m|f|[["s","a"]]|float|${at(0n, 1n)}|1`, `m|f|[["s","c"]]|float|${at(0n, 7n)}|6`],
+      1: [`m|f|[["s","a"]]|float|${at(1n, 0n)}|2`, `m|f|[["s","a"]]|float|${at(1n, 5n)}|3`],
+      2: [`m|f|[["s","a"]]|float|${at(2n, 0n)}|4`, `m|f|[["s","b"]]|float|${at(2n, 7n)}|5`, `m|f|[["s","d"]]|float|${at(2n, 8n)}|7`],
+    }[Number(d) as 0 | 1 | 2];
+    assert.deepEqual(got, want, `day ${d}`);
+  }
+});
+
 describe('BatchBuilder', () => {
   test('groups points by series whatever the order and tag order', () => {
     const b = new BatchBuilder();
