@@ -7,7 +7,7 @@
 // acknowledged after them survives `kill -9` and power loss as far as the OS guarantees.
 import * as fsp from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { dirname, basename, join, resolve } from 'node:path';
 
 export interface FileStat {
   readonly size: number;
@@ -123,6 +123,51 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+function errnoOf(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** `path` exists: fine when it is a directory (or a link to one), else ENOTDIR naming it. */
+async function existingDir(path: string, e: unknown): Promise<void> {
+  const st = await fsp.stat(path).catch(() => undefined);
+  if (st?.isDirectory() === true) return;
+  throw Object.assign(new Error(`ENOTDIR: exists and is not a directory, mkdir '${path}'`), { code: 'ENOTDIR', syscall: 'mkdir', path, cause: e });
+}
+
+/**
+ * `mkdir -p` one level at a time, so the error is the real one. Node's `{recursive: true}`
+ * answers ENOENT ("no such file or directory") when the directory cannot be made on a
+ * read-only file system, and under /proc it never returns (Node 20 retries forever). Here the
+ * missing ancestors are made parent first; the first mkdir whose parent exists says why it
+ * fails (EROFS, EACCES, ENOSPC...), naming that directory. A parent that exists and still
+ * answers ENOENT (procfs, sysfs) is a file system that does not create directories: ENOTSUP.
+ * A directory made meanwhile by another process is fine.
+ */
+async function makeDirs(path: string): Promise<void> {
+  try {
+    await fsp.mkdir(path, { mode: DIR_MODE });
+    return;
+  } catch (e) {
+    const code = errnoOf(e);
+    if (code === 'EEXIST') return existingDir(path, e);
+    if (code !== 'ENOENT') throw e;
+  }
+  const parent = dirname(path);
+  if (parent === path) throw Object.assign(new Error(`ENOENT: no such file or directory, mkdir '${path}'`), { code: 'ENOENT', syscall: 'mkdir', path });
+  await makeDirs(parent);
+  try {
+    await fsp.mkdir(path, { mode: DIR_MODE });
+  } catch (e) {
+    const code = errnoOf(e);
+    if (code === 'EEXIST') return existingDir(path, e);
+    if (code === 'ENOENT') {
+      throw Object.assign(new Error(`ENOTSUP: the file system of ${parent} does not allow creating directories, mkdir '${path}'`), { code: 'ENOTSUP', syscall: 'mkdir', path, cause: e });
+    }
+    throw e;
+  }
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -163,7 +208,7 @@ async function bootId(): Promise<string> {
 /** The Node implementation. */
 export const nodeFileSystem: FileSystem = {
   async mkdirp(path) {
-    await fsp.mkdir(path, { recursive: true, mode: DIR_MODE });
+    await makeDirs(resolve(path));
   },
   async readdir(path) {
     try {

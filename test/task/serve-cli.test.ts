@@ -64,6 +64,18 @@ test('serve with a data directory that cannot be created: one line naming it, ex
   }
 });
 
+test('serve with a data directory on a file system that creates no directories (/proc): the real cause, not "no such file", and no hang', { timeout: 20_000 }, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'promflux-serve-data-'));
+  try {
+    const io = memoryIO();
+    const code = await main(['serve', root, '--data', '/proc/promflux-no-such/data', '--listen', '127.0.0.1:0'], io);
+    assert.equal(code, 1);
+    assert.equal(io.err, 'promflux serve: cannot create the data directory /proc/promflux-no-such/data: the file system of /proc does not allow creating directories (choose another with --data or PROMFLUX_DATA)\n');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('serve with no task among its paths says so (a warning), and still serves', async () => {
   const root = mkdtempSync(join(tmpdir(), 'promflux-serve-empty-'));
   try {
