@@ -61,6 +61,15 @@ export interface FileSystem {
    * ends where it ended before.
    */
   appendDurable(path: string, data: Uint8Array): Promise<void>;
+  /**
+   * Append all of `data` to a file (created when missing) WITHOUT fsync: once it resolves the
+   * data is the operating system's, so it survives this process being killed (`kill -9`, a
+   * crash) but not a power loss or an OS crash until the file is fsynced: a later
+   * `appendDurable` to it, of any length, makes these bytes durable too, and `syncDir` the
+   * directory entry of a file this created. A failed append rejects and is cut back off, as
+   * `appendDurable`'s.
+   */
+  append(path: string, data: Uint8Array): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   /** Remove a file or (recursively) a directory; no error when it does not exist. */
   remove(path: string): Promise<void>;
@@ -205,6 +214,37 @@ async function bootId(): Promise<string> {
   return bootIdCache;
 }
 
+/** FileSystem.appendDurable (`sync`) and FileSystem.append. */
+async function appendBytes(path: string, data: Uint8Array, sync: boolean): Promise<void> {
+  const h = await fsp.open(path, 'a', FILE_MODE);
+  try {
+    const before = (await h.stat()).size;
+    try {
+      // One write() may write only part of the data (a disk filling up answers a short
+      // write first and ENOSPC only on the next call): loop until all of it is written.
+      for (let at = 0; at < data.length; ) {
+        const { bytesWritten } = await h.write(data, at, data.length - at);
+        if (bytesWritten === 0) throw Object.assign(new Error(`short write to ${path}`), { code: 'EIO' });
+        at += bytesWritten;
+      }
+      if (sync) {
+        // fsync covers every byte of the file, also those earlier `append`s left unsynced.
+        await h.sync();
+        // A file this append created (or found empty) is only durable once its directory
+        // entry is: fsync the directory too, as the interface promises.
+        if (before === 0) await fsyncDir(dirname(path));
+      }
+    } catch (e) {
+      // Cut a partial append (ENOSPC, EFBIG) back off, so the next append does not glue its
+      // first line onto a torn one.
+      await h.truncate(before).catch(() => undefined);
+      throw e;
+    }
+  } finally {
+    await h.close();
+  }
+}
+
 /** The Node implementation. */
 export const nodeFileSystem: FileSystem = {
   async mkdirp(path) {
@@ -285,32 +325,8 @@ export const nodeFileSystem: FileSystem = {
     }
   },
   syncDir: fsyncDir,
-  async appendDurable(path, data) {
-    const h = await fsp.open(path, 'a', FILE_MODE);
-    try {
-      const before = (await h.stat()).size;
-      try {
-        // One write() may write only part of the data (a disk filling up answers a short
-        // write first and ENOSPC only on the next call): loop until all of it is written.
-        for (let at = 0; at < data.length; ) {
-          const { bytesWritten } = await h.write(data, at, data.length - at);
-          if (bytesWritten === 0) throw Object.assign(new Error(`short write to ${path}`), { code: 'EIO' });
-          at += bytesWritten;
-        }
-        await h.sync();
-        // A file this append created (or found empty) is only durable once its directory
-        // entry is: fsync the directory too, as the interface promises.
-        if (before === 0) await fsyncDir(dirname(path));
-      } catch (e) {
-        // Cut a partial append (ENOSPC, EFBIG) back off, so the next append does not glue its
-        // first line onto a torn one.
-        await h.truncate(before).catch(() => undefined);
-        throw e;
-      }
-    } finally {
-      await h.close();
-    }
-  },
+  appendDurable: (path, data) => appendBytes(path, data, true),
+  append: (path, data) => appendBytes(path, data, false),
   async rename(from, to) {
     await fsp.rename(from, to);
     await fsyncDir(dirname(to));

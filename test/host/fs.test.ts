@@ -69,9 +69,10 @@ test('what nodeFileSystem creates is never writable by others, even under umask 
     await nodeFileSystem.writeFileDurable(join(sub, 'meta.json'), new Uint8Array([1]));
     await nodeFileSystem.writeNewFile(join(sub, 'seg'), new Uint8Array([1]));
     await nodeFileSystem.appendDurable(join(sub, 'journal'), new Uint8Array([1]));
+    await nodeFileSystem.append(join(sub, 'unsynced'), new Uint8Array([1]));
     const lock = await nodeFileSystem.lock(join(sub, 'LOCK'));
     for (const p of [join(dir, 'data'), join(dir, 'data', 'spool'), sub]) assert.equal(statSync(p).mode & 0o777, 0o755, p);
-    for (const f of ['meta.json', 'seg', 'journal', 'LOCK']) assert.equal(statSync(join(sub, f)).mode & 0o777, 0o644, f);
+    for (const f of ['meta.json', 'seg', 'journal', 'unsynced', 'LOCK']) assert.equal(statSync(join(sub, f)).mode & 0o777, 0o644, f);
     await lock.release();
   } finally {
     process.umask(saved);
