@@ -117,8 +117,8 @@ export interface SchedulerEvents {
   runFinished?(record: RunRecord): void;
   /** A run started executing (`manual` for `promflux task run`). */
   runStarted?(task: string, scheduledNs: bigint, lagMs: number, manual: boolean): void;
-  /** Slots missed while promflux was down (or disabled), not run. */
-  runsSkipped?(task: string, count: number, reason: 'downtime'): void;
+  /** Slots missed while promflux was down, not run (`atLeast`: more, too many to count). */
+  runsSkipped?(task: string, count: number, reason: 'downtime', atLeast?: boolean): void;
 }
 
 export interface SchedulerOptions {
@@ -186,6 +186,11 @@ interface HeapItem {
 }
 
 const MAX_DISPATCH_PER_FIRE = 1000;
+/**
+ * Cron slots missed while down that are counted one by one (`every` slots are computed):
+ * croner takes about 0.2 ms a slot, so this bounds the start of a task to about 2 s.
+ */
+const MAX_COUNTED = 10_000n;
 const MAX_TIMER_MS = 3_600_000;
 
 export class Scheduler {
@@ -372,33 +377,69 @@ export class Scheduler {
 
   // -- scheduling ---------------------------------------------------------------------------
 
+  /**
+   * The slots that came due while promflux was down (after the last one that started, the
+   * task state's last scheduled time): skipped, or with catch-up the newest `catchUpLimit` of
+   * them queued in order (and the rest skipped). The count is exact: `every` slots are counted
+   * by arithmetic however long the downtime; cron slots are counted one by one up to
+   * MAX_COUNTED, beyond which the count is a lower bound (reported as such) and the caught-up
+   * slots are the newest ones found from a few intervals back.
+   */
   private resumeAfterDowntime(e: Entry, now: bigint): void {
     const catchUp = e.def.options.catchUp ?? this.opts.catchUp ?? false;
     const limit = e.def.options.catchUpLimit ?? 100;
-    const kept: bigint[] = [];
-    let count = 0;
-    let t = e.schedule.next(e.lastScheduledNs!);
+    const due = (t: bigint) => t + e.execDelayNs <= now;
+    const first = e.schedule.next(e.lastScheduledNs!);
+    let kept: bigint[] = [];
+    let count = 0n;
+    let atLeast = false;
     let last: bigint | undefined;
-    while (t + e.execDelayNs <= now && count < 100_000) {
-      count++;
-      last = t;
-      if (catchUp) {
-        kept.push(t);
-        if (kept.length > limit) kept.shift();
+    let t = first;
+    const everyNs = e.def.options.everyNs;
+    if (everyNs !== undefined) {
+      // Epoch-aligned slots (schedule.ts): first, first + every, ...
+      if (due(first)) {
+        count = (now - e.execDelayNs - first) / everyNs + 1n;
+        last = first + (count - 1n) * everyNs;
+        t = last + everyNs;
+        if (catchUp) {
+          const n = count < BigInt(limit) ? count : BigInt(limit);
+          for (let i = n - 1n; i >= 0n; i--) kept.push(last - i * everyNs);
+        }
       }
-      t = e.schedule.next(t);
-    }
-    if (t + e.execDelayNs <= now) {
-      // a very long downtime: jump to the present
-      t = e.schedule.next(now - e.execDelayNs);
-      while (t + e.execDelayNs <= now) t = e.schedule.next(t);
+    } else {
+      while (due(t) && count < MAX_COUNTED) {
+        count++;
+        last = t;
+        if (catchUp) {
+          kept.push(t);
+          if (kept.length > limit) kept.shift();
+        }
+        t = e.schedule.next(t);
+      }
+      if (due(t)) {
+        // A very long downtime: jump to the present, and catch up with the newest slots.
+        atLeast = true;
+        let from = now - e.execDelayNs - 2n * BigInt(limit + 1) * e.schedule.intervalNs;
+        if (from < t) from = t;
+        kept = [];
+        t = e.schedule.next(from - 1n);
+        while (due(t)) {
+          last = t;
+          if (catchUp) {
+            kept.push(t);
+            if (kept.length > limit) kept.shift();
+          }
+          t = e.schedule.next(t);
+        }
+      }
     }
     e.nextNs = t;
     if (last !== undefined) e.lastScheduledNs = last;
-    const skipped = count - kept.length;
+    const skipped = Number(count) - kept.length;
     if (skipped > 0) {
-      this.logger.warn('skipped runs missed while promflux was down', { task: e.def.name, skipped, catchUp });
-      this.events.runsSkipped?.(e.def.name, skipped, 'downtime');
+      this.logger.warn('skipped runs missed while promflux was down', { task: e.def.name, skipped, ...(atLeast ? { atLeast } : {}), catchUp });
+      this.events.runsSkipped?.(e.def.name, skipped, 'downtime', atLeast);
     }
     e.backlog.push(...kept);
   }

@@ -118,10 +118,10 @@ export class TaskService {
           if (!manual) this.state.markScheduled(task, scheduledNs);
         },
         runFinished: (r) => this.finished(r),
-        runsSkipped: (task, count, reason) => {
+        runsSkipped: (task, count, reason, atLeast) => {
           this.m.skipped.inc({ task, reason }, count);
           this.m.runs.inc({ task, outcome: 'skipped' }, count);
-          this.state.event(task, 'warn', `skipped ${count} run(s) missed while promflux was down (use --catch-up or option task catchUp to run them)`);
+          this.state.event(task, 'warn', `skipped ${atLeast ? 'more than ' : ''}${count} run(s) missed while promflux was down (use --catch-up or option task catchUp to run them)`);
         },
       },
     });
