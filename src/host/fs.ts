@@ -245,6 +245,29 @@ async function appendBytes(path: string, data: Uint8Array, sync: boolean): Promi
   }
 }
 
+/**
+ * Whether the lock file at `path` was left by a holder that ran during an earlier boot of
+ * the machine (a power loss or an OS crash ended it): what such a process had written but
+ * not fsynced (FileSystem.append) may be lost. False when there is no such lock, or it is
+ * of this boot, or of a version that did not record the boot.
+ */
+export async function lockLeftByEarlierBoot(path: string): Promise<boolean> {
+  let text: string;
+  try {
+    text = await fsp.readFile(path, 'utf8');
+  } catch {
+    return false;
+  }
+  return ofOtherBoot(text, await bootId());
+}
+
+/** A lock token (`<pid> <ms> <random> <boot id>`) written during another boot than `boot`. */
+function ofOtherBoot(token: string, boot: string): boolean {
+  const fields = token.split(' ');
+  // (a boot id cut short is a token still being written, not another boot)
+  return boot !== '' && fields.length >= 4 && fields[3]!.length >= boot.length && fields[3] !== boot;
+}
+
 /** The Node implementation. */
 export const nodeFileSystem: FileSystem = {
   async mkdirp(path) {
@@ -382,8 +405,7 @@ export const nodeFileSystem: FileSystem = {
         const [text, st] = await Promise.all([fsp.readFile(path, 'utf8'), fsp.stat(path)]);
         const fields = text.split(' ');
         const pid = Number(fields[0]);
-        // (a boot id cut short is a token still being written, not another boot)
-        const otherBoot = boot !== '' && fields.length >= 4 && fields[3]!.length >= boot.length && fields[3] !== boot;
+        const otherBoot = ofOtherBoot(text, boot);
         const valid = Number.isInteger(pid) && pid > 0;
         const age = Date.now() - st.mtimeMs;
         // A lock whose owner died (or that a killed owner left empty) is broken; re-check the

@@ -117,8 +117,8 @@ export interface SchedulerEvents {
   runFinished?(record: RunRecord): void;
   /** A run started executing (`manual` for `promflux task run`). */
   runStarted?(task: string, scheduledNs: bigint, lagMs: number, manual: boolean): void;
-  /** Slots missed while promflux was down, not run (`atLeast`: more, too many to count). */
-  runsSkipped?(task: string, count: number, reason: 'downtime', atLeast?: boolean): void;
+  /** Slots missed while promflux was down, not run. */
+  runsSkipped?(task: string, count: number, reason: 'downtime', detail: SkippedDetail): void;
 }
 
 export interface SchedulerOptions {
@@ -147,6 +147,19 @@ export interface ResumeState {
   readonly lastScheduledNs?: bigint;
   readonly lastSuccessNs?: bigint;
   readonly enabled?: boolean;
+  /**
+   * The state may lack the runs of this long after `lastScheduledNs` (the previous process
+   * ended with the machine, before it fsynced them): missed slots in that span may have run.
+   */
+  readonly uncertainNs?: bigint;
+}
+
+/** What is known of the slots counted as missed while promflux was down. */
+export interface SkippedDetail {
+  /** The count is a lower bound: too many slots to count. */
+  readonly atLeast?: boolean;
+  /** Up to this many of the skipped slots may have run (ResumeState.uncertainNs). */
+  readonly mayHaveRun?: number;
 }
 
 export interface TaskStatus {
@@ -174,6 +187,8 @@ interface Entry {
   queue: bigint[];
   /** Slots missed while down, to catch up in order before the queue (bounded by catchUpLimit). */
   backlog: bigint[];
+  /** ResumeState.uncertainNs, for the first resume. */
+  uncertainNs: bigint;
   running: number;
   /** Bumped whenever the heap entry for this task becomes stale. */
   gen: number;
@@ -255,6 +270,7 @@ export class Scheduler {
       nextNs: undefined,
       queue: [],
       backlog: [],
+      uncertainNs: resume?.uncertainNs ?? 0n,
       running: 0,
       gen: 0,
     };
@@ -434,12 +450,23 @@ export class Scheduler {
         }
       }
     }
+    // Runs the state may lack happened within uncertainNs after one it recorded: at most as
+    // many slots as follow lastScheduled within it may have run.
+    const bound = e.lastScheduledNs! + e.uncertainNs;
+    let uncertain = 0n;
+    if (e.uncertainNs > 0n && first <= bound) {
+      if (everyNs !== undefined) uncertain = (bound - first) / everyNs + 1n;
+      else for (let u = first; u <= bound && uncertain < count; u = e.schedule.next(u)) uncertain++;
+      if (uncertain > count) uncertain = count;
+    }
     e.nextNs = t;
     if (last !== undefined) e.lastScheduledNs = last;
     const skipped = Number(count) - kept.length;
     if (skipped > 0) {
-      this.logger.warn('skipped runs missed while promflux was down', { task: e.def.name, skipped, ...(atLeast ? { atLeast } : {}), catchUp });
-      this.events.runsSkipped?.(e.def.name, skipped, 'downtime', atLeast);
+      const mayHaveRun = Math.min(skipped, Number(uncertain));
+      const detail: SkippedDetail = { ...(atLeast ? { atLeast } : {}), ...(mayHaveRun > 0 ? { mayHaveRun } : {}) };
+      this.logger.warn('skipped runs missed while promflux was down', { task: e.def.name, skipped, ...detail, catchUp });
+      this.events.runsSkipped?.(e.def.name, skipped, 'downtime', detail);
     }
     e.backlog.push(...kept);
   }
