@@ -20,8 +20,9 @@
 // lost, the restart counted the runs that did happen as skipped (and with catch-up ran them
 // again). Only a power loss or an OS crash can lose the changes of the last `flushMs`.
 // A thousand tasks running every second thus cost one append of their new run records per
-// turn and one fsync per flush, not a rewrite of every task's history. When the journal outgrows the snapshot (and
-// when the store is opened), the state is compacted: a new snapshot naming generation G+1,
+// turn and one fsync per flush, not a rewrite of every task's history. When the journal
+// outgrows the snapshot (and when the store is opened), the state is compacted: a new
+// snapshot naming generation G+1,
 // then the old journal is removed. A crash between the two leaves a journal the snapshot no
 // longer names, which is ignored and removed. A torn last line (a crash mid-append) is
 // dropped at load. Per-task files of earlier versions (`<name>.json`) are read when no
