@@ -16,6 +16,11 @@ export function readFailureReason(e: unknown): string {
       return 'a part of the path is not a directory';
     case 'EROFS':
       return 'read-only file system';
+    case 'ENOTSUP':
+      // FileSystem.mkdirp under /proc or /sys: say which directory
+      return e instanceof Error ? e.message.replace(/^ENOTSUP: /, '').replace(/, mkdir '[^']*'$/, '') : 'operation not supported';
+    case 'ENOSPC':
+      return 'no space left on device';
     default:
       return e instanceof Error ? e.message : String(e);
   }

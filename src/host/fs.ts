@@ -7,7 +7,7 @@
 // acknowledged after them survives `kill -9` and power loss as far as the OS guarantees.
 import * as fsp from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { dirname, basename, join, resolve } from 'node:path';
 
 export interface FileStat {
   readonly size: number;
@@ -87,6 +87,15 @@ export interface FileSystem {
    * ends where it ended before.
    */
   appendDurable(path: string, data: Uint8Array): Promise<void>;
+  /**
+   * Append all of `data` to a file (created when missing) WITHOUT fsync: once it resolves the
+   * data is the operating system's, so it survives this process being killed (`kill -9`, a
+   * crash) but not a power loss or an OS crash until the file is fsynced: a later
+   * `appendDurable` to it, of any length, makes these bytes durable too, and `syncDir` the
+   * directory entry of a file this created. A failed append rejects and is cut back off, as
+   * `appendDurable`'s.
+   */
+  append(path: string, data: Uint8Array): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   /** Remove a file or (recursively) a directory; no error when it does not exist. */
   remove(path: string): Promise<void>;
@@ -149,6 +158,51 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+function errnoOf(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** `path` exists: fine when it is a directory (or a link to one), else ENOTDIR naming it. */
+async function existingDir(path: string, e: unknown): Promise<void> {
+  const st = await fsp.stat(path).catch(() => undefined);
+  if (st?.isDirectory() === true) return;
+  throw Object.assign(new Error(`ENOTDIR: exists and is not a directory, mkdir '${path}'`), { code: 'ENOTDIR', syscall: 'mkdir', path, cause: e });
+}
+
+/**
+ * `mkdir -p` one level at a time, so the error is the real one. Node's `{recursive: true}`
+ * answers ENOENT ("no such file or directory") when the directory cannot be made on a
+ * read-only file system, and under /proc it never returns (Node 20 retries forever). Here the
+ * missing ancestors are made parent first; the first mkdir whose parent exists says why it
+ * fails (EROFS, EACCES, ENOSPC...), naming that directory. A parent that exists and still
+ * answers ENOENT (procfs, sysfs) is a file system that does not create directories: ENOTSUP.
+ * A directory made meanwhile by another process is fine.
+ */
+async function makeDirs(path: string): Promise<void> {
+  try {
+    await fsp.mkdir(path, { mode: DIR_MODE });
+    return;
+  } catch (e) {
+    const code = errnoOf(e);
+    if (code === 'EEXIST') return existingDir(path, e);
+    if (code !== 'ENOENT') throw e;
+  }
+  const parent = dirname(path);
+  if (parent === path) throw Object.assign(new Error(`ENOENT: no such file or directory, mkdir '${path}'`), { code: 'ENOENT', syscall: 'mkdir', path });
+  await makeDirs(parent);
+  try {
+    await fsp.mkdir(path, { mode: DIR_MODE });
+  } catch (e) {
+    const code = errnoOf(e);
+    if (code === 'EEXIST') return existingDir(path, e);
+    if (code === 'ENOENT') {
+      throw Object.assign(new Error(`ENOTSUP: the file system of ${parent} does not allow creating directories, mkdir '${path}'`), { code: 'ENOTSUP', syscall: 'mkdir', path, cause: e });
+    }
+    throw e;
+  }
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -186,10 +240,64 @@ async function bootId(): Promise<string> {
   return bootIdCache;
 }
 
+/** FileSystem.appendDurable (`sync`) and FileSystem.append. */
+async function appendBytes(path: string, data: Uint8Array, sync: boolean): Promise<void> {
+  const h = await fsp.open(path, 'a', FILE_MODE);
+  try {
+    const before = (await h.stat()).size;
+    try {
+      // One write() may write only part of the data (a disk filling up answers a short
+      // write first and ENOSPC only on the next call): loop until all of it is written.
+      for (let at = 0; at < data.length; ) {
+        const { bytesWritten } = await h.write(data, at, data.length - at);
+        if (bytesWritten === 0) throw Object.assign(new Error(`short write to ${path}`), { code: 'EIO' });
+        at += bytesWritten;
+      }
+      if (sync) {
+        // fsync covers every byte of the file, also those earlier `append`s left unsynced.
+        await h.sync();
+        // A file this append created (or found empty) is only durable once its directory
+        // entry is: fsync the directory too, as the interface promises.
+        if (before === 0) await fsyncDir(dirname(path));
+      }
+    } catch (e) {
+      // Cut a partial append (ENOSPC, EFBIG) back off, so the next append does not glue its
+      // first line onto a torn one.
+      await h.truncate(before).catch(() => undefined);
+      throw e;
+    }
+  } finally {
+    await h.close();
+  }
+}
+
+/**
+ * Whether the lock file at `path` was left by a holder that ran during an earlier boot of
+ * the machine (a power loss or an OS crash ended it): what such a process had written but
+ * not fsynced (FileSystem.append) may be lost. False when there is no such lock, or it is
+ * of this boot, or of a version that did not record the boot.
+ */
+export async function lockLeftByEarlierBoot(path: string): Promise<boolean> {
+  let text: string;
+  try {
+    text = await fsp.readFile(path, 'utf8');
+  } catch {
+    return false;
+  }
+  return ofOtherBoot(text, await bootId());
+}
+
+/** A lock token (`<pid> <ms> <random> <boot id>`) written during another boot than `boot`. */
+function ofOtherBoot(token: string, boot: string): boolean {
+  const fields = token.split(' ');
+  // (a boot id cut short is a token still being written, not another boot)
+  return boot !== '' && fields.length >= 4 && fields[3]!.length >= boot.length && fields[3] !== boot;
+}
+
 /** The Node implementation. */
 export const nodeFileSystem: FileSystem = {
   async mkdirp(path) {
-    await fsp.mkdir(path, { recursive: true, mode: DIR_MODE });
+    await makeDirs(resolve(path));
   },
   async readdir(path) {
     try {
@@ -306,32 +414,8 @@ export const nodeFileSystem: FileSystem = {
     };
   },
   syncDir: fsyncDir,
-  async appendDurable(path, data) {
-    const h = await fsp.open(path, 'a', FILE_MODE);
-    try {
-      const before = (await h.stat()).size;
-      try {
-        // One write() may write only part of the data (a disk filling up answers a short
-        // write first and ENOSPC only on the next call): loop until all of it is written.
-        for (let at = 0; at < data.length; ) {
-          const { bytesWritten } = await h.write(data, at, data.length - at);
-          if (bytesWritten === 0) throw Object.assign(new Error(`short write to ${path}`), { code: 'EIO' });
-          at += bytesWritten;
-        }
-        await h.sync();
-        // A file this append created (or found empty) is only durable once its directory
-        // entry is: fsync the directory too, as the interface promises.
-        if (before === 0) await fsyncDir(dirname(path));
-      } catch (e) {
-        // Cut a partial append (ENOSPC, EFBIG) back off, so the next append does not glue its
-        // first line onto a torn one.
-        await h.truncate(before).catch(() => undefined);
-        throw e;
-      }
-    } finally {
-      await h.close();
-    }
-  },
+  appendDurable: (path, data) => appendBytes(path, data, true),
+  append: (path, data) => appendBytes(path, data, false),
   async rename(from, to) {
     await fsp.rename(from, to);
     await fsyncDir(dirname(to));
@@ -387,8 +471,7 @@ export const nodeFileSystem: FileSystem = {
         const [text, st] = await Promise.all([fsp.readFile(path, 'utf8'), fsp.stat(path)]);
         const fields = text.split(' ');
         const pid = Number(fields[0]);
-        // (a boot id cut short is a token still being written, not another boot)
-        const otherBoot = boot !== '' && fields.length >= 4 && fields[3]!.length >= boot.length && fields[3] !== boot;
+        const otherBoot = ofOtherBoot(text, boot);
         const valid = Number.isInteger(pid) && pid > 0;
         const age = Date.now() - st.mtimeMs;
         // A lock whose owner died (or that a killed owner left empty) is broken; re-check the

@@ -14,6 +14,7 @@ import type { Runtime, Session } from '../runtime/runtime.js';
 import { renderResults } from '../cli/render.js';
 import { readFailureReason } from '../cli/read-error.js';
 import { renderDiagnostics } from '../cli/diagnostics.js';
+import type { NamedSource } from '../cli/diagnostics.js';
 import { asTableStream, collectTables, streamOf } from '../table/index.js';
 import { isStream } from '../values/value.js';
 import type { Value } from '../values/value.js';
@@ -54,10 +55,18 @@ Enter Flux statements; an incomplete expression continues on the next line.
 Ctrl-C cancels a running query (and an in-flight scrape) or clears the current input.
 `;
 
+/** Earlier inputs kept for diagnostics (the newest ones; see `ReplController.earlier`). */
+const KEEP_EARLIER = 100;
+
 export class ReplController {
   private session: Session;
   private buffer: string[] = [];
   private counter = 0;
+  /**
+   * Earlier inputs that bind a name (`x = ...`, a function, an option), newest first: a stream
+   * one of them defines is read by a later input, and its errors point into it.
+   */
+  private earlier: NamedSource[] = [];
   format: OutputFormat = 'table';
   wide = false;
   /** Import aliases seen in this session (alias -> package path), for completion. */
@@ -154,9 +163,10 @@ export class ReplController {
   async evaluate(source: string, name: string, file?: ast.File): Promise<LineOutcome> {
     const controller = new AbortController();
     this.running = controller;
+    const parsed = file ?? parse(source, name).file;
     try {
       const result = await this.session.eval(source, { name, signal: controller.signal });
-      this.noteImports(file ?? parse(source, name).file);
+      this.noteImports(parsed);
       const printable = await this.rememberColumns(result.results);
       const out = printable.length
         ? await renderResults(printable, {
@@ -171,6 +181,10 @@ export class ReplController {
       return { out: '', err: this.renderDiagnostics(err, source, name), continued: false, quit: false };
     } finally {
       this.running = undefined;
+      // (after rendering: an input's own errors are located in it without this list)
+      if (parsed.body.some((st) => st.type === 'VariableAssignment' || st.type === 'OptionStatement')) {
+        this.earlier = [{ name, source }, ...this.earlier.filter((s) => s.name !== name)].slice(0, KEEP_EARLIER);
+      }
     }
   }
 
@@ -195,7 +209,7 @@ export class ReplController {
   }
 
   private renderDiagnostics(err: FluxError, source: string, name: string): string {
-    return renderDiagnostics(err, name, source, { color: this.options.color }).join('\n') + '\n';
+    return renderDiagnostics(err, name, source, { color: this.options.color, earlier: this.earlier }).join('\n') + '\n';
   }
 
   private noteImports(file: ast.File): void {
@@ -221,6 +235,7 @@ export class ReplController {
         return { out: '', err: '', continued: false, quit: true };
       case 'reset':
         this.session = this.options.runtime.session();
+        this.earlier = [];
         this.imports.clear();
         this.lastColumns = [];
         return ok('session reset\n');

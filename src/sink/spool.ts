@@ -8,8 +8,9 @@
 //   spooled, so a `kill -9` leaves either the whole segment or none of it (plus, at most, a
 //   temporary file that the first listing of the spool by a later process removes).
 // - Segment names `<20-digit sequence>-<pid>-<points>.lp` sort in append order (the sequence
-//   continues from the highest one on disk; appends are serialized) and carry the point
-//   count, so draining and reporting need no index file.
+//   continues from the highest one on disk at each append, also one another process made;
+//   a process's appends are serialized) and carry the point count, so draining and reporting
+//   need no index file.
 // - A segment is removed only after the server acknowledged it; a crash between the
 //   acknowledgement and the removal re-sends it once, which InfluxDB's idempotent writes
 //   (same series, same time, same value) absorb.
@@ -142,12 +143,19 @@ export class Spool {
         });
       }
     }
-    if (this.nextSeq === undefined) {
-      const names = (await this.fs.readdir(this.dir)).filter((n) => SEGMENT_RE.test(n)).sort();
-      const last = names[names.length - 1];
-      this.nextSeq = last === undefined ? 1n : BigInt(SEGMENT_RE.exec(last)![1]!) + 1n;
-    }
-    const name = `${(this.nextSeq++).toString().padStart(20, '0')}-${process.pid}-${points}.lp`;
+    // The sequence continues from the highest on disk at every append, not from this
+    // process's last one: another process sharing the spool may have appended since, and a
+    // segment numbered below its would be drained first, although appended later (InfluxDB
+    // keeps the last write of a point: an older value would win), or dropped first as the
+    // oldest. Two processes may even share a pid (each pid 1 in its own container, on one
+    // volume): a name already taken is skipped, never replaced.
+    const names = (await this.fs.readdir(this.dir)).filter((n) => SEGMENT_RE.test(n)).sort();
+    const last = names[names.length - 1];
+    const onDisk = last === undefined ? 1n : BigInt(SEGMENT_RE.exec(last)![1]!) + 1n;
+    if (this.nextSeq === undefined || this.nextSeq < onDisk) this.nextSeq = onDisk;
+    let name = '';
+    do name = `${(this.nextSeq++).toString().padStart(20, '0')}-${process.pid}-${points}.lp`;
+    while ((await this.fs.stat(join(this.dir, name))) !== undefined);
     await this.fs.writeFileDurable(join(this.dir, name), data);
     this.sizeKnown = size + data.length;
     return dropped;

@@ -117,8 +117,8 @@ export interface SchedulerEvents {
   runFinished?(record: RunRecord): void;
   /** A run started executing (`manual` for `promflux task run`). */
   runStarted?(task: string, scheduledNs: bigint, lagMs: number, manual: boolean): void;
-  /** Slots missed while promflux was down (or disabled), not run. */
-  runsSkipped?(task: string, count: number, reason: 'downtime'): void;
+  /** Slots missed while promflux was down, not run. */
+  runsSkipped?(task: string, count: number, reason: 'downtime', detail: SkippedDetail): void;
 }
 
 export interface SchedulerOptions {
@@ -147,6 +147,19 @@ export interface ResumeState {
   readonly lastScheduledNs?: bigint;
   readonly lastSuccessNs?: bigint;
   readonly enabled?: boolean;
+  /**
+   * The state may lack the runs of this long after `lastScheduledNs` (the previous process
+   * ended with the machine, before it fsynced them): missed slots in that span may have run.
+   */
+  readonly uncertainNs?: bigint;
+}
+
+/** What is known of the slots counted as missed while promflux was down. */
+export interface SkippedDetail {
+  /** The count is a lower bound: too many slots to count. */
+  readonly atLeast?: boolean;
+  /** Up to this many of the skipped slots may have run (ResumeState.uncertainNs). */
+  readonly mayHaveRun?: number;
 }
 
 export interface TaskStatus {
@@ -174,6 +187,8 @@ interface Entry {
   queue: bigint[];
   /** Slots missed while down, to catch up in order before the queue (bounded by catchUpLimit). */
   backlog: bigint[];
+  /** ResumeState.uncertainNs, for the first resume. */
+  uncertainNs: bigint;
   running: number;
   /** Bumped whenever the heap entry for this task becomes stale. */
   gen: number;
@@ -186,6 +201,11 @@ interface HeapItem {
 }
 
 const MAX_DISPATCH_PER_FIRE = 1000;
+/**
+ * Cron slots missed while down that are counted one by one (`every` slots are computed):
+ * croner takes about 0.2 ms a slot, so this bounds the start of a task to about 2 s.
+ */
+const MAX_COUNTED = 10_000n;
 const MAX_TIMER_MS = 3_600_000;
 
 export class Scheduler {
@@ -250,6 +270,7 @@ export class Scheduler {
       nextNs: undefined,
       queue: [],
       backlog: [],
+      uncertainNs: resume?.uncertainNs ?? 0n,
       running: 0,
       gen: 0,
     };
@@ -372,33 +393,80 @@ export class Scheduler {
 
   // -- scheduling ---------------------------------------------------------------------------
 
+  /**
+   * The slots that came due while promflux was down (after the last one that started, the
+   * task state's last scheduled time): skipped, or with catch-up the newest `catchUpLimit` of
+   * them queued in order (and the rest skipped). The count is exact: `every` slots are counted
+   * by arithmetic however long the downtime; cron slots are counted one by one up to
+   * MAX_COUNTED, beyond which the count is a lower bound (reported as such) and the caught-up
+   * slots are the newest ones found from a few intervals back.
+   */
   private resumeAfterDowntime(e: Entry, now: bigint): void {
     const catchUp = e.def.options.catchUp ?? this.opts.catchUp ?? false;
     const limit = e.def.options.catchUpLimit ?? 100;
-    const kept: bigint[] = [];
-    let count = 0;
-    let t = e.schedule.next(e.lastScheduledNs!);
+    const due = (t: bigint) => t + e.execDelayNs <= now;
+    const first = e.schedule.next(e.lastScheduledNs!);
+    let kept: bigint[] = [];
+    let count = 0n;
+    let atLeast = false;
     let last: bigint | undefined;
-    while (t + e.execDelayNs <= now && count < 100_000) {
-      count++;
-      last = t;
-      if (catchUp) {
-        kept.push(t);
-        if (kept.length > limit) kept.shift();
+    let t = first;
+    const everyNs = e.def.options.everyNs;
+    if (everyNs !== undefined) {
+      // Epoch-aligned slots (schedule.ts): first, first + every, ...
+      if (due(first)) {
+        count = (now - e.execDelayNs - first) / everyNs + 1n;
+        last = first + (count - 1n) * everyNs;
+        t = last + everyNs;
+        if (catchUp) {
+          const n = count < BigInt(limit) ? count : BigInt(limit);
+          for (let i = n - 1n; i >= 0n; i--) kept.push(last - i * everyNs);
+        }
       }
-      t = e.schedule.next(t);
+    } else {
+      while (due(t) && count < MAX_COUNTED) {
+        count++;
+        last = t;
+        if (catchUp) {
+          kept.push(t);
+          if (kept.length > limit) kept.shift();
+        }
+        t = e.schedule.next(t);
+      }
+      if (due(t)) {
+        // A very long downtime: jump to the present, and catch up with the newest slots.
+        atLeast = true;
+        let from = now - e.execDelayNs - 2n * BigInt(limit + 1) * e.schedule.intervalNs;
+        if (from < t) from = t;
+        kept = [];
+        t = e.schedule.next(from - 1n);
+        while (due(t)) {
+          last = t;
+          if (catchUp) {
+            kept.push(t);
+            if (kept.length > limit) kept.shift();
+          }
+          t = e.schedule.next(t);
+        }
+      }
     }
-    if (t + e.execDelayNs <= now) {
-      // a very long downtime: jump to the present
-      t = e.schedule.next(now - e.execDelayNs);
-      while (t + e.execDelayNs <= now) t = e.schedule.next(t);
+    // Runs the state may lack happened within uncertainNs after one it recorded: at most as
+    // many slots as follow lastScheduled within it may have run.
+    const bound = e.lastScheduledNs! + e.uncertainNs;
+    let uncertain = 0n;
+    if (e.uncertainNs > 0n && first <= bound) {
+      if (everyNs !== undefined) uncertain = (bound - first) / everyNs + 1n;
+      else for (let u = first; u <= bound && uncertain < count; u = e.schedule.next(u)) uncertain++;
+      if (uncertain > count) uncertain = count;
     }
     e.nextNs = t;
     if (last !== undefined) e.lastScheduledNs = last;
-    const skipped = count - kept.length;
+    const skipped = Number(count) - kept.length;
     if (skipped > 0) {
-      this.logger.warn('skipped runs missed while promflux was down', { task: e.def.name, skipped, catchUp });
-      this.events.runsSkipped?.(e.def.name, skipped, 'downtime');
+      const mayHaveRun = Math.min(skipped, Number(uncertain));
+      const detail: SkippedDetail = { ...(atLeast ? { atLeast } : {}), ...(mayHaveRun > 0 ? { mayHaveRun } : {}) };
+      this.logger.warn('skipped runs missed while promflux was down', { task: e.def.name, skipped, ...detail, catchUp });
+      this.events.runsSkipped?.(e.def.name, skipped, 'downtime', detail);
     }
     e.backlog.push(...kept);
   }

@@ -50,6 +50,12 @@ export interface TaskServiceOptions {
   readonly stateFlushMs?: number;
   /** Report the size of this directory (the write spool) as promflux_spool_bytes, sampled every 5 s. */
   readonly spoolDir?: string;
+  /**
+   * The previous process ended with the machine (a power loss, an OS crash): the task state
+   * may lack its runs of the last flush interval, so missed slots in it are reported as
+   * ones that may have run.
+   */
+  readonly stateMayLackLastFlush?: boolean;
 }
 
 export interface TaskSummary {
@@ -118,10 +124,11 @@ export class TaskService {
           if (!manual) this.state.markScheduled(task, scheduledNs);
         },
         runFinished: (r) => this.finished(r),
-        runsSkipped: (task, count, reason) => {
+        runsSkipped: (task, count, reason, detail) => {
           this.m.skipped.inc({ task, reason }, count);
           this.m.runs.inc({ task, outcome: 'skipped' }, count);
-          this.state.event(task, 'warn', `skipped ${count} run(s) missed while promflux was down (use --catch-up or option task catchUp to run them)`);
+          const maybe = detail.mayHaveRun ? `; up to ${detail.mayHaveRun} of them may have run before the machine went down` : '';
+          this.state.event(task, 'warn', `skipped ${detail.atLeast ? 'more than ' : ''}${count} run(s) missed while promflux was down${maybe} (use --catch-up or option task catchUp to run them)`);
         },
       },
     });
@@ -273,6 +280,8 @@ export class TaskService {
         enabled: ps?.enabled ?? true,
         lastScheduledNs: ps?.lastScheduled !== undefined ? BigInt(ps.lastScheduled) : undefined,
         lastSuccessNs: ps?.lastSuccess !== undefined ? BigInt(ps.lastSuccess) : undefined,
+        // what the last flush interval (and the flush itself, allowed as long) may have lost
+        ...(this.o.stateMayLackLastFlush ? { uncertainNs: BigInt(2 * (this.o.stateFlushMs ?? 5000)) * 1_000_000n } : {}),
       });
       const st = this.scheduler.status(def.name);
       this.logger.info('task loaded', {

@@ -10,11 +10,19 @@
 // - `state.json`: every task's state, and the generation G of the journal that follows it.
 //   Replaced atomically (temporary file, fsync, rename, directory fsync).
 // - `journal.G.jsonl`: one JSON change per line since that snapshot: a task's settings, a
-//   scheduled time, a run, an event, a removed task. Changes are buffered in memory and
-//   appended with one fsync at most once per `flushMs` and on `close()`.
+//   scheduled time, a run, an event, a removed task. Changes are appended at the end of the
+//   turn of the event loop that made them (the changes of that turn, and of turns that came
+//   while the previous append was under way, in one write) WITHOUT fsync, and the journal is
+//   fsynced at most once per `flushMs` and on `close()`.
+// So a process that is killed (kill -9, a crash, the OOM killer) loses no change it made: what
+// was written is the operating system's. That matters to the count of runs missed while
+// promflux was down, taken from the last scheduled time: when the last seconds of runs were
+// lost, the restart counted the runs that did happen as skipped (and with catch-up ran them
+// again). Only a power loss or an OS crash can lose the changes of the last `flushMs`.
 // A thousand tasks running every second thus cost one append of their new run records per
-// flush, not a rewrite of every task's history. When the journal outgrows the snapshot (and
-// when the store is opened), the state is compacted: a new snapshot naming generation G+1,
+// turn and one fsync per flush, not a rewrite of every task's history. When the journal
+// outgrows the snapshot (and when the store is opened), the state is compacted: a new
+// snapshot naming generation G+1,
 // then the old journal is removed. A crash between the two leaves a journal the snapshot no
 // longer names, which is ignored and removed. A torn last line (a crash mid-append) is
 // dropped at load. Per-task files of earlier versions (`<name>.json`) are read when no
@@ -83,7 +91,7 @@ export interface TaskStateStoreOptions {
   readonly keepRuns?: number;
   /** Events kept per task (default 50). */
   readonly keepEvents?: number;
-  /** Flush buffered changes at most this often (default 5000 ms). */
+  /** fsync the journal at most this often (default 5000 ms); changes are written (unsynced) at once. */
   readonly flushMs?: number;
   /** Compact when the journal exceeds max(this, 4 x the snapshot) bytes (default 32 MiB). */
   readonly compactBytes?: number;
@@ -296,6 +304,14 @@ export class TaskStateStore {
   private journalBytes = 0;
   /** The journal ends with a torn line: the next append starts on a new line. */
   private tornTail = false;
+  /** The journal has lines written without fsync (`FileSystem.append`). */
+  private unsynced = false;
+  /** The journal file was created by an unsynced append: its directory entry wants an fsync. */
+  private unsyncedEntry = false;
+  /** An unsynced write is due at the end of this turn of the event loop. */
+  private writeDue = false;
+  /** The state directory was made (or found) by this store, and no write failed since. */
+  private dirMade = false;
   private stale: string[] = [];
   private compactNeeded = false;
   private timer: TimerHandle | undefined;
@@ -383,11 +399,16 @@ export class TaskStateStore {
     if (this.states.has(name)) this.change({ op: 'forget', name });
   }
 
-  /** Write the buffered changes now (and compact when due). */
+  /** Write the buffered changes now and make the journal durable (and compact when due). */
   async flush(): Promise<void> {
+    await this.flushWith(true);
+  }
+
+  private async flushWith(durable: boolean): Promise<void> {
     while (this.flushing) await this.flushing;
-    if (this.pending.length === 0 && !this.compactNeeded) return;
-    this.flushing = this.write().finally(() => {
+    if (this.pending.length === 0 && !this.compactNeeded && !(durable && this.unsynced)) return;
+    if (!durable && this.pending.length === 0) return;
+    this.flushing = this.write(durable).finally(() => {
       this.flushing = undefined;
     });
     await this.flushing;
@@ -404,6 +425,22 @@ export class TaskStateStore {
     apply(this.states, c, this.lim);
     this.pending.push(JSON.stringify(c));
     this.schedule();
+    this.writeSoon();
+  }
+
+  /**
+   * Write the pending changes (without fsync) once this turn of the event loop is over: a
+   * turn's changes (all the runs a timer started) go in one write. Not a matter of time, so
+   * not the Clock's. A failed write is not reported here: the changes are in memory and the
+   * next flush, which reports its own failure, writes them as a snapshot.
+   */
+  private writeSoon(): void {
+    if (this.writeDue || this.closed) return;
+    this.writeDue = true;
+    setImmediate(() => {
+      this.writeDue = false;
+      this.flushWith(false).catch(() => undefined);
+    });
   }
 
   private schedule(): void {
@@ -417,26 +454,45 @@ export class TaskStateStore {
     });
   }
 
-  private async write(): Promise<void> {
+  /**
+   * Append the pending changes to the journal: with `durable`, with an fsync (which also makes
+   * the lines of earlier unsynced appends durable), then compact when due; else unsynced.
+   */
+  private async write(durable: boolean): Promise<void> {
     const fs = this.o.fs;
-    await fs.mkdirp(stateDir(this.o.dataDir));
-    if (this.pending.length > 0) {
+    const dir = stateDir(this.o.dataDir);
+    // (made again after a failure, in case it was removed)
+    if (!this.dirMade) await fs.mkdirp(dir);
+    this.dirMade = true;
+    if (this.pending.length > 0 || (durable && this.unsynced)) {
       const lines = this.pending;
       this.pending = [];
       // After a torn last line, start on a new line: glued to the fragment, the first change
       // would be unreadable too.
-      const bytes = new TextEncoder().encode((this.tornTail ? '\n' : '') + lines.join('\n') + '\n');
+      const text = lines.length > 0 ? (this.tornTail ? '\n' : '') + lines.join('\n') + '\n' : '';
+      const bytes = new TextEncoder().encode(text);
+      const path = journalPath(this.o.dataDir, this.gen);
       try {
-        await fs.appendDurable(journalPath(this.o.dataDir, this.gen), bytes);
+        if (durable) {
+          await fs.appendDurable(path, bytes);
+          if (this.unsyncedEntry) await fs.syncDir(dir);
+        } else {
+          if (this.journalBytes === 0 && !this.unsynced) this.unsyncedEntry = true;
+          await fs.append(path, bytes);
+        }
       } catch (e) {
         // The changes are in memory: the next flush writes a whole snapshot instead (memory
         // stays bounded however long the disk keeps failing).
         this.compactNeeded = true;
+        this.dirMade = false;
         throw e;
       }
       this.journalBytes += bytes.length;
-      this.tornTail = false;
+      if (bytes.length > 0) this.tornTail = false;
+      this.unsynced = !durable;
+      if (durable) this.unsyncedEntry = false;
     }
+    if (!durable) return;
     if (this.compactNeeded || this.journalBytes > Math.max(this.o.compactBytes ?? 32 * 2 ** 20, 4 * this.snapshotBytes)) {
       await this.compact();
     }
@@ -472,11 +528,14 @@ export class TaskStateStore {
       // the next flush tries the snapshot again.
       this.gen = oldGen;
       this.compactNeeded = true;
+      this.dirMade = false;
       throw e;
     }
     // `pending` now holds only changes made after the freeze: they go to the new journal
     this.journalBytes = 0;
     this.tornTail = false;
+    this.unsynced = false;
+    this.unsyncedEntry = false;
     this.compactNeeded = false;
     const stale = [...this.stale, journalPath(this.o.dataDir, oldGen)];
     this.stale = [];

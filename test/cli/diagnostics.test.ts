@@ -32,3 +32,20 @@ test('an outermost frame that is itself inside the stdlib is not quoted against 
   const [out] = renderDiagnostics(stdlibError(['function "int" @2:5-2:9']), 'a.flux', script);
   assert.equal(out, 'stdlib/universe:2:5: cannot parse "x" as int\n    at function "int" @2:5-2:9');
 });
+
+test('a frame of an earlier source (a REPL input) is quoted there under its name, its credentials masked; the current source comes first', () => {
+  const earlier = [{ name: '<repl:3>', source: 'q = array.from(rows: [{_value: "x", token: "s3cr3t"}]) |> toInt()' }];
+  const err = stdlibError(['function "int" @2:5-2:9', 'function "toInt" @1:59-1:66']);
+  const [out] = renderDiagnostics(err, '<repl:4>', 'q', { earlier });
+  assert.deepEqual(out!.split('\n').slice(1, 4), [
+    '<repl:3>:1:59: called here',
+    ' 1 | q = array.from(rows: [{_value: "x", token: "******"}]) |> toInt()',
+    '   |                                                           ^^^^^^^',
+  ]);
+  // The same call at the same place in the current source: that one.
+  const [own] = renderDiagnostics(err, '<repl:4>', earlier[0]!.source, { earlier });
+  assert.equal(own!.split('\n')[1], '<repl:4>:1:59: called here');
+  // An error located in an earlier source is quoted from it.
+  const inEarlier = new FluxError('invalid', 'convert.invalidSyntax', 'cannot parse "x" as int', { span: { start: at(1, 59), end: at(1, 66) }, source: '<repl:3>' });
+  assert.deepEqual(renderDiagnostics(inEarlier, '<repl:4>', 'q', { earlier })[0]!.split('\n').slice(0, 2), ['<repl:3>:1:59: cannot parse "x" as int', ' 1 | q = array.from(rows: [{_value: "x", token: "******"}]) |> toInt()']);
+});

@@ -5,7 +5,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { nodeFileSystem } from '../../src/host/fs.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,11 +69,63 @@ test('what nodeFileSystem creates is never writable by others, even under umask 
     await nodeFileSystem.writeFileDurable(join(sub, 'meta.json'), new Uint8Array([1]));
     await nodeFileSystem.writeNewFile(join(sub, 'seg'), new Uint8Array([1]));
     await nodeFileSystem.appendDurable(join(sub, 'journal'), new Uint8Array([1]));
+    await nodeFileSystem.append(join(sub, 'unsynced'), new Uint8Array([1]));
     const lock = await nodeFileSystem.lock(join(sub, 'LOCK'));
     for (const p of [join(dir, 'data'), join(dir, 'data', 'spool'), sub]) assert.equal(statSync(p).mode & 0o777, 0o755, p);
-    for (const f of ['meta.json', 'seg', 'journal', 'LOCK']) assert.equal(statSync(join(sub, f)).mode & 0o777, 0o644, f);
+    for (const f of ['meta.json', 'seg', 'journal', 'unsynced', 'LOCK']) assert.equal(statSync(join(sub, f)).mode & 0o777, 0o644, f);
     await lock.release();
   } finally {
     process.umask(saved);
+  }
+});
+
+// mkdirp makes one directory at a time: node's recursive mkdir calls a read-only file system
+// ENOENT ("no such file"), and under /proc it never returns.
+const codeOf = (e: unknown) => (e as { code?: string }).code;
+
+test('mkdirp under /proc rejects at once with ENOTSUP naming the file system, instead of looping', { timeout: 10_000 }, async () => {
+  await assert.rejects(nodeFileSystem.mkdirp('/proc/promflux-no-such/data'), (e: Error) => {
+    assert.equal(codeOf(e), 'ENOTSUP');
+    assert.match(e.message, /the file system of \/proc does not allow creating directories, mkdir '\/proc\/promflux-no-such'$/);
+    return true;
+  });
+});
+
+test('mkdirp where a directory cannot be made says why (read-only file system, permission denied, a file in the way), naming the directory', { timeout: 30_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'promflux-mkdirp-'));
+  dirs.push(dir);
+  // A file in the way.
+  writeFileSync(join(dir, 'file'), 'x');
+  await assert.rejects(nodeFileSystem.mkdirp(join(dir, 'file', 'data')), (e: Error) => codeOf(e) === 'ENOTDIR');
+  await assert.rejects(nodeFileSystem.mkdirp(join(dir, 'file')), (e: Error) => codeOf(e) === 'ENOTDIR' && e.message.includes(join(dir, 'file')));
+  // Made already, or made meanwhile by another caller: fine.
+  await Promise.all([nodeFileSystem.mkdirp(join(dir, 'a', 'b', 'c')), nodeFileSystem.mkdirp(join(dir, 'a', 'b', 'c')), nodeFileSystem.mkdirp(join(dir, 'a', 'b'))]);
+  assert.ok(statSync(join(dir, 'a', 'b', 'c')).isDirectory());
+
+  // A read-only file system: a read-only tmpfs when this process may mount one (root with
+  // CAP_SYS_ADMIN), else a parent without write permission, as a user chmod binds (not root).
+  const ro = join(dir, 'ro');
+  mkdirSync(ro);
+  const mounted = process.getuid?.() === 0 && spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'promflux-test', ro]).status === 0;
+  try {
+    if (mounted) {
+      await assert.rejects(nodeFileSystem.mkdirp(join(ro, 'data', 'store', 'buckets')), (e: Error) => {
+        assert.equal(codeOf(e), 'EROFS', e.message);
+        assert.ok(e.message.includes(`'${join(ro, 'data')}'`), e.message);
+        return true;
+      });
+    } else {
+      chmodSync(ro, 0o555);
+      chmodSync(dir, 0o755);
+      const script = `import { nodeFileSystem } from ${JSON.stringify(join(REPO_ROOT, 'src/host/fs.ts'))}; nodeFileSystem.mkdirp(${JSON.stringify(join(ro, 'data', 'x'))}).then(() => console.log('ok'), (e) => console.log(e.code, e.message));`;
+      const asRoot = process.getuid?.() === 0;
+      const cmd = asRoot ? 'setpriv' : process.execPath;
+      const args = [...(asRoot ? ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : []), '--import', 'tsx', '--input-type=module', '-e', script];
+      const r = spawnSync(cmd, args, { cwd: REPO_ROOT, encoding: 'utf8', timeout: 20_000 });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout.trim(), `EACCES EACCES: permission denied, mkdir '${join(ro, 'data')}'`);
+    }
+  } finally {
+    if (mounted) spawnSync('umount', [ro]);
   }
 });

@@ -81,6 +81,9 @@ export function memFs(): MemFs {
       n.set(data, old.length);
       files.set(path, n);
     },
+    async append(path, data) {
+      return fs.appendDurable(path, data);
+    },
     async rename(from, to) {
       const f = files.get(from);
       if (f === undefined) throw notFound(from);

@@ -75,3 +75,21 @@ test('the temporary file of an append killed midway is removed by the next proce
   assert.deepEqual((await next.segments()).map((s) => s.points), [1]);
   assert.deepEqual(readdirSync(dir).sort(), ['.tmp-4243-1-00000000000000000003-4243-1.lp', '00000000000000000001-' + String(process.pid) + '-1.lp', 'meta.json'].sort());
 });
+
+test('appends of two processes alternating are drained in the order they were made, and none replaces another', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'promflux-spool-')), 'spool', 'dest');
+  dirs.push(join(dir, '..', '..'));
+  // (in one test process both have the same pid, as two containers' pid 1 on one volume do)
+  const serve = new Spool(nodeFileSystem, dir, 1 << 20, recordingLogger(), META);
+  const run = new Spool(nodeFileSystem, dir, 1 << 20, recordingLogger(), META);
+  const line = (v: number) => new TextEncoder().encode(`m f=${v} 1\n`);
+  await serve.append(line(1), 1);
+  await run.append(line(2), 1);
+  await serve.append(line(3), 1);
+  await run.append(line(4), 1);
+  await serve.append(line(5), 1);
+  const drained: string[] = [];
+  for (const seg of await run.segments()) drained.push(new TextDecoder().decode(await run.read(seg)).trim());
+  // InfluxDB keeps the last write of a point (same series, field and time): f=5 must be last.
+  assert.deepEqual(drained, ['m f=1 1', 'm f=2 1', 'm f=3 1', 'm f=4 1', 'm f=5 1']);
+});

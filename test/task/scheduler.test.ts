@@ -216,6 +216,60 @@ test('downtime with catch-up: missed runs run in order, bounded by catchUpLimit'
   await s.stop();
 });
 
+test('a downtime of more than 100000 slots: every slots are counted exactly, and catch-up runs the newest ones', async () => {
+  // 30 days of a 10 s task: 259200 missed slots, 12:00:10 on day 1 to 12:00:00 on day 31.
+  const clock = new FakeClock('2026-01-31T12:00:07Z');
+  const h = harness(clock);
+  const s = h.sched();
+  s.upsert(def('a'), { lastScheduledNs: ns('2026-01-01T12:00:00Z') });
+  assert.deepEqual(h.skipped, [{ task: 'a', count: 259_200 }]);
+  assert.equal(iso(s.status('a')!.nextScheduledNs!), '2026-01-31T12:00:10Z');
+  await s.stop();
+
+  const c2 = new FakeClock('2026-01-31T12:00:07Z');
+  const h2 = harness(c2);
+  const s2 = h2.sched({ catchUp: true });
+  s2.upsert(def('a', { catchUpLimit: 2 }), { lastScheduledNs: ns('2026-01-01T12:00:00Z') });
+  await settle();
+  assert.deepEqual(h2.skipped, [{ task: 'a', count: 259_198 }]);
+  assert.deepEqual(h2.calls.map((c) => iso(c.req.scheduledNs)), ['2026-01-31T11:59:50Z', '2026-01-31T12:00:00Z']);
+  await s2.stop();
+});
+
+test('a cron downtime of more than 10000 slots is reported as a lower bound, and catch-up runs the newest slots', async () => {
+  // A cron firing every second, down for a day: 86400 slots, more than are counted one by one.
+  const clock = new FakeClock('2026-01-02T00:00:00.500Z');
+  const h = harness(clock);
+  const atLeast: (boolean | undefined)[] = [];
+  const s = h.sched({ catchUp: true, events: { runFinished: (r) => h.records.push(r), runsSkipped: (task, count, _reason, detail) => (h.skipped.push({ task, count }), atLeast.push(detail.atLeast)) } });
+  s.upsert(def('c', { cron: '* * * * * *', catchUpLimit: 2 }), { lastScheduledNs: ns('2026-01-01T00:00:00Z') });
+  await settle();
+  assert.deepEqual(atLeast, [true]);
+  assert.equal(h.skipped.length, 1);
+  assert.ok(h.skipped[0]!.count >= 9_998 && h.skipped[0]!.count < 86_400, String(h.skipped[0]!.count));
+  assert.deepEqual(h.calls.map((c) => iso(c.req.scheduledNs)), ['2026-01-01T23:59:59Z', '2026-01-02T00:00:00Z']);
+  assert.equal(iso(s.status('c')!.nextScheduledNs!), '2026-01-02T00:00:01Z');
+  await s.stop();
+});
+
+test('after the machine went down, the skipped slots within the uncertain span are reported as ones that may have run', async () => {
+  const clock = new FakeClock('2026-01-01T12:01:07Z');
+  const h = harness(clock);
+  const details: unknown[] = [];
+  const s = h.sched({ events: { runsSkipped: (task, count, _reason, detail) => (h.skipped.push({ task, count }), details.push(detail)) } });
+  // 12:00:10 .. 12:01:00 missed; the state may lack up to 25 s after 12:00:00: :10 and :20
+  s.upsert(def('a'), { lastScheduledNs: ns('2026-01-01T12:00:00Z'), uncertainNs: 25n * S });
+  assert.deepEqual(h.skipped, [{ task: 'a', count: 6 }]);
+  assert.deepEqual(details, [{ mayHaveRun: 2 }]);
+  // cron, counted one by one: the same
+  s.upsert(def('c', { cron: '*/10 * * * * *' }), { lastScheduledNs: ns('2026-01-01T12:00:00Z'), uncertainNs: 25n * S });
+  assert.deepEqual(details.at(-1), { mayHaveRun: 2 });
+  // a clean stop (nothing uncertain): no such note
+  s.upsert(def('b'), { lastScheduledNs: ns('2026-01-01T12:00:00Z') });
+  assert.deepEqual(details.at(-1), {});
+  await s.stop();
+});
+
 test('resume without downtime neither skips nor repeats a slot', async () => {
   const clock = new FakeClock('2026-01-01T12:00:12Z');
   const h = harness(clock);

@@ -1,7 +1,7 @@
 // `promflux serve` usage errors (exit 2, nothing started) and the shared flag parsers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
@@ -9,6 +9,9 @@ import { memoryIO } from '../../src/cli/io.js';
 import { runServe } from '../../src/cli/commands/serve.js';
 import { parseDurationMs } from '../../src/cli/duration.js';
 import { parseListen } from '../../src/host/http-server.js';
+import { nodeFileSystem } from '../../src/host/fs.js';
+import { stateDir, writeTaskState } from '../../src/task/state.js';
+import { FakeClock } from '../support/fake-clock.js';
 
 const cases: { name: string; args: string[]; err: RegExp }[] = [
   { name: 'missing path', args: ['serve', '/nonexistent/promflux/tasks'], err: /no such file or directory: \/nonexistent\/promflux\/tasks/ },
@@ -64,6 +67,18 @@ test('serve with a data directory that cannot be created: one line naming it, ex
   }
 });
 
+test('serve with a data directory on a file system that creates no directories (/proc): the real cause, not "no such file", and no hang', { timeout: 20_000 }, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'promflux-serve-data-'));
+  try {
+    const io = memoryIO();
+    const code = await main(['serve', root, '--data', '/proc/promflux-no-such/data', '--listen', '127.0.0.1:0'], io);
+    assert.equal(code, 1);
+    assert.equal(io.err, 'promflux serve: cannot create the data directory /proc/promflux-no-such/data: the file system of /proc does not allow creating directories (choose another with --data or PROMFLUX_DATA)\n');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('serve with no task among its paths says so (a warning), and still serves', async () => {
   const root = mkdtempSync(join(tmpdir(), 'promflux-serve-empty-'));
   try {
@@ -75,6 +90,42 @@ test('serve with no task among its paths says so (a warning), and still serves',
     assert.ok(serving >= 0, io.err);
     assert.equal(lines[serving + 1]!.level, 'warn');
     assert.match(lines[serving + 1]!.msg, /^no tasks yet/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('serve after the machine went down with the previous serve (its lock is of another boot): the missed runs that may have run are said to be so', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'promflux-serve-boot-'));
+  try {
+    const tasks = join(root, 'tasks');
+    const data = join(root, 'data');
+    mkdirSync(tasks);
+    writeFileSync(join(tasks, 't.flux'), 'option task = {name: "t", every: 10s}\n\nx = 1\n');
+    const resume = async (lockBoot: string | undefined) => {
+      rmSync(data, { recursive: true, force: true });
+      await writeTaskState(nodeFileSystem, data, { name: 't', enabled: true, lastScheduled: String(BigInt(Date.parse('2026-01-01T12:00:00Z')) * 1_000_000n), runs: [], events: [] });
+      // what a serve (pid 999999: not running) left when it stopped without releasing its lock
+      if (lockBoot !== undefined) writeFileSync(join(stateDir(data), 'serve.lock'), `999999 1767268800000 0.5 ${lockBoot}`);
+      const io = memoryIO();
+      await runServe([tasks], { data, listen: '127.0.0.1:0', logFormat: 'json' }, io, { until: Promise.resolve(), clock: new FakeClock('2026-01-01T12:01:07Z') });
+      assert.equal(io.exitCode(), 0, io.err);
+      return io.err.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    };
+    const thisBoot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const otherBoot = thisBoot.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    // :10 to :60 missed; the state may lack the 10 s (two flush intervals) after 12:00:00: :10
+    const crashed = await resume(otherBoot);
+    assert.ok(crashed.some((l) => l.level === 'warn' && /ended with the machine/.test(String(l.msg))), JSON.stringify(crashed));
+    const skipped = crashed.find((l) => l.msg === 'skipped runs missed while promflux was down');
+    assert.deepEqual([skipped?.skipped, skipped?.mayHaveRun], [6, 1], JSON.stringify(crashed));
+    // kill -9 on this boot, or a clean stop: nothing may be missing, nothing to say
+    for (const boot of [thisBoot, undefined]) {
+      const lines = await resume(boot);
+      const line = lines.find((l) => l.msg === 'skipped runs missed while promflux was down');
+      assert.deepEqual([line?.skipped, line?.mayHaveRun], [6, undefined], JSON.stringify(lines));
+      assert.ok(!lines.some((l) => /ended with the machine/.test(String(l.msg))));
+    }
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

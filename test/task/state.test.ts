@@ -11,7 +11,7 @@ import { nodeFileSystem, type FileSystem } from '../../src/host/fs.js';
 import { TaskStateStore, readAllTaskStates, stateDir } from '../../src/task/state.js';
 import type { RunRecord } from '../../src/task/scheduler.js';
 import type { Logger } from '../../src/host/logger.js';
-import { FakeClock } from '../support/fake-clock.js';
+import { FakeClock, settle } from '../support/fake-clock.js';
 
 const S = 1_000_000_000n;
 
@@ -247,4 +247,82 @@ test('after a crash mid-append (a torn last line), the next change is appended o
   await assert.rejects(next.flush(), /killed/); // the change was appended; the snapshot failed
   const back = await readAllTaskStates(nodeFileSystem, dataDir);
   assert.equal(back.get('a')!.lastScheduled, String(30n * S));
+}));
+
+// Changes reach the journal at the end of the turn that made them, unsynced, so a killed
+// process (kill -9) loses none of them; the fsync waits for the flush.
+/** Let the event loop turn until `done` (the store's file I/O is real); gives up after 10 s. */
+async function settleUntil(done: () => boolean): Promise<void> {
+  for (const t0 = performance.now(); !done() && performance.now() - t0 < 10_000; ) await settle(1);
+}
+
+function syncTracingFs(calls: string[]): FileSystem {
+  const lines = (data: Uint8Array) => new TextDecoder().decode(data).split('\n').length - 1;
+  return {
+    ...nodeFileSystem,
+    append: (path, data) => {
+      calls.push(`append ${path.split('/').pop()} lines=${lines(data)}`);
+      return nodeFileSystem.append(path, data);
+    },
+    appendDurable: (path, data) => {
+      calls.push(`appendDurable ${path.split('/').pop()} lines=${lines(data)}`);
+      return nodeFileSystem.appendDurable(path, data);
+    },
+    syncDir: (path) => {
+      calls.push(`syncDir ${path.split('/').pop()}`);
+      return nodeFileSystem.syncDir(path);
+    },
+    writeFileDurable: (path, data, options) => {
+      calls.push(`write ${path.split('/').pop()}`);
+      return nodeFileSystem.writeFileDurable(path, data, options);
+    },
+  };
+}
+
+test('a change is in the journal file at the end of its turn of the event loop, without an fsync; the flush fsyncs it (and the new journal\'s directory entry)', withDir(async (dataDir) => {
+  const calls: string[] = [];
+  const clk = clock();
+  const store = new TaskStateStore({ fs: syncTracingFs(calls), dataDir, clock: clk, flushMs: 5000 });
+  store.markScheduled('a', 10n * S);
+  store.recordRun(record('a', 1));
+  assert.deepEqual(calls, [], 'nothing written inside the turn');
+  await settleUntil(() => calls.length > 0);
+  // one unsynced write for the turn's three changes (new task, scheduled, run)
+  assert.deepEqual(calls, ['append journal.0.jsonl lines=3']);
+  // What a process killed now leaves: the state it had.
+  assert.equal((await readAllTaskStates(nodeFileSystem, dataDir)).get('a')!.runs.length, 1);
+  store.recordRun(record('a', 2));
+  await settleUntil(() => calls.length > 1);
+  assert.deepEqual(calls.slice(1), ['append journal.0.jsonl lines=1']);
+  calls.length = 0;
+  await clk.advance(5000); // the flush: only an fsync is left to do (the file was created unsynced: its directory too)
+  await store.flush(); // (waits for the flush the timer started)
+  assert.deepEqual(calls, ['appendDurable journal.0.jsonl lines=0', 'syncDir tasks']);
+  calls.length = 0;
+  await store.close();
+  assert.deepEqual(calls, [], 'nothing left to write or sync');
+  const a = (await readAllTaskStates(nodeFileSystem, dataDir)).get('a')!;
+  assert.deepEqual(a.runs.map((r) => Number(BigInt(r.scheduled) / (10n * S))), [1, 2]);
+}));
+
+test('an unsynced write that fails loses nothing: the next flush writes the whole state as a snapshot', withDir(async (dataDir) => {
+  const calls: string[] = [];
+  const inner = syncTracingFs(calls);
+  let failed = 0;
+  const fs: FileSystem = {
+    ...inner,
+    append: () => {
+      failed++;
+      return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
+    },
+  };
+  const store = new TaskStateStore({ fs, dataDir, clock: clock(), flushMs: 60_000 });
+  store.recordRun(record('a', 1));
+  await settleUntil(() => failed === 1);
+  store.recordRun(record('a', 2));
+  await settleUntil(() => failed === 2);
+  await store.close();
+  assert.deepEqual(calls, ['write state.json']);
+  const a = (await readAllTaskStates(nodeFileSystem, dataDir)).get('a')!;
+  assert.deepEqual(a.runs.map((r) => Number(BigInt(r.scheduled) / (10n * S))), [1, 2]);
 }));

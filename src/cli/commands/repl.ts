@@ -1,11 +1,11 @@
 import { Option, type Command } from 'commander';
-import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CliIO } from '../io.js';
 import { DATA_DIR_HELP, resolveDataDir } from '../data-dir.js';
 import { loggerFromFlags } from '../log-flags.js';
 import { readFailureReason } from '../read-error.js';
+import { nodeFileSystem } from '../../host/fs.js';
 import { createRuntime } from '../../index.js';
 import { ReplController } from '../../repl/controller.js';
 import { runPipe } from '../../repl/pipe.js';
@@ -36,7 +36,8 @@ export async function startRepl(io: CliIO, flags: ReplFlags): Promise<void> {
       if (flags.history !== false) {
         // A data directory that cannot be made costs the history, not the session.
         try {
-          mkdirSync(dataDir, { recursive: true, mode: 0o755 }); // never writable by others, as src/host/fs.ts makes it
+          // (not node's recursive mkdir: it calls a read-only file system ENOENT, and never returns under /proc)
+          await nodeFileSystem.mkdirp(dataDir);
           historyFile = join(dataDir, 'repl_history');
         } catch (e) {
           io.stderr(`history disabled: cannot create the data directory ${dataDir}: ${readFailureReason(e)}\n`);

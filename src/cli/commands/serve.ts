@@ -19,7 +19,7 @@ import { readFailureReason } from '../read-error.js';
 import { FluxError, renderError } from '../../errors/index.js';
 import { systemClock } from '../../host/clock.js';
 import type { Clock } from '../../host/clock.js';
-import { nodeFileSystem } from '../../host/fs.js';
+import { lockLeftByEarlierBoot, nodeFileSystem } from '../../host/fs.js';
 import type { FileLock } from '../../host/fs.js';
 import { createStreamLogger } from '../../host/logger.js';
 import type { LogLevel } from '../../host/logger.js';
@@ -107,6 +107,10 @@ export async function runServe(pathArgs: readonly string[], flags: ServeFlags, i
     io.setExitCode(1);
     return;
   }
+  // A lock of an earlier boot: the serve that held it ended with the machine (a power loss,
+  // an OS crash), so the task state may lack what it had not fsynced yet (its last seconds
+  // of runs). After kill -9 nothing is lost (src/task/state.ts).
+  const endedWithMachine = await lockLeftByEarlierBoot(`${stateDir(dataDir)}/serve.lock`);
   let lock: FileLock;
   try {
     lock = await fs.lock(`${stateDir(dataDir)}/serve.lock`, { timeoutMs: 200, staleMs: Number.MAX_SAFE_INTEGER });
@@ -150,7 +154,11 @@ export async function runServe(pathArgs: readonly string[], flags: ServeFlags, i
     defaultTimeoutNs: timeoutMs !== undefined ? BigInt(Math.round(timeoutMs * 1e6)) : undefined,
     pollMs,
     spoolDir: `${dataDir}/spool`,
+    stateMayLackLastFlush: endedWithMachine,
   });
+  if (endedWithMachine) {
+    logger.warn('the previous promflux serve ended with the machine (power loss or crash): its last seconds of runs may be missing from the task state, so some runs counted as missed may have run', { data: dataDir });
+  }
 
   let server: HttpServerHandle | undefined;
   let stopSignals = () => {};
