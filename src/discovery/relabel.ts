@@ -87,8 +87,8 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
  */
 export function compileAnchored(pattern: string): RegExp {
   try {
-    const { pattern: js, flags } = translateRe2(pattern);
-    return new RegExp(`^(?:${js})$`, flags.includes('s') ? flags : flags + 's');
+    const { pattern: js, flags } = translateRe2(pattern, { dotAll: true });
+    return new RegExp(`^(?:${js})$`, flags);
   } catch (e) {
     const why = e instanceof FluxError ? e.message : (e as Error).message;
     throw new FluxError('invalid', 'relabel.badRegex', `invalid regex ${JSON.stringify(pattern)}: ${why}`);

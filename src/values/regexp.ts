@@ -93,9 +93,13 @@ function invalid(source: string, what: string): FluxError {
   return new FluxError('invalid', 'regexp.invalid', `invalid regular expression /${source}/: ${what}`);
 }
 
-export function translateRe2(source: string): { pattern: string; flags: string } {
+/**
+ * The JavaScript pattern and flags of an RE2 pattern. `dotAll`: as if the pattern began with
+ * `(?s)` (Prometheus's relabel regexes are compiled as `^(?s:pattern)$`).
+ */
+export function translateRe2(source: string, options: { readonly dotAll?: boolean } = {}): { pattern: string; flags: string } {
   let i = 0;
-  const flagSet = new Set<string>();
+  const flagSet = new Set<string>(options.dotAll === true ? ['s'] : []);
   // Leading flag groups.
   for (;;) {
     const m = /^\(\?([a-zA-Z]+)\)/.exec(source.slice(i));
