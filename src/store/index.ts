@@ -40,7 +40,7 @@ export { BatchBuilder, fieldTypeOf } from './batch.js';
 export { FieldTypeConflictError } from './conflict.js';
 export type { FieldTypeConflict } from './conflict.js';
 export type { FieldValue } from './batch.js';
-export type { FieldType, FieldValues, SeriesBatch, SeriesData, StorePredicate, ReadOptions, BucketInfo, ReadStats } from './types.js';
+export type { FieldType, FieldValues, SeriesBatch, SeriesData, StorePredicate, ReadOptions, BucketInfo, ReadStats, DamagedSegment, RepairReport } from './types.js';
 export { isPushdownSource } from './pushdown.js';
 export type { PushdownSource } from './pushdown.js';
 export { matchPoint, compileForIndex } from './predicate.js';

@@ -42,12 +42,12 @@ import type { Clock } from '../host/clock.js';
 import type { Logger } from '../host/logger.js';
 import { FluxError } from '../errors/index.js';
 import { CorruptSegmentError } from './codec.js';
-import { SegmentWriter, decodeSeries, decodeTimeBlock, encodeSegment, readSegmentIndex, seriesKey } from './segment.js';
+import { SegmentWriter, decodeSeries, decodeTimeBlock, encodeSegment, readSegmentIndex, seriesKey, verifySegment } from './segment.js';
 import type { IndexEntry, SegmentIndex } from './segment.js';
 import { compileForIndex, matchPoint } from './predicate.js';
 import { FieldTypeConflictError } from './conflict.js';
 import type { FieldTypeConflict } from './conflict.js';
-import type { BucketInfo, FieldType, FieldValues, ReadOptions, ReadStats, SeriesBatch, SeriesData } from './types.js';
+import type { BucketInfo, DamagedSegment, FieldType, FieldValues, ReadOptions, ReadStats, RepairReport, SeriesBatch, SeriesData } from './types.js';
 
 export const NS_PER_HOUR = 3_600_000_000_000n;
 export const NS_PER_DAY = 24n * NS_PER_HOUR;
@@ -121,6 +121,8 @@ const RESERVED_TAGS = new Set(['_measurement', '_field', '_value', '_time', '_st
 /** Series entries of segment indexes kept in memory per Store (about 100 MB at most). */
 const INDEX_CACHE_ENTRIES = 200_000;
 const LOCK = 'LOCK';
+/** Where `repairBucket` moves damaged segment files, inside the bucket's directory. */
+const DAMAGED_DIR = 'damaged';
 
 /** InfluxDB's shard group durations (retention < 2d: 1h; <= 6 months: 1d; otherwise 7d). */
 export function shardDurationFor(retentionNs: bigint): bigint {
@@ -478,6 +480,59 @@ export class Store {
       throw ioError(`cannot remove the files of deleted bucket "${name}"`, trash, e);
     });
     await this.sweepTrash();
+  }
+
+  /**
+   * Check every segment of a bucket (index and every block: checksums, decoding) and, unless
+   * `dryRun`, take the damaged ones out of the MANIFEST and move their files into the bucket's
+   * `damaged/` directory (kept for inspection; deleting the bucket removes them). Reads and
+   * maintenance of the bucket then work again; the points of those files are lost, and the
+   * report says which files, time ranges and point counts (as the MANIFEST recorded them), and
+   * what was wrong with each. A bucket whose MANIFEST itself is damaged cannot be repaired
+   * (store.corrupt): delete it.
+   */
+  async repairBucket(name: string, options: { dryRun?: boolean } = {}): Promise<RepairReport> {
+    checkBucketName(name);
+    const m = await this.loadManifest(name);
+    if (!m) throw bucketNotFound(name);
+    const dir = this.bucketDir(name);
+    const damaged: DamagedSegment[] = [];
+    for (const seg of m.segments) {
+      const path = join(dir, seg.file);
+      let reason: string | undefined;
+      try {
+        const h = await this.fs.openRead(path);
+        try {
+          await verifySegment(h);
+        } finally {
+          await h.close();
+        }
+      } catch (e) {
+        if (e instanceof CorruptSegmentError) reason = e.message;
+        else if (isNotFound(e)) reason = 'the file is missing';
+        else throw ioError(`cannot read segment ${seg.file} of bucket "${name}"`, path, e);
+      }
+      if (reason !== undefined) damaged.push({ file: seg.file, minT: BigInt(seg.minT), maxT: BigInt(seg.maxT), points: seg.points, reason });
+    }
+    if (damaged.length === 0 || options.dryRun === true) return { segments: m.segments.length, damaged };
+    const bad = new Set(damaged.map((d) => d.file));
+    const moved = join(dir, DAMAGED_DIR);
+    await this.fs.mkdirp(moved);
+    await this.withLock(name, async () => {
+      const fresh = await this.loadManifest(name);
+      if (!fresh) throw bucketNotFound(name);
+      fresh.segments = fresh.segments.filter((s) => !bad.has(s.file));
+      await this.saveManifest(name, fresh);
+    });
+    // Out of the MANIFEST first: a reader never meets a missing file it was told of. (A file
+    // that cannot be moved stays as an orphan, which maintenance removes.)
+    for (const d of damaged) await this.fs.rename(join(dir, d.file), join(moved, d.file)).catch(() => undefined);
+    this.forgetIndexes(name, (f) => bad.has(f));
+    // Series known only from the removed files may now take another type: learn them again.
+    const st = this.state.get(name);
+    if (st) st.types = null;
+    this.logger.warn('store: removed damaged segments from a bucket', { bucket: name, files: damaged.length, points: damaged.reduce((n, d) => n + d.points, 0) });
+    return { segments: m.segments.length, damaged, movedTo: moved };
   }
 
   /**

@@ -93,3 +93,22 @@ export interface ReadStats {
   bytesRead: number;
   pointsReturned: number;
 }
+
+/** A segment file `Store.repairBucket` found damaged: what the MANIFEST recorded of it, and why. */
+export interface DamagedSegment {
+  readonly file: string;
+  /** First and last time of its points (ns). */
+  readonly minT: bigint;
+  readonly maxT: bigint;
+  readonly points: number;
+  readonly reason: string;
+}
+
+/** What `Store.repairBucket` checked and found. */
+export interface RepairReport {
+  /** Segments checked. */
+  readonly segments: number;
+  readonly damaged: readonly DamagedSegment[];
+  /** Where the damaged files were moved (undefined for a dry run or when none were damaged). */
+  readonly movedTo?: string;
+}

@@ -1,4 +1,4 @@
-// `promflux bucket list|create|delete`: manage the buckets of the embedded store, and show
+// `promflux bucket list|create|repair|delete`: manage the buckets of the embedded store, and show
 // where the store lives and how big it is.
 import type { Command } from 'commander';
 import { join } from 'node:path';
@@ -117,6 +117,7 @@ first to choose another retention.
 Examples:
   promflux bucket list
   promflux bucket create metrics --retention 7d
+  promflux bucket repair metrics --dry-run
   promflux bucket delete metrics`,
     );
 
@@ -194,6 +195,46 @@ Examples:
         const store = storeOf(io, opts);
         await store.createBucket(name, { retentionNs });
         io.stdout(`created bucket ${JSON.stringify(name)} (retention ${formatRetention(retentionNs)}) in ${store.dir}\n`);
+      }),
+    );
+
+  bucket
+    .command('repair')
+    .description('check every file of a bucket and take damaged ones out, so the rest can be read and merged again')
+    .argument('<name>', 'bucket name')
+    .option('--dry-run', 'only check: list the damaged files, change nothing')
+    .option('--data <dir>', DATA_DIR_HELP)
+    .addHelpText(
+      'after',
+      [
+        '',
+        'A damaged segment file (a disk error, a file changed by hand) makes every query that',
+        'reaches its time range fail with store.corrupt, and keeps its partition from being',
+        'merged. repair reads every file of the bucket and moves each damaged one out of the',
+        'bucket (into its damaged/ folder); the points it held are lost, and each is listed',
+        'with its time range and point count. Exit status 1 when something was damaged.',
+        '',
+        'Examples:',
+        '  promflux bucket repair metrics --dry-run',
+        '  promflux bucket repair metrics',
+      ].join('\n'),
+    )
+    .action((name: string, opts: DataOpts & { dryRun?: boolean }) =>
+      run(io, async () => {
+        const store = storeOf(io, opts);
+        const report = await store.repairBucket(name, { dryRun: opts.dryRun === true });
+        const iso = (ns: bigint) => new Date(Number(ns / 1_000_000n)).toISOString();
+        if (report.damaged.length === 0) {
+          io.stdout(`bucket ${JSON.stringify(name)}: ${report.segments} segment file${report.segments === 1 ? '' : 's'} checked, none damaged\n`);
+          return;
+        }
+        const lost = report.damaged.reduce((n, d) => n + d.points, 0);
+        const verb = opts.dryRun === true ? 'damaged (nothing changed: --dry-run)' : `damaged, moved to ${report.movedTo}`;
+        io.stdout(`bucket ${JSON.stringify(name)}: ${report.damaged.length} of ${report.segments} segment files ${verb}; ${lost} points ${opts.dryRun === true ? 'would be' : 'were'} lost:\n`);
+        const rows = [['FILE', 'FROM', 'TO', 'POINTS', 'WHY']];
+        for (const d of report.damaged) rows.push([d.file, iso(d.minT), iso(d.maxT), String(d.points), d.reason]);
+        io.stdout(pad(rows));
+        io.setExitCode(1);
       }),
     );
 
