@@ -71,6 +71,21 @@ const segFiles = (store: Store, bucket: string) => readdirSync(join(store.dir, '
 const TYPES: readonly FieldType[] = ['float', 'int', 'uint', 'bool', 'string'];
 const SEC = 1_000_000_000n;
 
+/**
+ * `groups` writes of `series` float series (tag k = 0, 1, ...) of `points` random points each,
+ * write g starting at T0 + g * `step` seconds, one second apart (step < points overlaps them).
+ */
+async function writeGroups(store: Store, bucket: string, o: { groups: number; series: number; points: number; seed: number; step?: number }): Promise<void> {
+  const rand = rng(o.seed);
+  for (let g = 0; g < o.groups; g++) {
+    const times = BigInt64Array.from({ length: o.points }, (_, i) => 1_700_000_000n * SEC + BigInt(g * (o.step ?? o.points) + i) * SEC);
+    await store.write(
+      bucket,
+      Array.from({ length: o.series }, (_, k) => ({ measurement: 'm', tags: [['k', String(k)]] as [string, string][], field: 'f', type: 'float' as const, times, values: Float64Array.from({ length: o.points }, () => rand()) })),
+    );
+  }
+}
+
 function valuesOf(type: FieldType, vs: readonly number[]): SeriesBatch['values'] {
   switch (type) {
     case 'float':
@@ -206,14 +221,7 @@ test('compaction reads and writes in bounded pieces, however large its inputs an
   const writer = newStore(dir, clock);
   await writer.createBucket('big', { retentionNs: 0n });
   // 8 segments of 600 series x 400 points of random floats (about 5 bytes a point on disk).
-  const rand = rng(7);
-  for (let g = 0; g < 8; g++) {
-    const times = BigInt64Array.from({ length: 400 }, (_, i) => 1_700_000_000n * SEC + BigInt(g * 400 + i) * SEC);
-    await writer.write(
-      'big',
-      Array.from({ length: 600 }, (_, k) => ({ measurement: 'm', tags: [['k', String(k)]] as [string, string][], field: 'f', type: 'float' as const, times, values: Float64Array.from({ length: 400 }, () => rand()) })),
-    );
-  }
+  await writeGroups(writer, 'big', { groups: 8, series: 600, points: 400, seed: 7 });
   const inputBytes = manifestOf(writer, 'big').segments.reduce((a, s) => a + s.bytes, 0);
   assert.ok(inputBytes > 8 * 1024 * 1024, `inputs of ${inputBytes} bytes`);
   const before = rows(await readAll(writer, 'big'));
@@ -299,11 +307,7 @@ test('a full disk while writing the output fails the compaction with store.io an
   };
   const store = openStore({ dir, fs, clock, logger: silentLogger, autoMaintain: false, graceMs: 0, compactionFanIn: 4 });
   await store.createBucket('b', { retentionNs: 0n });
-  const rand = rng(11);
-  for (let g = 0; g < 4; g++) {
-    const times = BigInt64Array.from({ length: 300 }, (_, i) => 1_700_000_000n * SEC + BigInt(g * 300 + i) * SEC);
-    await store.write('b', Array.from({ length: 300 }, (_, k) => ({ measurement: 'm', tags: [['k', String(k)]] as [string, string][], field: 'f', type: 'float' as const, times, values: Float64Array.from({ length: 300 }, () => rand()) })));
-  }
+  await writeGroups(store, 'b', { groups: 4, series: 300, points: 300, seed: 11 });
   const files = segFiles(store, 'b');
   const manifest = readFileSync(join(dir, 'buckets', 'b', 'MANIFEST'), 'utf8');
   const before = rows(await readAll(store, 'b'));
@@ -341,11 +345,7 @@ test('two processes compacting the same inputs at once: one output is published,
   const dir = tempDir();
   const clock = manualClock(1_700_000_000n * SEC);
   const a = newStore(dir, clock, { compactionFanIn: 4 });
-  const rand = rng(5);
-  for (let g = 0; g < 4; g++) {
-    const times = BigInt64Array.from({ length: 200 }, (_, i) => 1_700_000_000n * SEC + BigInt(g * 150 + i) * SEC); // overlapping
-    await a.write('b', Array.from({ length: 200 }, (_, k) => ({ measurement: 'm', tags: [['k', String(k)]] as [string, string][], field: 'f', type: 'float' as const, times, values: Float64Array.from({ length: 200 }, () => rand()) })));
-  }
+  await writeGroups(a, 'b', { groups: 4, series: 200, points: 200, seed: 5, step: 150 }); // overlapping
   const inputs = segFiles(a, 'b');
   const before = rows(await readAll(a, 'b'));
   // Two other processes' views: each its own index cache and state, the same files.
@@ -432,11 +432,7 @@ test('close() stops a compaction in progress: nothing is published, its partial 
     },
   };
   const writer = newStore(dir, clock);
-  const rand = rng(3);
-  for (let g = 0; g < 4; g++) {
-    const times = BigInt64Array.from({ length: 200 }, (_, i) => 1_700_000_000n * SEC + BigInt(g * 200 + i) * SEC);
-    await writer.write('b', Array.from({ length: 2000 }, (_, k) => ({ measurement: 'm', tags: [['k', String(k)]] as [string, string][], field: 'f', type: 'float' as const, times, values: Float64Array.from({ length: 200 }, () => rand()) })));
-  }
+  await writeGroups(writer, 'b', { groups: 4, series: 2000, points: 200, seed: 3 });
   const files = segFiles(writer, 'b');
   const manifest = readFileSync(join(dir, 'buckets', 'b', 'MANIFEST'), 'utf8');
   const before = rows(await readAll(writer, 'b'));
