@@ -30,6 +30,12 @@ const cases: readonly Case[] = [
   { name: 'a function with a pipe parameter called without input', src: 'f = (t=<-) => t\nx = f()', want: ['call.missingPipe@2:5-2:8'] },
   { name: 'a builtin with a pipe parameter called without input', src: 'import "array"\nx = array.map(fn: (x) => x)', want: ['call.missingPipe@2:5-2:28'] },
   { name: 'missing field of a record literal', src: 'r = {a: 1}\nx = r.b', want: ['record.missingField@2:7-2:8'] },
+  { name: 'a record literal argument without a field the function reads', src: 'f = (a) => a.b\nx = f(a: {c: 1})', want: ['record.missingField@2:10-2:16'] },
+  { name: 'a name bound to a record literal, without the field', src: 'f = (a) => a.b + 1\nr = {c: 1}\nx = f(a: r)', want: ['record.missingField@3:10-3:11'] },
+  { name: 'a piped record literal without the field', src: 'f = (a=<-) => a["b"]\nx = {c: 1} |> f()', want: ['record.missingField@2:5-2:11'] },
+  { name: 'a field read in a nested function', src: 'f = (a) => {\n  g = () => a.b.c\n  return g()\n}\nx = f(a: {c: 1})', want: ['record.missingField@5:10-5:16'] },
+  { name: 'a default record without the field', src: 'f = (a={c: 1}) => a.b\nx = f()', want: ['record.missingField@1:8-1:14'] },
+  { name: 'a function literal called at once', src: 'x = ((a) => a.b)(a: {c: 1})', want: ['record.missingField@1:21-1:27'] },
   { name: 'the same argument twice', src: 'f = (a) => a\nx = f(a: 1, a: 2)', want: ['call.duplicateArgument@2:13-2:14'] },
   { name: 'the same argument twice to an unknown callee', src: 'g = [(a) => a]\nx = g[0](a: 1, b: 2, a: 3)', want: ['call.duplicateArgument@2:22-2:23'] },
   { name: 'two pipe parameters', src: 'f = (t=<-, u=<-) => t', want: ['function.multiplePipeParams@1:12-1:13'] },
@@ -61,6 +67,11 @@ const clean: readonly string[] = [
   'f = (tables=<-) => tables\nx = f(tables: 1)',
   'f = () => {\n  x = 1\n  return x\n}\nx = f()',
   'r = {a: 1}\nx = {r with b: 2}\ny = x.b',
+  'f = (a) => a.b\nx = f(a: {b: 1, c: 2})',
+  'f = (a) => ((a) => a.b)(a: {b: 1})\nx = f(a: {c: 1})',
+  'f = (a) => if exists a.b then a.b else 0\nx = f(a: {c: 1})',
+  'f = (a, b) => b.x\nx = f(a: {c: 1}, b: {x: 1})',
+  'import "array"\nx = array.from(rows: [{c: 1}]) |> map(fn: (r) => ({r with y: r.missing}))',
 ];
 
 for (const src of clean) {
