@@ -20,7 +20,8 @@
 //   block.invalidStatement   an option, testcase or builtin statement in a function body (Flux
 //                            SPEC, Function literals: a body holds assignments, expressions and
 //                            return; options and testcases belong to the package block)
-//   record.missingField      `r.b` where r is bound to a record literal without field b
+//   record.missingField      `r.b` where r is bound to a record literal without field b (or to
+//                            `{s with ...}` of such a record, or `r.a.b` with `r = {a: {...}}`)
 //                            (outside `exists`; at run time a missing field reads as null,
 //                            as a missing column does in a row function); and a record
 //                            literal (or a name bound to one) passed to a function literal
@@ -54,7 +55,7 @@ export interface CheckEnv {
 }
 
 type Binding =
-  | { kind: 'value'; sig: FunctionSig | null; fields?: ReadonlySet<string>; fn?: ast.FunctionExpression }
+  | { kind: 'value'; sig: FunctionSig | null; shape?: Shape; fn?: ast.FunctionExpression }
   | { kind: 'package'; path: string; info: PackageInfo };
 
 class CheckScope {
@@ -126,14 +127,38 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
     return undefined;
   };
 
-  // The fields of the record an argument denotes, when known statically.
-  const fieldsOf = (e: ast.Expression, scope: CheckScope): ReadonlySet<string> | undefined => {
+  // The fields of the record an expression denotes, when known statically: a record literal
+  // (extended with `with` a record whose fields are known), a name bound to one, or a field of
+  // one holding such a record (`r.a` where `r = {a: {b: 1}}`).
+  const shapeOf = (e: ast.Expression, scope: CheckScope): Shape | undefined => {
     while (e.type === 'ParenExpression') e = e.expression;
-    if (e.type === 'Identifier') {
-      const b = scope.lookup(e.name);
-      return b?.kind === 'value' ? b.fields : undefined;
+    switch (e.type) {
+      case 'Identifier': {
+        const b = scope.lookup(e.name);
+        return b?.kind === 'value' ? b.shape : undefined;
+      }
+      case 'RecordExpression': {
+        const base = e.with ? shapeOf(e.with, scope) : undefined;
+        if (e.with && base === undefined) return undefined;
+        const out = new Map<string, Shape | undefined>(base);
+        for (const p of e.properties) {
+          const k = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+          out.set(k, shapeOf(p.value ?? p.key, scope));
+        }
+        return out;
+      }
+      case 'MemberExpression': {
+        if (e.object.type === 'Identifier' && scope.lookup(e.object.name)?.kind === 'package') return undefined;
+        const s = shapeOf(e.object, scope);
+        return s?.get(e.property.type === 'Identifier' ? e.property.name : e.property.value);
+      }
+      default:
+        return undefined;
     }
-    return staticFields(e);
+  };
+  const fieldsOf = (e: ast.Expression, scope: CheckScope): ReadonlySet<string> | undefined => {
+    const s = shapeOf(e, scope);
+    return s === undefined ? undefined : new Set(s.keys());
   };
 
   // A record argument must have every field the function's body reads from that parameter.
@@ -260,8 +285,8 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
         } else {
           expr(st.init, scope);
           define(scope, st.id, sigOf(st.init, scope));
-          const fields = staticFields(st.init);
-          if (fields) scope.names.set(st.id.name, { kind: 'value', sig: null, fields });
+          const shape = shapeOf(st.init, scope);
+          if (shape) scope.names.set(st.id.name, { kind: 'value', sig: null, shape });
         }
         return;
       case 'OptionStatement': {
@@ -340,7 +365,7 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
           }
         }
         expr(e.object, scope);
-        const fields = e.object.type === 'Identifier' ? (scope.lookup(e.object.name) as { fields?: ReadonlySet<string> } | undefined)?.fields : staticFields(e.object);
+        const fields = fieldsOf(e.object, scope);
         const name = e.property.type === 'Identifier' ? e.property.name : e.property.value;
         if (fields && !fields.has(name)) {
           err('record.missingField', `record has no field ${JSON.stringify(name)} (fields: ${[...fields].join(', ') || 'none'})`, e.property.span);
@@ -435,6 +460,9 @@ function fieldReads(f: ast.FunctionExpression): Map<string, Map<string, ast.Base
   fieldReadsCache.set(f, out);
   return out;
 }
+
+/** The fields of a record known statically, each with its value's shape when that is a known record too. */
+type Shape = ReadonlyMap<string, Shape | undefined>;
 
 /** The field names of a record literal without `with`, else undefined. */
 function staticFields(e: ast.Expression): ReadonlySet<string> | undefined {
