@@ -113,6 +113,18 @@ export function compareStrings(a: string, b: string): number {
   return native;
 }
 
+const nativeCompare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * A comparator ordering `strings` as compareStrings does: the plain UTF-16 comparison when
+ * none of them holds a unit at or above U+D800 (then both orders agree), else compareStrings.
+ * For sorting many strings (a column's dictionary) without a per-comparison check.
+ */
+export function stringComparatorFor(strings: readonly string[]): (a: string, b: string) => number {
+  for (const x of strings) if (HIGH_UNIT.test(x)) return compareStrings;
+  return nativeCompare;
+}
+
 /**
  * Order of two numbers that may be of different Flux types (int and uint as bigint, float as
  * number), as Flux's runtime compares them (values/binary.go): two integers exactly (a

@@ -3,7 +3,7 @@
 // surrogate pair (a code point above U+FFFF) against a unit in U+E000..U+FFFF.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compareStrings, compareValues } from '../../src/values/compare.js';
+import { compareStrings, compareValues, stringComparatorFor } from '../../src/values/compare.js';
 import { rng } from '../support/rng.js';
 
 const utf8Order = (a: string, b: string) => Math.sign(Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
@@ -38,4 +38,12 @@ test('compareStrings agrees with UTF-8 byte order on random strings mixing ASCII
     const b = word();
     assert.equal(compareStrings(a, b), utf8Order(a, b), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
   }
+});
+
+test('stringComparatorFor: the plain comparison when no string needs the UTF-8 correction, compareStrings otherwise', () => {
+  const low = ['b', 'a', '\u{D7FF}', 'é'];
+  assert.deepEqual([...low].sort(stringComparatorFor(low)), [...low].sort(compareStrings));
+  const high = ['\u{1F600}', '\u{FF01}', 'a'];
+  assert.equal(stringComparatorFor(high), compareStrings);
+  assert.deepEqual([...high].sort(stringComparatorFor(high)), ['a', '\u{FF01}', '\u{1F600}']);
 });
