@@ -20,9 +20,18 @@
 //   block.invalidStatement   an option, testcase or builtin statement in a function body (Flux
 //                            SPEC, Function literals: a body holds assignments, expressions and
 //                            return; options and testcases belong to the package block)
-//   record.missingField      `r.b` where r is bound to a record literal without field b
+//   record.missingField      `r.b` where r is bound to a record literal without field b (or to
+//                            `{s with ...}` of such a record, or `r.a.b` with `r = {a: {...}}`)
 //                            (outside `exists`; at run time a missing field reads as null,
-//                            as a missing column does in a row function)
+//                            as a missing column does in a row function); and a record
+//                            literal (or a name bound to one) passed to a function literal
+//                            whose body reads a field of that parameter the record lacks:
+//                            `f = (a) => a.b` then `f(a: {c: 1})`. Flux infers the
+//                            parameter's type as `{A with b: B}` (SPEC: Member expressions,
+//                            Type inference: records), so the call fails to unify with
+//                            `{c: int}` ("record is missing label b"). Rows of tables are
+//                            not literals, so `r.missing` in map/filter stays null. A field
+//                            the body also tests with `exists a.b` is not required.
 // Calls are checked only when the callee is known statically (a prelude or package
 // builtin, or a name bound directly to a function literal); everything else is checked when
 // it runs.
@@ -45,7 +54,9 @@ export interface CheckEnv {
   readonly predefined?: ReadonlyMap<string, FunctionSig | null>;
 }
 
-type Binding = { kind: 'value'; sig: FunctionSig | null; fields?: ReadonlySet<string> } | { kind: 'package'; path: string; info: PackageInfo };
+type Binding =
+  | { kind: 'value'; sig: FunctionSig | null; shape?: Shape; fn?: ast.FunctionExpression }
+  | { kind: 'package'; path: string; info: PackageInfo };
 
 class CheckScope {
   readonly names = new Map<string, Binding>();
@@ -105,6 +116,68 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
     return null;
   };
 
+  // The function literal a callee denotes, when known statically.
+  const fnOf = (e: ast.Expression, scope: CheckScope): ast.FunctionExpression | undefined => {
+    while (e.type === 'ParenExpression') e = e.expression;
+    if (e.type === 'FunctionExpression') return e;
+    if (e.type === 'Identifier') {
+      const b = scope.lookup(e.name);
+      return b?.kind === 'value' ? b.fn : undefined;
+    }
+    return undefined;
+  };
+
+  // The fields of the record an expression denotes, when known statically: a record literal
+  // (extended with `with` a record whose fields are known), a name bound to one, or a field of
+  // one holding such a record (`r.a` where `r = {a: {b: 1}}`).
+  const shapeOf = (e: ast.Expression, scope: CheckScope): Shape | undefined => {
+    while (e.type === 'ParenExpression') e = e.expression;
+    switch (e.type) {
+      case 'Identifier': {
+        const b = scope.lookup(e.name);
+        return b?.kind === 'value' ? b.shape : undefined;
+      }
+      case 'RecordExpression': {
+        const base = e.with ? shapeOf(e.with, scope) : undefined;
+        if (e.with && base === undefined) return undefined;
+        const out = new Map<string, Shape | undefined>(base);
+        for (const p of e.properties) {
+          const k = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+          out.set(k, shapeOf(p.value ?? p.key, scope));
+        }
+        return out;
+      }
+      case 'MemberExpression': {
+        if (e.object.type === 'Identifier' && scope.lookup(e.object.name)?.kind === 'package') return undefined;
+        const s = shapeOf(e.object, scope);
+        return s?.get(e.property.type === 'Identifier' ? e.property.name : e.property.value);
+      }
+      default:
+        return undefined;
+    }
+  };
+  const fieldsOf = (e: ast.Expression, scope: CheckScope): ReadonlySet<string> | undefined => {
+    const s = shapeOf(e, scope);
+    return s === undefined ? undefined : new Set(s.keys());
+  };
+
+  // A record argument must have every field the function's body reads from that parameter.
+  const checkRecordArgument = (f: ast.FunctionExpression, param: string, arg: ast.Expression, scope: CheckScope, name: string) => {
+    const fields = fieldsOf(arg, scope);
+    if (fields === undefined) return;
+    const reads = fieldReads(f).get(param);
+    if (reads === undefined) return;
+    for (const [field, at] of reads) {
+      if (!fields.has(field)) {
+        err(
+          'record.missingField',
+          `record is missing field ${JSON.stringify(field)}, which ${name} reads from ${param} at ${at.start.line}:${at.start.column} (fields: ${[...fields].join(', ') || 'none'})`,
+          arg.span,
+        );
+      }
+    }
+  };
+
   const define = (scope: CheckScope, id: ast.Identifier, sig: FunctionSig | null) => {
     if (scope.names.has(id.name) && scope !== top) {
       err('assign.redeclared', `${id.name} is already defined in this scope`, id.span);
@@ -114,7 +187,7 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
     scope.names.set(id.name, { kind: 'value', sig });
   };
 
-  const checkCall = (call: ast.CallExpression, scope: CheckScope, piped: boolean) => {
+  const checkCall = (call: ast.CallExpression, scope: CheckScope, piped: boolean, pipeArg?: ast.Expression) => {
     expr(call.callee, scope);
     const props = call.arguments?.properties ?? [];
     for (const p of props) {
@@ -149,6 +222,19 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
     }
     if (!piped && pipeParam && !given.has(pipeParam.name)) {
       err('call.missingPipe', `${name} needs piped input (${pipeParam.name}): use \`... |> ${name}(...)\``, call.span);
+    }
+    const lit = fnOf(call.callee, scope);
+    if (lit) {
+      for (const p of props) {
+        const k = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+        checkRecordArgument(lit, k, p.value ?? p.key, scope, name);
+      }
+      if (pipeParam && pipeArg && !given.has(pipeParam.name)) checkRecordArgument(lit, pipeParam.name, pipeArg, scope, name);
+      // A default record literal left in place must have the fields too.
+      for (const q of lit.params) {
+        const k = q.key.type === 'Identifier' ? q.key.name : q.key.value;
+        if (!given.has(k) && q.value && staticFields(q.value)) checkRecordArgument(lit, k, q.value, scope, name);
+      }
     }
   };
 
@@ -194,12 +280,13 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
         if (st.init.type === 'FunctionExpression') {
           // Defined before its body is checked, so a function may call itself.
           define(scope, st.id, signatureOfFunction(st.init));
+          scope.names.set(st.id.name, { kind: 'value', sig: signatureOfFunction(st.init), fn: st.init });
           expr(st.init, scope);
         } else {
           expr(st.init, scope);
           define(scope, st.id, sigOf(st.init, scope));
-          const fields = staticFields(st.init);
-          if (fields) scope.names.set(st.id.name, { kind: 'value', sig: null, fields });
+          const shape = shapeOf(st.init, scope);
+          if (shape) scope.names.set(st.id.name, { kind: 'value', sig: null, shape });
         }
         return;
       case 'OptionStatement': {
@@ -264,7 +351,7 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
         return;
       case 'PipeExpression':
         expr(e.argument, scope);
-        checkCall(e.call, scope, true);
+        checkCall(e.call, scope, true, e.argument);
         return;
       case 'MemberExpression': {
         if (e.object.type === 'Identifier') {
@@ -278,7 +365,7 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
           }
         }
         expr(e.object, scope);
-        const fields = e.object.type === 'Identifier' ? (scope.lookup(e.object.name) as { fields?: ReadonlySet<string> } | undefined)?.fields : staticFields(e.object);
+        const fields = fieldsOf(e.object, scope);
         const name = e.property.type === 'Identifier' ? e.property.name : e.property.value;
         if (fields && !fields.has(name)) {
           err('record.missingField', `record has no field ${JSON.stringify(name)} (fields: ${[...fields].join(', ') || 'none'})`, e.property.span);
@@ -327,6 +414,55 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
   for (const st of file.body) statement(st, top);
   return errors;
 }
+
+const fieldReadsCache = new WeakMap<ast.FunctionExpression, Map<string, Map<string, ast.BaseNode['span']>>>();
+
+/**
+ * For each parameter of a function literal, the fields its body reads as `param.field` (or
+ * `param["field"]`), with the span of the first read. Reads under a nested function or block
+ * that rebinds the name do not count, nor fields the body tests with `exists param.field`.
+ */
+function fieldReads(f: ast.FunctionExpression): Map<string, Map<string, ast.BaseNode['span']>> {
+  const cached = fieldReadsCache.get(f);
+  if (cached) return cached;
+  const out = new Map<string, Map<string, ast.BaseNode['span']>>();
+  for (const p of f.params) {
+    const param = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+    const reads = new Map<string, ast.BaseNode['span']>();
+    const tested = new Set<string>();
+    const walk = (n: unknown, underExists: boolean): void => {
+      if (Array.isArray(n)) {
+        for (const x of n) walk(x, underExists);
+        return;
+      }
+      if (n === null || typeof n !== 'object' || typeof (n as { type?: unknown }).type !== 'string') return;
+      const node = n as ast.Expression | ast.Statement | ast.Block | ast.Property;
+      if (node.type === 'FunctionExpression') {
+        if (node.params.some((q) => (q.key.type === 'Identifier' ? q.key.name : q.key.value) === param)) return;
+      } else if (node.type === 'Block') {
+        if (node.body.some((st) => st.type === 'VariableAssignment' && st.id.name === param)) return;
+      } else if (node.type === 'UnaryExpression' && node.operator === 'exists') {
+        walk(node.argument, true);
+        return;
+      } else if (node.type === 'MemberExpression' && node.object.type === 'Identifier' && node.object.name === param) {
+        const field = node.property.type === 'Identifier' ? node.property.name : node.property.value;
+        if (underExists) tested.add(field);
+        else if (!reads.has(field)) reads.set(field, node.property.span);
+        return;
+      }
+      for (const [k, v] of Object.entries(node)) if (k !== 'span') walk(v, false);
+    };
+    walk(f.body, false);
+    for (const q of f.params) if (q !== p && q.value && q.value.type !== 'PipeLiteral') walk(q.value, false);
+    for (const t of tested) reads.delete(t);
+    if (reads.size > 0) out.set(param, reads);
+  }
+  fieldReadsCache.set(f, out);
+  return out;
+}
+
+/** The fields of a record known statically, each with its value's shape when that is a known record too. */
+type Shape = ReadonlyMap<string, Shape | undefined>;
 
 /** The field names of a record literal without `with`, else undefined. */
 function staticFields(e: ast.Expression): ReadonlySet<string> | undefined {

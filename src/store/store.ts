@@ -41,6 +41,7 @@ import { LEFTOVER_AGE_MS, isNotFound, leftovers } from '../host/fs.js';
 import type { Clock } from '../host/clock.js';
 import type { Logger } from '../host/logger.js';
 import { FluxError } from '../errors/index.js';
+import { compareStrings } from '../values/compare.js';
 import { CorruptSegmentError } from './codec.js';
 import { SegmentWriter, decodeSeries, decodeTimeBlock, encodeSegment, readSegmentIndex, seriesKey, verifySegment } from './segment.js';
 import type { IndexEntry, SegmentIndex } from './segment.js';
@@ -962,7 +963,9 @@ export class Store {
           if (stats) stats.bytesRead += o.handle.size;
         }
       }
-      const keys = [...bySeries.keys()].sort();
+      // Series come out in the order of their keys' UTF-8 bytes, as Flux orders strings (segment
+      // files keep their own encoding order; only this read order follows compareStrings).
+      const keys = [...bySeries.keys()].sort(compareStrings);
       let sinceYield = 0;
       for (const key of keys) {
         options.signal?.throwIfAborted();

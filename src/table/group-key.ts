@@ -2,6 +2,7 @@
 // same for every row of a table). Our keys keep their columns sorted by name, as Flux's
 // group-key builder does, so two keys over the same columns list them in the same order.
 import { assert } from '../errors/index.js';
+import { compareStrings } from '../values/compare.js';
 import { Time, UInt, typeOf } from '../values/value.js';
 import type { Value } from '../values/value.js';
 import type { ColumnMeta, GroupKey } from './types.js';
@@ -25,7 +26,7 @@ class Key implements GroupKey {
 export function makeGroupKey(columns: readonly ColumnMeta[], values: readonly Value[]): GroupKey {
   assert(columns.length === values.length, 'group key columns and values differ in length');
   const order = columns.map((_, i) => i);
-  order.sort((a, b) => (columns[a]!.name < columns[b]!.name ? -1 : columns[a]!.name > columns[b]!.name ? 1 : 0));
+  order.sort((a, b) => compareStrings(columns[a]!.name, columns[b]!.name));
   return new Key(
     order.map((i) => columns[i]!),
     order.map((i) => values[i]!),

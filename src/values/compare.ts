@@ -71,7 +71,7 @@ export function durationEquals(a: Duration, b: Duration): boolean {
 export function compareValues(a: Value, b: Value): number {
   if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : a === b ? 0 : NaN;
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
   if (a instanceof Time && b instanceof Time) return a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : 0;
   if (a instanceof UInt && b instanceof UInt) return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
   if (a instanceof Duration && b instanceof Duration) return compareDurations(a, b);
@@ -80,6 +80,49 @@ export function compareValues(a: Value, b: Value): number {
   const tb = typeOf(b);
   if (ta !== tb) throw new FluxError('invalid', 'type.mismatch', `cannot compare ${ta} with ${tb}`);
   throw new FluxError('invalid', 'type.notComparable', `values of type ${ta} are not ordered`);
+}
+
+// Code units at or above U+D800: surrogates (D800-DFFF) and the BMP's top (E000-FFFF), the
+// only units whose UTF-16 order differs from their code points' order.
+const HIGH_UNIT = /[\uD800-\uFFFF]/;
+
+/**
+ * Order of two strings as Flux (Go) orders them: by their UTF-8 bytes, which is the order of
+ * their code points (Flux SPEC, Comparison operators: strings compare lexically; Go compares
+ * strings bytewise). JavaScript's `<` compares UTF-16 code units, which agrees except when the
+ * first difference is a surrogate (a code point above U+FFFF) against a unit in E000-FFFF:
+ * "\u{FF01}" < "\u{1F600}" in UTF-8 but not in UTF-16. Fast path: when either string has no
+ * unit at or above U+D800 (ASCII, most of the BMP) the native comparison is already right.
+ * Returns -1, 0 or 1.
+ */
+export function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  const native = a < b ? -1 : 1;
+  if (!HIGH_UNIT.test(a) || !HIGH_UNIT.test(b)) return native;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x < 0xd800 || y < 0xd800) return native;
+    // Both at or above U+D800: move surrogates (code points above U+FFFF) above E000-FFFF.
+    x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+    y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    return x < y ? -1 : 1;
+  }
+  return native;
+}
+
+const nativeCompare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * A comparator ordering `strings` as compareStrings does: the plain UTF-16 comparison when
+ * none of them holds a unit at or above U+D800 (then both orders agree), else compareStrings.
+ * For sorting many strings (a column's dictionary) without a per-comparison check.
+ */
+export function stringComparatorFor(strings: readonly string[]): (a: string, b: string) => number {
+  for (const x of strings) if (HIGH_UNIT.test(x)) return compareStrings;
+  return nativeCompare;
 }
 
 /**

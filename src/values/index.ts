@@ -3,7 +3,7 @@ export * from './value.js';
 export { displayValue } from './display.js';
 export { formatFloat, formatFloatLiteral, formatTime, formatDuration, quoteString, civilFromNanos, nanosFromCivil, civilFromDays, daysFromCivil } from './format.js';
 export type { CivilTime } from './format.js';
-export { valuesEqual, compareValues, dictKeyOf, durationEquals } from './compare.js';
+export { valuesEqual, compareValues, compareStrings, dictKeyOf, durationEquals } from './compare.js';
 export { arith, negate, unaryPlus, makeDuration, wrapInt, wrapUint } from './arith.js';
 export type { ArithOp } from './arith.js';
 export { addDuration, truncateTime, localCivil, localToUtc, locationOffsetNs, zoneOffsetNs, checkZone, daysInMonth, UTC_LOCATION } from './calendar.js';

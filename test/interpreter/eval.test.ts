@@ -147,6 +147,11 @@ valueCases('records, members, index, with, exists', [
   { src: 'r = {a: 1}\nexists r.zzz', want: 'false' },
   { src: 'f = () => ({a: 1})\nf().missing', want: 'null', name: 'a missing field of a runtime record reads as null (like a missing column)' },
   { src: 'f = () => ({a: 1})\nexists f().missing', want: 'false' },
+  {
+    src: 'import "array"\nf = (r) => r.missing\narray.from(rows: [{c: 1}]) |> map(fn: (r) => ({c: r.c, y: exists f(r: r), z: exists r.missing})) |> findRecord(fn: (key) => true, idx: 0)',
+    want: '{c: 1, y: false, z: false}',
+    name: 'a row passed to a function reading a column the row lacks: null, not a check error (rows are not literals)',
+  },
   { src: '{a: {b: {c: 5}}}.a.b.c', want: '5' },
 ]);
 

@@ -60,6 +60,18 @@ function rows(series: readonly SeriesData[]): string[] {
 
 const T0 = 1_700_000_000_000_000_000n;
 
+describe('read order', () => {
+  test('series come out by the UTF-8 bytes of their keys (U+FF01 before U+1F600), as Flux orders strings', async () => {
+    const store = newStore(undefined, manualClock(T0));
+    await store.createBucket('order', { retentionNs: 0n });
+    const b = new BatchBuilder();
+    for (const v of ['\u{1F600}', 'z', '\u{FF01}']) b.add('m', [['t', v]], 'f', T0, 1);
+    await store.write('order', b.build());
+    const got = await readAll(store, 'order');
+    assert.deepEqual(got.map((s) => s.tags[0]![1]), ['z', '\u{FF01}', '\u{1F600}']);
+  });
+});
+
 describe('round trip', () => {
   test('every field type, exact times and tags with special characters', async () => {
     const store = newStore(undefined, manualClock(T0));

@@ -233,6 +233,20 @@ describe('group keys', () => {
     const d = makeGroupKey([{ name: 'a', type: 'int' }, { name: 'b', type: 'string' }], [1n, null]);
     assert.notEqual(groupKeyId(a), groupKeyId(d));
   });
+
+  it('orders key columns by the UTF-8 bytes of their names, as Flux does', () => {
+    // U+FF01 (EF BC 81) sorts before U+1F600 (F0 9F 98 80) in UTF-8, after it in UTF-16.
+    const k = makeGroupKey(
+      [
+        { name: '\u{1F600}', type: 'string' },
+        { name: '\u{FF01}', type: 'string' },
+        { name: 'a', type: 'string' },
+      ],
+      ['x', 'y', 'z'],
+    );
+    assert.deepEqual(k.columns.map((c) => c.name), ['a', '\u{FF01}', '\u{1F600}']);
+    assert.deepEqual(k.values, ['z', 'y', 'x']);
+  });
 });
 
 describe('streams', () => {

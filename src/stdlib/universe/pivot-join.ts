@@ -18,6 +18,7 @@ import { streamOf } from '../../table/index.js';
 import type { ColumnType } from '../../table/types.js';
 import { ArrayValue, RecordValue } from '../../values/value.js';
 import type { Value } from '../../values/value.js';
+import { compareStrings } from '../../values/compare.js';
 import { asTableStream } from '../../table/index.js';
 import { fail, strArg, strArrayArg, tablesArg } from './lib/args.js';
 import { ColBuilder, cellValue } from './lib/columns.js';
@@ -143,6 +144,7 @@ function compareCells(a: ColData, i: number, b: ColData, j: number, comparators:
   if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
   const p = x instanceof Object && 'ns' in x ? (x as { ns: bigint }).ns : x instanceof Object && 'value' in x ? (x as { value: bigint }).value : x;
   const q = y instanceof Object && 'ns' in y ? (y as { ns: bigint }).ns : y instanceof Object && 'value' in y ? (y as { value: bigint }).value : y;
+  if (typeof p === 'string' && typeof q === 'string') return compareStrings(p, q);
   return (p as number) < (q as number) ? -1 : (p as number) > (q as number) ? 1 : 0;
 }
 
@@ -221,7 +223,7 @@ export const join: NativeFunction = (args, ctx) => {
           const out = rb(n);
           if (!cols.has(out)) cols.set(out, { type: fb.cols[k]!.type, src: fb.cols[k]!, side: 1 });
         });
-        const names = [...cols.keys()].sort();
+        const names = [...cols.keys()].sort(compareStrings);
         const data = names.map((n) => {
           const c = cols.get(n)!;
           const b = new ColBuilder(c.type, rows.length);

@@ -19,6 +19,7 @@
 import type { NativeContext, NativeFunction } from '../../runtime/builtin-api.js';
 import type { ColumnType } from '../../table/types.js';
 import { streamOf } from '../../table/index.js';
+import { compareStrings } from '../../values/compare.js';
 import { RecordValue, isPromise, typeOf } from '../../values/value.js';
 import type { Value } from '../../values/value.js';
 import { fail, fnArg, recordArg, tablesArg } from './lib/args.js';
@@ -39,7 +40,7 @@ function identityFields(identity: RecordValue, ctx: NativeContext): { names: str
     }
     types.set(name, t);
   }
-  return { names: [...types.keys()].sort(), types };
+  return { names: [...types.keys()].sort(compareStrings), types };
 }
 
 /** Check one result of fn against the identity's fields and types. */

@@ -29,6 +29,7 @@ import type { ColumnType } from '../../table/types.js';
 import type { ColData } from './lib/columns.js';
 import { cellValue } from './lib/columns.js';
 import { compileRegexp } from '../../values/regexp.js';
+import { compareStrings } from '../../values/compare.js';
 
 /** A closure from the interpreter (the fields the compiler needs). */
 export interface CompilableFunction extends FunctionValue {
@@ -257,6 +258,11 @@ function compileBinary(g: Gen, e: ast.BinaryExpression): Expr {
   if (ty === 'regexp' || ty === 'null') return unsupported();
   if (op in CMP) {
     if (ty === 'bool' && op !== '==' && op !== '!=') unsupported();
+    if (ty === 'string' && op !== '==' && op !== '!=') {
+      // Strings order by UTF-8 bytes as in Flux, not by JavaScript's UTF-16 units.
+      const cmp = g.constant(compareStrings);
+      return guarded(g, [a, b], 'bool', ([x, y]) => `${cmp}(${x}, ${y}) ${CMP[op]} 0`);
+    }
     return guarded(g, [a, b], 'bool', ([x, y]) => `${x} ${CMP[op]} ${y}`);
   }
   switch (ty) {

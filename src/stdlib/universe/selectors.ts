@@ -9,6 +9,7 @@ import { fail, strArg, tablesArg } from './lib/args.js';
 import type { ColData } from './lib/columns.js';
 import { perTable } from './lib/stream.js';
 import { takeRowsOf } from './sort-limit.js';
+import { compareStrings } from '../../values/compare.js';
 
 /** A selector over rows [start, end) (through `rows`): the chosen row number, or -1. */
 export interface Selector {
@@ -66,8 +67,9 @@ function extremum(name: string, better: (a: number | bigint | string, b: number 
   };
 }
 
-export const minSelector = extremum('min', (a, b) => a < b);
-export const maxSelector = extremum('max', (a, b) => a > b);
+// Strings are ordered by their UTF-8 bytes, as in Flux (values/compare.ts compareStrings).
+export const minSelector = extremum('min', (a, b) => (typeof a === 'string' ? compareStrings(a, b as string) < 0 : (a as number) < (b as number)));
+export const maxSelector = extremum('max', (a, b) => (typeof a === 'string' ? compareStrings(a, b as string) > 0 : (a as number) > (b as number)));
 
 function selectorFn(sel: Selector): NativeFunction {
   return (args, ctx: NativeContext) => {

@@ -8,6 +8,7 @@ import { boolArg, fail, intArg, strArrayArg, tablesArg, strArg } from './lib/arg
 import type { ColData } from './lib/columns.js';
 import { gather, sliceCol } from './lib/columns.js';
 import type { Frame } from './lib/frame.js';
+import { stringComparatorFor } from '../../values/compare.js';
 import { perTable } from './lib/stream.js';
 
 /** Comparator of two rows of one column (nulls greatest). */
@@ -50,7 +51,8 @@ export function rowComparator(c: ColData): (a: number, b: number) => number {
     case 'string': {
       // Compare dictionary entries once: rank each code, then compare ranks.
       const dict = c.dictionary!;
-      const order = dict.map((_, i) => i).sort((p, q) => (dict[p]! < dict[q]! ? -1 : dict[p]! > dict[q]! ? 1 : 0));
+      const cmp = stringComparatorFor(dict);
+      const order = dict.map((_, i) => i).sort((p, q) => cmp(dict[p]!, dict[q]!));
       const rank = new Int32Array(dict.length);
       order.forEach((code, r) => {
         rank[code] = r > 0 && dict[order[r - 1]!] === dict[code] ? rank[order[r - 1]!]! : r;
@@ -75,7 +77,8 @@ function numericKeys(c: ColData, n: number): Float64Array | undefined {
   }
   if (c.type === 'string') {
     const dict = c.dictionary!;
-    const order = dict.map((_, i) => i).sort((p, q) => (dict[p]! < dict[q]! ? -1 : dict[p]! > dict[q]! ? 1 : 0));
+    const cmp = stringComparatorFor(dict);
+    const order = dict.map((_, i) => i).sort((p, q) => cmp(dict[p]!, dict[q]!));
     const rank = new Float64Array(dict.length);
     order.forEach((code, r) => {
       rank[code] = r > 0 && dict[order[r - 1]!] === dict[code] ? rank[order[r - 1]!]! : r;
