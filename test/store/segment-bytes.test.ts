@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeSegment } from '../../src/store/segment.js';
+import { crc32 } from 'node:zlib';
+import { crc32Small, encodeSegment, seriesKey } from '../../src/store/segment.js';
 import { BatchBuilder, NS_PER_DAY, openStore } from '../../src/store/index.js';
 import type { FieldType, FieldValues, SeriesData } from '../../src/store/index.js';
 import { nodeFileSystem } from '../../src/host/fs.js';
@@ -87,7 +88,9 @@ test('encodeSegment of a fixed input makes the pinned bytes, whatever the order 
   const series = input();
   const got = encodeSegment(series);
   assert.deepEqual({ sha256: sha256(got.bytes), length: got.bytes.length, minT: got.minT, maxT: got.maxT, points: got.points }, PINNED);
-  for (const order of [[...series].reverse(), [...series].sort((a, b) => (a.field < b.field ? -1 : 1))]) {
+  const key = (s: SeriesData) => seriesKey(s.measurement, s.field, s.tags);
+  const inKeyOrder = [...series].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+  for (const order of [inKeyOrder, [...series].reverse(), [...series].sort((a, b) => (a.field < b.field ? -1 : 1))]) {
     assert.equal(sha256(encodeSegment(order).bytes), PINNED.sha256);
   }
 });
@@ -130,4 +133,16 @@ test('a store write, of plain series or of a BatchBuilder built from points and 
     assert.equal(files.length, 1, name);
     assert.equal(sha256(readFileSync(join(bucketDir, files[0]!))), PINNED.sha256, name);
   }
+});
+
+test('crc32Small gives the CRC-32 zlib gives, for any length and offset', () => {
+  const r = rng(7);
+  const buf = Uint8Array.from({ length: 400 }, () => Math.floor(r() * 256));
+  for (let n = 0; n <= 300; n++) {
+    for (const from of [0, 1, 7, 99]) {
+      assert.equal(crc32Small(buf, from, from + n), crc32(buf.subarray(from, from + n)), `length ${n} at ${from}`);
+    }
+  }
+  assert.equal(crc32Small(new Uint8Array(0), 0, 0), 0);
+  assert.equal(crc32Small(Buffer.from('123456789'), 0, 9), 0xcbf43926); // the check value of CRC-32/ISO-HDLC
 });
