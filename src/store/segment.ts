@@ -209,8 +209,8 @@ function decompress(block: Uint8Array): Uint8Array {
 /** Encode series (times ascending and unique, tags sorted) into a segment file image. */
 export function encodeSegment(series: readonly SeriesData[]): { bytes: Uint8Array; minT: bigint; maxT: bigint; points: number } {
   // Sort by series key. Once per series: its key (carried by a KeyedSeries), and a check
-  // whether the input already is in key order (a scrape's series nearly are), which spares
-  // the sort. Equal keys are left to SegmentWriter.add to refuse.
+  // whether the input already is in strict key order, which spares the sort. Two series of
+  // one key are out of contract (an internal error), as for SegmentWriter.add.
   const items: SeriesData[] = [];
   const keys: string[] = [];
   let inOrder = true;
@@ -222,16 +222,20 @@ export function encodeSegment(series: readonly SeriesData[]): { bytes: Uint8Arra
     items.push(s);
     keys.push(key);
   }
-  const w = new SegmentWriter();
-  if (inOrder) {
-    for (let i = 0; i < items.length; i++) w.add(items[i]!, keys[i]!);
-  } else {
-    const order = Array.from({ length: items.length }, (_, i) => i);
+  let order: number[] | undefined;
+  if (!inOrder) {
+    order = Array.from({ length: items.length }, (_, i) => i);
     order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
-    for (const i of order) w.add(items[i]!, keys[i]!);
+    // Sorted: the keys ascend strictly unless two are equal, and equal ones are neighbours.
+    for (let i = 1; i < order.length; i++) if (keys[order[i]!] === keys[order[i - 1]!]) throw outOfContract(keys[order[i]!]!, items[order[i]!]!.times.length);
   }
+  const w = SegmentWriter.ofOrdered(items, keys, order);
   const { minT, maxT, points } = w.finish();
   return { bytes: w.take(), minT, maxT, points };
+}
+
+function outOfContract(key: string, n: number): Error {
+  return new Error(`internal error: SegmentWriter.add out of contract (series ${JSON.stringify(key)}, ${n} points)`);
 }
 
 /** Size of the chunks small blocks are written into (see SegmentWriter.reserve). */
@@ -399,11 +403,26 @@ export class SegmentWriter {
    * series key (`seriesKey`) greater than the previous series' one.
    */
   add(s: SeriesData, key = seriesKey(s.measurement, s.field, s.tags)): void {
-    const n = s.times.length;
-    if (this.finished || n === 0 || s.values.length !== n || (this.lastKey !== undefined && !(key > this.lastKey))) {
-      throw new Error(`internal error: SegmentWriter.add out of contract (series ${JSON.stringify(key)}, ${n} points)`);
-    }
+    if (this.lastKey !== undefined && !(key > this.lastKey)) throw outOfContract(key, s.times.length);
+    this.#append(s, key);
     this.lastKey = key;
+  }
+
+  /**
+   * A writer given `series[order[0]], series[order[1]], ...` (or `series` as they are), whose
+   * keys the caller has checked to ascend strictly (encodeSegment: it compared them already,
+   * and a long key's comparison costs as much as the rest of a one-point series' add).
+   */
+  static ofOrdered(series: readonly SeriesData[], keys: readonly string[], order: readonly number[] | undefined): SegmentWriter {
+    const w = new SegmentWriter();
+    if (order === undefined) for (let i = 0; i < series.length; i++) w.#append(series[i]!, keys[i]!);
+    else for (let i = 0; i < order.length; i++) w.#append(series[order[i]!]!, keys[order[i]!]!);
+    return w;
+  }
+
+  #append(s: SeriesData, key: string): void {
+    const n = s.times.length;
+    if (this.finished || n === 0 || s.values.length !== n) throw outOfContract(key, n);
     const tb = this.timeBlock(s.times);
     const vw = this.vw;
     vw.pos = 0;

@@ -580,7 +580,9 @@ export class Store {
       const normalized: SeriesData[] = [];
       for (const s of series) {
         if (s.times.length === 0) continue;
-        for (const [k] of s.tags) {
+        const tags = s.tags;
+        for (let j = 0; j < tags.length; j++) {
+          const k = tags[j]![0];
           if (RESERVED_TAGS.has(k) || k === '') {
             throw new FluxError('invalid', 'store.invalidTag', `tag key ${JSON.stringify(k)} is reserved (a column from() returns) or empty`);
           }

@@ -146,3 +146,15 @@ test('crc32Small gives the CRC-32 zlib gives, for any length and offset', () => 
   assert.equal(crc32Small(new Uint8Array(0), 0, 0), 0);
   assert.equal(crc32Small(Buffer.from('123456789'), 0, 9), 0xcbf43926); // the check value of CRC-32/ISO-HDLC
 });
+
+test('encodeSegment refuses two series of one key, in key order or not', () => {
+  const one = (m: string, v: number): SeriesData => ({ measurement: m, tags: [['k', 'v']], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(v) });
+  for (const list of [
+    [one('a', 1), one('a', 2)],
+    [one('b', 1), one('a', 1), one('a', 2)],
+    [one('a', 1), one('b', 1), one('a', 2)],
+  ]) {
+    assert.throws(() => encodeSegment(list), /internal error: SegmentWriter.add out of contract/);
+  }
+  assert.equal(encodeSegment([one('b', 1), one('a', 1)]).points, 2);
+});
