@@ -42,7 +42,7 @@ import type { Clock } from '../host/clock.js';
 import type { Logger } from '../host/logger.js';
 import { FluxError } from '../errors/index.js';
 import { CorruptSegmentError } from './codec.js';
-import { SegmentWriter, decodeSeries, decodeTimeBlock, encodeSegment, readSegmentIndex, seriesKeyOf } from './segment.js';
+import { SegmentWriter, TYPES, decodeSeries, decodeTimeBlock, encodeSegment, readSegmentIndex, seriesKeyOf } from './segment.js';
 import type { IndexEntry, SegmentIndex } from './segment.js';
 import { compileForIndex, matchPoint } from './predicate.js';
 import { FieldTypeConflictError } from './conflict.js';
@@ -640,7 +640,13 @@ export class Store {
       st.typedFiles.add(seg.file);
       const idx = await this.segmentIndex(bucket, seg, undefined).catch(() => undefined);
       if (!idx) continue;
-      for (const e of idx.index.entries()) if (!types.has(e.key)) types.set(e.key, { type: e.type, flush: 0 });
+      // From the index's columns: no IndexEntry per series (a bucket of a few segments of a
+      // large target holds millions, and the first write of every `promflux run` learns them).
+      const index = idx.index;
+      for (let i = 0; i < index.length; i++) {
+        const key = index.key(i);
+        if (!types.has(key)) types.set(key, { type: TYPES[index.types[i]!]!, flush: 0 });
+      }
       await idx.handle.close();
     }
     // Forget files that left the MANIFEST (compacted, expired) once they are many.

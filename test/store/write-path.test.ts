@@ -99,3 +99,19 @@ test('a series written with another type in the same flush is a conflict whateve
   await assert.rejects(second, (e: unknown) => e instanceof FieldTypeConflictError && e.id === 'store.fieldTypeConflict' && e.conflict.stored === 'float' && !e.conflict.inWrite && e.dropped === 1 && e.written === 1);
   assert.deepEqual(await rows(store, 'b'), ['m|f|[]|float|1|1.5', 'ok|f|[]|float|0|2']);
 });
+
+test('a fresh Store learns the types of the series on disk: a built series of another type is a conflict', async () => {
+  const { store, dir } = newStore();
+  await store.write('b', [float('m', [['a', '1'], ['b', '2']], [0n], [1.5])]);
+  await store.write('b', [{ measurement: 'm', tags: [['b', '3']], field: 'g', type: 'int', times: BigInt64Array.of(T0), values: BigInt64Array.of(4n) }]);
+  await store.close();
+  const fresh = openStore({ dir, fs: nodeFileSystem, clock, logger: silentLogger, autoMaintain: false });
+  const b = new BatchBuilder();
+  b.add('m', [['b', '2'], ['a', '1']], 'f', T0 + 1n, 'text'); // the float series of the first segment
+  b.add('m', [['b', '3']], 'g', T0 + 1n, 5n); // the int series of the second: no conflict
+  await assert.rejects(
+    fresh.write('b', b.build()),
+    (e: unknown) => e instanceof FieldTypeConflictError && e.conflict.stored === 'float' && e.conflict.offered === 'string' && !e.conflict.inWrite && e.dropped === 1 && e.written === 1,
+  );
+  assert.deepEqual(await rows(fresh, 'b'), ['m|f|[["a","1"],["b","2"]]|float|0|1.5', 'm|g|[["b","3"]]|int|0|4', 'm|g|[["b","3"]]|int|1|5']);
+});
