@@ -1,6 +1,6 @@
 // BatchBuilder: collects points row by row (as to() produces them) into columnar
 // SeriesBatch values for Store.write, grouping them by series (measurement + tags + field).
-import { seriesKey } from './segment.js';
+import { KeyedSeries, seriesKey } from './segment.js';
 import type { FieldType, FieldValues, SeriesBatch } from './types.js';
 import { UInt } from '../values/value.js';
 
@@ -8,6 +8,8 @@ import { UInt } from '../values/value.js';
 export type FieldValue = number | bigint | UInt | boolean | string;
 
 interface Acc {
+  /** The series key (see seriesKey; tags sorted): handed over with the built series. */
+  key: string;
   measurement: string;
   tags: readonly (readonly [string, string])[];
   field: string;
@@ -154,16 +156,19 @@ export class BatchBuilder {
   private accFor(measurement: string, tags: readonly (readonly [string, string])[], field: string, type: FieldType): Acc {
     const key = seriesKey(measurement, field, tags);
     let acc = this.series.get(key);
-    if (!acc) this.series.set(key, (acc = { measurement, tags, field, type, runs: undefined, times: undefined, values: undefined }));
+    if (!acc) this.series.set(key, (acc = { key, measurement, tags, field, type, runs: undefined, times: undefined, values: undefined }));
     else if (acc.type !== type) {
       const other = type + '\0' + key;
       acc = this.conflicting.get(other);
-      if (!acc) this.conflicting.set(other, (acc = { measurement, tags, field, type, runs: undefined, times: undefined, values: undefined }));
+      if (!acc) this.conflicting.set(other, (acc = { key, measurement, tags, field, type, runs: undefined, times: undefined, values: undefined }));
     }
     return acc;
   }
 
-  /** The columnar batches (the builder can be reused after `clear()`). */
+  /**
+   * The columnar batches (the builder can be reused after `clear()`), tags sorted by key. Each
+   * is a KeyedSeries: it carries its series key to Store.write.
+   */
   build(): SeriesBatch[] {
     const out: SeriesBatch[] = [];
     // Series of one scrape carry the same times: they share one array (the store never
@@ -197,7 +202,8 @@ export class BatchBuilder {
       }
       if (prev !== undefined && sameTimes(prev, times)) times = prev;
       prev = times;
-      out.push({ measurement: a.measurement, tags: a.tags, field: a.field, type: a.type, times, values });
+      // The key computed for the builder's map goes along: the store does not build it again.
+      out.push(new KeyedSeries(a.measurement, a.tags, a.field, a.type, times, values, a.key));
     }
     return out;
   }

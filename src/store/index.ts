@@ -22,6 +22,8 @@
 //   const b = new BatchBuilder(); b.add(measurement, tags, field, timeNs, value); store.write('bucket', b.build());
 //       // row-by-row convenience; value: number (float) | bigint (int) | UInt | boolean | string;
 //       // points of a series with another type than its first are kept for write() to drop
+//       // build() returns series that carry their series key to write() (no second computation);
+//       // a copy made with spread syntax does not carry it, so `{ ...s, tags }` stays correct
 //   b.addSeries(measurement, tags, field, type, times, values);
 //       // a run of points of one series at once (the arrays are kept, not copied): how to()
 //       // hands over a table that is one series

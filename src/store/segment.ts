@@ -26,6 +26,8 @@ const MAGIC = Buffer.from('PFXSEG02', 'latin1');
 const END = Buffer.from('PFXEND02', 'latin1');
 const FOOTER = 24;
 export const TYPES: readonly FieldType[] = ['float', 'int', 'uint', 'bool', 'string'];
+/** The index's type code of a field type: its position in TYPES. */
+const TYPE_CODE: Readonly<Record<FieldType, number>> = { float: 0, int: 1, uint: 2, bool: 3, string: 4 };
 
 export interface IndexEntry {
   /** measurement \0 field \0 tagkey \1 tagvalue \0 ... (tags sorted by key). */
@@ -136,16 +138,53 @@ export class SegmentIndex {
 
 export function seriesKey(measurement: string, field: string, tags: readonly (readonly [string, string])[]): string {
   let k = measurement + '\0' + field;
-  for (const [tk, tv] of tags) k += '\0' + tk + '\u0001' + tv;
+  for (let i = 0; i < tags.length; i++) k += '\0' + tags[i]![0] + '\u0001' + tags[i]![1];
   return k;
 }
+
+/**
+ * A series that carries its series key (`seriesKey` of its measurement, field and tags, the
+ * tags sorted by key), computed once where it was made (BatchBuilder.build, which needs the
+ * key itself): Store.write and encodeSegment read it through `seriesKeyOf` instead of building
+ * the string again (a scrape writes one point for each of up to 100,000 series, and the key
+ * was built three times per series per write). The key sits in a private field, so a copy made
+ * with spread syntax (`{ ...s, times }`) does not carry it and gets its key computed again: a
+ * key can only belong to the object it was computed for. The fields are as read-only as any
+ * SeriesBatch's: neither the store nor a caller may change them after construction.
+ */
+export class KeyedSeries implements SeriesData {
+  readonly #key: string;
+  constructor(
+    readonly measurement: string,
+    /** Sorted by key (the key was computed from this order). */
+    readonly tags: readonly (readonly [string, string])[],
+    readonly field: string,
+    readonly type: FieldType,
+    readonly times: BigInt64Array,
+    readonly values: FieldValues,
+    key: string,
+  ) {
+    this.#key = key;
+  }
+
+  /** The series key of `s` (tags sorted by key): the one it carries, or computed. */
+  static keyOf(s: SeriesData): string {
+    return #key in s ? s.#key : seriesKey(s.measurement, s.field, s.tags);
+  }
+}
+
+/** The series key of a series whose tags are sorted by key (`seriesKey`; see KeyedSeries). */
+export const seriesKeyOf: (s: SeriesData) => string = KeyedSeries.keyOf;
+
+/** Payloads shorter than this stay raw (see compress). */
+const COMPRESS_MIN = 64;
 
 /**
  * A block: one codec byte (0 raw, 1 deflate-raw) and the payload. Small blocks (one scrape
  * of a series) stay raw: a zlib call costs more CPU than it saves bytes there.
  */
 function compress(b: Uint8Array): Uint8Array {
-  if (b.length >= 64) {
+  if (b.length >= COMPRESS_MIN) {
     const c = deflateRawSync(b, { level: 6 });
     if (c.length + 1 < b.length) {
       const out = new Uint8Array(c.length + 1);
@@ -169,20 +208,68 @@ function decompress(block: Uint8Array): Uint8Array {
 
 /** Encode series (times ascending and unique, tags sorted) into a segment file image. */
 export function encodeSegment(series: readonly SeriesData[]): { bytes: Uint8Array; minT: bigint; maxT: bigint; points: number } {
-  const sorted = series
-    .filter((s) => s.times.length > 0)
-    .map((s) => ({ s, key: seriesKey(s.measurement, s.field, s.tags) }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const w = new SegmentWriter();
-  for (const { s, key } of sorted) w.add(s, key);
+  // Sort by series key. Once per series: its key (carried by a KeyedSeries), and a check
+  // whether the input already is in strict key order, which spares the sort. Two series of
+  // one key are out of contract (an internal error), as for SegmentWriter.add.
+  const items: SeriesData[] = [];
+  const keys: string[] = [];
+  let inOrder = true;
+  for (let i = 0; i < series.length; i++) {
+    const s = series[i]!;
+    if (s.times.length === 0) continue;
+    const key = seriesKeyOf(s);
+    if (inOrder && keys.length > 0 && !(key > keys[keys.length - 1]!)) inOrder = false;
+    items.push(s);
+    keys.push(key);
+  }
+  let order: number[] | undefined;
+  if (!inOrder) {
+    order = Array.from({ length: items.length }, (_, i) => i);
+    order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+    // Sorted: the keys ascend strictly unless two are equal, and equal ones are neighbours.
+    for (let i = 1; i < order.length; i++) if (keys[order[i]!] === keys[order[i - 1]!]) throw outOfContract(keys[order[i]!]!, items[order[i]!]!.times.length);
+  }
+  const w = SegmentWriter.ofOrdered(items, keys, order);
   const { minT, maxT, points } = w.finish();
   return { bytes: w.take(), minT, maxT, points };
+}
+
+function outOfContract(key: string, n: number): Error {
+  return new Error(`internal error: SegmentWriter.add out of contract (series ${JSON.stringify(key)}, ${n} points)`);
+}
+
+/** Size of the chunks small blocks are written into (see SegmentWriter.reserve). */
+const CHUNK = 64 * 1024;
+
+const CRC_TABLE = (() => {
+  const t = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c;
+  }
+  return t;
+})();
+
+/**
+ * CRC-32 (ISO-HDLC, the one of zlib and gzip: reflected polynomial 0xEDB88320, initial and
+ * final XOR 0xFFFFFFFF) of b[from, to), as `zlib.crc32(b.subarray(from, to))` gives it. For
+ * blocks of a few bytes, where the call into zlib costs many times the table loop here; larger
+ * ones go to zlib.
+ */
+export function crc32Small(b: Uint8Array, from: number, to: number): number {
+  let c = -1;
+  for (let i = from; i < to; i++) c = CRC_TABLE[(c ^ b[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
 }
 
 interface TimeBlock {
   readonly off: number;
   readonly len: number;
   readonly crc: number;
+  /** The first and last time (read once per block, not once per series sharing it). */
+  readonly first: bigint;
+  readonly last: bigint;
   /** The uncompressed encoding when small, else its SHA-256 (to tell CRC collisions apart). */
   readonly raw?: Uint8Array;
   readonly sha?: string;
@@ -230,6 +317,10 @@ export class SegmentWriter {
   private points = 0;
   private readonly tw = new ByteWriter(4096);
   private readonly vw = new ByteWriter(4096);
+  /** Small blocks not in `parts` yet are chunk[chunkStart, chunkPos) (see reserve). */
+  private chunk = new Uint8Array(0);
+  private chunkStart = 0;
+  private chunkPos = 0;
 
   /** Bytes produced and not taken yet. */
   get pending(): number {
@@ -242,11 +333,39 @@ export class SegmentWriter {
   }
 
   private put(b: Uint8Array): number {
+    this.sealChunk();
     this.parts.push(b);
     const at = this.size;
     this.size += b.length;
     this.pendingBytes += b.length;
     return at;
+  }
+
+  /**
+   * Room for `n` bytes at the end of the file, in `chunk` (returned: the position there). Small
+   * blocks (a series' one-point value block) are written into a shared chunk instead of an
+   * allocation and a part each; the chunk is only appended to, never rewritten, so the views
+   * of it in `parts` (and the bytes `take` returned) stay as they were.
+   */
+  private reserve(n: number): number {
+    if (this.chunkPos + n > this.chunk.length) {
+      this.sealChunk();
+      this.chunk = new Uint8Array(Math.max(CHUNK, n));
+      this.chunkStart = 0;
+      this.chunkPos = 0;
+    }
+    const at = this.chunkPos;
+    this.chunkPos += n;
+    this.size += n;
+    this.pendingBytes += n;
+    return at;
+  }
+
+  /** Move what was written into the chunk since the last seal to `parts` (before any put). */
+  private sealChunk(): void {
+    if (this.chunkPos === this.chunkStart) return;
+    this.parts.push(this.chunk.subarray(this.chunkStart, this.chunkPos));
+    this.chunkStart = this.chunkPos;
   }
 
   private sid(s: string): number {
@@ -269,7 +388,9 @@ export class SegmentWriter {
     let tb = list?.find((b) => (small ? Buffer.compare(b.raw!, raw) === 0 : b.sha === (sha ??= sha256(raw))));
     if (!tb) {
       const c = compress(raw);
-      tb = { off: this.put(c), len: c.length, crc: crc32(c), ...(small ? { raw: raw.slice() } : { sha: sha ?? sha256(raw) }) };
+      const first = times[0]!;
+      const last = times[times.length - 1]!;
+      tb = { off: this.put(c), len: c.length, crc: crc32(c), first, last, ...(small ? { raw: raw.slice() } : { sha: sha ?? sha256(raw) }) };
       if (list) list.push(tb);
       else this.timeBlocks.set(h, [tb]);
     }
@@ -282,39 +403,74 @@ export class SegmentWriter {
    * series key (`seriesKey`) greater than the previous series' one.
    */
   add(s: SeriesData, key = seriesKey(s.measurement, s.field, s.tags)): void {
-    const n = s.times.length;
-    if (this.finished || n === 0 || s.values.length !== n || (this.lastKey !== undefined && !(key > this.lastKey))) {
-      throw new Error(`internal error: SegmentWriter.add out of contract (series ${JSON.stringify(key)}, ${n} points)`);
-    }
+    if (this.lastKey !== undefined && !(key > this.lastKey)) throw outOfContract(key, s.times.length);
+    this.#append(s, key);
     this.lastKey = key;
+  }
+
+  /**
+   * A writer given `series[order[0]], series[order[1]], ...` (or `series` as they are), whose
+   * keys the caller has checked to ascend strictly (encodeSegment: it compared them already,
+   * and a long key's comparison costs as much as the rest of a one-point series' add).
+   */
+  static ofOrdered(series: readonly SeriesData[], keys: readonly string[], order: readonly number[] | undefined): SegmentWriter {
+    const w = new SegmentWriter();
+    if (order === undefined) for (let i = 0; i < series.length; i++) w.#append(series[i]!, keys[i]!);
+    else for (let i = 0; i < order.length; i++) w.#append(series[order[i]!]!, keys[order[i]!]!);
+    return w;
+  }
+
+  #append(s: SeriesData, key: string): void {
+    const n = s.times.length;
+    if (this.finished || n === 0 || s.values.length !== n) throw outOfContract(key, n);
     const tb = this.timeBlock(s.times);
     const vw = this.vw;
     vw.pos = 0;
     encodeValues(vw, s.type, s.values);
-    const vc = compress(vw.finish());
-    const vOff = this.put(vc);
-    const first = s.times[0]!;
-    const last = s.times[n - 1]!;
+    let vOff: number;
+    let vLen: number;
+    let vCrc: number;
+    if (vw.pos < COMPRESS_MIN) {
+      // The block compress() makes of a small payload (codec byte 0, the payload), written
+      // in place: `vOff = this.put(compress(vw.finish()))` without the allocations.
+      vOff = this.size;
+      vLen = vw.pos + 1;
+      const at = this.reserve(vLen);
+      const c = this.chunk;
+      const src = vw.buf;
+      c[at] = 0;
+      for (let i = 0; i < vw.pos; i++) c[at + 1 + i] = src[i]!;
+      vCrc = crc32Small(c, at, at + vLen);
+    } else {
+      const vc = compress(vw.finish());
+      vOff = this.put(vc);
+      vLen = vc.length;
+      vCrc = crc32(vc);
+    }
+    const first = tb.first;
+    const last = tb.last;
     if (this.points === 0 || first < this.minT) this.minT = first;
     if (this.points === 0 || last > this.maxT) this.maxT = last;
     this.points += n;
     this.cMeas.push(this.sid(s.measurement));
     this.cField.push(this.sid(s.field));
     this.cTagStart.push(this.tagKs.length);
-    for (const [k, v] of s.tags) {
-      this.tagKs.push(this.sid(k));
-      this.tagVs.push(this.sid(v));
+    const tags = s.tags;
+    for (let i = 0; i < tags.length; i++) {
+      this.tagKs.push(this.sid(tags[i]![0]));
+      this.tagVs.push(this.sid(tags[i]![1]));
     }
-    this.cTypes.push(TYPES.indexOf(s.type));
+    this.cTypes.push(TYPE_CODE[s.type]);
     this.cCounts.push(n);
     this.cFirst.push(first);
     this.cLast.push(last);
-    this.cBlocks.push(tb.off, tb.len, vOff, vc.length);
-    this.cCrcs.push(tb.crc, crc32(vc));
+    this.cBlocks.push(tb.off, tb.len, vOff, vLen);
+    this.cCrcs.push(tb.crc, vCrc);
   }
 
   /** The bytes produced since the last call (in file order). */
   take(): Uint8Array {
+    this.sealChunk();
     const out = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
     this.parts = [];
     this.pendingBytes = 0;

@@ -43,7 +43,7 @@ import type { Logger } from '../host/logger.js';
 import { FluxError } from '../errors/index.js';
 import { compareStrings } from '../values/compare.js';
 import { CorruptSegmentError } from './codec.js';
-import { SegmentWriter, decodeSeries, decodeTimeBlock, encodeSegment, readSegmentIndex, seriesKey, verifySegment } from './segment.js';
+import { SegmentWriter, TYPES, decodeSeries, decodeTimeBlock, encodeSegment, readSegmentIndex, seriesKeyOf, verifySegment } from './segment.js';
 import type { IndexEntry, SegmentIndex } from './segment.js';
 import { compileForIndex, matchPoint } from './predicate.js';
 import { FieldTypeConflictError } from './conflict.js';
@@ -109,11 +109,24 @@ interface BucketState {
   pending: PendingWrite[];
   flushing: Promise<void> | null;
   /** Type of every series of the bucket this process knows of (null: learn them again). */
-  types: Map<string, FieldType> | null;
+  types: Map<string, KnownSeries> | null;
+  /** Numbers the flushes of this bucket (KnownSeries.flush). */
+  flushes: number;
   /** The segment files whose series are in `types`. */
   typedFiles: Set<string>;
   /** When this process last started maintenance of the bucket (ms, store clock). */
   maintainedMs?: number;
+}
+
+/** A series of a bucket as the write path knows it. */
+interface KnownSeries {
+  readonly type: FieldType;
+  /**
+   * The flush (BucketState.flushes) that last took points of the series: when it is the
+   * current one, the series came earlier in this flush and its parts must be merged. One map
+   * lookup per series and write tells the type and this, with no second map of the flush.
+   */
+  flush: number;
 }
 
 const MANIFEST = 'MANIFEST';
@@ -601,7 +614,7 @@ export class Store {
 
   private bucketState(name: string): BucketState {
     let st = this.state.get(name);
-    if (!st) this.state.set(name, (st = { pending: [], flushing: null, types: null, typedFiles: new Set() }));
+    if (!st) this.state.set(name, (st = { pending: [], flushing: null, types: null, flushes: 0, typedFiles: new Set() }));
     return st;
   }
 
@@ -623,7 +636,9 @@ export class Store {
       const normalized: SeriesData[] = [];
       for (const s of series) {
         if (s.times.length === 0) continue;
-        for (const [k] of s.tags) {
+        const tags = s.tags;
+        for (let j = 0; j < tags.length; j++) {
+          const k = tags[j]![0];
           if (RESERVED_TAGS.has(k) || k === '') {
             throw new FluxError('invalid', 'store.invalidTag', `tag key ${JSON.stringify(k)} is reserved (a column from() returns) or empty`);
           }
@@ -670,7 +685,7 @@ export class Store {
    * conflict here too). A writer in another process can still publish between this check and
    * this flush's publish: the read path then keeps the older part of such a series.
    */
-  private async learnTypes(bucket: string, st: BucketState, m: Manifest): Promise<Map<string, FieldType>> {
+  private async learnTypes(bucket: string, st: BucketState, m: Manifest): Promise<Map<string, KnownSeries>> {
     if (!st.types) {
       st.types = new Map();
       st.typedFiles = new Set();
@@ -681,7 +696,13 @@ export class Store {
       st.typedFiles.add(seg.file);
       const idx = await this.segmentIndex(bucket, seg, undefined).catch(() => undefined);
       if (!idx) continue;
-      for (const e of idx.index.entries()) if (!types.has(e.key)) types.set(e.key, e.type);
+      // From the index's columns: no IndexEntry per series (a bucket of a few segments of a
+      // large target holds millions, and the first write of every `promflux run` learns them).
+      const index = idx.index;
+      for (let i = 0; i < index.length; i++) {
+        const key = index.key(i);
+        if (!types.has(key)) types.set(key, { type: TYPES[index.types[i]!]!, flush: 0 });
+      }
       await idx.handle.close();
     }
     // Forget files that left the MANIFEST (compacted, expired) once they are many.
@@ -710,10 +731,14 @@ export class Store {
     // differs from the type the bucket (or an earlier series of the same write, or an earlier
     // write of this flush) gave it is dropped, and the write's other series are written: a
     // partial write, as InfluxDB does (see ./conflict.ts). With no conflict this is one map
-    // lookup per series, as before.
+    // lookup per series (a new series: and one insertion), its key carried by a KeyedSeries.
     const accepted: PendingWrite[] = [];
     const partial: { w: PendingWrite; error: FieldTypeConflictError }[] = [];
-    const merged = new Map<string, SeriesData[]>();
+    const flush = ++st.flushes;
+    // The first part of each series this flush writes, in the order they came; the later
+    // parts of a series written more than once in this flush, by key (rare: made on demand).
+    const firsts: SeriesData[] = [];
+    let later: Map<string, SeriesData[]> | undefined;
     for (const w of batch) {
       const added: string[] = [];
       let conflict: FieldTypeConflict | undefined;
@@ -721,20 +746,24 @@ export class Store {
       let written = 0;
       for (let i = 0; i < w.series.length; i++) {
         const s = w.series[i]!;
-        const key = seriesKey(s.measurement, s.field, s.tags);
+        const key = seriesKeyOf(s);
         const have = types.get(key);
         if (have === undefined) {
-          types.set(key, s.type);
+          types.set(key, { type: s.type, flush });
           added.push(key);
-        } else if (have !== s.type) {
+        } else if (have.type !== s.type) {
           dropped += s.times.length;
-          conflict ??= { bucket, measurement: s.measurement, field: s.field, tags: s.tags, stored: have, offered: s.type, inWrite: added.includes(key) };
+          conflict ??= { bucket, measurement: s.measurement, field: s.field, tags: s.tags, stored: have.type, offered: s.type, inWrite: added.includes(key) };
           continue;
-        }
+        } else if (have.flush === flush) {
+          written += s.times.length;
+          const list = (later ??= new Map()).get(key);
+          if (list) list.push(s);
+          else later.set(key, [s]);
+          continue;
+        } else have.flush = flush;
         written += s.times.length;
-        const list = merged.get(key);
-        if (list) list.push(s);
-        else merged.set(key, [s]);
+        firsts.push(s);
       }
       if (conflict === undefined) {
         accepted.push(w);
@@ -745,7 +774,7 @@ export class Store {
       if (written === 0) w.reject(error);
       else partial.push({ w, error });
     }
-    if (merged.size === 0) return;
+    if (firsts.length === 0) return;
     const retention = BigInt(m.retentionNs);
     const shard = BigInt(m.shardNs);
     const cutoff = retention > 0n ? this.clock.nowNanos() - retention : MIN_TIME;
@@ -757,9 +786,11 @@ export class Store {
     let lastP = 0n;
     let lastEnd = 0n;
     let lastList: SeriesData[] | undefined;
-    for (const parts of merged.values()) {
+    for (let f = 0; f < firsts.length; f++) {
       // One write of the series (the usual case): it is already a normalized SeriesData.
-      const s = parts.length === 1 ? parts[0]! : mergeParts(parts[0]!, parts);
+      let s = firsts[f]!;
+      const more = later?.get(seriesKeyOf(s));
+      if (more !== undefined) s = mergeParts(s, [s, ...more]);
       let i = 0;
       const n = s.times.length;
       while (i < n && s.times[i]! < cutoff) i++;
