@@ -2,24 +2,16 @@
 // guarantees of writeNewFile: never replaces an existing file, durable after commit, and no
 // partial file left behind by a failed write (a full disk, here EFBIG from `ulimit -f`) or an
 // abort.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeFileSystem } from '../../src/host/fs.js';
 import { REPO_ROOT } from '../support/env.js';
+import { tempDirs } from '../support/temp-dirs.js';
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'promflux-newfile-'));
-  dirs.push(d);
-  return d;
-}
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('promflux-newfile-');
 
 const code = (e: unknown) => (e as { code?: string }).code;
 

@@ -2,11 +2,10 @@
 // read makes (newer write wins a time, the type of the oldest part wins, points older than the
 // retention go), memory does not grow with the partition, and a failure (full disk, damaged
 // input) leaves the bucket as it was: no partial output, inputs still live.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, watch, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, renameSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore, NS_PER_HOUR } from '../../src/store/index.js';
 import type { FieldType, SeriesBatch, SeriesData, Store, StoreOptions } from '../../src/store/index.js';
@@ -18,29 +17,10 @@ import { silentLogger } from '../../src/host/logger.js';
 import { FluxError } from '../../src/errors/index.js';
 import { rng } from '../support/rng.js';
 import { REPO_ROOT } from '../support/env.js';
+import { tempDirs } from '../support/temp-dirs.js';
+import { manualClock } from '../support/fake-clock.js';
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'promflux-compact-'));
-  dirs.push(d);
-  return d;
-}
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function manualClock(start: bigint): Clock & { set(ns: bigint): void } {
-  let now = start;
-  return {
-    nowNanos: () => now,
-    monotonicMs: () => Number(now / 1_000_000n),
-    setTimer: () => ({ cancel() {} }),
-    sleep: () => Promise.resolve(),
-    set(ns: bigint) {
-      now = ns;
-    },
-  };
-}
+const tempDir = tempDirs('promflux-compact-');
 
 function newStore(dir: string, clock: Clock, extra: Partial<StoreOptions> = {}): Store {
   return openStore({ dir, fs: nodeFileSystem, clock, logger: silentLogger, autoMaintain: false, graceMs: 0, ...extra });
@@ -70,6 +50,23 @@ const segFiles = (store: Store, bucket: string) => readdirSync(join(store.dir, '
 
 const TYPES: readonly FieldType[] = ['float', 'int', 'uint', 'bool', 'string'];
 const SEC = 1_000_000_000n;
+
+/** The node file system, with `before` called ahead of each write to a file made by createNewFile (a compaction's output). */
+function hookedWrites(before: (f: NewFile) => void | Promise<void>): FileSystem {
+  return {
+    ...nodeFileSystem,
+    async createNewFile(path) {
+      const f = await nodeFileSystem.createNewFile(path);
+      return {
+        ...f,
+        async write(data) {
+          await before(f);
+          return f.write(data);
+        },
+      };
+    },
+  };
+}
 
 /**
  * `groups` writes of `series` float series (tag k = 0, 1, ...) of `points` random points each,
@@ -288,23 +285,13 @@ test('a full disk while writing the output fails the compaction with store.io an
   const clock = manualClock(1_700_000_000n * SEC);
   let failAt = 2;
   let writes = 0;
-  const fs: FileSystem = {
-    ...nodeFileSystem,
-    async createNewFile(path) {
-      const f = await nodeFileSystem.createNewFile(path);
-      return {
-        ...f,
-        async write(data) {
-          if (++writes === failAt) {
-            // as nodeFileSystem does on ENOSPC: the partial file goes, then the write rejects
-            await f.abort();
-            throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-          }
-          return f.write(data);
-        },
-      };
-    },
-  };
+  const fs = hookedWrites(async (f) => {
+    if (++writes === failAt) {
+      // as nodeFileSystem does on ENOSPC: the partial file goes, then the write rejects
+      await f.abort();
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    }
+  });
   const store = openStore({ dir, fs, clock, logger: silentLogger, autoMaintain: false, graceMs: 0, compactionFanIn: 4 });
   await store.createBucket('b', { retentionNs: 0n });
   await writeGroups(store, 'b', { groups: 4, series: 300, points: 300, seed: 11 });
@@ -417,20 +404,10 @@ test('close() stops a compaction in progress: nothing is published, its partial 
   const clock = manualClock(1_700_000_000n * SEC);
   let closing: Promise<void> | undefined;
   let store: Store | undefined;
-  const fs: FileSystem = {
-    ...nodeFileSystem,
-    async createNewFile(path) {
-      const f = await nodeFileSystem.createNewFile(path);
-      return {
-        ...f,
-        async write(data) {
-          // The first piece of the output is out: shut the store down (as serve does on SIGTERM).
-          closing ??= store!.close();
-          return f.write(data);
-        },
-      };
-    },
-  };
+  const fs = hookedWrites(() => {
+    // The first piece of the output is out: shut the store down (as serve does on SIGTERM).
+    closing ??= store!.close();
+  });
   const writer = newStore(dir, clock);
   await writeGroups(writer, 'b', { groups: 4, series: 2000, points: 200, seed: 3 });
   const files = segFiles(writer, 'b');

@@ -2,10 +2,9 @@
 // cut-off file, a missing file) are found by reading every block, taken out of the MANIFEST
 // and moved aside; the rest of the bucket is readable and mergeable again, and nothing sound
 // is touched.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore, NS_PER_DAY } from '../../src/store/index.js';
 import type { SeriesData, Store } from '../../src/store/index.js';
@@ -16,16 +15,9 @@ import type { Clock } from '../../src/host/clock.js';
 import { FluxError } from '../../src/errors/index.js';
 import { main } from '../../src/cli/main.js';
 import { memoryIO } from '../../src/cli/io.js';
+import { tempDirs } from '../support/temp-dirs.js';
 
-const dirs: string[] = [];
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'promflux-repair-'));
-  dirs.push(d);
-  return d;
-}
+const tempDir = tempDirs('promflux-repair-');
 
 // Now is day 3 of the test's time line; data of days 0, 1 and 2 (1-day partitions).
 const DAY0 = (1_700_000_000_000_000_000n / NS_PER_DAY) * NS_PER_DAY;

@@ -1,7 +1,6 @@
-import { test, describe, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore, BatchBuilder, FieldTypeConflictError, NS_PER_DAY, NS_PER_HOUR } from '../../src/store/index.js';
 import type { SeriesBatch, SeriesData, StorePredicate, Store, FieldType } from '../../src/store/index.js';
@@ -11,30 +10,10 @@ import type { Clock } from '../../src/host/clock.js';
 import { systemClock } from '../../src/host/clock.js';
 import { UInt } from '../../src/values/value.js';
 import { FluxError } from '../../src/errors/index.js';
+import { tempDirs } from '../support/temp-dirs.js';
+import { manualClock } from '../support/fake-clock.js';
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'promflux-store-'));
-  dirs.push(d);
-  return d;
-}
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-/** A clock that moves only when told. */
-function manualClock(start: bigint): Clock & { set(ns: bigint): void } {
-  let now = start;
-  return {
-    nowNanos: () => now,
-    monotonicMs: () => Number(now / 1_000_000n),
-    setTimer: () => ({ cancel() {} }),
-    sleep: () => Promise.resolve(),
-    set(ns: bigint) {
-      now = ns;
-    },
-  };
-}
+const tempDir = tempDirs('promflux-store-');
 
 function newStore(dir = tempDir(), clock: Clock = systemClock, extra: Partial<Parameters<typeof openStore>[0]> = {}): Store {
   return openStore({ dir, fs: nodeFileSystem, clock, logger: silentLogger, ...extra });

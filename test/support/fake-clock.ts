@@ -115,3 +115,17 @@ export class FakeClock implements Clock {
     return best;
   }
 }
+
+/** A clock whose wall time moves only by `set` and whose timers never fire (a store's tests). */
+export function manualClock(start: bigint): Clock & { set(ns: bigint): void } {
+  let now = start;
+  return {
+    nowNanos: () => now,
+    monotonicMs: () => Number(now / 1_000_000n),
+    setTimer: () => ({ cancel() {} }),
+    sleep: () => Promise.resolve(),
+    set(ns: bigint) {
+      now = ns;
+    },
+  };
+}
