@@ -5,8 +5,9 @@
 //            then one string column per label, sorted by name;
 //   key      _measurement, _field and the label columns of the series (not url, not _time);
 //   tables   one per series (distinct field + label set), ordered by _field, then by the
-//            series' labels taken in name order (name, then value, compared as strings;
-//            `le` and `quantile` values as the numbers they stand for: numericRanks);
+//            series' labels taken in name order (name, then value, compared as strings by
+//            their UTF-8 bytes, as Flux orders strings; `le` and `quantile` values as the
+//            numbers they stand for: numericRanks);
 //   rows     the series' samples in exposition order; a repeated sample with the same
 //            timestamp is dropped (Prometheus keeps the first);
 //   _time    the sample's own timestamp when it has one, else the scrape start time.
@@ -23,6 +24,7 @@
 import { ArrowColumn } from '../table/index.js';
 import type { Column, ColumnMeta, GroupKey, Table } from '../table/index.js';
 import { RecordValue, type Value } from '../values/value.js';
+import { compareStrings, stringComparatorFor } from '../values/compare.js';
 import type { SampleBatch } from './batch.js';
 
 const RESERVED = new Set(['_time', '_measurement', '_field', '_value', 'url', '_start', '_stop']);
@@ -54,9 +56,11 @@ function exportedNames(names: readonly string[]): string[] {
   });
 }
 
+/** Rank of each string in UTF-8 byte order (one check of the dictionary picks the comparator). */
 function rankOf(strings: readonly string[]): Int32Array {
   const order = strings.map((_, i) => i);
-  order.sort((a, b) => (strings[a]! < strings[b]! ? -1 : strings[a]! > strings[b]! ? 1 : 0));
+  const cmp = stringComparatorFor(strings);
+  order.sort((a, b) => cmp(strings[a]!, strings[b]!));
   const rank = new Int32Array(strings.length);
   for (let r = 0; r < order.length; r++) rank[order[r]!] = r;
   return rank;
@@ -104,9 +108,7 @@ function numericRanks(batch: SampleBatch, le: number, quantile: number): Int32Ar
     const cy = y === undefined ? 2 : Number.isNaN(y) ? 1 : 0;
     if (cx !== cy) return cx - cy;
     if (cx === 0 && x !== y) return x! < y! ? -1 : 1;
-    const sa = strings[used[a]!]!;
-    const sb = strings[used[b]!]!;
-    return sa < sb ? -1 : sa > sb ? 1 : 0;
+    return compareStrings(strings[used[a]!]!, strings[used[b]!]!);
   });
   const rank = new Int32Array(strings.length);
   for (let r = 0; r < order.length; r++) rank[used[order[r]!]!] = r;
@@ -348,7 +350,7 @@ function makeShape(metas: ColumnMeta[]): Shape {
   metas.forEach((m, i) => index.set(m.name, i));
   const keyIdx = [1, 2];
   for (let i = 5; i < metas.length; i++) keyIdx.push(i);
-  keyIdx.sort((a, b) => (metas[a]!.name < metas[b]!.name ? -1 : metas[a]!.name > metas[b]!.name ? 1 : 0));
+  keyIdx.sort((a, b) => compareStrings(metas[a]!.name, metas[b]!.name));
   return { metas, index, keyColumns: keyIdx.map((i) => metas[i]!), keySource: Int32Array.from(keyIdx) };
 }
 

@@ -1,5 +1,6 @@
 // The order of a scrape's tables (src/scrape/tables.ts): by _field, then by the series' labels
-// taken in name order, each label compared by name, then by value, as strings, except `le`
+// taken in name order, each label compared by name, then by value, as strings by their UTF-8
+// bytes (as Flux orders strings; not JavaScript's UTF-16 order), except `le`
 // and `quantile`, compared as the numbers they stand for (+Inf last); a series whose labels
 // are a prefix of another's comes first. Checked here against a plain comparison of
 // the tables' own keys, on inputs whose series arrive in many orders.
@@ -8,6 +9,7 @@ import assert from 'node:assert/strict';
 import type { Table } from '../../src/table/index.js';
 import { generateExposition } from '../../scripts/bench/scrape/generate.js';
 import { tablesOf } from './helpers.js';
+import { compareStrings } from '../../src/values/compare.js';
 
 const FIXED = new Set(['_time', '_measurement', '_field', '_value', 'url']);
 
@@ -16,10 +18,10 @@ function labelsOf(t: Table): [string, string][] {
   t.key.columns.forEach((c, i) => {
     if (!FIXED.has(c.name)) out.push([c.name, String(t.key.values[i])]);
   });
-  return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return out.sort((a, b) => compareStrings(a[0], b[0]));
 }
 
-const cmpStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const cmpStr = compareStrings;
 const num = (v: string) => (v === '+Inf' ? Infinity : v === '-Inf' ? -Infinity : Number(v));
 const cmpValue = (name: string, a: string, b: string) =>
   (name === 'le' || name === 'quantile') && !Number.isNaN(num(a)) && !Number.isNaN(num(b)) ? Math.sign(num(a) - num(b)) || cmpStr(a, b) : cmpStr(a, b);
@@ -71,7 +73,8 @@ test('generated exposition: histograms (le by number), summaries, reversed and s
 test('random label sets in one field: ragged names, shared prefixes, repeated series', () => {
   const r = rng(5);
   const names = ['a', 'b', 'c', 'url', 'zz'];
-  const values = ['', '0', '1', '10', '2', 'x', 'xy', '+Inf'];
+  // Also values whose UTF-8 and UTF-16 orders differ: U+FF01 and U+FFFD before U+1F600.
+  const values = ['', '0', '1', '10', '2', 'x', 'xy', '+Inf', '\u{FF01}', '\u{1F600}', 'a\u{FFFD}', 'a\u{1F600}', 'é'];
   const lines: string[] = [];
   const distinct = new Set<string>();
   for (let n = 0; n < 2000; n++) {
