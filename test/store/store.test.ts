@@ -558,44 +558,40 @@ describe('corruption', () => {
 });
 
 describe('failures', () => {
-  test('an I/O error while writing rejects with store.writeFailed and publishes nothing', async () => {
-    const dir = tempDir();
-    let failNext = false;
+  /** A store whose segment writes fail with ENOSPC while `failWrites(true)` holds. */
+  const storeWithFailingWrites = (): { store: Store; failWrites: (on: boolean) => void } => {
+    let fail = false;
     const fs = {
       ...nodeFileSystem,
       async writeNewFile(path: string, data: Uint8Array) {
-        if (failNext) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        if (fail) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
         return nodeFileSystem.writeNewFile(path, data);
       },
     };
-    const store = openStore({ dir, fs, clock: manualClock(T0), logger: silentLogger });
+    const store = openStore({ dir: tempDir(), fs, clock: manualClock(T0), logger: silentLogger });
+    return { store, failWrites: (on) => (fail = on) };
+  };
+
+  test('an I/O error while writing rejects with store.writeFailed and publishes nothing', async () => {
+    const { store, failWrites } = storeWithFailingWrites();
     const pt = (v: number): SeriesBatch => ({ measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0 + BigInt(v)), values: Float64Array.of(v) });
     await store.write('b', [pt(1)]);
-    failNext = true;
+    failWrites(true);
     await assert.rejects(store.write('b', [pt(2)]), (e: unknown) => e instanceof FluxError && e.id === 'store.writeFailed');
-    failNext = false;
+    failWrites(false);
     await store.write('b', [pt(3)]);
     assert.deepEqual((await readAll(store, 'b')).flatMap((s) => [...s.values]), [1, 3]);
   });
 
   test('a series whose first write failed on I/O may be written later with another type', async () => {
-    const dir = tempDir();
-    let failNext = false;
-    const fs = {
-      ...nodeFileSystem,
-      async writeNewFile(path: string, data: Uint8Array) {
-        if (failNext) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-        return nodeFileSystem.writeNewFile(path, data);
-      },
-    };
-    const store = openStore({ dir, fs, clock: manualClock(T0), logger: silentLogger });
+    const { store, failWrites } = storeWithFailingWrites();
     await store.write('b', [{ measurement: 'old', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) }]);
-    failNext = true;
+    failWrites(true);
     await assert.rejects(
       store.write('b', [{ measurement: 'new', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) }]),
       (e: unknown) => e instanceof FluxError && e.id === 'store.writeFailed',
     );
-    failNext = false;
+    failWrites(false);
     // nothing of "new" is on disk: its type is still open
     await store.write('b', [{ measurement: 'new', tags: [], field: 'f', type: 'string', times: BigInt64Array.of(T0), values: ['s'] }]);
     // and the types that are on disk still hold
