@@ -63,8 +63,11 @@ function typedValues(type: FieldType, values: readonly (number | bigint | boolea
   }
 }
 
-function concatValues(type: FieldType, parts: readonly FieldValues[], n: number): FieldValues {
+/** The values of `parts` (columns of `type`) one after the other, in one column (times: type 'int'). */
+export function concatValues(type: FieldType, parts: readonly FieldValues[]): FieldValues {
   if (type === 'string') return parts.flatMap((p) => p as readonly string[]);
+  let n = 0;
+  for (const p of parts) n += p.length;
   const out = type === 'float' ? new Float64Array(n) : type === 'int' ? new BigInt64Array(n) : type === 'uint' ? new BigUint64Array(n) : new Uint8Array(n);
   let w = 0;
   for (const p of parts) {
@@ -188,16 +191,8 @@ export class BatchBuilder {
           times = runs[0] as BigInt64Array;
           values = runs[1]!;
         } else {
-          let n = 0;
-          for (let k = 0; k < runs.length; k += 2) n += runs[k]!.length;
-          times = new BigInt64Array(n);
-          const parts: FieldValues[] = [];
-          for (let k = 0, w = 0; k < runs.length; k += 2) {
-            times.set(runs[k] as BigInt64Array, w);
-            w += runs[k]!.length;
-            parts.push(runs[k + 1]!);
-          }
-          values = concatValues(a.type, parts, n);
+          times = concatValues('int', runs.filter((_, k) => k % 2 === 0)) as BigInt64Array;
+          values = concatValues(a.type, runs.filter((_, k) => k % 2 === 1));
         }
       }
       if (prev !== undefined && sameTimes(prev, times)) times = prev;

@@ -46,6 +46,7 @@ import { CorruptSegmentError } from './codec.js';
 import { SegmentWriter, TYPES, decodeSeries, decodeTimeBlock, encodeSegment, readSegmentIndex, seriesKeyOf, verifySegment } from './segment.js';
 import type { IndexEntry, SegmentIndex } from './segment.js';
 import { compileForIndex, matchPoint } from './predicate.js';
+import { concatValues } from './batch.js';
 import { FieldTypeConflictError } from './conflict.js';
 import type { FieldTypeConflict } from './conflict.js';
 import type { BucketInfo, DamagedSegment, FieldType, FieldValues, ReadOptions, ReadStats, RepairReport, SeriesBatch, SeriesData } from './types.js';
@@ -157,6 +158,11 @@ function floorDiv(a: bigint, b: bigint): bigint {
 
 const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
 
+/** `store.corrupt` for a damaged segment file of a bucket. */
+function corruptSegment(bucket: string, file: string, e: CorruptSegmentError): FluxError {
+  return new FluxError('internal', 'store.corrupt', `segment ${file} of bucket "${bucket}" is corrupt: ${e.message}`, { cause: e });
+}
+
 function bucketNotFound(name: string): FluxError {
   return new FluxError('notFound', 'store.bucketNotFound', `bucket "${name}" not found`);
 }
@@ -246,29 +252,10 @@ function slice(type: FieldType, values: FieldValues, from: number, to: number): 
   return type === 'string' ? (values as readonly string[]).slice(from, to) : (values as Float64Array).subarray(from, to);
 }
 
-function concatValues(type: FieldType, parts: readonly FieldValues[]): FieldValues {
-  if (type === 'string') return parts.flatMap((p) => p as readonly string[]);
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out =
-    type === 'float' ? new Float64Array(n) : type === 'int' ? new BigInt64Array(n) : type === 'uint' ? new BigUint64Array(n) : new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    (out as Float64Array).set(p as Float64Array, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** Merge parts of one series (older first); for equal times the newer part wins. */
 function mergeParts(base: Omit<SeriesData, 'times' | 'values'>, parts: readonly { times: BigInt64Array; values: FieldValues }[]): SeriesData {
   if (parts.length === 1) return { ...base, times: parts[0]!.times, values: parts[0]!.values };
-  const times = new BigInt64Array(parts.reduce((a, p) => a + p.times.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    times.set(p.times, at);
-    at += p.times.length;
-  }
+  const times = concatValues('int', parts.map((p) => p.times)) as BigInt64Array;
   return normalizeSeries({ ...base, times, values: concatValues(base.type, parts.map((p) => p.values)) });
 }
 
@@ -899,7 +886,7 @@ export class Store {
     } catch (e) {
       await handle.close();
       if (e instanceof CorruptSegmentError) {
-        throw new FluxError('internal', 'store.corrupt', `segment ${seg.file} of bucket "${bucket}" is corrupt: ${e.message}`, { cause: e });
+        throw corruptSegment(bucket, seg.file, e);
       }
       throw e;
     }
@@ -1028,7 +1015,7 @@ export class Store {
             decoded = decodeSeries(e, times, await block(e.vOff, e.vLen));
           } catch (err) {
             if (err instanceof CorruptSegmentError) {
-              throw new FluxError('internal', 'store.corrupt', `segment ${o.seg.file} of bucket "${bucket}" is corrupt: ${err.message}`, { cause: err });
+              throw corruptSegment(bucket, o.seg.file, err);
             }
             throw isErrno(err) ? ioError(`cannot read bucket "${bucket}"`, join(this.bucketDir(bucket), o.seg.file), err) : err;
           }
@@ -1306,7 +1293,7 @@ export class Store {
       await target?.abort();
       const input = at >= 0 ? open[at]!.seg.file : undefined;
       if (e instanceof CorruptSegmentError && input !== undefined) {
-        throw new FluxError('internal', 'store.corrupt', `segment ${input} of bucket "${bucket}" is corrupt: ${e.message}`, { cause: e });
+        throw corruptSegment(bucket, input, e);
       }
       if (isErrno(e)) throw ioError(`cannot compact bucket "${bucket}"`, input !== undefined ? join(dir, input) : path, e);
       throw e;
