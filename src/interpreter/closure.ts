@@ -9,10 +9,11 @@ import type { CallSite, FunctionParam, FunctionValue, MaybePromise, Value } from
 import { CallFrame } from './call-frame.js';
 import type { Interpreter } from './evaluator.js';
 import { Scope } from './scope.js';
+import { nameOf } from '../lang/names.js';
 
 export function paramsOf(node: FunctionExpression): FunctionParam[] {
   return node.params.map((p) => {
-    const name = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+    const name = nameOf(p.key);
     const pipe = p.value?.type === 'PipeLiteral';
     return { name, optional: p.value !== null && !pipe, pipe };
   });

@@ -34,6 +34,7 @@ import type { AddFrame } from './call-frame.js';
 import { Closure } from './closure.js';
 import { binaryOp } from './operators.js';
 import { Scope } from './scope.js';
+import { nameOf } from '../lang/names.js';
 
 /** How the interpreter reaches the runtime. */
 export interface EvalHooks {
@@ -469,7 +470,7 @@ export class Interpreter {
       return then(this.eval(m.object, scope), (obj) => {
         if (obj === null) return false;
         if (obj instanceof RecordValue) {
-          const key = m.property.type === 'Identifier' ? m.property.name : m.property.value;
+          const key = nameOf(m.property);
           const v = obj.fields.get(key);
           return v !== undefined && v !== null;
         }
@@ -480,7 +481,7 @@ export class Interpreter {
   }
 
   private member(obj: Value, e: ast.MemberExpression, scope: Scope): Value {
-    const key = e.property.type === 'Identifier' ? e.property.name : e.property.value;
+    const key = nameOf(e.property);
     if (obj instanceof RecordValue) {
       // A row may lack a column: reading it gives null, as in Flux (`exists r.x` tests for
       // it). Statically known records are checked before running (semantic: record.missingField).
@@ -596,7 +597,7 @@ export class Interpreter {
         } else fields = new Map();
         for (let i = 0; i < vs.length; i++) {
           const p = e.properties[i]!;
-          const key = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+          const key = nameOf(p.key);
           fields.set(key, vs[i]!);
         }
         return new RecordValue(fields);
@@ -647,7 +648,7 @@ export class Interpreter {
     const args = new Map<string, Value>();
     for (let i = 0; i < props.length; i++) {
       const p = props[i]!;
-      const k = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+      const k = nameOf(p.key);
       const v = p.value === null ? this.eval(p.key.type === 'Identifier' ? p.key : { type: 'Identifier', name: p.key.value, span: p.key.span }, scope) : this.eval(p.value, scope);
       if (isPromise(v)) return this.evalCallAsync(e, callee, scope, piped, args, i, v);
       args.set(k, v);
@@ -657,7 +658,7 @@ export class Interpreter {
 
   private async evalCallAsync(e: ast.CallExpression, callee: FunctionValue, scope: Scope, piped: Value | undefined, args: Map<string, Value>, at: number, pending: Promise<Value>): Promise<Value> {
     const props = e.arguments?.properties ?? [];
-    const keyOf = (p: ast.Property) => (p.key.type === 'Identifier' ? p.key.name : p.key.value);
+    const keyOf = (p: ast.Property) => nameOf(p.key);
     args.set(keyOf(props[at]!), await pending);
     for (let i = at + 1; i < props.length; i++) {
       const p = props[i]!;

@@ -5,4 +5,5 @@ export type { ParseResult, ParseResultWithStats } from './parser.js';
 export { tokenize, parseDateTime, parseDuration, KEYWORDS } from './lexer.js';
 export type { Token, LexResult } from './lexer.js';
 export { astToJson } from './json.js';
+export { nameOf } from './names.js';
 export type * as ast from './ast.js';

@@ -21,6 +21,7 @@ import { PackageRegistry } from './packages.js';
 import type { StdlibSource } from './packages.js';
 import { RunState } from './run-state.js';
 import type { RunStats } from './run-state.js';
+import { nameOf } from '../lang/names.js';
 
 export type { RunStats, CallStat } from './run-state.js';
 export type { StdlibSource } from './packages.js';
@@ -204,7 +205,7 @@ export class Runtime {
       } else if (a.member.object.type === 'Identifier') {
         const alias = a.member.object.name;
         const imp = file.imports.find((i) => (i.as?.name ?? i.path.value.split('/').pop()) === alias);
-        const member = a.member.property.type === 'Identifier' ? a.member.property.name : a.member.property.value;
+        const member = nameOf(a.member.property);
         if (imp) out.set(`${alias}.${member}`, state.option(member, imp.path.value) ?? null);
       }
     }

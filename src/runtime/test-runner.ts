@@ -18,6 +18,7 @@ import type { FileSystem } from '../host/fs.js';
 import type * as ast from '../lang/ast.js';
 import { parse } from '../lang/index.js';
 import type { RunOptions, RunResult } from './runtime.js';
+import { nameOf } from '../lang/names.js';
 
 export type TestStatus = 'pass' | 'fail' | 'skip';
 
@@ -96,7 +97,7 @@ function taggedSkip(statements: readonly ast.Statement[], testingAlias: string |
   return statements.some((st) => {
     if (st.type !== 'OptionStatement' || st.assignment.type !== 'MemberAssignment') return false;
     const m = st.assignment.member;
-    const prop = m.property.type === 'Identifier' ? m.property.name : m.property.value;
+    const prop = nameOf(m.property);
     if (m.object.type !== 'Identifier' || m.object.name !== testingAlias || prop !== 'tags') return false;
     const init = st.assignment.init;
     return init.type === 'ArrayExpression' && init.elements.some((e) => e.type === 'StringLiteral' && e.value === 'skip');

@@ -39,6 +39,7 @@ import { FluxError } from '../errors/index.js';
 import type * as ast from '../lang/ast.js';
 import type { FunctionSig } from './signature.js';
 import { signatureOfFunction } from './signature.js';
+import { nameOf } from '../lang/names.js';
 
 /** What a package offers: each member, with its signature when it is a function. */
 export interface PackageInfo {
@@ -107,7 +108,7 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
     if (e.type === 'MemberExpression' && e.object.type === 'Identifier') {
       const b = scope.lookup(e.object.name);
       if (b?.kind === 'package') {
-        const name = e.property.type === 'Identifier' ? e.property.name : e.property.value;
+        const name = nameOf(e.property);
         return b.info.members.get(name) ?? null;
       }
     }
@@ -142,7 +143,7 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
         if (e.with && base === undefined) return undefined;
         const out = new Map<string, Shape | undefined>(base);
         for (const p of e.properties) {
-          const k = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+          const k = nameOf(p.key);
           out.set(k, shapeOf(p.value ?? p.key, scope));
         }
         return out;
@@ -150,7 +151,7 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
       case 'MemberExpression': {
         if (e.object.type === 'Identifier' && scope.lookup(e.object.name)?.kind === 'package') return undefined;
         const s = shapeOf(e.object, scope);
-        return s?.get(e.property.type === 'Identifier' ? e.property.name : e.property.value);
+        return s?.get(nameOf(e.property));
       }
       default:
         return undefined;
@@ -197,7 +198,7 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
     const name = calleeName(call.callee);
     const named = new Set<string>();
     for (const p of props) {
-      const k = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+      const k = nameOf(p.key);
       if (named.has(k)) err('call.duplicateArgument', `argument ${JSON.stringify(k)} is given twice in call to ${name}`, p.key.span);
       named.add(k);
     }
@@ -205,7 +206,7 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
     if (!sig) return;
     const given = new Set<string>();
     for (const p of props) {
-      const k = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+      const k = nameOf(p.key);
       given.add(k);
       if (!sig.params.some((q) => q.name === k)) {
         err('call.unknownArgument', `${name} has no parameter ${JSON.stringify(k)} (parameters: ${sig.params.map((q) => q.name).join(', ') || 'none'})`, p.key.span);
@@ -226,13 +227,13 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
     const lit = fnOf(call.callee, scope);
     if (lit) {
       for (const p of props) {
-        const k = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+        const k = nameOf(p.key);
         checkRecordArgument(lit, k, p.value ?? p.key, scope, name);
       }
       if (pipeParam && pipeArg && !given.has(pipeParam.name)) checkRecordArgument(lit, pipeParam.name, pipeArg, scope, name);
       // A default record literal left in place must have the fields too.
       for (const q of lit.params) {
-        const k = q.key.type === 'Identifier' ? q.key.name : q.key.value;
+        const k = nameOf(q.key);
         if (!given.has(k) && q.value && staticFields(q.value)) checkRecordArgument(lit, k, q.value, scope, name);
       }
     }
@@ -243,7 +244,7 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
     const seen = new Set<string>();
     let pipe: string | undefined;
     for (const p of f.params) {
-      const k = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+      const k = nameOf(p.key);
       if (seen.has(k)) err('function.duplicateParam', `parameter ${k} is declared twice`, p.key.span);
       seen.add(k);
       if (p.value?.type === 'PipeLiteral') {
@@ -357,7 +358,7 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
         if (e.object.type === 'Identifier') {
           const b = scope.lookup(e.object.name);
           if (b?.kind === 'package') {
-            const name = e.property.type === 'Identifier' ? e.property.name : e.property.value;
+            const name = nameOf(e.property);
             if (!b.info.members.has(name)) {
               err('package.unknownMember', `package ${JSON.stringify(b.path)} has no member ${name}`, e.property.span);
             }
@@ -366,7 +367,7 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
         }
         expr(e.object, scope);
         const fields = fieldsOf(e.object, scope);
-        const name = e.property.type === 'Identifier' ? e.property.name : e.property.value;
+        const name = nameOf(e.property);
         if (fields && !fields.has(name)) {
           err('record.missingField', `record has no field ${JSON.stringify(name)} (fields: ${[...fields].join(', ') || 'none'})`, e.property.span);
         }
@@ -427,7 +428,7 @@ function fieldReads(f: ast.FunctionExpression): Map<string, Map<string, ast.Base
   if (cached) return cached;
   const out = new Map<string, Map<string, ast.BaseNode['span']>>();
   for (const p of f.params) {
-    const param = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+    const param = nameOf(p.key);
     const reads = new Map<string, ast.BaseNode['span']>();
     const tested = new Set<string>();
     const walk = (n: unknown, underExists: boolean): void => {
@@ -438,14 +439,14 @@ function fieldReads(f: ast.FunctionExpression): Map<string, Map<string, ast.Base
       if (n === null || typeof n !== 'object' || typeof (n as { type?: unknown }).type !== 'string') return;
       const node = n as ast.Expression | ast.Statement | ast.Block | ast.Property;
       if (node.type === 'FunctionExpression') {
-        if (node.params.some((q) => (q.key.type === 'Identifier' ? q.key.name : q.key.value) === param)) return;
+        if (node.params.some((q) => nameOf(q.key) === param)) return;
       } else if (node.type === 'Block') {
         if (node.body.some((st) => st.type === 'VariableAssignment' && st.id.name === param)) return;
       } else if (node.type === 'UnaryExpression' && node.operator === 'exists') {
         walk(node.argument, true);
         return;
       } else if (node.type === 'MemberExpression' && node.object.type === 'Identifier' && node.object.name === param) {
-        const field = node.property.type === 'Identifier' ? node.property.name : node.property.value;
+        const field = nameOf(node.property);
         if (underExists) tested.add(field);
         else if (!reads.has(field)) reads.set(field, node.property.span);
         return;
@@ -468,7 +469,7 @@ type Shape = ReadonlyMap<string, Shape | undefined>;
 function staticFields(e: ast.Expression): ReadonlySet<string> | undefined {
   while (e.type === 'ParenExpression') e = e.expression;
   if (e.type !== 'RecordExpression' || e.with !== null) return undefined;
-  return new Set(e.properties.map((p) => (p.key.type === 'Identifier' ? p.key.name : p.key.value)));
+  return new Set(e.properties.map((p) => nameOf(p.key)));
 }
 
 /** How a user would name a statement kind in a message. */
@@ -488,7 +489,7 @@ export function statementKind(type: ast.Statement['type']): string {
 function calleeName(e: ast.Expression): string {
   if (e.type === 'Identifier') return e.name;
   if (e.type === 'MemberExpression' && e.object.type === 'Identifier') {
-    return `${e.object.name}.${e.property.type === 'Identifier' ? e.property.name : e.property.value}`;
+    return `${e.object.name}.${nameOf(e.property)}`;
   }
   return 'the function';
 }

@@ -2,6 +2,7 @@
 // `builtin name : (a: int, ?b: string, <-tables: stream[A]) => stream[B]` declaration,
 // and the text form of type expressions for documentation (`:help`, builtinDoc).
 import type * as ast from '../lang/ast.js';
+import { nameOf } from '../lang/names.js';
 
 export interface ParamSig {
   readonly name: string;
@@ -39,7 +40,7 @@ export function signatureOfFunction(fn: ast.FunctionExpression): FunctionSig {
   return {
     params: fn.params.map((p) => {
       const pipe = p.value?.type === 'PipeLiteral';
-      return { name: p.key.type === 'Identifier' ? p.key.name : p.key.value, optional: p.value !== null && !pipe, pipe };
+      return { name: nameOf(p.key), optional: p.value !== null && !pipe, pipe };
     }),
   };
 }

@@ -19,6 +19,7 @@ import type * as ast from '../lang/ast.js';
 import { Duration, RecordValue, typeOf } from '../values/value.js';
 import type { Value } from '../values/value.js';
 import { cronSchedule } from './schedule.js';
+import { nameOf } from '../lang/names.js';
 
 const HOUR_NS = 3_600_000_000_000n;
 
@@ -72,7 +73,7 @@ export function taskOptionSpans(file: ast.File | undefined): TaskOptionSpans {
     while (init.type === 'ParenExpression') init = init.expression;
     if (init.type === 'RecordExpression') {
       for (const p of init.properties) {
-        const key = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+        const key = nameOf(p.key);
         properties.set(key, p.span);
       }
     }

@@ -30,6 +30,7 @@ import type { ColData } from './lib/columns.js';
 import { cellValue } from './lib/columns.js';
 import { compileRegexp } from '../../values/regexp.js';
 import { compareStrings } from '../../values/compare.js';
+import { nameOf } from '../../lang/names.js';
 
 /** A closure from the interpreter (the fields the compiler needs). */
 export interface CompilableFunction extends FunctionValue {
@@ -190,7 +191,7 @@ function compileExpr(g: Gen, e: ast.Expression): Expr {
     }
     case 'MemberExpression': {
       if (e.object.type !== 'Identifier' || e.object.name !== g.param) return unsupported();
-      const name = e.property.type === 'Identifier' ? e.property.name : e.property.value;
+      const name = nameOf(e.property);
       return g.column(name);
     }
     case 'UnaryExpression': {
@@ -290,7 +291,7 @@ function compileBinary(g: Gen, e: ast.BinaryExpression): Expr {
 function callArgs(e: ast.CallExpression): Map<string, ast.Expression> {
   const out = new Map<string, ast.Expression>();
   for (const p of e.arguments?.properties ?? []) {
-    const key = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+    const key = nameOf(p.key);
     if (p.value === null) return unsupported();
     out.set(key, p.value);
   }
@@ -310,7 +311,7 @@ const STRING_PREDICATES: Record<string, { arg: string; js: (v: string, x: string
 function compileStringsCall(g: Gen, e: ast.CallExpression, callee: ast.MemberExpression): Expr {
   if (callee.object.type !== 'Identifier') return unsupported();
   const pkg = g.lookup(callee.object.name);
-  const name = callee.property.type === 'Identifier' ? callee.property.name : callee.property.value;
+  const name = nameOf(callee.property);
   const spec = STRING_PREDICATES[name];
   if (!(pkg instanceof RecordValue) || spec === undefined) return unsupported();
   const f = pkg.get(name);
@@ -335,7 +336,7 @@ function compileCall(g: Gen, e: ast.CallExpression): Expr {
   const props = e.arguments?.properties ?? [];
   if (props.length !== 1) return unsupported();
   const p = props[0]!;
-  const key = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+  const key = nameOf(p.key);
   if (key !== 'v' || p.value === null) return unsupported();
   const x = compileExpr(g, p.value);
   // A conversion of null is null, of the conversion's type (`float(v: r.nope)` is a float).
@@ -368,7 +369,7 @@ function bodyOf(fn: FunctionValue): { param: string; body: ast.Expression; looku
   if (node === undefined || typeof cf.lookup !== 'function') return undefined;
   if (node.params.length !== 1) return undefined;
   const p = node.params[0]!;
-  const param = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+  const param = nameOf(p.key);
   let body: ast.Expression | undefined;
   if (node.body.type === 'Block') {
     const stmts = node.body.body;
@@ -414,7 +415,7 @@ function collectReads(node: unknown, param: string, out: Set<string>): boolean {
     case 'MemberExpression': {
       const m = n as ast.MemberExpression;
       if (m.object.type === 'Identifier' && m.object.name === param) {
-        out.add(m.property.type === 'Identifier' ? m.property.name : m.property.value);
+        out.add(nameOf(m.property));
         return true;
       }
       return collectReads(m.object, param, out);
@@ -602,14 +603,14 @@ export function compileRecordFn(fn: FunctionValue, src: RowSource): CompiledReco
         const props: CompiledProperty[] = [];
         const seen = new Set<string>();
         for (const p of rec.properties) {
-          const name = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+          const name = nameOf(p.key);
           if (seen.has(name)) unsupported();
           seen.add(name);
           const valueExpr: ast.Expression = p.value ?? (p.key.type === 'Identifier' ? p.key : unsupported());
           // A plain column reference reuses the column (no copy).
           const inner = unparen(valueExpr);
           if (inner.type === 'MemberExpression' && inner.object.type === 'Identifier' && inner.object.name === b.param) {
-            const colName = inner.property.type === 'Identifier' ? inner.property.name : inner.property.value;
+            const colName = nameOf(inner.property);
             const k = src.names.indexOf(colName);
             if (k < 0) unsupported();
             props.push({ name, compute: (s) => s.cols[s.names.indexOf(colName)]! });
@@ -657,7 +658,7 @@ export function recordShape(fn: FunctionValue): RecordShape | undefined {
     if (b !== undefined && rec !== undefined && (rec.with === null || rec.with.name === b.param)) {
       const props = new Map<string, string | null>();
       for (const p of rec.properties) {
-        const name = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+        const name = nameOf(p.key);
         // `{r with a: 1, a: 2}`: the last one wins, as when the record is evaluated.
         const v = p.value === null ? null : unparen(p.value);
         const copied =
@@ -690,7 +691,7 @@ export function propertyType(fn: FunctionValue, src: RowSource, name: string): C
   if (b === undefined || rec === undefined) return undefined;
   let valueExpr: ast.Expression | undefined;
   for (const p of rec.properties) {
-    const key = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+    const key = nameOf(p.key);
     if (key === name) valueExpr = p.value ?? (p.key.type === 'Identifier' ? p.key : undefined);
   }
   if (valueExpr === undefined) return undefined;

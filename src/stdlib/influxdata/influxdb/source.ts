@@ -9,6 +9,7 @@ import type { FunctionValue, Value } from '../../../values/value.js';
 import { compileRegexp } from '../../../values/regexp.js';
 import type { PushdownSource, StorePredicate } from '../../../store/index.js';
 import type { Table } from '../../../table/types.js';
+import { nameOf } from '../../../lang/names.js';
 
 export function err(ctx: NativeContext, code: 'invalid' | 'notFound', id: string, msg: string): FluxError {
   return new FluxError(code, id, msg, { span: ctx.span, source: ctx.source });
@@ -36,7 +37,7 @@ export function predicateOf(fn: FunctionValue): StorePredicate | undefined {
   const node = c.node;
   if (!node || node.type !== 'FunctionExpression' || node.params.length !== 1) return undefined;
   const p0 = node.params[0]!;
-  const param = p0.key.type === 'Identifier' ? p0.key.name : p0.key.value;
+  const param = nameOf(p0.key);
   let body: Expression | undefined;
   if (node.body.type === 'Block') {
     const stmts = node.body.body;
@@ -46,7 +47,7 @@ export function predicateOf(fn: FunctionValue): StorePredicate | undefined {
 
   const column = (e: Expression): string | undefined => {
     if (e.type !== 'MemberExpression' || e.object.type !== 'Identifier' || e.object.name !== param) return undefined;
-    return e.property.type === 'Identifier' ? e.property.name : e.property.value;
+    return nameOf(e.property);
   };
   const literal = (e: Expression): Value => {
     switch (e.type) {
