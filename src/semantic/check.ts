@@ -179,13 +179,13 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
     }
   };
 
-  const define = (scope: CheckScope, id: ast.Identifier, sig: FunctionSig | null) => {
+  const define = (scope: CheckScope, id: ast.Identifier, sig: FunctionSig | null, fn?: ast.FunctionExpression) => {
     if (scope.names.has(id.name) && scope !== top) {
       err('assign.redeclared', `${id.name} is already defined in this scope`, id.span);
     } else if (scope === top && top.names.has(id.name)) {
       err('assign.redeclared', `${id.name} is already defined in this scope`, id.span);
     }
-    scope.names.set(id.name, { kind: 'value', sig });
+    scope.names.set(id.name, fn === undefined ? { kind: 'value', sig } : { kind: 'value', sig, fn });
   };
 
   const checkCall = (call: ast.CallExpression, scope: CheckScope, piped: boolean, pipeArg?: ast.Expression) => {
@@ -280,8 +280,7 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
       case 'VariableAssignment':
         if (st.init.type === 'FunctionExpression') {
           // Defined before its body is checked, so a function may call itself.
-          define(scope, st.id, signatureOfFunction(st.init));
-          scope.names.set(st.id.name, { kind: 'value', sig: signatureOfFunction(st.init), fn: st.init });
+          define(scope, st.id, signatureOfFunction(st.init), st.init);
           expr(st.init, scope);
         } else {
           expr(st.init, scope);
