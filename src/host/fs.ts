@@ -240,19 +240,26 @@ async function bootId(): Promise<string> {
   return bootIdCache;
 }
 
+/**
+ * Write all of `data` at the handle's position. One write() may write only part of it (a disk
+ * filling up answers a short write first and ENOSPC only on the next call): loop until all of
+ * it is written.
+ */
+async function writeAll(h: fsp.FileHandle, data: Uint8Array, path: string): Promise<void> {
+  for (let at = 0; at < data.length; ) {
+    const { bytesWritten } = await h.write(data, at, data.length - at);
+    if (bytesWritten === 0) throw Object.assign(new Error(`short write to ${path}`), { code: 'EIO' });
+    at += bytesWritten;
+  }
+}
+
 /** FileSystem.appendDurable (`sync`) and FileSystem.append. */
 async function appendBytes(path: string, data: Uint8Array, sync: boolean): Promise<void> {
   const h = await fsp.open(path, 'a', FILE_MODE);
   try {
     const before = (await h.stat()).size;
     try {
-      // One write() may write only part of the data (a disk filling up answers a short
-      // write first and ENOSPC only on the next call): loop until all of it is written.
-      for (let at = 0; at < data.length; ) {
-        const { bytesWritten } = await h.write(data, at, data.length - at);
-        if (bytesWritten === 0) throw Object.assign(new Error(`short write to ${path}`), { code: 'EIO' });
-        at += bytesWritten;
-      }
+      await writeAll(h, data, path);
       if (sync) {
         // fsync covers every byte of the file, also those earlier `append`s left unsynced.
         await h.sync();
@@ -389,11 +396,7 @@ export const nodeFileSystem: FileSystem = {
       async write(data) {
         if (!open) throw closed();
         try {
-          for (let at = 0; at < data.length; ) {
-            const { bytesWritten } = await h.write(data, at, data.length - at);
-            if (bytesWritten === 0) throw Object.assign(new Error(`short write to ${path}`), { code: 'EIO' });
-            at += bytesWritten;
-          }
+          await writeAll(h, data, path);
         } catch (e) {
           await discard();
           throw e;
