@@ -11,6 +11,7 @@
 // dictionary codes of the string columns built later (./tables.ts).
 import { ByteInterner } from './interner.js';
 import { normalizedBound } from './numbers.js';
+import type { TokenLog } from './memo.js';
 
 /** Returned by `endSeries` when the label set repeats a label name. */
 export const DUPLICATE_LABEL = -2;
@@ -34,6 +35,11 @@ export class SampleBatch {
   tsIndex: Int32Array;
   /** Explicit sample timestamps in nanoseconds (only samples that carry one). */
   readonly timestamps: bigint[] = [];
+  /**
+   * When set, the text parser records where each sample's value and timestamp lie in the
+   * body (for the scrape memo, ./memo.ts).
+   */
+  tokens: TokenLog | null = null;
 
   // Series.
   seriesCount = 0;

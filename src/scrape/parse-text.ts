@@ -42,6 +42,7 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
   const lines = lineFinder(buf);
   prefix.reset();
   const bounds = new BoundFields();
+  const tokens = batch.tokens;
   let prevField = -1; // the field of the previous sample line
   let pos = 0;
   while (pos < len) {
@@ -128,19 +129,23 @@ export function parsePrometheusText(buf: Uint8Array, batch: SampleBatch): void {
     while (i < eol && (b = buf[i]!) !== SP && b !== TAB) i++;
     const value = parseFloatBytes(buf, vs, i);
     if (!numberOk) throw new ExpositionError(vs, `invalid value: ${numberError}`);
+    const ve = i;
     while (i < eol && (buf[i] === SP || buf[i] === TAB)) i++;
     if (i === eol) {
       batch.addSample(sid, value, undefined);
+      if (tokens !== null) tokens.add(vs, ve, -1, -1);
       continue;
     }
     const ts = i;
     while (i < eol && (b = buf[i]!) !== SP && b !== TAB) i++;
+    const te = i;
     const tsNs = parseMillisTimestamp(buf, ts, i);
     if (tsNs === undefined) throw new ExpositionError(ts, `invalid timestamp: ${numberError}`);
     if (!inTimeRange(tsNs)) throw new ExpositionError(ts, timestampRangeMessage(buf, ts, i, 'milliseconds'), 'scrape.timestampRange');
     while (i < eol && (buf[i] === SP || buf[i] === TAB)) i++;
     if (i !== eol) throw new ExpositionError(i, `unexpected ${describeByte(buf, i, eol)} after the timestamp`);
     batch.addSample(sid, value, tsNs);
+    if (tokens !== null) tokens.add(vs, ve, ts, te);
   }
   rejectNameLabel(buf, batch, true);
   batch.normalizeBounds(bounds.le, bounds.quantile);

@@ -1,6 +1,8 @@
 // Design: one scrape = one HTTP GET (src/host/http.ts) + one parse into a SampleBatch +
-// lazy conversion to tables. Stateless: everything it needs (HTTP client, clock) is passed
-// in, so a task's scrape loop and a one-off `promflux scrape` share it.
+// lazy conversion to tables. Everything it needs (HTTP client, clock, the runtime's scrape
+// memo when there is one) is passed in, so a task's scrape loop and a one-off
+// `promflux scrape` share it. With a memo, a text body that repeats the target's last one
+// but for its numbers skips the parse (./memo.ts).
 //
 // Content negotiation: the request's Accept header prefers OpenMetrics 1.0.0, then text
 // 0.0.4 (./options.ts). The parser is chosen by the response's Content-Type media type:
@@ -19,7 +21,8 @@ import { ExpositionError } from './lex.js';
 import { checkRequest, type ScrapeOptions } from './options.js';
 import { parseOpenMetrics } from './parse-openmetrics.js';
 import { parsePrometheusText } from './parse-text.js';
-import { batchToTables, type ScrapeTables } from './tables.js';
+import { planTables, type ScrapeTables } from './tables.js';
+import { TokenLog, type ScrapeMemo } from './memo.js';
 import { USER_AGENT } from './user-agent.js';
 
 export type ExpositionFormat = 'prometheus-text' | 'openmetrics';
@@ -30,6 +33,11 @@ export interface ScrapeEnv {
   readonly logger?: Logger;
   /** Overrides the User-Agent (default `promflux/<version>`). */
   readonly userAgent?: string;
+  /**
+   * The runtime's scrape memo (./memo.ts): a text body that differs from the target's last
+   * one only in its numbers is read without a full parse. Without it every body is parsed.
+   */
+  readonly memo?: ScrapeMemo;
 }
 
 export interface ScrapeResult {
@@ -45,6 +53,8 @@ export interface ScrapeResult {
   /** Scrape start (the default `_time`), nanoseconds since the epoch. */
   readonly startNs: bigint;
   readonly samples: number;
+  /** True when the body was read through the scrape memo (its numbers only, ./memo.ts). */
+  readonly reused: boolean;
   readonly tables: ScrapeTables;
 }
 
@@ -61,11 +71,10 @@ export function formatOf(contentType: string | undefined): { format: ExpositionF
  * Parse an exposition body; a malformed body is a `scrape.malformed` FluxError naming `url`
  * (with `note` after what was wrong, when given).
  */
-export function parseExposition(input: Uint8Array, format: ExpositionFormat, url: string, secrets: readonly string[] = [], note = ''): SampleBatch {
-  // A plain Uint8Array view (not a Buffer): the parsers' byte loops then see one array
-  // class (Buffer is a subclass), which keeps V8's element access monomorphic and fast.
-  const body = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+export function parseExposition(input: Uint8Array, format: ExpositionFormat, url: string, secrets: readonly string[] = [], note = '', tokens: TokenLog | null = null): SampleBatch {
+  const body = plainBytes(input);
   const batch = new SampleBatch(batchCapacityFor(body.length));
+  batch.tokens = tokens;
   try {
     if (format === 'openmetrics') parseOpenMetrics(body, batch);
     else parsePrometheusText(body, batch);
@@ -78,19 +87,66 @@ export function parseExposition(input: Uint8Array, format: ExpositionFormat, url
   return batch;
 }
 
+/**
+ * A plain Uint8Array view (not a Buffer): the parsers' byte loops then see one array class
+ * (Buffer is a subclass), which keeps V8's element access monomorphic and fast.
+ */
+function plainBytes(input: Uint8Array): Uint8Array {
+  return input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+}
+
 /** One scrape's parsed samples, before they become tables. */
-export interface ScrapedBatch extends Omit<ScrapeResult, 'tables'> {
+export interface ScrapedBatch extends Omit<ScrapeResult, 'tables' | 'reused'> {
   readonly batch: SampleBatch;
 }
 
 /** Scrape `url` once. Rejects with a FluxError (ids in ./errors.ts). */
 export async function scrape(url: string, options: ScrapeOptions, env: ScrapeEnv): Promise<ScrapeResult> {
-  const { batch, ...meta } = await scrapeBatch(url, options, env);
-  return { ...meta, tables: batchToTables(batch, meta.url, meta.startNs) };
+  const { body, secrets, note, ...meta } = await fetchExposition(url, options, env);
+  return { ...meta, ...bodyToTables(body, meta.format, url, meta.startNs, env.memo, secrets, note) };
+}
+
+/**
+ * The tables of a body fetched from `url` (`_time` default `startNs`): read through `memo`
+ * when it holds the target's last text body and this one differs from it only in its
+ * numbers, else parsed in full (and kept in `memo`, when given, for the next scrape). A
+ * malformed body is a `scrape.malformed` FluxError, as parseExposition says.
+ */
+export function bodyToTables(input: Uint8Array, format: ExpositionFormat, url: string, startNs: bigint, memo?: ScrapeMemo, secrets: readonly string[] = [], note = ''): { samples: number; reused: boolean; tables: ScrapeTables } {
+  const body = plainBytes(input);
+  const shown = displayUrl(url);
+  // The memo is keyed by the URL as given: it only decides which body a new one is compared
+  // with, never what the new one means (./memo.ts), so no option needs to be part of it.
+  const memoized = memo !== undefined && format === 'prometheus-text';
+  if (memoized) {
+    const reused = memo.reuse(url, body, shown, startNs);
+    if (reused !== undefined) return { ...reused, reused: true };
+  } else memo?.forget(url);
+  const tokens = memoized ? new TokenLog() : null;
+  const batch = parseExposition(body, format, url, secrets, note, tokens);
+  const { layout, tables } = planTables(batch, shown, startNs, memoized);
+  if (memoized) memo.remember(url, body, tokens!, layout);
+  return { samples: batch.length, reused: false, tables };
 }
 
 /** Scrape `url` once into a SampleBatch (the fleet scraper re-labels it before tables are made). */
 export async function scrapeBatch(url: string, options: ScrapeOptions, env: ScrapeEnv): Promise<ScrapedBatch> {
+  const { body, secrets, note, ...meta } = await fetchExposition(url, options, env);
+  const batch = parseExposition(body, meta.format, url, secrets, note);
+  return { ...meta, samples: batch.length, batch };
+}
+
+/** A fetched exposition body and what is known of it before the parse. */
+interface Fetched extends Omit<ScrapeResult, 'tables' | 'samples' | 'reused'> {
+  readonly body: Uint8Array;
+  /** Secrets of the request (kept out of errors). */
+  readonly secrets: readonly string[];
+  /** Said after a parse error (the fallback rule). */
+  readonly note: string;
+}
+
+/** GET `url` and pick its parser; rejects with a FluxError for everything but the parse. */
+async function fetchExposition(url: string, options: ScrapeOptions, env: ScrapeEnv): Promise<Fetched> {
   const req = checkRequest(url, options, env.userAgent ?? USER_AGENT);
   const shown = displayUrl(url);
   const startNs = env.clock.nowNanos();
@@ -126,8 +182,7 @@ export async function scrapeBatch(url: string, options: ScrapeOptions, env: Scra
   const note = f.fallback
     ? `; the response's Content-Type ${contentType ? JSON.stringify(contentType) : 'was missing'}${contentType ? ' is no exposition format' : ''}, so the body was read as Prometheus text (is this the metrics endpoint?)`
     : '';
-  const batch = parseExposition(res.body, f.format, url, req.secrets, note);
-  return { url: shown, format: f.format, contentType, fallback: f.fallback, bytes: res.body.length, startNs, samples: batch.length, batch };
+  return { url: shown, format: f.format, contentType, fallback: f.fallback, bytes: res.body.length, startNs, body: res.body, secrets: req.secrets, note };
 }
 
 /** A redirect's Location as shown in an error (credentials removed), or "an invalid URL". */

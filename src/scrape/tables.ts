@@ -116,6 +116,15 @@ function numericRanks(batch: SampleBatch, le: number, quantile: number): Int32Ar
 }
 
 export function batchToTables(batch: SampleBatch, url: string, scrapeTimeNs: bigint): ScrapeTables {
+  return planTables(batch, url, scrapeTimeNs, false).tables;
+}
+
+/**
+ * The tables of `batch`, and their layout. With `keep`, a layout whose every table has one
+ * sample gets `rowOfSample` and a group-key cache, so a later scrape with the same series in
+ * the same order can reuse it (./memo.ts).
+ */
+export function planTables(batch: SampleBatch, url: string, scrapeTimeNs: bigint, keep: boolean): { layout: TableLayout; tables: ScrapeTables } {
   const S = batch.seriesCount;
   const N = batch.length;
   const fieldRank = rankOf(batch.fields.strings);
@@ -204,14 +213,15 @@ export function batchToTables(batch: SampleBatch, url: string, scrapeTimeNs: big
   const pos = new Int32Array(S); // series -> write position
   for (let k = 0; k < S; k++) pos[order[k]!] = offset[k]!;
   const values = new Float64Array(N);
-  const times = new BigInt64Array(N);
   const tsIndex = batch.tsIndex;
   const stamps = batch.timestamps;
   const src = batch.values;
-  times.fill(scrapeTimeNs); // one BigInt conversion; explicit timestamps overwrite below
-  if (stamps.length === 0) {
+  // Times only when some sample has its own timestamp: every other row is at the scrape time.
+  const times = stamps.length === 0 ? null : new BigInt64Array(N);
+  if (times === null) {
     for (let i = 0; i < N; i++) values[pos[seriesOf[i]!]!++] = src[i]!;
   } else {
+    times.fill(scrapeTimeNs); // one BigInt conversion; explicit timestamps overwrite below
     for (let i = 0; i < N; i++) {
       const p = pos[seriesOf[i]!]!++;
       values[p] = src[i]!;
@@ -235,75 +245,140 @@ export function batchToTables(batch: SampleBatch, url: string, scrapeTimeNs: big
     tSeries[T] = s;
     T++;
   }
-  // Drop repeated (series, timestamp) rows, keeping the first.
+  // Drop repeated (series, timestamp) rows, keeping the first (without times, every row of
+  // a table is at the scrape time: the first row stays).
   let rows = N;
   for (let k = 0; k < T; k++) {
     const a = tStart[k]!;
     const b = tEnd[k]!;
     if (b - a < 2) continue;
-    const seen = new Set<bigint>();
-    let w = a;
-    for (let r = a; r < b; r++) {
-      if (seen.has(times[r]!)) continue;
-      seen.add(times[r]!);
-      values[w] = values[r]!;
-      times[w] = times[r]!;
-      w++;
+    let w = a + 1;
+    if (times !== null) {
+      const seen = new Set<bigint>();
+      w = a;
+      for (let r = a; r < b; r++) {
+        if (seen.has(times[r]!)) continue;
+        seen.add(times[r]!);
+        values[w] = values[r]!;
+        times[w] = times[r]!;
+        w++;
+      }
     }
     rows -= b - w;
     tEnd[k] = w;
   }
-
-  const ctx: Ctx = {
+  const layout: TableLayout = {
+    count: T,
+    rows,
+    tSeries,
+    tStart,
+    tEnd,
+    rowOfSample: null,
     fieldDict: batch.fields.strings,
     valueDict: batch.labelValues.strings,
     pairs,
     seriesStart: ss,
+    seriesPairs: sp,
     seriesField: sf,
-    values,
-    times,
-    scrapeTimeNs,
-    measurement: new ArrowColumn('string', { strings: { codes: new Int32Array(1), dictionary: ['prometheus'] } }),
-    url,
-    urlCol: new ArrowColumn('string', { strings: { codes: new Int32Array(1), dictionary: [url] } }),
-    scrapeTime: new ArrowColumn('time', { ints: new BigInt64Array([scrapeTimeNs]) }),
+    labelMeta: columnNames.map((name): ColumnMeta => ({ name, type: 'string' })),
+    shapeByNames: new Map(),
+    shapes: [],
+    keys: null,
     identity: new Int32Array(Math.max(batch.fields.size, batch.labelValues.size)),
     fieldCols: [],
     valueCols: [],
   };
-  for (let i = 0; i < ctx.identity.length; i++) ctx.identity[i] = i;
-  const shapes = new Map<string, Shape>();
-  const labelMeta = columnNames.map((name): ColumnMeta => ({ name, type: 'string' }));
+  for (let i = 0; i < layout.identity.length; i++) layout.identity[i] = i;
+  if (keep && T === N) {
+    // Every table one sample (N === T implies no series repeats, so nothing was merged or
+    // dropped): a later body with the same series in the same order fills the same rows.
+    const rowOfSeries = new Int32Array(S);
+    for (let k = 0; k < T; k++) rowOfSeries[tSeries[k]!] = k;
+    const rowOf = new Int32Array(N);
+    for (let i = 0; i < N; i++) rowOf[i] = rowOfSeries[seriesOf[i]!]!;
+    layout.rowOfSample = rowOf;
+    layout.keys = [];
+  }
+  return { layout, tables: tablesOf(layout, values, times, url, scrapeTimeNs) };
+}
 
-  function* generate(): Generator<Table> {
-    let shape: Shape | undefined;
-    let prev = -1;
-    for (let k = 0; k < T; k++) {
-      const s = tSeries[k]!;
+/**
+ * The tables of one scrape laid out as `layout`: `values` (and `times`, or null when every
+ * row is at the scrape time) in table order, one row per `layout` row.
+ */
+export function tablesOf(layout: TableLayout, values: Float64Array, times: BigInt64Array | null, url: string, scrapeTimeNs: bigint): ScrapeTables {
+  const ctx: Ctx = {
+    layout,
+    values,
+    times,
+    scrapeTimeNs,
+    url,
+    urlCol: new ArrowColumn('string', { strings: { codes: new Int32Array(1), dictionary: [url] } }),
+    scrapeTime: new ArrowColumn('time', { ints: new BigInt64Array([scrapeTimeNs]) }),
+  };
+  return { count: layout.count, rows: layout.rows, tables: () => new TableIterator(ctx) };
+}
+
+/**
+ * The tables of a scrape in order, made one at a time (an iterator class: a generator's
+ * resumption costs more per table, and a scrape may have 100,000 tables).
+ */
+class TableIterator implements IterableIterator<Table> {
+  private k = 0;
+  private prev = -1;
+  private shape: Shape | undefined;
+  /** Shapes are remembered per table only in a kept layout (a later scrape reads them back). */
+  private readonly shapes: (Shape | undefined)[] | null;
+
+  constructor(private readonly ctx: Ctx) {
+    this.shapes = ctx.layout.keys !== null ? ctx.layout.shapes : null;
+  }
+
+  [Symbol.iterator](): IterableIterator<Table> {
+    return this;
+  }
+
+  next(): IteratorResult<Table> {
+    const layout = this.ctx.layout;
+    const k = this.k;
+    if (k >= layout.count) return { done: true, value: undefined };
+    this.k = k + 1;
+    const s = layout.tSeries[k]!;
+    const shapes = this.shapes;
+    let shape = shapes === null ? undefined : shapes[k];
+    if (shape === undefined) {
+      const { pairs, seriesStart: ss, seriesPairs: sp } = layout;
       const st = ss[s]!;
       const np = sp[s]!;
+      const prev = this.prev;
       // Consecutive series usually have the same label names: reuse the previous shape.
-      let same = prev >= 0 && sp[prev] === np;
+      let same = prev >= 0 && sp[prev] === np && this.shape !== undefined;
       if (same) {
         const pst = ss[prev]!;
         for (let i = 0; i < np && same; i++) if (pairs[st + 2 * i] !== pairs[pst + 2 * i]) same = false;
       }
-      if (!same || shape === undefined) {
-        let shapeKey = '';
-        for (let i = 0; i < np; i++) shapeKey += pairs[st + 2 * i]! + ',';
-        shape = shapes.get(shapeKey);
-        if (shape === undefined) {
-          const metas = BASE.slice();
-          for (let i = 0; i < np; i++) metas.push(labelMeta[pairs[st + 2 * i]!]!);
-          shape = makeShape(metas);
-          shapes.set(shapeKey, shape);
-        }
-      }
-      prev = s;
-      yield new ScrapeTable(shape, ctx, s, tStart[k]!, tEnd[k]! - tStart[k]!);
+      shape = same ? this.shape! : shapeOf(layout, st, np);
+      if (shapes !== null) shapes[k] = shape;
     }
+    this.shape = shape;
+    this.prev = s;
+    const start = layout.tStart[k]!;
+    return { done: false, value: new ScrapeTable(shape, this.ctx, k, s, start, layout.tEnd[k]! - start) };
   }
-  return { count: T, rows, tables: generate };
+}
+
+/** The shape of tables whose series has the `np` label pairs at `pairs[st]`. */
+function shapeOf(layout: TableLayout, st: number, np: number): Shape {
+  let shapeKey = '';
+  for (let i = 0; i < np; i++) shapeKey += layout.pairs[st + 2 * i]! + ',';
+  let shape = layout.shapeByNames.get(shapeKey);
+  if (shape === undefined) {
+    const metas = BASE.slice();
+    for (let i = 0; i < np; i++) metas.push(layout.labelMeta[layout.pairs[st + 2 * i]!]!);
+    shape = makeShape(metas);
+    layout.shapeByNames.set(shapeKey, shape);
+  }
+  return shape;
 }
 
 const BASE: readonly ColumnMeta[] = [
@@ -314,26 +389,57 @@ const BASE: readonly ColumnMeta[] = [
   { name: 'url', type: 'string' },
 ];
 
-/** What the tables of one scrape share. */
-interface Ctx {
+/**
+ * What the tables of every scrape with one layout share: the series and their order, the
+ * dictionaries (the batch's interned strings), and caches filled as tables are read.
+ */
+export interface TableLayout {
+  /** Number of tables. */
+  readonly count: number;
+  /** Rows over all tables. */
+  readonly rows: number;
+  /** Per table: its series, and its rows [tStart, tEnd) in the value arrays. */
+  readonly tSeries: Int32Array;
+  readonly tStart: Int32Array;
+  readonly tEnd: Int32Array;
+  /**
+   * Per sample (exposition order): its row, when every table has exactly one sample and the
+   * layout is kept for reuse; else null.
+   */
+  rowOfSample: Int32Array | null;
   readonly fieldDict: readonly string[];
   readonly valueDict: readonly string[];
   readonly pairs: Int32Array;
   readonly seriesStart: Int32Array;
+  readonly seriesPairs: Int32Array;
   readonly seriesField: Int32Array;
-  readonly values: Float64Array;
-  readonly times: BigInt64Array;
-  readonly scrapeTimeNs: bigint;
-  readonly measurement: ArrowColumn;
-  readonly url: string;
-  readonly urlCol: ArrowColumn;
-  readonly scrapeTime: ArrowColumn;
+  /** Column metadata per label-name id. */
+  readonly labelMeta: readonly ColumnMeta[];
+  readonly shapeByNames: Map<string, Shape>;
+  /** Per table: its shape (filled as tables are made). */
+  readonly shapes: (Shape | undefined)[];
+  /** Per table: its group key (filled as keys are read), when the layout is kept; else null. */
+  keys: (GroupKey | undefined)[] | null;
   /** 0, 1, 2, ...: single-row code arrays are views of it. */
   readonly identity: Int32Array;
   /** Single-row columns shared by every table: per field code and per label-value code. */
   readonly fieldCols: (ArrowColumn | undefined)[];
   readonly valueCols: (ArrowColumn | undefined)[];
 }
+
+/** What the tables of one scrape share. */
+interface Ctx {
+  readonly layout: TableLayout;
+  readonly values: Float64Array;
+  /** Row times; null: every row is at the scrape time. */
+  readonly times: BigInt64Array | null;
+  readonly scrapeTimeNs: bigint;
+  readonly url: string;
+  readonly urlCol: ArrowColumn;
+  readonly scrapeTime: ArrowColumn;
+}
+
+const MEASUREMENT = new ArrowColumn('string', { strings: { codes: new Int32Array(1), dictionary: ['prometheus'] } });
 
 /** The columns of tables with one label-name set: metas, name index, group-key layout. */
 interface Shape {
@@ -366,12 +472,16 @@ class ScrapeKey implements GroupKey {
  * access (single-row string columns are shared between tables).
  */
 class ScrapeTable implements Table {
+  /** The _value column (the one every consumer reads), apart: no array per table for it. */
+  private valueCol: Column | undefined;
   private cols: (Column | undefined)[] | undefined;
   private keyCache: GroupKey | undefined;
 
   constructor(
     private readonly shape: Shape,
     private readonly ctx: Ctx,
+    /** This table's index in the layout. */
+    private readonly index: number,
     private readonly series: number,
     private readonly start: number,
     readonly length: number,
@@ -383,12 +493,19 @@ class ScrapeTable implements Table {
 
   get key(): GroupKey {
     if (this.keyCache === undefined) {
-      const src = this.shape.keySource;
-      const values: Value[] = new Array(src.length);
-      for (let i = 0; i < src.length; i++) values[i] = this.constant(src[i]!);
-      // A plain GroupKey (columns already sorted by name, shared per shape): makeGroupKey
-      // would sort and copy again for every one of possibly 100,000 tables.
-      this.keyCache = new ScrapeKey(this.shape.keyColumns, values);
+      // A kept layout's keys serve every scrape with that layout (the key has no url or time).
+      const shared = this.ctx.layout.keys;
+      let key = shared === null ? undefined : shared[this.index];
+      if (key === undefined) {
+        const src = this.shape.keySource;
+        const values: Value[] = new Array(src.length);
+        for (let i = 0; i < src.length; i++) values[i] = this.constant(src[i]!);
+        // A plain GroupKey (columns already sorted by name, shared per shape): makeGroupKey
+        // would sort and copy again for every one of possibly 100,000 tables.
+        key = new ScrapeKey(this.shape.keyColumns, values);
+        if (shared !== null) shared[this.index] = key;
+      }
+      this.keyCache = key;
     }
     return this.keyCache;
   }
@@ -399,37 +516,42 @@ class ScrapeTable implements Table {
 
   /** The value of constant column `i` (every column but _time and _value). */
   private constant(i: number): string {
-    const ctx = this.ctx;
+    const l = this.ctx.layout;
     if (i === 1) return 'prometheus';
-    if (i === 2) return ctx.fieldDict[ctx.seriesField[this.series]!]!;
-    if (i === 4) return ctx.url;
-    return ctx.valueDict[ctx.pairs[ctx.seriesStart[this.series]! + 2 * (i - 5) + 1]!]!;
+    if (i === 2) return l.fieldDict[l.seriesField[this.series]!]!;
+    if (i === 4) return this.ctx.url;
+    return l.valueDict[l.pairs[l.seriesStart[this.series]! + 2 * (i - 5) + 1]!]!;
   }
 
   column(i: number): Column {
+    if (i === 3) {
+      // A view made with the constructor: TypedArray#subarray is much slower (species lookup).
+      return (this.valueCol ??= new ArrowColumn('float', { floats: new Float64Array(this.ctx.values.buffer, this.start * 8, this.length) }));
+    }
     const cols = (this.cols ??= new Array(this.shape.metas.length));
     let c = cols[i];
     if (c !== undefined) return c;
     const ctx = this.ctx;
+    const l = ctx.layout;
     const n = this.length;
     const a = this.start;
     if (i === 0) {
+      const times = ctx.times;
       let allDefault = true;
-      for (let r = a; r < a + n; r++) if (ctx.times[r] !== ctx.scrapeTimeNs) allDefault = false;
-      c = n === 1 && allDefault ? ctx.scrapeTime : new ArrowColumn('time', { ints: new BigInt64Array(ctx.times.buffer, a * 8, n) });
-    } else if (i === 3) {
-      // A view made with the constructor: TypedArray#subarray is much slower (species lookup).
-      c = new ArrowColumn('float', { floats: new Float64Array(ctx.values.buffer, a * 8, n) });
+      if (times !== null) for (let r = a; r < a + n; r++) if (times[r] !== ctx.scrapeTimeNs) allDefault = false;
+      if (n === 1 && allDefault) c = ctx.scrapeTime;
+      else if (times !== null) c = new ArrowColumn('time', { ints: new BigInt64Array(times.buffer, a * 8, n) });
+      else c = new ArrowColumn('time', { ints: new BigInt64Array(n).fill(ctx.scrapeTimeNs) });
     } else if (i === 1 || i === 4) {
-      c = n === 1 ? (i === 1 ? ctx.measurement : ctx.urlCol) : new ArrowColumn('string', { strings: { codes: new Int32Array(n), dictionary: [i === 1 ? 'prometheus' : ctx.url] } });
+      c = n === 1 ? (i === 1 ? MEASUREMENT : ctx.urlCol) : new ArrowColumn('string', { strings: { codes: new Int32Array(n), dictionary: [i === 1 ? 'prometheus' : ctx.url] } });
     } else if (i >= 0 && i < this.shape.metas.length) {
-      const dict = i === 2 ? ctx.fieldDict : ctx.valueDict;
-      const code = i === 2 ? ctx.seriesField[this.series]! : ctx.pairs[ctx.seriesStart[this.series]! + 2 * (i - 5) + 1]!;
+      const dict = i === 2 ? l.fieldDict : l.valueDict;
+      const code = i === 2 ? l.seriesField[this.series]! : l.pairs[l.seriesStart[this.series]! + 2 * (i - 5) + 1]!;
       if (n === 1) {
-        const cache = i === 2 ? ctx.fieldCols : ctx.valueCols;
+        const cache = i === 2 ? l.fieldCols : l.valueCols;
         c = cache[code];
         if (c === undefined) {
-          c = new ArrowColumn('string', { strings: { codes: new Int32Array(ctx.identity.buffer, code * 4, 1), dictionary: dict } });
+          c = new ArrowColumn('string', { strings: { codes: new Int32Array(l.identity.buffer, code * 4, 1), dictionary: dict } });
           cache[code] = c as ArrowColumn;
         }
       } else {

@@ -192,3 +192,44 @@ test('experimental/aggregate.rate: per-second rate of counters per window, summe
   assert.deepEqual([...ts[0]!.column(ts[0]!.columnIndex('_value')).floats!], [11.5, 2]);
   assert.ok(ts[0]!.columnIndex('_time') >= 0);
 });
+
+test('a task scraping a target again reads it through the runtime scrape memo, numbers and all', async () => {
+  // The counter grows on every request; the rest of the body stays the same, except once.
+  let n = 0;
+  const bodyFor = (k: number) => `# TYPE hits counter\nhits_total{path="/a"} ${k * 7}\nhits_total{path="/b"} ${k === 0 ? 'NaN' : k * 1000}\n${k === 2 ? 'extra 1\n' : ''}up 1\n`;
+  const t = await startHttpTarget({
+    '/metrics': {
+      handler: (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+        res.end(bodyFor(n++));
+      },
+    },
+  });
+  const logged: { reused?: unknown; samples?: unknown }[] = [];
+  const log = (msg: string, fields?: Record<string, unknown>) => void (msg === 'scraped' && logged.push(fields ?? {}));
+  const dir = mkdtempSync(join(tmpdir(), 'promflux-scrape-memo-'));
+  const runtime = createRuntime({ dataDir: dir, clock, logger: { debug: log, info() {}, warn() {}, error() {} } });
+  try {
+    const seen: string[][] = [];
+    for (let k = 0; k < 4; k++) {
+      const r = await runtime.run(`import "experimental/prometheus"\nprometheus.scrape(url: "${t.url}/metrics")`, { name: 'task.flux' });
+      seen.push(rowsOf(await collectTables(r.results[0]!.value as TableStream)).map((row) => row.replace(` url=${t.url}/metrics`, '')));
+    }
+    const expected = (k: number) => [
+      ...(k === 2 ? ['_measurement=prometheus _field=extra _value=1'] : []),
+      `_measurement=prometheus _field=hits_total _value=${k * 7} path=/a`,
+      `_measurement=prometheus _field=hits_total _value=${k === 0 ? 'NaN' : k * 1000} path=/b`,
+      '_measurement=prometheus _field=up _value=1',
+    ];
+    assert.deepEqual(seen, [expected(0), expected(1), expected(2), expected(3)]);
+    // Read in full: the first body and the one with a new line; the others through the memo.
+    assert.deepEqual(
+      logged.map((f) => f.reused),
+      [false, true, false, false],
+    );
+  } finally {
+    await runtime.close();
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,12 +1,20 @@
 // A deterministic, realistic exposition (Prometheus text 0.0.4) of exactly `samples`
 // samples: counters, gauges, histograms and summaries with 2-6 labels each, HELP/TYPE
-// lines, a few escaped label values, NaN/+Inf values and some timestamps.
-export function generateExposition(samples: number, seed = 1): string {
+// lines, a few escaped label values, NaN/+Inf values and some timestamps. `valueSeed`
+// changes the numbers (values and timestamps) and nothing else: the bodies of one `seed`
+// have the same lines, series and order, as a target's scrapes have one after the other.
+export function generateExposition(samples: number, seed = 1, valueSeed = seed): string {
   let s = seed >>> 0;
   const rnd = () => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return s / 4294967296;
   };
+  let sv = valueSeed >>> 0;
+  const rv = () => {
+    sv = (Math.imul(sv, 1664525) + 1013904223) >>> 0;
+    return sv / 4294967296;
+  };
+  const tsBase = 1700000000000 + (valueSeed - seed) * 10000;
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
   const methods = ['GET', 'POST', 'PUT', 'DELETE'];
   const codes = ['200', '201', '204', '301', '400', '404', '500', '503'];
@@ -56,20 +64,20 @@ export function generateExposition(samples: number, seed = 1): string {
     for (let sIdx = 0; sIdx < seriesCount && n < samples; sIdx++) {
       const ls = labelsFor(k, sIdx);
       if (kind === 'counter' || kind === 'gauge') {
-        const v = kind === 'counter' ? Math.floor(rnd() * 1e7) : rnd() < 0.01 ? 'NaN' : (rnd() * 2000 - 1000).toFixed(3);
-        const ts = sIdx % 50 === 0 ? ` ${1700000000000 + sIdx}` : '';
+        const v = kind === 'counter' ? Math.floor(rv() * 1e7) : rv() < 0.01 ? 'NaN' : (rv() * 2000 - 1000).toFixed(3);
+        const ts = sIdx % 50 === 0 ? ` ${tsBase + sIdx}` : '';
         out.push(`${name}{${ls.join(',')}} ${v}${ts}`);
         n++;
       } else if (kind === 'histogram') {
         let c = 0;
         for (const le of buckets) {
           if (n >= samples) break;
-          c += Math.floor(rnd() * 100);
+          c += Math.floor(rv() * 100);
           out.push(`${name}_bucket{${[...ls, `le="${le}"`].join(',')}} ${c}`);
           n++;
         }
         if (n < samples) {
-          out.push(`${name}_sum{${ls.join(',')}} ${(rnd() * 1e4).toExponential(6)}`);
+          out.push(`${name}_sum{${ls.join(',')}} ${(rv() * 1e4).toExponential(6)}`);
           n++;
         }
         if (n < samples) {
@@ -79,15 +87,15 @@ export function generateExposition(samples: number, seed = 1): string {
       } else {
         for (const q of ['0.5', '0.9', '0.99']) {
           if (n >= samples) break;
-          out.push(`${name}{${[...ls, `quantile="${q}"`].join(',')}} ${rnd().toFixed(9)}`);
+          out.push(`${name}{${[...ls, `quantile="${q}"`].join(',')}} ${rv().toFixed(9)}`);
           n++;
         }
         if (n < samples) {
-          out.push(`${name}_sum{${ls.join(',')}} ${(rnd() * 1e4).toFixed(4)}`);
+          out.push(`${name}_sum{${ls.join(',')}} ${(rv() * 1e4).toFixed(4)}`);
           n++;
         }
         if (n < samples) {
-          out.push(`${name}_count{${ls.join(',')}} ${Math.floor(rnd() * 1e6)}`);
+          out.push(`${name}_count{${ls.join(',')}} ${Math.floor(rv() * 1e6)}`);
           n++;
         }
       }

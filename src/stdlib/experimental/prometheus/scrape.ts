@@ -1,12 +1,13 @@
 // prometheus.scrape(url:, ...options): one scrape of a Prometheus/OpenMetrics endpoint as
 // a stream of tables (shape: src/scrape/tables.ts). The scrape happens when the function
 // is called, so a failed scrape fails the call (and a task's run) with its scrape.* error.
-// The HTTP client is the process-wide `scrape.http` service (closed by Runtime.close()).
+// The HTTP client is the process-wide `scrape.http` service (closed by Runtime.close()),
+// the scrape memo the `scrape.memo` service.
 import { FluxError } from '../../../errors/index.js';
 import type { NativeContext, NativeFunction } from '../../../runtime/builtin-api.js';
 import { createHttpClient, type HttpClient } from '../../../host/http.js';
 import { nodeFileSystem, type FileSystem } from '../../../host/fs.js';
-import { scrape as scrapeOnce, type ScrapeOptions } from '../../../scrape/index.js';
+import { scrape as scrapeOnce, ScrapeMemo, type ScrapeOptions } from '../../../scrape/index.js';
 import { streamOf } from '../../../table/index.js';
 import { DictValue, Duration, RecordValue, typeOf, type Value } from '../../../values/value.js';
 
@@ -86,8 +87,11 @@ export const scrape: NativeFunction = async (args, ctx) => {
   const url = args.get('url') as string;
   const options = scrapeOptions(args, ctx);
   try {
-    const r = await scrapeOnce(url, options, { http: scrapeHttpClient(ctx), clock: ctx.clock, logger: ctx.logger });
-    ctx.logger.debug('scraped', { url: r.url, format: r.format, bytes: r.bytes, samples: r.samples, tables: r.tables.count });
+    // The runtime's scrape memo: a task scraping a target again reads only the numbers of a
+    // body whose everything else is unchanged (src/scrape/memo.ts).
+    const memo = ctx.services.get<ScrapeMemo>('scrape.memo', () => new ScrapeMemo());
+    const r = await scrapeOnce(url, options, { http: scrapeHttpClient(ctx), clock: ctx.clock, logger: ctx.logger, memo });
+    ctx.logger.debug('scraped', { url: r.url, format: r.format, bytes: r.bytes, samples: r.samples, tables: r.tables.count, reused: r.reused });
     return streamOf(() => r.tables.tables());
   } catch (e) {
     if (e instanceof FluxError) throw e.withSpan(ctx.span, ctx.source);

@@ -1,0 +1,203 @@
+// Design: the scrape memo. A target serves the same series in the same order scrape after
+// scrape; only the numbers change. Prometheus keeps a scrape cache per target for this (the
+// labels of each series string it has seen, so a known series is not parsed again). The
+// memo goes further, for Prometheus text 0.0.4 bodies: after a full parse it keeps the body
+// and where each sample's value and timestamp tokens lie in it. The next body of the same
+// target is compared with it byte for byte everywhere but inside those tokens (the "gaps":
+// comments, metric names, label sets, the blanks around the numbers). When every gap is
+// equal, the new body has the same lines, the same series in the same order, the same
+// TYPE lines and therefore the same tables: only the tokens are read, with the same number
+// and timestamp rules as the full parser, and the kept table layout (order, dictionaries,
+// shapes, group keys) is filled with the new numbers.
+//
+// Why this is exact: a token never contains a blank or a line end (the full parser ends a
+// value or timestamp at a blank or at the line's end, and so does the fast path), so equal
+// gaps put every line break, metric name, label set and blank where the full parser saw
+// them, and the parser's result depends on the tokens only through their numbers. Anything
+// else (a gap that differs, an empty token, a number or timestamp the full parser would
+// reject) falls back to the full parse, which then also gives the error with its line and
+// column. OpenMetrics bodies always take the full parse: their rules tie values together
+// (histogram buckets, counts, group timestamps), so new numbers need the whole check.
+//
+// Memory: a memo holds the last body of its target plus about 40 bytes per sample (token
+// offsets, the row of each sample, the table layout and its group keys). The memos of a
+// runtime share a budget (default 256 MiB); the least recently used go first, and a body
+// over the budget is not kept.
+import { LF, SP, TAB } from './lex.js';
+import { inTimeRange, numberOk, parseFloatBytes, parseMillisTimestamp } from './numbers.js';
+import { tablesOf, type ScrapeTables, type TableLayout } from './tables.js';
+
+/** Where the value and timestamp tokens of each sample lie in a body (4 ints per sample). */
+export class TokenLog {
+  length = 0;
+  /** Per sample: value start, value end, timestamp start (-1: none), timestamp end. */
+  at = new Int32Array(64);
+
+  add(vs: number, ve: number, ts: number, te: number): void {
+    const o = 4 * this.length;
+    if (o + 4 > this.at.length) {
+      const a = new Int32Array(this.at.length * 2);
+      a.set(this.at);
+      this.at = a;
+    }
+    const at = this.at;
+    at[o] = vs;
+    at[o + 1] = ve;
+    at[o + 2] = ts;
+    at[o + 3] = te;
+    this.length++;
+  }
+}
+
+/** One target's last fully parsed text body and the layout of its tables. */
+class Memo {
+  constructor(
+    readonly body: Uint8Array,
+    /** 4 ints per sample, as TokenLog.at (trimmed). */
+    readonly tokens: Int32Array,
+    readonly layout: TableLayout,
+    readonly rowOfSample: Int32Array,
+    readonly bytes: number,
+  ) {}
+}
+
+export interface ReusedScrape {
+  readonly samples: number;
+  readonly tables: ScrapeTables;
+}
+
+export const DEFAULT_MEMO_BUDGET = 256 * 1024 * 1024;
+
+/** The memos of a runtime, by target (see the design note above). */
+export class ScrapeMemo {
+  private readonly memos = new Map<string, Memo>();
+  private used = 0;
+  /** Scrapes read through a memo, and scrapes that had one but took the full parse. */
+  hits = 0;
+  misses = 0;
+
+  constructor(readonly budget = DEFAULT_MEMO_BUDGET) {}
+
+  /** Bytes the kept memos hold (estimated). */
+  get size(): number {
+    return this.used;
+  }
+
+  /**
+   * The tables of text body `body` from `target`'s memo, or undefined when there is none or
+   * the body differs from it outside its numbers (the caller then parses it in full).
+   */
+  reuse(target: string, body: Uint8Array, url: string, scrapeTimeNs: bigint): ReusedScrape | undefined {
+    const m = this.memos.get(target);
+    if (m === undefined) return undefined;
+    // Most recently used last (Map keeps insertion order).
+    this.memos.delete(target);
+    this.memos.set(target, m);
+    const filled = fill(m, body, scrapeTimeNs);
+    if (filled === undefined) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
+    return { samples: m.rowOfSample.length, tables: tablesOf(m.layout, filled.values, filled.times, url, scrapeTimeNs) };
+  }
+
+  /**
+   * Keep `body` (a text body parsed in full, never changed afterwards), its tokens and the
+   * layout of its tables (planTables with `keep`) as `target`'s memo. A layout that cannot be
+   * reused (some series had several samples) drops the target's memo.
+   */
+  remember(target: string, body: Uint8Array, tokens: TokenLog, layout: TableLayout): void {
+    this.forget(target);
+    const rowOf = layout.rowOfSample;
+    if (rowOf === null || tokens.length !== rowOf.length) return;
+    // Body, tokens (16), row of each sample (4), the layout's arrays (about 12 per table
+    // plus the label pairs), a group key and a shape slot per table (about 100).
+    const bytes = body.byteLength + 20 * rowOf.length + 4 * (layout.pairs.length + 3 * layout.count) + 100 * layout.count;
+    if (bytes > this.budget) return;
+    while (this.used + bytes > this.budget) {
+      const oldest = this.memos.keys().next().value as string;
+      this.forget(oldest);
+    }
+    this.memos.set(target, new Memo(body, tokens.at.slice(0, 4 * tokens.length), layout, rowOf, bytes));
+    this.used += bytes;
+  }
+
+  /** Drop `target`'s memo (a failed scrape, an OpenMetrics body). */
+  forget(target: string): void {
+    const m = this.memos.get(target);
+    if (m === undefined) return;
+    this.memos.delete(target);
+    this.used -= m.bytes;
+  }
+
+  clear(): void {
+    this.memos.clear();
+    this.used = 0;
+  }
+}
+
+/**
+ * The values (in row order) and times of `body`, read at the memo's token positions, or
+ * undefined when `body` differs from the memo's body outside its tokens or a token is not
+ * what the full parser accepts.
+ */
+function fill(m: Memo, body: Uint8Array, scrapeTimeNs: bigint): { values: Float64Array; times: BigInt64Array | null } | undefined {
+  const old = m.body;
+  const tok = m.tokens;
+  const rowOf = m.rowOfSample;
+  const n = rowOf.length;
+  const len = body.length;
+  const newView = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  const oldView = new DataView(old.buffer, old.byteOffset, old.byteLength);
+  const values = new Float64Array(n);
+  let times: BigInt64Array | null = null;
+  let p = 0; // in body
+  let q = 0; // in old
+  let b = 0;
+  for (let k = 0; k < n; k++) {
+    const o = 4 * k;
+    // The gap before the value, then the value: up to a blank or the line's end.
+    const gap = tok[o]! - q;
+    if (p + gap > len || !sameBytes(body, newView, p, old, oldView, q, gap)) return undefined;
+    p += gap;
+    const vs = p;
+    while (p < len && (b = body[p]!) !== SP && b !== TAB && b !== LF) p++;
+    // (An empty token is no number: parseFloatBytes and parseMillisTimestamp refuse it.)
+    const v = parseFloatBytes(body, vs, p);
+    if (!numberOk) return undefined;
+    values[rowOf[k]!] = v;
+    q = tok[o + 1]!;
+    const ts = tok[o + 2]!;
+    if (ts < 0) continue;
+    const tgap = ts - q;
+    if (p + tgap > len || !sameBytes(body, newView, p, old, oldView, q, tgap)) return undefined;
+    p += tgap;
+    const tstart = p;
+    while (p < len && (b = body[p]!) !== SP && b !== TAB && b !== LF) p++;
+    const ns = parseMillisTimestamp(body, tstart, p);
+    if (ns === undefined || !inTimeRange(ns)) return undefined;
+    if (times === null) times = new BigInt64Array(n).fill(scrapeTimeNs);
+    times[rowOf[k]!] = ns;
+    q = tok[o + 3]!;
+  }
+  // The rest: the same bytes to the end of both bodies.
+  const rest = old.length - q;
+  if (len - p !== rest || !sameBytes(body, newView, p, old, oldView, q, rest)) return undefined;
+  return { values, times };
+}
+
+/** Whether a[ai, ai + n) equals b[bi, bi + n) (both ranges in bounds). */
+function sameBytes(a: Uint8Array, av: DataView, ai: number, b: Uint8Array, bv: DataView, bi: number, n: number): boolean {
+  let i = 0;
+  // Four bytes at a time (unaligned DataView reads), then byte by byte.
+  while (i + 4 <= n) {
+    if (av.getInt32(ai + i, true) !== bv.getInt32(bi + i, true)) return false;
+    i += 4;
+  }
+  while (i < n) {
+    if (a[ai + i] !== b[bi + i]) return false;
+    i++;
+  }
+  return true;
+}
