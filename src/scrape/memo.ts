@@ -187,17 +187,31 @@ function fill(m: Memo, body: Uint8Array, scrapeTimeNs: bigint): { values: Float6
   return { values, times };
 }
 
-/** Whether a[ai, ai + n) equals b[bi, bi + n) (both ranges in bounds). */
+/**
+ * Whether a[ai, ai + n) equals b[bi, bi + n) (both ranges in bounds). Eight bytes at a time,
+ * read as float64 (unaligned DataView reads; twice as fast as int32 here): two doubles that
+ * are === have the same bytes, except +0 and -0; two that are not may still have (NaNs), so
+ * then, and for zeros, the bytes decide.
+ */
 function sameBytes(a: Uint8Array, av: DataView, ai: number, b: Uint8Array, bv: DataView, bi: number, n: number): boolean {
   let i = 0;
-  // Four bytes at a time (unaligned DataView reads), then byte by byte.
-  while (i + 4 <= n) {
-    if (av.getInt32(ai + i, true) !== bv.getInt32(bi + i, true)) return false;
-    i += 4;
+  while (i + 16 <= n) {
+    const x = av.getFloat64(ai + i, true);
+    const y = bv.getFloat64(bi + i, true);
+    const x2 = av.getFloat64(ai + i + 8, true);
+    const y2 = bv.getFloat64(bi + i + 8, true);
+    if ((x !== y || x === 0) && !same8(a, ai + i, b, bi + i)) return false;
+    if ((x2 !== y2 || x2 === 0) && !same8(a, ai + i + 8, b, bi + i + 8)) return false;
+    i += 16;
   }
   while (i < n) {
     if (a[ai + i] !== b[bi + i]) return false;
     i++;
   }
+  return true;
+}
+
+function same8(a: Uint8Array, ai: number, b: Uint8Array, bi: number): boolean {
+  for (let j = 0; j < 8; j++) if (a[ai + j] !== b[bi + j]) return false;
   return true;
 }

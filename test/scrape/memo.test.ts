@@ -275,3 +275,29 @@ test('random bodies and edits: the memo agrees with the full parse', () => {
   }
   assert.ok(hits > 300 && fallbacks > 100, `${hits} hits, ${fallbacks} other edits`);
 });
+
+// The comparison reads eight bytes at a time as a float64: -0 equals +0 and a NaN equals no
+// NaN as numbers, so for those the bytes decide. (A comment may hold any byte but a line end.)
+test('bytes that read as equal or unequal doubles are still compared as bytes', () => {
+  // The eight bytes at offset 8 or 16 of the body: both halves of a 16-byte step.
+  const body = (eight: number[], v: string, pad: number) => Buffer.concat([Buffer.from('#' + ' '.repeat(pad)), Buffer.from(eight), Buffer.from(`${' '.repeat(16)}\nup ${v}\n`)]);
+  const PLUS_ZERO = [0, 0, 0, 0, 0, 0, 0, 0];
+  const MINUS_ZERO = [0, 0, 0, 0, 0, 0, 0, 0x80];
+  const NAN_1 = [1, 0, 0, 0, 0, 0, 0xf8, 0x7f];
+  const NAN_2 = [2, 0, 0, 0, 0, 0, 0xf8, 0x7f];
+  for (const [first, second, same] of [
+    [PLUS_ZERO, MINUS_ZERO, false],
+    [MINUS_ZERO, PLUS_ZERO, false],
+    [NAN_1, NAN_2, false],
+    [NAN_1, NAN_1, true],
+    [PLUS_ZERO, PLUS_ZERO, true],
+  ] as const) {
+    for (const pad of [7, 15]) {
+      const memo = new ScrapeMemo();
+      bodyToTables(body([...first], '1', pad), 'prometheus-text', URL, SCRAPE_TIME_NS, memo);
+      const r = bodyToTables(body([...second], '2', pad), 'prometheus-text', URL, SCRAPE_TIME_NS, memo);
+      assert.equal(r.reused, same, `${first} then ${second}, at ${pad + 1}`);
+      assert.equal([...r.tables.tables()][0]!.column(3).get(0), 2);
+    }
+  }
+});
