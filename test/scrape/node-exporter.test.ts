@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { createHttpClient } from '../../src/host/http.js';
 import { systemClock } from '../../src/host/clock.js';
-import { scrape } from '../../src/scrape/index.js';
+import { scrape, ScrapeMemo, type ScrapeResult } from '../../src/scrape/index.js';
 import { requireExternal } from '../support/env.js';
 import { binaryPresent, freePort, startProcess, waitUntil, type Proc } from '../support/servers.js';
 import { startHttpTarget, type HttpTarget } from '../support/http-target.js';
@@ -91,6 +91,47 @@ function floatLabel(s: string): string {
   return Number.isInteger(v) ? v.toFixed(1) : String(v);
 }
 
+/** Every sample of the exposition `text` is a row of `r` with the same value, and no other row. */
+function checkTables(r: ScrapeResult, text: string): void {
+  const histograms = new Set([...text.matchAll(/^# TYPE (\S+) (?:histogram|gaugehistogram)$/gm)].map((m) => m[1]!));
+  const classic = new Set([...text.matchAll(/^# TYPE (\S+) histogram$/gm)].map((m) => m[1]!));
+  const summaries = new Set([...text.matchAll(/^# TYPE (\S+) summary$/gm)].map((m) => m[1]!));
+  const expected = samplesOf(text);
+  assert.ok(expected.length > 200, `only ${expected.length} samples`);
+  // Index the tables by field + labels.
+  const got = new Map<string, number[]>();
+  let rows = 0;
+  for (const t of r.tables.tables()) {
+    const labels = t.columns.slice(5).map((c, i) => `${c.name}=${JSON.stringify(t.column(5 + i).get(0))}`).join(',');
+    const k = `${t.column(2).get(0)}{${labels}}`;
+    got.set(k, [...t.column(3).floats!]);
+    rows += t.length;
+    assert.equal(t.column(1).get(0), 'prometheus');
+    assert.equal(t.column(4).get(0), `${relay!.url}/metrics`);
+  }
+  for (const s of expected) {
+    const base = s.name.endsWith('_bucket') ? s.name.slice(0, -7) : '';
+    const field = base && histograms.has(base) ? base : s.name;
+    // Prometheus 3 stores histogram `le` and summary `quantile` as floats ("1" -> "1.0").
+    if (base && classic.has(base) && s.labels.has('le')) s.labels.set('le', floatLabel(s.labels.get('le')!));
+    if (summaries.has(s.name) && s.labels.has('quantile')) s.labels.set('quantile', floatLabel(s.labels.get('quantile')!));
+    const labels = [...s.labels].filter(([, v]) => v !== '').sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',');
+    const vals = got.get(`${field}{${labels}}`);
+    assert.ok(vals, `missing ${field}{${labels}}`);
+    assert.ok(vals.some((v) => Object.is(v, s.value) || v === s.value), `${field}{${labels}}: ${vals} != ${s.value}`);
+  }
+  assert.equal(rows, expected.length);
+  assert.equal(r.samples, expected.length);
+}
+
+/** The exposition with every sample's value and timestamp blanked out (what the scrape memo compares). */
+function skeleton(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => (l === '' || l.startsWith('#') ? l : l.replace(/ \S+( \S+)?$/, (_m, ts: string | undefined) => ` V${ts === undefined ? '' : ' T'}`)))
+    .join('\n');
+}
+
 test('node-exporter: every sample of its output is a row with the same value', { skip }, async () => {
   const http = createHttpClient();
   try {
@@ -99,36 +140,31 @@ test('node-exporter: every sample of its output is a row with the same value', {
     // node-exporter 1.5 negotiates OpenMetrics when asked (promhttp EnableOpenMetrics) or text 0.0.4.
     assert.match(seen[0]!.contentType, /^(application\/openmetrics-text|text\/plain)/);
     console.log(`node-exporter answered ${seen[0]!.contentType} (${r.format})`);
-    const text = seen[0]!.body.toString('utf8');
-    const histograms = new Set([...text.matchAll(/^# TYPE (\S+) (?:histogram|gaugehistogram)$/gm)].map((m) => m[1]!));
-    const classic = new Set([...text.matchAll(/^# TYPE (\S+) histogram$/gm)].map((m) => m[1]!));
-    const summaries = new Set([...text.matchAll(/^# TYPE (\S+) summary$/gm)].map((m) => m[1]!));
-    const expected = samplesOf(text);
-    assert.ok(expected.length > 200, `only ${expected.length} samples`);
-    // Index the tables by field + labels.
-    const got = new Map<string, number[]>();
-    let rows = 0;
-    for (const t of r.tables.tables()) {
-      const labels = t.columns.slice(5).map((c, i) => `${c.name}=${JSON.stringify(t.column(5 + i).get(0))}`).join(',');
-      const k = `${t.column(2).get(0)}{${labels}}`;
-      got.set(k, [...t.column(3).floats!]);
-      rows += t.length;
-      assert.equal(t.column(1).get(0), 'prometheus');
-      assert.equal(t.column(4).get(0), `${relay!.url}/metrics`);
+    checkTables(r, seen[0]!.body.toString('utf8'));
+  } finally {
+    await http.close();
+  }
+});
+
+test('node-exporter scraped again and again: the scrape memo reads the same samples', { skip }, async () => {
+  const http = createHttpClient();
+  const memo = new ScrapeMemo();
+  try {
+    seen.length = 0;
+    let reused = 0;
+    let memoBody: string | undefined; // the last body read in full: what the memo compares with
+    for (let i = 0; i < 4; i++) {
+      const r = await scrape(`${relay!.url}/metrics`, {}, { http, clock: systemClock, memo });
+      const text = seen[i]!.body.toString('utf8');
+      checkTables(r, text);
+      // Read through the memo exactly when only numbers changed (text format only: an
+      // OpenMetrics body is always parsed in full).
+      const expected = r.format === 'prometheus-text' && memoBody !== undefined && skeleton(memoBody) === skeleton(text);
+      assert.equal(r.reused, expected, `scrape ${i}`);
+      if (r.reused) reused++;
+      else memoBody = text;
     }
-    for (const s of expected) {
-      const base = s.name.endsWith('_bucket') ? s.name.slice(0, -7) : '';
-      const field = base && histograms.has(base) ? base : s.name;
-      // Prometheus 3 stores histogram `le` and summary `quantile` as floats ("1" -> "1.0").
-      if (base && classic.has(base) && s.labels.has('le')) s.labels.set('le', floatLabel(s.labels.get('le')!));
-      if (summaries.has(s.name) && s.labels.has('quantile')) s.labels.set('quantile', floatLabel(s.labels.get('quantile')!));
-      const labels = [...s.labels].filter(([, v]) => v !== '').sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',');
-      const vals = got.get(`${field}{${labels}}`);
-      assert.ok(vals, `missing ${field}{${labels}}`);
-      assert.ok(vals.some((v) => Object.is(v, s.value) || v === s.value), `${field}{${labels}}: ${vals} != ${s.value}`);
-    }
-    assert.equal(rows, expected.length);
-    assert.equal(r.samples, expected.length);
+    console.log(`node-exporter: ${reused} of 3 repeated scrapes read through the memo`);
   } finally {
     await http.close();
   }
