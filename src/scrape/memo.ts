@@ -19,7 +19,7 @@
 // column. OpenMetrics bodies always take the full parse: their rules tie values together
 // (histogram buckets, counts, group timestamps), so new numbers need the whole check.
 //
-// Memory: a memo holds the last body of its target plus about 40 bytes per sample (token
+// Memory: a memo holds the last body of its target plus about 290 bytes per sample (token
 // offsets, the row of each sample, the table layout and its group keys). The memos of a
 // runtime share a budget (default 256 MiB); the least recently used go first, and a body
 // over the budget is not kept.
@@ -111,9 +111,9 @@ export class ScrapeMemo {
     this.forget(target);
     const rowOf = layout.rowOfSample;
     if (rowOf === null || tokens.length !== rowOf.length) return;
-    // Body, tokens (16), row of each sample (4), the layout's arrays (about 12 per table
-    // plus the label pairs), a group key and a shape slot per table (about 100).
-    const bytes = body.byteLength + 20 * rowOf.length + 4 * (layout.pairs.length + 3 * layout.count) + 100 * layout.count;
+    // Body, tokens (16 per sample), row of each sample (4), the layout's typed arrays, and
+    // per table its group key and shape slot (about 170 bytes, measured with 5-7 labels).
+    const bytes = body.byteLength + 20 * rowOf.length + layoutBytes(layout) + 170 * layout.count;
     if (bytes > this.budget) return;
     while (this.used + bytes > this.budget) {
       const oldest = this.memos.keys().next().value as string;
@@ -135,6 +135,14 @@ export class ScrapeMemo {
     this.memos.clear();
     this.used = 0;
   }
+}
+
+/** The bytes of a layout's typed arrays and an estimate of its dictionaries' strings. */
+function layoutBytes(l: TableLayout): number {
+  let strings = 0;
+  for (const s of l.fieldDict) strings += 16 + 2 * s.length;
+  for (const s of l.valueDict) strings += 16 + 2 * s.length;
+  return l.tSeries.byteLength + l.tStart.byteLength + l.tEnd.byteLength + l.pairs.byteLength + l.seriesStart.byteLength + l.seriesPairs.byteLength + l.seriesField.byteLength + l.identity.byteLength + strings;
 }
 
 /**
