@@ -170,10 +170,24 @@ function fill(m: Memo, body: Uint8Array, scrapeTimeNs: bigint): { values: Float6
     if (p + gap > len || !sameBytes(body, newView, p, old, oldView, q, gap)) return undefined;
     p += gap;
     const vs = p;
-    while (p < len && (b = body[p]!) !== SP && b !== TAB && b !== LF) p++;
-    // (An empty token is no number: parseFloatBytes and parseMillisTimestamp refuse it.)
-    const v = parseFloatBytes(body, vs, p);
-    if (!numberOk) return undefined;
+    // Integers of up to 15 digits (counters, bucket counts: most values) are read on the way;
+    // any other token by parseFloatBytes, the full parser's number reader.
+    const neg = p < len && body[p] === 45; // '-'
+    if (neg) p++;
+    const ds = p;
+    let int = 0;
+    while (p < len && (b = body[p]!) >= 48 && b <= 57) {
+      int = int * 10 + (b - 48);
+      p++;
+    }
+    let v: number;
+    if (p > ds && p - ds <= 15 && (p === len || b === SP || b === TAB || b === LF)) v = neg ? -int : int;
+    else {
+      while (p < len && (b = body[p]!) !== SP && b !== TAB && b !== LF) p++;
+      // (An empty token is no number: parseFloatBytes and parseMillisTimestamp refuse it.)
+      v = parseFloatBytes(body, vs, p);
+      if (!numberOk) return undefined;
+    }
     values[rowOf[k]!] = v;
     q = tok[o + 1]!;
     const ts = tok[o + 2]!;

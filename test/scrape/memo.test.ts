@@ -187,7 +187,7 @@ test('random bodies and edits: the memo agrees with the full parse', () => {
     return seed / 4294967296;
   };
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
-  const NUMBERS = ['0', '1', '-1', '12.5', '1e3', '-2.5E-3', 'NaN', 'nan', '+Inf', '-Inf', 'inf', '+inf', '-0', '0.000001', '123456789012', '.5', '5.', '1e308', '4.9e-324'];
+  const NUMBERS = ['0', '1', '-1', '12.5', '1e3', '-2.5E-3', 'NaN', 'nan', '+Inf', '-Inf', 'inf', '+inf', '-0', '0.000001', '123456789012', '.5', '5.', '1e308', '4.9e-324', '007', '-00', '999999999999999', '1234567890123456', '9007199254740993', '-12345678901234567890'];
   const BAD = ['0x10', '1_0', '1abc', '--1', '', 'Infinity1', '+', 'e5', '1e'];
   const blanks = () => pick([' ', ' ', ' ', '\t', '  ']);
   interface Line {
