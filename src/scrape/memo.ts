@@ -123,7 +123,7 @@ export class ScrapeMemo {
     this.used += bytes;
   }
 
-  /** Drop `target`'s memo (a failed scrape, an OpenMetrics body). */
+  /** Drop `target`'s memo (the target answered with OpenMetrics, or its new body cannot be kept). */
   forget(target: string): void {
     const m = this.memos.get(target);
     if (m === undefined) return;
