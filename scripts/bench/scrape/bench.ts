@@ -12,11 +12,15 @@
 //   parse       promflux: parse + tables from the bytes already in memory
 //   parseOnly   promflux: parse into the columnar batch only (what the baseline does)
 //   omParseOnly promflux: the same samples as OpenMetrics 1.0, parse only
-//   ppt         npm parse-prometheus-text-format on the same bytes (decoded to a string), in a
-//               child process of its own (see "baselineChild")
+//   ppt         npm parse-prometheus-text-format on the same bytes (decoded to a string)
 //   indexOf     a plain Buffer.indexOf('\n') line scan over the bytes (the scanning limit)
-// The HTTP target runs in a child process. Also measured, in another child process, the peak resident memory added by one scrape (VmHWM after
-// /proc/self/clear_refs) relative to the body size.
+// Design: each step runs in a process of its own, as a task process scraping one target
+// would, and the parent asks them in turn (one at a time, rotating order). In one shared
+// process a step's garbage collection also collected the garbage of the steps before it
+// (the baseline makes about 100 MB a run), which cost a 20 ms step a larger share than a
+// 250 ms one. The HTTP target runs in a child process too. Also measured, in another child
+// process, the peak resident memory added by one scrape (VmHWM after /proc/self/clear_refs)
+// relative to the body size, and what the scrape memo holds between scrapes.
 import { createServer } from 'node:http';
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -75,13 +79,16 @@ async function memoryChild(url: string, bodyBytes: number, withMemo: boolean): P
   const http = createHttpClient();
   const memo = withMemo ? new ScrapeMemo() : undefined;
   const env = { http, clock: systemClock, ...(memo ? { memo } : {}) };
+  // In a function of its own: a suspended async frame may keep its temporaries (the last
+  // scrape's tables, and through them the memo's layout) alive.
+  const scrapeOnce = async () => void consume((await scrape(url, {}, env)).tables.tables());
   // Warm up (code, agent, connection; the memo: a scrape to fill it, one to read through it)
   // so the measured scrape is steady-state.
-  for (let i = 0; i < (memo ? 2 : 1); i++) consume((await scrape(url, {}, env)).tables.tables());
+  for (let i = 0; i < (memo ? 2 : 1); i++) await scrapeOnce();
   (globalThis as { gc?: () => void }).gc?.();
   const base = process.memoryUsage.rss();
   writeFileSync('/proc/self/clear_refs', '5');
-  consume((await scrape(url, {}, env)).tables.tables());
+  await scrapeOnce();
   const peak = vmHwmKb() * 1024;
   if (memo && memo.misses > 0) throw new Error('the memo missed');
   // What the memo holds between scrapes, measured: the heap and array buffers it keeps alive.
@@ -103,14 +110,46 @@ async function memoryChild(url: string, bodyBytes: number, withMemo: boolean): P
   await http.close();
 }
 
-/**
- * The baseline runs in a process of its own, one run per request (a line on stdin; it
- * answers with its wall and CPU time). In the measuring process its garbage (an object per
- * sample, about 100 MB a run) was collected during the steps after it, which costs a 20 ms
- * step a larger share than a 250 ms one; now each contender collects only its own.
- */
-async function baselineChild(body: Buffer): Promise<void> {
-  const text = () => body.toString('utf8');
+interface StepResult {
+  ms: number;
+  cpu: number;
+  /** What the step read (rows, samples, lines, bytes), checked by the parent. */
+  check: number;
+  /** A scrape step: whether its body was read through the memo. */
+  reused?: boolean;
+}
+
+/** The steps, each run in a process of its own (see "Design" at the top). */
+function stepFunctions(url: string, body: Buffer, omBody: Buffer): Record<string, () => Promise<{ check: number; reused?: boolean }> | { check: number }> {
+  const http = createHttpClient();
+  const memo = new ScrapeMemo();
+  return {
+    scrape: async () => {
+      const r = await scrape(url, {}, { http, clock: systemClock, memo });
+      return { check: consume(r.tables.tables()), reused: r.reused };
+    },
+    scrapeCold: async () => ({ check: consume((await scrape(url, {}, { http, clock: systemClock })).tables.tables()) }),
+    http: async () => ({ check: (await http.get({ url, headers: {}, timeoutMs: 10_000, maxBytes: 1 << 30 })).body.length }),
+    parse: () => ({ check: consume(batchToTables(parseExposition(body, 'prometheus-text', url), url, 0n).tables()) }),
+    parseOnly: () => ({ check: parseExposition(body, 'prometheus-text', url).length }),
+    omParseOnly: () => ({ check: parseExposition(omBody, 'openmetrics', url).length }),
+    ppt: () => ({ check: (parsePrometheusTextFormat(body.toString('utf8')) as unknown[]).length }),
+    indexOf: () => {
+      let lines = 0;
+      for (let p = 0; ; ) {
+        const e = body.indexOf(10, p);
+        if (e < 0) break;
+        lines++;
+        p = e + 1;
+      }
+      return { check: lines };
+    },
+  };
+}
+
+/** A step's process: one run of step `name` per line on stdin, answered with a StepResult line. */
+async function stepChild(name: string, url: string, body: Buffer, omBody: Buffer): Promise<void> {
+  const fn = stepFunctions(url, body, omBody)[name]!;
   let pending = '';
   process.stdin.setEncoding('utf8');
   for await (const chunk of process.stdin) {
@@ -119,18 +158,18 @@ async function baselineChild(body: Buffer): Promise<void> {
       pending = pending.slice(pending.indexOf('\n') + 1);
       const c0 = process.cpuUsage();
       const t0 = performance.now();
-      if (!Array.isArray(parsePrometheusTextFormat(text()))) throw new Error('baseline parse failed');
+      const r = await fn();
       const ms = performance.now() - t0;
       const c = process.cpuUsage(c0);
-      process.stdout.write(JSON.stringify({ ms, cpu: (c.user + c.system) / 1000 }) + '\n');
+      process.stdout.write(JSON.stringify({ ms, cpu: (c.user + c.system) / 1000, ...r }) + '\n');
     }
   }
 }
 
-function startBaseline(): { run: () => Promise<{ ms: number; cpu: number }>; close: () => void } {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), String(samples), '0', '--baseline-child'], { stdio: ['pipe', 'pipe', 'inherit'] });
+function startStep(name: string, url: string): { run: () => Promise<StepResult>; close: () => void; ready: Promise<void> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), String(samples), '0', '--step', name, url], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
-  let waiting: ((r: { ms: number; cpu: number }) => void) | undefined;
+  let waiting: ((r: StepResult) => void) | undefined;
   child.stdout!.setEncoding('utf8');
   child.stdout!.on('data', (d: string) => {
     out += d;
@@ -140,17 +179,15 @@ function startBaseline(): { run: () => Promise<{ ms: number; cpu: number }>; clo
       out = out.slice(nl + 1);
       const w = waiting;
       waiting = undefined;
-      w(JSON.parse(line) as { ms: number; cpu: number });
+      w(JSON.parse(line) as StepResult);
     }
   });
-  return {
-    run: () =>
-      new Promise((resolve) => {
-        waiting = resolve;
-        child.stdin!.write('run\n');
-      }),
-    close: () => child.kill(),
-  };
+  const run = () =>
+    new Promise<StepResult>((resolve) => {
+      waiting = resolve;
+      child.stdin!.write('run\n');
+    });
+  return { run, close: () => child.kill(), ready: run().then(() => undefined) };
 }
 
 /** The target runs in a child process, so its CPU time is not counted as the scraper's. */
@@ -177,7 +214,7 @@ async function serveInChild(): Promise<{ url: string; close: () => Promise<void>
 async function main(): Promise<void> {
   const text = generateExposition(samples);
   const body = Buffer.from(text, 'utf8');
-  if (mode === '--baseline-child') return baselineChild(body);
+  if (mode === '--step') return stepChild(process.argv[5]!, process.argv[6]!, body, Buffer.from(toOpenMetrics(text), 'utf8'));
   if (mode === '--serve') {
     // Three bodies of one target: the same series, different numbers (values, timestamps).
     const s = await serve([body, Buffer.from(generateExposition(samples, 1, 2)), Buffer.from(generateExposition(samples, 1, 3))]);
@@ -190,111 +227,62 @@ async function main(): Promise<void> {
     await srv.close();
     return;
   }
-  const http = createHttpClient();
-  const env = { http, clock: systemClock };
   const mb = body.length / 1e6;
   const omBody = Buffer.from(toOpenMetrics(text), 'utf8');
-  const memo = new ScrapeMemo();
-  const memoEnv = { ...env, memo };
-  const t: Record<string, number[]> = { scrape: [], scrapeCold: [], http: [], parse: [], parseOnly: [], omParseOnly: [], ppt: [], indexOf: [] };
-  // CPU time (user + system) of this process for each step: the machines are shared, and
-  // wall-clock time also counts the time other processes held the cores.
-  const c: Record<string, number[]> = { scrape: [], scrapeCold: [], http: [], parse: [], parseOnly: [], omParseOnly: [], ppt: [], indexOf: [] };
-  const cpu = () => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1000;
-  };
-  // The steps, run in a rotating order (round r starts at step r mod 8), so that the garbage
-  // one promflux step leaves is collected during each step equally often. No forced GC
-  // between steps: steady state, as a long-running process sees it. The baseline runs in a
-  // process of its own (baselineChild), its turn in the same rotation.
-  const baseline = startBaseline();
-  let pptTime: { ms: number; cpu: number } | undefined;
-  let check = 0;
-  let checkCold = 0;
-  let lines = 0;
-  const steps: [string, () => Promise<void> | void][] = [
-    [
-      'scrape',
-      async () => {
-        const res = await scrape(srv.url, {}, memoEnv);
-        check = consume(res.tables.tables());
-      },
-    ],
-    [
-      'scrapeCold',
-      async () => {
-        const res = await scrape(srv.url, {}, env);
-        checkCold = consume(res.tables.tables());
-      },
-    ],
-    [
-      'http',
-      async () => {
-        const res = await http.get({ url: srv.url, headers: {}, timeoutMs: 10_000, maxBytes: 1 << 30 });
-        if (Math.abs(res.body.length - body.length) > body.length / 100) throw new Error('short body');
-      },
-    ],
-    ['parse', () => void consume(batchToTables(parseExposition(body, 'prometheus-text', srv.url), srv.url, 0n).tables())],
-    [
-      'parseOnly',
-      () => {
-        if (parseExposition(body, 'prometheus-text', srv.url).length !== samples) throw new Error('parse lost samples');
-      },
-    ],
-    [
-      'omParseOnly',
-      () => {
-        if (parseExposition(omBody, 'openmetrics', srv.url).length !== samples) throw new Error('OpenMetrics parse lost samples');
-      },
-    ],
-    [
-      'ppt',
-      async () => {
-        const r = await baseline.run();
-        pptTime = r;
-      },
-    ],
-    [
-      'indexOf',
-      () => {
-        lines = 0;
-        for (let p = 0; ; ) {
-          const e = body.indexOf(10, p);
-          if (e < 0) break;
-          lines++;
-          p = e + 1;
-        }
-      },
-    ],
-  ];
+  const names = ['scrape', 'scrapeCold', 'http', 'parse', 'parseOnly', 'omParseOnly', 'ppt', 'indexOf'];
+  // Wall and CPU times of the runs without a pause (t, c) and of the first run of each turn.
+  const t: Record<string, number[]> = {};
+  const tIdle: Record<string, number[]> = {};
+  const cIdle: Record<string, number[]> = {};
+  // CPU time (user + system) of each step's process: the machines are shared, and wall-clock
+  // time also counts the time other processes held the cores.
+  const c: Record<string, number[]> = {};
+  // Each step in a process of its own, started one after the other (each makes the body and
+  // runs its step once, which also fills the memo of the repeated scrape).
+  const children: Record<string, ReturnType<typeof startStep>> = {};
+  for (const n of names) {
+    t[n] = [];
+    c[n] = [];
+    tIdle[n] = [];
+    cIdle[n] = [];
+    children[n] = startStep(n, srv.url);
+    await children[n].ready;
+  }
+  let reusedCount = 0;
+  // Rounds in a rotating order (round r starts at step r mod 8); one step runs at a time.
   for (let r = 0; r < rounds + 1; r++) {
-    for (let k = 0; k < steps.length; k++) {
-      const [name, fn] = steps[(r + k) % steps.length]!;
-      const t0 = performance.now();
-      const c0 = cpu();
-      await fn();
-      let ms = performance.now() - t0;
-      let cms = cpu() - c0;
-      if (name === 'ppt') {
-        // Timed in its own process (the request's round trip is not counted).
-        ms = pptTime!.ms;
-        cms = pptTime!.cpu;
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(r + k) % names.length]!;
+      // A turn: three runs back to back. The first comes after the other steps' turns (its
+      // process idle for about a second, as a task's between two scrapes); the other two are
+      // a process working without a pause.
+      for (let run = 0; run < 3; run++) {
+        const res = await children[name]!.run();
+        if (r === 0) {
+          // Warm-up round: check what each step read.
+          const expect: Record<string, (x: number) => boolean> = {
+            scrape: (x) => x === samples,
+            scrapeCold: (x) => x === samples,
+            http: (x) => Math.abs(x - body.length) < body.length / 100,
+            parse: (x) => x === samples,
+            parseOnly: (x) => x === samples,
+            omParseOnly: (x) => x === samples,
+            ppt: (x) => x > 0,
+            indexOf: (x) => x >= samples,
+          };
+          if (!expect[name]!(res.check)) throw new Error(`${name} read ${res.check}`);
+          continue;
+        }
+        if (name === 'scrape' && res.reused) reusedCount++;
+        (run === 0 ? tIdle : t)[name]!.push(res.ms);
+        (run === 0 ? cIdle : c)[name]!.push(res.cpu);
       }
-      if (r === 0) continue; // warm-up round
-      t[name]!.push(ms);
-      c[name]!.push(cms);
-    }
-    if (r === 0) {
-      if (check !== samples || checkCold !== samples) throw new Error(`tables hold ${check} and ${checkCold} rows, expected ${samples}`);
-      if (lines < samples) throw new Error('line scan failed');
     }
   }
-  await http.close();
+  for (const n of names) children[n]!.close();
   await srv.close();
-  baseline.close();
-  // Every timed memo scrape after the first read its body through the memo.
-  if (memo.misses > 0 || memo.hits < rounds) throw new Error(`the memo was used ${memo.hits} times and missed ${memo.misses} times`);
+  // Every timed repeated scrape read its body through the memo.
+  if (reusedCount !== 3 * rounds) throw new Error(`only ${reusedCount} of ${3 * rounds} repeated scrapes were read through the memo`);
   const memChild = (how: string) =>
     JSON.parse(
       execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), String(samples), '1', '--memory-child', how], {
@@ -304,13 +292,12 @@ async function main(): Promise<void> {
   const mem = memChild('memo');
   const memCold = memChild('cold');
   const row = (name: string, k: string, bytes = body.length) => {
-    const wall = median(t[k]!);
-    const cp = median(c[k]!);
     const m = bytes / 1e6;
-    return `| ${name} | ${wall.toFixed(1)} ms | ${(m / (wall / 1000)).toFixed(1)} MB/s | ${cp.toFixed(1)} ms | ${(m / (cp / 1000)).toFixed(1)} MB/s |`;
+    const cell = (ms: number) => `${ms.toFixed(1)} ms = ${(m / (ms / 1000)).toFixed(1)} MB/s`;
+    return `| ${name} | ${cell(median(t[k]!))} | ${median(c[k]!).toFixed(1)} ms | ${cell(median(tIdle[k]!))} | ${median(cIdle[k]!).toFixed(1)} ms |`;
   };
-  console.log(`exposition: ${samples} samples, ${body.length} bytes (${mb.toFixed(2)} MB); median of ${rounds} interleaved rounds (node ${process.versions.node}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`);
-  console.log('| what | wall time | wall MB/s | CPU time | CPU MB/s |');
+  console.log(`exposition: ${samples} samples, ${body.length} bytes (${mb.toFixed(2)} MB); ${rounds} interleaved rounds, each step in a process of its own, three runs a turn (node ${process.versions.node}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`);
+  console.log('| what | busy: wall (median) | busy: CPU | after a pause: wall | after a pause: CPU |');
   console.log('| --- | --- | --- | --- | --- |');
   console.log(row('promflux scrape to tables, repeated (HTTP + tables; the memo holds the previous body)', 'scrape'));
   console.log(row('promflux scrape to tables, first (HTTP + parse + tables; no memo)', 'scrapeCold'));
@@ -318,10 +305,14 @@ async function main(): Promise<void> {
   console.log(row('promflux parse to tables (bytes in memory)', 'parse'));
   console.log(row('promflux parse only (bytes to the columnar sample batch, no tables)', 'parseOnly'));
   console.log(row(`promflux OpenMetrics parse only (the same samples as OpenMetrics 1.0: ${omBody.length} bytes)`, 'omParseOnly', omBody.length));
-  console.log(row('parse-prometheus-text-format 1.1.1 (same bytes, in a process of its own)', 'ppt'));
+  console.log(row('parse-prometheus-text-format 1.1.1 (same bytes)', 'ppt'));
   console.log(row('Buffer.indexOf line scan (same bytes)', 'indexOf'));
+  // Ratios per pair of runs (the same round and position in the turn), then the median.
   const ratio = (x: Record<string, number[]>, a: string) => median(x.ppt!.map((p, i) => p / x[a]![i]!)).toFixed(1);
-  console.log(`speed-up over parse-prometheus-text-format (per-round median): repeated scrape to tables ${ratio(t, 'scrape')}x wall, ${ratio(c, 'scrape')}x CPU; first scrape to tables ${ratio(t, 'scrapeCold')}x wall, ${ratio(c, 'scrapeCold')}x CPU; parse to tables ${ratio(t, 'parse')}x wall, ${ratio(c, 'parse')}x CPU; parse only ${ratio(t, 'parseOnly')}x wall, ${ratio(c, 'parseOnly')}x CPU`);
+  const ratios = (x: Record<string, number[]>, y: Record<string, number[]>) =>
+    `repeated scrape to tables ${ratio(x, 'scrape')}x wall, ${ratio(y, 'scrape')}x CPU; first scrape to tables ${ratio(x, 'scrapeCold')}x wall, ${ratio(y, 'scrapeCold')}x CPU; parse to tables ${ratio(x, 'parse')}x wall, ${ratio(y, 'parse')}x CPU; parse only ${ratio(x, 'parseOnly')}x wall, ${ratio(y, 'parseOnly')}x CPU`;
+  console.log(`speed-up over parse-prometheus-text-format (median of per-run ratios), busy: ${ratios(t, c)}`);
+  console.log(`after a pause: ${ratios(tIdle, cIdle)}`);
   console.log(`peak memory added by one scrape: repeated ${(mem.peakDelta / 1e6).toFixed(1)} MB = ${(mem.peakDelta / mem.body).toFixed(2)}x the body (the memo holds ${(mem.memo / 1e6).toFixed(1)} MB between scrapes = ${(mem.memo / mem.body).toFixed(2)}x, measured; its own estimate ${(mem.memoEstimate / 1e6).toFixed(1)} MB); first ${(memCold.peakDelta / 1e6).toFixed(1)} MB = ${(memCold.peakDelta / memCold.body).toFixed(2)}x the body`);
 }
 
