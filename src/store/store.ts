@@ -77,6 +77,12 @@ export interface StoreOptions {
   readonly lockStaleMs?: number;
   /** Run maintenance in the background after writes (default true). */
   readonly autoMaintain?: boolean;
+  /**
+   * Bytes a query reads from a segment at once when it needs most of the segment (default
+   * READ_WINDOW_BYTES, 1 MiB): with the decoded time blocks a query keeps (at most
+   * READ_TIME_CACHE_BYTES), this bounds a query's memory whatever the size of the segments.
+   */
+  readonly readWindowBytes?: number;
 }
 
 interface ManifestSegment {
@@ -302,23 +308,50 @@ const COMPACT_WRITE_BYTES = 1024 * 1024;
 const COMPACT_TIME_CACHE_BYTES = 32 * 1024 * 1024;
 
 /**
- * Reads the blocks of one segment through a window of COMPACT_READ_BYTES (or one block, when
- * larger): a compaction asks for blocks in nearly ascending offsets, so most come from the
- * window of an earlier read. A block cut short by the end of the file comes back short (its
- * CRC check then fails).
+ * Bytes a query reads from a segment at once when it needs more than half of the segment
+ * (see read()). Reading such a segment whole took one read, but held the whole file in memory
+ * for as long as the query ran: a fully compacted partition is hundreds of MB. Through a
+ * window of 1 MiB a 1 GB segment takes about a thousand reads, a negligible cost next to
+ * decoding its blocks, and a query's read buffers stay at 1 MiB per segment it reads.
+ */
+const READ_WINDOW_BYTES = 1024 * 1024;
+/**
+ * Decoded time blocks a query keeps for the series that share them (bytes of times). Series
+ * of one target share one time block per segment; a fully compacted week of one-second
+ * scrapes has a 4.8 MB time block per target, so keeping every one decoded for the whole query
+ * (as before) grew with the number of targets. Beyond the budget the least recently used is
+ * decoded again when needed.
+ */
+const READ_TIME_CACHE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads the blocks of one segment through a window of `windowBytes` (or one block, when
+ * larger): a compaction, or a query that needs most of a segment, asks for blocks in nearly
+ * ascending offsets, so most come from the window of an earlier read. A block before the
+ * window (a time block shared by series of one target, written with the first of them) is
+ * read on its own and leaves the window where it is. A block cut short by the end of the file
+ * comes back short (its CRC check then fails). `onRead` is told the bytes of every read.
  */
 class BlockReader {
   private buf: Uint8Array = new Uint8Array(0);
   private from = 0;
-  constructor(private readonly handle: ReadHandle) {}
+  constructor(
+    private readonly handle: ReadHandle,
+    private readonly windowBytes = COMPACT_READ_BYTES,
+    private readonly onRead?: (bytes: number) => void,
+  ) {}
 
   async block(off: number, len: number): Promise<Uint8Array> {
-    if (off < this.from || off + len > this.from + this.buf.length) {
-      const want = Math.min(Math.max(len, COMPACT_READ_BYTES), this.handle.size - off);
-      this.buf = want > 0 ? await this.handle.read(off, want) : new Uint8Array(0);
-      this.from = off;
+    if (off >= this.from && off + len <= this.from + this.buf.length) return this.buf.subarray(off - this.from, off - this.from + len);
+    if (off < this.from) {
+      this.onRead?.(len);
+      return this.handle.read(off, len);
     }
-    return this.buf.subarray(off - this.from, off - this.from + len);
+    const want = Math.min(Math.max(len, this.windowBytes), this.handle.size - off);
+    this.onRead?.(Math.max(want, 0));
+    this.buf = want > 0 ? await this.handle.read(off, want) : new Uint8Array(0);
+    this.from = off;
+    return this.buf.subarray(0, len);
   }
 }
 
@@ -353,9 +386,6 @@ interface OpenSegment {
   seg: ManifestSegment;
   handle: ReadHandle;
   index: SegmentIndex;
-  whole?: Uint8Array;
-  /** Time blocks decoded during this query, by offset. */
-  times?: Map<number, BigInt64Array>;
 }
 
 export class Store {
@@ -368,6 +398,7 @@ export class Store {
   private readonly graceMs: number;
   private readonly lockStaleMs: number;
   private readonly autoMaintain: boolean;
+  private readonly readWindowBytes: number;
   private readonly state = new Map<string, BucketState>();
   private readonly indexCache = new Map<string, SegmentIndex>();
   private cachedEntries = 0;
@@ -387,6 +418,7 @@ export class Store {
     this.graceMs = options.graceMs ?? 30_000;
     this.lockStaleMs = options.lockStaleMs ?? 30_000;
     this.autoMaintain = options.autoMaintain ?? true;
+    this.readWindowBytes = options.readWindowBytes ?? READ_WINDOW_BYTES;
   }
 
   private bucketDir(name: string): string {
@@ -972,15 +1004,14 @@ export class Store {
         }
         need.set(o, bytes);
       }
-      // Read a segment whole when most of it is needed (one read instead of many).
-      for (const o of open) {
-        if (need.get(o)! * 2 > o.handle.size) {
-          o.whole = await o.handle.read(0, o.handle.size).catch((e: unknown) => {
-            throw isErrno(e) ? ioError(`cannot read bucket "${bucket}"`, join(this.bucketDir(bucket), o.seg.file), e) : e;
-          });
-          if (stats) stats.bytesRead += o.handle.size;
-        }
-      }
+      // A segment of which most is needed is read through a window (a few large reads, in
+      // bounded memory; see READ_WINDOW_BYTES), the others block by block.
+      const countRead = stats ? (n: number) => void (stats.bytesRead += n) : undefined;
+      const readers = new Map<OpenSegment, BlockReader>();
+      for (const o of open) if (need.get(o)! * 2 > o.handle.size) readers.set(o, new BlockReader(o.handle, this.readWindowBytes, countRead));
+      // Series of one scrape share a time block: decoded once per query while it is in here.
+      const slots = new Map(open.map((o, i) => [o, i]));
+      const timeBlocks = new TimeBlockCache(READ_TIME_CACHE_BYTES);
       // Series come out in the order of their keys' UTF-8 bytes, as Flux orders strings (segment
       // files keep their own encoding order; only this read order follows compareStrings).
       const keys = [...bySeries.keys()].sort(compareStrings);
@@ -999,18 +1030,19 @@ export class Store {
             this.logger.warn('store: skipping a series part with a conflicting field type', { bucket, field: e.field });
             continue;
           }
+          const reader = readers.get(o);
           const block = async (off: number, len: number) => {
-            if (o.whole) return o.whole.subarray(off, off + len);
+            if (reader) return reader.block(off, len);
             if (stats) stats.bytesRead += len;
             return o.handle.read(off, len);
           };
           let decoded;
           try {
-            // Series of one scrape share a time block: decode it once per query.
-            let times = o.times?.get(e.tsOff);
+            const slot = slots.get(o)!;
+            let times = timeBlocks.get(slot, e.tsOff);
             if (!times) {
               times = decodeTimeBlock(e, await block(e.tsOff, e.tsLen));
-              (o.times ??= new Map()).set(e.tsOff, times);
+              timeBlocks.set(slot, e.tsOff, times);
             }
             decoded = decodeSeries(e, times, await block(e.vOff, e.vLen));
           } catch (err) {
