@@ -988,7 +988,10 @@ export class Store {
       const bySeries = new Map<string, { o: OpenSegment; e: IndexEntry; all: boolean }[]>();
       const need = new Map<OpenSegment, number>();
       for (const o of open) {
+        // Bytes of the blocks the query needs: a time block shared by many series (all the
+        // series of a target) counts once, as it is read once.
         let bytes = 0;
+        const timeBlocks = new Set<number>();
         const idx = o.index;
         const seriesMatch = compileForIndex(pred, idx);
         for (let i = 0; i < idx.length; i++) {
@@ -996,7 +999,11 @@ export class Store {
           const match = seriesMatch(i);
           if (match === 0) continue;
           const e = idx.entry(i);
-          bytes += e.tsLen + e.vLen;
+          bytes += e.vLen;
+          if (!timeBlocks.has(e.tsOff)) {
+            timeBlocks.add(e.tsOff);
+            bytes += e.tsLen;
+          }
           const list = bySeries.get(e.key);
           const item = { o, e, all: match === 1 };
           if (list) list.push(item);

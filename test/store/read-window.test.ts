@@ -126,3 +126,37 @@ test('windowed reads of several overlapping segments return what one-window and 
     }
   }
 });
+
+test('a query of a few series that share a large time block reads their blocks, not the whole segment', async () => {
+  // One target: 2,000 series share one time block of 2,000 irregular times (several KB), and
+  // their constant values take a few bytes each. A query of 20 of them needs that time block
+  // once and 20 small value blocks: far less than half of the file, so it reads block by block.
+  const dir = tempDir();
+  const writer = newStore(dir);
+  const r = rng(6);
+  let t = T0;
+  const times = BigInt64Array.from({ length: 2000 }, () => (t += BigInt(1 + Math.floor(r() * 1e9))));
+  await writer.write(
+    'b',
+    Array.from({ length: 2000 }, (_, i) => ({
+      measurement: 'm',
+      tags: [
+        ['g', i % 100 === 0 ? 'few' : 'many'],
+        ['k', `${i}`],
+      ],
+      field: 'v',
+      type: 'float' as const,
+      times,
+      values: new Float64Array(2000).fill(i),
+    })),
+  );
+  await writer.close();
+  const reads: SegRead[] = [];
+  const store = newStore(dir, { fs: recordingFs(reads) });
+  const got = await readAll(store, { predicate: { kind: 'tag', key: 'g', op: '==', value: 'few' } });
+  assert.equal(got.length, 20);
+  assert.equal(new Set(reads.map((x) => x.file)).size, 1, 'one segment');
+  const size = reads[0]!.size;
+  const blockBytes = reads.slice(2).reduce((n, x) => n + x.length, 0);
+  assert.ok(blockBytes < size / 4, `read ${blockBytes} bytes of blocks of a ${size}-byte segment`);
+});
