@@ -712,9 +712,24 @@ export class Store {
     const types = st.types;
     for (const seg of m.segments) {
       if (st.typedFiles.has(seg.file)) continue;
+      let idx: OpenSegment;
+      try {
+        idx = await this.segmentIndex(bucket, seg, undefined);
+      } catch (e) {
+        // A damaged segment does not stop writes (reads of its time range fail until `bucket
+        // repair`); the types of the series only it holds are unknown meanwhile. A file that
+        // left the MANIFEST since it was read (compacted) has its series in the output, which
+        // the next write learns. Any other failure (EIO, EMFILE...) fails this write (store.io
+        // naming the file) rather than let it skip the type check of the file's series: before,
+        // the file was then taken as learned, and later writes could give its series another type.
+        if (e instanceof FluxError && e.id === 'store.corrupt') {
+          st.typedFiles.add(seg.file);
+          continue;
+        }
+        if (isNotFound(e)) continue;
+        throw e;
+      }
       st.typedFiles.add(seg.file);
-      const idx = await this.segmentIndex(bucket, seg, undefined).catch(() => undefined);
-      if (!idx) continue;
       // From the index's columns: no IndexEntry per series (a bucket of a few segments of a
       // large target holds millions, and the first write of every `promflux run` learns them).
       const index = idx.index;
@@ -891,9 +906,17 @@ export class Store {
     };
   }
 
+  /**
+   * Open a segment and load its index (cached). Rejects with the file system's own error when
+   * the file does not exist (callers retry with a newer MANIFEST, or skip it), `store.corrupt`
+   * when it is damaged and `store.io` for any other failure, both naming the file.
+   */
   private async segmentIndex(bucket: string, seg: ManifestSegment, stats: ReadStats | undefined): Promise<OpenSegment> {
     const path = join(this.bucketDir(bucket), seg.file);
-    const handle = await this.fs.openRead(path);
+    const failed = (e: unknown) => (isErrno(e) && !isNotFound(e) ? ioError(`cannot read segment ${seg.file} of bucket "${bucket}"`, path, e) : e);
+    const handle = await this.fs.openRead(path).catch((e: unknown) => {
+      throw failed(e);
+    });
     try {
       let index = this.indexCache.get(path);
       if (!index) {
@@ -920,7 +943,7 @@ export class Store {
       if (e instanceof CorruptSegmentError) {
         throw corruptSegment(bucket, seg.file, e);
       }
-      throw e;
+      throw failed(e);
     }
   }
 
@@ -975,7 +998,8 @@ export class Store {
       } catch (e) {
         await Promise.all(open.map((o) => o.handle.close()));
         if (isNotFound(e) && attempt < 5) continue;
-        throw isErrno(e) ? ioError(`cannot read bucket "${bucket}"`, this.bucketDir(bucket), e) : e;
+        const path = (e as { path?: unknown }).path;
+        throw isErrno(e) ? ioError(`cannot read bucket "${bucket}"`, typeof path === 'string' ? path : this.bucketDir(bucket), e) : e;
       }
     }
     try {

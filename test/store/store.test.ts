@@ -804,15 +804,70 @@ describe('file-system errors name the path and the cause', () => {
       await store.close();
       fail = true;
       const fresh = openStore({ dir, fs, clock: manualClock(T0), logger: silentLogger });
+      const segment = readdirSync(join(dir, 'buckets', 'b')).find((f) => f.endsWith('.seg'))!;
       await assert.rejects(readAll(fresh, 'b'), (e: unknown) => {
         assert.ok(e instanceof FluxError, String(e));
         assert.equal(e.id, 'store.io');
-        assert.ok(e.message.includes(join(dir, 'buckets', 'b')), e.message);
+        assert.ok(e.message.includes(join(dir, 'buckets', 'b', segment)), e.message);
         assert.match(e.message, /EIO/);
         return true;
       });
     });
   }
+
+  test('an I/O error reading a compaction input is store.io naming the file, not a raw error', async () => {
+    const dir = tempDir();
+    let fail = false;
+    const fs = {
+      ...nodeFileSystem,
+      async openRead(path: string) {
+        if (fail && path.endsWith('.seg')) throw Object.assign(new Error(`EIO: i/o error, open '${path}'`), { code: 'EIO' });
+        return nodeFileSystem.openRead(path);
+      },
+    };
+    const store = openStore({ dir, fs, clock: manualClock(T0), logger: silentLogger, autoMaintain: false, compactionFanIn: 2 });
+    for (let i = 0n; i < 2n; i++) await store.write('b', [{ measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0 + i), values: Float64Array.of(1) }]);
+    const segments = readdirSync(join(dir, 'buckets', 'b')).filter((f) => f.endsWith('.seg'));
+    fail = true;
+    await assert.rejects(store.maintain('b'), (e: unknown) => {
+      assert.ok(e instanceof FluxError, String(e));
+      assert.equal(e.id, 'store.io');
+      assert.ok(segments.some((f) => e.message.includes(join(dir, 'buckets', 'b', f))), e.message);
+      assert.match(e.message, /EIO/);
+      return true;
+    });
+    fail = false;
+    assert.equal((await store.buckets())[0]!.segments, 2, 'the inputs are still live');
+    await store.maintain('b');
+    assert.equal((await store.buckets())[0]!.segments, 1);
+  });
+
+  test('a segment whose types a write cannot learn (EMFILE) fails that write, and a later write still checks them', async () => {
+    const dir = tempDir();
+    const first = newStore(dir, manualClock(T0), { autoMaintain: false });
+    await first.write('b', [{ measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) }]);
+    await first.close();
+    const segment = readdirSync(join(dir, 'buckets', 'b')).find((f) => f.endsWith('.seg'))!;
+    let fail = true;
+    const fs = {
+      ...nodeFileSystem,
+      async openRead(path: string) {
+        if (fail && path.endsWith('.seg')) throw Object.assign(new Error(`EMFILE: too many open files, open '${path}'`), { code: 'EMFILE' });
+        return nodeFileSystem.openRead(path);
+      },
+    };
+    const store = openStore({ dir, fs, clock: manualClock(T0), logger: silentLogger, autoMaintain: false });
+    const asString = (t: bigint): SeriesBatch => ({ measurement: 'm', tags: [], field: 'f', type: 'string', times: BigInt64Array.of(t), values: ['s'] });
+    await assert.rejects(store.write('b', [asString(T0 + 1n)]), (e: unknown) => {
+      assert.ok(e instanceof FluxError, String(e));
+      assert.equal(e.id, 'store.io');
+      assert.ok(e.message.includes(join(dir, 'buckets', 'b', segment)), e.message);
+      return true;
+    });
+    fail = false;
+    await assert.rejects(store.write('b', [asString(T0 + 2n)]), (e: unknown) => e instanceof FieldTypeConflictError && e.conflict.stored === 'float' && e.conflict.offered === 'string');
+    assert.deepEqual(rows(await readAll(store, 'b')), [`m|f|[]|float|${T0}|1`]);
+  });
 
   test('write() rejects with the path in store.io', async () => {
     const { store, file } = blockedStore();
