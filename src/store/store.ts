@@ -1145,7 +1145,25 @@ export class Store {
     if (failed !== undefined) throw failed;
   }
 
+  /**
+   * Retention, garbage removal and compaction of one bucket. A bucket that is gone (deleted,
+   * maybe by another process while this ran: its directory was renamed away, so the LOCK, a
+   * segment or the compaction's output could not be opened) has nothing to maintain: that is
+   * not a failure.
+   */
   private async maintainBucket(bucket: string): Promise<void> {
+    try {
+      await this.maintainBucketFiles(bucket);
+    } catch (e) {
+      if ((await this.loadManifest(bucket).catch(() => null)) === undefined) {
+        this.forgetIndexes(bucket, () => true);
+        return;
+      }
+      throw e;
+    }
+  }
+
+  private async maintainBucketFiles(bucket: string): Promise<void> {
     const dir = this.bucketDir(bucket);
     const nowMs = this.clock.nowNanos() / 1_000_000n;
     // 1. Retention and garbage.

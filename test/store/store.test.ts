@@ -601,6 +601,34 @@ describe('failures', () => {
     );
     assert.deepEqual(rows(await readAll(store, 'b')), [`new|f|[]|string|${T0}|s`, `old|f|[]|float|${T0}|1`]);
   });
+
+  test('maintenance of a bucket another process deleted, before or during a compaction, is no failure', async () => {
+    const dir = tempDir();
+    const pt = (i: bigint): SeriesBatch => ({ measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0 + i), values: Float64Array.of(1) });
+    const other = newStore(dir, manualClock(T0), { autoMaintain: false });
+    // Deleted before: the bucket's directory is gone when maintenance takes its LOCK.
+    const store = newStore(dir, manualClock(T0), { autoMaintain: false });
+    await store.write('gone', [pt(1n)]);
+    await other.deleteBucket('gone');
+    await store.maintain('gone');
+    // Deleted while a compaction runs: just before it creates its output file.
+    let deleting: Promise<void> | undefined;
+    const fs = {
+      ...nodeFileSystem,
+      async createNewFile(path: string) {
+        deleting ??= other.deleteBucket('b');
+        await deleting;
+        return nodeFileSystem.createNewFile(path);
+      },
+    };
+    const compacting = newStore(dir, manualClock(T0), { fs, autoMaintain: false, compactionFanIn: 2 });
+    await compacting.write('b', [pt(1n)]);
+    await compacting.write('b', [pt(2n)]);
+    await compacting.maintain('b');
+    assert.ok(deleting !== undefined, 'the compaction ran');
+    assert.deepEqual(await compacting.buckets(), []);
+    assert.deepEqual(readdirSync(join(dir, 'buckets')), []);
+  });
 });
 
 test('one write of series that cross partitions, in any order, puts each point in its partition', async () => {
