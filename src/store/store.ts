@@ -529,7 +529,7 @@ export class Store {
     const m = await this.loadManifest(name);
     if (!m) throw bucketNotFound(name);
     const dir = this.bucketDir(name);
-    const damaged: DamagedSegment[] = [];
+    let damaged: DamagedSegment[] = [];
     for (const seg of m.segments) {
       const path = join(dir, seg.file);
       let reason: string | undefined;
@@ -547,16 +547,30 @@ export class Store {
       }
       if (reason !== undefined) damaged.push({ file: seg.file, minT: BigInt(seg.minT), maxT: BigInt(seg.maxT), points: seg.points, reason });
     }
+    // A file can leave the MANIFEST while it is checked: compacted (its points are in the
+    // output) or expired, and removed once the grace period ended. Then it is missing, and
+    // neither damaged nor lost: only the files the MANIFEST still lists count.
+    const stillListed = (list: Manifest | undefined) => {
+      const live = new Set(list?.segments.map((s) => s.file));
+      damaged = damaged.filter((d) => live.has(d.file));
+    };
+    if (damaged.length > 0) stillListed(await this.loadManifest(name));
     if (damaged.length === 0 || options.dryRun === true) return { segments: m.segments.length, damaged };
-    const bad = new Set(damaged.map((d) => d.file));
     const moved = join(dir, DAMAGED_DIR);
-    await this.fs.mkdirp(moved);
+    await this.fs.mkdirp(moved).catch((e: unknown) => {
+      throw ioError(`cannot repair bucket "${name}"`, moved, e);
+    });
     await this.withLock(name, async () => {
       const fresh = await this.loadManifest(name);
       if (!fresh) throw bucketNotFound(name);
+      stillListed(fresh);
+      const bad = new Set(damaged.map((d) => d.file));
+      if (bad.size === 0) return;
       fresh.segments = fresh.segments.filter((s) => !bad.has(s.file));
       await this.saveManifest(name, fresh);
     });
+    if (damaged.length === 0) return { segments: m.segments.length, damaged };
+    const bad = new Set(damaged.map((d) => d.file));
     // Out of the MANIFEST first: a reader never meets a missing file it was told of. (A file
     // that cannot be moved stays as an orphan, which maintenance removes.)
     for (const d of damaged) await this.fs.rename(join(dir, d.file), join(moved, d.file)).catch(() => undefined);
