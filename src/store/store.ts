@@ -10,8 +10,11 @@
 //   before it leaves at most an unreferenced segment file that maintenance later removes.
 // - read: no lock. A reader loads the MANIFEST (always complete, thanks to the rename), opens
 //   the segments it needs, and reads their indexes (cached per immutable file) and only the
-//   blocks of matching series (range and predicate pushdown). Every query re-reads the
-//   MANIFEST, so other processes see a write as soon as it is acknowledged.
+//   blocks of matching series (range and predicate pushdown). A segment of which a query
+//   needs more than half is read through a 1 MiB window rather than block by block, and the
+//   time blocks it decodes are kept within 64 MiB, so a query's memory does not grow with the
+//   size of the segments (only with the series it returns and their indexes). Every query
+//   re-reads the MANIFEST, so other processes see a write as soon as it is acknowledged.
 // - retention and compaction (maintenance, run in the background after writes and by
 //   `maintain()`): segments wholly older than now - retention leave the MANIFEST (reads also
 //   clip to that bound, so expired points vanish at once); within a time partition 8
