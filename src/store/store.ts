@@ -737,8 +737,8 @@ export class Store {
         // repair`); the types of the series only it holds are unknown meanwhile. A file that
         // left the MANIFEST since it was read (compacted) has its series in the output, which
         // the next write learns. Any other failure (EIO, EMFILE...) fails this write (store.io
-        // naming the file) rather than let it skip the type check of the file's series: before,
-        // the file was then taken as learned, and later writes could give its series another type.
+        // naming the file) and leaves the file to learn at the next one: skipping its type
+        // check would let a write give the file's series another type.
         if (e instanceof FluxError && e.id === 'store.corrupt') {
           st.typedFiles.add(seg.file);
           continue;
