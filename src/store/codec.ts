@@ -265,7 +265,7 @@ function decimalPlan(values: Float64Array): { scale: number; exceptions: number[
     if (k < POW10.length) scale = k;
     else if (++out > maxExceptions) return undefined;
   }
-  if (out === n) return undefined;
+  if (out > 0 && out === n) return undefined;
   const exceptions: number[] = [];
   if (out > 0) {
     // The scale grew while the values were read: check them all against the final one.

@@ -47,6 +47,7 @@ const cases: { name: string; values: Float64Array; mode: number }[] = [
   { name: 'all NaN', values: decimals(10, () => NaN), mode: 0xff },
   { name: 'one NaN alone', values: Float64Array.of(NaN), mode: 0xff },
   { name: 'one value', values: Float64Array.of(2.5), mode: 1 },
+  { name: 'no value', values: new Float64Array(0), mode: 0 },
 ];
 
 for (const c of cases) {
