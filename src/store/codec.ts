@@ -254,6 +254,8 @@ function decimalPlan(values: Float64Array): { scale: number; exceptions: number[
   const maxExceptions = n >>> 2;
   let scale = 0;
   let out = 0;
+  /** The largest magnitude of a value that fit the scale of its time. */
+  let maxAbs = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
     if (!Number.isFinite(v) || Math.abs(v) > MAX_SCALED || Object.is(v, -0)) {
@@ -262,12 +264,19 @@ function decimalPlan(values: Float64Array): { scale: number; exceptions: number[
     }
     let k = scale;
     while (k < POW10.length && !fitsScale(v, POW10[k]!)) k++;
-    if (k < POW10.length) scale = k;
-    else if (++out > maxExceptions) return undefined;
+    if (k < POW10.length) {
+      scale = k;
+      if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
+    } else if (++out > maxExceptions) return undefined;
   }
   if (out > 0 && out === n) return undefined;
   const exceptions: number[] = [];
-  if (out > 0) {
+  // A value that fit a smaller scale may be too large for the final one (2^49 fits scale 0,
+  // then 0.5 raises the scale to 1, and 2^49 * 10 > 2^50, where deltas of two scaled values
+  // no longer stay exact in a double): then, as when some values fit no scale, every value is
+  // checked against the final scale. (A value that fits a scale in magnitude also fits it
+  // exactly once it fit a smaller one, so the largest magnitude is all there is to check.)
+  if (out > 0 || Math.round(maxAbs * POW10[scale]!) > MAX_SCALED) {
     // The scale grew while the values were read: check them all against the final one.
     const m = POW10[scale]!;
     for (let i = 0; i < n; i++) {

@@ -46,6 +46,12 @@ const cases: { name: string; values: Float64Array; mode: number }[] = [
   { name: 'no decimal at all', values: decimals(100, (i) => Math.PI * i + 1e-9), mode: 0xff },
   { name: 'all NaN', values: decimals(10, () => NaN), mode: 0xff },
   { name: 'one NaN alone', values: Float64Array.of(NaN), mode: 0xff },
+  // Values that fit a smaller scale than the block's but are too large for it once scaled
+  // (beyond 2^50) were stored as decimals of the block's scale, and read back wrong (0.5 as
+  // 1125899906842623.4) or not at all (a varint too long): they are exceptions.
+  { name: 'a large value, then a decimal that raises the scale', values: Float64Array.of(2 ** 49, 0.5), mode: 0xff },
+  { name: 'large values among 2-decimal ones', values: decimals(100, (i) => (i % 10 === 0 ? 1e14 + i : i / 4)), mode: 0xfe },
+  { name: 'large integers with one 6-digit decimal (all too large for scale 6)', values: decimals(100, (i) => (i === 70 ? 0.000001 : 1e10 + i)), mode: 0xff },
   { name: 'one value', values: Float64Array.of(2.5), mode: 1 },
   { name: 'no value', values: new Float64Array(0), mode: 0 },
 ];
@@ -59,7 +65,7 @@ for (const c of cases) {
 }
 
 test('float columns: random mixes of decimals and exceptions give back their bits', () => {
-  const specials = [NaN, STALE, -0, Infinity, -Infinity, 1e-7, Math.E, 2 ** 60, Number.MAX_VALUE, Number.MIN_VALUE];
+  const specials = [NaN, STALE, -0, Infinity, -Infinity, 1e-7, Math.E, 2 ** 60, 2 ** 49, 1e14 + 0.5, Number.MAX_VALUE, Number.MIN_VALUE];
   for (let seed = 1; seed <= 200; seed++) {
     const r = rng(seed);
     const n = 1 + Math.floor(r() * 300);
