@@ -60,6 +60,14 @@ export const NS_PER_DAY = 24n * NS_PER_HOUR;
 export const DEFAULT_RETENTION_NS = 30n * NS_PER_DAY;
 const MIN_TIME = -(2n ** 63n);
 const MAX_TIME = 2n ** 63n - 1n;
+/**
+ * The times a point may have: InfluxDB's MinNanoTime and MaxNanoTime (models/time.go), which
+ * keep the two lowest int64 values and the highest one as sentinels. Here MAX_TIME is the
+ * exclusive stop of an unbounded read, so a point at MAX_TIME could never be read back and a
+ * compaction dropped it.
+ */
+const MIN_POINT_TIME = MIN_TIME + 2n;
+const MAX_POINT_TIME = MAX_TIME - 1n;
 
 export interface StoreOptions {
   /** Directory of the store (`<dataDir>/store`). */
@@ -657,8 +665,9 @@ export class Store {
   /**
    * Write points. Resolves when they are durable (fsynced and published in the MANIFEST);
    * creates the bucket with the default retention when missing. Rejects with a FluxError
-   * (`store.duplicateTag`, `store.invalidTag`, `store.invalidBucket`) and writes nothing of
-   * this call when the batch is invalid.
+   * (`store.duplicateTag`, `store.invalidTag`, `store.invalidBucket`, `store.invalidTime`: a
+   * time outside InfluxDB's range, see MAX_POINT_TIME) and writes nothing of this call when
+   * the batch is invalid.
    *
    * A series whose field type differs from the type it has in the bucket, or from an earlier
    * series of the same call, is dropped and the others are written (InfluxDB's partial write):
@@ -679,7 +688,17 @@ export class Store {
             throw new FluxError('invalid', 'store.invalidTag', `tag key ${JSON.stringify(k)} is reserved (a column from() returns) or empty`);
           }
         }
-        normalized.push(normalizeSeries(s));
+        const ns = normalizeSeries(s);
+        const first = ns.times[0]!;
+        const last = ns.times[ns.times.length - 1]!;
+        if (first < MIN_POINT_TIME || last > MAX_POINT_TIME) {
+          throw new FluxError(
+            'invalid',
+            'store.invalidTime',
+            `time ${first < MIN_POINT_TIME ? first : last} of a point of measurement "${s.measurement}" (field "${s.field}") is outside the times the store keeps, ${MIN_POINT_TIME} to ${MAX_POINT_TIME} (1677-09-21T00:12:43.145224194Z to 2262-04-11T23:47:16.854775806Z, as InfluxDB)`,
+          );
+        }
+        normalized.push(ns);
       }
       if (normalized.length === 0) return Promise.resolve();
       const st = this.bucketState(bucket);

@@ -260,6 +260,30 @@ describe('round trip', () => {
   });
 });
 
+describe('times', () => {
+  test("a time outside InfluxDB's range is store.invalidTime and nothing of the write is kept; the range's ends read back, also after compaction", async () => {
+    const MAX = 2n ** 63n - 1n;
+    const MIN = -(2n ** 63n);
+    const store = newStore(undefined, manualClock(T0), { autoMaintain: false, compactionFanIn: 2 });
+    await store.createBucket('b', { retentionNs: 0n });
+    const pt = (measurement: string, ...times: bigint[]): SeriesBatch => ({ measurement, tags: [], field: 'f', type: 'float', times: BigInt64Array.from(times), values: Float64Array.from(times, (_, i) => i) });
+    for (const bad of [MAX, MIN, MIN + 1n]) {
+      await assert.rejects(store.write('b', [pt('ok', T0), pt('m', T0, bad)]), (e: unknown) => {
+        assert.ok(e instanceof FluxError, String(e));
+        assert.equal(e.id, 'store.invalidTime');
+        assert.ok(e.message.includes(String(bad)), e.message);
+        return true;
+      });
+    }
+    assert.equal((await store.buckets())[0]!.points, 0);
+    await store.write('b', [pt('m', MIN + 2n, MAX - 1n)]);
+    await store.write('b', [pt('n', MAX - 2n)]);
+    await store.maintain('b');
+    assert.equal((await store.buckets())[0]!.segments, 2, "one per partition, the last one's two compacted");
+    assert.deepEqual(rows(await readAll(store, 'b')), [`m|f|[]|float|${MIN + 2n}|0`, `m|f|[]|float|${MAX - 1n}|1`, `n|f|[]|float|${MAX - 2n}|0`]);
+  });
+});
+
 describe('buckets', () => {
   test('create, list, delete; unknown buckets are store.bucketNotFound', async () => {
     const store = newStore(undefined, manualClock(T0));
