@@ -12,6 +12,7 @@ import { decodeSeries, decodeTimeBlock, encodeSegment, readSegmentIndex } from '
 import type { SeriesData } from '../../src/store/types.js';
 import type { ReadHandle } from '../../src/host/fs.js';
 import { rng } from '../support/rng.js';
+import { REPO_ROOT } from '../support/env.js';
 
 /** Prometheus' stale marker: a NaN with payload 2 (model/value/value.go StaleNaN). */
 const STALE = new Float64Array(new BigUint64Array([0x7ff0000000000002n]).buffer)[0]!;
@@ -135,7 +136,7 @@ async function readAll(bytes: Uint8Array): Promise<{ field: string; mode: number
 test('a segment written before mode 0xfe reads as it was written; written now, it is smaller and reads the same', async () => {
   const T0 = 1_700_000_000_000_000_000n;
   const want = fixtureSeries(T0);
-  const old = new Uint8Array(readFileSync(join(import.meta.dirname, 'fixtures', 'floats-before-mode-0xfe.seg')));
+  const old = new Uint8Array(readFileSync(join(REPO_ROOT, 'test', 'store', 'fixtures', 'floats-before-mode-0xfe.seg')));
   const now = encodeSegment(want).bytes;
   const modes: Record<string, number[]> = {};
   for (const [name, bytes] of [
