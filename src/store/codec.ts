@@ -3,9 +3,14 @@
 // Timestamps: count, the first time as int64, then delta-of-delta as zigzag varints (regular
 // scrape intervals give runs of 0, one byte each, which deflate then squeezes further).
 // Floats: when every value is an exact decimal with <= 6 fraction digits (counters, most
-// gauges) they are scaled to integers and stored as zigzag varint deltas; otherwise each value
-// is XORed with its predecessor (Gorilla's idea) and the 8 bytes of the XORs are stored
-// byte-plane by byte-plane, so the many zero high/low bytes form long runs for deflate.
+// gauges) they are scaled to integers and stored as zigzag varint deltas (mode byte: the
+// scale). When a few values are not (NaN, which Prometheus summaries report for a quantile
+// with no observations, +-Inf, -0, more digits), those few are kept aside as exceptions and
+// the rest is stored as decimals (mode 0xfe): a single NaN no longer turns a whole block into
+// 8 bytes per value, which mattered most for compaction, where a merged series holds the
+// points of every input block. Otherwise each value is XORed with its predecessor (Gorilla's
+// idea) and the 8 bytes of the XORs are stored byte-plane by byte-plane (mode 0xff), so the
+// many zero high/low bytes form long runs for deflate.
 // Ints/uints: zigzag varint deltas (uint as two's complement int64 deltas). Bools: one byte
 // each. Strings: varint length + UTF-8. Each block is then deflated (node:zlib) unless small.
 import type { FieldType, FieldValues } from './types.js';
@@ -223,31 +228,106 @@ export function decodeTimes(r: ByteReader): BigInt64Array {
 }
 
 const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000];
+/** Largest magnitude of a scaled decimal (deltas of two stay exact in a double). */
+const MAX_SCALED = 2 ** 50;
+/** Mode byte of decimals with exceptions (below it: the scale of plain decimals). */
+const MODE_PATCHED = 0xfe;
+/** Mode byte of XORed byte planes. */
+const MODE_XOR = 0xff;
 
-function decimalScale(values: Float64Array): number {
-  let scale = 0;
+/** Whether v is stored exactly as the integer round(v * m) (m = 10^scale). */
+function fitsScale(v: number, m: number): boolean {
+  const s = Math.round(v * m);
+  return s / m === v && Math.abs(s) <= MAX_SCALED;
+}
+
+/**
+ * The decimal scale of a column and the positions of the values that do not fit it: the scale
+ * is the largest of the values' own smallest scales (<= 6), as when every value fits; values
+ * that fit no scale (NaN, +-Inf, -0, more than 6 fraction digits, beyond 2^50 once scaled)
+ * are exceptions. Undefined when exceptions are more than a quarter of the values (an
+ * exception costs its 8 bytes and its position, so XORed planes are then the better choice)
+ * or when no value fits.
+ */
+function decimalPlan(values: Float64Array): { scale: number; exceptions: number[] } | undefined {
   const n = values.length;
+  const maxExceptions = n >>> 2;
+  let scale = 0;
+  let out = 0;
+  /** The largest magnitude of a value that fit the scale of its time. */
+  let maxAbs = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
-    if (!Number.isFinite(v) || Math.abs(v) > 2 ** 50 || Object.is(v, -0)) return -1;
-    for (;;) {
-      const m = POW10[scale]!;
-      const s = Math.round(v * m);
-      if (s / m === v && Math.abs(s) <= 2 ** 50) break;
-      if (++scale >= POW10.length) return -1;
+    if (!Number.isFinite(v) || Math.abs(v) > MAX_SCALED || Object.is(v, -0)) {
+      if (++out > maxExceptions) return undefined;
+      continue;
     }
+    let k = scale;
+    while (k < POW10.length && !fitsScale(v, POW10[k]!)) k++;
+    if (k < POW10.length) {
+      scale = k;
+      if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
+    } else if (++out > maxExceptions) return undefined;
   }
-  return scale;
+  if (out > 0 && out === n) return undefined;
+  const exceptions: number[] = [];
+  // A value that fit a smaller scale may be too large for the final one (2^49 fits scale 0,
+  // then 0.5 raises the scale to 1, and 2^49 * 10 > 2^50, where deltas of two scaled values
+  // no longer stay exact in a double): then, as when some values fit no scale, every value is
+  // checked against the final scale. (A value that fits a scale in magnitude also fits it
+  // exactly once it fit a smaller one, so the largest magnitude is all there is to check.)
+  if (out > 0 || Math.round(maxAbs * POW10[scale]!) > MAX_SCALED) {
+    // The scale grew while the values were read: check them all against the final one.
+    const m = POW10[scale]!;
+    for (let i = 0; i < n; i++) {
+      const v = values[i]!;
+      if (!Number.isFinite(v) || Object.is(v, -0) || !fitsScale(v, m)) exceptions.push(i);
+    }
+    if (exceptions.length > maxExceptions) return undefined;
+  }
+  return { scale, exceptions };
 }
 
 function encodeFloats(w: ByteWriter, values: Float64Array): void {
   const n = values.length;
-  const scale = decimalScale(values);
-  if (scale >= 0) {
-    w.byte(scale);
+  const plan = decimalPlan(values);
+  if (plan !== undefined) {
+    const { scale, exceptions } = plan;
     const m = POW10[scale]!;
+    if (exceptions.length === 0) {
+      // Mode 0-6: the scale, then n zigzag deltas of the scaled values.
+      w.byte(scale);
+      let prev = 0;
+      for (let i = 0; i < n; i++) {
+        const s = Math.round(values[i]! * m);
+        w.svarint(s - prev);
+        prev = s;
+      }
+      return;
+    }
+    // Mode 0xfe: the scale; the exception count; each exception's position (as the gap to the
+    // previous one's, the first's from -1, minus 1) and its 8 bytes (the two 32-bit words of
+    // the double, little-endian, so a NaN's payload survives); then n zigzag deltas of the
+    // scaled values, where an exception repeats the previous scaled value (a delta of 0).
+    const words = new Uint32Array(values.buffer, values.byteOffset, n * 2);
+    w.byte(MODE_PATCHED);
+    w.byte(scale);
+    w.uvarint(exceptions.length);
+    let last = -1;
+    for (const i of exceptions) {
+      w.uvarint(i - last - 1);
+      last = i;
+      w.u32(words[2 * i]!);
+      w.u32(words[2 * i + 1]!);
+    }
     let prev = 0;
+    let next = 0;
     for (let i = 0; i < n; i++) {
+      if (i === exceptions[next]) {
+        next++;
+        w.byte(0);
+        continue;
+      }
       const s = Math.round(values[i]! * m);
       w.svarint(s - prev);
       prev = s;
@@ -255,7 +335,7 @@ function encodeFloats(w: ByteWriter, values: Float64Array): void {
     return;
   }
   // XOR with the predecessor, then byte planes.
-  w.byte(0xff);
+  w.byte(MODE_XOR);
   const words = new Uint32Array(values.buffer, values.byteOffset, n * 2);
   const planes = new Uint8Array(n * 8);
   let plo = 0;
@@ -282,7 +362,7 @@ function encodeFloats(w: ByteWriter, values: Float64Array): void {
 function decodeFloats(r: ByteReader, n: number): Float64Array {
   const out = new Float64Array(n);
   const mode = r.byte();
-  if (mode === 0xff) {
+  if (mode === MODE_XOR) {
     const planes = r.bytes(n * 8);
     const words = new Uint32Array(out.buffer);
     let plo = 0;
@@ -297,12 +377,37 @@ function decodeFloats(r: ByteReader, n: number): Float64Array {
     }
     return out;
   }
-  if (mode >= POW10.length) throw new CorruptSegmentError(`unknown float encoding ${mode}`);
-  const m = POW10[mode]!;
+  let positions: number[] = [];
+  let bits: number[] = [];
+  let scale = mode;
+  if (mode === MODE_PATCHED) {
+    scale = r.byte();
+    const count = r.uvarint();
+    if (count > n) throw new CorruptSegmentError('more float exceptions than values');
+    positions = new Array(count);
+    bits = new Array(2 * count);
+    let last = -1;
+    for (let j = 0; j < count; j++) {
+      last += r.uvarint() + 1;
+      if (last >= n) throw new CorruptSegmentError('float exception out of range');
+      positions[j] = last;
+      bits[2 * j] = r.u32();
+      bits[2 * j + 1] = r.u32();
+    }
+  }
+  if (scale >= POW10.length) throw new CorruptSegmentError(`unknown float encoding ${mode}`);
+  const m = POW10[scale]!;
   let prev = 0;
   for (let i = 0; i < n; i++) {
     prev += r.svarint();
     out[i] = prev / m;
+  }
+  if (positions.length > 0) {
+    const words = new Uint32Array(out.buffer);
+    for (let j = 0; j < positions.length; j++) {
+      words[2 * positions[j]!] = bits[2 * j]!;
+      words[2 * positions[j]! + 1] = bits[2 * j + 1]!;
+    }
   }
   return out;
 }

@@ -28,7 +28,9 @@
 //       // a run of points of one series at once (the arrays are kept, not copied): how to()
 //       // hands over a table that is one series
 //   for await (const s of store.read('bucket', { start, stop, predicate })) { ... }
-//       // SeriesData per series, sorted by series key; [start, stop) ns; StorePredicate pushdown
+//       // SeriesData per series, sorted by series key; [start, stop) ns; StorePredicate pushdown;
+//       // reads only the blocks it needs, or most of a segment through a 1 MiB window: its
+//       // buffers do not grow with the segments' size
 //   await store.buckets();  await store.createBucket(name, { retentionNs });  await store.deleteBucket(name);
 //   await store.maintain(); // retention + compaction now (also runs in the background after writes);
 //       // a compaction streams series by series, in memory bounded by one series, not by the

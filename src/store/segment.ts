@@ -3,7 +3,10 @@
 // Layout (little-endian):
 //   "PFXSEG02"
 //   blocks: each a codec byte (0 raw, 1 deflate-raw) and its payload; a time block (see
-//           codec.encodeTimes) or a value block
+//           codec.encodeTimes) or a value block (codec.encodeValues). A float block's first
+//           byte is its mode: 0-6 decimals of that scale, 0xfe decimals with exceptions, 0xff
+//           XORed byte planes. Mode 0xfe came later, with no new file version: every file
+//           written before reads as it is, but earlier promflux versions cannot read its blocks.
 //   index:  a block (as above) of: version byte, string table, then fixed-width columns (each
 //           8-byte aligned, one row per series sorted by series key): measurement/field/tag
 //           string ids, type, count, min/max time, and the offset, length and CRC-32 of the

@@ -10,8 +10,11 @@
 //   before it leaves at most an unreferenced segment file that maintenance later removes.
 // - read: no lock. A reader loads the MANIFEST (always complete, thanks to the rename), opens
 //   the segments it needs, and reads their indexes (cached per immutable file) and only the
-//   blocks of matching series (range and predicate pushdown). Every query re-reads the
-//   MANIFEST, so other processes see a write as soon as it is acknowledged.
+//   blocks of matching series (range and predicate pushdown). A segment of which a query
+//   needs more than half is read through a 1 MiB window rather than block by block, and the
+//   time blocks it decodes are kept within 64 MiB, so a query's memory does not grow with the
+//   size of the segments (only with the series it returns and their indexes). Every query
+//   re-reads the MANIFEST, so other processes see a write as soon as it is acknowledged.
 // - retention and compaction (maintenance, run in the background after writes and by
 //   `maintain()`): segments wholly older than now - retention leave the MANIFEST (reads also
 //   clip to that bound, so expired points vanish at once); within a time partition 8
@@ -57,6 +60,14 @@ export const NS_PER_DAY = 24n * NS_PER_HOUR;
 export const DEFAULT_RETENTION_NS = 30n * NS_PER_DAY;
 const MIN_TIME = -(2n ** 63n);
 const MAX_TIME = 2n ** 63n - 1n;
+/**
+ * The times a point may have: InfluxDB's MinNanoTime and MaxNanoTime (models/time.go), which
+ * keep the two lowest int64 values and the highest one as sentinels. Here MAX_TIME is the
+ * exclusive stop of an unbounded read, so a point at MAX_TIME could never be read back and a
+ * compaction dropped it.
+ */
+const MIN_POINT_TIME = MIN_TIME + 2n;
+const MAX_POINT_TIME = MAX_TIME - 1n;
 
 export interface StoreOptions {
   /** Directory of the store (`<dataDir>/store`). */
@@ -77,6 +88,12 @@ export interface StoreOptions {
   readonly lockStaleMs?: number;
   /** Run maintenance in the background after writes (default true). */
   readonly autoMaintain?: boolean;
+  /**
+   * Bytes a query reads from a segment at once when it needs most of the segment (default
+   * READ_WINDOW_BYTES, 1 MiB): with the decoded time blocks a query keeps (at most
+   * READ_TIME_CACHE_BYTES), this bounds a query's memory whatever the size of the segments.
+   */
+  readonly readWindowBytes?: number;
 }
 
 interface ManifestSegment {
@@ -302,23 +319,50 @@ const COMPACT_WRITE_BYTES = 1024 * 1024;
 const COMPACT_TIME_CACHE_BYTES = 32 * 1024 * 1024;
 
 /**
- * Reads the blocks of one segment through a window of COMPACT_READ_BYTES (or one block, when
- * larger): a compaction asks for blocks in nearly ascending offsets, so most come from the
- * window of an earlier read. A block cut short by the end of the file comes back short (its
- * CRC check then fails).
+ * Bytes a query reads from a segment at once when it needs more than half of the segment
+ * (see read()). Reading such a segment whole took one read, but held the whole file in memory
+ * for as long as the query ran: a fully compacted partition is hundreds of MB. Through a
+ * window of 1 MiB a 1 GB segment takes about a thousand reads, a negligible cost next to
+ * decoding its blocks, and a query's read buffers stay at 1 MiB per segment it reads.
+ */
+const READ_WINDOW_BYTES = 1024 * 1024;
+/**
+ * Decoded time blocks a query keeps for the series that share them (bytes of times). Series
+ * of one target share one time block per segment; a fully compacted week of one-second
+ * scrapes has a 4.8 MB time block per target, so keeping every one decoded for the whole query
+ * (as before) grew with the number of targets. Beyond the budget the least recently used is
+ * decoded again when needed.
+ */
+const READ_TIME_CACHE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads the blocks of one segment through a window of `windowBytes` (or one block, when
+ * larger): a compaction, or a query that needs most of a segment, asks for blocks in nearly
+ * ascending offsets, so most come from the window of an earlier read. A block before the
+ * window (a time block shared by series of one target, written with the first of them) is
+ * read on its own and leaves the window where it is. A block cut short by the end of the file
+ * comes back short (its CRC check then fails). `onRead` is told the bytes of every read.
  */
 class BlockReader {
   private buf: Uint8Array = new Uint8Array(0);
   private from = 0;
-  constructor(private readonly handle: ReadHandle) {}
+  constructor(
+    private readonly handle: ReadHandle,
+    private readonly windowBytes = COMPACT_READ_BYTES,
+    private readonly onRead?: (bytes: number) => void,
+  ) {}
 
   async block(off: number, len: number): Promise<Uint8Array> {
-    if (off < this.from || off + len > this.from + this.buf.length) {
-      const want = Math.min(Math.max(len, COMPACT_READ_BYTES), this.handle.size - off);
-      this.buf = want > 0 ? await this.handle.read(off, want) : new Uint8Array(0);
-      this.from = off;
+    if (off >= this.from && off + len <= this.from + this.buf.length) return this.buf.subarray(off - this.from, off - this.from + len);
+    if (off < this.from) {
+      this.onRead?.(len);
+      return this.handle.read(off, len);
     }
-    return this.buf.subarray(off - this.from, off - this.from + len);
+    const want = Math.min(Math.max(len, this.windowBytes), this.handle.size - off);
+    this.onRead?.(Math.max(want, 0));
+    this.buf = want > 0 ? await this.handle.read(off, want) : new Uint8Array(0);
+    this.from = off;
+    return this.buf.subarray(0, len);
   }
 }
 
@@ -353,9 +397,6 @@ interface OpenSegment {
   seg: ManifestSegment;
   handle: ReadHandle;
   index: SegmentIndex;
-  whole?: Uint8Array;
-  /** Time blocks decoded during this query, by offset. */
-  times?: Map<number, BigInt64Array>;
 }
 
 export class Store {
@@ -368,6 +409,7 @@ export class Store {
   private readonly graceMs: number;
   private readonly lockStaleMs: number;
   private readonly autoMaintain: boolean;
+  private readonly readWindowBytes: number;
   private readonly state = new Map<string, BucketState>();
   private readonly indexCache = new Map<string, SegmentIndex>();
   private cachedEntries = 0;
@@ -387,6 +429,7 @@ export class Store {
     this.graceMs = options.graceMs ?? 30_000;
     this.lockStaleMs = options.lockStaleMs ?? 30_000;
     this.autoMaintain = options.autoMaintain ?? true;
+    this.readWindowBytes = options.readWindowBytes ?? READ_WINDOW_BYTES;
   }
 
   private bucketDir(name: string): string {
@@ -497,7 +540,7 @@ export class Store {
     const m = await this.loadManifest(name);
     if (!m) throw bucketNotFound(name);
     const dir = this.bucketDir(name);
-    const damaged: DamagedSegment[] = [];
+    let damaged: DamagedSegment[] = [];
     for (const seg of m.segments) {
       const path = join(dir, seg.file);
       let reason: string | undefined;
@@ -515,16 +558,30 @@ export class Store {
       }
       if (reason !== undefined) damaged.push({ file: seg.file, minT: BigInt(seg.minT), maxT: BigInt(seg.maxT), points: seg.points, reason });
     }
+    // A file can leave the MANIFEST while it is checked: compacted (its points are in the
+    // output) or expired, and removed once the grace period ended. Then it is missing, and
+    // neither damaged nor lost: only the files the MANIFEST still lists count.
+    const stillListed = (list: Manifest | undefined) => {
+      const live = new Set(list?.segments.map((s) => s.file));
+      damaged = damaged.filter((d) => live.has(d.file));
+    };
+    if (damaged.length > 0) stillListed(await this.loadManifest(name));
     if (damaged.length === 0 || options.dryRun === true) return { segments: m.segments.length, damaged };
-    const bad = new Set(damaged.map((d) => d.file));
     const moved = join(dir, DAMAGED_DIR);
-    await this.fs.mkdirp(moved);
+    await this.fs.mkdirp(moved).catch((e: unknown) => {
+      throw ioError(`cannot repair bucket "${name}"`, moved, e);
+    });
     await this.withLock(name, async () => {
       const fresh = await this.loadManifest(name);
       if (!fresh) throw bucketNotFound(name);
+      stillListed(fresh);
+      const bad = new Set(damaged.map((d) => d.file));
+      if (bad.size === 0) return;
       fresh.segments = fresh.segments.filter((s) => !bad.has(s.file));
       await this.saveManifest(name, fresh);
     });
+    if (damaged.length === 0) return { segments: m.segments.length, damaged };
+    const bad = new Set(damaged.map((d) => d.file));
     // Out of the MANIFEST first: a reader never meets a missing file it was told of. (A file
     // that cannot be moved stays as an orphan, which maintenance removes.)
     for (const d of damaged) await this.fs.rename(join(dir, d.file), join(moved, d.file)).catch(() => undefined);
@@ -608,8 +665,9 @@ export class Store {
   /**
    * Write points. Resolves when they are durable (fsynced and published in the MANIFEST);
    * creates the bucket with the default retention when missing. Rejects with a FluxError
-   * (`store.duplicateTag`, `store.invalidTag`, `store.invalidBucket`) and writes nothing of
-   * this call when the batch is invalid.
+   * (`store.duplicateTag`, `store.invalidTag`, `store.invalidBucket`, `store.invalidTime`: a
+   * time outside InfluxDB's range, see MAX_POINT_TIME) and writes nothing of this call when
+   * the batch is invalid.
    *
    * A series whose field type differs from the type it has in the bucket, or from an earlier
    * series of the same call, is dropped and the others are written (InfluxDB's partial write):
@@ -630,7 +688,17 @@ export class Store {
             throw new FluxError('invalid', 'store.invalidTag', `tag key ${JSON.stringify(k)} is reserved (a column from() returns) or empty`);
           }
         }
-        normalized.push(normalizeSeries(s));
+        const ns = normalizeSeries(s);
+        const first = ns.times[0]!;
+        const last = ns.times[ns.times.length - 1]!;
+        if (first < MIN_POINT_TIME || last > MAX_POINT_TIME) {
+          throw new FluxError(
+            'invalid',
+            'store.invalidTime',
+            `time ${first < MIN_POINT_TIME ? first : last} of a point of measurement "${s.measurement}" (field "${s.field}") is outside the times the store keeps, ${MIN_POINT_TIME} to ${MAX_POINT_TIME} (1677-09-21T00:12:43.145224194Z to 2262-04-11T23:47:16.854775806Z, as InfluxDB)`,
+          );
+        }
+        normalized.push(ns);
       }
       if (normalized.length === 0) return Promise.resolve();
       const st = this.bucketState(bucket);
@@ -680,9 +748,24 @@ export class Store {
     const types = st.types;
     for (const seg of m.segments) {
       if (st.typedFiles.has(seg.file)) continue;
+      let idx: OpenSegment;
+      try {
+        idx = await this.segmentIndex(bucket, seg, undefined);
+      } catch (e) {
+        // A damaged segment does not stop writes (reads of its time range fail until `bucket
+        // repair`); the types of the series only it holds are unknown meanwhile. A file that
+        // left the MANIFEST since it was read (compacted) has its series in the output, which
+        // the next write learns. Any other failure (EIO, EMFILE...) fails this write (store.io
+        // naming the file) and leaves the file to learn at the next one: skipping its type
+        // check would let a write give the file's series another type.
+        if (e instanceof FluxError && e.id === 'store.corrupt') {
+          st.typedFiles.add(seg.file);
+          continue;
+        }
+        if (isNotFound(e)) continue;
+        throw e;
+      }
       st.typedFiles.add(seg.file);
-      const idx = await this.segmentIndex(bucket, seg, undefined).catch(() => undefined);
-      if (!idx) continue;
       // From the index's columns: no IndexEntry per series (a bucket of a few segments of a
       // large target holds millions, and the first write of every `promflux run` learns them).
       const index = idx.index;
@@ -859,9 +942,17 @@ export class Store {
     };
   }
 
+  /**
+   * Open a segment and load its index (cached). Rejects with the file system's own error when
+   * the file does not exist (callers retry with a newer MANIFEST, or skip it), `store.corrupt`
+   * when it is damaged and `store.io` for any other failure, both naming the file.
+   */
   private async segmentIndex(bucket: string, seg: ManifestSegment, stats: ReadStats | undefined): Promise<OpenSegment> {
     const path = join(this.bucketDir(bucket), seg.file);
-    const handle = await this.fs.openRead(path);
+    const failed = (e: unknown) => (isErrno(e) && !isNotFound(e) ? ioError(`cannot read segment ${seg.file} of bucket "${bucket}"`, path, e) : e);
+    const handle = await this.fs.openRead(path).catch((e: unknown) => {
+      throw failed(e);
+    });
     try {
       let index = this.indexCache.get(path);
       if (!index) {
@@ -888,7 +979,7 @@ export class Store {
       if (e instanceof CorruptSegmentError) {
         throw corruptSegment(bucket, seg.file, e);
       }
-      throw e;
+      throw failed(e);
     }
   }
 
@@ -943,7 +1034,8 @@ export class Store {
       } catch (e) {
         await Promise.all(open.map((o) => o.handle.close()));
         if (isNotFound(e) && attempt < 5) continue;
-        throw isErrno(e) ? ioError(`cannot read bucket "${bucket}"`, this.bucketDir(bucket), e) : e;
+        const path = (e as { path?: unknown }).path;
+        throw isErrno(e) ? ioError(`cannot read bucket "${bucket}"`, typeof path === 'string' ? path : this.bucketDir(bucket), e) : e;
       }
     }
     try {
@@ -956,7 +1048,10 @@ export class Store {
       const bySeries = new Map<string, { o: OpenSegment; e: IndexEntry; all: boolean }[]>();
       const need = new Map<OpenSegment, number>();
       for (const o of open) {
+        // Bytes of the blocks the query needs: a time block shared by many series (all the
+        // series of a target) counts once, as it is read once.
         let bytes = 0;
+        const timeBlocks = new Set<number>();
         const idx = o.index;
         const seriesMatch = compileForIndex(pred, idx);
         for (let i = 0; i < idx.length; i++) {
@@ -964,7 +1059,11 @@ export class Store {
           const match = seriesMatch(i);
           if (match === 0) continue;
           const e = idx.entry(i);
-          bytes += e.tsLen + e.vLen;
+          bytes += e.vLen;
+          if (!timeBlocks.has(e.tsOff)) {
+            timeBlocks.add(e.tsOff);
+            bytes += e.tsLen;
+          }
           const list = bySeries.get(e.key);
           const item = { o, e, all: match === 1 };
           if (list) list.push(item);
@@ -972,15 +1071,14 @@ export class Store {
         }
         need.set(o, bytes);
       }
-      // Read a segment whole when most of it is needed (one read instead of many).
-      for (const o of open) {
-        if (need.get(o)! * 2 > o.handle.size) {
-          o.whole = await o.handle.read(0, o.handle.size).catch((e: unknown) => {
-            throw isErrno(e) ? ioError(`cannot read bucket "${bucket}"`, join(this.bucketDir(bucket), o.seg.file), e) : e;
-          });
-          if (stats) stats.bytesRead += o.handle.size;
-        }
-      }
+      // A segment of which most is needed is read through a window (a few large reads, in
+      // bounded memory; see READ_WINDOW_BYTES), the others block by block.
+      const countRead = stats ? (n: number) => void (stats.bytesRead += n) : undefined;
+      const readers = new Map<OpenSegment, BlockReader>();
+      for (const o of open) if (need.get(o)! * 2 > o.handle.size) readers.set(o, new BlockReader(o.handle, this.readWindowBytes, countRead));
+      // Series of one scrape share a time block: decoded once per query while it is in here.
+      const slots = new Map(open.map((o, i) => [o, i]));
+      const timeBlocks = new TimeBlockCache(READ_TIME_CACHE_BYTES);
       // Series come out in the order of their keys' UTF-8 bytes, as Flux orders strings (segment
       // files keep their own encoding order; only this read order follows compareStrings).
       const keys = [...bySeries.keys()].sort(compareStrings);
@@ -999,18 +1097,19 @@ export class Store {
             this.logger.warn('store: skipping a series part with a conflicting field type', { bucket, field: e.field });
             continue;
           }
+          const reader = readers.get(o);
           const block = async (off: number, len: number) => {
-            if (o.whole) return o.whole.subarray(off, off + len);
+            if (reader) return reader.block(off, len);
             if (stats) stats.bytesRead += len;
             return o.handle.read(off, len);
           };
           let decoded;
           try {
-            // Series of one scrape share a time block: decode it once per query.
-            let times = o.times?.get(e.tsOff);
+            const slot = slots.get(o)!;
+            let times = timeBlocks.get(slot, e.tsOff);
             if (!times) {
               times = decodeTimeBlock(e, await block(e.tsOff, e.tsLen));
-              (o.times ??= new Map()).set(e.tsOff, times);
+              timeBlocks.set(slot, e.tsOff, times);
             }
             decoded = decodeSeries(e, times, await block(e.vOff, e.vLen));
           } catch (err) {
@@ -1082,7 +1181,25 @@ export class Store {
     if (failed !== undefined) throw failed;
   }
 
+  /**
+   * Retention, garbage removal and compaction of one bucket. A bucket that is gone (deleted,
+   * maybe by another process while this ran: its directory was renamed away, so the LOCK, a
+   * segment or the compaction's output could not be opened) has nothing to maintain: that is
+   * not a failure.
+   */
   private async maintainBucket(bucket: string): Promise<void> {
+    try {
+      await this.maintainBucketFiles(bucket);
+    } catch (e) {
+      if ((await this.loadManifest(bucket).catch(() => null)) === undefined) {
+        this.forgetIndexes(bucket, () => true);
+        return;
+      }
+      throw e;
+    }
+  }
+
+  private async maintainBucketFiles(bucket: string): Promise<void> {
     const dir = this.bucketDir(bucket);
     const nowMs = this.clock.nowNanos() / 1_000_000n;
     // 1. Retention and garbage.

@@ -476,3 +476,27 @@ test('a partition of more than 64 segments merges 64 at a time, oldest first, an
   assert.deepEqual(m.segments.map((s) => s.points), [69]);
   assert.deepEqual(await values(), want);
 });
+
+test('a compaction that merges large integer values with a small decimal keeps every value exact', async () => {
+  // Each input block alone is plain decimals (scale 0, then scale 1); merged, the scale of
+  // the output block is 1, at which 2^49 and 1e15 no longer fit: they must be exceptions, not
+  // decimals read back wrong.
+  const dir = tempDir();
+  const store = newStore(dir, manualClock(1_700_000_000n * SEC), { compactionFanIn: 3 });
+  const series = (t: bigint, values: number[]): SeriesBatch => ({
+    measurement: 'm',
+    tags: [],
+    field: 'f',
+    type: 'float',
+    times: BigInt64Array.from(values, (_, i) => 1_700_000_000n * SEC + t + BigInt(i)),
+    values: Float64Array.from(values),
+  });
+  const big = [2 ** 49, 2 ** 49 + 1, 1e15, 1e15 + 2, 12, 13, 14, 15];
+  await store.write('b', [series(0n, big)]);
+  await store.write('b', [series(100n, [0.5, 1.5, 2.5, 3.5])]);
+  await store.write('b', [series(200n, [7, 8, 9, 10])]);
+  await store.maintain('b');
+  assert.equal(manifestOf(store, 'b').segments.length, 1, 'compacted');
+  const got = await readAll(newStore(dir, manualClock(1_700_000_000n * SEC)), 'b');
+  assert.deepEqual([...(got[0]!.values as Float64Array)], [...big, 0.5, 1.5, 2.5, 3.5, 7, 8, 9, 10]);
+});

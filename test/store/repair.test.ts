@@ -151,3 +151,46 @@ test('promflux bucket repair: --dry-run lists, then repair moves; exit 1 while s
   assert.equal(r.code, 1);
   assert.match(r.err, /bucket "missing" not found/);
 });
+
+test('a segment compacted and removed while repair checks the bucket is neither damaged nor lost', async () => {
+  // Two segments of today (a partition still open); while repair checks the bucket, another
+  // process compacts them and removes the inputs (grace period 0). The first input's check
+  // already passed; the second is missing by the time repair opens it.
+  const dataDir = tempDir();
+  const dir = join(dataDir, 'store');
+  const mk = (fs = nodeFileSystem) => openStore({ dir, fs, clock, logger: silentLogger, autoMaintain: false, compactionFanIn: 2, graceMs: 0 });
+  const writer = mk();
+  for (let i = 0n; i < 2n; i++) {
+    await writer.write('b', [{ measurement: 'm', tags: [['host', 'h0']], field: 'f', type: 'float', times: BigInt64Array.of(DAY0 + 3n * NS_PER_DAY + i), values: Float64Array.of(Number(i)) }]);
+  }
+  const want = await readAll(writer, 'b');
+  assert.equal(want.length, 2);
+  for (const dryRun of [true, false]) {
+    let opened = 0;
+    const fs = {
+      ...nodeFileSystem,
+      async openRead(path: string) {
+        if (path.endsWith('.seg') && ++opened === 2) {
+          const other = mk();
+          await other.maintain('b'); // compacts the two segments
+          await other.maintain('b'); // removes the inputs
+        }
+        return nodeFileSystem.openRead(path);
+      },
+    };
+    if (!dryRun) {
+      // a fresh pair of segments to compact again
+      for (let i = 2n; i < 4n; i++) {
+        await writer.write('b', [{ measurement: 'm', tags: [['host', 'h0']], field: 'f', type: 'float', times: BigInt64Array.of(DAY0 + 3n * NS_PER_DAY + i), values: Float64Array.of(Number(i)) }]);
+      }
+      const before = JSON.parse(readFileSync(join(dir, 'buckets', 'b', 'MANIFEST'), 'utf8')) as { segments: unknown[] };
+      assert.equal(before.segments.length, 3);
+    }
+    const report = await mk(fs).repairBucket('b', { dryRun });
+    assert.ok(opened >= 2, 'the compaction ran during the check');
+    assert.deepEqual(report.damaged, [], `dry run: ${dryRun}`);
+    assert.equal(report.movedTo, undefined);
+  }
+  assert.deepEqual(await readAll(mk(), 'b'), ['h0@3=0', 'h0@3=1', 'h0@3=2', 'h0@3=3']);
+  assert.ok(!existsSync(join(dir, 'buckets', 'b', 'damaged')), 'nothing was moved aside');
+});

@@ -19,8 +19,13 @@ import type { Clock } from '../../src/host/clock.js';
 import { UInt } from '../../src/values/value.js';
 import { rng } from '../support/rng.js';
 
-/** SHA-256 (hex) and length of encodeSegment(input()). */
-const PINNED = { sha256: '4313a1f1f6113bdbf95c62c5d9615d1ed86b414400974086af0a5675615c145b', length: 104819, minT: 241920000000000000n, maxT: 241949985000000000n, points: 8986 };
+/**
+ * SHA-256 (hex) and length of encodeSegment(input()). Changed once on purpose: float blocks
+ * with a few non-decimal values (NaN, -0, Infinity...) among decimals are written as decimals
+ * with exceptions (codec mode 0xfe) instead of XORed planes (104,819 bytes before, SHA-256
+ * 4313a1f1...); files of the earlier format still read (test/store/codec.test.ts).
+ */
+const PINNED = { sha256: '872999cc04d4ea9074a4e576c8db8cda647bbfcca5f123c3f8c96319511953c6', length: 104508, minT: 241920000000000000n, maxT: 241949985000000000n, points: 8986 };
 
 // A partition start of a bucket that keeps data forever (7-day partitions).
 const T0 = 2800n * NS_PER_DAY;

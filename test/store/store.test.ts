@@ -260,6 +260,30 @@ describe('round trip', () => {
   });
 });
 
+describe('times', () => {
+  test("a time outside InfluxDB's range is store.invalidTime and nothing of the write is kept; the range's ends read back, also after compaction", async () => {
+    const MAX = 2n ** 63n - 1n;
+    const MIN = -(2n ** 63n);
+    const store = newStore(undefined, manualClock(T0), { autoMaintain: false, compactionFanIn: 2 });
+    await store.createBucket('b', { retentionNs: 0n });
+    const pt = (measurement: string, ...times: bigint[]): SeriesBatch => ({ measurement, tags: [], field: 'f', type: 'float', times: BigInt64Array.from(times), values: Float64Array.from(times, (_, i) => i) });
+    for (const bad of [MAX, MIN, MIN + 1n]) {
+      await assert.rejects(store.write('b', [pt('ok', T0), pt('m', T0, bad)]), (e: unknown) => {
+        assert.ok(e instanceof FluxError, String(e));
+        assert.equal(e.id, 'store.invalidTime');
+        assert.ok(e.message.includes(String(bad)), e.message);
+        return true;
+      });
+    }
+    assert.equal((await store.buckets())[0]!.points, 0);
+    await store.write('b', [pt('m', MIN + 2n, MAX - 1n)]);
+    await store.write('b', [pt('n', MAX - 2n)]);
+    await store.maintain('b');
+    assert.equal((await store.buckets())[0]!.segments, 2, "one per partition, the last one's two compacted");
+    assert.deepEqual(rows(await readAll(store, 'b')), [`m|f|[]|float|${MIN + 2n}|0`, `m|f|[]|float|${MAX - 1n}|1`, `n|f|[]|float|${MAX - 2n}|0`]);
+  });
+});
+
 describe('buckets', () => {
   test('create, list, delete; unknown buckets are store.bucketNotFound', async () => {
     const store = newStore(undefined, manualClock(T0));
@@ -601,6 +625,34 @@ describe('failures', () => {
     );
     assert.deepEqual(rows(await readAll(store, 'b')), [`new|f|[]|string|${T0}|s`, `old|f|[]|float|${T0}|1`]);
   });
+
+  test('maintenance of a bucket another process deleted, before or during a compaction, is no failure', async () => {
+    const dir = tempDir();
+    const pt = (i: bigint): SeriesBatch => ({ measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0 + i), values: Float64Array.of(1) });
+    const other = newStore(dir, manualClock(T0), { autoMaintain: false });
+    // Deleted before: the bucket's directory is gone when maintenance takes its LOCK.
+    const store = newStore(dir, manualClock(T0), { autoMaintain: false });
+    await store.write('gone', [pt(1n)]);
+    await other.deleteBucket('gone');
+    await store.maintain('gone');
+    // Deleted while a compaction runs: just before it creates its output file.
+    let deleting: Promise<void> | undefined;
+    const fs = {
+      ...nodeFileSystem,
+      async createNewFile(path: string) {
+        deleting ??= other.deleteBucket('b');
+        await deleting;
+        return nodeFileSystem.createNewFile(path);
+      },
+    };
+    const compacting = newStore(dir, manualClock(T0), { fs, autoMaintain: false, compactionFanIn: 2 });
+    await compacting.write('b', [pt(1n)]);
+    await compacting.write('b', [pt(2n)]);
+    await compacting.maintain('b');
+    assert.ok(deleting !== undefined, 'the compaction ran');
+    assert.deepEqual(await compacting.buckets(), []);
+    assert.deepEqual(readdirSync(join(dir, 'buckets')), []);
+  });
 });
 
 test('one write of series that cross partitions, in any order, puts each point in its partition', async () => {
@@ -804,15 +856,70 @@ describe('file-system errors name the path and the cause', () => {
       await store.close();
       fail = true;
       const fresh = openStore({ dir, fs, clock: manualClock(T0), logger: silentLogger });
+      const segment = readdirSync(join(dir, 'buckets', 'b')).find((f) => f.endsWith('.seg'))!;
       await assert.rejects(readAll(fresh, 'b'), (e: unknown) => {
         assert.ok(e instanceof FluxError, String(e));
         assert.equal(e.id, 'store.io');
-        assert.ok(e.message.includes(join(dir, 'buckets', 'b')), e.message);
+        assert.ok(e.message.includes(join(dir, 'buckets', 'b', segment)), e.message);
         assert.match(e.message, /EIO/);
         return true;
       });
     });
   }
+
+  test('an I/O error reading a compaction input is store.io naming the file, not a raw error', async () => {
+    const dir = tempDir();
+    let fail = false;
+    const fs = {
+      ...nodeFileSystem,
+      async openRead(path: string) {
+        if (fail && path.endsWith('.seg')) throw Object.assign(new Error(`EIO: i/o error, open '${path}'`), { code: 'EIO' });
+        return nodeFileSystem.openRead(path);
+      },
+    };
+    const store = openStore({ dir, fs, clock: manualClock(T0), logger: silentLogger, autoMaintain: false, compactionFanIn: 2 });
+    for (let i = 0n; i < 2n; i++) await store.write('b', [{ measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0 + i), values: Float64Array.of(1) }]);
+    const segments = readdirSync(join(dir, 'buckets', 'b')).filter((f) => f.endsWith('.seg'));
+    fail = true;
+    await assert.rejects(store.maintain('b'), (e: unknown) => {
+      assert.ok(e instanceof FluxError, String(e));
+      assert.equal(e.id, 'store.io');
+      assert.ok(segments.some((f) => e.message.includes(join(dir, 'buckets', 'b', f))), e.message);
+      assert.match(e.message, /EIO/);
+      return true;
+    });
+    fail = false;
+    assert.equal((await store.buckets())[0]!.segments, 2, 'the inputs are still live');
+    await store.maintain('b');
+    assert.equal((await store.buckets())[0]!.segments, 1);
+  });
+
+  test('a segment whose types a write cannot learn (EMFILE) fails that write, and a later write still checks them', async () => {
+    const dir = tempDir();
+    const first = newStore(dir, manualClock(T0), { autoMaintain: false });
+    await first.write('b', [{ measurement: 'm', tags: [], field: 'f', type: 'float', times: BigInt64Array.of(T0), values: Float64Array.of(1) }]);
+    await first.close();
+    const segment = readdirSync(join(dir, 'buckets', 'b')).find((f) => f.endsWith('.seg'))!;
+    let fail = true;
+    const fs = {
+      ...nodeFileSystem,
+      async openRead(path: string) {
+        if (fail && path.endsWith('.seg')) throw Object.assign(new Error(`EMFILE: too many open files, open '${path}'`), { code: 'EMFILE' });
+        return nodeFileSystem.openRead(path);
+      },
+    };
+    const store = openStore({ dir, fs, clock: manualClock(T0), logger: silentLogger, autoMaintain: false });
+    const asString = (t: bigint): SeriesBatch => ({ measurement: 'm', tags: [], field: 'f', type: 'string', times: BigInt64Array.of(t), values: ['s'] });
+    await assert.rejects(store.write('b', [asString(T0 + 1n)]), (e: unknown) => {
+      assert.ok(e instanceof FluxError, String(e));
+      assert.equal(e.id, 'store.io');
+      assert.ok(e.message.includes(join(dir, 'buckets', 'b', segment)), e.message);
+      return true;
+    });
+    fail = false;
+    await assert.rejects(store.write('b', [asString(T0 + 2n)]), (e: unknown) => e instanceof FieldTypeConflictError && e.conflict.stored === 'float' && e.conflict.offered === 'string');
+    assert.deepEqual(rows(await readAll(store, 'b')), [`m|f|[]|float|${T0}|1`]);
+  });
 
   test('write() rejects with the path in store.io', async () => {
     const { store, file } = blockedStore();

@@ -8,7 +8,10 @@
 // runs the compaction alone and reports its resident memory before and its peak during (Linux
 // VmHWM, reset just before through /proc/self/clear_refs; getrusage's ru_maxrss would include
 // this parent's peak, which survives fork and exec). Prints wall and CPU time, points/s, RSS
-// before and at the peak, and sizes.
+// before and at the peak, and sizes: the live segment files (from the MANIFEST: the inputs
+// before, the output after) and the bucket's directory. The directory still holds the
+// replaced inputs after the compaction (they stay readable for the grace period, for readers
+// of the previous MANIFEST), so its size then is inputs + output, not the output alone.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +36,9 @@ const at = process.argv.indexOf('--compact');
 if (at >= 0) {
   const store = open(process.argv[at + 1]!);
   const before = (await store.buckets())[0]!;
+  const manifest = join(process.argv[at + 1]!, 'buckets', 'b', 'MANIFEST');
+  const liveBytes = () => (JSON.parse(readFileSync(manifest, 'utf8')) as { segments: { bytes: number }[] }).segments.reduce((a, s) => a + s.bytes, 0);
+  const live0 = liveBytes();
   const status = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'))![1]);
   writeFileSync('/proc/self/clear_refs', '5');
   const rss0 = status('VmRSS');
@@ -42,8 +48,9 @@ if (at >= 0) {
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const after = (await store.buckets())[0]!;
+  const live1 = liveBytes();
   process.stdout.write(
-    JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, rssBeforeKiB: rss0, rssPeakKiB: status('VmHWM'), points: after.points, segments: [before.segments, after.segments], bytes: [before.bytes, after.bytes] }) + '\n',
+    JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, rssBeforeKiB: rss0, rssPeakKiB: status('VmHWM'), points: after.points, segments: [before.segments, after.segments], bytes: [before.bytes, after.bytes], live: [live0, live1] }) + '\n',
   );
 } else {
   const segments = arg('--segments', 8);
@@ -65,12 +72,13 @@ if (at >= 0) {
     await store.close();
     const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--compact', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     if (r.status !== 0) throw new Error(`the compacting process failed (status ${r.status}, signal ${r.signal})`);
-    const x = JSON.parse(r.stdout) as { ms: number; cpuMs: number; rssBeforeKiB: number; rssPeakKiB: number; points: number; segments: number[]; bytes: number[] };
+    const x = JSON.parse(r.stdout) as { ms: number; cpuMs: number; rssBeforeKiB: number; rssPeakKiB: number; points: number; segments: number[]; bytes: number[]; live: number[] };
     const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
     console.log(`compaction of ${x.segments[0]} segments (${series} series x ${points} points each, ${x.points.toLocaleString('en')} points) -> ${x.segments[1]} segment`);
     console.log(`  wall ${Math.round(x.ms)} ms, CPU ${Math.round(x.cpuMs)} ms, ${Math.round(x.points / (x.ms / 1000)).toLocaleString('en')} points/s`);
     console.log(`  RSS ${mb(x.rssBeforeKiB * 1024)} before, peak ${mb(x.rssPeakKiB * 1024)} during (+${mb((x.rssPeakKiB - x.rssBeforeKiB) * 1024)})`);
-    console.log(`  on disk ${mb(x.bytes[0]!)} -> ${mb(x.bytes[1]!)}`);
+    console.log(`  segment files ${mb(x.live[0]!)} (inputs) -> ${mb(x.live[1]!)} (output), ${((x.live[1]! / x.live[0]! - 1) * 100).toFixed(1)}%`);
+    console.log(`  bucket directory ${mb(x.bytes[0]!)} -> ${mb(x.bytes[1]!)} (the inputs stay until the grace period ends)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
