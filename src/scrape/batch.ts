@@ -11,7 +11,7 @@
 // dictionary codes of the string columns built later (./tables.ts).
 import { ByteInterner } from './interner.js';
 import { normalizedBound } from './numbers.js';
-import type { TokenLog } from './memo.js';
+import type { TokenLog } from './tokens.js';
 
 /** Returned by `endSeries` when the label set repeats a label name. */
 export const DUPLICATE_LABEL = -2;

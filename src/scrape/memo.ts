@@ -1,12 +1,12 @@
 // Design: the scrape memo. A target serves the same series in the same order scrape after
 // scrape; only the numbers change. Prometheus keeps a scrape cache per target for this (the
 // labels of each series string it has seen, so a known series is not parsed again). The
-// memo goes further, for Prometheus text 0.0.4 bodies: after a full parse it keeps the body
-// and where each sample's value and timestamp tokens lie in it. The next body of the same
-// target is compared with it byte for byte everywhere but inside those tokens (the "gaps":
-// comments, metric names, label sets, the blanks around the numbers). When every gap is
+// memo goes further: after a full parse it keeps the body and where each sample's value and
+// timestamp tokens lie in it. The next body of the same target (in the same format) is
+// compared with it byte for byte everywhere but inside those tokens (the "gaps": comments,
+// metric names, label sets, exemplars, the blanks around the numbers). When every gap is
 // equal, the new body has the same lines, the same series in the same order, the same
-// TYPE lines and therefore the same tables: only the tokens are read, with the same number
+// metadata and therefore the same tables: only the tokens are read, with the same number
 // and timestamp rules as the full parser, and the kept table layout (order, dictionaries,
 // shapes, group keys) is filled with the new numbers.
 //
@@ -16,45 +16,34 @@
 // them, and the parser's result depends on the tokens only through their numbers. Anything
 // else (a gap that differs, an empty token, a number or timestamp the full parser would
 // reject) falls back to the full parse, which then also gives the error with its line and
-// column. OpenMetrics bodies always take the full parse: their rules tie values together
-// (histogram buckets, counts, group timestamps), so new numbers need the whole check.
+// column. OpenMetrics has rules on the numbers themselves (no negative or NaN counts, info
+// samples 1, stateset samples 0 or 1, timestamps that do not go back within a label group,
+// histogram buckets that do not decrease and match their count): the full parse records
+// which apply to each sample (./tokens.ts) and the histogram families, and new numbers are
+// checked against them (histograms by the full parser's own checkHistogram) before they
+// are used; a body that breaks one is parsed in full, which reports it.
 //
 // Memory: a memo holds the last body of its target plus about 290 bytes per sample (token
 // offsets, the row of each sample, the table layout and its group keys). The memos of a
 // runtime share a budget (default 256 MiB); the least recently used go first, and a body
 // over the budget is not kept.
 import { LF, SP, TAB } from './lex.js';
-import { inTimeRange, numberOk, parseFloatBytes, parseMillisTimestamp } from './numbers.js';
+import { inTimeRange, numberOk, parseFloatBytes, parseMillisTimestamp, parseSecondsTimestamp } from './numbers.js';
+import { ExpositionError } from './lex.js';
+import { checkHistogram } from './parse-openmetrics.js';
 import { tablesOf, type ScrapeTables, type TableLayout } from './tables.js';
+import { OM_NOT_NAN, OM_NOT_NEGATIVE, OM_ONE, OM_TS_NOT_BEFORE_PREVIOUS, OM_ZERO_OR_ONE, type OmHistogram, type TokenLog } from './tokens.js';
+import type { ExpositionFormat } from './scrape.js';
 
-/** Where the value and timestamp tokens of each sample lie in a body (4 ints per sample). */
-export class TokenLog {
-  length = 0;
-  /** Per sample: value start, value end, timestamp start (-1: none), timestamp end. */
-  at = new Int32Array(64);
-
-  add(vs: number, ve: number, ts: number, te: number): void {
-    const o = 4 * this.length;
-    if (o + 4 > this.at.length) {
-      const a = new Int32Array(this.at.length * 2);
-      a.set(this.at);
-      this.at = a;
-    }
-    const at = this.at;
-    at[o] = vs;
-    at[o + 1] = ve;
-    at[o + 2] = ts;
-    at[o + 3] = te;
-    this.length++;
-  }
-}
-
-/** One target's last fully parsed text body and the layout of its tables. */
+/** One target's last fully parsed body and the layout of its tables. */
 class Memo {
   constructor(
+    readonly format: ExpositionFormat,
     readonly body: Uint8Array,
     /** 4 ints per sample, as TokenLog.at (trimmed). */
     readonly tokens: Int32Array,
+    /** OpenMetrics: the OM_* rules per sample and the histogram families; else null. */
+    readonly om: { readonly rules: Uint8Array; readonly histograms: readonly OmHistogram[] } | null,
     readonly layout: TableLayout,
     readonly rowOfSample: Int32Array,
     readonly bytes: number,
@@ -84,12 +73,16 @@ export class ScrapeMemo {
   }
 
   /**
-   * The tables of text body `body` from `target`'s memo, or undefined when there is none or
+   * The tables of `body` (in `format`) from `target`'s memo, or undefined when there is none or
    * the body differs from it outside its numbers (the caller then parses it in full).
    */
-  reuse(target: string, body: Uint8Array, url: string, scrapeTimeNs: bigint): ReusedScrape | undefined {
+  reuse(target: string, format: ExpositionFormat, body: Uint8Array, url: string, scrapeTimeNs: bigint): ReusedScrape | undefined {
     const m = this.memos.get(target);
     if (m === undefined) return undefined;
+    if (m.format !== format) {
+      this.misses++;
+      return undefined;
+    }
     // Most recently used last (Map keeps insertion order).
     this.memos.delete(target);
     this.memos.set(target, m);
@@ -103,11 +96,11 @@ export class ScrapeMemo {
   }
 
   /**
-   * Keep `body` (a text body parsed in full, never changed afterwards), its tokens and the
+   * Keep `body` (a body parsed in full, never changed afterwards), its tokens and the
    * layout of its tables (planTables with `keep`) as `target`'s memo. A layout that cannot be
    * reused (some series had several samples) drops the target's memo.
    */
-  remember(target: string, body: Uint8Array, tokens: TokenLog, layout: TableLayout): void {
+  remember(target: string, format: ExpositionFormat, body: Uint8Array, tokens: TokenLog, layout: TableLayout): void {
     this.forget(target);
     const rowOf = layout.rowOfSample;
     if (rowOf === null || tokens.length !== rowOf.length) return;
@@ -119,11 +112,17 @@ export class ScrapeMemo {
       const oldest = this.memos.keys().next().value as string;
       this.forget(oldest);
     }
-    this.memos.set(target, new Memo(body, tokens.at.slice(0, 4 * tokens.length), layout, rowOf, bytes));
+    let om: Memo['om'] = null;
+    if (format === 'openmetrics') {
+      const rules = new Uint8Array(tokens.length);
+      rules.set(tokens.rules.subarray(0, Math.min(tokens.length, tokens.rules.length)));
+      om = { rules, histograms: tokens.histograms };
+    }
+    this.memos.set(target, new Memo(format, body, tokens.at.slice(0, 4 * tokens.length), om, layout, rowOf, bytes));
     this.used += bytes;
   }
 
-  /** Drop `target`'s memo (the target answered with OpenMetrics, or its new body cannot be kept). */
+  /** Drop `target`'s memo (its new body cannot be kept). */
   forget(target: string): void {
     const m = this.memos.get(target);
     if (m === undefined) return;
@@ -156,6 +155,10 @@ function fill(m: Memo, body: Uint8Array, scrapeTimeNs: bigint): { values: Float6
   const rowOf = m.rowOfSample;
   const n = rowOf.length;
   const len = body.length;
+  // A token ends at a blank or the line's end. (OpenMetrics separates tokens by a space
+  // alone: there a token ending at a tab is followed by a gap that starts with the tab, which
+  // no gap of the memo's body does, so the body is parsed in full and the tab refused.)
+  const text = m.format === 'prometheus-text';
   const newView = new DataView(body.buffer, body.byteOffset, body.byteLength);
   const oldView = new DataView(old.buffer, old.byteOffset, old.byteLength);
   const values = new Float64Array(n);
@@ -184,7 +187,7 @@ function fill(m: Memo, body: Uint8Array, scrapeTimeNs: bigint): { values: Float6
     if (p > ds && p - ds <= 15 && (p === len || b === SP || b === TAB || b === LF)) v = neg ? -int : int;
     else {
       while (p < len && (b = body[p]!) !== SP && b !== TAB && b !== LF) p++;
-      // (An empty token is no number: parseFloatBytes and parseMillisTimestamp refuse it.)
+      // (An empty token is no number: the number and timestamp readers refuse it.)
       v = parseFloatBytes(body, vs, p);
       if (!numberOk) return undefined;
     }
@@ -197,7 +200,7 @@ function fill(m: Memo, body: Uint8Array, scrapeTimeNs: bigint): { values: Float6
     p += tgap;
     const tstart = p;
     while (p < len && (b = body[p]!) !== SP && b !== TAB && b !== LF) p++;
-    const ns = parseMillisTimestamp(body, tstart, p);
+    const ns = text ? parseMillisTimestamp(body, tstart, p) : parseSecondsTimestamp(body, tstart, p);
     if (ns === undefined || !inTimeRange(ns)) return undefined;
     if (times === null) times = new BigInt64Array(n).fill(scrapeTimeNs);
     times[rowOf[k]!] = ns;
@@ -206,7 +209,40 @@ function fill(m: Memo, body: Uint8Array, scrapeTimeNs: bigint): { values: Float6
   // The rest: the same bytes to the end of both bodies.
   const rest = old.length - q;
   if (len - p !== rest || !sameBytes(body, newView, p, old, oldView, q, rest)) return undefined;
+  if (m.om !== null && !keepsOpenMetricsRules(m, values, times)) return undefined;
   return { values, times };
+}
+
+/**
+ * Whether the new numbers keep the OpenMetrics rules on values: each sample's own (OM_*), the
+ * order of timestamps within a label group, and the histogram rules (bucket counts, sums),
+ * checked by the full parser's own checkHistogram.
+ */
+function keepsOpenMetricsRules(m: Memo, values: Float64Array, times: BigInt64Array | null): boolean {
+  const { rules, histograms } = m.om!;
+  const rowOf = m.rowOfSample;
+  for (let k = 0; k < rules.length; k++) {
+    const r = rules[k]!;
+    if (r === 0) continue;
+    const v = values[rowOf[k]!]!;
+    if ((r & OM_NOT_NAN) !== 0 && Number.isNaN(v)) return false;
+    if ((r & OM_NOT_NEGATIVE) !== 0 && v < 0) return false;
+    if ((r & OM_ZERO_OR_ONE) !== 0 && v !== 0 && v !== 1) return false;
+    if ((r & OM_ONE) !== 0 && v !== 1) return false;
+    // (Set only where this sample and the one before both have a timestamp.)
+    if ((r & OM_TS_NOT_BEFORE_PREVIOUS) !== 0 && times![rowOf[k - 1]!]! > times![rowOf[k]!]!) return false;
+  }
+  for (const h of histograms) {
+    const e = h.hist;
+    const entries = { ...e, value: e.sample.map((s) => values[rowOf[s]!]!), ts: e.sample.map((s, i) => (e.ts[i] === null ? null : times![rowOf[s]!]!)) };
+    try {
+      checkHistogram(h.name, h.startOffset, entries);
+    } catch (err) {
+      if (err instanceof ExpositionError) return false;
+      throw err;
+    }
+  }
+  return true;
 }
 
 /**

@@ -38,6 +38,7 @@ import { ByteInterner } from './interner.js';
 import { ExpositionError, LabelScanner, lineFinder, describeByte, rejectNameLabel, isMetricChar, isMetricStart, BSLASH, DQUOTE, HASH, LBRACE, LF, SP } from './lex.js';
 import { inTimeRange, numberError, numberOk, parseFloatBytes, parseSecondsTimestamp, timestampRangeMessage } from './numbers.js';
 import { LinePrefix } from './prefix.js';
+import { OM_NOT_NAN, OM_NOT_NEGATIVE, OM_ONE, OM_TS_NOT_BEFORE_PREVIOUS, OM_ZERO_OR_ONE } from './tokens.js';
 
 const TYPE_SUFFIXES: Record<string, readonly string[]> = {
   counter: ['_total', '_created'],
@@ -58,13 +59,15 @@ const H_GSUM = 3;
 const H_OTHER = 4; // _created
 
 /** Histogram samples of a family, for the checks at its end (parallel arrays, no object per sample). */
-interface HistEntries {
+export interface HistEntries {
   suffix: number[];
   group: number[];
   ts: (bigint | null)[];
   le: number[];
   value: number[];
   offset: number[];
+  /** The index of each entry's sample in the batch (for the scrape memo). */
+  sample: number[];
 }
 
 interface Family {
@@ -121,7 +124,7 @@ function newFamily(name: string, offset: number): Family {
     groupTs: undefined,
     lastName: undefined,
     lastInfo: undefined,
-    hist: { suffix: [], group: [], ts: [], le: [], value: [], offset: [] },
+    hist: { suffix: [], group: [], ts: [], le: [], value: [], offset: [], sample: [] },
     startOffset: offset,
     reopened: undefined,
   };
@@ -147,6 +150,7 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
   const leId = batch.labelNames.internString('le');
   const quantileId = batch.labelNames.internString('quantile');
   let fam: Family | null = null;
+  const tokens = batch.tokens;
   const leFields: number[] = [];
   const quantileFields: number[] = [];
   let eof = false;
@@ -174,7 +178,11 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
     }
     if (f.unit && !f.name.endsWith('_' + f.unit)) throw new ExpositionError(f.startOffset, `unit "${f.unit}" is not a suffix of the metric name "${f.name}"`);
     if (f.unit && (typ === 'info' || typ === 'stateset')) throw new ExpositionError(f.startOffset, `a ${typ} metric cannot have a unit`);
-    if (typ === 'histogram' || typ === 'gaugehistogram') checkHistogram(f);
+    if (typ === 'histogram' || typ === 'gaugehistogram') {
+      checkHistogram(f.name, f.startOffset, f.hist);
+      // The scrape memo checks these rules again on a later body's numbers.
+      tokens?.histograms.push({ name: f.name, startOffset: f.startOffset, hist: f.hist });
+    }
   };
 
   while (pos < len) {
@@ -339,9 +347,12 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
     // Value, timestamp, exemplar.
     const vs = i;
     while (i < eol && buf[i] !== SP) i++;
+    const ve = i;
     const value = parseFloatBytes(buf, vs, i);
     if (!numberOk) throw new ExpositionError(vs, `invalid value: ${numberError}`);
     let ts: bigint | null = null;
+    let tsStart = -1;
+    let tsEnd = -1;
     let hasExemplar = false;
     if (i < eol) {
       i++; // the space
@@ -349,6 +360,8 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
       if (buf[i] !== HASH) {
         const ts0 = i;
         while (i < eol && buf[i] !== SP) i++;
+        tsStart = ts0;
+        tsEnd = i;
         const t = parseSecondsTimestamp(buf, ts0, i);
         if (t === undefined) throw new ExpositionError(ts0, `invalid timestamp: ${numberError}`);
         if (!inTimeRange(t)) throw new ExpositionError(ts0, timestampRangeMessage(buf, ts0, i, 'seconds'), 'scrape.timestampRange');
@@ -392,9 +405,14 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
       prevGroup = group;
     }
     if (f.group !== undefined && group !== f.group && f.seenGroups.has(group)) throw new ExpositionError(ls, 'samples of one label group are not contiguous');
+    // The rules on this sample's numbers, for the scrape memo (OM_* in ./memo.ts).
+    let rules = 0;
     if (f.group !== undefined && group === f.group) {
       if ((ts === null) !== (f.groupTs === null)) throw new ExpositionError(ls, 'some samples of a group have a timestamp and others do not');
-      if (f.groupTs !== null && f.groupTs !== undefined && ts !== null && f.groupTs > ts && typ !== 'info') throw new ExpositionError(ls, 'timestamps go backwards within a group');
+      if (f.groupTs !== null && f.groupTs !== undefined && ts !== null && typ !== 'info') {
+        if (f.groupTs > ts) throw new ExpositionError(ls, 'timestamps go backwards within a group');
+        rules |= OM_TS_NOT_BEFORE_PREVIOUS;
+      }
     } else f.seenGroups.add(group);
     f.group = group;
     f.groupTs = ts;
@@ -415,8 +433,16 @@ export function parseOpenMetrics(buf: Uint8Array, batch: SampleBatch): void {
       h.le.push(le);
       h.value.push(value);
       h.offset.push(ls);
+      h.sample.push(batch.length);
     }
     f.samples++;
+    if (tokens !== null) {
+      if (typ === 'stateset') rules |= OM_ZERO_OR_ONE;
+      if (typ === 'info') rules |= OM_ONE;
+      if (info.notNaN) rules |= OM_NOT_NAN;
+      if (info.notNegative || (typ === 'summary' && suffix === '')) rules |= OM_NOT_NEGATIVE;
+      tokens.add(vs, ve, tsStart, tsEnd, rules);
+    }
     batch.addSample(sid, value, ts === null ? undefined : ts);
   }
   if (fam !== null) build(fam);
@@ -496,7 +522,7 @@ function metricName(buf: Uint8Array, s: number, e: number): string {
 }
 
 /** OpenMetrics histogram rules, per label group and timestamp. */
-function checkHistogram(f: Family): void {
+export function checkHistogram(name: string, startOffset: number, h: HistEntries): void {
   let group: number | undefined;
   let ts: bigint | null | undefined;
   let count: number | undefined;
@@ -506,17 +532,16 @@ function checkHistogram(f: Family): void {
   let hasSum = false;
   let hasGsum = false;
   let negGsum = false;
-  let at = f.startOffset;
+  let at = startOffset;
   const check = () => {
-    if (bucket !== Infinity) throw new ExpositionError(at, `histogram "${f.name}" has no +Inf bucket`);
-    if (count !== undefined && value !== count) throw new ExpositionError(at, `histogram "${f.name}": the count does not match the +Inf bucket`);
-    if (hasSum && count === undefined) throw new ExpositionError(at, `histogram "${f.name}": _count must be present with _sum`);
-    if (hasGsum && count === undefined) throw new ExpositionError(at, `histogram "${f.name}": _gcount must be present with _gsum`);
-    if (!(hasSum || hasGsum) && count !== undefined) throw new ExpositionError(at, `histogram "${f.name}": _sum must be present with _count`);
-    if (negBuckets && hasSum) throw new ExpositionError(at, `histogram "${f.name}": _sum is not allowed with negative buckets`);
-    if (!negBuckets && negGsum) throw new ExpositionError(at, `histogram "${f.name}": negative _gsum without negative buckets`);
+    if (bucket !== Infinity) throw new ExpositionError(at, `histogram "${name}" has no +Inf bucket`);
+    if (count !== undefined && value !== count) throw new ExpositionError(at, `histogram "${name}": the count does not match the +Inf bucket`);
+    if (hasSum && count === undefined) throw new ExpositionError(at, `histogram "${name}": _count must be present with _sum`);
+    if (hasGsum && count === undefined) throw new ExpositionError(at, `histogram "${name}": _gcount must be present with _gsum`);
+    if (!(hasSum || hasGsum) && count !== undefined) throw new ExpositionError(at, `histogram "${name}": _sum must be present with _count`);
+    if (negBuckets && hasSum) throw new ExpositionError(at, `histogram "${name}": _sum is not allowed with negative buckets`);
+    if (!negBuckets && negGsum) throw new ExpositionError(at, `histogram "${name}": negative _gsum without negative buckets`);
   };
-  const h = f.hist;
   for (let k = 0; k < h.suffix.length; k++) {
     const g = h.group[k]!;
     const t = h.ts[k]!;
@@ -538,8 +563,8 @@ function checkHistogram(f: Family): void {
     if (suffix === H_BUCKET) {
       const le = h.le[k]!;
       if (le < 0) negBuckets = true;
-      if (bucket !== undefined && le <= bucket) throw new ExpositionError(at, `histogram "${f.name}": buckets out of order`);
-      if (v < value) throw new ExpositionError(at, `histogram "${f.name}": bucket counts decrease`);
+      if (bucket !== undefined && le <= bucket) throw new ExpositionError(at, `histogram "${name}": buckets out of order`);
+      if (v < value) throw new ExpositionError(at, `histogram "${name}": bucket counts decrease`);
       bucket = le;
       value = v;
     } else if (suffix === H_COUNT) count = v;

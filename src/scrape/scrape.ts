@@ -1,7 +1,7 @@
 // Design: one scrape = one HTTP GET (src/host/http.ts) + one parse into a SampleBatch +
 // lazy conversion to tables. Everything it needs (HTTP client, clock, the runtime's scrape
 // memo when there is one) is passed in, so a task's scrape loop and a one-off
-// `promflux scrape` share it. With a memo, a text body that repeats the target's last one
+// `promflux scrape` share it. With a memo, a body that repeats the target's last one
 // but for its numbers skips the parse (./memo.ts).
 //
 // Content negotiation: the request's Accept header prefers OpenMetrics 1.0.0, then text
@@ -22,7 +22,8 @@ import { checkRequest, type ScrapeOptions } from './options.js';
 import { parseOpenMetrics } from './parse-openmetrics.js';
 import { parsePrometheusText } from './parse-text.js';
 import { planTables, type ScrapeTables } from './tables.js';
-import { TokenLog, type ScrapeMemo } from './memo.js';
+import type { ScrapeMemo } from './memo.js';
+import { TokenLog } from './tokens.js';
 import { USER_AGENT } from './user-agent.js';
 
 export type ExpositionFormat = 'prometheus-text' | 'openmetrics';
@@ -34,7 +35,7 @@ export interface ScrapeEnv {
   /** Overrides the User-Agent (default `promflux/<version>`). */
   readonly userAgent?: string;
   /**
-   * The runtime's scrape memo (./memo.ts): a text body that differs from the target's last
+   * The runtime's scrape memo (./memo.ts): a body that differs from the target's last
    * one only in its numbers is read without a full parse. Without it every body is parsed.
    */
   readonly memo?: ScrapeMemo;
@@ -108,7 +109,7 @@ export async function scrape(url: string, options: ScrapeOptions, env: ScrapeEnv
 
 /**
  * The tables of a body fetched from `url` (`_time` default `startNs`): read through `memo`
- * when it holds the target's last text body and this one differs from it only in its
+ * when it holds the target's last body and this one differs from it only in its
  * numbers, else parsed in full (and kept in `memo`, when given, for the next scrape). A
  * malformed body is a `scrape.malformed` FluxError, as parseExposition says.
  */
@@ -117,15 +118,14 @@ export function bodyToTables(input: Uint8Array, format: ExpositionFormat, url: s
   const shown = displayUrl(url);
   // The memo is keyed by the URL as given: it only decides which body a new one is compared
   // with, never what the new one means (./memo.ts), so no option needs to be part of it.
-  const memoized = memo !== undefined && format === 'prometheus-text';
-  if (memoized) {
-    const reused = memo.reuse(url, body, shown, startNs);
+  if (memo !== undefined) {
+    const reused = memo.reuse(url, format, body, shown, startNs);
     if (reused !== undefined) return { ...reused, reused: true };
-  } else memo?.forget(url);
-  const tokens = memoized ? new TokenLog() : null;
+  }
+  const tokens = memo !== undefined ? new TokenLog() : null;
   const batch = parseExposition(body, format, url, secrets, note, tokens);
-  const { layout, tables } = planTables(batch, shown, startNs, memoized);
-  if (memoized) memo.remember(url, body, tokens!, layout);
+  const { layout, tables } = planTables(batch, shown, startNs, memo !== undefined);
+  if (memo !== undefined) memo.remember(url, format, body, tokens!, layout);
   return { samples: batch.length, reused: false, tables };
 }
 

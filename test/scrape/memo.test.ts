@@ -143,14 +143,92 @@ test('a body with a repeated series is not kept (its rows depend on the timestam
   assert.equal(both(memo, 'a 1 1000\na 2 2000\nb 3\n').hit, false);
 });
 
-test('an OpenMetrics body drops the target memo and is always parsed in full', () => {
+const OM = [
+  '# TYPE req_seconds histogram',
+  '# HELP req_seconds Requests.',
+  'req_seconds_bucket{path="/a",le="0.5"} 3 1767225600.000',
+  'req_seconds_bucket{path="/a",le="1.0"} 5 1767225600.000',
+  'req_seconds_bucket{path="/a",le="+Inf"} 7 1767225600.000 # {trace_id="abc"} 0.7 1767225599.5',
+  'req_seconds_count{path="/a"} 7 1767225600.000',
+  'req_seconds_sum{path="/a"} 4.5 1767225600.000',
+  'req_seconds_created{path="/a"} 1767225000.0 1767225600.000',
+  '# TYPE hits counter',
+  'hits_total{code="200"} 17',
+  'hits_total{code="500"} 1',
+  '# TYPE jobs counter',
+  'jobs_total 5 1767225600.0',
+  'jobs_created 1767225000.0 1767225600.0',
+  '# TYPE up gauge',
+  'up NaN',
+  '# TYPE lat summary',
+  'lat{quantile="0.5"} 0.25',
+  'lat{quantile="0.9"} 0.5',
+  'lat_count 10',
+  'lat_sum 3.5',
+  '# TYPE state stateset',
+  'state{state="a"} 1',
+  'state{state="b"} 0',
+  '# TYPE build info',
+  'build_info{version="1.2"} 1',
+  '# TYPE temp gaugehistogram',
+  'temp_bucket{le="-5.0"} 1',
+  'temp_bucket{le="+Inf"} 4',
+  'temp_gcount 4',
+  'temp_gsum -3',
+  '# EOF',
+  '',
+].join('\n');
+
+test('an OpenMetrics body with new numbers is read through the memo, its rules on numbers checked again', () => {
+  const om = (s: string) => both(memo, s, SCRAPE_TIME_NS, 'openmetrics');
   const memo = new ScrapeMemo();
-  both(memo, BASE);
-  assert.ok(memo.size > 0);
-  const om = '# TYPE up gauge\nup 1\n# EOF\n';
-  assert.equal(both(memo, om, SCRAPE_TIME_NS, 'openmetrics').hit, false);
-  assert.equal(memo.size, 0);
-  assert.equal(both(memo, om, SCRAPE_TIME_NS, 'openmetrics').hit, false);
+  assert.equal(om(OM).hit, false);
+  // New numbers that keep every rule: read through the memo.
+  const next = OM.replaceAll('1767225600.000', '1767225610.000')
+    .replace('le="0.5"} 3', 'le="0.5"} 4')
+    .replace('le="+Inf"} 7', 'le="+Inf"} 9')
+    .replace('count{path="/a"} 7', 'count{path="/a"} 9')
+    .replace('hits_total{code="200"} 17', 'hits_total{code="200"} 1e3')
+    .replace('up NaN', 'up -2.5')
+    .replace('state{state="a"} 1', 'state{state="a"} 0');
+  assert.equal(om(next).hit, true);
+  // Each rule broken by a number alone: the full parse, and its error.
+  const broken: [string, string, RegExp][] = [
+    ['le="1.0"} 5', 'le="1.0"} 2', /bucket counts decrease/],
+    ['count{path="/a"} 7', 'count{path="/a"} 8', /count does not match/],
+    ['temp_gsum -3', 'temp_gsum NaN', /cannot be NaN/],
+    ['hits_total{code="500"} 1', 'hits_total{code="500"} -1', /cannot be negative/],
+    ['hits_total{code="500"} 1', 'hits_total{code="500"} NaN', /cannot be NaN/],
+    ['lat{quantile="0.9"} 0.5', 'lat{quantile="0.9"} -0.5', /quantile values cannot be negative/],
+    ['state{state="b"} 0', 'state{state="b"} 2', /stateset samples must be 0 or 1/],
+    ['build_info{version="1.2"} 1', 'build_info{version="1.2"} 2', /info samples must be 1/],
+    ['le="1.0"} 5 1767225600.000', 'le="1.0"} 5 1767225599.000', /timestamps go backwards/],
+    ['jobs_created 1767225000.0 1767225600.0', 'jobs_created 1767225000.0 1767225599.0', /timestamps go backwards/],
+    ['req_seconds_sum{path="/a"} 4.5 1767225600.000', 'req_seconds_sum{path="/a"} 4.5 99999999999', /outside the range/],
+    ['lat_count 10', 'lat_count 10\t'], // no tab between tokens in OpenMetrics
+  ].map(([a, b, e]) => [a, b, e ?? /./] as [string, string, RegExp]);
+  for (const [from, to, error] of broken) {
+    const m = new ScrapeMemo();
+    both(m, OM, SCRAPE_TIME_NS, 'openmetrics');
+    assert.ok(OM.includes(from), from);
+    const r = both(m, OM.replace(from, to), SCRAPE_TIME_NS, 'openmetrics');
+    assert.equal(r.hit, false, to);
+    assert.match(r.rendered, /^error /, to);
+    assert.match(r.rendered, error, to);
+  }
+  // An exemplar's numbers are not a sample's: a new exemplar means a full parse.
+  const m = new ScrapeMemo();
+  both(m, OM, SCRAPE_TIME_NS, 'openmetrics');
+  assert.equal(both(m, OM.replace('} 0.7 1767225599.5', '} 0.8 1767225599.5'), SCRAPE_TIME_NS, 'openmetrics').hit, false);
+});
+
+test('a target that changes format: the memo of the other format is not used', () => {
+  const memo = new ScrapeMemo();
+  both(memo, 'up 1\n');
+  const r = both(memo, '# TYPE up gauge\nup 1\n# EOF\n', SCRAPE_TIME_NS, 'openmetrics');
+  assert.equal(r.hit, false);
+  assert.equal(both(memo, '# TYPE up gauge\nup 2\n# EOF\n', SCRAPE_TIME_NS, 'openmetrics').hit, true);
+  assert.equal(both(memo, 'up 1\n').hit, false);
 });
 
 test('memos share a budget: the least recently used go first; a body over the budget is not kept', () => {
@@ -300,4 +378,127 @@ test('bytes that read as equal or unequal doubles are still compared as bytes', 
       assert.equal([...r.tables.tables()][0]!.column(3).get(0), 2);
     }
   }
+});
+
+// Random OpenMetrics bodies, then random new numbers: some keep every rule, some break one
+// (a negative count, a NaN, decreasing buckets, a timestamp going back). The memo agrees with
+// the full parse, and reads a body through itself exactly when the full parse accepts it.
+test('random OpenMetrics bodies and new numbers: the memo agrees with the full parse', () => {
+  let seed = 0x0e11;
+  const rnd = () => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed / 4294967296;
+  };
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
+  /** A sample line: text before the value, its value and timestamp as numbers, text after. */
+  interface Sample {
+    head: string;
+    kind: 'count' | 'bucket' | 'gauge' | 'one' | 'bit' | 'quantile' | 'gsum';
+    group: number; // samples of one group: timestamps all or none, never going back
+    hist: boolean; // of a histogram: one timestamp for the whole group
+    bucketRank: number; // order of a bucket in its group (counts must not decrease)
+    value: number;
+    tail: string;
+  }
+  const fmt = (v: number) => (Number.isNaN(v) ? 'NaN' : v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : pick([String(v), v.toExponential(), String(v)]));
+  let hits = 0;
+  let errors = 0;
+  for (let round = 0; round < 120; round++) {
+    const lines: (string | Sample)[] = [];
+    const withTs = new Map<number, boolean>();
+    let group = 0;
+    const families = 1 + Math.floor(rnd() * 5);
+    for (let f = 0; f < families; f++) {
+      const type = pick(['counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'stateset', 'info', 'unknown']);
+      const name = `f${f}`;
+      lines.push(`# TYPE ${name} ${type}`);
+      if (rnd() < 0.5) lines.push(`# HELP ${name} Family ${f}.`);
+      const groups = 1 + Math.floor(rnd() * 3);
+      const stamped = rnd() < 0.4; // per family: the samples of an info family are one group
+      for (let g = 0; g < groups; g++) {
+        group++;
+        withTs.set(group, stamped);
+        const l = `g="${g}"`;
+        // An exemplar now and then on a bucket (rank 1-3; rank 99 is the count).
+        const add = (head: string, kind: Sample['kind'], bucketRank = 0) => lines.push({ head, kind, group, hist: type.endsWith('histogram'), bucketRank, value: 0, tail: bucketRank >= 1 && bucketRank <= 3 && rnd() < 0.2 ? ` # {t="${g}"} 0.5` : '' });
+        if (type === 'counter') {
+          add(`${name}_total{${l}} `, 'count');
+          if (rnd() < 0.5) add(`${name}_created{${l}} `, 'gauge');
+        } else if (type === 'histogram' || type === 'gaugehistogram') {
+          const les = ['0.1', '1.0', '+Inf'];
+          les.forEach((le, i) => add(`${name}_bucket{${l},le="${le}"} `, 'bucket', i + 1));
+          if (type === 'histogram') {
+            add(`${name}_count{${l}} `, 'bucket', 99);
+            add(`${name}_sum{${l}} `, 'count');
+          } else {
+            add(`${name}_gcount{${l}} `, 'bucket', 99);
+            add(`${name}_gsum{${l}} `, 'gsum');
+          }
+        } else if (type === 'summary') {
+          add(`${name}{${l},quantile="0.5"} `, 'quantile');
+          add(`${name}_count{${l}} `, 'count');
+          add(`${name}_sum{${l}} `, 'count');
+        } else if (type === 'stateset') {
+          add(`${name}{${l},${name}="a"} `, 'bit');
+          add(`${name}{${l},${name}="b"} `, 'bit');
+        } else if (type === 'info') add(`${name}_info{${l}} `, 'one');
+        else add(`${name}{${l}} `, 'gauge');
+      }
+    }
+    // Numbers: valid (counts that grow along a histogram's buckets, as its count), or now and
+    // then one that breaks a rule.
+    const renumber = (breakRules: boolean) => {
+      const groupBase = new Map<number, number>();
+      const groupTs = new Map<number, number>();
+      for (const s of lines) {
+        if (typeof s === 'string') continue;
+        const base = groupBase.get(s.group) ?? Math.floor(rnd() * 100);
+        groupBase.set(s.group, base);
+        const ts = (groupTs.get(s.group) ?? 1_767_225_600 + Math.floor(rnd() * 1000)) + (!s.hist && rnd() < 0.3 ? 1 : 0);
+        groupTs.set(s.group, ts);
+        let v: number;
+        switch (s.kind) {
+          case 'count':
+            v = rnd() * 1000;
+            break;
+          case 'bucket':
+            v = base + Math.min(s.bucketRank, 3) * 10; // _count (rank 99) equals the +Inf bucket
+            break;
+          case 'gauge':
+            v = pick([NaN, -1.5, 0, 42, Infinity]);
+            break;
+          case 'one':
+            v = 1;
+            break;
+          case 'bit':
+            v = pick([0, 1]);
+            break;
+          case 'quantile':
+            v = rnd();
+            break;
+          case 'gsum':
+            v = rnd() * 10; // not negative: the buckets are not
+            break;
+        }
+        if (breakRules && rnd() < 0.08) v = pick([-1, NaN, 7, base - 5]);
+        s.value = v;
+        const tsText = withTs.get(s.group) ? ` ${(breakRules && rnd() < 0.05 ? ts - 2 : ts).toFixed(pick([0, 1, 3]))}` : '';
+        (s as Sample & { text: string }).text = `${s.head}${fmt(v)}${tsText}${s.tail}`;
+      }
+    };
+    const build = () => lines.map((s) => (typeof s === 'string' ? s : (s as Sample & { text: string }).text)).join('\n') + '\n# EOF\n';
+    const memo = new ScrapeMemo();
+    renumber(false);
+    const first = both(memo, build(), SCRAPE_TIME_NS, 'openmetrics');
+    assert.ok(!first.rendered.startsWith('error '), `round ${round}: ${first.rendered}\n${build()}`);
+    for (let edit = 0; edit < 5; edit++) {
+      renumber(edit % 2 === 1);
+      const r = both(memo, build(), SCRAPE_TIME_NS, 'openmetrics');
+      const failed = r.rendered.startsWith('error ');
+      assert.equal(r.hit, !failed, `round ${round}, edit ${edit}: ${r.rendered.slice(0, 200)}\n${build()}`);
+      if (failed) errors++;
+      else hits++;
+    }
+  }
+  assert.ok(hits > 300 && errors > 30, `${hits} read through the memo, ${errors} refused`);
 });
