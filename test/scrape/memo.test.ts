@@ -7,6 +7,7 @@ import { bodyToTables, ScrapeMemo, type ExpositionFormat } from '../../src/scrap
 import { isFluxError } from '../../src/errors/index.js';
 import type { Table } from '../../src/table/index.js';
 import { SCRAPE_TIME_NS } from './helpers.js';
+import { rng } from '../support/rng.js';
 
 const URL = 'http://target/metrics';
 
@@ -259,11 +260,7 @@ test('memos share a budget: the least recently used go first; a body over the bu
 // Random bodies, then random new numbers (always a hit) or random other edits (a hit only
 // when the edit kept every byte outside the numbers): the memo agrees with the full parse.
 test('random bodies and edits: the memo agrees with the full parse', () => {
-  let seed = 0x5eed;
-  const rnd = () => {
-    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-    return seed / 4294967296;
-  };
+  const rnd = rng(0x5eed);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
   const NUMBERS = ['0', '1', '-1', '12.5', '1e3', '-2.5E-3', 'NaN', 'nan', '+Inf', '-Inf', 'inf', '+inf', '-0', '0.000001', '123456789012', '.5', '5.', '1e308', '4.9e-324', '007', '-00', '999999999999999', '1234567890123456', '9007199254740993', '-12345678901234567890'];
   const BAD = ['0x10', '1_0', '1abc', '--1', '', 'Infinity1', '+', 'e5', '1e'];
@@ -384,11 +381,7 @@ test('bytes that read as equal or unequal doubles are still compared as bytes', 
 // (a negative count, a NaN, decreasing buckets, a timestamp going back). The memo agrees with
 // the full parse, and reads a body through itself exactly when the full parse accepts it.
 test('random OpenMetrics bodies and new numbers: the memo agrees with the full parse', () => {
-  let seed = 0x0e11;
-  const rnd = () => {
-    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-    return seed / 4294967296;
-  };
+  const rnd = rng(0x0e11);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
   /** A sample line: text before the value, its value and timestamp as numbers, text after. */
   interface Sample {
