@@ -79,6 +79,13 @@ export class HttpFailure extends Error {
 
 export interface HttpClient {
   get(req: HttpGetRequest): Promise<HttpResponse>;
+  /**
+   * Give back a body this client returned that nobody reads any more: a later body of up to
+   * its size is read into it instead of a new buffer. (A large body is a large allocation
+   * outside the JavaScript heap, and V8 answers those with full garbage collections.)
+   * Optional: a client may ignore it.
+   */
+  recycle?(body: Buffer): void;
   close(): Promise<void>;
 }
 
@@ -89,6 +96,8 @@ export interface HttpClientOptions {
 }
 
 const ERROR_BODY_BYTES = 1024;
+/** Bodies from this size on are read into a recycled buffer when there is one. */
+const RECYCLE_MIN = 1 << 20;
 
 const TLS_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -155,6 +164,17 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const clock = options.clock ?? systemClock;
   const readFile = options.readFile ?? ((p: string) => nodeReadFile(p));
   const agents = new Map<string, Promise<Agent>>();
+  /** A large body given back (recycle), to read the next one into. */
+  let spare: Buffer | null = null;
+  const bodyBuffer = (size: number): Buffer => {
+    if (spare !== null && spare.length >= size) {
+      const b = spare.subarray(0, size);
+      spare = null;
+      return b;
+    }
+    // Room to grow by 1/16: the next body of a target is rarely the same size.
+    return size >= RECYCLE_MIN ? Buffer.allocUnsafe(size + (size >> 4)).subarray(0, size) : Buffer.allocUnsafe(size);
+  };
 
   const agentFor = (tls: HttpTlsOptions | undefined, timeoutMs: number): Promise<Agent> => {
     const key = JSON.stringify([tls?.caFile, tls?.certFile, tls?.keyFile, tls?.serverName, tls?.insecureSkipVerify === true, timeoutMs]);
@@ -262,7 +282,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         }
         let raw: Buffer;
         try {
-          raw = await readBody(res.body, ok ? (compressed ? req.maxBytes : limit) : limit, ok, Number.isFinite(declared) ? declared : -1);
+          raw = await readBody(res.body, ok ? (compressed ? req.maxBytes : limit) : limit, ok, Number.isFinite(declared) ? declared : -1, bodyBuffer);
         } catch (e) {
           if (timedOut) throw new HttpFailure('timeout', 'the body was not complete before the deadline', 'body', { cause: e });
           if (ac.signal.aborted) throw new HttpFailure('aborted', 'the request was cancelled', undefined, { cause: e });
@@ -276,6 +296,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         timer.cancel();
         req.signal?.removeEventListener('abort', onAbort);
       }
+    },
+    recycle(body: Buffer): void {
+      // The whole buffer the body views (bodyBuffer leaves room after it).
+      if (body.length < RECYCLE_MIN) return;
+      const whole = Buffer.from(body.buffer, body.byteOffset, body.buffer.byteLength - body.byteOffset);
+      if (spare === null || whole.length > spare.length) spare = whole;
     },
     async close(): Promise<void> {
       const all = [...agents.values()];
@@ -315,8 +341,8 @@ function describeUrl(url: string): string {
  * Read a body up to `limit` bytes. With `strict` more bytes are a `tooLarge` failure;
  * otherwise (error bodies) the rest is discarded.
  */
-async function readBody(body: Dispatcher.ResponseData['body'], limit: number, strict: boolean, declared: number): Promise<Buffer> {
-  let out: Buffer | null = declared >= 0 && declared <= limit ? Buffer.allocUnsafe(declared) : null;
+async function readBody(body: Dispatcher.ResponseData['body'], limit: number, strict: boolean, declared: number, alloc: (size: number) => Buffer): Promise<Buffer> {
+  let out: Buffer | null = declared >= 0 && declared <= limit ? alloc(declared) : null;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of body) {

@@ -104,7 +104,11 @@ export interface ScrapedBatch extends Omit<ScrapeResult, 'tables' | 'reused'> {
 /** Scrape `url` once. Rejects with a FluxError (ids in ./errors.ts). */
 export async function scrape(url: string, options: ScrapeOptions, env: ScrapeEnv): Promise<ScrapeResult> {
   const { body, secrets, note, ...meta } = await fetchExposition(url, options, env);
-  return { ...meta, ...bodyToTables(body, meta.format, url, meta.startNs, env.memo, secrets, note) };
+  const r = bodyToTables(body, meta.format, url, meta.startNs, env.memo, secrets, note);
+  // Read through the memo, the body is needed no more (a body parsed in full is kept by the
+  // memo, or viewed by nothing): the next scrape may read into its buffer.
+  if (r.reused && body instanceof Buffer) env.http.recycle?.(body);
+  return { ...meta, ...r };
 }
 
 /**

@@ -300,3 +300,49 @@ test('mutual TLS: tlsCert and tlsKey present a client certificate', async () => 
   if (without.id === 'scrape.connection') assert.match(without.message, /client certificate/);
   assert.equal((await failure(`${mtls.url}/metrics`, { tls: { caFile: mtls.caFile!, certFile: mtls.clientCertFile! } })).id, 'scrape.invalidOption');
 });
+
+// A large body given back (HttpClient.recycle) is the buffer the next one is read into, and a
+// scrape read through the scrape memo gives its body back.
+test('a recycled body buffer holds the next body, and scrapes through the memo give theirs back', async () => {
+  let n = 0;
+  // Bodies over the 1 MiB threshold, a few bytes longer each time (the buffer has room for it).
+  const series = Array.from({ length: 25_000 }, (_, i) => `a_series_name_for_padding{label="value_${i}"} 1\n`).join('');
+  const body = (k: number) => `# TYPE up gauge\n${series}up ${1000 + k}\n`;
+  const t = await startHttpTarget({
+    '/grow': {
+      handler: (_req, res) => {
+        const b = Buffer.from(body(n++));
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-length': b.length });
+        res.end(b);
+      },
+    },
+  });
+  const client = createHttpClient({ clock });
+  try {
+    const get = () => client.get({ url: `${t.url}/grow`, headers: {}, timeoutMs: 10_000, maxBytes: 1 << 30 });
+    const first = await get();
+    assert.equal(first.body.toString(), body(0));
+    client.recycle!(first.body);
+    const second = await get();
+    assert.equal(second.body.buffer, first.body.buffer, 'read into the recycled buffer');
+    assert.equal(second.body.toString(), body(1));
+    // Not given back: the next body gets a buffer of its own.
+    const third = await get();
+    assert.notEqual(third.body.buffer, second.body.buffer);
+    assert.equal(second.body.toString(), body(1), 'a body not given back is left alone');
+    // Through scrape(): the first body is parsed in full (the memo keeps it), the next one is
+    // read through the memo and given back.
+    const { ScrapeMemo } = await import('../../src/scrape/index.js');
+    const memo = new ScrapeMemo();
+    const given: Buffer[] = [];
+    const spy = { get: (r: Parameters<typeof client.get>[0]) => client.get(r), recycle: (b: Buffer) => given.push(b), close: () => client.close() };
+    const s1 = await scrape(`${t.url}/grow`, {}, { http: spy, clock, memo });
+    const s2 = await scrape(`${t.url}/grow`, {}, { http: spy, clock, memo });
+    assert.deepEqual([s1.reused, s2.reused], [false, true]);
+    assert.equal(given.length, 1);
+    assert.equal([...s2.tables.tables()].at(-1)!.column(3).get(0), 1004);
+  } finally {
+    await client.close();
+    await t.close();
+  }
+});

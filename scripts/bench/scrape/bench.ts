@@ -11,7 +11,9 @@
 //   http        the HTTP GET alone (same client, body read into memory): the floor under scrape
 //   parse       promflux: parse + tables from the bytes already in memory
 //   parseOnly   promflux: parse into the columnar batch only (what the baseline does)
-//   omParseOnly promflux: the same samples as OpenMetrics 1.0, parse only
+//   memoParse   promflux: the same through a scrape memo, bodies with new numbers each time
+//   omParse, omMemoParse, omParseOnly
+//               the same samples as OpenMetrics 1.0: parse + tables, through a memo, parse only
 //   ppt         npm parse-prometheus-text-format on the same bytes (decoded to a string)
 //   indexOf     a plain Buffer.indexOf('\n') line scan over the bytes (the scanning limit)
 // Design: each step runs in a process of its own, as a task process scraping one target
@@ -22,13 +24,13 @@
 // process, the peak resident memory added by one scrape (VmHWM after /proc/self/clear_refs)
 // relative to the body size, and what the scrape memo holds between scrapes.
 import { createServer } from 'node:http';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { createHttpClient } from '../../../src/host/http.js';
 import { systemClock } from '../../../src/host/clock.js';
-import { scrape, parseExposition, batchToTables, ScrapeMemo } from '../../../src/scrape/index.js';
+import { scrape, parseExposition, batchToTables, bodyToTables, ScrapeMemo, type ExpositionFormat } from '../../../src/scrape/index.js';
 import type { Table } from '../../../src/table/index.js';
 import { generateExposition, toOpenMetrics } from './generate.js';
 
@@ -123,6 +125,16 @@ interface StepResult {
 function stepFunctions(url: string, body: Buffer, omBody: Buffer): Record<string, () => Promise<{ check: number; reused?: boolean }> | { check: number }> {
   const http = createHttpClient();
   const memo = new ScrapeMemo();
+  // Bodies in memory with new numbers each time (as the target serves them), read through a
+  // memo: the parse-level cost of a repeated scrape, in both formats.
+  let next = 0;
+  const variants = (format: ExpositionFormat) => [1, 2, 3].map((v) => (v === 1 ? (format === 'openmetrics' ? omBody : body) : Buffer.from(format === 'openmetrics' ? toOpenMetrics(generateExposition(samples, 1, v)) : generateExposition(samples, 1, v))));
+  const inMemory: Partial<Record<ExpositionFormat, Buffer[]>> = {};
+  const memoParse = (format: ExpositionFormat) => {
+    const bodies = (inMemory[format] ??= variants(format));
+    const r = bodyToTables(bodies[next++ % 3]!, format, url, 0n, memo);
+    return { check: consume(r.tables.tables()), reused: r.reused };
+  };
   return {
     scrape: async () => {
       const r = await scrape(url, {}, { http, clock: systemClock, memo });
@@ -131,6 +143,9 @@ function stepFunctions(url: string, body: Buffer, omBody: Buffer): Record<string
     scrapeCold: async () => ({ check: consume((await scrape(url, {}, { http, clock: systemClock })).tables.tables()) }),
     http: async () => ({ check: (await http.get({ url, headers: {}, timeoutMs: 10_000, maxBytes: 1 << 30 })).body.length }),
     parse: () => ({ check: consume(batchToTables(parseExposition(body, 'prometheus-text', url), url, 0n).tables()) }),
+    memoParse: () => memoParse('prometheus-text'),
+    omParse: () => ({ check: consume(batchToTables(parseExposition(omBody, 'openmetrics', url), url, 0n).tables()) }),
+    omMemoParse: () => memoParse('openmetrics'),
     parseOnly: () => ({ check: parseExposition(body, 'prometheus-text', url).length }),
     omParseOnly: () => ({ check: parseExposition(omBody, 'openmetrics', url).length }),
     ppt: () => ({ check: (parsePrometheusTextFormat(body.toString('utf8')) as unknown[]).length }),
@@ -166,8 +181,15 @@ async function stepChild(name: string, url: string, body: Buffer, omBody: Buffer
   }
 }
 
+/** Every child process, stopped when this process exits (also after an error). */
+const spawned: ChildProcess[] = [];
+process.on('exit', () => {
+  for (const child of spawned) child.kill();
+});
+
 function startStep(name: string, url: string): { run: () => Promise<StepResult>; close: () => void; ready: Promise<void> } {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), String(samples), '0', '--step', name, url], { stdio: ['pipe', 'pipe', 'inherit'] });
+  spawned.push(child);
   let out = '';
   let waiting: ((r: StepResult) => void) | undefined;
   child.stdout!.setEncoding('utf8');
@@ -193,6 +215,7 @@ function startStep(name: string, url: string): { run: () => Promise<StepResult>;
 /** The target runs in a child process, so its CPU time is not counted as the scraper's. */
 async function serveInChild(): Promise<{ url: string; close: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), String(samples), '0', '--serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  spawned.push(child);
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -229,7 +252,7 @@ async function main(): Promise<void> {
   }
   const mb = body.length / 1e6;
   const omBody = Buffer.from(toOpenMetrics(text), 'utf8');
-  const names = ['scrape', 'scrapeCold', 'http', 'parse', 'parseOnly', 'omParseOnly', 'ppt', 'indexOf'];
+  const names = ['scrape', 'scrapeCold', 'http', 'parse', 'memoParse', 'parseOnly', 'omParse', 'omMemoParse', 'omParseOnly', 'ppt', 'indexOf'];
   // Wall and CPU times of the runs without a pause (t, c) and of the first run of each turn.
   const t: Record<string, number[]> = {};
   const tIdle: Record<string, number[]> = {};
@@ -249,7 +272,7 @@ async function main(): Promise<void> {
     await children[n].ready;
   }
   let reusedCount = 0;
-  // Rounds in a rotating order (round r starts at step r mod 8); one step runs at a time.
+  // Rounds in a rotating order (round r starts at step r mod the number of steps); one step runs at a time.
   for (let r = 0; r < rounds + 1; r++) {
     for (let k = 0; k < names.length; k++) {
       const name = names[(r + k) % names.length]!;
@@ -265,6 +288,9 @@ async function main(): Promise<void> {
             scrapeCold: (x) => x === samples,
             http: (x) => Math.abs(x - body.length) < body.length / 100,
             parse: (x) => x === samples,
+            memoParse: (x) => x === samples,
+            omParse: (x) => x === samples,
+            omMemoParse: (x) => x === samples,
             parseOnly: (x) => x === samples,
             omParseOnly: (x) => x === samples,
             ppt: (x) => x > 0,
@@ -273,7 +299,7 @@ async function main(): Promise<void> {
           if (!expect[name]!(res.check)) throw new Error(`${name} read ${res.check}`);
           continue;
         }
-        if (name === 'scrape' && res.reused) reusedCount++;
+        if ((name === 'scrape' || name === 'memoParse' || name === 'omMemoParse') && res.reused) reusedCount++;
         (run === 0 ? tIdle : t)[name]!.push(res.ms);
         (run === 0 ? cIdle : c)[name]!.push(res.cpu);
       }
@@ -282,7 +308,7 @@ async function main(): Promise<void> {
   for (const n of names) children[n]!.close();
   await srv.close();
   // Every timed repeated scrape read its body through the memo.
-  if (reusedCount !== 3 * rounds) throw new Error(`only ${reusedCount} of ${3 * rounds} repeated scrapes were read through the memo`);
+  if (reusedCount !== 9 * rounds) throw new Error(`only ${reusedCount} of ${9 * rounds} repeated scrapes and parses were read through the memo`);
   const memChild = (how: string) =>
     JSON.parse(
       execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), String(samples), '1', '--memory-child', how], {
@@ -303,8 +329,11 @@ async function main(): Promise<void> {
   console.log(row('promflux scrape to tables, first (HTTP + parse + tables; no memo)', 'scrapeCold'));
   console.log(row('HTTP GET alone (the same undici client, body read, no parse)', 'http'));
   console.log(row('promflux parse to tables (bytes in memory)', 'parse'));
+  console.log(row('promflux parse to tables through the memo (bytes in memory, new numbers each time)', 'memoParse'));
   console.log(row('promflux parse only (bytes to the columnar sample batch, no tables)', 'parseOnly'));
-  console.log(row(`promflux OpenMetrics parse only (the same samples as OpenMetrics 1.0: ${omBody.length} bytes)`, 'omParseOnly', omBody.length));
+  console.log(row(`promflux OpenMetrics parse to tables (the same samples as OpenMetrics 1.0: ${omBody.length} bytes)`, 'omParse', omBody.length));
+  console.log(row('promflux OpenMetrics parse to tables through the memo (new numbers each time)', 'omMemoParse', omBody.length));
+  console.log(row('promflux OpenMetrics parse only', 'omParseOnly', omBody.length));
   console.log(row('parse-prometheus-text-format 1.1.1 (same bytes)', 'ppt'));
   console.log(row('Buffer.indexOf line scan (same bytes)', 'indexOf'));
   // Ratios per pair of runs (the same round and position in the turn), then the median.
