@@ -414,11 +414,30 @@ export class Interpreter {
     return this.truth(t, e.test, scope) ? this.eval(e.consequent, scope) : this.eval(e.alternate, scope);
   }
 
+  // Flux SPEC, "Missing values (null)": and/or follow three-valued (Kleene) logic, reading
+  // null as an unknown bool: `null and false` is false, `null and true` is null, `null or
+  // true` is true, `null or false` is null (and symmetrically: `true and null` is null).
+  // Evaluation is left to right and stops when the left operand decides the result (`false
+  // and x`, `true or x`); a null left operand decides nothing, so the right one is
+  // evaluated. Where a condition is needed (`if`, a filter predicate), null counts as false.
   private logicalRest(e: ast.LogicalExpression, l: Value, scope: Scope): MaybePromise<Value> {
-    const lb = this.truth(l, e.left, scope);
-    if (e.operator === 'and' ? !lb : lb) return lb;
+    const lb = this.bool3(l, e.left, scope);
+    const and = e.operator === 'and';
+    if (lb === !and) return lb; // false and x, true or x
     const r = this.eval(e.right, scope);
-    return isPromise(r) ? r.then((rv) => this.truth(rv, e.right, scope)) : this.truth(r, e.right, scope);
+    return isPromise(r) ? r.then((rv) => this.logicalResult(and, lb, this.bool3(rv, e.right, scope))) : this.logicalResult(and, lb, this.bool3(r, e.right, scope));
+  }
+
+  /** The Kleene and/or of `l` (which did not decide the result alone) and `r`. */
+  private logicalResult(and: boolean, l: boolean | null, r: boolean | null): boolean | null {
+    if (r === !and) return r; // x and false, x or true
+    return l === null || r === null ? null : r;
+  }
+
+  /** An operand of and/or: a bool or null; any other type is a type error. */
+  private bool3(v: Value, node: ast.Node, scope: Scope): boolean | null {
+    if (typeof v === 'boolean' || v === null) return v;
+    throw new FluxError('invalid', 'type.mismatch', `expected bool, got ${typeOf(v)}`, { span: node.span, source: scope.source });
   }
 
   private located(err: unknown, node: ast.Node, scope: Scope): FluxError {

@@ -209,6 +209,29 @@ errorCases('long operator chains', [
   { src: `x = 1 + 2 + "a" + 4`, id: 'type.mismatch', span: '1:5-1:16', name: 'an error in the middle of a chain points at that operation' },
 ]);
 
+// Flux SPEC, "Missing values (null)": and/or/not are three-valued, a null operand being an
+// unknown bool (`null and false` is false, `null and true` null, `null or true` true, `null or
+// false` null, `not null` null). `u` is null: a column the row lacks.
+const nullPrelude = 'import "array"\nu = (array.from(rows: [{a: 1}]) |> findRecord(fn: (key) => true, idx: 0)).nope\n';
+valueCases(
+  'three-valued logic',
+  [
+    { src: 'exists u', want: 'false', name: 'u is null' },
+    { src: '[true and u, u and true, u and u]', want: '[null, null, null]', name: 'and: true and null is null (either order)' },
+    { src: '[false and u, u and false]', want: '[false, false]', name: 'and: false and null is false (either order)' },
+    { src: '[true or u, u or true]', want: '[true, true]', name: 'or: true or null is true (either order)' },
+    { src: '[false or u, u or false, u or u]', want: '[null, null, null]', name: 'or: false or null is null (either order)' },
+    { src: '[not u, not (true and u), not (false and u)]', want: '[null, null, true]', name: 'not of an unknown is unknown' },
+    { src: 'if true and u then 1 else 2', want: '2', name: 'a null condition counts as false' },
+    { src: 'x = u or false or true\nx', want: 'true', name: 'a chain' },
+  ],
+  nullPrelude,
+);
+errorCases('three-valued logic', [
+  { src: `${nullPrelude}x = u and die(msg: "evaluated")`, id: 'die', name: 'a null left operand does not decide: the right one is evaluated' },
+  { src: `${nullPrelude}x = u or 1`, id: 'type.mismatch', span: '3:10-3:11', name: 'the right operand must be a bool' },
+]);
+
 // Flux SPEC, Types (Equatable constraint): functions are not Equatable, so == and != on
 // them are type errors (a function compared with itself used to be true, with another false).
 errorCases('equality of functions', [

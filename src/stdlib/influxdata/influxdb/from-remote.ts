@@ -31,6 +31,10 @@ function fluxValue(v: Extract<StorePredicate, { kind: 'value' }>['value']): stri
   return Number.isFinite(v) ? formatFloatLiteral(v) : `float(v: "${formatFloat(v)}")`;
 }
 
+function flattenAll(p: StorePredicate): StorePredicate[] {
+  return p.kind === 'all' ? p.operands.flatMap(flattenAll) : [p];
+}
+
 /** A StorePredicate as a Flux expression over `r`. */
 export function predicateToFlux(p: StorePredicate): string {
   switch (p.kind) {
@@ -39,6 +43,9 @@ export function predicateToFlux(p: StorePredicate): string {
     case 'and':
     case 'or':
       return '(' + p.operands.map(predicateToFlux).join(` ${p.kind} `) + ')';
+    case 'all':
+      // Inside one expression: each operand compared with true, so a null one drops the row.
+      return '(' + p.operands.map((o) => `(${predicateToFlux(o)}) == true`).join(' and ') + ')';
     case 'not':
       return `not (${predicateToFlux(p.operand)})`;
     case 'tag': {
@@ -58,7 +65,9 @@ export function predicateToFlux(p: StorePredicate): string {
 export function remoteQuery(params: RemoteParams, range: { start: bigint; stop: bigint }, predicate: StorePredicate | undefined): string {
   const bucket = params.byID ? `bucketID: ${quoteString(params.bucket)}` : `bucket: ${quoteString(params.bucket)}`;
   let q = `from(${bucket}) |> range(start: ${formatTimeNs(range.start)}, stop: ${formatTimeNs(range.stop)})`;
-  if (predicate) q += ` |> filter(fn: (r) => ${predicateToFlux(predicate)})`;
+  // Successive filters stay successive (a row the first drops never reaches the second).
+  const filters = predicate === undefined ? [] : predicate.kind === 'all' ? flattenAll(predicate) : [predicate];
+  for (const p of filters) q += ` |> filter(fn: (r) => ${predicateToFlux(p)})`;
   return q;
 }
 
