@@ -603,6 +603,11 @@ export class Interpreter {
   }
 
   private evalRecord(e: ast.RecordExpression, scope: Scope): MaybePromise<Value> {
+    const dup = duplicateKey(e);
+    if (dup !== undefined) {
+      // Checked before running too (semantic: record.duplicateKey); here for code that runs unchecked.
+      throw new FluxError('invalid', 'record.duplicateKey', `the record literal has two properties named ${JSON.stringify(nameOf(dup.key))} (each key may appear once)`, { span: dup.key.span, source: scope.source });
+    }
     const exprs: ast.Expression[] = e.properties.map((p) => p.value ?? (p.key.type === 'Identifier' ? p.key : { type: 'Identifier', name: p.key.value, span: p.key.span }));
     const base = e.with === null ? undefined : this.eval(e.with, scope);
     const build = (baseV: Value | undefined) =>
@@ -760,6 +765,27 @@ export class Interpreter {
     wrappedAt.set(fe, node);
     return fe;
   }
+}
+
+const duplicateKeys = new WeakMap<ast.RecordExpression, ast.Property | null>();
+
+/** The first property of a record literal whose key an earlier property already has. */
+function duplicateKey(e: ast.RecordExpression): ast.Property | undefined {
+  let d = duplicateKeys.get(e);
+  if (d === undefined) {
+    d = null;
+    const seen = new Set<string>();
+    for (const p of e.properties) {
+      const k = nameOf(p.key);
+      if (seen.has(k)) {
+        d = p;
+        break;
+      }
+      seen.add(k);
+    }
+    duplicateKeys.set(e, d);
+  }
+  return d ?? undefined;
 }
 
 export { Scope };

@@ -8,6 +8,9 @@
 //                            "Assignment and scope" lets an identifier be bound once per block
 //   call.unknownArgument     an argument the called function does not declare
 //   call.duplicateArgument   `f(a: 1, a: 2)`: arguments are a record of named values, one per name
+//   record.duplicateKey      `{a: 1, a: 2}` (also `{r with a: 1, a: 2}`): Flux's interpreter
+//                            rejects a record literal naming a key twice ("duplicate key in
+//                            object"); `{r with a: 1}` where r has a is an update, not a duplicate
 //   call.missingArgument     a required argument left out
 //   call.noPipeParameter     `x |> f()` where f has no pipe parameter
 //   call.missingPipe         `f()` where f has a pipe parameter but nothing is piped or named
@@ -336,13 +339,18 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
           expr(x.value, scope);
         }
         return;
-      case 'RecordExpression':
+      case 'RecordExpression': {
         if (e.with) expr(e.with, scope);
+        const keys = new Set<string>();
         for (const p of e.properties) {
+          const k = nameOf(p.key);
+          if (keys.has(k)) err('record.duplicateKey', `the record literal has two properties named ${JSON.stringify(k)} (each key may appear once)`, p.key.span);
+          keys.add(k);
           if (p.value) expr(p.value, scope);
           else if (p.key.type === 'Identifier') expr(p.key, scope);
         }
         return;
+      }
       case 'FunctionExpression':
         fn(e, scope);
         return;

@@ -1,5 +1,8 @@
 // Evaluation of every construct: `source -> value` (display form) tables.
-import { errorCases, valueCases } from './flux.js';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FluxError } from '../../src/errors/index.js';
+import { errorCases, runtime, spanText, valueCases } from './flux.js';
 
 valueCases('literals', [
   { src: '1', want: '1' },
@@ -245,3 +248,14 @@ errorCases('ordering of booleans', [
   { src: 'x = true < false', id: 'type.notComparable', span: '1:5-1:17' },
   { src: 'x = false >= false', id: 'type.notComparable', span: '1:5-1:19' },
 ]);
+
+// A record literal naming a key twice is rejected before running (semantic check), and by the
+// evaluator where a program runs unchecked, such as reading a task's options.
+test('a record literal with a key twice fails when evaluated unchecked (readOptions)', async () => {
+  await assert.rejects(runtime().readOptions('option task = {name: "a", every: 1h, name: "b"}', 't.flux'), (e: unknown) => {
+    assert.ok(e instanceof FluxError);
+    assert.equal(e.id, 'record.duplicateKey');
+    assert.equal(spanText(e), '1:38-1:42');
+    return true;
+  });
+});

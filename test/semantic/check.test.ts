@@ -41,6 +41,10 @@ const cases: readonly Case[] = [
   { name: 'a nested record literal passed to a function', src: 'f = (a) => a.b\nr = {x: {c: 1}}\ny = f(a: r.x)', want: ['record.missingField@3:10-3:13'] },
   { name: 'the same argument twice', src: 'f = (a) => a\nx = f(a: 1, a: 2)', want: ['call.duplicateArgument@2:13-2:14'] },
   { name: 'the same argument twice to an unknown callee', src: 'g = [(a) => a]\nx = g[0](a: 1, b: 2, a: 3)', want: ['call.duplicateArgument@2:22-2:23'] },
+  // Flux's interpreter rejects a record literal naming a key twice ("duplicate key in object").
+  { name: 'a record literal with a key twice', src: 'x = {a: 1, b: 2, a: 3}', want: ['record.duplicateKey@1:18-1:19'] },
+  { name: 'a record literal with a key twice, quoted once', src: 'x = {a: 1, "a": 2}', want: ['record.duplicateKey@1:12-1:15'] },
+  { name: 'a `with` record literal with a key twice', src: 'r = {a: 1}\nx = {r with b: 1, b: 2}', want: ['record.duplicateKey@2:19-2:20'] },
   { name: 'two pipe parameters', src: 'f = (t=<-, u=<-) => t', want: ['function.multiplePipeParams@1:12-1:13'] },
   { name: 'two imports under one name', src: 'import s "strings"\nimport s "math"\nx = s.toUpper(v: "a")', want: ['import.duplicate@2:8-2:9'] },
   { name: 'the same package imported twice', src: 'import "strings"\nimport "strings"\nx = 1', want: ['import.duplicate@2:1-2:17'] },
@@ -79,6 +83,8 @@ const clean: readonly string[] = [
   'f = (a) => if exists a.b then a.b else 0\nx = f(a: {c: 1})',
   'f = (a, b) => b.x\nx = f(a: {c: 1}, b: {x: 1})',
   'import "array"\nx = array.from(rows: [{c: 1}]) |> map(fn: (r) => ({r with y: r.missing}))',
+  'r = {a: 1}\nx = {r with a: 2}',
+  'x = {a: {a: 1}}',
 ];
 
 for (const src of clean) {
