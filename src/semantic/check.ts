@@ -34,7 +34,18 @@
 //                            Type inference: records), so the call fails to unify with
 //                            `{c: int}` ("record is missing label b"). Rows of tables are
 //                            not literals, so `r.missing` in map/filter stays null. A field
-//                            the body also tests with `exists a.b` is not required.
+//                            the body also tests with `exists a.b` is not required. The
+//                            result of calling a function literal whose body returns a
+//                            record literal is known too: `f = () => ({a: 1})` then
+//                            `f().b` (or `g = f()` then `g.b`), as Flux infers the call's
+//                            type from the body.
+//   type.mismatch            `if c then 1 else "a"`: Flux's type inference gives both
+//                            branches one type and the condition the type bool (SPEC:
+//                            Conditional expressions); reported where both types are known
+//                            without running (literals, names bound to them, operators on
+//                            them: see typeOfExpr), otherwise left to the run.
+// In a REPL session, names defined by earlier inputs are known as far as their values tell
+// (CheckEnv.predefinedInfo): a function literal's field reads and result, a value's type.
 // Calls are checked only when the callee is known statically (a prelude or package
 // builtin, or a name bound directly to a function literal); everything else is checked when
 // it runs.
@@ -56,10 +67,28 @@ export interface CheckEnv {
   package(path: string): PackageInfo | undefined;
   /** Names already defined (a REPL session's earlier statements); they may be redefined. */
   readonly predefined?: ReadonlyMap<string, FunctionSig | null>;
+  /**
+   * What is known of some predefined names: the function literal a name is bound to (a
+   * closure defined in an earlier REPL input), or the type of its value.
+   */
+  readonly predefinedInfo?: ReadonlyMap<string, PredefinedInfo>;
 }
 
+/** See CheckEnv.predefinedInfo. */
+export interface PredefinedInfo {
+  readonly fn?: ast.FunctionExpression;
+  readonly type?: StaticType;
+}
+
+/**
+ * A type known before running, named as values/value.ts typeOf names it. Only the outer type
+ * constructor is tracked (every array is 'array'), so two values of one StaticType may still
+ * differ in type; two of different StaticTypes never agree.
+ */
+export type StaticType = 'int' | 'uint' | 'float' | 'string' | 'bool' | 'duration' | 'time' | 'regexp' | 'array' | 'record' | 'dict' | 'function';
+
 type Binding =
-  | { kind: 'value'; sig: FunctionSig | null; shape?: Shape; fn?: ast.FunctionExpression }
+  | { kind: 'value'; sig: FunctionSig | null; shape?: Shape; fn?: ast.FunctionExpression; ty?: StaticType }
   | { kind: 'package'; path: string; info: PackageInfo };
 
 class CheckScope {
@@ -84,9 +113,15 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
     errors.push(new FluxError(code, id, message, { span, source }));
 
   const prelude = new CheckScope(undefined);
-  for (const [k, sig] of env.prelude) prelude.names.set(k, { kind: 'value', sig });
+  for (const [k, sig] of env.prelude) prelude.names.set(k, k === 'true' || k === 'false' ? { kind: 'value', sig, ty: 'bool' } : { kind: 'value', sig });
   const session = new CheckScope(prelude);
-  for (const [k, sig] of env.predefined ?? []) session.names.set(k, { kind: 'value', sig });
+  for (const [k, sig] of env.predefined ?? []) {
+    const info = env.predefinedInfo?.get(k);
+    const b: Binding = { kind: 'value', sig };
+    if (info?.fn) b.fn = info.fn;
+    if (info?.type) b.ty = info.type;
+    session.names.set(k, b);
+  }
   const top = new CheckScope(session);
 
   for (const imp of file.imports) {
@@ -156,10 +191,82 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
         const s = shapeOf(e.object, scope);
         return s?.get(nameOf(e.property));
       }
+      case 'CallExpression':
+      case 'PipeExpression': {
+        // A call of a function literal whose result is a record literal: Flux infers the
+        // call's type from the body (`f = () => ({a: 1})` gives `f().b` "record is missing
+        // label b"). The literal is read without the call's scope: only its keys, and the
+        // keys of record literals nested in it, are known.
+        const f = fnOf(e.type === 'CallExpression' ? e.callee : e.call.callee, scope);
+        return f === undefined ? undefined : resultShape(f);
+      }
       default:
         return undefined;
     }
   };
+  // The static type of an expression, when its outer type is known without running it:
+  // literals, names bound to them, and operators whose result type follows from their
+  // operands' (as values/arith.ts and the interpreter define them). Undefined otherwise.
+  const typeOfExpr = (e: ast.Expression, scope: CheckScope): StaticType | undefined => {
+    while (e.type === 'ParenExpression') e = e.expression;
+    switch (e.type) {
+      case 'IntegerLiteral':
+        return 'int';
+      case 'UnsignedIntegerLiteral':
+        return 'uint';
+      case 'FloatLiteral':
+        return 'float';
+      case 'StringLiteral':
+      case 'StringExpression':
+        return 'string';
+      case 'DurationLiteral':
+        return 'duration';
+      case 'DateTimeLiteral':
+        return 'time';
+      case 'RegexpLiteral':
+        return 'regexp';
+      case 'ArrayExpression':
+        return 'array';
+      case 'RecordExpression':
+        return 'record';
+      case 'DictExpression':
+        return 'dict';
+      case 'FunctionExpression':
+        return 'function';
+      case 'LogicalExpression':
+        return 'bool';
+      case 'Identifier': {
+        const b = scope.lookup(e.name);
+        return b?.kind === 'value' ? b.ty : undefined;
+      }
+      case 'UnaryExpression': {
+        if (e.operator === 'not' || e.operator === 'exists') return 'bool';
+        const t = typeOfExpr(e.argument, scope);
+        if (e.operator === '-') return t === 'int' || t === 'float' || t === 'duration' ? t : undefined;
+        return t === 'int' || t === 'float' || t === 'uint' || t === 'duration' ? t : undefined;
+      }
+      case 'BinaryExpression': {
+        // A left-deep chain is folded with a loop (a generated chain may have thousands of terms).
+        const spine: ast.BinaryExpression[] = [];
+        let cur: ast.Expression = e;
+        while (cur.type === 'BinaryExpression') {
+          spine.push(cur);
+          cur = cur.left;
+          while (cur.type === 'ParenExpression') cur = cur.expression;
+        }
+        let t = typeOfExpr(cur, scope);
+        for (let i = spine.length - 1; i >= 0; i--) t = binaryType(spine[i]!.operator, t, typeOfExpr(spine[i]!.right, scope));
+        return t;
+      }
+      case 'ConditionalExpression': {
+        const a = typeOfExpr(e.consequent, scope);
+        return a !== undefined && a === typeOfExpr(e.alternate, scope) ? a : undefined;
+      }
+      default:
+        return undefined;
+    }
+  };
+
   const fieldsOf = (e: ast.Expression, scope: CheckScope): ReadonlySet<string> | undefined => {
     const s = shapeOf(e, scope);
     return s === undefined ? undefined : new Set(s.keys());
@@ -287,9 +394,12 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
           expr(st.init, scope);
         } else {
           expr(st.init, scope);
-          define(scope, st.id, sigOf(st.init, scope));
+          const sig = sigOf(st.init, scope);
+          const ty = typeOfExpr(st.init, scope);
+          define(scope, st.id, sig);
           const shape = shapeOf(st.init, scope);
-          if (shape) scope.names.set(st.id.name, { kind: 'value', sig: null, shape });
+          if (shape) scope.names.set(st.id.name, ty === undefined ? { kind: 'value', sig: null, shape } : { kind: 'value', sig: null, shape, ty });
+          else if (ty !== undefined) scope.names.set(st.id.name, { kind: 'value', sig, ty });
         }
         return;
       case 'OptionStatement': {
@@ -406,11 +516,23 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
         }
         expr(e.argument, scope);
         return;
-      case 'ConditionalExpression':
+      case 'ConditionalExpression': {
         expr(e.test, scope);
         expr(e.consequent, scope);
         expr(e.alternate, scope);
+        // Flux's type inference makes the test a bool and both branches one type (SPEC:
+        // Conditional expressions); here where the types are known without running.
+        const test = typeOfExpr(e.test, scope);
+        if (test !== undefined && test !== 'bool') {
+          err('type.mismatch', `the condition of if must be a bool, not ${test}`, e.test.span);
+        }
+        const a = typeOfExpr(e.consequent, scope);
+        const b = a === undefined ? undefined : typeOfExpr(e.alternate, scope);
+        if (a !== undefined && b !== undefined && a !== b) {
+          err('type.mismatch', `the branches of if have different types: then gives ${a}, else gives ${b}`, e.alternate.span);
+        }
         return;
+      }
       case 'ParenExpression':
         expr(e.expression, scope);
         return;
@@ -471,6 +593,62 @@ function fieldReads(f: ast.FunctionExpression): Map<string, Map<string, ast.Base
 
 /** The fields of a record known statically, each with its value's shape when that is a known record too. */
 type Shape = ReadonlyMap<string, Shape | undefined>;
+
+/**
+ * The result type of a binary operator on operands of static types `a` and `b` (undefined
+ * when either is unknown or the operation is a type error, which the interpreter reports):
+ * values/arith.ts and interpreter/operators.ts define the same combinations.
+ */
+function binaryType(op: ast.BinaryOperator, a: StaticType | undefined, b: StaticType | undefined): StaticType | undefined {
+  switch (op) {
+    case '==':
+    case '!=':
+    case '<':
+    case '<=':
+    case '>':
+    case '>=':
+    case '=~':
+    case '!~':
+      return 'bool';
+  }
+  if (a === undefined || b === undefined) return undefined;
+  if (a === b && (a === 'int' || a === 'uint' || a === 'float')) return a;
+  if (a === 'string' && b === 'string') return op === '+' ? 'string' : undefined;
+  if (op === '+' || op === '-') {
+    if (a === 'duration' && b === 'duration') return 'duration';
+    if (a === 'time' && b === 'duration') return 'time';
+    if (op === '+' && a === 'duration' && b === 'time') return 'time';
+    if (op === '-' && a === 'time' && b === 'time') return 'duration';
+  }
+  if (op === '*' && ((a === 'duration' && b === 'int') || (a === 'int' && b === 'duration'))) return 'duration';
+  return undefined;
+}
+
+const resultShapes = new WeakMap<ast.FunctionExpression, Shape | null>();
+
+/** The shape of the record literal a function literal returns, when it returns one. */
+function resultShape(f: ast.FunctionExpression): Shape | undefined {
+  let s = resultShapes.get(f);
+  if (s === undefined) {
+    let body: ast.Expression | undefined;
+    if (f.body.type === 'Block') {
+      const last = f.body.body.at(-1);
+      body = last?.type === 'ReturnStatement' ? last.argument : undefined;
+    } else body = f.body;
+    s = (body && literalShape(body)) ?? null;
+    resultShapes.set(f, s);
+  }
+  return s ?? undefined;
+}
+
+/** The keys of a record literal without `with`, and of the record literals nested in it. */
+function literalShape(e: ast.Expression): Shape | undefined {
+  while (e.type === 'ParenExpression') e = e.expression;
+  if (e.type !== 'RecordExpression' || e.with !== null) return undefined;
+  const out = new Map<string, Shape | undefined>();
+  for (const p of e.properties) out.set(nameOf(p.key), p.value ? literalShape(p.value) : undefined);
+  return out;
+}
 
 /** The field names of a record literal without `with`, else undefined. */
 function staticFields(e: ast.Expression): ReadonlySet<string> | undefined {
