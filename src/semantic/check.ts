@@ -43,7 +43,12 @@
 //                            branches one type and the condition the type bool (SPEC:
 //                            Conditional expressions); reported where both types are known
 //                            without running (literals, names bound to them, operators on
-//                            them: see typeOfExpr), otherwise left to the run.
+//                            them: see typeOfExpr), otherwise left to the run. Likewise
+//                            an operator whose operand types are known and not accepted
+//                            (`1 + "a"`, `-"a"`, `not 1`, `[1] < [2]`, `[1, "a"]`): the id
+//                            and span the run would give (type.mismatch,
+//                            type.unsupportedOperator, type.notComparable,
+//                            type.notEquatable), before anything runs.
 // In a REPL session, names defined by earlier inputs are known as far as their values tell
 // (CheckEnv.predefinedInfo): a function literal's field reads and result, a value's type.
 // Calls are checked only when the callee is known statically (a prelude or package
@@ -207,8 +212,16 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
   // The static type of an expression, when its outer type is known without running it:
   // literals, names bound to them, and operators whose result type follows from their
   // operands' (as values/arith.ts and the interpreter define them). Undefined otherwise.
+  // Memoized per node: a node is checked in one scope, and chains ask for their prefixes' types.
+  const typeMemo = new Map<ast.Expression, StaticType | undefined>();
   const typeOfExpr = (e: ast.Expression, scope: CheckScope): StaticType | undefined => {
     while (e.type === 'ParenExpression') e = e.expression;
+    if (typeMemo.has(e)) return typeMemo.get(e);
+    const t = typeOfUncached(e, scope);
+    typeMemo.set(e, t);
+    return t;
+  };
+  const typeOfUncached = (e: ast.Expression, scope: CheckScope): StaticType | undefined => {
     switch (e.type) {
       case 'IntegerLiteral':
         return 'int';
@@ -255,8 +268,12 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
           while (cur.type === 'ParenExpression') cur = cur.expression;
         }
         let t = typeOfExpr(cur, scope);
-        for (let i = spine.length - 1; i >= 0; i--) t = binaryType(spine[i]!.operator, t, typeOfExpr(spine[i]!.right, scope));
-        return t;
+        for (let i = spine.length - 1; i > 0; i--) {
+          const node = spine[i]!;
+          if (typeMemo.has(node)) t = typeMemo.get(node);
+          else typeMemo.set(node, (t = binaryType(node.operator, t, typeOfExpr(node.right, scope))));
+        }
+        return binaryType(e.operator, t, typeOfExpr(e.right, scope));
       }
       case 'ConditionalExpression': {
         const a = typeOfExpr(e.consequent, scope);
@@ -440,9 +457,21 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
       case 'StringExpression':
         for (const p of e.parts) if (p.type === 'InterpolatedPart') expr(p.expression, scope);
         return;
-      case 'ArrayExpression':
+      case 'ArrayExpression': {
         for (const x of e.elements) expr(x, scope);
+        // Flux SPEC, Array literals: the elements have one type.
+        let first: StaticType | undefined;
+        for (const x of e.elements) {
+          const t = typeOfExpr(x, scope);
+          if (t === undefined) continue;
+          if (first === undefined) first = t;
+          else if (t !== first) {
+            err('type.mismatch', `array elements must have one type: found ${first} and ${t}`, x.span);
+            break;
+          }
+        }
         return;
+      }
       case 'DictExpression':
         for (const x of e.elements) {
           expr(x.key, scope);
@@ -506,16 +535,36 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
         }
         expr(cur, scope);
         for (let i = rights.length - 1; i >= 0; i--) expr(rights[i]!, scope);
+        // An operator applied to operands whose types are known and that it does not accept
+        // is the error the run would raise (same id and span), reported before running, as
+        // Flux's type inference does. The innermost failing operation is reported; the
+        // operations around it have no known type then.
+        const ops: ast.BinaryExpression[] = [];
+        for (let n: ast.Expression = e; n.type === 'BinaryExpression' || n.type === 'LogicalExpression'; n = n.left) if (n.type === 'BinaryExpression') ops.push(n);
+        for (let i = ops.length - 1; i >= 0; i--) {
+          const node = ops[i]!;
+          const bad = binaryError(node.operator, typeOfExpr(node.left, scope), typeOfExpr(node.right, scope));
+          if (bad) {
+            err(bad.id, bad.message, node.span);
+            break;
+          }
+        }
         return;
       }
-      case 'UnaryExpression':
+      case 'UnaryExpression': {
         if (e.operator === 'exists' && e.argument.type === 'MemberExpression') {
           // `exists r.x` asks whether the field is there: never an error.
           expr(e.argument.object, scope);
           return;
         }
         expr(e.argument, scope);
+        const t = typeOfExpr(e.argument, scope);
+        if (t === undefined || e.operator === 'exists') return;
+        if (e.operator === 'not' && t !== 'bool') err('type.mismatch', `not needs a bool, got ${t}`, e.span);
+        else if (e.operator === '-' && t !== 'int' && t !== 'float' && t !== 'duration') err('type.unsupportedOperator', `unary - is not defined for ${t}`, e.span);
+        else if (e.operator === '+' && t !== 'int' && t !== 'float' && t !== 'uint' && t !== 'duration') err('type.unsupportedOperator', `unary + is not defined for ${t}`, e.span);
         return;
+      }
       case 'ConditionalExpression': {
         expr(e.test, scope);
         expr(e.consequent, scope);
@@ -622,6 +671,40 @@ function binaryType(op: ast.BinaryOperator, a: StaticType | undefined, b: Static
   }
   if (op === '*' && ((a === 'duration' && b === 'int') || (a === 'int' && b === 'duration'))) return 'duration';
   return undefined;
+}
+
+const isNumber = (t: StaticType): boolean => t === 'int' || t === 'uint' || t === 'float';
+
+/**
+ * The error a binary operator raises at run time for every pair of values of static types `a`
+ * and `b` (undefined when it accepts them or a type is unknown), with the id the run would
+ * give (interpreter/operators.ts, values/arith.ts, values/compare.ts).
+ */
+function binaryError(op: ast.BinaryOperator, a: StaticType | undefined, b: StaticType | undefined): { id: string; message: string } | undefined {
+  if (a === undefined || b === undefined) return undefined;
+  switch (op) {
+    case '==':
+    case '!=':
+      if (isNumber(a) && isNumber(b)) return undefined;
+      if (a !== b) return { id: 'type.mismatch', message: `cannot compare ${a} with ${b} using ${op}` };
+      if (a === 'function') return { id: 'type.notEquatable', message: `values of type function cannot be compared with ${op}` };
+      return undefined;
+    case '<':
+    case '<=':
+    case '>':
+    case '>=':
+      if (isNumber(a) && isNumber(b)) return undefined;
+      if (a !== b) return { id: 'type.mismatch', message: `cannot compare ${a} with ${b} using ${op}` };
+      if (a === 'string' || a === 'time' || a === 'duration') return undefined;
+      return { id: 'type.notComparable', message: `values of type ${a} are not ordered` };
+    case '=~':
+    case '!~':
+      if (a === 'string' && b === 'regexp') return undefined;
+      return { id: 'type.mismatch', message: `${op} needs a string on the left and a regexp on the right, got ${a} and ${b}` };
+  }
+  if (binaryType(op, a, b) !== undefined) return undefined;
+  if (a !== b) return { id: 'type.mismatch', message: `cannot apply ${op} to ${a} and ${b} (no implicit conversion between types)` };
+  return { id: 'type.unsupportedOperator', message: `operator ${op} is not defined for ${a}` };
 }
 
 const resultShapes = new WeakMap<ast.FunctionExpression, Shape | null>();

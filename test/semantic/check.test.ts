@@ -51,6 +51,19 @@ const cases: readonly Case[] = [
   { name: 'if with branches computed from literals', src: 'x = if false then 1h + 2h else 2030-01-01T00:00:00Z + 1h', want: ['type.mismatch@1:32-1:57'] },
   { name: 'if inside a function body', src: 'f = (r) => if r.ok then "up" else 0', want: ['type.mismatch@1:35-1:36'] },
   { name: 'if with a condition that is not a bool', src: 'x = if 1 + 1 then 1 else 2', want: ['type.mismatch@1:8-1:13'] },
+  // Operators on operands of known types the operator does not accept: the error the run
+  // would raise (same id and span), reported before running as Flux's type inference does.
+  { name: 'int plus string', src: 'x = 1 + "a"', want: ['type.mismatch@1:5-1:12'] },
+  { name: 'string minus string', src: 'x = "a" - "b"', want: ['type.unsupportedOperator@1:5-1:14'] },
+  { name: 'the innermost failing operation of an expression', src: 'x = 1 + 2 * "a"', want: ['type.mismatch@1:9-1:16'] },
+  { name: 'a name bound to a literal', src: 's = "a"\nx = s * 2', want: ['type.mismatch@2:5-2:10'] },
+  { name: 'a duration compared with a time', src: 'x = 1h < 2030-01-01T00:00:00Z', want: ['type.mismatch@1:5-1:30'] },
+  { name: 'arrays are not ordered', src: 'x = [1] < [2]', want: ['type.notComparable@1:5-1:14'] },
+  { name: 'a regexp match on an int', src: 'x = 1 =~ /a/', want: ['type.mismatch@1:5-1:13'] },
+  { name: 'functions are not equatable', src: 'x = ((a) => a) == ((a) => a)', want: ['type.notEquatable@1:5-1:29'] },
+  { name: 'unary minus on a string', src: 'x = -"a"', want: ['type.unsupportedOperator@1:5-1:9'] },
+  { name: 'not on an int', src: 'x = not 1', want: ['type.mismatch@1:5-1:10'] },
+  { name: 'array elements of different types', src: 'x = [1, 2, "a", 3.0]', want: ['type.mismatch@1:12-1:15'] },
   { name: 'two pipe parameters', src: 'f = (t=<-, u=<-) => t', want: ['function.multiplePipeParams@1:12-1:13'] },
   { name: 'two imports under one name', src: 'import s "strings"\nimport s "math"\nx = s.toUpper(v: "a")', want: ['import.duplicate@2:8-2:9'] },
   { name: 'the same package imported twice', src: 'import "strings"\nimport "strings"\nx = 1', want: ['import.duplicate@2:1-2:17'] },
@@ -91,6 +104,18 @@ const clean: readonly string[] = [
   'import "array"\nx = array.from(rows: [{c: 1}]) |> map(fn: (r) => ({r with y: r.missing}))',
   'r = {a: 1}\nx = {r with a: 2}',
   'x = if true then 1 else 2',
+  'x = 1 < 2.0 and 1 == 1.0 and 1.5 >= 1',
+  'x = 2030-01-01T00:00:00Z - 1h + 2h',
+  'x = 1h * 2 + 2 * 1h - 1mo',
+  'x = 2030-01-02T00:00:00Z - 2030-01-01T00:00:00Z',
+  'x = "a" + "b" + "${1}"',
+  'x = [1, 2, -3]',
+  'x = 1.0 ^ 2.0 % 3.0',
+  'x = -1h + +1h',
+  'x = not (1 < 2)',
+  'x = "a" =~ /a/ or "b" !~ /c/',
+  'x = {a: 1} == {a: 2}',
+  'f = (r) => r._value + 1 > 2.0',
   'x = if true then 2 * 3 else -1',
   'f = (r) => if r.ok then r.v else "none"',
   'f = (r) => if r.n > 0 then r.n else 0',
@@ -108,6 +133,16 @@ for (const src of clean) {
     assert.deepEqual(errs.map((e) => `${e.id}: ${e.message}`), []);
   });
 }
+
+test('a program with an operator type error does not run at all', async () => {
+  // It used to run up to the failing operation: a to() or a yield before it took effect.
+  let ran = false;
+  await assert.rejects(runtime().run('x = die(msg: "ran")\ny = 1 + "a"', { name: 't.flux' }), (e: Error & { id?: string }) => {
+    ran = e.id === 'die';
+    return e.id === 'type.mismatch';
+  });
+  assert.equal(ran, false);
+});
 
 test('a program failing its checks does not run at all', async () => {
   let sideEffect = false;
