@@ -48,7 +48,11 @@
 //                            (`1 + "a"`, `-"a"`, `not 1`, `[1] < [2]`, `[1, "a"]`): the id
 //                            and span the run would give (type.mismatch,
 //                            type.unsupportedOperator, type.notComparable,
-//                            type.notEquatable), before anything runs.
+//                            type.notEquatable), before anything runs. The same for a
+//                            value of a known type used where it cannot be: interpolated
+//                            (`"${r}"` with r a record: interpolation.notStringable), as
+//                            the base of `with`, read as a record or indexed (type.mismatch),
+//                            called (call.notAFunction).
 // In a REPL session, names defined by earlier inputs are known as far as their values tell
 // (CheckEnv.predefinedInfo): a function literal's field reads and result, a value's type.
 // Calls are checked only when the callee is known statically (a prelude or package
@@ -317,6 +321,8 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
 
   const checkCall = (call: ast.CallExpression, scope: CheckScope, piped: boolean, pipeArg?: ast.Expression) => {
     expr(call.callee, scope);
+    const calleeType = typeOfExpr(call.callee, scope);
+    if (calleeType !== undefined && calleeType !== 'function') err('call.notAFunction', `cannot call a ${calleeType} value`, call.callee.span);
     const props = call.arguments?.properties ?? [];
     for (const p of props) {
       if (p.value) expr(p.value, scope);
@@ -455,7 +461,15 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
         if (!scope.lookup(e.name)) err('undefined.identifier', `undefined identifier ${e.name}`, e.span);
         return;
       case 'StringExpression':
-        for (const p of e.parts) if (p.type === 'InterpolatedPart') expr(p.expression, scope);
+        for (const p of e.parts) {
+          if (p.type !== 'InterpolatedPart') continue;
+          expr(p.expression, scope);
+          // Only stringable values interpolate (values/convert.ts stringOf).
+          const t = typeOfExpr(p.expression, scope);
+          if (t !== undefined && !STRINGABLE.has(t)) {
+            err('interpolation.notStringable', `cannot interpolate a ${t} value into a string (convert it first, e.g. with string() or display())`, p.expression.span);
+          }
+        }
         return;
       case 'ArrayExpression': {
         for (const x of e.elements) expr(x, scope);
@@ -479,7 +493,11 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
         }
         return;
       case 'RecordExpression': {
-        if (e.with) expr(e.with, scope);
+        if (e.with) {
+          expr(e.with, scope);
+          const t = typeOfExpr(e.with, scope);
+          if (t !== undefined && t !== 'record') err('type.mismatch', `with needs a record, got ${t}`, e.with.span);
+        }
         const keys = new Set<string>();
         for (const p of e.properties) {
           const k = nameOf(p.key);
@@ -512,6 +530,11 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
           }
         }
         expr(e.object, scope);
+        const objectType = typeOfExpr(e.object, scope);
+        if (objectType !== undefined && objectType !== 'record') {
+          err('type.mismatch', `cannot read field ${JSON.stringify(nameOf(e.property))} of a ${objectType} value`, e.span);
+          return;
+        }
         const fields = fieldsOf(e.object, scope);
         const name = nameOf(e.property);
         if (fields && !fields.has(name)) {
@@ -519,10 +542,18 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
         }
         return;
       }
-      case 'IndexExpression':
+      case 'IndexExpression': {
         expr(e.array, scope);
         expr(e.index, scope);
+        // As the evaluator's index(): an array takes an int, a record a string.
+        const a = typeOfExpr(e.array, scope);
+        const i = typeOfExpr(e.index, scope);
+        if (a === 'array' && i !== undefined && i !== 'int') err('type.mismatch', `array index must be an int, got ${i}`, e.index.span);
+        else if (a !== undefined && a !== 'array' && (a !== 'record' || (i !== undefined && i !== 'string'))) {
+          err('type.mismatch', `cannot index a ${a} value${a === 'dict' ? ' (use dict.get)' : ''}`, e.span);
+        }
         return;
+      }
       case 'BinaryExpression':
       case 'LogicalExpression': {
         // Operator chains are left-deep (`a or b or c ...`): walk the left spine in a loop, so
@@ -672,6 +703,9 @@ function binaryType(op: ast.BinaryOperator, a: StaticType | undefined, b: Static
   if (op === '*' && ((a === 'duration' && b === 'int') || (a === 'int' && b === 'duration'))) return 'duration';
   return undefined;
 }
+
+/** The types string interpolation accepts (values/convert.ts stringOf). */
+const STRINGABLE: ReadonlySet<StaticType> = new Set(['string', 'int', 'uint', 'float', 'bool', 'time', 'duration']);
 
 const isNumber = (t: StaticType): boolean => t === 'int' || t === 'uint' || t === 'float';
 
