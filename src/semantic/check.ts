@@ -316,7 +316,7 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
     } else if (scope === top && top.names.has(id.name)) {
       err('assign.redeclared', `${id.name} is already defined in this scope`, id.span);
     }
-    scope.names.set(id.name, fn === undefined ? { kind: 'value', sig } : { kind: 'value', sig, fn });
+    scope.names.set(id.name, fn === undefined ? { kind: 'value', sig } : { kind: 'value', sig, fn, ty: 'function' });
   };
 
   const checkCall = (call: ast.CallExpression, scope: CheckScope, piped: boolean, pipeArg?: ast.Expression) => {

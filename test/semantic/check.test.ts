@@ -70,6 +70,8 @@ const cases: readonly Case[] = [
   { name: 'an array indexed by a float', src: 'x = [1, 2][1.0]', want: ['type.mismatch@1:12-1:15'] },
   { name: 'a field of an array', src: 'x = [1, 2]["a"]', want: ['type.mismatch@1:5-1:16'] },
   { name: 'a string indexed', src: 'x = "abc"[0]', want: ['type.mismatch@1:5-1:13'] },
+  { name: 'a name bound to a function literal, interpolated', src: 'f = (x) => x\ny = "${f}"', want: ['interpolation.notStringable@2:8-2:9'] },
+  { name: 'a name bound to a function literal, in arithmetic', src: 'f = (x) => x\ny = f + 1', want: ['type.mismatch@2:5-2:10'] },
   { name: 'calling an int', src: 'n = 1\nx = n(a: 1)', want: ['call.notAFunction@2:5-2:6'] },
   { name: 'two pipe parameters', src: 'f = (t=<-, u=<-) => t', want: ['function.multiplePipeParams@1:12-1:13'] },
   { name: 'two imports under one name', src: 'import s "strings"\nimport s "math"\nx = s.toUpper(v: "a")', want: ['import.duplicate@2:8-2:9'] },
