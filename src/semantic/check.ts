@@ -486,12 +486,32 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
         }
         return;
       }
-      case 'DictExpression':
+      case 'DictExpression': {
         for (const x of e.elements) {
           expr(x.key, scope);
           expr(x.value, scope);
         }
+        // Flux SPEC, Dictionary types: keys of one (comparable) type, values of one type; in
+        // the order the evaluator checks them (evalDict), the first problem is reported.
+        const seen: [StaticType | undefined, StaticType | undefined] = [undefined, undefined];
+        entries: for (const x of e.elements) {
+          for (const [i, node] of [x.key, x.value].entries()) {
+            const t = typeOfExpr(node, scope);
+            if (t === undefined) continue;
+            if (i === 0 && !DICT_KEYS.has(t)) {
+              err('dict.invalidKey', `a dictionary key must be a string, number, bool, time or duration, not ${t}`, node.span);
+              break entries;
+            }
+            const first = seen[i];
+            if (first === undefined) seen[i] = t;
+            else if (t !== first) {
+              err('type.mismatch', `dictionary ${i === 0 ? 'keys' : 'values'} must have one type: found ${first} and ${t}`, node.span);
+              break entries;
+            }
+          }
+        }
         return;
+      }
       case 'RecordExpression': {
         if (e.with) {
           expr(e.with, scope);
@@ -706,6 +726,9 @@ function binaryType(op: ast.BinaryOperator, a: StaticType | undefined, b: Static
 
 /** The types string interpolation accepts (values/convert.ts stringOf). */
 const STRINGABLE: ReadonlySet<StaticType> = new Set(['string', 'int', 'uint', 'float', 'bool', 'time', 'duration']);
+
+/** The types a dictionary key may have (values/compare.ts dictKeyOf). */
+const DICT_KEYS: ReadonlySet<StaticType> = new Set(['string', 'int', 'uint', 'float', 'bool', 'time', 'duration']);
 
 const isNumber = (t: StaticType): boolean => t === 'int' || t === 'uint' || t === 'float';
 
