@@ -45,7 +45,8 @@
 //                            without running (literals, names bound to them, operators on
 //                            them: see typeOfExpr), otherwise left to the run. Likewise
 //                            an operator whose operand types are known and not accepted
-//                            (`1 + "a"`, `-"a"`, `not 1`, `[1] < [2]`, `[1, "a"]`): the id
+//                            (`1 + "a"`, `-"a"`, `not 1`, `true and 1`, `[1] < [2]`,
+//                            `[1, "a"]`): the id
 //                            and span the run would give (type.mismatch,
 //                            type.unsupportedOperator, type.notComparable,
 //                            type.notEquatable), before anything runs. The same for a
@@ -590,10 +591,22 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
         // is the error the run would raise (same id and span), reported before running, as
         // Flux's type inference does. The innermost failing operation is reported; the
         // operations around it have no known type then.
-        const ops: ast.BinaryExpression[] = [];
-        for (let n: ast.Expression = e; n.type === 'BinaryExpression' || n.type === 'LogicalExpression'; n = n.left) if (n.type === 'BinaryExpression') ops.push(n);
+        const ops: (ast.BinaryExpression | ast.LogicalExpression)[] = [];
+        for (let n: ast.Expression = e; n.type === 'BinaryExpression' || n.type === 'LogicalExpression'; n = n.left) ops.push(n);
         for (let i = ops.length - 1; i >= 0; i--) {
           const node = ops[i]!;
+          if (node.type === 'LogicalExpression') {
+            // and/or take bools (the evaluator's bool3): the operand that is not one.
+            const bad = [node.left, node.right].find((x) => {
+              const t = typeOfExpr(x, scope);
+              return t !== undefined && t !== 'bool';
+            });
+            if (bad) {
+              err('type.mismatch', `expected bool, got ${typeOfExpr(bad, scope)}`, bad.span);
+              break;
+            }
+            continue;
+          }
           const bad = binaryError(node.operator, typeOfExpr(node.left, scope), typeOfExpr(node.right, scope));
           if (bad) {
             err(bad.id, bad.message, node.span);

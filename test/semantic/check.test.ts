@@ -75,6 +75,8 @@ const cases: readonly Case[] = [
   { name: 'a dictionary with keys of two types', src: 'x = ["a": 1, 2: 2]', want: ['type.mismatch@1:14-1:15'] },
   { name: 'a dictionary with values of two types', src: 'x = ["a": 1, "b": "c"]', want: ['type.mismatch@1:19-1:22'] },
   { name: 'a dictionary keyed by records', src: 'x = [{a: 1}: 1]', want: ['dict.invalidKey@1:6-1:12'] },
+  { name: 'an int operand of and', src: 'x = true and 1', want: ['type.mismatch@1:14-1:15'] },
+  { name: 'a string operand of or, in a chain', src: 'x = 1 < 2 or "a" or false', want: ['type.mismatch@1:14-1:17'] },
   { name: 'calling an int', src: 'n = 1\nx = n(a: 1)', want: ['call.notAFunction@2:5-2:6'] },
   { name: 'two pipe parameters', src: 'f = (t=<-, u=<-) => t', want: ['function.multiplePipeParams@1:12-1:13'] },
   { name: 'two imports under one name', src: 'import s "strings"\nimport s "math"\nx = s.toUpper(v: "a")', want: ['import.duplicate@2:8-2:9'] },
