@@ -6,10 +6,11 @@
 import { InfluxDB, HttpError } from '@influxdata/influxdb-client';
 import type { NativeContext } from '../../../runtime/builtin-api.js';
 import { FluxError } from '../../../errors/index.js';
-import type { StorePredicate } from '../../../store/index.js';
+import type { PushdownSource, StorePredicate } from '../../../store/index.js';
+import type { FunctionValue } from '../../../values/value.js';
 import { decodeCsv, formatTimeNs } from '../../../table/index.js';
 import type { Table } from '../../../table/types.js';
-import { SourceBase } from './source.js';
+import { SourceBase, predicateOf } from './source.js';
 import { formatFloat, formatFloatLiteral, quoteString } from '../../../values/format.js';
 import { redactUrl } from '../../../sink/destination.js';
 
@@ -29,6 +30,21 @@ function fluxValue(v: Extract<StorePredicate, { kind: 'value' }>['value']): stri
   // A Flux float literal is digits with a point (SPEC, Float literals): no exponent (so
   // 0.0000001, not 1e-7), no NaN or Inf, which go through float(v:).
   return Number.isFinite(v) ? formatFloatLiteral(v) : `float(v: "${formatFloat(v)}")`;
+}
+
+/** Whether `p` has an and/or under a `not` (where Go's and/or and the SPEC's can differ). */
+function negatesLogic(p: StorePredicate, underNot: boolean): boolean {
+  switch (p.kind) {
+    case 'not':
+      return negatesLogic(p.operand, true);
+    case 'and':
+    case 'or':
+      return underNot || p.operands.some((o) => negatesLogic(o, underNot));
+    case 'all':
+      return p.operands.some((o) => negatesLogic(o, underNot));
+    default:
+      return false;
+  }
 }
 
 function flattenAll(p: StorePredicate): StorePredicate[] {
@@ -82,6 +98,17 @@ class RemoteSource extends SourceBase {
   }
   protected with(range: { start: bigint; stop: bigint } | undefined, predicate: StorePredicate | undefined): SourceBase {
     return new RemoteSource(this.ctx, this.params, range, predicate);
+  }
+  /**
+   * The server evaluates and/or as Flux's Go runtime does (a null left operand counts as
+   * false), not with the SPEC's three-valued logic promflux follows: in a filter the two
+   * agree except under `not` (`not (null and true)` keeps the row there, drops it here). Such
+   * a filter is not pushed: it runs here, on what the server sends.
+   */
+  override pushFilter(fn: FunctionValue): PushdownSource | undefined {
+    const p = predicateOf(fn);
+    if (p !== undefined && negatesLogic(p, false)) return undefined;
+    return super.pushFilter(fn);
   }
   protected async *tables(range: { start: bigint; stop: bigint }): AsyncIterable<Table> {
     const ctx = this.ctx;
