@@ -55,7 +55,8 @@
 //                            the base of `with`, read as a record or indexed (type.mismatch),
 //                            called (call.notAFunction).
 // In a REPL session, names defined by earlier inputs are known as far as their values tell
-// (CheckEnv.predefinedInfo): a function literal's field reads and result, a value's type.
+// (CheckEnv.predefinedInfo): a function literal's field reads and result, a value's type,
+// and the fields of a record this checker knew exactly when that input defined it.
 // Calls are checked only when the callee is known statically (a prelude or package
 // builtin, or a name bound directly to a function literal); everything else is checked when
 // it runs.
@@ -82,13 +83,24 @@ export interface CheckEnv {
    * closure defined in an earlier REPL input), or the type of its value.
    */
   readonly predefinedInfo?: ReadonlyMap<string, PredefinedInfo>;
+  /**
+   * Told, after the check, the fields of each top-level name bound to a record the checker
+   * knows exactly (a record literal, a function literal's record result): a REPL session
+   * hands them back through predefinedInfo for the value that name was then given.
+   */
+  onRecordShape?(name: string, shape: RecordShape): void;
 }
 
 /** See CheckEnv.predefinedInfo. */
 export interface PredefinedInfo {
   readonly fn?: ast.FunctionExpression;
   readonly type?: StaticType;
+  /** The exact fields of the record the name is bound to (see CheckEnv.onRecordShape). */
+  readonly shape?: RecordShape;
 }
+
+/** The fields of a record known statically, each with its value's shape when that is a known record too. */
+export type RecordShape = ReadonlyMap<string, RecordShape | undefined>;
 
 /**
  * A type known before running, named as values/value.ts typeOf names it. Only the outer type
@@ -130,6 +142,7 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
     const b: Binding = { kind: 'value', sig };
     if (info?.fn) b.fn = info.fn;
     if (info?.type) b.ty = info.type;
+    if (info?.shape) b.shape = info.shape;
     session.names.set(k, b);
   }
   const top = new CheckScope(session);
@@ -655,6 +668,7 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
   };
 
   for (const st of file.body) statement(st, top);
+  if (env.onRecordShape) for (const [name, b] of top.names) if (b.kind === 'value' && b.shape) env.onRecordShape(name, b.shape);
   return errors;
 }
 
@@ -704,8 +718,7 @@ function fieldReads(f: ast.FunctionExpression): Map<string, Map<string, ast.Base
   return out;
 }
 
-/** The fields of a record known statically, each with its value's shape when that is a known record too. */
-type Shape = ReadonlyMap<string, Shape | undefined>;
+type Shape = RecordShape;
 
 /**
  * The result type of a binary operator on operands of static types `a` and `b` (undefined

@@ -94,6 +94,29 @@ test('a session checks calls of functions and values defined in earlier inputs',
   assert.equal((await s.eval('if true then n else "b"')).results[0]!.value, 'a');
 });
 
+test('a session checks the fields of records written in earlier inputs', async () => {
+  const s = runtime().session({ name: '<repl>' });
+  const fails = async (src: string, span: string) =>
+    assert.rejects(s.eval(src, { name: '<repl:n>' }), (e: unknown) => {
+      assert.ok(e instanceof FluxError, String(e));
+      assert.equal(e.id, 'record.missingField', e.message);
+      assert.equal(spanText(e), span);
+      return true;
+    });
+  await s.eval('r = {a: 1, n: {b: 2}}');
+  await fails('x = r.c', '1:7-1:8');
+  await fails('x = r.n.z', '1:9-1:10');
+  await s.eval('t = {r with c: 3}');
+  await fails('x = t.d', '1:7-1:8');
+  assert.equal((await s.eval('t.c + r.n.b')).results[0]!.value, 5n);
+  // Defined before an input failed at run time: still known.
+  await assert.rejects(s.eval('q = {a: 1}\nx = die(msg: "stop")'), (e: Error & { id?: string }) => e.id === 'die');
+  await fails('x = q.b', '1:7-1:8');
+  // Redefined as something else: the old fields no longer apply.
+  await s.eval('import "array"\nr = array.from(rows: [{a: 1}]) |> findRecord(fn: (key) => true, idx: 0)');
+  assert.equal((await s.eval('r.c')).results[0]!.value, null);
+});
+
 test('builtinDoc, packagePaths, packageMembers', () => {
   const rt = runtime();
   const doc = rt.builtinDoc('strings', 'substring');
