@@ -43,7 +43,8 @@
 //                            branches one type and the condition the type bool (SPEC:
 //                            Conditional expressions); reported where both types are known
 //                            without running (literals, names bound to them, operators on
-//                            them: see typeOfExpr), otherwise left to the run. Likewise
+//                            them, calls of builtins declared with such a result type: see
+//                            typeOfExpr), otherwise left to the run. Likewise
 //                            an operator whose operand types are known and not accepted
 //                            (`1 + "a"`, `-"a"`, `not 1`, `true and 1`, `[1] < [2]`,
 //                            `[1, "a"]`): the id
@@ -296,6 +297,13 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
       case 'ConditionalExpression': {
         const a = typeOfExpr(e.consequent, scope);
         return a !== undefined && a === typeOfExpr(e.alternate, scope) ? a : undefined;
+      }
+      case 'CallExpression':
+      case 'PipeExpression': {
+        // A builtin's declared result type (`builtin int : (v: A) => int`), when it is not a
+        // type variable.
+        const sig = sigOf(e.type === 'CallExpression' ? e.callee : e.call.callee, scope);
+        return sig?.result === undefined ? undefined : staticTypeOf(sig.result);
       }
       default:
         return undefined;
@@ -748,6 +756,26 @@ function binaryType(op: ast.BinaryOperator, a: StaticType | undefined, b: Static
   }
   if (op === '*' && ((a === 'duration' && b === 'int') || (a === 'int' && b === 'duration'))) return 'duration';
   return undefined;
+}
+
+/** The StaticType of a declared type, when it names one (not a type variable, a stream, bytes). */
+function staticTypeOf(t: ast.MonoType): StaticType | undefined {
+  switch (t.type) {
+    case 'NamedType': {
+      const n = t.name.name;
+      return n === 'int' || n === 'uint' || n === 'float' || n === 'string' || n === 'bool' || n === 'time' || n === 'duration' || n === 'regexp' ? n : undefined;
+    }
+    case 'ArrayType':
+      return 'array';
+    case 'DictType':
+      return 'dict';
+    case 'RecordType':
+      return 'record';
+    case 'FunctionType':
+      return 'function';
+    default:
+      return undefined;
+  }
 }
 
 /** The types string interpolation accepts (values/convert.ts stringOf). */

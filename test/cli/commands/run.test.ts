@@ -56,8 +56,8 @@ test('a syntax error: caret diagnostic, exit 2', async () => {
 });
 
 test('a type error at run time: caret diagnostic, exit 1', async () => {
-  // a's type is known only when int() has run.
-  const p = file('type.flux', 'a = int(v: "1")\nb = a + 2.0\n');
+  // a's type is known only when the array is indexed.
+  const p = file('type.flux', 'a = [1][0]\nb = a + 2.0\n');
   const r = await run([p]);
   assert.equal(r.code, 1);
   assert.match(r.err, /type\.flux:2:5: cannot apply \+ to int and float/);
