@@ -414,11 +414,30 @@ export class Interpreter {
     return this.truth(t, e.test, scope) ? this.eval(e.consequent, scope) : this.eval(e.alternate, scope);
   }
 
+  // Flux SPEC, "Missing values (null)": and/or follow three-valued (Kleene) logic, reading
+  // null as an unknown bool: `null and false` is false, `null and true` is null, `null or
+  // true` is true, `null or false` is null (and symmetrically: `true and null` is null).
+  // Evaluation is left to right and stops when the left operand decides the result (`false
+  // and x`, `true or x`); a null left operand decides nothing, so the right one is
+  // evaluated. Where a condition is needed (`if`, a filter predicate), null counts as false.
   private logicalRest(e: ast.LogicalExpression, l: Value, scope: Scope): MaybePromise<Value> {
-    const lb = this.truth(l, e.left, scope);
-    if (e.operator === 'and' ? !lb : lb) return lb;
+    const lb = this.bool3(l, e.left, scope);
+    const and = e.operator === 'and';
+    if (lb === !and) return lb; // false and x, true or x
     const r = this.eval(e.right, scope);
-    return isPromise(r) ? r.then((rv) => this.truth(rv, e.right, scope)) : this.truth(r, e.right, scope);
+    return isPromise(r) ? r.then((rv) => this.logicalResult(and, lb, this.bool3(rv, e.right, scope))) : this.logicalResult(and, lb, this.bool3(r, e.right, scope));
+  }
+
+  /** The Kleene and/or of `l` (which did not decide the result alone) and `r`. */
+  private logicalResult(and: boolean, l: boolean | null, r: boolean | null): boolean | null {
+    if (r === !and) return r; // x and false, x or true
+    return l === null || r === null ? null : r;
+  }
+
+  /** An operand of and/or: a bool or null; any other type is a type error. */
+  private bool3(v: Value, node: ast.Node, scope: Scope): boolean | null {
+    if (typeof v === 'boolean' || v === null) return v;
+    throw new FluxError('invalid', 'type.mismatch', `expected bool, got ${typeOf(v)}`, { span: node.span, source: scope.source });
   }
 
   private located(err: unknown, node: ast.Node, scope: Scope): FluxError {
@@ -584,6 +603,11 @@ export class Interpreter {
   }
 
   private evalRecord(e: ast.RecordExpression, scope: Scope): MaybePromise<Value> {
+    const dup = duplicateKey(e);
+    if (dup !== undefined) {
+      // Checked before running too (semantic: record.duplicateKey); here for code that runs unchecked.
+      throw new FluxError('invalid', 'record.duplicateKey', `the record literal has two properties named ${JSON.stringify(nameOf(dup.key))} (each key may appear once)`, { span: dup.key.span, source: scope.source });
+    }
     const exprs: ast.Expression[] = e.properties.map((p) => p.value ?? (p.key.type === 'Identifier' ? p.key : { type: 'Identifier', name: p.key.value, span: p.key.span }));
     const base = e.with === null ? undefined : this.eval(e.with, scope);
     const build = (baseV: Value | undefined) =>
@@ -741,6 +765,27 @@ export class Interpreter {
     wrappedAt.set(fe, node);
     return fe;
   }
+}
+
+const duplicateKeys = new WeakMap<ast.RecordExpression, ast.Property | null>();
+
+/** The first property of a record literal whose key an earlier property already has. */
+function duplicateKey(e: ast.RecordExpression): ast.Property | undefined {
+  let d = duplicateKeys.get(e);
+  if (d === undefined) {
+    d = null;
+    const seen = new Set<string>();
+    for (const p of e.properties) {
+      const k = nameOf(p.key);
+      if (seen.has(k)) {
+        d = p;
+        break;
+      }
+      seen.add(k);
+    }
+    duplicateKeys.set(e, d);
+  }
+  return d ?? undefined;
 }
 
 export { Scope };

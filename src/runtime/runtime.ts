@@ -11,10 +11,10 @@ import type { Clock } from '../host/clock.js';
 import type { Logger } from '../host/logger.js';
 import type * as ast from '../lang/ast.js';
 import { parse } from '../lang/index.js';
-import { Scope } from '../interpreter/index.js';
+import { Scope, isClosure } from '../interpreter/index.js';
 import { checkFile } from '../semantic/index.js';
-import type { CheckEnv, FunctionSig, PackageInfo } from '../semantic/index.js';
-import { isFunction, isPromise, isStream } from '../values/value.js';
+import type { CheckEnv, FunctionSig, PackageInfo, PredefinedInfo, RecordShape, StaticType } from '../semantic/index.js';
+import { isFunction, isPromise, isStream, typeOf } from '../values/value.js';
 import type { Time, Value } from '../values/value.js';
 import type { NativePackage, Services } from './builtin-api.js';
 import { PackageRegistry } from './packages.js';
@@ -116,12 +116,13 @@ export class Runtime {
     return file;
   }
 
-  checkEnv(predefined?: ReadonlyMap<string, FunctionSig | null>): CheckEnv {
+  checkEnv(predefined?: ReadonlyMap<string, FunctionSig | null>, predefinedInfo?: ReadonlyMap<string, PredefinedInfo>): CheckEnv {
     const universe = this.registry.get('universe');
     return {
       prelude: universe?.members ?? new Map(),
       package: (path: string): PackageInfo | undefined => this.registry.get(path),
       predefined,
+      predefinedInfo,
     };
   }
 
@@ -217,30 +218,52 @@ export class Runtime {
     const state = new RunState(this.env(), opts);
     let scope: Scope = state.programScope(opts.name ?? '<repl>');
     const imports = new Map<string, string>();
+    // The fields the checker knew of a name's record when an input defined it, with the value
+    // that input gave the name: handed back to the checker while the name still holds it.
+    const shapes = new Map<string, { value: Value; shape: RecordShape }>();
     const runtime = this;
     return {
       async eval(source: string, evalOpts: RunOptions = {}): Promise<RunResult> {
         const name = evalOpts.name ?? opts.name ?? '<repl>';
         const file = runtime.parseOrThrow(source, name);
         const predefined = new Map<string, FunctionSig | null>();
+        // What the checker can know of earlier inputs' names: a function literal a name is
+        // bound to (its field reads and its result are checked as in one program), the type
+        // of a value, and the fields of a record the checker knew exactly when it was defined
+        // (a record literal; not a record read from a table, which may lack a column).
+        const info = new Map<string, PredefinedInfo>();
+        const packages = new Set(imports.keys());
         for (const n of scope.names()) {
           if (state.universe.scope.hasOwn(n) && scope.owner(n) === state.universe.scope) continue;
           const v = scope.lookup(n);
           predefined.set(n, v !== undefined && isFunction(v) ? { params: v.params } : null);
+          if (v === undefined || v === null || packages.has(n)) continue;
+          const type = typeOf(v);
+          const known = STATIC_TYPES.has(type) ? (type as StaticType) : undefined;
+          const shape = shapes.get(n);
+          if (isClosure(v)) info.set(n, { fn: v.node, type: 'function' });
+          else if (shape !== undefined && shape.value === v) info.set(n, { type: 'record', shape: shape.shape });
+          else if (known !== undefined) info.set(n, { type: known });
         }
-        const errors = checkFile(file, runtime.checkEnv(predefined));
+        const pending = new Map<string, RecordShape>();
+        const errors = checkFile(file, { ...runtime.checkEnv(predefined, info), onRecordShape: (n, shape) => pending.set(n, shape) });
         if (errors.length) throw errors.length === 1 ? errors[0]! : new FluxErrors(errors);
         state.reset({ now: evalOpts.now ?? opts.now, signal: evalOpts.signal ?? opts.signal, logger: evalOpts.logger ?? opts.logger });
         const next = new Scope(scope, name);
+        const keepShapes = () => {
+          for (const [n, shape] of pending) if (next.hasOwn(n)) shapes.set(n, { value: next.vars.get(n)!, shape });
+        };
         try {
           const r = state.interpreter.runFile(file, next, imports);
           if (isPromise(r)) await r;
           await state.drainSideEffects();
         } catch (e) {
           scope = next; // keep what was defined before the failure
+          keepShapes();
           throw toFluxError(e);
         }
         scope = next;
+        keepShapes();
         return { results: [...state.results], stats: { calls: [...state.stats.calls] } };
       },
       names(): string[] {
@@ -275,6 +298,9 @@ export class Runtime {
     await this.services.close();
   }
 }
+
+/** The value types the checker tracks (semantic StaticType). */
+const STATIC_TYPES: ReadonlySet<string> = new Set(['int', 'uint', 'float', 'string', 'bool', 'duration', 'time', 'regexp', 'array', 'record', 'dict', 'function']);
 
 function containsCall(e: ast.Node): boolean {
   let found = false;

@@ -122,17 +122,23 @@ function pointTri(p: StorePredicate, s: SeriesLike, values: FieldValues, i: numb
       const m = pointTri(p.operand, s, values, i);
       return m === null ? null : !m;
     }
+    case 'all':
+      for (const o of p.operands) if (pointTri(o, s, values, i) !== true) return false;
+      return true;
     case 'and':
     case 'or': {
-      // As Flux evaluates and/or (and the interpreter, src/interpreter/evaluator.ts): left to
-      // right, a null operand counts as false, the result is a bool, and evaluation stops at
-      // the first operand that decides it, so a later operand is not evaluated (cannot fail).
+      // As the interpreter evaluates and/or (src/interpreter/evaluator.ts): three-valued logic
+      // (Flux SPEC, "Missing values (null)"), a null operand is an unknown bool (`null and
+      // false` is false, `null and true` null); left to right, evaluation stops at the first
+      // operand that decides the result, so a later operand is not evaluated (cannot fail).
       const dominant = p.kind === 'and' ? false : true;
+      let sawNull = false;
       for (const o of p.operands) {
-        const m = pointTri(o, s, values, i) === true;
+        const m = pointTri(o, s, values, i);
         if (m === dominant) return dominant;
+        if (m === null) sawNull = true;
       }
-      return !dominant;
+      return sawNull ? null : !dominant;
     }
   }
 }
@@ -176,22 +182,37 @@ function compileTri(p: StorePredicate, idx: SegmentIndex, ids: Map<string, numbe
         return m === 'U' || m === 'E' || m === null ? m : !m;
       };
     }
+    case 'all': {
+      // Successive filters: a false or null operand drops the point and stops.
+      const fs = p.operands.map((o) => compileTri(o, idx, ids));
+      return (i) => {
+        let sawU = false;
+        for (const f of fs) {
+          const m = f(i);
+          if (m === false || m === null) return false;
+          if (m === 'E') return sawU ? 'U' : 'E';
+          if (m === 'U') sawU = true;
+        }
+        return sawU ? 'U' : true;
+      };
+    }
     case 'and':
     case 'or': {
       const fs = p.operands.map((o) => compileTri(o, idx, ids));
       const dominant = p.kind === 'and' ? false : true;
       return (i) => {
         let sawU = false;
+        let sawNull = false; // an unknown operand (see pointTri)
         for (const f of fs) {
-          let m = f(i);
-          if (m === null) m = false; // null counts as false (see pointTri)
+          const m = f(i);
           if (m === dominant) return dominant;
           // An operand that fails is reached unless an earlier one depending on _value stops
           // first: then the points decide (pointTri evaluates in the same order).
           if (m === 'E') return sawU ? 'U' : 'E';
           if (m === 'U') sawU = true;
+          else if (m === null) sawNull = true;
         }
-        return sawU ? 'U' : !dominant;
+        return sawU ? 'U' : sawNull ? null : !dominant;
       };
     }
     case 'tag': {

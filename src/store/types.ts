@@ -33,8 +33,12 @@ export interface SeriesData extends SeriesBatch {
  * - `tag`: compares `_measurement`, `_field` or a tag key of the series with a string (or a
  *   RegExp for `=~` / `!~`). A series that lacks the tag gives null, as Flux's `filter` does
  *   for a missing column. and/or/not follow the interpreter (src/interpreter/evaluator.ts):
- *   and/or evaluate left to right, stop at the first operand that decides, count a null
- *   operand as false and give a bool; `not null` is null; only a true result keeps a point.
+ *   three-valued logic (Flux SPEC, "Missing values (null)": `null and true` is null, `null
+ *   and false` false, `null or true` true, `not null` null); and/or evaluate left to right
+ *   and stop at the first operand that decides; only a true result keeps a point.
+ * - `all`: successive filters (`filter(fn: a) |> filter(fn: b)`): each operand must be true;
+ *   the first that is false or null drops the point, and later operands are not evaluated
+ *   (a row the first filter drops never reaches the second).
  * - `value`: compares `_value` with a literal as Flux's binary operators do: numbers compare
  *   numerically across float, int and uint (NaN is unordered: only != is true); strings with
  *   strings; booleans with booleans (== and != only). Any other pairing is an error when it is
@@ -43,7 +47,7 @@ export interface SeriesData extends SeriesBatch {
  * - `true` matches everything (an empty filter).
  */
 export type StorePredicate =
-  | { readonly kind: 'and' | 'or'; readonly operands: readonly StorePredicate[] }
+  | { readonly kind: 'and' | 'or' | 'all'; readonly operands: readonly StorePredicate[] }
   | { readonly kind: 'not'; readonly operand: StorePredicate }
   | {
       readonly kind: 'tag';

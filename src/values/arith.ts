@@ -8,7 +8,7 @@
 //   conversion);
 // - `+` concatenates strings; durations add and subtract; `time ± duration` moves a time
 //   (months on the UTC calendar, see calendar.ts); `time - time` is a duration;
-//   `duration * int` scales a duration;
+//   `duration * int` scales a duration (exactly: durations do not wrap);
 // - any operation with a null operand yields null.
 import { FluxError } from '../errors/index.js';
 import { Duration, Time, UInt, typeOf } from './value.js';
@@ -162,8 +162,11 @@ function addDurations(a: Duration, b: Duration, sign: bigint): Duration {
   return makeDuration(a.signedMonths + sign * b.signedMonths, a.signedNanos + sign * b.signedNanos);
 }
 
+// Exact, as `+` and `-` on durations and duration literals are: a scaled duration does not
+// wrap at 64 bits (`1h * 9223372036854775807` was -1h). Where an int64 is needed (a time,
+// int(v:)), a duration out of range is an error (time.outOfRange, convert.outOfRange).
 function scaleDuration(d: Duration, k: bigint): Duration {
-  return makeDuration(d.signedMonths * k, wrapInt(d.signedNanos * k));
+  return makeDuration(d.signedMonths * k, d.signedNanos * k);
 }
 
 /** Unary minus. */

@@ -1,5 +1,8 @@
 // Evaluation of every construct: `source -> value` (display form) tables.
-import { errorCases, valueCases } from './flux.js';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FluxError } from '../../src/errors/index.js';
+import { errorCases, runtime, spanText, valueCases } from './flux.js';
 
 valueCases('literals', [
   { src: '1', want: '1' },
@@ -145,7 +148,6 @@ valueCases('records, members, index, with, exists', [
   { src: 'arr = [[1, 2], [3]]\narr[0][1]', want: '2' },
   { src: 'r = {a: 1}\nexists r.a', want: 'true' },
   { src: 'r = {a: 1}\nexists r.zzz', want: 'false' },
-  { src: 'f = () => ({a: 1})\nf().missing', want: 'null', name: 'a missing field of a runtime record reads as null (like a missing column)' },
   { src: 'f = () => ({a: 1})\nexists f().missing', want: 'false' },
   {
     src: 'import "array"\nf = (r) => r.missing\narray.from(rows: [{c: 1}]) |> map(fn: (r) => ({c: r.c, y: exists f(r: r), z: exists r.missing})) |> findRecord(fn: (key) => true, idx: 0)',
@@ -153,6 +155,21 @@ valueCases('records, members, index, with, exists', [
     name: 'a row passed to a function reading a column the row lacks: null, not a check error (rows are not literals)',
   },
   { src: '{a: {b: {c: 5}}}.a.b.c', want: '5' },
+]);
+
+// Flux infers the type of a call from the function's body: `f().missing` on a function
+// returning `{a: 1}` is "record is missing label missing" before the run (it read as null).
+errorCases('fields of a function result', [
+  { src: 'f = () => ({a: 1})\nx = f().missing', id: 'record.missingField', span: '2:9-2:16' },
+  { src: 'f = (v) => {\n  y = v * 2\n  return {a: y, b: {c: v}}\n}\nx = f(v: 1).b.d', id: 'record.missingField', span: '5:15-5:16', name: 'a block body, a nested record' },
+  { src: 'f = (t=<-) => ({t: t})\nx = (1 |> f()).u', id: 'record.missingField', span: '2:16-2:17', name: 'a piped call' },
+  { src: 'f = () => ({a: 1})\ng = f()\nx = g.b', id: 'record.missingField', span: '3:7-3:8', name: 'a name bound to the result' },
+  { src: 'f = () => ({a: 1})\ng = f()\ns = {g with b: 2}\nx = s.c', id: 'record.missingField', span: '4:7-4:8', name: 'the result extended with `with`' },
+]);
+valueCases('fields of a function result', [
+  { src: 'f = () => ({a: 1})\nf().a', want: '1' },
+  { src: 'f = (r) => ({r with b: 2})\nf(r: {a: 1}).a', want: '1', name: 'a result built with `with` is not checked' },
+  { src: 'f = (x) => x\nf(x: {a: 1}).a', want: '1', name: 'a result that is not a record literal is not checked' },
 ]);
 
 valueCases('functions, closures, defaults, pipes, blocks', [
@@ -209,6 +226,29 @@ errorCases('long operator chains', [
   { src: `x = 1 + 2 + "a" + 4`, id: 'type.mismatch', span: '1:5-1:16', name: 'an error in the middle of a chain points at that operation' },
 ]);
 
+// Flux SPEC, "Missing values (null)": and/or/not are three-valued, a null operand being an
+// unknown bool (`null and false` is false, `null and true` null, `null or true` true, `null or
+// false` null, `not null` null). `u` is null: a column the row lacks.
+const nullPrelude = 'import "array"\nu = (array.from(rows: [{a: 1}]) |> findRecord(fn: (key) => true, idx: 0)).nope\n';
+valueCases(
+  'three-valued logic',
+  [
+    { src: 'exists u', want: 'false', name: 'u is null' },
+    { src: '[true and u, u and true, u and u]', want: '[null, null, null]', name: 'and: true and null is null (either order)' },
+    { src: '[false and u, u and false]', want: '[false, false]', name: 'and: false and null is false (either order)' },
+    { src: '[true or u, u or true]', want: '[true, true]', name: 'or: true or null is true (either order)' },
+    { src: '[false or u, u or false, u or u]', want: '[null, null, null]', name: 'or: false or null is null (either order)' },
+    { src: '[not u, not (true and u), not (false and u)]', want: '[null, null, true]', name: 'not of an unknown is unknown' },
+    { src: 'if true and u then 1 else 2', want: '2', name: 'a null condition counts as false' },
+    { src: 'x = u or false or true\nx', want: 'true', name: 'a chain' },
+  ],
+  nullPrelude,
+);
+errorCases('three-valued logic', [
+  { src: `${nullPrelude}x = u and die(msg: "evaluated")`, id: 'die', name: 'a null left operand does not decide: the right one is evaluated' },
+  { src: `${nullPrelude}x = u or 1`, id: 'type.mismatch', span: '3:10-3:11', name: 'the right operand must be a bool' },
+]);
+
 // Flux SPEC, Types (Equatable constraint): functions are not Equatable, so == and != on
 // them are type errors (a function compared with itself used to be true, with another false).
 errorCases('equality of functions', [
@@ -222,3 +262,14 @@ errorCases('ordering of booleans', [
   { src: 'x = true < false', id: 'type.notComparable', span: '1:5-1:17' },
   { src: 'x = false >= false', id: 'type.notComparable', span: '1:5-1:19' },
 ]);
+
+// A record literal naming a key twice is rejected before running (semantic check), and by the
+// evaluator where a program runs unchecked, such as reading a task's options.
+test('a record literal with a key twice fails when evaluated unchecked (readOptions)', async () => {
+  await assert.rejects(runtime().readOptions('option task = {name: "a", every: 1h, name: "b"}', 't.flux'), (e: unknown) => {
+    assert.ok(e instanceof FluxError);
+    assert.equal(e.id, 'record.duplicateKey');
+    assert.equal(spanText(e), '1:38-1:42');
+    return true;
+  });
+});

@@ -10,7 +10,8 @@ import { nativePackages } from '../../src/stdlib/index.js';
 import { RecordValue, Time } from '../../src/values/value.js';
 import type { StreamValue } from '../../src/values/value.js';
 import { displayValue } from '../../src/values/display.js';
-import { fixedClock, runtime } from '../interpreter/flux.js';
+import { FluxError } from '../../src/errors/index.js';
+import { fixedClock, runtime, spanText } from '../interpreter/flux.js';
 
 test('run returns bare scalar results with an empty name, in program order', async () => {
   const r = await runtime().run('1 + 1\nx = 5\n"s"');
@@ -64,6 +65,56 @@ test('a session keeps its scope and imports between evaluations and allows redef
   await assert.rejects(s.eval('nope + 1'), (e: Error & { id?: string }) => e.id === 'undefined.identifier');
   await assert.rejects(s.eval('y = die(msg: "x")'), (e: Error & { id?: string }) => e.id === 'die');
   assert.equal((await s.eval('x')).results[0]!.value, 10n, 'the session survives errors');
+});
+
+// A name defined in an earlier input is checked as if defined earlier in the same program: a
+// function's field reads and its record result, a value's type (these ran, unchecked, before).
+test('a session checks calls of functions and values defined in earlier inputs', async () => {
+  const s = runtime().session({ name: '<repl>' });
+  await s.eval('f = (a) => a.b\ng = () => ({x: 1})\nn = 1', { name: '<repl:1>' });
+  const fails = async (src: string, id: string, span: string) =>
+    assert.rejects(s.eval(src, { name: '<repl:2>' }), (e: unknown) => {
+      assert.ok(e instanceof FluxError, String(e));
+      assert.equal(e.id, id, e.message);
+      assert.equal(spanText(e), span);
+      assert.equal(e.source, '<repl:2>');
+      return true;
+    });
+  await fails('y = f(a: {c: 1})', 'record.missingField', '1:10-1:16');
+  await fails('y = g().z', 'record.missingField', '1:9-1:10');
+  await fails('y = if true then n else "a"', 'type.mismatch', '1:25-1:28');
+  assert.ok(!s.names().includes('y'), 'nothing ran');
+  assert.equal((await s.eval('f(a: {b: 2}) + g().x + n')).results[0]!.value, 4n);
+  // A record read from a table may lack a column: that reads as null, in a later input too.
+  await s.eval('import "array"\nrec = array.from(rows: [{a: 1}]) |> findRecord(fn: (key) => true, idx: 0)');
+  assert.equal((await s.eval('exists rec.missing')).results[0]!.value, false);
+  assert.equal((await s.eval('rec.missing')).results[0]!.value, null);
+  // A redefinition replaces what was known.
+  await s.eval('n = "a"');
+  assert.equal((await s.eval('if true then n else "b"')).results[0]!.value, 'a');
+});
+
+test('a session checks the fields of records written in earlier inputs', async () => {
+  const s = runtime().session({ name: '<repl>' });
+  const fails = async (src: string, span: string) =>
+    assert.rejects(s.eval(src, { name: '<repl:n>' }), (e: unknown) => {
+      assert.ok(e instanceof FluxError, String(e));
+      assert.equal(e.id, 'record.missingField', e.message);
+      assert.equal(spanText(e), span);
+      return true;
+    });
+  await s.eval('r = {a: 1, n: {b: 2}}');
+  await fails('x = r.c', '1:7-1:8');
+  await fails('x = r.n.z', '1:9-1:10');
+  await s.eval('t = {r with c: 3}');
+  await fails('x = t.d', '1:7-1:8');
+  assert.equal((await s.eval('t.c + r.n.b')).results[0]!.value, 5n);
+  // Defined before an input failed at run time: still known.
+  await assert.rejects(s.eval('q = {a: 1}\nx = die(msg: "stop")'), (e: Error & { id?: string }) => e.id === 'die');
+  await fails('x = q.b', '1:7-1:8');
+  // Redefined as something else: the old fields no longer apply.
+  await s.eval('import "array"\nr = array.from(rows: [{a: 1}]) |> findRecord(fn: (key) => true, idx: 0)');
+  assert.equal((await s.eval('r.c')).results[0]!.value, null);
 });
 
 test('builtinDoc, packagePaths, packageMembers', () => {

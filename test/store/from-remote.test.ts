@@ -75,6 +75,20 @@ test('from(host:) sends the pushed range and filter and decodes the answer', asy
   assert.equal(q.query, 'from(bucket: "metrics") |> range(start: 2026-01-01T00:00:00Z, stop: 2026-01-01T01:00:00Z) |> filter(fn: (r) => r["host"] == "a")');
 });
 
+test('a filter with not over and/or is not sent to the server (its and/or are not three-valued)', async () => {
+  const r = await rt.run(`f = (r) => not (r.region == "eu" and r.host == "a")\ng = (r) => not (r.host == "b")\nf\ng\nfrom(bucket: "metrics", host: "${url}", org: "my-org", token: "secret-token")`);
+  const [f, g] = [r.results[0]!.value as FunctionValue, r.results[1]!.value as FunctionValue];
+  const src = r.results[2]!.value;
+  assert.ok(isPushdownSource(src));
+  const ranged = src.pushRange(1_767_225_600_000_000_000n, 1_767_229_200_000_000_000n);
+  assert.equal(ranged.pushFilter(f), undefined, 'not (... and ...) stays local');
+  const pushed = ranged.pushFilter(g);
+  assert.ok(pushed, 'not over a single comparison is pushed');
+  await collectTables(pushed);
+  const q = JSON.parse(requests.at(-1)!.body) as { query: string };
+  assert.match(q.query, /\|> filter\(fn: \(r\) => not \(r\["host"\] == "b"\)\)$/);
+});
+
 test('a rejected query is from.remoteFailed and does not show the token', async () => {
   const r = await rt.run(`from(bucket: "metrics", host: "${url}", org: "my-org", token: "wrong-token")`);
   const src = r.results[0]!.value;

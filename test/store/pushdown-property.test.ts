@@ -271,6 +271,19 @@ describe('pushdown and the evaluator agree on', () => {
       throw e;
     }
   };
+  /** Several filters in a row, pushed down (all of them) or evaluated. */
+  const runFilters = async (bodies: readonly string[], pushed: boolean): Promise<Outcome> => {
+    await ready;
+    const filters = bodies.map((b) => `filter(fn: (r) => ${b})`).join(' |> ');
+    const src = `from(bucket: "fix") |> ${range()} |> ${pushed ? '' : 'filter(fn: (r) => exists r._time) |> '}${filters}`;
+    try {
+      const r = await rt.run(PRELUDE + src);
+      return { ok: canon(await collectTables(r.results.at(-1)!.value as TableStream)) };
+    } catch (e) {
+      if (e instanceof FluxError) return { err: e.id };
+      throw e;
+    }
+  };
   const rows = (o: Outcome) => ('ok' in o ? o.ok.reduce((n, t) => n + t.split('\n  ').length - 1, 0) : -1);
 
   test('a _value comparison with a value of another kind is an error, not a silent false', async () => {
@@ -318,19 +331,39 @@ describe('pushdown and the evaluator agree on', () => {
     assert.equal(rows(await run('r._field == "f" and r._value != nan', true)), 4);
   });
 
-  test('a missing tag: null counts as false in and/or, not null is null', async () => {
+  // Flux SPEC, "Missing values (null)": and/or are three-valued (`null and true` is null,
+  // `null and false` false, `null or false` null), and `not null` is null.
+  test('a missing tag: three-valued and/or, not null is null', async () => {
     for (const body of [
       'not (r.region == "eu" and r._field == "f")',
       'not (r.region == "us" or r._field == "i")',
       'not (r.region == "eu")',
       'r.region != "eu" or r.host == "b"',
+      'not (r.region == "eu" and r._field == "i")',
     ]) {
       const got = await run(body, true);
       assert.deepEqual(got, await run(body, false), body);
     }
-    // The host=b float series has no region: and gives false, so not keeps it.
+    // The host=b float series has no region: `null and true` is null, so not drops it ...
     const got = await run('not (r.region == "eu" and r._field == "f")', true);
-    assert.ok('ok' in got && got.ok.some((t) => t.includes('host=string:b')), 'the series without region is kept');
+    assert.ok('ok' in got && !got.ok.some((t) => t.includes('host=string:b')), 'the series without region is dropped');
+    // ... while `null and false` is false, so not keeps it.
+    const kept = await run('not (r.region == "eu" and r._field == "i")', true);
+    assert.ok('ok' in kept && kept.ok.some((t) => t.includes('host=string:b')), 'the series without region is kept');
+    // A null left operand decides nothing: the right one is evaluated (and fails on the
+    // string series, pushed or not).
+    assert.deepEqual(await run('r.region == "eu" and r._value > 1.0', true), { err: 'type.mismatch' });
+    assert.deepEqual(await run('r.region == "eu" and r._value > 1.0', false), { err: 'type.mismatch' });
+  });
+
+  test('successive filters: a row the first drops for null never reaches the second', async () => {
+    // The string series has no region: the first filter drops it, so the second never
+    // compares its _value with a number (one filter with `and` would: see above).
+    for (const pushed of [true, false]) {
+      const got = await runFilters(['r.region == "eu"', 'r._value > 1.0'], pushed);
+      assert.ok('ok' in got, `pushed: ${pushed}`);
+      assert.deepEqual(got, await runFilters(['r.region == "eu"', 'r._value > 1.0'], !pushed));
+    }
   });
 
   test('numbers of different types compare as in Flux (int with float as float64)', async () => {

@@ -333,19 +333,29 @@ class Mismatch extends Error {}
 
 /**
  * Reference row semantics, independent of src/store/predicate.ts, as the interpreter evaluates
- * a filter: and/or left to right, stopping at the deciding operand, a null operand counting as
- * false; `not null` is null; a missing tag is null; comparing a string with a number throws.
+ * a filter: and/or left to right, stopping at the deciding operand, with three-valued logic (a
+ * null operand is unknown: `null and true` is null, `null and false` false); `not null` is
+ * null; `all` (successive filters) stops at the first operand that is not true; a missing tag
+ * is null; comparing a string with a number throws.
  */
 function evalRow(p: StorePredicate, row: Record<string, unknown>): boolean | null {
   switch (p.kind) {
     case 'true':
       return true;
-    case 'and':
+    case 'all':
       for (const o of p.operands) if (evalRow(o, row) !== true) return false;
       return true;
-    case 'or':
-      for (const o of p.operands) if (evalRow(o, row) === true) return true;
-      return false;
+    case 'and':
+    case 'or': {
+      const decides = p.kind === 'or';
+      let unknown = false;
+      for (const o of p.operands) {
+        const r = evalRow(o, row);
+        if (r === decides) return decides;
+        if (r === null) unknown = true;
+      }
+      return unknown ? null : !decides;
+    }
     case 'not': {
       const r = evalRow(p.operand, row);
       return r === null ? null : !r;
@@ -413,7 +423,7 @@ describe('pushdown', () => {
     const rowKey = (r: Record<string, unknown>) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
     const genPred = (depth: number): StorePredicate => {
       const r = rand();
-      if (depth > 0 && r < 0.3) return { kind: pick(['and', 'or'] as const), operands: [genPred(depth - 1), genPred(depth - 1)] };
+      if (depth > 0 && r < 0.3) return { kind: pick(['and', 'or', 'all'] as const), operands: [genPred(depth - 1), genPred(depth - 1)] };
       if (depth > 0 && r < 0.38) return { kind: 'not', operand: genPred(depth - 1) };
       if (r < 0.55) return { kind: 'tag', key: '_measurement', op: pick(['==', '!='] as const), value: pick(['cpu', 'mem', 'disk']) };
       if (r < 0.65) return { kind: 'tag', key: '_field', op: pick(['==', '!='] as const), value: pick(['usage', 'idle', 'state']) };

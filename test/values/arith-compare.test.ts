@@ -32,6 +32,17 @@ test('operands of different types do not mix', () => {
   assert.equal(arith('+', null, 1n), null, 'null propagates');
 });
 
+test('a duration scaled by an int is exact, as a sum of durations is (no silent wrap)', () => {
+  const big = arith('*', new Duration(0n, 3_600_000_000_000n), INT64_MAX) as Duration;
+  assert.equal(big.nanoseconds, 3_600_000_000_000n * INT64_MAX);
+  assert.equal(big.negative, false);
+  const sum = arith('+', new Duration(0n, INT64_MAX), new Duration(0n, INT64_MAX)) as Duration;
+  assert.deepEqual(arith('*', new Duration(0n, INT64_MAX), 2n), sum);
+  assert.deepEqual(arith('*', -2n, new Duration(1n, 1n)), new Duration(2n, 2n, true));
+  // Used as a time offset it is out of range, not a small wrapped value.
+  throwsId(() => arith('+', new Time(0n), big), 'time.outOfRange');
+});
+
 test('durations and times', () => {
   const d = arith('+', new Duration(1n, 0n), new Duration(0n, 5n)) as Duration;
   assert.equal(d.months, 1n);

@@ -216,10 +216,16 @@ function compileExpr(g: Gen, e: ast.Expression): Expr {
       const a = compileExpr(g, e.left);
       const b = compileExpr(g, e.right);
       if ((a.ty !== 'bool' && a.ty !== 'null') || (b.ty !== 'bool' && b.ty !== 'null')) unsupported();
-      // As the interpreter: a null operand counts as false and the result is a bool.
-      const x = a.nullable ? `(${a.v} === true)` : a.v;
-      const y = b.nullable ? `(${b.v} === true)` : b.v;
-      return { v: `(${x} ${e.operator === 'and' ? '&&' : '||'} ${y})`, ty: 'bool', nullable: false };
+      // As the interpreter: three-valued logic (Flux SPEC, "Missing values (null)"), where
+      // a null operand is an unknown bool: `null and false` is false, `null and true` null.
+      // Both operands are computed (they are pure; a fallback they raise re-runs the table
+      // through the interpreter, which short-circuits).
+      const and = e.operator === 'and';
+      if (!a.nullable && !b.nullable) return { v: `(${a.v} ${and ? '&&' : '||'} ${b.v})`, ty: 'bool', nullable: false };
+      const x = a.nullable && !/^t\d+$/.test(a.v) ? g.temp(a.v) : a.v;
+      const y = b.nullable && !/^t\d+$/.test(b.v) ? g.temp(b.v) : b.v;
+      const decides = and ? 'false' : 'true';
+      return { v: g.temp(`${x} === ${decides} || ${y} === ${decides} ? ${decides} : ${x} === null || ${y} === null ? null : ${and ? 'true' : 'false'}`), ty: 'bool', nullable: true };
     }
     case 'ConditionalExpression': {
       const t = compileExpr(g, e.test);

@@ -56,10 +56,20 @@ test('a syntax error: caret diagnostic, exit 2', async () => {
 });
 
 test('a type error at run time: caret diagnostic, exit 1', async () => {
-  const p = file('type.flux', 'a = 1\nb = a + 2.0\n');
+  // a's type is known only when the array is indexed.
+  const p = file('type.flux', 'a = [1][0]\nb = a + 2.0\n');
   const r = await run([p]);
   assert.equal(r.code, 1);
   assert.match(r.err, /type\.flux:2:5: cannot apply \+ to int and float/);
+  assert.match(r.err, /\n 2 \| b = a \+ 2\.0\n   \|     \^{7}\n/);
+  noStack(r.err);
+});
+
+test('a type error the checker sees (operand types known before running): caret diagnostic, exit 2', async () => {
+  const p = file('type2.flux', 'a = 1\nb = a + 2.0\n');
+  const r = await run([p]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /type2\.flux:2:5: cannot apply \+ to int and float/);
   assert.match(r.err, /\n 2 \| b = a \+ 2\.0\n   \|     \^{7}\n/);
   noStack(r.err);
 });

@@ -57,7 +57,7 @@ const cases: { name: string; line: string; id: string; col: number }[] = [
   { name: 'reduce to one key twice', line: 'data |> group(columns: ["host"]) |> reduce(fn: (r, accumulator) => ({host: "z"}), identity: {host: ""})', id: 'universe.reduce.duplicateKey', col: 37 },
   { name: 'fill value type, without nulls', line: 'data |> fill(value: "x")', id: 'universe.fill.valueType', col: 9 },
   { name: 'schema collision in union', line: 'union(tables: [data, data |> map(fn: (r) => ({r with _value: 1}))])', id: 'universe.schemaCollision', col: 1 },
-  { name: 'schema collision when drop merges tables', line: 'data |> group(columns: ["host"]) |> map(fn: (r) => ({r with _value: if r.host == "a" then 1 else 2.0})) |> drop(columns: ["host"])', id: 'universe.schemaCollision', col: 108 },
+  { name: 'schema collision when drop merges tables', line: 'data |> group(columns: ["host"]) |> map(fn: (r) => ({r with _value: if r.host == "a" then ((v) => int(v: v))(v: r._value) else r._value})) |> drop(columns: ["host"])', id: 'universe.schemaCollision', col: 143 },
   { name: 'range start after stop', line: 'data |> range(start: 2021-01-02T00:00:00Z, stop: 2021-01-01T00:00:00Z)', id: 'universe.range.emptyRange', col: 9 },
   { name: 'range start equal to stop', line: 'data |> range(start: 2021-01-01T00:00:00Z, stop: 2021-01-01T00:00:00Z)', id: 'universe.range.emptyRange', col: 9 },
   { name: 'timeShift past the last time', line: 'array.from(rows: [{_time: 2262-04-11T00:00:00Z, _value: 1}]) |> timeShift(duration: 1d)', id: 'time.outOfRange', col: 65 },

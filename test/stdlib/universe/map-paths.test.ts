@@ -39,6 +39,8 @@ const BODIES = [
   // Copies of a column that is null in every row of some tables keep its type.
   'r with y: r.x',
   'r with y: r.x + 1.0, _value: r._value',
+  // Three-valued and/or/not over a nullable column (null where x is null, not false).
+  'r with b: r.x > 0.0 and true, c: r.x > 0.0 or false, d: not (r.x > 0.0 and r.x < 5.0), e: r.x > 0.0 or true',
   // Changing a key column (regrouping), and a body without `with`.
   'r with host: r.tag',
   'r with host: if r.x > 0.0 then "pos" else "other"',

@@ -1,7 +1,7 @@
 // The row compiler against the interpreter on random expressions: record functions
 // `(r) => ({y: <expr>})` and predicates `(r) => <bool expr>` built from every column type,
 // the operators, conversions, conditionals, `exists`, regular expressions and
-// strings.hasPrefix, over a table with nulls, NaN, ±Inf, -0, int64/uint64 extremes and
+// strings.hasPrefix, and/or/not over nullable operands, over a table with nulls, NaN, ±Inf, -0, int64/uint64 extremes and
 // strings with Unicode white space. Where an expression compiles (and does not hand over to
 // the interpreter at run time), every cell must equal the interpreter's value. A failure
 // prints the expression and the row.
@@ -86,12 +86,20 @@ const LEAVES: Record<string, readonly string[]> = {
     '(r.b == true)',
     'strings.hasPrefix(v: r.s, prefix: "a")',
     '(r.u >= r.u)',
+    '(r.nope == 1)',
+    '(r.b and r.nope == 1)',
   ],
   time: ['r.t'],
 };
 const TYPES = Object.keys(LEAVES);
 
 function expr(rand: () => number, ty: string, depth: number): string {
+  // and/or/not over any bool expressions, nulls included (three-valued logic).
+  if (ty === 'bool' && depth > 0 && rand() < 0.2) {
+    const x = rand();
+    if (x < 0.2) return `(not ${expr(rand, 'bool', depth - 1)})`;
+    return `(${expr(rand, 'bool', depth - 1)} ${x < 0.6 ? 'and' : 'or'} ${expr(rand, 'bool', depth - 1)})`;
+  }
   if (depth > 0 && rand() < 0.3) return `(if ${expr(rand, 'bool', depth - 1)} then ${expr(rand, ty, depth - 1)} else ${expr(rand, ty, depth - 1)})`;
   const leaves = LEAVES[ty]!;
   return leaves[Math.floor(rand() * leaves.length)]!;

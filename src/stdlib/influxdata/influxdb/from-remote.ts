@@ -6,10 +6,11 @@
 import { InfluxDB, HttpError } from '@influxdata/influxdb-client';
 import type { NativeContext } from '../../../runtime/builtin-api.js';
 import { FluxError } from '../../../errors/index.js';
-import type { StorePredicate } from '../../../store/index.js';
+import type { PushdownSource, StorePredicate } from '../../../store/index.js';
+import type { FunctionValue } from '../../../values/value.js';
 import { decodeCsv, formatTimeNs } from '../../../table/index.js';
 import type { Table } from '../../../table/types.js';
-import { SourceBase } from './source.js';
+import { SourceBase, predicateOf } from './source.js';
 import { formatFloat, formatFloatLiteral, quoteString } from '../../../values/format.js';
 import { redactUrl } from '../../../sink/destination.js';
 
@@ -31,6 +32,25 @@ function fluxValue(v: Extract<StorePredicate, { kind: 'value' }>['value']): stri
   return Number.isFinite(v) ? formatFloatLiteral(v) : `float(v: "${formatFloat(v)}")`;
 }
 
+/** Whether `p` has an and/or under a `not` (where Go's and/or and the SPEC's can differ). */
+function negatesLogic(p: StorePredicate, underNot: boolean): boolean {
+  switch (p.kind) {
+    case 'not':
+      return negatesLogic(p.operand, true);
+    case 'and':
+    case 'or':
+      return underNot || p.operands.some((o) => negatesLogic(o, underNot));
+    case 'all':
+      return p.operands.some((o) => negatesLogic(o, underNot));
+    default:
+      return false;
+  }
+}
+
+function flattenAll(p: StorePredicate): StorePredicate[] {
+  return p.kind === 'all' ? p.operands.flatMap(flattenAll) : [p];
+}
+
 /** A StorePredicate as a Flux expression over `r`. */
 export function predicateToFlux(p: StorePredicate): string {
   switch (p.kind) {
@@ -39,6 +59,9 @@ export function predicateToFlux(p: StorePredicate): string {
     case 'and':
     case 'or':
       return '(' + p.operands.map(predicateToFlux).join(` ${p.kind} `) + ')';
+    case 'all':
+      // Inside one expression: each operand compared with true, so a null one drops the row.
+      return '(' + p.operands.map((o) => `(${predicateToFlux(o)}) == true`).join(' and ') + ')';
     case 'not':
       return `not (${predicateToFlux(p.operand)})`;
     case 'tag': {
@@ -58,7 +81,9 @@ export function predicateToFlux(p: StorePredicate): string {
 export function remoteQuery(params: RemoteParams, range: { start: bigint; stop: bigint }, predicate: StorePredicate | undefined): string {
   const bucket = params.byID ? `bucketID: ${quoteString(params.bucket)}` : `bucket: ${quoteString(params.bucket)}`;
   let q = `from(${bucket}) |> range(start: ${formatTimeNs(range.start)}, stop: ${formatTimeNs(range.stop)})`;
-  if (predicate) q += ` |> filter(fn: (r) => ${predicateToFlux(predicate)})`;
+  // Successive filters stay successive (a row the first drops never reaches the second).
+  const filters = predicate === undefined ? [] : predicate.kind === 'all' ? flattenAll(predicate) : [predicate];
+  for (const p of filters) q += ` |> filter(fn: (r) => ${predicateToFlux(p)})`;
   return q;
 }
 
@@ -73,6 +98,17 @@ class RemoteSource extends SourceBase {
   }
   protected with(range: { start: bigint; stop: bigint } | undefined, predicate: StorePredicate | undefined): SourceBase {
     return new RemoteSource(this.ctx, this.params, range, predicate);
+  }
+  /**
+   * The server evaluates and/or as Flux's Go runtime does (a null left operand counts as
+   * false), not with the SPEC's three-valued logic promflux follows: in a filter the two
+   * agree except under `not` (`not (null and true)` keeps the row there, drops it here). Such
+   * a filter is not pushed: it runs here, on what the server sends.
+   */
+  override pushFilter(fn: FunctionValue): PushdownSource | undefined {
+    const p = predicateOf(fn);
+    if (p !== undefined && negatesLogic(p, false)) return undefined;
+    return super.pushFilter(fn);
   }
   protected async *tables(range: { start: bigint; stop: bigint }): AsyncIterable<Table> {
     const ctx = this.ctx;

@@ -130,8 +130,12 @@ export function predicateOf(fn: FunctionValue): StorePredicate | undefined {
 
 // ---- the store source ----
 
+/**
+ * The predicate of two successive filters: `all`, not `and`, because a row the first filter
+ * drops for a null result never reaches the second (Flux's `and` would evaluate it).
+ */
 function and(a: StorePredicate | undefined, b: StorePredicate): StorePredicate {
-  return a === undefined ? b : { kind: 'and', operands: [a, b] };
+  return a === undefined ? b : { kind: 'all', operands: [a, b] };
 }
 
 /** Where a pushed filter function was written (its errors point there, not at from()). */
