@@ -88,8 +88,10 @@ async function memoryChild(url: string, bodyBytes: number, withMemo: boolean): P
   // so the measured scrape is steady-state.
   for (let i = 0; i < (memo ? 2 : 1); i++) await scrapeOnce();
   (globalThis as { gc?: () => void }).gc?.();
-  const base = process.memoryUsage.rss();
+  // The high-water mark reset to the resident size now, and read back as the base (reading
+  // the resident size first raced with the collector's threads giving pages back).
   writeFileSync('/proc/self/clear_refs', '5');
+  const base = vmHwmKb() * 1024;
   await scrapeOnce();
   const peak = vmHwmKb() * 1024;
   if (memo && memo.misses > 0) throw new Error('the memo missed');
