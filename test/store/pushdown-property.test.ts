@@ -258,24 +258,14 @@ describe('pushdown and the evaluator agree on', () => {
   const rt = createRuntime({ dataDir, logger: silentLogger });
   after(() => rt.close());
   const range = (hours = 4n) => `range(start: ${formatTimeNs(T0)}, stop: ${formatTimeNs(T0 + hours * HOUR)})`;
-  const run = async (body: string, pushed: boolean, hours?: bigint): Promise<Outcome> => {
-    await ready;
-    const src = pushed
-      ? `from(bucket: "fix") |> ${range(hours)} |> filter(fn: (r) => ${body})`
-      : `from(bucket: "fix") |> ${range(hours)} |> filter(fn: (r) => exists r._time) |> filter(fn: (r) => ${body})`;
-    try {
-      const r = await rt.run(PRELUDE + src);
-      return { ok: canon(await collectTables(r.results.at(-1)!.value as TableStream)) };
-    } catch (e) {
-      if (e instanceof FluxError) return { err: e.id };
-      throw e;
-    }
-  };
-  /** Several filters in a row, pushed down (all of them) or evaluated. */
-  const runFilters = async (bodies: readonly string[], pushed: boolean): Promise<Outcome> => {
+  /**
+   * `filter(fn: (r) => body)` for each body in a row, pushed down (all of them) or evaluated
+   * (a first filter the store cannot take stops the pushdown).
+   */
+  const runFilters = async (bodies: readonly string[], pushed: boolean, hours?: bigint): Promise<Outcome> => {
     await ready;
     const filters = bodies.map((b) => `filter(fn: (r) => ${b})`).join(' |> ');
-    const src = `from(bucket: "fix") |> ${range()} |> ${pushed ? '' : 'filter(fn: (r) => exists r._time) |> '}${filters}`;
+    const src = `from(bucket: "fix") |> ${range(hours)} |> ${pushed ? '' : 'filter(fn: (r) => exists r._time) |> '}${filters}`;
     try {
       const r = await rt.run(PRELUDE + src);
       return { ok: canon(await collectTables(r.results.at(-1)!.value as TableStream)) };
@@ -284,6 +274,7 @@ describe('pushdown and the evaluator agree on', () => {
       throw e;
     }
   };
+  const run = (body: string, pushed: boolean, hours?: bigint): Promise<Outcome> => runFilters([body], pushed, hours);
   const rows = (o: Outcome) => ('ok' in o ? o.ok.reduce((n, t) => n + t.split('\n  ').length - 1, 0) : -1);
 
   test('a _value comparison with a value of another kind is an error, not a silent false', async () => {
