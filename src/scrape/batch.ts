@@ -36,8 +36,8 @@ export class SampleBatch {
   /** Explicit sample timestamps in nanoseconds (only samples that carry one). */
   readonly timestamps: bigint[] = [];
   /**
-   * When set, the text parser records where each sample's value and timestamp lie in the
-   * body (for the scrape memo, ./memo.ts).
+   * When set, the parsers record where each sample's value and timestamp lie in the body,
+   * and the OpenMetrics parser the rules on its numbers (for the scrape memo, ./memo.ts).
    */
   tokens: TokenLog | null = null;
 
