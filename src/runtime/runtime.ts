@@ -241,7 +241,7 @@ export class Runtime {
           const type = typeOf(v);
           const known = STATIC_TYPES.has(type) ? (type as StaticType) : undefined;
           const shape = shapes.get(n);
-          if (isClosure(v)) info.set(n, { fn: v.node, type: 'function' });
+          if (isClosure(v)) info.set(n, { fn: v.node, fnSource: v.scope.source, type: 'function' });
           else if (shape !== undefined && shape.value === v) info.set(n, { type: 'record', shape: shape.shape });
           else if (known !== undefined) info.set(n, { type: known });
         }

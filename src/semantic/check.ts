@@ -95,6 +95,8 @@ export interface CheckEnv {
 /** See CheckEnv.predefinedInfo. */
 export interface PredefinedInfo {
   readonly fn?: ast.FunctionExpression;
+  /** The source `fn` was written in (an earlier REPL input's name), for messages. */
+  readonly fnSource?: string;
   readonly type?: StaticType;
   /** The exact fields of the record the name is bound to (see CheckEnv.onRecordShape). */
   readonly shape?: RecordShape;
@@ -135,6 +137,8 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
   const err = (id: string, message: string, span: ast.BaseNode['span'], code: 'invalid' | 'notFound' = 'invalid') =>
     errors.push(new FluxError(code, id, message, { span, source }));
 
+  /** Function literals of earlier inputs, with the input each was written in. */
+  const sourceOfFn = new Map<ast.FunctionExpression, string>();
   const prelude = new CheckScope(undefined);
   for (const [k, sig] of env.prelude) prelude.names.set(k, k === 'true' || k === 'false' ? { kind: 'value', sig, ty: 'bool' } : { kind: 'value', sig });
   const session = new CheckScope(prelude);
@@ -142,6 +146,7 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
     const info = env.predefinedInfo?.get(k);
     const b: Binding = { kind: 'value', sig };
     if (info?.fn) b.fn = info.fn;
+    if (info?.fn && info.fnSource !== undefined && info.fnSource !== source) sourceOfFn.set(info.fn, info.fnSource);
     if (info?.type) b.ty = info.type;
     if (info?.shape) b.shape = info.shape;
     session.names.set(k, b);
@@ -315,6 +320,12 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
     return s === undefined ? undefined : new Set(s.keys());
   };
 
+  /** `line:column` of a span in function `f`, named by its input when `f` came from an earlier one. */
+  const where = (f: ast.FunctionExpression, at: { readonly start: { readonly line: number; readonly column: number } }): string => {
+    const src = sourceOfFn.get(f);
+    return `${src === undefined ? '' : `${src}:`}${at.start.line}:${at.start.column}`;
+  };
+
   // A record argument must have every field the function's body reads from that parameter.
   const checkRecordArgument = (f: ast.FunctionExpression, param: string, arg: ast.Expression, scope: CheckScope, name: string) => {
     const fields = fieldsOf(arg, scope);
@@ -325,7 +336,7 @@ export function checkFile(file: ast.File, env: CheckEnv): FluxError[] {
       if (!fields.has(field)) {
         err(
           'record.missingField',
-          `record is missing field ${JSON.stringify(field)}, which ${name} reads from ${param} at ${at.start.line}:${at.start.column} (fields: ${[...fields].join(', ') || 'none'})`,
+          `record is missing field ${JSON.stringify(field)}, which ${name} reads from ${param} at ${where(f, at)} (fields: ${[...fields].join(', ') || 'none'})`,
           arg.span,
         );
       }

@@ -72,15 +72,17 @@ test('a session keeps its scope and imports between evaluations and allows redef
 test('a session checks calls of functions and values defined in earlier inputs', async () => {
   const s = runtime().session({ name: '<repl>' });
   await s.eval('f = (a) => a.b\ng = () => ({x: 1})\nn = 1', { name: '<repl:1>' });
-  const fails = async (src: string, id: string, span: string) =>
+  const fails = async (src: string, id: string, span: string, message?: RegExp) =>
     assert.rejects(s.eval(src, { name: '<repl:2>' }), (e: unknown) => {
       assert.ok(e instanceof FluxError, String(e));
       assert.equal(e.id, id, e.message);
       assert.equal(spanText(e), span);
       assert.equal(e.source, '<repl:2>');
+      if (message) assert.match(e.message, message);
       return true;
     });
-  await fails('y = f(a: {c: 1})', 'record.missingField', '1:10-1:16');
+  // The read is in the earlier input: the message names it.
+  await fails('y = f(a: {c: 1})', 'record.missingField', '1:10-1:16', /which f reads from a at <repl:1>:1:14 /);
   await fails('y = g().z', 'record.missingField', '1:9-1:10');
   await fails('y = if true then n else "a"', 'type.mismatch', '1:25-1:28');
   assert.ok(!s.names().includes('y'), 'nothing ran');
