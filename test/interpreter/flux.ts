@@ -8,6 +8,7 @@ import { FluxError, errorList } from '../../src/errors/index.js';
 import type { Clock } from '../../src/host/clock.js';
 import { displayValue } from '../../src/values/display.js';
 import type { Value } from '../../src/values/value.js';
+import { collectTables, isTableStream, type Table } from '../../src/table/index.js';
 
 /** 2030-01-01T00:00:00Z */
 export const FIXED_NOW_NS = 1_893_456_000_000_000_000n;
@@ -31,6 +32,15 @@ export async function evalFlux(source: string): Promise<Value> {
   const last = r.results.at(-1);
   assert.ok(last, `no result from ${JSON.stringify(source)}`);
   return last.value;
+}
+
+/** The tables of the last result of `pipe`, run after `data = csv.from(csv: csv)`. */
+export async function runOnCsv(csv: string, pipe: string, name: string): Promise<Table[]> {
+  const src = `import "csv"\ndata = csv.from(csv: ${JSON.stringify(csv)})\n${pipe}`;
+  const r = await runtime().run(src, { name });
+  const v = r.results.at(-1)!.value;
+  assert.ok(isTableStream(v), 'the pipeline gives a stream');
+  return collectTables(v);
 }
 
 export async function evalDisplay(source: string): Promise<string> {

@@ -584,6 +584,19 @@ return ${ret};`,
 }
 
 /** The record expression a function body returns, or undefined. */
+/**
+ * The parameter and record literal of a record function (`(r) => ({...})`,
+ * `(r) => ({r with ...})`, also as a block); with `withParamOnly`, undefined when the record
+ * extends anything but the parameter.
+ */
+function recordFnBody(fn: FunctionValue, withParamOnly: boolean): { b: NonNullable<ReturnType<typeof bodyOf>>; rec: ast.RecordExpression } | undefined {
+  const b = bodyOf(fn);
+  const rec = b === undefined ? undefined : recordBody(b.body);
+  if (b === undefined || rec === undefined) return undefined;
+  if (withParamOnly && rec.with !== null && rec.with.name !== b.param) return undefined;
+  return { b, rec };
+}
+
 function recordBody(body: ast.Expression): ast.RecordExpression | undefined {
   let e = body;
   while (e.type === 'ParenExpression') e = e.expression;
@@ -602,9 +615,9 @@ export function compileRecordFn(fn: FunctionValue, src: RowSource): CompiledReco
   let c = cache.get(sig);
   if (c === undefined) {
     c = null;
-    const b = bodyOf(fn);
-    const rec = b === undefined ? undefined : recordBody(b.body);
-    if (b !== undefined && rec !== undefined && (rec.with === null || rec.with.name === b.param)) {
+    const f = recordFnBody(fn, true);
+    if (f !== undefined) {
+      const { b, rec } = f;
       try {
         const props: CompiledProperty[] = [];
         const seen = new Set<string>();
@@ -659,9 +672,9 @@ export function recordShape(fn: FunctionValue): RecordShape | undefined {
   let shape = shapeCache.get(node);
   if (shape === undefined) {
     shape = null;
-    const b = bodyOf(fn);
-    const rec = b === undefined ? undefined : recordBody(b.body);
-    if (b !== undefined && rec !== undefined && (rec.with === null || rec.with.name === b.param)) {
+    const f = recordFnBody(fn, true);
+    if (f !== undefined) {
+      const { b, rec } = f;
       const props = new Map<string, string | null>();
       for (const p of rec.properties) {
         const name = nameOf(p.key);
@@ -692,9 +705,9 @@ export function recordShape(fn: FunctionValue): RecordShape | undefined {
  * function's inferred return type: flux stdlib/universe/map.go createSchema).
  */
 export function propertyType(fn: FunctionValue, src: RowSource, name: string): ColumnType | 'null' | undefined {
-  const b = bodyOf(fn);
-  const rec = b === undefined ? undefined : recordBody(b.body);
-  if (b === undefined || rec === undefined) return undefined;
+  const f = recordFnBody(fn, false);
+  if (f === undefined) return undefined;
+  const { b, rec } = f;
   let valueExpr: ast.Expression | undefined;
   for (const p of rec.properties) {
     const key = nameOf(p.key);

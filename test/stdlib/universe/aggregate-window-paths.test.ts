@@ -5,17 +5,12 @@
 // streams with empty tables, all-null windows, gaps, with and without _start/_stop bounds.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { collectTables, isTableStream } from '../../../src/table/index.js';
-import { runtime } from '../../interpreter/flux.js';
+import { runOnCsv } from '../../interpreter/flux.js';
 import { assertSameTables, fromTable, gen, randomStream, toAnnotatedCsv } from '../../support/random-tables.js';
 import type { GenTable, GenType } from '../../support/random-tables.js';
 
 async function run(csv: string, pipe: string): Promise<GenTable[]> {
-  const src = `import "csv"\ndata = csv.from(csv: ${JSON.stringify(csv)})\n${pipe}`;
-  const r = await runtime().run(src, { name: 'aggregate-window-paths.flux' });
-  const v = r.results.at(-1)!.value;
-  assert.ok(isTableStream(v), 'the pipeline gives a stream');
-  return (await collectTables(v)).map(fromTable);
+  return (await runOnCsv(csv, pipe, 'aggregate-window-paths.flux')).map(fromTable);
 }
 
 const FNS = ['mean', 'sum', 'count', 'spread', 'stddev', 'first', 'last', 'min', 'max'] as const;

@@ -6,22 +6,18 @@
 // whose key fn cannot change comes out before the next input table is read.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { collectTables, decodeCsv, isTableStream, streamOf } from '../../../src/table/index.js';
+import { decodeCsv, streamOf } from '../../../src/table/index.js';
 import type { Table, TableStream } from '../../../src/table/index.js';
 import type { NativeContext } from '../../../src/runtime/builtin-api.js';
 import { isFunction } from '../../../src/values/value.js';
 import type { FunctionValue, Value } from '../../../src/values/value.js';
 import { map } from '../../../src/stdlib/universe/map.js';
-import { runtime } from '../../interpreter/flux.js';
+import { runOnCsv, runtime } from '../../interpreter/flux.js';
 import { assertSameTables, fromTable, gen, randomStream, toAnnotatedCsv } from '../../support/random-tables.js';
 import type { GenTable } from '../../support/random-tables.js';
 
 async function run(csv: string, pipe: string): Promise<GenTable[]> {
-  const src = `import "csv"\ndata = csv.from(csv: ${JSON.stringify(csv)})\n${pipe}`;
-  const r = await runtime().run(src, { name: 'map-paths.flux' });
-  const v = r.results.at(-1)!.value;
-  assert.ok(isTableStream(v), 'the pipeline gives a stream');
-  return (await collectTables(v)).map(fromTable);
+  return (await runOnCsv(csv, pipe, 'map-paths.flux')).map(fromTable);
 }
 
 /** Record bodies (inside `({` ... `})`); `r.nope` is a column no table has. */
